@@ -1,0 +1,47 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "mftool",
+    products: [
+        .library(name: "Matrices", targets: ["Matrices"]),
+        .library(name: "IO", targets: ["IO"]),
+        .library(name: "Solvers", targets: ["Solvers"]),
+        .executable(name: "mftool", targets: ["mftool"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
+    ],
+    targets: [
+        // C libraries from Debian: liblapacke-dev + libopenblas-dev, and libhdf5-dev.
+        .systemLibrary(
+            name: "CLinearAlgebra",
+            pkgConfig: "openblas",
+            providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
+        ),
+        .systemLibrary(
+            name: "CHDF5",
+            pkgConfig: "hdf5-serial",
+            providers: [.apt(["libhdf5-dev"])]
+        ),
+        .target(name: "Matrices"),
+        .target(
+            name: "IO",
+            dependencies: ["Matrices", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
+        .target(
+            name: "Solvers",
+            dependencies: ["Matrices", "CLinearAlgebra"]
+        ),
+        .target(
+            name: "MFToolCommands",
+            dependencies: ["Matrices", "IO", "Solvers", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "mftool", dependencies: ["MFToolCommands"]),
+        .testTarget(name: "MatricesTests", dependencies: ["Matrices"]),
+        .testTarget(name: "IOTests", dependencies: ["IO", "Matrices"]),
+        .testTarget(name: "SolversTests", dependencies: ["Solvers", "Matrices", "IO"]),
+        .testTarget(name: "MFToolCommandsTests", dependencies: ["MFToolCommands", "IO", "Matrices"]),
+    ]
+)

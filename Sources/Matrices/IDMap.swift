@@ -1,0 +1,61 @@
+/// A bijection between external id tokens (user or item ids, as strings) and indices `0..<count`.
+///
+/// Ids keep the order in which they were added; ``sorted()`` reorders them (integers numerically
+/// when every id is an integer, otherwise by string).
+public struct IDMap: Sendable, Equatable {
+    /// The ids, position = index.
+    public private(set) var ids: [String]
+    private var lookup: [String: Int]
+
+    /// An empty map.
+    public init() { ids = []; lookup = [:] }
+
+    /// A map from a list of distinct ids; throws ``DuplicateIDError`` on a repeat.
+    public init(_ ids: [String]) throws(DuplicateIDError) {
+        self.ids = ids
+        lookup = Dictionary(minimumCapacity: ids.count)
+        for (k, id) in ids.enumerated() {
+            if lookup.updateValue(k, forKey: id) != nil { throw DuplicateIDError(id: id, position: k) }
+        }
+    }
+
+    /// The ids `"0"`, `"1"`, …, `"count-1"`: the map of a matrix that carries no ids.
+    public static func positional(_ count: Int) -> IDMap {
+        // Distinct by construction.
+        try! IDMap((0..<count).map(String.init))
+    }
+
+    /// The number of ids.
+    public var count: Int { ids.count }
+
+    /// The index of `id`, or nil.
+    public func index(of id: String) -> Int? { lookup[id] }
+
+    /// The index of `id`, adding it at the end if new.
+    public mutating func insert(_ id: String) -> Int {
+        if let k = lookup[id] { return k }
+        ids.append(id)
+        lookup[id] = ids.count - 1
+        return ids.count - 1
+    }
+
+    /// Whether every id is a canonical decimal integer (what `int64` storage can hold exactly).
+    public var allIntegers: Bool { ids.allSatisfy { id in Int64(id).map { String($0) == id } ?? false } }
+
+    /// The permutation that sorts the ids: `order[newIndex] = oldIndex`.
+    public func sortingPermutation() -> [Int] {
+        if allIntegers {
+            let keys = ids.map { Int64($0)! }
+            return keys.indices.sorted { keys[$0] < keys[$1] }
+        }
+        return ids.indices.sorted { ids[$0] < ids[$1] }
+    }
+}
+
+/// An id that occurs twice in a list that must hold distinct ids.
+public struct DuplicateIDError: Error, Equatable {
+    /// The repeated id.
+    public let id: String
+    /// Its second position.
+    public let position: Int
+}

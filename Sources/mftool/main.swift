@@ -1,0 +1,3 @@
+import MFToolCommands
+
+MFTool.main()

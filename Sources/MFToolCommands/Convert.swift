@@ -1,2 +1,80 @@
 import ArgumentParser
-struct Convert: ParsableCommand {}
+import Foundation
+import IO
+import Matrices
+
+/// `mftool convert`: any supported input to mftool's canonical HDF5 (or Matrix Market, CSV).
+struct Convert: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Convert interactions (or embeddings) to mftool's canonical HDF5, Matrix Market or CSV.",
+        discussion: """
+        Interactions are read from delimited text (CSV, TSV, MovieLens u.data / ratings.dat / \
+        ratings.csv, RecBole .inter), Matrix Market, SciPy .npz, a dense NumPy .npy or an HDF5 CSR \
+        group (AnnData encoding; FILE.h5:/group picks one). The canonical HDF5 output is a CSR group \
+        at the root (data, indices, indptr; attributes encoding-type, encoding-version, shape) with \
+        user_ids and item_ids: h5py + scipy.sparse.csr_matrix and anndata read it unchanged. Rows \
+        are sorted by user, columns ascend within a row; ids keep first-seen order unless \
+        --sort-ids. Ids that are all integers are stored as int64, otherwise as UTF-8 strings.
+
+        Embeddings (--kind embeddings, the default for .npy input) are written as an HDF5 dataset \
+        item_factors (+ item_ids when known).
+
+        Examples:
+          mftool convert ml-100k.inter ml100k.h5
+          mftool convert ratings.dat ml1m.h5 --sort-ids
+          mftool convert clicks.csv clicks.h5 --implicit --item-ids-from items.h5 --drop-unknown-items
+          mftool convert interactions.npz out.mtx
+          mftool convert item_vectors.npy items.h5
+        """
+    )
+
+    enum Kind: String, ExpressibleByArgument { case auto, interactions, embeddings }
+
+    @Argument(help: "Input file (FILE or FILE.h5:/group).")
+    var input: String
+
+    @Argument(help: "Output file: .h5 (canonical HDF5), .mtx or .csv/.tsv.")
+    var output: String
+
+    @Option(help: "What the input holds: auto (embeddings for .npy, else interactions), interactions or embeddings.")
+    var kind: Kind = .auto
+
+    @Option(help: "gzip level (1–9) for the HDF5 datasets; off by default.")
+    var compress: Int?
+
+    @OptionGroup(title: "Input")
+    var inputOptions: InteractionsInputOptions
+
+    @Flag(name: .shortAndLong, help: "Print nothing on success.")
+    var quiet = false
+
+    mutating func run() throws {
+        let started = Date()
+        if let compress, !(1...9).contains(compress) { throw ValidationError("--compress takes a level from 1 to 9") }
+        let spec = FileSpec(input)
+        let isEmbeddings: Bool
+        switch kind {
+        case .interactions: isEmbeddings = false
+        case .embeddings: isEmbeddings = true
+        case .auto: isEmbeddings = (inputOptions.format ?? FileFormat.detect(spec.path)) == .npy
+        }
+        if isEmbeddings {
+            let embeddings = try EmbeddingsFile.read(spec)
+            try EmbeddingsFile.write(embeddings.factors, ids: embeddings.itemIDs, to: output)
+            if !quiet {
+                Console.error("converted \(input): embeddings \(embeddings.factors.rows) × \(embeddings.factors.columns) → \(output) (\(Console.seconds(since: started)))")
+            }
+            return
+        }
+        let (interactions, report) = try inputOptions.read(input)
+        try InteractionsFile.write(interactions, to: output, compression: compress)
+        if !quiet {
+            var line = "converted \(input): \(interactions.userCount) users × \(interactions.itemCount) items, \(interactions.matrix.nnz) interactions"
+            line += ", \(report.duplicates) duplicate pairs (\(inputOptions.duplicates.rawValue))"
+            if report.droppedInteractions > 0 {
+                line += ", dropped \(report.droppedInteractions) interactions on \(report.droppedItems) unknown items"
+            }
+            Console.error(line + " → \(output) (\(Console.seconds(since: started)))")
+        }
+    }
+}

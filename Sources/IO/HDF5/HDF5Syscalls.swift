@@ -1,7 +1,7 @@
 import CHDF5
 
 // The one layer that calls the HDF5 C library. Everything above it speaks Swift: identifiers are
-// owned by `HDF5Handle`, failures become `HDF5Error`, and no `hid_t` leaves this folder.
+// owned by `HDF5Handle`, failures become `IOError`, and no `hid_t` leaves this folder.
 
 /// An owned HDF5 identifier, closed when the last reference goes.
 final class HDF5Handle {

@@ -1,0 +1,48 @@
+import Foundation
+import Matrices
+
+/// Reads and writes dense item (or user) factor matrices: HDF5 datasets and NumPy `.npy`.
+public enum EmbeddingsFile {
+    /// The dataset name mftool writes item embeddings under, and looks for first.
+    public static let itemDataset = "item_factors"
+
+    /// Reads embeddings from `spec`: `FILE.npy`, `FILE.h5` (dataset `item_factors`, else the only
+    /// 2-D dataset) or `FILE.h5:/path/to/dataset`; ids from `item_ids` when present.
+    public static func read(_ spec: FileSpec, preferred: [String] = [itemDataset], idsName: String = "item_ids") throws(IOError) -> ItemEmbeddings {
+        let path = spec.path
+        guard FileManager.default.fileExists(atPath: path) else { throw IOError(file: path, "no such file") }
+        switch FileFormat.detect(path) {
+        case .npy:
+            let (shape, values) = try NumPyReaders.readDense(path: path)
+            return ItemEmbeddings(factors: DenseMatrix(rows: shape[0], columns: shape[1], storage: values), itemIDs: nil)
+        case .hdf5:
+            let file = try HDF5File.open(path)
+            let dataset = try file.resolveMatrixDataset(spec.object, preferred: preferred)
+            let factors = try file.readMatrix(dataset)
+            let ids = try file.optionalIDs(idsName, besideDataset: dataset, count: factors.rows)
+            return ItemEmbeddings(factors: factors, itemIDs: ids)
+        default:
+            throw IOError(file: path, "unknown embeddings format: expected an HDF5 file or a NumPy .npy array")
+        }
+    }
+
+    /// Reads only the id list of an embeddings file (for `--item-ids-from`).
+    public static func readIDs(_ spec: FileSpec) throws(IOError) -> IDMap {
+        let embeddings = try read(spec)
+        guard let ids = embeddings.itemIDs else {
+            throw IOError(file: spec.path, "has no item_ids dataset to take the item order from")
+        }
+        return ids
+    }
+
+    /// Writes a factor matrix to HDF5 under `dataset` with ids (`idsName`) and root attributes.
+    public static func write(_ factors: DenseMatrix<Double>, ids: IDMap?, to path: String,
+                             dataset: String = itemDataset, idsName: String = "item_ids", single: Bool = false,
+                             attributes: [(String, AttributeValue)] = []) throws(IOError) {
+        try AtomicOutput.write(to: path) { temporary throws(IOError) in
+            let file = try HDF5File.create(temporary)
+            try file.writeFactors(factors, name: dataset, ids: ids, idsName: idsName, single: single, attributes: attributes)
+            try file.flush()
+        }
+    }
+}

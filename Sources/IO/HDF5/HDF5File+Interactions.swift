@@ -1,0 +1,90 @@
+import Matrices
+
+extension HDF5File {
+    /// Reads an AnnData-encoded CSR (or CSC) group and its optional `user_ids`/`item_ids`.
+    func readInteractions(group requested: String?) throws(IOError) -> ParsedTriplets {
+        let group: String
+        if let requested {
+            group = requested
+        } else if kind(of: "/indptr") == .dataset {
+            group = "/"
+        } else if kind(of: "/X/indptr") == .dataset {
+            group = "/X"
+        } else {
+            let here = (try? members(of: "/")) ?? []
+            throw IOError(file: path, location: "/", "no CSR group found: expected datasets data, indices, indptr at the root or in /X (the file holds: \(here.joined(separator: ", ")))")
+        }
+        guard kind(of: group) == .group else {
+            throw IOError(file: path, location: group, "no such group")
+        }
+        let prefix = group == "/" ? "/" : group + "/"
+        var encoding = "csr_matrix"
+        if hasAttribute("encoding-type", on: group) {
+            encoding = try stringAttribute("encoding-type", on: group)
+        }
+        guard encoding == "csr_matrix" || encoding == "csc_matrix" else {
+            throw IOError(file: path, location: group, "encoding-type is '\(encoding)', expected csr_matrix or csc_matrix")
+        }
+        guard hasAttribute("shape", on: group) else {
+            throw IOError(file: path, location: group, "has no 'shape' attribute (expected [users, items])")
+        }
+        let shape = try integerAttribute("shape", on: group)
+        guard shape.count == 2, shape.allSatisfy({ $0 >= 0 && $0 < Int64(Int32.max) }) else {
+            throw IOError(file: path, location: group, "attribute 'shape' is \(shape), expected two non-negative integers")
+        }
+        let (m, n) = (Int(shape[0]), Int(shape[1]))
+        for name in ["data", "indices", "indptr"] {
+            let info = try info(prefix + name)
+            guard info.shape.count == 1 else {
+                throw IOError(file: path, location: prefix + name, "has shape \(info.shape), expected 1-D")
+            }
+        }
+        let data = try read(prefix + "data", as: Double.self).values
+        let indices = try read(prefix + "indices", as: Int64.self).values
+        let indptr = try read(prefix + "indptr", as: Int64.self).values
+        let csc = encoding == "csc_matrix"
+        let compressed = try SparseArrays.compressed(indptr: indptr, indices: indices, data: data,
+                                                     major: csc ? n : m, minor: csc ? m : n, file: path, prefix: prefix)
+        let csr = csc ? compressed.transposed() : compressed
+        let userIDs = try ids(named: "user_ids", near: prefix, count: m, axis: "users")
+        let itemIDs = try ids(named: "item_ids", near: prefix, count: n, axis: "items")
+        return ParsedTriplets(userIDs: userIDs, itemIDs: itemIDs, coo: csr.toCOO())
+    }
+
+    /// Ids from `prefix + name`, else from the root, else positional; checked against `count`.
+    func ids(named name: String, near prefix: String, count: Int, axis: String) throws(IOError) -> [String] {
+        for candidate in [prefix + name, "/" + name] where kind(of: candidate) == .dataset {
+            let ids = try readStrings(candidate)
+            guard ids.count == count else {
+                throw IOError(file: path, location: candidate, "has \(ids.count) ids but the matrix has \(count) \(axis)")
+            }
+            return ids
+        }
+        return (0..<count).map(String.init)
+    }
+
+    /// Writes ids as int64 when every id is a canonical integer, else as UTF-8 strings.
+    func writeIDs(_ object: String, _ ids: IDMap) throws(IOError) {
+        if ids.allIntegers {
+            try write(object, ids.ids.map { Int64($0)! }, shape: [ids.count])
+        } else {
+            try writeStrings(object, ids.ids)
+        }
+    }
+
+    /// Writes interactions in mftool's canonical layout: an AnnData CSR group at `group` with
+    /// `user_ids` and `item_ids` beside its arrays.
+    func writeInteractions(_ interactions: Interactions, group: String = "/", compression: Int? = nil) throws(IOError) {
+        let m = interactions.matrix
+        if group != "/" { try createGroup(group) }
+        let prefix = group == "/" ? "/" : group + "/"
+        try setAttribute("encoding-type", on: group, string: "csr_matrix")
+        try setAttribute("encoding-version", on: group, string: "0.1.0")
+        try setAttribute("shape", on: group, integers: [Int64(m.rows), Int64(m.columns)])
+        try write(prefix + "data", m.values, shape: [m.nnz], compression: compression)
+        try write(prefix + "indices", m.indices, shape: [m.nnz], compression: compression)
+        try write(prefix + "indptr", m.indptr.map { Int64($0) }, shape: [m.rows + 1], compression: compression)
+        try writeIDs(prefix + "user_ids", interactions.userIDs)
+        try writeIDs(prefix + "item_ids", interactions.itemIDs)
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Matrices
+
+/// Reads and writes user × item interaction files in every format mftool knows.
+public enum InteractionsFile {
+    /// Options for reading: the format (detected by default), text layout, canonicalization.
+    public struct ReadOptions: Sendable, Equatable {
+        /// Force a format instead of detecting it.
+        public var format: FileFormat? = nil
+        /// Layout of delimited text input.
+        public var text = DelimitedOptions()
+        /// Duplicates, id order and item alignment.
+        public var canonical = CanonicalOptions()
+        public init() {}
+    }
+
+    /// Reads interactions from `spec` (`FILE` or `FILE.h5:/group`) and canonicalizes them:
+    /// rows sorted by user, columns ascending within a row, ids first-seen or sorted.
+    public static func read(_ spec: FileSpec, options: ReadOptions = ReadOptions()) throws(IOError) -> (Interactions, ConversionReport) {
+        let path = spec.path
+        guard FileManager.default.fileExists(atPath: path) else { throw IOError(file: path, "no such file") }
+        let format = options.format ?? FileFormat.detect(path)
+        let parsed: ParsedTriplets
+        switch format {
+        case .text:
+            if let head = FileHandle(forReadingAtPath: path)?.readData(ofLength: 4096), head.contains(0) {
+                throw IOError(file: path, "unknown format: binary content that is not HDF5, NumPy, .npz or Matrix Market")
+            }
+            parsed = try DelimitedReader.read(path: path, options: options.text)
+        case .mtx: parsed = try MatrixMarketReader.read(path: path)
+        case .npz: parsed = try NumPyReaders.readSparse(path: path)
+        case .npy: parsed = try NumPyReaders.readDenseInteractions(path: path)
+        case .hdf5: parsed = try HDF5File.open(path).readInteractions(group: spec.object)
+        }
+        var report = ConversionReport()
+        let interactions = try Canonicalizer.build(parsed, options: options.canonical, file: path, report: &report)
+        return (interactions, report)
+    }
+
+    /// Writes interactions; the format follows the extension: `.h5` canonical HDF5 (default),
+    /// `.mtx` Matrix Market, `.csv`/`.tsv` triplets with a header. Written atomically.
+    public static func write(_ interactions: Interactions, to path: String, compression: Int? = nil) throws(IOError) {
+        let format = FileFormat.byExtension(path) ?? .hdf5
+        switch format {
+        case .hdf5:
+            try AtomicOutput.write(to: path) { temporary throws(IOError) in
+                let file = try HDF5File.create(temporary)
+                try file.writeInteractions(interactions, compression: compression)
+                try file.flush()
+            }
+        case .mtx:
+            try AtomicOutput.write(TextWriters.matrixMarket(interactions.matrix), to: path)
+        case .text:
+            let tab = path.lowercased().hasSuffix(".tsv") || path.lowercased().hasSuffix(".inter")
+            try AtomicOutput.write(TextWriters.triplets(interactions, separator: tab ? "\t" : ","), to: path)
+        case .npz, .npy:
+            throw IOError(file: path, "writing \(format.rawValue) is not supported; write .h5, .mtx or .csv")
+        }
+    }
+}
+
+/// Writers for the text formats.
+enum TextWriters {
+    /// Shortest text that reads back as the same Double.
+    static func number(_ v: Double) -> String {
+        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        return "\(v)"
+    }
+
+    static func matrixMarket(_ m: CSRMatrix) -> Data {
+        var out = "%%MatrixMarket matrix coordinate real general\n%\n\(m.rows) \(m.columns) \(m.nnz)\n"
+        out.reserveCapacity(m.nnz * 16)
+        for u in 0..<m.rows {
+            for p in m.range(ofRow: u) {
+                out += "\(u + 1) \(Int(m.indices[p]) + 1) \(number(m.values[p]))\n"
+            }
+        }
+        return Data(out.utf8)
+    }
+
+    static func field(_ s: String, separator: Character) -> String {
+        if s.contains(separator) || s.contains("\"") || s.contains("\n") {
+            return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        return s
+    }
+
+    static func triplets(_ x: Interactions, separator: Character) -> Data {
+        let s = String(separator)
+        var out = "user\(s)item\(s)value\n"
+        out.reserveCapacity(x.matrix.nnz * 16)
+        let users = x.userIDs.ids.map { field($0, separator: separator) }
+        let items = x.itemIDs.ids.map { field($0, separator: separator) }
+        for u in 0..<x.matrix.rows {
+            for p in x.matrix.range(ofRow: u) {
+                out += users[u] + s + items[Int(x.matrix.indices[p])] + s + number(x.matrix.values[p]) + "\n"
+            }
+        }
+        return Data(out.utf8)
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+
+/// An array read from NumPy's `.npy` format (versions 1–3).
+struct NPYArray {
+    enum ElementType: Equatable {
+        case float(bytes: Int)
+        case signed(bytes: Int)
+        case unsigned(bytes: Int)
+        case bool
+        case bytes(width: Int)   // NumPy `S` strings
+        case unicode(width: Int) // NumPy `U` strings (UTF-32)
+
+        var size: Int {
+            switch self {
+            case let .float(b), let .signed(b), let .unsigned(b): return b
+            case .bool: return 1
+            case let .bytes(w): return w
+            case let .unicode(w): return 4 * w
+            }
+        }
+    }
+
+    var descr: String
+    var type: ElementType
+    var bigEndian: Bool
+    var fortranOrder: Bool
+    var shape: [Int]
+    var payload: Data
+
+    var count: Int { shape.reduce(1, *) }
+
+    /// Parses `.npy` bytes; `name` is used in error messages (a file, or `archive.npz:member`).
+    init(data: Data, file: String, location: String? = nil) throws(IOError) {
+        func fail(_ message: String) -> IOError { IOError(file: file, location: location, message) }
+        let bytes = [UInt8](data.prefix(12))
+        guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
+            throw fail("not a NumPy .npy array (no \\x93NUMPY magic)")
+        }
+        let major = bytes[6]
+        let headerLength: Int, headerStart: Int
+        switch major {
+        case 1: headerLength = Int(bytes[8]) | Int(bytes[9]) << 8; headerStart = 10
+        case 2, 3:
+            guard bytes.count >= 12 else { throw fail("truncated .npy header") }
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+            headerStart = 12
+        default: throw fail(".npy format version \(major) is not supported")
+        }
+        guard data.count >= headerStart + headerLength else { throw fail("truncated .npy header") }
+        let header = String(decoding: data[data.startIndex + headerStart ..< data.startIndex + headerStart + headerLength], as: UTF8.self)
+        guard let descr = NPYArray.value(of: "descr", in: header).map({ $0.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")) }),
+              let fortran = NPYArray.value(of: "fortran_order", in: header),
+              let shapeText = NPYArray.value(of: "shape", in: header) else {
+            throw fail("cannot parse the .npy header \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
+        }
+        self.descr = descr
+        fortranOrder = fortran == "True"
+        let dims = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() ")).split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        var shape: [Int] = []
+        for d in dims {
+            guard let v = Int(d.hasSuffix("L") ? String(d.dropLast()) : d), v >= 0 else { throw fail("bad shape \(shapeText)") }
+            shape.append(v)
+        }
+        self.shape = shape
+        guard descr.count >= 3 else { throw fail("unsupported dtype '\(descr)'") }
+        let order = descr.first!
+        bigEndian = order == ">"
+        let kind = descr[descr.index(after: descr.startIndex)]
+        guard let width = Int(descr.dropFirst(2)) else { throw fail("unsupported dtype '\(descr)' (structured or object arrays are not supported)") }
+        switch kind {
+        case "f" where width == 4 || width == 8: type = .float(bytes: width)
+        case "i" where [1, 2, 4, 8].contains(width): type = .signed(bytes: width)
+        case "u" where [1, 2, 4, 8].contains(width): type = .unsigned(bytes: width)
+        case "b" where width == 1: type = .bool
+        case "S": type = .bytes(width: width)
+        case "U": type = .unicode(width: width)
+        default: throw fail("unsupported dtype '\(descr)'; expected float32/float64 or an integer type")
+        }
+        let start = data.startIndex + headerStart + headerLength
+        let needed = shape.reduce(1, *) * type.size
+        guard data.count - headerStart - headerLength >= needed else {
+            throw fail("truncated: shape \(shape) of \(descr) needs \(needed) bytes of data, found \(data.count - headerStart - headerLength)")
+        }
+        payload = data[start ..< start + needed]
+    }
+
+    /// The text after `'key':` in a header dict, up to the next top-level comma.
+    static func value(of key: String, in header: String) -> String? {
+        guard let range = header.range(of: "'\(key)'") ?? header.range(of: "\"\(key)\"") else { return nil }
+        var rest = header[range.upperBound...].drop { $0 == " " }
+        guard rest.first == ":" else { return nil }
+        rest = rest.dropFirst().drop { $0 == " " }
+        var depth = 0
+        var out = ""
+        for ch in rest {
+            if ch == "(" { depth += 1 }
+            if ch == ")" { depth -= 1 }
+            if (ch == "," || ch == "}") && depth == 0 { break }
+            out.append(ch)
+        }
+        return out.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// The elements converted to Double, in C (row-major) order whatever the file's order.
+    func doubles() -> [Double]? {
+        var out = [Double](repeating: 0, count: count)
+        let ok: Bool = payload.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Bool in
+            let size = type.size
+            func load<T: FixedWidthInteger>(_: T.Type, _ k: Int) -> T {
+                let v = raw.loadUnaligned(fromByteOffset: k * size, as: T.self)
+                return bigEndian ? T(bigEndian: v) : T(littleEndian: v)
+            }
+            for k in 0..<count {
+                switch type {
+                case .float(4): out[k] = Double(Float(bitPattern: load(UInt32.self, k)))
+                case .float: out[k] = Double(bitPattern: load(UInt64.self, k))
+                case .signed(1): out[k] = Double(Int8(bitPattern: raw[k]))
+                case .signed(2): out[k] = Double(load(Int16.self, k))
+                case .signed(4): out[k] = Double(load(Int32.self, k))
+                case .signed: out[k] = Double(load(Int64.self, k))
+                case .unsigned(1), .bool: out[k] = Double(raw[k])
+                case .unsigned(2): out[k] = Double(load(UInt16.self, k))
+                case .unsigned(4): out[k] = Double(load(UInt32.self, k))
+                case .unsigned: out[k] = Double(load(UInt64.self, k))
+                default: return false
+                }
+            }
+            return true
+        }
+        guard ok else { return nil }
+        if fortranOrder && shape.count == 2 {
+            // Column-major (rows × cols) to row-major.
+            let (r, c) = (shape[0], shape[1])
+            var t = [Double](repeating: 0, count: out.count)
+            for j in 0..<c { for i in 0..<r { t[i * c + j] = out[j * r + i] } }
+            return t
+        }
+        return out
+    }
+
+    /// Integer elements as Int64 (exact), in C order; nil for float or string arrays.
+    func integers() -> [Int64]? {
+        switch type {
+        case .signed, .unsigned, .bool: break
+        default: return nil
+        }
+        guard let values = doubles() else { return nil }
+        // Index arrays stay far below 2^53, where Double is exact.
+        return values.map { Int64($0) }
+    }
+
+    /// A string array (`S` or `U`) as Swift strings.
+    func strings() -> [String]? {
+        switch type {
+        case let .bytes(w):
+            return (0..<count).map { k in
+                let field = payload[(payload.startIndex + k * w)..<(payload.startIndex + (k + 1) * w)]
+                return String(decoding: field.prefix { $0 != 0 }, as: UTF8.self)
+            }
+        case let .unicode(w):
+            return payload.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [String] in
+                (0..<count).map { k in
+                    var s = String.UnicodeScalarView()
+                    for c in 0..<w {
+                        let v = raw.loadUnaligned(fromByteOffset: (k * w + c) * 4, as: UInt32.self)
+                        let code = bigEndian ? UInt32(bigEndian: v) : UInt32(littleEndian: v)
+                        if code == 0 { break }
+                        if let scalar = Unicode.Scalar(code) { s.append(scalar) }
+                    }
+                    return String(s)
+                }
+            }
+        default: return nil
+        }
+    }
+}

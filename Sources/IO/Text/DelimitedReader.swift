@@ -1,0 +1,368 @@
+import Dispatch
+import Foundation
+import Matrices
+
+/// Triplets read from a file, with ids in first-seen order, before canonicalization.
+struct ParsedTriplets {
+    var userIDs: [String]
+    var itemIDs: [String]
+    var coo: COOMatrix
+}
+
+/// Reads delimited text triplets: CSV, TSV, white space, `::`, with or without a header.
+///
+/// The file is memory-mapped and parsed in parallel chunks split at line boundaries; each chunk
+/// interns ids in its own first-seen order and the chunks are merged in file order, so the result
+/// is the same as a sequential read.
+enum DelimitedReader {
+    enum Separator: Equatable {
+        case byte(UInt8)
+        case whitespace
+        case doubleColon
+    }
+
+    struct Field {
+        var start: Int
+        var count: Int
+        var escaped: Bool
+    }
+
+    struct Layout {
+        var separator: Separator
+        var fieldCount: Int
+        var user: Int
+        var item: Int
+        var value: Int?
+        var quotes: Bool
+    }
+
+    static func read(path: String, options: DelimitedOptions) throws(IOError) -> ParsedTriplets {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw IOError(file: path, "cannot be read (\(FileErrorText.describe(error)))")
+        }
+        guard !data.isEmpty else { throw IOError(file: path, "is empty: expected lines of user, item[, value]") }
+        let result: Result<ParsedTriplets, IOError> = data.withUnsafeBytes { raw in
+            let p = raw.bindMemory(to: UInt8.self).baseAddress!
+            return Result { () throws(IOError) -> ParsedTriplets in try parse(p, raw.count, path: path, options: options) }
+        }
+        return try result.get()
+    }
+
+    // MARK: Lines
+
+    /// The end of the line starting at `i` (index of `\n` or `n`).
+    @inline(__always)
+    static func lineEnd(_ p: UnsafePointer<UInt8>, _ i: Int, _ n: Int) -> Int {
+        if let q = memchr(p + i, Int32(UInt8(ascii: "\n")), n - i) {
+            return UnsafeRawPointer(q).assumingMemoryBound(to: UInt8.self) - p
+        }
+        return n
+    }
+
+    /// Whether the line is blank or a comment.
+    @inline(__always)
+    static func isSkippable(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, comment: UInt8?) -> Bool {
+        var k = start
+        while k < end && (p[k] == 32 || p[k] == 9 || p[k] == 13) { k += 1 }
+        if k == end { return true }
+        if let comment, p[k] == comment { return true }
+        return false
+    }
+
+    /// Splits a line into fields; returns the field count, or -1 for an unterminated quote.
+    @inline(__always)
+    static func split(_ p: UnsafePointer<UInt8>, _ start: Int, _ end0: Int, _ sep: Separator, quotes: Bool,
+                      _ fields: UnsafeMutablePointer<Field>, capacity: Int) -> Int {
+        var end = end0
+        if end > start && p[end - 1] == 13 { end -= 1 }
+        var count = 0
+        var k = start
+        func store(_ s: Int, _ e: Int, _ escaped: Bool) {
+            var s = s, e = e
+            while s < e && p[s] == 32 { s += 1 }
+            while e > s && p[e - 1] == 32 { e -= 1 }
+            if count < capacity { fields[count] = Field(start: s, count: e - s, escaped: escaped) }
+            count += 1
+        }
+        switch sep {
+        case .whitespace:
+            while true {
+                while k < end && (p[k] == 32 || p[k] == 9) { k += 1 }
+                if k >= end { return count }
+                let s = k
+                while k < end && p[k] != 32 && p[k] != 9 { k += 1 }
+                store(s, k, false)
+            }
+        case .byte, .doubleColon:
+            let d: UInt8
+            if case let .byte(b) = sep { d = b } else { d = UInt8(ascii: ":") }
+            let double = sep == .doubleColon
+            while true {
+                var s = k
+                while s < end && p[s] == 32 { s += 1 }
+                if quotes && s < end && p[s] == UInt8(ascii: "\"") {
+                    // Quoted field: runs to the closing quote; "" is an escaped quote.
+                    var q = s + 1
+                    var escaped = false
+                    while true {
+                        guard q < end else { return -1 }
+                        if p[q] == UInt8(ascii: "\"") {
+                            if q + 1 < end && p[q + 1] == UInt8(ascii: "\"") { escaped = true; q += 2; continue }
+                            break
+                        }
+                        q += 1
+                    }
+                    if count < capacity { fields[count] = Field(start: s + 1, count: q - s - 1, escaped: escaped) }
+                    count += 1
+                    k = q + 1
+                    while k < end && p[k] != d { k += 1 }
+                } else {
+                    k = s
+                    while k < end && !(p[k] == d && (!double || (k + 1 < end && p[k + 1] == d))) { k += 1 }
+                    store(s, k, false)
+                }
+                if k >= end { return count }
+                k += double ? 2 : 1
+            }
+        }
+    }
+
+    static func text(_ p: UnsafePointer<UInt8>, _ f: Field) -> String {
+        let s = String(decoding: UnsafeBufferPointer(start: p + f.start, count: f.count), as: UTF8.self)
+        return f.escaped ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
+    }
+
+    // MARK: Layout
+
+    static func detectSeparator(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Separator {
+        let line = UnsafeBufferPointer(start: p + start, count: end - start)
+        for k in line.indices.dropLast() where line[k] == UInt8(ascii: ":") && line[k + 1] == UInt8(ascii: ":") {
+            return .doubleColon
+        }
+        if line.contains(9) { return .byte(9) }
+        if line.contains(UInt8(ascii: ",")) { return .byte(UInt8(ascii: ",")) }
+        if line.contains(UInt8(ascii: ";")) { return .byte(UInt8(ascii: ";")) }
+        if line.contains(UInt8(ascii: "|")) { return .byte(UInt8(ascii: "|")) }
+        return .whitespace
+    }
+
+    static func layout(firstLine fields: [String], hasHeader: Bool, separator: Separator, quotes: Bool,
+                       options: DelimitedOptions, path: String, line: Int) throws(IOError) -> Layout {
+        let names = hasHeader ? fields.map(KnownColumns.normalize) : []
+        func resolve(_ column: DelimitedOptions.Column, role: String) throws(IOError) -> Int {
+            switch column {
+            case let .index(k):
+                guard k < fields.count else {
+                    throw IOError.line(line, of: path, "\(role) column \(k) does not exist: the line has \(fields.count) fields")
+                }
+                return k
+            case let .name(name):
+                guard hasHeader else {
+                    throw IOError(file: path, "\(role) column '\(name)' named, but the file has no header line (use a column number)")
+                }
+                let wanted = KnownColumns.normalize(name)
+                if let k = fields.firstIndex(of: name) ?? names.firstIndex(of: wanted) { return k }
+                throw IOError.line(line, of: path, "no \(role) column named '\(name)' in the header (\(fields.joined(separator: ", ")))")
+            }
+        }
+        func known(_ set: Set<String>) -> Int? { names.firstIndex { set.contains($0) } }
+        let user = try options.userColumn.map { c throws(IOError) in try resolve(c, role: "user") } ?? known(KnownColumns.user) ?? 0
+        let item = try options.itemColumn.map { c throws(IOError) in try resolve(c, role: "item") } ?? known(KnownColumns.item) ?? 1
+        var value: Int? = nil
+        if !options.implicit {
+            if let c = options.valueColumn {
+                value = try resolve(c, role: "value")
+            } else if let k = known(KnownColumns.value) {
+                value = k
+            } else if fields.count >= 3 {
+                value = (0..<fields.count).first { $0 != user && $0 != item }
+            }
+        }
+        guard fields.count >= 2, user < fields.count, item < fields.count else {
+            throw IOError.line(line, of: path, "expected at least 2 fields (user, item[, value]), found \(fields.count)")
+        }
+        guard user != item else { throw IOError(file: path, "the user and item columns are the same (\(user))") }
+        return Layout(separator: separator, fieldCount: fields.count, user: user, item: item, value: value, quotes: quotes)
+    }
+
+    // MARK: Parsing
+
+    static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, path: String, options: DelimitedOptions) throws(IOError) -> ParsedTriplets {
+        // The first non-blank, non-comment line decides the separator, the header and the layout.
+        var i = 0
+        var lineNumber = 1
+        var firstEnd = 0
+        while i < n {
+            firstEnd = lineEnd(p, i, n)
+            if !isSkippable(p, i, firstEnd, comment: options.commentByte) { break }
+            i = firstEnd + 1
+            lineNumber += 1
+        }
+        guard i < n else { throw IOError(file: path, "holds no data lines: expected lines of user, item[, value]") }
+        let separator: Separator
+        switch options.delimiter {
+        case .auto: separator = detectSeparator(p, i, firstEnd)
+        case let .character(b): separator = b == 32 ? .whitespace : .byte(b)
+        case .whitespace: separator = .whitespace
+        case .doubleColon: separator = .doubleColon
+        }
+        let quotes = separator != .whitespace
+        let capacity = 256
+        let scratch = UnsafeMutablePointer<Field>.allocate(capacity: capacity)
+        defer { scratch.deallocate() }
+        let firstCount = split(p, i, firstEnd, separator, quotes: quotes, scratch, capacity: capacity)
+        guard firstCount >= 0 else { throw IOError.line(lineNumber, of: path, "unterminated quoted field") }
+        guard firstCount <= capacity else { throw IOError.line(lineNumber, of: path, "has \(firstCount) fields; at most \(capacity) are supported") }
+        let firstFields = (0..<firstCount).map { text(p, scratch[$0]) }
+        let hasHeader: Bool
+        if let forced = options.header {
+            hasHeader = forced
+        } else {
+            let names = firstFields.map(KnownColumns.normalize)
+            let knownName = names.contains { KnownColumns.user.contains($0) || KnownColumns.item.contains($0) || KnownColumns.value.contains($0) }
+            let nonNumericValue = firstFields.count >= 3 && !options.implicit
+                && firstFields[2].utf8.withContiguousStorageIfAvailable { ByteParsing.double($0.baseAddress!, $0.count) } == nil
+            hasHeader = knownName || nonNumericValue
+        }
+        let layout = try layout(firstLine: firstFields, hasHeader: hasHeader, separator: separator, quotes: quotes,
+                                options: options, path: path, line: lineNumber)
+        let dataStart = hasHeader ? Swift.min(firstEnd + 1, n) : i
+        let firstDataLine = hasHeader ? lineNumber + 1 : lineNumber
+
+        // Chunks split at line boundaries, parsed in parallel.
+        let chunkCount = n - dataStart > (8 << 20) ? Swift.min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+        var bounds = [dataStart]
+        for c in 1..<Swift.max(chunkCount, 1) {
+            var b = dataStart + (n - dataStart) * c / chunkCount
+            b = Swift.max(b, bounds.last!)
+            b = b < n ? Swift.min(lineEnd(p, b, n) + 1, n) : n
+            bounds.append(b)
+        }
+        bounds.append(n)
+        let chunkBounds = bounds
+        var results = [Result<Chunk, ChunkError>?](repeating: nil, count: bounds.count - 1)
+        let pointer = UnsafeSendable(p)
+        results.withUnsafeMutableBufferPointer { out in
+            let outPointer = UnsafeSendable(out)
+            DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { c in
+                outPointer.value[c] = parseChunk(pointer.value, chunkBounds[c], chunkBounds[c + 1], layout, options.commentByte)
+            }
+        }
+        // Merge in file order; report the earliest error with its absolute line number.
+        var merged: Chunk? = nil
+        for (c, result) in results.enumerated() {
+            switch result! {
+            case let .failure(error):
+                var line = firstDataLine + error.line - 1
+                for k in dataStart..<bounds[c] where p[k] == 10 { line += 1 }
+                throw IOError.line(line, of: path, error.message)
+            case let .success(chunk):
+                if merged == nil { merged = chunk } else { merged!.append(chunk) }
+            }
+        }
+        let all = merged!
+        guard !all.values.isEmpty else { throw IOError(file: path, "holds a header but no data lines") }
+        let coo = COOMatrix(rows: all.users.count, columns: all.items.count,
+                            rowIndices: all.rows, columnIndices: all.columns, values: all.values)
+        return ParsedTriplets(userIDs: all.users.ids, itemIDs: all.items.ids, coo: coo)
+    }
+
+    struct Chunk {
+        var users = TokenTable()
+        var items = TokenTable()
+        var rows: [Int32] = []
+        var columns: [Int32] = []
+        var values: [Double] = []
+
+        mutating func append(_ other: Chunk) {
+            let userMap = users.merge(other.users)
+            let itemMap = items.merge(other.items)
+            rows.append(contentsOf: other.rows.lazy.map { userMap[Int($0)] })
+            columns.append(contentsOf: other.columns.lazy.map { itemMap[Int($0)] })
+            values.append(contentsOf: other.values)
+        }
+    }
+
+    struct ChunkError: Error {
+        var line: Int       // 1-based within the chunk
+        var message: String
+    }
+
+    static func parseChunk(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ layout: Layout,
+                           _ comment: UInt8?) -> Result<Chunk, ChunkError> {
+        var chunk = Chunk()
+        let estimate = (end - start) / 12
+        chunk.rows.reserveCapacity(estimate)
+        chunk.columns.reserveCapacity(estimate)
+        chunk.values.reserveCapacity(estimate)
+        let capacity = layout.fieldCount + 1
+        let fields = UnsafeMutablePointer<Field>.allocate(capacity: capacity)
+        defer { fields.deallocate() }
+        var i = start
+        var line = 0
+        while i < end {
+            let e = lineEnd(p, i, end)
+            line += 1
+            defer { i = e + 1 }
+            // Fast check for the common case; comments and blanks are rare.
+            let c0 = p[i]
+            if c0 == 10 || c0 == 13 || c0 == 32 || c0 == 9 || c0 == comment {
+                if isSkippable(p, i, e, comment: comment) { continue }
+            }
+            let count = split(p, i, e, layout.separator, quotes: layout.quotes, fields, capacity: capacity)
+            if count < 0 { return .failure(ChunkError(line: line, message: "unterminated quoted field")) }
+            if count != layout.fieldCount {
+                return .failure(ChunkError(line: line, message: "expected \(layout.fieldCount) fields, found \(count)"))
+            }
+            let uf = fields[layout.user], itf = fields[layout.item]
+            guard uf.count > 0 else { return .failure(ChunkError(line: line, message: "empty user id")) }
+            guard itf.count > 0 else { return .failure(ChunkError(line: line, message: "empty item id")) }
+            let u: Int32, it: Int32
+            if !uf.escaped, let v = ByteParsing.canonicalInteger(p + uf.start, uf.count) {
+                u = chunk.users.index(ofInteger: v)
+            } else {
+                u = chunk.users.index(ofString: text(p, uf))
+            }
+            if !itf.escaped, let v = ByteParsing.canonicalInteger(p + itf.start, itf.count) {
+                it = chunk.items.index(ofInteger: v)
+            } else {
+                it = chunk.items.index(ofString: text(p, itf))
+            }
+            var value = 1.0
+            if let vc = layout.value {
+                let vf = fields[vc]
+                guard let v = ByteParsing.double(p + vf.start, vf.count) else {
+                    return .failure(ChunkError(line: line, message: "value '\(text(p, vf))' is not a number"))
+                }
+                guard v.isFinite else {
+                    return .failure(ChunkError(line: line, message: "value '\(text(p, vf))' is not finite; expected a finite number"))
+                }
+                value = v
+            }
+            chunk.rows.append(u)
+            chunk.columns.append(it)
+            chunk.values.append(value)
+        }
+        return .success(chunk)
+    }
+}
+
+/// Wraps a value for a `@Sendable` closure whose concurrent accesses are disjoint by construction.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+enum FileErrorText {
+    static func describe(_ error: Error) -> String {
+        let ns = error as NSError
+        if let underlying = ns.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if ns.domain == NSCocoaErrorDomain && (ns.code == NSFileReadNoSuchFileError || ns.code == 260) { return "no such file" }
+        return ns.localizedDescription
+    }
+}

@@ -1,0 +1,71 @@
+import ArgumentParser
+import IO
+import Matrices
+
+extension DuplicatePolicy: ExpressibleByArgument {}
+extension FileFormat: ExpressibleByArgument {}
+
+/// How to read an interactions file: format, text layout, duplicates and id order.
+struct InteractionsInputOptions: ParsableArguments {
+    @Option(help: "Input format: text, mtx, npz, npy or hdf5 (default: detected from the content and extension).")
+    var format: FileFormat?
+
+    @Option(help: "Text field separator: auto, comma, tab, whitespace, '::' or one character.")
+    var delimiter: String = "auto"
+
+    @Flag(inversion: .prefixedNo, help: "Whether the first line of text input is a header (default: detected).")
+    var header: Bool?
+
+    @Option(name: .customLong("user-col"), help: "User id column of text input: a 0-based number or a header name.")
+    var userColumn: String?
+
+    @Option(name: .customLong("item-col"), help: "Item id column of text input: a 0-based number or a header name.")
+    var itemColumn: String?
+
+    @Option(name: .customLong("value-col"), help: "Value column of text input: a number or a header name (default: 'rating'-like header, else column 2 when present).")
+    var valueColumn: String?
+
+    @Flag(help: "Implicit feedback: ignore any value column; every interaction has value 1.")
+    var implicit = false
+
+    @Option(help: "Repeated (user, item) pairs: sum (as SciPy), last, or error. Reported either way.")
+    var duplicates: DuplicatePolicy = .sum
+
+    @Flag(name: .customLong("sort-ids"), help: "Number users and items in sorted id order (numeric when all ids are integers) instead of first-seen order.")
+    var sortIDs = false
+
+    @Option(name: .customLong("item-ids-from"), help: "Order item columns exactly as the item_ids of this embeddings file (FILE.h5[:/dataset]).")
+    var itemIDsFrom: String?
+
+    @Flag(name: .customLong("drop-unknown-items"), help: "With --item-ids-from: drop interactions whose item the embeddings file lacks (counted), instead of failing.")
+    var dropUnknownItems = false
+
+    func readOptions() throws -> InteractionsFile.ReadOptions {
+        var options = InteractionsFile.ReadOptions()
+        options.format = format
+        guard let separator = DelimitedOptions.Delimiter(argument: delimiter) else {
+            throw ValidationError("--delimiter '\(delimiter)' is not a separator: use auto, comma, tab, whitespace, '::' or one character")
+        }
+        options.text.delimiter = separator
+        options.text.header = header
+        options.text.userColumn = userColumn.map(DelimitedOptions.Column.init(argument:))
+        options.text.itemColumn = itemColumn.map(DelimitedOptions.Column.init(argument:))
+        options.text.valueColumn = valueColumn.map(DelimitedOptions.Column.init(argument:))
+        options.text.implicit = implicit
+        options.canonical.duplicates = duplicates
+        options.canonical.sortIDs = sortIDs
+        options.canonical.dropUnknownItems = dropUnknownItems
+        if let source = itemIDsFrom {
+            options.canonical.itemOrder = try EmbeddingsFile.readIDs(FileSpec(source))
+            options.canonical.itemOrderSource = FileSpec(source).path
+        } else if dropUnknownItems {
+            throw ValidationError("--drop-unknown-items needs --item-ids-from")
+        }
+        return options
+    }
+
+    /// Reads interactions from `argument` with these options.
+    func read(_ argument: String) throws -> (Interactions, ConversionReport) {
+        try InteractionsFile.read(FileSpec(argument), options: readOptions())
+    }
+}

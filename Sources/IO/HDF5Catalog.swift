@@ -1,0 +1,21 @@
+/// A listing of what an HDF5 file holds, for `inspect`.
+public enum HDF5Catalog {
+    /// Every dataset with its dtype and shape, or nil when the file is not HDF5.
+    public static func describe(_ path: String) throws(IOError) -> [[String: Any]]? {
+        guard FileFormat.detect(path) == .hdf5 else { return nil }
+        let file = try HDF5File.open(path)
+        var out: [[String: Any]] = []
+        for d in try file.datasets() {
+            let info = try file.info(d)
+            out.append(["path": d, "dtype": info.kind.name, "shape": info.shape])
+        }
+        return out
+    }
+
+    /// Whether the HDF5 file (or its named group) holds a CSR group mftool can read.
+    public static func hasCSRGroup(_ spec: FileSpec) throws(IOError) -> Bool {
+        let file = try HDF5File.open(spec.path)
+        if let object = spec.object { return file.kind(of: object) == .group }
+        return file.kind(of: "/indptr") == .dataset || file.kind(of: "/X/indptr") == .dataset
+    }
+}

@@ -39,9 +39,10 @@ let package = Package(
             dependencies: ["Matrices", "IO", "Solvers", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "mftool", dependencies: ["MFToolCommands"]),
+        .target(name: "FixturePaths", path: "Tests/FixturePaths"),
         .testTarget(name: "MatricesTests", dependencies: ["Matrices"]),
-        .testTarget(name: "IOTests", dependencies: ["IO", "Matrices"]),
-        .testTarget(name: "SolversTests", dependencies: ["Solvers", "Matrices", "IO"]),
-        .testTarget(name: "MFToolCommandsTests", dependencies: ["MFToolCommands", "IO", "Matrices"]),
+        .testTarget(name: "IOTests", dependencies: ["IO", "Matrices", "FixturePaths"]),
+        .testTarget(name: "SolversTests", dependencies: ["Solvers", "Matrices", "IO", "FixturePaths"]),
+        .testTarget(name: "MFToolCommandsTests", dependencies: ["MFToolCommands", "IO", "Matrices", "Solvers", "FixturePaths"]),
     ]
 )

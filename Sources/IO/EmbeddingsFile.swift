@@ -46,3 +46,39 @@ public enum EmbeddingsFile {
         }
     }
 }
+
+extension EmbeddingsFile {
+    /// Reads a finite 1-D numeric dataset (such as a fixed item bias) from `FILE.h5:/dataset`
+    /// or a 1-D `.npy`.
+    public static func readVector(_ spec: FileSpec) throws(IOError) -> [Double] {
+        let path = spec.path
+        guard FileManager.default.fileExists(atPath: path) else { throw IOError(file: path, "no such file") }
+        switch FileFormat.detect(path) {
+        case .hdf5:
+            guard let object = spec.object else {
+                throw IOError(file: path, "name the dataset of the vector as FILE:/DATASET")
+            }
+            let file = try HDF5File.open(path)
+            let (shape, values) = try file.read(object, as: Double.self)
+            guard shape.count == 1 || (shape.count == 2 && shape[1] == 1) else {
+                throw IOError(file: path, location: object, "has shape \(shape), expected a 1-D vector")
+            }
+            if let bad = values.firstIndex(where: { !$0.isFinite }) {
+                throw IOError(file: path, location: object, "entry \(bad) is \(values[bad]), expected finite numbers")
+            }
+            return values
+        case .npy:
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                throw IOError(file: path, "cannot be read (\(FileErrorText.describe(error)))")
+            }
+            let array = try NPYArray(data: data, file: path)
+            guard array.shape.count == 1, let values = array.doubles(), values.allSatisfy(\.isFinite) else {
+                throw IOError(file: path, "expected a 1-D array of finite numbers, found \(array.descr) \(array.shape)")
+            }
+            return values
+        default:
+            throw IOError(file: path, "expected an HDF5 dataset or a .npy vector")
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import CLinearAlgebra
+
+// The one layer that calls CBLAS and LAPACKE. Matrices are row-major with explicit leading
+// dimensions; a symmetric k × k matrix is addressed through its upper triangle in row-major
+// terms (LAPACK's lower triangle in column-major terms: the same memory).
+
+/// A floating-point type with BLAS and LAPACK kernels: `Float` (s) or `Double` (d).
+protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
+    /// C ← α·AᵀA + β·C, with A rows × k (row-major, leading dimension lda), C k × k upper.
+    static func syrkTransposed(rows: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+                               beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// y ← α·Aᵀx + β·y, with A rows × cols (row-major).
+    static func gemvTransposed(rows: Int, cols: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+                               x: UnsafePointer<Self>, beta: Self, y: UnsafeMutablePointer<Self>)
+    /// C ← α·A·Bᵀ + β·C, with A m × k, B n × k, C m × n (row-major).
+    static func gemmTransposedB(m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+                                b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// C ← α·A·B + β·C, with A m × k, B k × n, C m × n (row-major).
+    static func gemm(m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+                     b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// Cholesky factorization in place; returns LAPACK's info (0, or the failing minor).
+    static func potrf(n: Int, a: UnsafeMutablePointer<Self>) -> Int
+    /// Solves with a Cholesky factor from `potrf` for `nrhs` right-hand sides stored as rows.
+    static func potrs(n: Int, nrhs: Int, a: UnsafePointer<Self>, b: UnsafeMutablePointer<Self>) -> Int
+    /// Eigenvalues (ascending) and eigenvectors (rows of `a` on return hold… see `SymmetricEigen`).
+    static func syevd(n: Int, a: UnsafeMutablePointer<Self>, w: UnsafeMutablePointer<Self>) -> Int
+}
+
+extension Double: LinearAlgebraScalar {
+    @inline(__always)
+    static func syrkTransposed(rows: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                               beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, blasint(k), blasint(rows), alpha, a, blasint(lda), beta, c, blasint(ldc))
+    }
+    @inline(__always)
+    static func gemvTransposed(rows: Int, cols: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                               x: UnsafePointer<Double>, beta: Double, y: UnsafeMutablePointer<Double>) {
+        cblas_dgemv(CblasRowMajor, CblasTrans, blasint(rows), blasint(cols), alpha, a, blasint(lda), x, 1, beta, y, 1)
+    }
+    @inline(__always)
+    static func gemmTransposedB(m: Int, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                                b: UnsafePointer<Double>, ldb: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+    @inline(__always)
+    static func gemm(m: Int, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                     b: UnsafePointer<Double>, ldb: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+    @inline(__always)
+    static func potrf(n: Int, a: UnsafeMutablePointer<Double>) -> Int {
+        Int(LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), a, Int32(n)))
+    }
+    @inline(__always)
+    static func potrs(n: Int, nrhs: Int, a: UnsafePointer<Double>, b: UnsafeMutablePointer<Double>) -> Int {
+        Int(LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), Int32(nrhs), a, Int32(n), b, Int32(n)))
+    }
+    static func syevd(n: Int, a: UnsafeMutablePointer<Double>, w: UnsafeMutablePointer<Double>) -> Int {
+        Int(LAPACKE_dsyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "L")), Int32(n), a, Int32(n), w))
+    }
+}
+
+extension Float: LinearAlgebraScalar {
+    @inline(__always)
+    static func syrkTransposed(rows: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                               beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, blasint(k), blasint(rows), alpha, a, blasint(lda), beta, c, blasint(ldc))
+    }
+    @inline(__always)
+    static func gemvTransposed(rows: Int, cols: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                               x: UnsafePointer<Float>, beta: Float, y: UnsafeMutablePointer<Float>) {
+        cblas_sgemv(CblasRowMajor, CblasTrans, blasint(rows), blasint(cols), alpha, a, blasint(lda), x, 1, beta, y, 1)
+    }
+    @inline(__always)
+    static func gemmTransposedB(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                                b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+    @inline(__always)
+    static func gemm(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                     b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
+    }
+    @inline(__always)
+    static func potrf(n: Int, a: UnsafeMutablePointer<Float>) -> Int {
+        Int(LAPACKE_spotrf_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), a, Int32(n)))
+    }
+    @inline(__always)
+    static func potrs(n: Int, nrhs: Int, a: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>) -> Int {
+        Int(LAPACKE_spotrs_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), Int32(nrhs), a, Int32(n), b, Int32(n)))
+    }
+    static func syevd(n: Int, a: UnsafeMutablePointer<Float>, w: UnsafeMutablePointer<Float>) -> Int {
+        Int(LAPACKE_ssyevd(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "V")), CChar(UInt8(ascii: "L")), Int32(n), a, Int32(n), w))
+    }
+}
+
+/// OpenBLAS's own thread pool, set to one thread while mftool runs its own per-user threads.
+enum BLASThreads {
+    static var current: Int { Int(openblas_get_num_threads()) }
+    static func set(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+
+    /// Runs `body` with OpenBLAS single-threaded, restoring the previous count after.
+    static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
+        let previous = current
+        set(1)
+        defer { set(previous) }
+        return try body()
+    }
+}

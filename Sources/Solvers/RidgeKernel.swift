@@ -1,0 +1,291 @@
+import Dispatch
+import Matrices
+
+/// The per-user Cholesky kernel, specialized for one precision.
+struct RidgeKernel<S: LinearAlgebraScalar> {
+    let problem: RidgeProblem
+    let solver: RidgeSolver
+    let w: Int
+    let items: [S]        // n × w, row-major, in the kernel's precision
+
+    init(problem: RidgeProblem, solver: RidgeSolver) {
+        self.problem = problem
+        self.solver = solver
+        w = problem.width
+        items = problem.items.storage.map { S($0) }
+    }
+
+    /// G = VᵀV (w × w, full symmetric), using OpenBLAS's own threads.
+    func gram() -> [S] {
+        var g = [S](repeating: 0, count: w * w)
+        let n = problem.itemCount
+        items.withUnsafeBufferPointer { v in
+            g.withUnsafeMutableBufferPointer { gp in
+                if n > 0 { S.syrkTransposed(rows: n, k: w, alpha: 1, a: v.baseAddress!, lda: w, beta: 0, c: gp.baseAddress!, ldc: w) }
+            }
+        }
+        symmetrizeFromUpper(&g, w)
+        return g
+    }
+
+    func run() throws(SolverError) -> RidgeSolution {
+        let m = problem.userCount
+        let R = problem.interactions
+        let needsGram = problem.objective.loss != .observed
+        let G: [S] = needsGram ? gram() : []
+        // Vᵀ t0: the dense loss's right-hand side from unobserved entries' targets.
+        var background = [Double](repeating: 0, count: w)
+        if problem.objective.loss == .dense && problem.hasBackground {
+            let t0 = problem.backgroundTargets
+            let V = problem.items
+            for i in 0..<V.rows { for c in 0..<w { background[c] += V[i, c] * t0[i] } }
+        }
+        var X = [Double](repeating: 0, count: m * w)
+        var flops = needsGram ? Double(problem.itemCount * w * (w + 1)) : 0
+        if problem.objective.loss == .dense && problem.objective.regularization == .constant {
+            flops += try solveDenseShared(G: G, background: background, X: &X)
+            return RidgeSolution(factors: DenseMatrix(rows: m, columns: w, storage: X), emptyUsers: emptyCount(), fallbackUsers: 0, flops: flops)
+        }
+        // Interleaved blocks of users over threads: balanced under power-law activity, and each
+        // user's arithmetic is the same whatever thread runs it.
+        let threads = Swift.min(solver.threads, Swift.max(1, m / 64))
+        let block = 64
+        var maxDegree = 0
+        for u in 0..<m { maxDegree = Swift.max(maxDegree, R.degree(ofRow: u)) }
+        var failures = [SolverError?](repeating: nil, count: threads)
+        var fallbacks = [Int](repeating: 0, count: threads)
+        var threadFlops = [Double](repeating: 0, count: threads)
+        let shared = UnsafeSendable((self, G, background, maxDegree))
+        X.withUnsafeMutableBufferPointer { xp in
+            let out = UnsafeSendable(xp.baseAddress!)
+            failures.withUnsafeMutableBufferPointer { fp in
+                let failuresOut = UnsafeSendable(fp.baseAddress!)
+                fallbacks.withUnsafeMutableBufferPointer { cp in
+                    let countsOut = UnsafeSendable(cp.baseAddress!)
+                    threadFlops.withUnsafeMutableBufferPointer { flp in
+                        let flopsOut = UnsafeSendable(flp.baseAddress!)
+                        BLASThreads.singleThreaded {
+                            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                                let (kernel, G, background, maxDegree) = shared.value
+                                var workspace = Workspace(w: kernel.w, maxDegree: maxDegree)
+                                var blockStart = t * block
+                                while blockStart < m {
+                                    for u in blockStart..<Swift.min(blockStart + block, m) {
+                                        do {
+                                            let (usedFallback, f) = try kernel.solveUser(u, G: G, background: background, workspace: &workspace, out: out.value + u * kernel.w)
+                                            if usedFallback { countsOut.value[t] += 1 }
+                                            flopsOut.value[t] += f
+                                        } catch {
+                                            failuresOut.value[t] = error as? SolverError
+                                            return
+                                        }
+                                    }
+                                    blockStart += threads * block
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).min(by: { $0.row < $1.row }) { throw failure }
+        return RidgeSolution(factors: DenseMatrix(rows: m, columns: w, storage: X), emptyUsers: emptyCount(),
+                             fallbackUsers: fallbacks.reduce(0, +), flops: flops + threadFlops.reduce(0, +))
+    }
+
+    func emptyCount() -> Int {
+        (0..<problem.userCount).filter { problem.interactions.degree(ofRow: $0) == 0 }.count
+    }
+
+    struct Workspace {
+        var rows: [S]       // gathered (scaled) item rows, maxDegree × w
+        var a: [S]          // system matrix, w × w
+        var backup: [S]     // copy for the fallback
+        var b: [S]          // right-hand side, w
+        init(w: Int, maxDegree: Int) {
+            rows = [S](repeating: 0, count: Swift.max(1, maxDegree) * w)
+            a = [S](repeating: 0, count: w * w)
+            backup = a
+            b = [S](repeating: 0, count: w)
+        }
+    }
+
+    /// Builds and solves user u's system; returns whether the fallback was used and the flops.
+    @inline(__always)
+    func solveUser(_ u: Int, G: [S], background: [Double], workspace ws: inout Workspace,
+                   out: UnsafeMutablePointer<Double>) throws(SolverError) -> (Bool, Double) {
+        let R = problem.interactions
+        let objective = problem.objective
+        let range = R.range(ofRow: u)
+        let count = range.count
+        if count == 0 && objective.loss == .observed {
+            for c in 0..<w { out[c] = 0 }
+            return (false, 0)
+        }
+        let lambdaU = objective.lambda(forCount: count)
+        var flops = 0.0
+        let mean = problem.mean
+        let itemBias = problem.itemBias
+        let w = self.w
+        items.withUnsafeBufferPointer { V in
+            ws.rows.withUnsafeMutableBufferPointer { rows in
+                ws.a.withUnsafeMutableBufferPointer { a in
+                    // b accumulates in Float64 whatever the kernel precision.
+                    var b = background
+                    switch objective.loss {
+                    case .observed:
+                        var t = 0
+                        for p in range {
+                            let j = Int(R.indices[p])
+                            let target = R.values[p] - mean - (itemBias?[j] ?? 0)
+                            for c in 0..<w {
+                                let v = V[j * w + c]
+                                rows[t * w + c] = v
+                                b[c] += target * Double(v)
+                            }
+                            t += 1
+                        }
+                        S.syrkTransposed(rows: count, k: w, alpha: 1, a: rows.baseAddress!, lda: w, beta: 0, c: a.baseAddress!, ldc: w)
+                        flops += Double(count * w * (w + 1))
+                    case .dense:
+                        for c in 0..<(w * w) { a[c] = G[c] }
+                        for p in range {
+                            let j = Int(R.indices[p])
+                            let r = R.values[p]
+                            for c in 0..<w { b[c] += r * Double(V[j * w + c]) }
+                        }
+                    case .implicit:
+                        for c in 0..<(w * w) { a[c] = G[c] }
+                        // A += Σ (c_i − 1) v_i v_iᵀ: rows scaled by √|c_i − 1|, positive weights
+                        // from the top of the buffer, negative ones from the bottom.
+                        var top = 0, bottom = count
+                        for p in range {
+                            let j = Int(R.indices[p])
+                            let r = R.values[p]
+                            let confidence = objective.confidenceWeight(r)
+                            let preference: Double = r > 0 ? 1 : 0
+                            let weight = confidence - 1
+                            let scale = S(abs(weight).squareRoot())
+                            let slot: Int
+                            if weight >= 0 { slot = top; top += 1 } else { bottom -= 1; slot = bottom }
+                            for c in 0..<w {
+                                let v = V[j * w + c]
+                                rows[slot * w + c] = scale * v
+                                b[c] += confidence * preference * Double(v)
+                            }
+                        }
+                        if top > 0 {
+                            S.syrkTransposed(rows: top, k: w, alpha: 1, a: rows.baseAddress!, lda: w, beta: 1, c: a.baseAddress!, ldc: w)
+                        }
+                        if bottom < count {
+                            S.syrkTransposed(rows: count - bottom, k: w, alpha: -1, a: rows.baseAddress! + bottom * w, lda: w, beta: 1, c: a.baseAddress!, ldc: w)
+                        }
+                        flops += Double(count * w * (w + 1))
+                    }
+                    for c in 0..<w where problem.isRegularized(c) { a[c * w + c] += S(lambdaU) }
+                    for c in 0..<w { ws.b[c] = S(b[c]) }
+                }
+            }
+        }
+        flops += Double(w * w * w) / 3 + 2 * Double(w * w)
+        if solver.fallback == .lstsq { ws.backup = ws.a }
+        let info = ws.a.withUnsafeMutableBufferPointer { S.potrf(n: w, a: $0.baseAddress!) }
+        if info != 0 {
+            guard solver.fallback == .lstsq else {
+                throw SolverError.notPositiveDefinite(user: solver.userIDs?.ids[u] ?? String(u), row: u,
+                                                      interactions: count, lambda: lambdaU, k: problem.k)
+            }
+            let x = SymmetricEigen.pseudoSolve(n: w, a: ws.backup, b: ws.b)
+            for c in 0..<w { out[c] = Double(x[c]) }
+            return (true, flops + 4 * Double(w * w * w))
+        }
+        _ = ws.a.withUnsafeBufferPointer { a in ws.b.withUnsafeMutableBufferPointer { S.potrs(n: w, nrhs: 1, a: a.baseAddress!, b: $0.baseAddress!) } }
+        for c in 0..<w { out[c] = Double(ws.b[c]) }
+        return (false, flops)
+    }
+
+    /// The dense loss with constant λ: one factorization of G + λI serves every user.
+    func solveDenseShared(G: [S], background: [Double], X: inout [Double]) throws(SolverError) -> Double {
+        let m = problem.userCount, n = problem.itemCount
+        let R = problem.interactions
+        var a = G
+        for c in 0..<w where problem.isRegularized(c) { a[c * w + c] += S(problem.objective.lambda) }
+        let info = a.withUnsafeMutableBufferPointer { S.potrf(n: w, a: $0.baseAddress!) }
+        // B = R V + 1·(Vᵀt0)ᵀ, as m right-hand sides stored as rows.
+        var B = [S](repeating: 0, count: m * w)
+        var flops = Double(w * w * w) / 3
+        let density = Double(R.nnz) / Swift.max(1, Double(m) * Double(n))
+        if density > 0.05 && m > 0 && n > 0 {
+            // Dense enough for GEMM: densify R in blocks of users.
+            let blockRows = Swift.max(1, Swift.min(m, (8 << 20) / Swift.max(1, n * MemoryLayout<S>.size)))
+            var dense = [S](repeating: 0, count: blockRows * n)
+            var u0 = 0
+            while u0 < m {
+                let rowsHere = Swift.min(blockRows, m - u0)
+                for c in 0..<(rowsHere * n) { dense[c] = 0 }
+                for u in u0..<(u0 + rowsHere) {
+                    for p in R.range(ofRow: u) { dense[(u - u0) * n + Int(R.indices[p])] = S(R.values[p]) }
+                }
+                dense.withUnsafeBufferPointer { d in
+                    items.withUnsafeBufferPointer { v in
+                        B.withUnsafeMutableBufferPointer { bp in
+                            S.gemm(m: rowsHere, n: w, k: n, alpha: 1, a: d.baseAddress!, lda: n, b: v.baseAddress!, ldb: w,
+                                   beta: 0, c: bp.baseAddress! + u0 * w, ldc: w)
+                        }
+                    }
+                }
+                u0 += rowsHere
+            }
+            flops += 2 * Double(m) * Double(n) * Double(w)
+        } else {
+            for u in 0..<m {
+                for p in R.range(ofRow: u) {
+                    let j = Int(R.indices[p])
+                    let r = S(R.values[p])
+                    for c in 0..<w { B[u * w + c] += r * items[j * w + c] }
+                }
+            }
+            flops += 2 * Double(R.nnz * w)
+        }
+        if problem.hasBackground {
+            for u in 0..<m { for c in 0..<w { B[u * w + c] += S(background[c]) } }
+        }
+        if info != 0 {
+            guard solver.fallback == .lstsq else {
+                throw SolverError.notPositiveDefinite(user: solver.userIDs?.ids.first ?? "0", row: 0,
+                                                      interactions: R.degree(ofRow: 0), lambda: problem.objective.lambda, k: problem.k)
+            }
+            var b = [S](repeating: 0, count: w)
+            var ga = G
+            for c in 0..<w where problem.isRegularized(c) { ga[c * w + c] += S(problem.objective.lambda) }
+            for u in 0..<m {
+                for c in 0..<w { b[c] = B[u * w + c] }
+                let x = SymmetricEigen.pseudoSolve(n: w, a: ga, b: b)
+                for c in 0..<w { X[u * w + c] = Double(x[c]) }
+            }
+            return flops
+        }
+        _ = a.withUnsafeBufferPointer { ap in B.withUnsafeMutableBufferPointer { S.potrs(n: w, nrhs: m, a: ap.baseAddress!, b: $0.baseAddress!) } }
+        flops += 2 * Double(m * w * w)
+        for c in 0..<(m * w) { X[c] = Double(B[c]) }
+        return flops
+    }
+}
+
+extension SolverError {
+    var row: Int {
+        if case let .notPositiveDefinite(_, row, _, _, _) = self { return row }
+        return -1
+    }
+}
+
+/// Fills the lower triangle (row-major) of a square matrix from its upper triangle.
+func symmetrizeFromUpper<S>(_ a: inout [S], _ n: Int) {
+    for i in 0..<n { for j in 0..<i { a[i * n + j] = a[j * n + i] } }
+}
+
+/// Wraps a value for a `@Sendable` closure whose concurrent accesses are disjoint by construction.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

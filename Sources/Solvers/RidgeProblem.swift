@@ -1,0 +1,95 @@
+import Matrices
+
+/// An objective bound to data: interactions R (m × n), a fixed item matrix V (n × k), and the
+/// offsets derived from them. Everything a solver or trainer needs, computed once.
+public struct RidgeProblem: Sendable {
+    /// The interactions, users as rows.
+    public let interactions: CSRMatrix
+    /// The item matrix, augmented with a trailing column of ones when the objective has a user
+    /// bias: n × `width`.
+    public let items: DenseMatrix<Double>
+    /// The objective.
+    public let objective: Objective
+    /// The global mean μ subtracted from targets (0 without an offset).
+    public let mean: Double
+    /// The fixed item bias subtracted from targets, when given.
+    public let itemBias: [Double]?
+    /// The number of item factors k, without the bias component.
+    public let k: Int
+
+    /// Factor components per user: k, plus 1 with a user bias.
+    public var width: Int { items.columns }
+    /// The number of users.
+    public var userCount: Int { interactions.rows }
+    /// The number of items.
+    public var itemCount: Int { interactions.columns }
+
+    /// Binds the objective to data; the item matrix must have one row per interaction column.
+    public init(interactions: CSRMatrix, items: DenseMatrix<Double>, objective: Objective, itemBias: [Double]? = nil) throws(SolverError) {
+        guard items.rows == interactions.columns else {
+            throw .shapeMismatch("the item matrix has \(items.rows) rows but the interactions have \(interactions.columns) items")
+        }
+        if let itemBias, itemBias.count != items.rows {
+            throw .shapeMismatch("the item bias has \(itemBias.count) entries but there are \(items.rows) items")
+        }
+        if objective.loss == .implicit && (objective.offset != .none || itemBias != nil) {
+            throw .invalidObjective("offsets and item biases do not apply to the implicit loss")
+        }
+        guard objective.lambda >= 0, objective.lambda.isFinite else { throw .invalidObjective("λ must be a finite number ≥ 0") }
+        if objective.loss == .implicit {
+            guard objective.alpha > 0, objective.alpha.isFinite else { throw .invalidObjective("α must be a finite number > 0") }
+            if objective.confidence == .linear, let bad = interactions.values.first(where: { $0 <= 0 }) {
+                throw .invalidObjective("linear confidence needs positive values; found \(bad), which gives a confidence ≤ 0")
+            }
+        }
+        self.interactions = interactions
+        self.objective = objective
+        self.itemBias = itemBias
+        k = items.columns
+        if objective.userBias {
+            var augmented = [Double](repeating: 1, count: items.rows * (items.columns + 1))
+            for i in 0..<items.rows {
+                for j in 0..<items.columns { augmented[i * (items.columns + 1) + j] = items[i, j] }
+            }
+            self.items = DenseMatrix(rows: items.rows, columns: items.columns + 1, storage: augmented)
+        } else {
+            self.items = items
+        }
+        if objective.offset == .globalMean && interactions.nnz > 0 {
+            mean = interactions.values.reduce(0, +) / Double(interactions.nnz)
+        } else {
+            mean = 0
+        }
+    }
+
+    /// The target of unobserved entries under the dense loss, per item: −μ − b_i.
+    var backgroundTargets: [Double] {
+        (0..<itemCount).map { i in -mean - (itemBias?[i] ?? 0) }
+    }
+
+    /// Whether the background target is zero everywhere (no offset, no item bias).
+    var hasBackground: Bool { mean != 0 || itemBias != nil }
+
+    /// The regularization weight of each factor component for λ_u = 1: 1, …, 1, then 0 for bias.
+    @inlinable
+    func isRegularized(_ component: Int) -> Bool { !(objective.userBias && component == width - 1) }
+}
+
+/// A failure of the solver or of its inputs.
+public enum SolverError: Error, Equatable, CustomStringConvertible {
+    /// The inputs' shapes do not fit together.
+    case shapeMismatch(String)
+    /// The objective's settings are inconsistent.
+    case invalidObjective(String)
+    /// A user's system matrix is not positive definite.
+    case notPositiveDefinite(user: String, row: Int, interactions: Int, lambda: Double, k: Int)
+
+    public var description: String {
+        switch self {
+        case let .shapeMismatch(s): return s
+        case let .invalidObjective(s): return s
+        case let .notPositiveDefinite(user, row, count, lambda, k):
+            return "user '\(user)' (row \(row), \(count) interactions): the system matrix is not positive definite (λ_u = \(lambda), k = \(k)); raise --lambda above 0, or pass --fallback lstsq for the minimum-norm least-squares solution"
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Paths of the committed fixtures and of scratch files for tests.
+public enum Fixtures {
+    /// The package root, found from this file's location.
+    public static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// The path of `fixtures/<relative>`.
+    public static func path(_ relative: String) -> String {
+        root.appendingPathComponent("fixtures").appendingPathComponent(relative).path
+    }
+
+    /// A fresh empty folder for a test's output files.
+    public static func scratchFolder(_ name: String = #function) -> String {
+        let safe = name.filter { $0.isLetter || $0.isNumber }
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("mftool-tests-\(getpid())-\(safe)-\(UInt32.random(in: 0...UInt32.max))")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
+    }
+
+    /// Parses a JSON fixture file.
+    public static func json(_ relative: String) throws -> [String: Any] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path(relative)))
+        return try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
+    }
+}

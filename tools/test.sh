@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# The whole test suite on a fresh Debian machine: system packages, then `swift test`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup.sh
+swift test "$@"

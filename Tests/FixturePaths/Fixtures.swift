@@ -20,6 +20,18 @@ public enum Fixtures {
         return url.path
     }
 
+    /// The numbers of the JSON array under `key`, parsed exactly (Foundation's JSON parser on
+    /// Linux can be off by an ulp; Swift's `Double(String)` is correctly rounded).
+    public static func jsonNumbers(_ relative: String, key: String) throws -> [Double] {
+        let text = try String(contentsOfFile: path(relative), encoding: .utf8)
+        guard let keyRange = text.range(of: "\"\(key)\""),
+              let open = text[keyRange.upperBound...].firstIndex(of: "["),
+              let close = text[open...].firstIndex(of: "]") else { return [] }
+        return text[text.index(after: open)..<close].split(separator: ",").compactMap {
+            Double($0.trimmingCharacters(in: .whitespacesAndNewlines))
+        }
+    }
+
     /// Parses a JSON fixture file.
     public static func json(_ relative: String) throws -> [String: Any] {
         let data = try Data(contentsOf: URL(fileURLWithPath: path(relative)))

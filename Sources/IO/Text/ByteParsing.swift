@@ -61,6 +61,12 @@ enum ByteParsing {
         return negative ? -value : value
     }
 
+    /// Whether the whole string is a number.
+    static func isNumber(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        return bytes.withUnsafeBufferPointer { b in b.count > 0 && double(b.baseAddress!, b.count) != nil }
+    }
+
     static func slowDouble(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
         guard count < 128 else { return nil }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer -> Double? in

@@ -224,7 +224,7 @@ enum DelimitedReader {
             let names = firstFields.map(KnownColumns.normalize)
             let knownName = names.contains { KnownColumns.user.contains($0) || KnownColumns.item.contains($0) || KnownColumns.value.contains($0) }
             let nonNumericValue = firstFields.count >= 3 && !options.implicit
-                && firstFields[2].utf8.withContiguousStorageIfAvailable { ByteParsing.double($0.baseAddress!, $0.count) } == nil
+                && !ByteParsing.isNumber(firstFields[2])
             hasHeader = knownName || nonNumericValue
         }
         let layout = try layout(firstLine: firstFields, hasHeader: hasHeader, separator: separator, quotes: quotes,

@@ -1,0 +1,74 @@
+import FixturePaths
+import Foundation
+import IO
+import Matrices
+import Testing
+
+/// The interactions as a set of (user id, item id, value) triplets: what a text format keeps.
+func triplets(_ x: Interactions) -> Set<String> {
+    var out = Set<String>()
+    for u in 0..<x.userCount {
+        for p in x.matrix.range(ofRow: u) {
+            out.insert("\(x.userIDs.ids[u])|\(x.itemIDs.ids[Int(x.matrix.indices[p])])|\(x.matrix.values[p].bitPattern)")
+        }
+    }
+    return out
+}
+
+@Suite("Round trips through every writer")
+struct RoundTripTests {
+    static let inputs = ["ratings.csv", "csr_root.h5", "csr_group_gzip.h5", "real.mtx", "symmetric.mtx"]
+
+    @Test("HDF5 (plain and gzip) gives back the same interactions and ids", arguments: inputs)
+    func hdf5(name: String) throws {
+        let (x, _) = try readFixture(name)
+        let folder = Fixtures.scratchFolder()
+        for compression in [nil, 4] as [Int?] {
+            try InteractionsFile.write(x, to: folder + "/out.h5", compression: compression)
+            let (back, _) = try InteractionsFile.read(FileSpec(folder + "/out.h5"))
+            #expect(back == x)
+        }
+    }
+
+    @Test("Matrix Market keeps the matrix and its shape", arguments: inputs)
+    func matrixMarket(name: String) throws {
+        let (x, _) = try readFixture(name)
+        let path = Fixtures.scratchFolder() + "/out.mtx"
+        try InteractionsFile.write(x, to: path)
+        let (back, _) = try InteractionsFile.read(FileSpec(path))
+        #expect(back.matrix == x.matrix)
+    }
+
+    @Test("CSV and TSV keep every (user, item, value) triplet exactly", arguments: inputs)
+    func text(name: String) throws {
+        let (x, _) = try readFixture(name)
+        let folder = Fixtures.scratchFolder()
+        for ext in ["csv", "tsv"] {
+            try InteractionsFile.write(x, to: "\(folder)/out.\(ext)")
+            let (back, _) = try InteractionsFile.read(FileSpec("\(folder)/out.\(ext)"))
+            // Text keeps no empty rows or columns and renumbers by first appearance.
+            #expect(triplets(back) == triplets(x), "\(name) via .\(ext)")
+        }
+    }
+
+    @Test("ids with separators and quotes survive CSV")
+    func awkwardIDs() throws {
+        let m = CSRMatrix(rows: 2, columns: 2, indptr: [0, 1, 2], indices: [1, 0], values: [0.1, 2.5e-7])
+        let x = Interactions(matrix: m, userIDs: try IDMap(["a,b", "say \"hi\""]), itemIDs: try IDMap(["josé", "7"]))
+        let path = Fixtures.scratchFolder() + "/x.csv"
+        try InteractionsFile.write(x, to: path)
+        let (back, _) = try InteractionsFile.read(FileSpec(path))
+        #expect(triplets(back) == triplets(x))
+    }
+
+    @Test("embeddings round-trip through HDF5 in float64 and float32")
+    func embeddings() throws {
+        let e = try EmbeddingsFile.read(FileSpec(Fixtures.path("io/items.h5")))
+        let folder = Fixtures.scratchFolder()
+        try EmbeddingsFile.write(e.factors, ids: e.itemIDs, to: folder + "/e.h5")
+        #expect(try EmbeddingsFile.read(FileSpec(folder + "/e.h5")) == e)
+        try EmbeddingsFile.write(e.factors, ids: e.itemIDs, to: folder + "/e32.h5", single: true)
+        // items.h5 holds float32 values, so storing them as float32 again is exact.
+        #expect(try EmbeddingsFile.read(FileSpec(folder + "/e32.h5")) == e)
+    }
+}

@@ -189,7 +189,7 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         }
         flops += Double(w * w * w) / 3 + 2 * Double(w * w)
         if solver.fallback == .lstsq { ws.backup = ws.a }
-        let info = ws.a.withUnsafeMutableBufferPointer { S.potrf(n: w, a: $0.baseAddress!) }
+        let info = ws.a.withUnsafeMutableBufferPointer { cholesky(w, $0.baseAddress!) }
         if info != 0 {
             guard solver.fallback == .lstsq else {
                 throw SolverError.notPositiveDefinite(user: solver.userIDs?.ids[u] ?? String(u), row: u,
@@ -210,7 +210,7 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         let R = problem.interactions
         var a = G
         for c in 0..<w where problem.isRegularized(c) { a[c * w + c] += S(problem.objective.lambda) }
-        let info = a.withUnsafeMutableBufferPointer { S.potrf(n: w, a: $0.baseAddress!) }
+        let info = a.withUnsafeMutableBufferPointer { cholesky(w, $0.baseAddress!) }
         // B = R V + 1·(Vᵀt0)ᵀ, as m right-hand sides stored as rows.
         var B = [S](repeating: 0, count: m * w)
         var flops = Double(w * w * w) / 3
@@ -270,6 +270,21 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         for c in 0..<(m * w) { X[c] = Double(B[c]) }
         return flops
     }
+}
+
+/// Cholesky factorization that also refuses numerically singular matrices: LAPACK's potrf can
+/// succeed on an exactly rank-deficient Gram matrix thanks to rounding, leaving pivots of the
+/// order of ε·‖A‖ that would give huge, meaningless factors. Returns 0 or a positive failure code.
+@inline(__always)
+func cholesky<S: LinearAlgebraScalar>(_ n: Int, _ a: UnsafeMutablePointer<S>) -> Int {
+    var largest: S = 0
+    for c in 0..<n { largest = Swift.max(largest, a[c * n + c]) }
+    let info = S.potrf(n: n, a: a)
+    if info != 0 { return info }
+    // A pivot L_cc² below n·ε·max A_cc means A is singular to working precision.
+    let threshold = S(n) * S.ulpOfOne * largest
+    for c in 0..<n where a[c * n + c] * a[c * n + c] <= threshold { return c + 1 }
+    return 0
 }
 
 extension SolverError {

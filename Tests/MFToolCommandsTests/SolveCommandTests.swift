@@ -1,0 +1,41 @@
+import FixturePaths
+import Foundation
+import IO
+import Matrices
+import Testing
+
+@Suite("mftool solve")
+struct SolveCommandTests {
+    @Test("writes the reference solution with ids and attributes")
+    func solve() throws {
+        let folder = Fixtures.scratchFolder()
+        let code = runMFTool(["solve", "--interactions", Fixtures.path("ridge/problem.h5"), "--items", Fixtures.path("ridge/items.h5"),
+                              "--out", folder + "/u.h5", "--lambda", "0.3", "--reg", "count", "--user-bias", "--offset", "global-mean",
+                              "--item-bias", Fixtures.path("ridge/items.h5") + ":/item_bias", "--quiet"])
+        #expect(code == 0)
+        let users = try EmbeddingsFile.read(FileSpec(folder + "/u.h5"), preferred: ["user_factors"], idsName: "user_ids")
+        let expected = try EmbeddingsFile.read(FileSpec(path: Fixtures.path("ridge/expected.h5"), object: "/observed_count_userbias-offset-itembias/user_factors")).factors
+        let scale = expected.storage.map { abs($0) }.max()!
+        let diff = zip(users.factors.storage, expected.storage).map { abs($0 - $1) }.max()!
+        #expect(diff <= 1e-10 * scale)
+        #expect(users.itemIDs?.ids == (0..<40).map(String.init))
+    }
+
+    @Test("a singular user fails with exit 1 and no output; --fallback lstsq succeeds")
+    func singular() throws {
+        let folder = Fixtures.scratchFolder()
+        let arguments = ["solve", "--interactions", Fixtures.path("ridge/problem.h5"), "--items", Fixtures.path("ridge/items.h5"),
+                         "--out", folder + "/u.h5", "--lambda", "0", "--quiet"]
+        #expect(runMFTool(arguments) == 1)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/u.h5"))
+        #expect(runMFTool(arguments + ["--fallback", "lstsq"]) == 0)
+        #expect(runMFTool(arguments + ["--lambda", "-1"]) == 64)
+    }
+
+    @Test("items without ids must match the interactions' item count")
+    func mismatchedItems() throws {
+        let folder = Fixtures.scratchFolder()
+        #expect(runMFTool(["solve", "--interactions", Fixtures.path("ridge/problem.h5"), "--items", Fixtures.path("io/items_f64.npy"),
+                           "--out", folder + "/u.h5", "--quiet"]) != 0)
+    }
+}

@@ -33,3 +33,10 @@ enum AtomicOutput {
         }
     }
 }
+
+/// Writes a text file atomically (temporary file, then rename).
+public enum TextOutput {
+    public static func write(_ text: String, to path: String) throws(IOError) {
+        try AtomicOutput.write(Data(text.utf8), to: path)
+    }
+}

@@ -17,6 +17,14 @@ public struct RidgeProblem: Sendable {
     /// The number of item factors k, without the bias component.
     public let k: Int
 
+    /// The item matrix as given (without the bias column).
+    public var baseItems: DenseMatrix<Double> {
+        guard width != k else { return items }
+        var out = [Double](repeating: 0, count: itemCount * k)
+        for i in 0..<itemCount { for c in 0..<k { out[i * k + c] = items[i, c] } }
+        return DenseMatrix(rows: itemCount, columns: k, storage: out)
+    }
+
     /// Factor components per user: k, plus 1 with a user bias.
     public var width: Int { items.columns }
     /// The number of users.

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import IO
+import Matrices
+import Solvers
+
+/// `mftool check`: how far user factors from anywhere are from the exact optimum.
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Report how far a user-factor file (from PyTorch, say) is from the exact optimum of an objective.",
+        discussion: """
+        Reads user factors (dataset user_factors, else the only 2-D dataset; rows aligned by \
+        user_ids when the file has them), solves the objective exactly and prints the objective \
+        at both, the relative gap, ‖U − U*‖/‖U*‖, the worst user and the gradient norm.
+
+        Exit codes: 0, 1 on bad input, 2 when --check-tol is exceeded.
+
+        Example (an h5py dump of a PyTorch nn.Embedding trained with MSELoss and weight_decay=w):
+          mftool check --users torch_users.h5 --interactions r.h5 --items v.h5 --loss dense --lambda <w·m·n/2> --check-tol 1e-6
+        """
+    )
+
+    @Option(help: "User factors: FILE.h5[:/DATASET] or FILE.npy.")
+    var users: String
+
+    @OptionGroup var data: ProblemInputOptions
+    @OptionGroup(title: "Objective") var objective: ObjectiveOptions
+
+    @Option(name: .customLong("check-tol"), help: "Exit 2 when the relative objective gap exceeds this.")
+    var checkTol: Double?
+
+    @Flag(help: "Print the report as JSON on stdout too.")
+    var json = false
+
+    mutating func run() throws {
+        let (interactions, _, problem) = try data.load(objective: objective)
+        let factors = try FactorFiles.readUsers(users, aligned: interactions.userIDs)
+        guard factors.columns == problem.width else {
+            throw ValidationError("\(users) has \(factors.columns) columns, the objective needs \(problem.width)\(objective.userBias ? " (k + 1 for the user bias)" : "")")
+        }
+        let exact = try RidgeSolver(fallback: .lstsq).solve(problem)
+        var options = CheckOptions()
+        options.checkTol = checkTol
+        options.checkJSON = json
+        try options.finish(CheckReport(factors: factors, exact: exact.factors, problem: problem), userIDs: interactions.userIDs)
+    }
+}
+
+/// Reading user-factor files.
+enum FactorFiles {
+    /// Reads user factors and reorders their rows to `aligned` when the file carries user ids.
+    static func readUsers(_ argument: String, aligned: IDMap) throws -> DenseMatrix<Double> {
+        let file = try EmbeddingsFile.read(FileSpec(argument), preferred: ["user_factors"], idsName: "user_ids")
+        guard let ids = file.itemIDs, ids != aligned else {
+            guard file.factors.rows == aligned.count else {
+                throw ValidationError("\(argument) has \(file.factors.rows) rows but there are \(aligned.count) users")
+            }
+            return file.factors
+        }
+        var out = DenseMatrix<Double>(rows: aligned.count, columns: file.factors.columns, repeating: 0)
+        for (u, id) in aligned.ids.enumerated() {
+            guard let row = ids.index(of: id) else {
+                throw ValidationError("\(argument) has no row for user '\(id)'")
+            }
+            for c in 0..<out.columns { out[u, c] = file.factors[row, c] }
+        }
+        return out
+    }
+}

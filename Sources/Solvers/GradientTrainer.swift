@@ -1,0 +1,186 @@
+import Foundation
+import Matrices
+
+/// Trains user factors by gradient steps on the same objective the ridge solver minimizes:
+/// full-batch for the dense and implicit losses, shuffled mini-batches of interactions for the
+/// observed loss (PyTorch's `DataLoader(shuffle=True)` pattern).
+public struct GradientTrainer: Sendable {
+    /// How the reported loss and the gradient are scaled.
+    public enum LossScale: String, Sendable, CaseIterable {
+        /// The summed objective.
+        case sum
+        /// Divided by the number of terms: m·n for dense and implicit, the interactions (or the
+        /// batch) for observed, like `MSELoss()`.
+        case mean
+    }
+
+    public var optimizer = OptimizerSettings()
+    public var epochs = 100
+    /// Interactions per mini-batch (observed loss only).
+    public var batchSize = 1024
+    public var seed: UInt64 = 0
+    public var lossScale: LossScale = .mean
+    /// Stop when the relative change of the loss between epochs falls below this.
+    public var tolerance: Double? = nil
+
+    public init() {}
+
+    /// One epoch's record.
+    public struct Epoch: Sendable {
+        /// 1-based epoch number.
+        public var epoch: Int
+        /// The training loss (scaled as `lossScale`), at the start of the epoch for full-batch
+        /// training (what a PyTorch loop prints), averaged over the batches for mini-batches.
+        public var loss: Double
+        /// The summed objective (including the optimizer's coupled weight decay as λ) after the epoch.
+        public var objective: Double
+        public var seconds: Double
+    }
+
+    /// The number of terms `mean` divides by.
+    func termCount(_ problem: RidgeProblem) -> Double {
+        problem.objective.loss == .observed ? Double(Swift.max(1, problem.interactions.nnz))
+                                            : Double(problem.userCount) * Double(problem.itemCount)
+    }
+
+    /// The objective whose minimizer training approaches: the problem's λ plus the optimizer's
+    /// coupled weight decay w, which adds w·x to the scaled gradient (λ += w·N/2 for mean, w/2 for sum).
+    public func effectiveProblem(_ problem: RidgeProblem) throws(SolverError) -> RidgeProblem {
+        guard optimizer.weightDecay != 0, !optimizer.decoupled else { return problem }
+        var objective = problem.objective
+        guard objective.regularization == .constant || objective.lambda == 0 else {
+            throw .invalidObjective("weight decay with --reg count has no single equivalent λ; use --reg constant")
+        }
+        let scale = lossScale == .mean ? termCount(problem) : 1
+        objective.regularization = .constant
+        objective.lambda += optimizer.weightDecay * scale / 2
+        return try RidgeProblem(interactions: problem.interactions, items: problem.k == problem.width ? problem.items : problem.baseItems,
+                                objective: objective, itemBias: problem.itemBias)
+    }
+
+    /// Trains from `initial` (m × width); `progress` sees each epoch as it ends and may stop
+    /// training by returning false.
+    public func train(_ problem: RidgeProblem, initial: DenseMatrix<Double>,
+                      progress: (Epoch) -> Bool = { _ in true }) throws(SolverError) -> (DenseMatrix<Double>, [Epoch]) {
+        guard initial.rows == problem.userCount, initial.columns == problem.width else {
+            throw .shapeMismatch("the initial factors are \(initial.rows) × \(initial.columns), expected \(problem.userCount) × \(problem.width)")
+        }
+        let tracked = try effectiveProblem(problem)
+        let scale = lossScale == .mean ? 1 / termCount(problem) : 1
+        var X = initial.storage
+        var state = OptimizerState(settings: optimizer, count: X.count)
+        var history: [Epoch] = []
+        let full = FullBatchObjective(problem)
+        let check = FullBatchObjective(tracked)
+        var gradient = [Double](repeating: 0, count: X.count)
+        var rng = SplitMix64(seed: seed)
+        var order = Array(0..<problem.interactions.nnz)
+        let rows = problem.interactions.toCOO().rowIndices
+        var previous: Double? = nil
+        for epoch in 1...Swift.max(1, epochs) {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var loss = 0.0
+            if problem.objective.loss == .observed {
+                loss = miniBatchEpoch(problem, X: &X, state: &state, gradient: &gradient, order: &order, rows: rows, rng: &rng)
+            } else {
+                X.withUnsafeMutableBufferPointer { x in
+                    gradient.withUnsafeMutableBufferPointer { g in
+                        loss = full.evaluate(x.baseAddress!, gradient: g.baseAddress!) * scale
+                        if scale != 1 { for c in 0..<g.count { g[c] *= scale } }
+                        state.update(x.baseAddress!, g.baseAddress!, count: x.count)
+                    }
+                }
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let record = Epoch(epoch: epoch, loss: loss, objective: check.value(X), seconds: seconds)
+            history.append(record)
+            if !progress(record) { break }
+            if let tolerance, let previous, abs(previous - loss) <= tolerance * Swift.max(abs(previous), .leastNormalMagnitude) { break }
+            previous = loss
+        }
+        return (DenseMatrix(rows: initial.rows, columns: initial.columns, storage: X), history)
+    }
+
+    /// One pass over the interactions in shuffled mini-batches; returns the mean batch loss.
+    func miniBatchEpoch(_ problem: RidgeProblem, X: inout [Double], state: inout OptimizerState, gradient: inout [Double],
+                        order: inout [Int], rows: [Int32], rng: inout SplitMix64) -> Double {
+        let R = problem.interactions
+        let w = problem.width
+        let objective = problem.objective
+        rng.shuffle(&order)
+        var total = 0.0
+        var batches = 0
+        let batch = Swift.max(1, batchSize)
+        X.withUnsafeMutableBufferPointer { xp in
+            gradient.withUnsafeMutableBufferPointer { gp in
+                problem.items.storage.withUnsafeBufferPointer { vp in
+                    let x = xp.baseAddress!, g = gp.baseAddress!, V = vp.baseAddress!
+                    var b0 = 0
+                    while b0 < order.count {
+                        let b1 = Swift.min(b0 + batch, order.count)
+                        let scale = lossScale == .mean ? 1 / Double(b1 - b0) : 1
+                        for c in 0..<gp.count { g[c] = 0 }
+                        var loss = 0.0
+                        for t in b0..<b1 {
+                            let p = order[t]
+                            let u = Int(rows[p])
+                            let j = Int(R.indices[p])
+                            let xu = x + u * w, gu = g + u * w, v = V + j * w
+                            var prediction = 0.0
+                            for c in 0..<w { prediction += xu[c] * v[c] }
+                            let e = R.values[p] - problem.mean - (problem.itemBias?[j] ?? 0) - prediction
+                            // Each interaction carries λ_u/|Ω_u| of its user's penalty, so an
+                            // epoch's batches add up to the full objective.
+                            let share = objective.lambda(forCount: R.degree(ofRow: u)) / Double(R.degree(ofRow: u))
+                            loss += e * e
+                            for c in 0..<w {
+                                let regularized = problem.isRegularized(c)
+                                if regularized { loss += share * xu[c] * xu[c] }
+                                gu[c] += scale * (-2 * e * v[c] + (regularized ? 2 * share * xu[c] : 0))
+                            }
+                        }
+                        total += loss * scale
+                        batches += 1
+                        state.update(x, g, count: xp.count)
+                        b0 = b1
+                    }
+                }
+            }
+        }
+        return batches > 0 ? total / Double(batches) : 0
+    }
+}
+
+/// SplitMix64: a small, fast, seedable generator (the same sequence on every platform).
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    mutating func normal() -> Double {
+        let u = Swift.max(uniform(), 1e-300), v = uniform()
+        return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
+    }
+    /// Fisher–Yates with this generator (deterministic across platforms, unlike `shuffle()`).
+    mutating func shuffle<T>(_ a: inout [T]) {
+        guard a.count > 1 else { return }
+        for i in stride(from: a.count - 1, to: 0, by: -1) {
+            let j = Int(next() % UInt64(i + 1))
+            a.swapAt(i, j)
+        }
+    }
+}
+
+extension GradientTrainer {
+    /// Random initial factors N(0, scale²), deterministic for `seed`.
+    public static func randomFactors(rows: Int, columns: Int, seed: UInt64, scale: Double = 0.01) -> DenseMatrix<Double> {
+        var rng = SplitMix64(seed: seed ^ 0x5EED)
+        return DenseMatrix(rows: rows, columns: columns, storage: (0..<(rows * columns)).map { _ in scale * rng.normal() })
+    }
+}

@@ -3,7 +3,8 @@ import Matrices
 
 /// Trains user factors by gradient steps on the same objective the ridge solver minimizes:
 /// full-batch for the dense and implicit losses, shuffled mini-batches of interactions for the
-/// observed loss (PyTorch's `DataLoader(shuffle=True)` pattern).
+/// observed loss (PyTorch's `DataLoader(shuffle=True)` pattern). Under the observed loss, users
+/// without interactions are set to their defined optimum, 0, since no batch ever reaches them.
 public struct GradientTrainer: Sendable {
     /// How the reported loss and the gradient are scaled.
     public enum LossScale: String, Sendable, CaseIterable {
@@ -68,6 +69,13 @@ public struct GradientTrainer: Sendable {
         let tracked = try effectiveProblem(problem)
         let scale = lossScale == .mean ? 1 / termCount(problem) : 1
         var X = initial.storage
+        if problem.objective.loss == .observed {
+            // Mini-batches never visit users without interactions; they get their defined result, 0.
+            let w = problem.width
+            for u in 0..<problem.userCount where problem.interactions.degree(ofRow: u) == 0 {
+                for c in 0..<w { X[u * w + c] = 0 }
+            }
+        }
         var state = OptimizerState(settings: optimizer, count: X.count)
         var history: [Epoch] = []
         let full = FullBatchObjective(problem)

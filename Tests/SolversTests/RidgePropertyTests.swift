@@ -1,7 +1,7 @@
 import FixturePaths
 import IO
 import Matrices
-import Solvers
+@testable import Solvers
 import Testing
 
 @Suite("Ridge solve: properties of the exact solution")
@@ -109,7 +109,7 @@ struct RidgePropertyTests {
     @Test("the gradient matches central finite differences for every loss", arguments: RidgeReference.cases.filter { $0.hasSuffix("_userbias") || $0.hasSuffix("-itembias") })
     func finiteDifferences(name: String) throws {
         let problem = try RidgeReference.shared.problem(name)
-        var rng = SplitMix64(state: 11)
+        var rng = SplitMix64(seed: 11)
         let X = DenseMatrix(rows: problem.userCount, columns: problem.width,
                             storage: (0..<(problem.userCount * problem.width)).map { _ in rng.normal() })
         let gradient = problem.gradient(X)

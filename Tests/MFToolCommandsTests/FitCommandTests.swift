@@ -1,0 +1,40 @@
+import FixturePaths
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import IO
+import Testing
+
+@Suite("mftool fit and check")
+struct FitCommandTests {
+    let data = ["--interactions", Fixtures.path("ridge/problem.h5"), "--items", Fixtures.path("ridge/items.h5")]
+
+    @Test("--check-tol: exit 0 when converged, 2 when not; the SVG holds the curve")
+    func checkTolerance() throws {
+        let folder = Fixtures.scratchFolder()
+        let converged = runMFTool(["fit", "--method", "adam", "--lr", "0.05", "--epochs", "400", "--loss", "dense", "--lambda", "0.3",
+                                   "--out", folder + "/u.h5", "--check", "--check-tol", "1e-8", "--plot", folder + "/c.svg",
+                                   "--log", folder + "/log.jsonl", "--quiet"] + data)
+        #expect(converged == 0)
+        let svg = try String(contentsOfFile: folder + "/c.svg", encoding: .utf8)
+        #expect(svg.hasPrefix("<svg") && svg.hasSuffix("</svg>\n"))
+        #expect(svg.contains("<polyline class=\"curve\"") && svg.contains("exact optimum") && svg.contains(">epoch<"))
+        let parser = XMLParser(data: Data(svg.utf8))
+        #expect(parser.parse(), "the SVG is well-formed XML")
+        let log = try String(contentsOfFile: folder + "/log.jsonl", encoding: .utf8).split(separator: "\n")
+        #expect(log.count == 400)
+        let short = runMFTool(["fit", "--method", "sgd", "--lr", "0.001", "--epochs", "3", "--loss", "dense",
+                               "--out", folder + "/v.h5", "--check", "--check-tol", "1e-8", "--quiet"] + data)
+        #expect(short == 2)
+    }
+
+    @Test("check reports ~0 for the exact solution and exit 2 for a poor one")
+    func checkCommand() throws {
+        let folder = Fixtures.scratchFolder()
+        #expect(runMFTool(["solve", "--loss", "implicit", "--alpha", "2", "--out", folder + "/exact.h5", "--quiet"] + data) == 0)
+        #expect(runMFTool(["check", "--users", folder + "/exact.h5", "--loss", "implicit", "--alpha", "2", "--check-tol", "1e-12"] + data) == 0)
+        #expect(runMFTool(["check", "--users", folder + "/exact.h5", "--loss", "implicit", "--alpha", "5", "--check-tol", "1e-6"] + data) == 2)
+        #expect(runMFTool(["check", "--users", folder + "/exact.h5", "--user-bias"] + data) != 0)
+    }
+}

@@ -1,0 +1,129 @@
+import FixturePaths
+import IO
+import Matrices
+@testable import Solvers
+import Testing
+
+@Suite("Gradient training converges to the ridge solution")
+struct GradientTrainerTests {
+    @Test("the fast full-batch objective and gradient equal the reference formulas", arguments: RidgeReference.cases)
+    func fastObjectiveMatchesReference(name: String) throws {
+        let problem = try RidgeReference.shared.problem(name)
+        var rng = SplitMix64(seed: 5)
+        let X = DenseMatrix(rows: problem.userCount, columns: problem.width,
+                            storage: (0..<(problem.userCount * problem.width)).map { _ in rng.normal() })
+        let fast = FullBatchObjective(problem)
+        var gradient = [Double](repeating: 0, count: X.storage.count)
+        let value = X.storage.withUnsafeBufferPointer { x in gradient.withUnsafeMutableBufferPointer { fast.evaluate(x.baseAddress!, gradient: $0.baseAddress!) } }
+        let reference = problem.objectiveValue(X)
+        #expect(abs(value - reference) <= 1e-12 * abs(reference))
+        let referenceGradient = problem.gradient(X).storage
+        #expect(maxAbs(zip(gradient, referenceGradient).map { $0 - $1 }) <= 1e-12 * maxAbs(referenceGradient))
+    }
+
+    /// The largest eigenvalue of the objective's Hessian, by power iteration on Hessian-vector
+    /// products (the gradient is affine: H x = ∇f(x) − ∇f(0)).
+    func curvature(_ problem: RidgeProblem) -> Double {
+        let zero = problem.gradient(DenseMatrix(rows: problem.userCount, columns: problem.width, repeating: 0)).storage
+        var x = GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: 9, scale: 1)
+        var estimate = 0.0
+        for _ in 0..<200 {
+            let hx = zip(problem.gradient(x).storage, zero).map { $0 - $1 }
+            let norm = hx.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            estimate = norm / x.storage.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            x.storage = hx.map { $0 / norm }
+        }
+        return estimate
+    }
+
+    /// Trains and returns the relative objective gap to the exact solution.
+    func gap(_ name: String, _ configure: (inout GradientTrainer) -> Void) throws -> Double {
+        let problem = try RidgeReference.shared.problem(name)
+        var trainer = GradientTrainer()
+        trainer.lossScale = .sum
+        configure(&trainer)
+        let initial = GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: 1)
+        let (factors, _) = try trainer.train(problem, initial: initial)
+        let exact = try RidgeSolver().solve(problem)
+        return CheckReport(factors: factors, exact: exact.factors, problem: problem).relativeGap
+    }
+
+    @Test("SGD (plain, and with Nesterov momentum) reaches a gap below 1e-8",
+          arguments: ["dense_constant_userbias-offset-itembias", "implicit-oneplus_count_none", "implicit-linear_constant_userbias"])
+    func sgdConverges(name: String) throws {
+        // Gradient descent with step 1/L (L the Hessian's largest eigenvalue) converges linearly.
+        let lr = 1 / curvature(try RidgeReference.shared.problem(name))
+        #expect(try gap(name) { $0.optimizer.kind = .sgd; $0.optimizer.learningRate = lr; $0.epochs = 3000 } < 1e-8)
+        #expect(try gap(name) { $0.optimizer.kind = .sgd; $0.optimizer.learningRate = lr; $0.optimizer.momentum = 0.9
+            $0.optimizer.nesterov = true; $0.epochs = 600 } < 1e-8)
+    }
+
+    @Test("Adam reaches a gap below 1e-8", arguments: ["dense_count_none", "implicit-oneplus_constant_userbias"])
+    func adamConverges(name: String) throws {
+        #expect(try gap(name) { $0.optimizer.kind = .adam; $0.optimizer.learningRate = 0.02; $0.epochs = 3000 } < 1e-8)
+    }
+
+    @Test("observed loss: full-sized batches converge; mini-batches are reproducible by seed")
+    func observedBatches() throws {
+        let name = "observed_constant_userbias-offset-itembias"
+        let nnz = RidgeReference.shared.interactions.matrix.nnz
+        let lr = 1 / curvature(try RidgeReference.shared.problem(name))
+        #expect(try gap(name) { $0.optimizer.kind = .sgd; $0.optimizer.learningRate = lr; $0.optimizer.momentum = 0.9; $0.batchSize = nnz; $0.epochs = 600 } < 1e-8)
+        let problem = try RidgeReference.shared.problem(name)
+        var trainer = GradientTrainer()
+        trainer.batchSize = 16
+        trainer.epochs = 3
+        trainer.seed = 42
+        let initial = GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: 1)
+        let (a, _) = try trainer.train(problem, initial: initial)
+        let (b, _) = try trainer.train(problem, initial: initial)
+        trainer.seed = 43
+        let (c, _) = try trainer.train(problem, initial: initial)
+        #expect(a == b)
+        #expect(a != c)
+    }
+
+    @Test("coupled weight decay w is λ + w·N/2 under the mean scale: Adam converges to that optimum")
+    func weightDecayEquivalence() throws {
+        let problem = try RidgeReference.shared.problem("dense_constant_none")
+        var trainer = GradientTrainer()
+        trainer.lossScale = .mean
+        trainer.optimizer.kind = .adam
+        trainer.optimizer.learningRate = 0.02
+        trainer.optimizer.weightDecay = 0.01
+        trainer.epochs = 4000
+        let effective = try trainer.effectiveProblem(problem)
+        #expect(abs(effective.objective.lambda - (0.3 + 0.01 * 40 * 30 / 2)) < 1e-12)
+        let (factors, _) = try trainer.train(problem, initial: DenseMatrix(rows: 40, columns: 5, repeating: 0))
+        let exact = try RidgeSolver().solve(effective)
+        #expect(CheckReport(factors: factors, exact: exact.factors, problem: effective).relativeGap < 1e-8)
+    }
+}
+
+@Suite("The cross-check report")
+struct CheckReportTests {
+    @Test("~0 at the exact solution, and the predicted gap for a perturbed user")
+    func perturbation() throws {
+        let reference = RidgeReference.shared
+        let problem = try reference.problem("observed_constant_none")
+        let exact = try RidgeSolver().solve(problem).factors
+        let atOptimum = CheckReport(factors: exact, exact: exact, problem: problem)
+        #expect(abs(atOptimum.relativeGap) < 1e-14 && atOptimum.relativeFactorError == 0)
+        #expect(atOptimum.gradientNorm <= 1e-12 * atOptimum.gradientScale)
+        // A quadratic grows by δᵀA_uδ away from its minimum, A_u = V_ΩᵀV_Ω + λI.
+        let u = 31, delta = [0.1, -0.2, 0.05, 0.3, -0.1]
+        var perturbed = exact
+        for c in 0..<5 { perturbed[u, c] += delta[c] }
+        var increase = 0.0
+        let R = reference.interactions.matrix, V = reference.items
+        for p in R.range(ofRow: u) {
+            var d = 0.0
+            for c in 0..<5 { d += delta[c] * V[Int(R.indices[p]), c] }
+            increase += d * d
+        }
+        increase += 0.3 * delta.reduce(0) { $0 + $1 * $1 }
+        let report = CheckReport(factors: perturbed, exact: exact, problem: problem)
+        #expect(abs((report.objective - report.optimum) - increase) <= 1e-9 * increase)
+        #expect(report.worstUser == u)
+    }
+}

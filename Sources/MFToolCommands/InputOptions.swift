@@ -25,6 +25,9 @@ struct InteractionsInputOptions: ParsableArguments {
     @Option(name: .customLong("value-col"), help: "Value column of text input: a number or a header name (default: 'rating'-like header, else column 2 when present).")
     var valueColumn: String?
 
+    @Option(help: "Lines of text input starting with this character are comments; 'none' for no comments (ids may then start with #).")
+    var comment: String = "#"
+
     @Flag(help: "Implicit feedback: ignore any value column; every interaction has value 1.")
     var implicit = false
 
@@ -52,6 +55,13 @@ struct InteractionsInputOptions: ParsableArguments {
         options.text.itemColumn = itemColumn.map(DelimitedOptions.Column.init(argument:))
         options.text.valueColumn = valueColumn.map(DelimitedOptions.Column.init(argument:))
         options.text.implicit = implicit
+        if comment == "none" {
+            options.text.commentByte = nil
+        } else if comment.utf8.count == 1 {
+            options.text.commentByte = comment.utf8.first
+        } else {
+            throw ValidationError("--comment takes one character or 'none'")
+        }
         options.canonical.duplicates = duplicates
         options.canonical.sortIDs = sortIDs
         options.canonical.dropUnknownItems = dropUnknownItems

@@ -5,7 +5,9 @@
 public struct IDMap: Sendable, Equatable {
     /// The ids, position = index.
     public private(set) var ids: [String]
-    private var lookup: [String: Int]
+    // Keyed by UTF-8 bytes: Swift's String equality merges canonically equivalent strings
+    // ("é" and "e" + U+0301), which Python, pandas and h5py keep apart.
+    private var lookup: [IDKey: Int]
 
     /// An empty map.
     public init() { ids = []; lookup = [:] }
@@ -15,7 +17,7 @@ public struct IDMap: Sendable, Equatable {
         self.ids = ids
         lookup = Dictionary(minimumCapacity: ids.count)
         for (k, id) in ids.enumerated() {
-            if lookup.updateValue(k, forKey: id) != nil { throw DuplicateIDError(id: id, position: k) }
+            if lookup.updateValue(k, forKey: IDKey(id)) != nil { throw DuplicateIDError(id: id, position: k) }
         }
     }
 
@@ -29,13 +31,14 @@ public struct IDMap: Sendable, Equatable {
     public var count: Int { ids.count }
 
     /// The index of `id`, or nil.
-    public func index(of id: String) -> Int? { lookup[id] }
+    public func index(of id: String) -> Int? { lookup[IDKey(id)] }
 
     /// The index of `id`, adding it at the end if new.
     public mutating func insert(_ id: String) -> Int {
-        if let k = lookup[id] { return k }
+        let key = IDKey(id)
+        if let k = lookup[key] { return k }
         ids.append(id)
-        lookup[id] = ids.count - 1
+        lookup[key] = ids.count - 1
         return ids.count - 1
     }
 
@@ -48,8 +51,20 @@ public struct IDMap: Sendable, Equatable {
             let keys = ids.map { Int64($0)! }
             return keys.indices.sorted { keys[$0] < keys[$1] }
         }
-        return ids.indices.sorted { ids[$0] < ids[$1] }
+        // Code-point order (= UTF-8 byte order), as Python's sorted() orders str.
+        return ids.indices.sorted { ids[$0].utf8.lexicographicallyPrecedes(ids[$1].utf8) }
     }
+
+    /// Equal when the ids are the same byte for byte, in the same order.
+    public static func == (a: IDMap, b: IDMap) -> Bool {
+        a.ids.count == b.ids.count && zip(a.ids, b.ids).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
+    }
+}
+
+/// An id as a dictionary key compared by its UTF-8 bytes, not by Unicode canonical equivalence.
+public struct IDKey: Hashable, Sendable {
+    public let bytes: [UInt8]
+    public init(_ id: String) { bytes = Array(id.utf8) }
 }
 
 /// An id that occurs twice in a list that must hold distinct ids.

@@ -72,3 +72,28 @@ struct RoundTripTests {
         #expect(try EmbeddingsFile.read(FileSpec(folder + "/e32.h5")) == e)
     }
 }
+
+@Suite("Ids are compared byte for byte")
+struct IDBytesTests {
+    @Test("canonically equivalent but different ids stay distinct (as in pandas and h5py)")
+    func unicodeNormalization() throws {
+        let path = Fixtures.scratchFolder() + "/nf.csv"
+        FileManager.default.createFile(atPath: path, contents: Data("user,item,rating\ncaf\u{E9},x,1.0\ncafe\u{301},x,2.0\n".utf8))
+        let (x, report) = try InteractionsFile.read(FileSpec(path))
+        #expect(x.userCount == 2 && report.duplicates == 0)
+        #expect(x.matrix.values == [1, 2])
+        #expect(try IDMap(["caf\u{E9}", "cafe\u{301}"]).count == 2)
+    }
+
+    @Test("a stored -0.0 keeps its sign through the text writers")
+    func negativeZero() throws {
+        let m = CSRMatrix(rows: 1, columns: 2, indptr: [0, 2], indices: [0, 1], values: [1.5, -0.0])
+        let x = Interactions(matrix: m, userIDs: .positional(1), itemIDs: .positional(2))
+        let folder = Fixtures.scratchFolder()
+        for ext in ["mtx", "csv"] {
+            try InteractionsFile.write(x, to: "\(folder)/z.\(ext)")
+            let (back, _) = try InteractionsFile.read(FileSpec("\(folder)/z.\(ext)"))
+            #expect(back.matrix.values.map(\.bitPattern) == m.values.map(\.bitPattern), "via .\(ext)")
+        }
+    }
+}

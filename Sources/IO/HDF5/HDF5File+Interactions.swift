@@ -82,8 +82,15 @@ extension HDF5File {
         try setAttribute("encoding-version", on: group, string: "0.1.0")
         try setAttribute("shape", on: group, integers: [Int64(m.rows), Int64(m.columns)])
         try write(prefix + "data", m.values, shape: [m.nnz], compression: compression)
-        try write(prefix + "indices", m.indices, shape: [m.nnz], compression: compression)
-        try write(prefix + "indptr", m.indptr.map { Int64($0) }, shape: [m.rows + 1], compression: compression)
+        // indices and indptr share one integer type, as SciPy and AnnData write them (SciPy's
+        // tocoo() refuses mixed types): int32 while nnz fits, else int64.
+        if m.nnz < Int(Int32.max) {
+            try write(prefix + "indices", m.indices, shape: [m.nnz], compression: compression)
+            try write(prefix + "indptr", m.indptr.map { Int32($0) }, shape: [m.rows + 1], compression: compression)
+        } else {
+            try write(prefix + "indices", m.indices.map { Int64($0) }, shape: [m.nnz], compression: compression)
+            try write(prefix + "indptr", m.indptr.map { Int64($0) }, shape: [m.rows + 1], compression: compression)
+        }
         try writeIDs(prefix + "user_ids", interactions.userIDs)
         try writeIDs(prefix + "item_ids", interactions.itemIDs)
     }

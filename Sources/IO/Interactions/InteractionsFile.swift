@@ -63,7 +63,7 @@ public enum InteractionsFile {
 enum TextWriters {
     /// Shortest text that reads back as the same Double.
     static func number(_ v: Double) -> String {
-        if v == v.rounded(), abs(v) < 1e15 { return String(Int64(v)) }
+        if v == v.rounded(), abs(v) < 1e15, !(v == 0 && v.sign == .minus) { return String(Int64(v)) }
         return "\(v)"
     }
 

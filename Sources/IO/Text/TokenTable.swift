@@ -1,10 +1,12 @@
+import Matrices
+
 /// Interns id tokens in first-seen order, with a fast path for canonical decimal integers.
 ///
 /// Integer ids (the common case: MovieLens, most exports) are looked up in a direct table when
 /// small and non-negative, else in a dictionary; other tokens go through a string dictionary.
 /// A token like `007` is not canonical and stays a string, so `007` and `7` remain distinct ids.
 struct TokenTable {
-    enum Token: Hashable {
+    enum Token {
         case integer(Int64)
         case string(String)
 
@@ -19,7 +21,7 @@ struct TokenTable {
     private(set) var tokens: [Token] = []
     private var direct: [Int32] = []          // id -> index + 1, 0 = absent; for 0 <= id < directLimit
     private var integers: [Int64: Int32] = [:]
-    private var strings: [String: Int32] = [:]
+    private var strings: [IDKey: Int32] = [:]  // by UTF-8 bytes, not Unicode equivalence
     static let directLimit: Int64 = 1 << 26
 
     var count: Int { tokens.count }
@@ -47,9 +49,10 @@ struct TokenTable {
     }
 
     mutating func index(ofString s: String) -> Int32 {
-        if let found = strings[s] { return found }
+        let key = IDKey(s)
+        if let found = strings[key] { return found }
         tokens.append(.string(s))
-        strings[s] = Int32(tokens.count - 1)
+        strings[key] = Int32(tokens.count - 1)
         return Int32(tokens.count - 1)
     }
 

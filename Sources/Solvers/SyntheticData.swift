@@ -1,0 +1,116 @@
+import Foundation
+import Matrices
+
+/// Synthetic interaction logs with the shape of real ones: power-law (Zipf) item popularity,
+/// log-normal user activity, and values from a planted low-rank model, so recovery can be checked.
+public struct SyntheticData: Sendable {
+    /// What the values are.
+    public enum Values: String, Sendable, CaseIterable {
+        /// Ratings 1…5 in half steps from the planted model plus noise.
+        case ratings
+        /// Implicit counts ≥ 1.
+        case counts
+    }
+
+    public var users: Int
+    public var items: Int
+    /// The target number of interactions (each user has at least one).
+    public var nnz: Int
+    public var k: Int
+    public var seed: UInt64 = 0
+    public var values: Values = .ratings
+    /// Zipf exponent of item popularity.
+    public var popularityExponent = 1.0
+    /// σ of the log-normal user activity.
+    public var activitySigma = 1.0
+    /// Every (user, item) pair observed (a dense target matrix, as the PyTorch seed example).
+    public var dense = false
+    /// Standard deviation of the rating noise.
+    public var noise = 0.5
+
+    public init(users: Int, items: Int, nnz: Int, k: Int) {
+        self.users = users
+        self.items = items
+        self.nnz = nnz
+        self.k = k
+    }
+
+    /// The presets: `seed` (500 × 1,000 dense, k = 50), `ml100k-shape`, `ml20m-shape`.
+    public static func preset(_ name: String) -> SyntheticData? {
+        switch name {
+        case "seed":
+            var d = SyntheticData(users: 500, items: 1000, nnz: 500_000, k: 50)
+            d.dense = true
+            return d
+        case "ml100k-shape": return SyntheticData(users: 943, items: 1682, nnz: 100_000, k: 32)
+        case "ml20m-shape": return SyntheticData(users: 138_493, items: 26_744, nnz: 16_000_000, k: 64)
+        default: return nil
+        }
+    }
+
+    /// The generated interactions, the planted item factors (the fixed item matrix) and the
+    /// planted user factors.
+    public func generate() -> (interactions: Interactions, items: DenseMatrix<Double>, users: DenseMatrix<Double>) {
+        var rng = SplitMix64(seed: seed)
+        let scale = 1 / Double(k).squareRoot()
+        let U = DenseMatrix(rows: users, columns: k, storage: (0..<(users * k)).map { _ in scale * rng.normal() })
+        let V = DenseMatrix(rows: items, columns: k, storage: (0..<(items * k)).map { _ in scale * rng.normal() })
+        var indptr = [0]
+        var indices: [Int32] = []
+        var vals: [Double] = []
+        indices.reserveCapacity(dense ? users * items : nnz)
+        vals.reserveCapacity(dense ? users * items : nnz)
+        // Item popularity: Zipf over a random ranking of the items.
+        var ranking = Array(0..<items)
+        rng.shuffle(&ranking)
+        var cumulative = [Double](repeating: 0, count: items)
+        var total = 0.0
+        for r in 0..<items {
+            total += pow(Double(r + 1), -popularityExponent)
+            cumulative[r] = total
+        }
+        // User activity: log-normal, scaled to the target nnz, 1 ≤ n_u ≤ items / 2.
+        let raw = (0..<users).map { _ in exp(activitySigma * rng.normal()) }
+        let rawTotal = raw.reduce(0, +)
+        let cap = Swift.max(1, items / 2)
+        let counts = raw.map { Swift.min(cap, Swift.max(1, Int(($0 / rawTotal * Double(nnz)).rounded()))) }
+        var chosen = [Bool](repeating: false, count: items)
+        var row: [Int32] = []
+        for u in 0..<users {
+            row.removeAll(keepingCapacity: true)
+            if dense {
+                row = (0..<Int32(items)).map { $0 }
+            } else {
+                while row.count < counts[u] {
+                    let target = rng.uniform() * total
+                    var lo = 0, hi = items - 1
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if cumulative[mid] < target { lo = mid + 1 } else { hi = mid }
+                    }
+                    let item = ranking[lo]
+                    if !chosen[item] { chosen[item] = true; row.append(Int32(item)) }
+                }
+                for j in row { chosen[Int(j)] = false }
+                row.sort()
+            }
+            for j in row {
+                var score = 0.0
+                for c in 0..<k { score += U[u, c] * V[Int(j), c] }
+                let value: Double
+                switch values {
+                case .ratings:
+                    let r = 3.5 + 1.5 * score / scale + noise * rng.normal()
+                    value = dense ? r : Swift.min(5, Swift.max(1, (r * 2).rounded() / 2))
+                case .counts:
+                    value = Swift.max(1, (exp(score / scale + noise * rng.normal())).rounded())
+                }
+                indices.append(j)
+                vals.append(value)
+            }
+            indptr.append(indices.count)
+        }
+        let matrix = CSRMatrix(rows: users, columns: items, indptr: indptr, indices: indices, values: vals)
+        return (Interactions(matrix: matrix, userIDs: .positional(users), itemIDs: .positional(items)), V, U)
+    }
+}

@@ -82,3 +82,19 @@ extension EmbeddingsFile {
         }
     }
 }
+
+extension EmbeddingsFile {
+    /// The root attributes of an HDF5 factor file (what `solve` and `fit` recorded).
+    public static func readAttributes(_ path: String) throws(IOError) -> [String: AttributeValue] {
+        let file = try HDF5File.open(path)
+        var out: [String: AttributeValue] = [:]
+        for name in file.attributeNames(on: "/") {
+            if let s = try? file.stringAttribute(name, on: "/") {
+                out[name] = .string(s)
+            } else if let d = try? file.doubleAttribute(name, on: "/") {
+                out[name] = d == d.rounded() && abs(d) < 1e15 ? .integer(Int64(d)) : .double(d)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,244 @@
+import Dispatch
+import Foundation
+import Matrices
+
+/// A fitted model's prediction terms: r̂_ui = μ + b_i + x_u·v_i (+ the user bias, as the last
+/// factor component against a column of ones).
+public struct FactorModel: Sendable {
+    public var users: DenseMatrix<Double>
+    /// Items as given, n × k.
+    public var items: DenseMatrix<Double>
+    public var mean: Double
+    public var itemBias: [Double]?
+    /// Whether `users` has a trailing bias column.
+    public var userBias: Bool
+
+    public init(users: DenseMatrix<Double>, items: DenseMatrix<Double>, mean: Double = 0, itemBias: [Double]? = nil, userBias: Bool = false) throws(SolverError) {
+        guard users.columns == items.columns + (userBias ? 1 : 0) else {
+            throw .shapeMismatch("user factors have \(users.columns) columns, items \(items.columns)\(userBias ? " (+1 for the user bias)" : "")")
+        }
+        if let itemBias, itemBias.count != items.rows { throw .shapeMismatch("the item bias has \(itemBias.count) entries for \(items.rows) items") }
+        self.users = users
+        self.items = items
+        self.mean = mean
+        self.itemBias = itemBias
+        self.userBias = userBias
+    }
+
+    /// The predicted value for user u, item i.
+    @inlinable
+    public func predict(_ u: Int, _ i: Int) -> Double {
+        let k = items.columns
+        var s = mean + (itemBias?[i] ?? 0) + (userBias ? users[u, k] : 0)
+        for c in 0..<k { s += users[u, c] * items[i, c] }
+        return s
+    }
+}
+
+/// Rating-prediction errors over the stored test entries.
+public struct RatingMetrics: Sendable, Equatable {
+    public var rmse: Double
+    public var mae: Double
+    public var count: Int
+
+    public init(model: FactorModel, test: CSRMatrix) {
+        var squared = 0.0, absolute = 0.0
+        for u in 0..<test.rows {
+            for p in test.range(ofRow: u) {
+                let e = test.values[p] - model.predict(u, Int(test.indices[p]))
+                squared += e * e
+                absolute += abs(e)
+            }
+        }
+        count = test.nnz
+        rmse = count > 0 ? (squared / Double(count)).squareRoot() : .nan
+        mae = count > 0 ? absolute / Double(count) : .nan
+    }
+}
+
+/// Top-K ranking metrics averaged over the users that have test items.
+public struct RankingMetrics: Sendable, Equatable {
+    /// K → metric name → mean value: precision, recall, ndcg, map, mrr, hit_rate, coverage.
+    public var values: [Int: [String: Double]]
+    /// Mean per-user AUC, when requested.
+    public var auc: Double?
+    /// Users with at least one test item (the denominator).
+    public var usersEvaluated: Int
+}
+
+/// Scores users against every item in blocks (one GEMM per block, never an m × n matrix),
+/// excludes training items, selects the top K partially, and accumulates the metrics.
+public struct RankingEvaluator: Sendable {
+    public var cutoffs: [Int]
+    public var computeAUC = false
+    public var threads = ProcessInfo.processInfo.activeProcessorCount
+    public var blockSize = 256
+
+    public init(cutoffs: [Int]) { self.cutoffs = cutoffs.sorted() }
+
+    public func evaluate(model: FactorModel, test: CSRMatrix, train: CSRMatrix?) -> RankingMetrics {
+        let m = test.rows, n = model.items.rows
+        let kMax = Swift.min(cutoffs.last ?? 10, n)
+        let w = model.users.columns
+        // Items with a ones column for the user bias (it does not change a user's ranking but
+        // keeps the GEMM shapes simple), and the item bias added to every score.
+        var itemMatrix = [Double](repeating: 1, count: n * w)
+        for i in 0..<n { for c in 0..<model.items.columns { itemMatrix[i * w + c] = model.items[i, c] } }
+        let itemBias = model.itemBias
+        let blocks = (m + blockSize - 1) / blockSize
+        let threadCount = Swift.max(1, Swift.min(threads, blocks))
+        let names = ["precision", "recall", "ndcg", "map", "mrr", "hit_rate"]
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: cutoffs.count * names.count + 2), count: threadCount)
+        var recommended = [[Bool]](repeating: [Bool](repeating: false, count: n * cutoffs.count), count: threadCount)
+        let shared = UnsafeSendable((self, model, itemMatrix, itemBias, test, train, kMax))
+        sums.withUnsafeMutableBufferPointer { sp in
+            recommended.withUnsafeMutableBufferPointer { rp in
+                let sumsOut = UnsafeSendable(sp.baseAddress!), recOut = UnsafeSendable(rp.baseAddress!)
+                BLASThreads.singleThreaded {
+                    DispatchQueue.concurrentPerform(iterations: threadCount) { t in
+                        let (evaluator, model, itemMatrix, itemBias, test, train, kMax) = shared.value
+                        var scores = [Double](repeating: 0, count: evaluator.blockSize * n)
+                        var heap = TopK(capacity: kMax)
+                        var isTest = [Bool](repeating: false, count: n)
+                        var block = t
+                        while block < blocks {
+                            let u0 = block * evaluator.blockSize, u1 = Swift.min(u0 + evaluator.blockSize, m)
+                            model.users.storage.withUnsafeBufferPointer { up in
+                                itemMatrix.withUnsafeBufferPointer { vp in
+                                    scores.withUnsafeMutableBufferPointer { sp in
+                                        Double.gemmTransposedB(m: u1 - u0, n: n, k: w, alpha: 1, a: up.baseAddress! + u0 * w, lda: w,
+                                                               b: vp.baseAddress!, ldb: w, beta: 0, c: sp.baseAddress!, ldc: n)
+                                    }
+                                }
+                            }
+                            for u in u0..<u1 where test.degree(ofRow: u) > 0 {
+                                let row = (u - u0) * n
+                                if let itemBias { for i in 0..<n { scores[row + i] += itemBias[i] } }
+                                if let train { for p in train.range(ofRow: u) { scores[row + Int(train.indices[p])] = -.infinity } }
+                                for p in test.range(ofRow: u) { isTest[Int(test.indices[p])] = true }
+                                heap.reset()
+                                for i in 0..<n where scores[row + i] > -.infinity { heap.offer(i, scores[row + i]) }
+                                let ranked = heap.sorted()
+                                evaluator.accumulate(ranked: ranked, isTest: isTest, testCount: test.degree(ofRow: u),
+                                                     sums: sumsOut.value + t, recommended: recOut.value + t, n: n)
+                                if evaluator.computeAUC {
+                                    sumsOut.value[t][evaluator.cutoffs.count * names.count + 1] +=
+                                        RankingEvaluator.auc(scores: scores, row: row, n: n, isTest: isTest)
+                                }
+                                for p in test.range(ofRow: u) { isTest[Int(test.indices[p])] = false }
+                            }
+                            block += threadCount
+                        }
+                    }
+                }
+            }
+        }
+        let users = sums.reduce(0) { $0 + $1[cutoffs.count * names.count] }
+        var values: [Int: [String: Double]] = [:]
+        for (ci, k) in cutoffs.enumerated() {
+            var entry: [String: Double] = [:]
+            for (ni, name) in names.enumerated() {
+                entry[name] = users > 0 ? sums.reduce(0) { $0 + $1[ci * names.count + ni] } / users : .nan
+            }
+            var covered = 0
+            for i in 0..<n where recommended.contains(where: { $0[ci * n + i] }) { covered += 1 }
+            entry["coverage"] = n > 0 ? Double(covered) / Double(n) : 0
+            values[k] = entry
+        }
+        let auc = computeAUC && users > 0 ? sums.reduce(0) { $0 + $1[cutoffs.count * names.count + 1] } / users : nil
+        return RankingMetrics(values: values, auc: auc, usersEvaluated: Int(users))
+    }
+
+    func accumulate(ranked: [Int], isTest: [Bool], testCount: Int, sums: UnsafeMutablePointer<[Double]>,
+                    recommended: UnsafeMutablePointer<[Bool]>, n: Int) {
+        let metrics = 6
+        for (ci, k) in cutoffs.enumerated() {
+            var hits = 0, dcg = 0.0, ap = 0.0, rr = 0.0
+            for (r, item) in ranked.prefix(k).enumerated() {
+                recommended.pointee[ci * n + item] = true
+                guard isTest[item] else { continue }
+                hits += 1
+                dcg += 1 / log2(Double(r + 2))
+                ap += Double(hits) / Double(r + 1)
+                if rr == 0 { rr = 1 / Double(r + 1) }
+            }
+            let ideal = Swift.min(k, testCount)
+            var idcg = 0.0
+            for r in 0..<ideal { idcg += 1 / log2(Double(r + 2)) }
+            let base = ci * metrics
+            sums.pointee[base + 0] += Double(hits) / Double(k)
+            sums.pointee[base + 1] += Double(hits) / Double(ideal)
+            sums.pointee[base + 2] += idcg > 0 ? dcg / idcg : 0
+            sums.pointee[base + 3] += ap / Double(ideal)
+            sums.pointee[base + 4] += rr
+            sums.pointee[base + 5] += hits > 0 ? 1 : 0
+        }
+        sums.pointee[cutoffs.count * metrics] += 1
+    }
+
+    /// The fraction of (test item, other candidate item) pairs ordered correctly; ties count ½.
+    static func auc(scores: [Double], row: Int, n: Int, isTest: [Bool]) -> Double {
+        var positives: [Double] = [], negatives: [Double] = []
+        for i in 0..<n where scores[row + i] > -.infinity {
+            if isTest[i] { positives.append(scores[row + i]) } else { negatives.append(scores[row + i]) }
+        }
+        guard !positives.isEmpty, !negatives.isEmpty else { return 0.5 }
+        negatives.sort()
+        var correct = 0.0
+        for s in positives {
+            // negatives strictly below s, plus half of the ties
+            var lo = 0, hi = negatives.count
+            while lo < hi { let mid = (lo + hi) / 2; if negatives[mid] < s { lo = mid + 1 } else { hi = mid } }
+            var tieEnd = lo
+            while tieEnd < negatives.count && negatives[tieEnd] == s { tieEnd += 1 }
+            correct += Double(lo) + 0.5 * Double(tieEnd - lo)
+        }
+        return correct / (Double(positives.count) * Double(negatives.count))
+    }
+}
+
+/// The K best (item, score) pairs seen, by score descending, ties by item ascending.
+struct TopK {
+    let capacity: Int
+    private var items: [Int] = []
+    private var scores: [Double] = []
+
+    init(capacity: Int) { self.capacity = capacity; items.reserveCapacity(capacity); scores.reserveCapacity(capacity) }
+
+    mutating func reset() { items.removeAll(keepingCapacity: true); scores.removeAll(keepingCapacity: true) }
+
+    /// Whether (a, sa) ranks below (b, sb).
+    @inline(__always) static func worse(_ a: Int, _ sa: Double, _ b: Int, _ sb: Double) -> Bool { sa < sb || (sa == sb && a > b) }
+
+    /// A min-heap on rank: the root is the worst of the kept pairs.
+    @inline(__always)
+    mutating func offer(_ item: Int, _ score: Double) {
+        guard capacity > 0 else { return }
+        if items.count < capacity {
+            items.append(item); scores.append(score)
+            var c = items.count - 1
+            while c > 0 {
+                let p = (c - 1) / 2
+                guard TopK.worse(items[c], scores[c], items[p], scores[p]) else { break }
+                items.swapAt(c, p); scores.swapAt(c, p); c = p
+            }
+            return
+        }
+        guard TopK.worse(items[0], scores[0], item, score) else { return }
+        items[0] = item; scores[0] = score
+        var p = 0
+        while true {
+            let l = 2 * p + 1, r = l + 1
+            var smallest = p
+            if l < capacity && TopK.worse(items[l], scores[l], items[smallest], scores[smallest]) { smallest = l }
+            if r < capacity && TopK.worse(items[r], scores[r], items[smallest], scores[smallest]) { smallest = r }
+            if smallest == p { break }
+            items.swapAt(p, smallest); scores.swapAt(p, smallest); p = smallest
+        }
+    }
+
+    /// The kept items, best first.
+    func sorted() -> [Int] {
+        items.indices.sorted { TopK.worse(items[$1], scores[$1], items[$0], scores[$0]) }.map { items[$0] }
+    }
+}

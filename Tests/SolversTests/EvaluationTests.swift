@@ -1,0 +1,71 @@
+import Foundation
+import Matrices
+@testable import Solvers
+import Testing
+
+@Suite("Evaluation metrics on hand-computed cases")
+struct EvaluationTests {
+    /// One factor: item scores 5, 4, 3, 2, 1 for user 0; user 1 has no test items.
+    func model() throws -> FactorModel {
+        try FactorModel(users: DenseMatrix(rows: 2, columns: 1, storage: [1, 1]),
+                        items: DenseMatrix(rows: 5, columns: 1, storage: [5, 4, 3, 2, 1]))
+    }
+    let test = CSRMatrix(rows: 2, columns: 5, indptr: [0, 2, 2], indices: [1, 3], values: [1, 1])
+    let train = CSRMatrix(rows: 2, columns: 5, indptr: [0, 1, 2], indices: [0, 4], values: [1, 1])
+
+    @Test("precision, recall, NDCG, MAP, MRR, hit rate, coverage and AUC at K = 2 and K > catalogue")
+    func rankingMetrics() throws {
+        var evaluator = RankingEvaluator(cutoffs: [2, 10])
+        evaluator.computeAUC = true
+        let r = evaluator.evaluate(model: try model(), test: test, train: train)
+        #expect(r.usersEvaluated == 1)
+        // Candidates after excluding item 0: ranking 1, 2, 3, 4; test items {1, 3}.
+        let at2 = r.values[2]!, at10 = r.values[10]!
+        let idcg = 1 + 1 / log2(3.0)
+        #expect(at2["precision"] == 0.5 && at2["recall"] == 0.5 && at2["hit_rate"] == 1 && at2["mrr"] == 1)
+        #expect(abs(at2["ndcg"]! - 1 / idcg) < 1e-15)
+        #expect(at2["map"] == 0.5)
+        #expect(at2["coverage"] == 0.4)
+        #expect(at10["precision"] == 0.2 && at10["recall"] == 1)
+        #expect(abs(at10["ndcg"]! - 1.5 / idcg) < 1e-15)
+        #expect(abs(at10["map"]! - (1 + 2.0 / 3) / 2) < 1e-15)
+        #expect(r.auc == 0.75)
+    }
+
+    @Test("training items are excluded; without --train they compete")
+    func exclusion() throws {
+        let r = RankingEvaluator(cutoffs: [1]).evaluate(model: try model(), test: test, train: nil)
+        #expect(r.values[1]!["precision"] == 0)  // item 0 (not a test item) ranks first
+        let excluded = RankingEvaluator(cutoffs: [1]).evaluate(model: try model(), test: test, train: train)
+        #expect(excluded.values[1]!["precision"] == 1)
+    }
+
+    @Test("ties are broken by item order")
+    func ties() throws {
+        let flat = try FactorModel(users: DenseMatrix(rows: 1, columns: 1, storage: [1]), items: DenseMatrix(rows: 3, columns: 1, storage: [1, 1, 1]))
+        let first = CSRMatrix(rows: 1, columns: 3, indptr: [0, 1], indices: [0], values: [1])
+        let last = CSRMatrix(rows: 1, columns: 3, indptr: [0, 1], indices: [2], values: [1])
+        #expect(RankingEvaluator(cutoffs: [1]).evaluate(model: flat, test: first, train: nil).values[1]!["hit_rate"] == 1)
+        #expect(RankingEvaluator(cutoffs: [1]).evaluate(model: flat, test: last, train: nil).values[1]!["hit_rate"] == 0)
+    }
+
+    @Test("RMSE and MAE include the offset, item bias and user bias")
+    func ratingMetrics() throws {
+        let m = try FactorModel(users: DenseMatrix(rows: 1, columns: 2, storage: [2, 0.5]), items: DenseMatrix(rows: 2, columns: 1, storage: [1, -1]),
+                                mean: 3, itemBias: [0.25, -0.25], userBias: true)
+        // predictions: 3 + 0.25 + 0.5 + 2 = 5.75 and 3 − 0.25 + 0.5 − 2 = 1.25
+        let t = CSRMatrix(rows: 1, columns: 2, indptr: [0, 2], indices: [0, 1], values: [5, 2])
+        let r = RatingMetrics(model: m, test: t)
+        #expect(abs(r.rmse - (0.5625 as Double).squareRoot()) < 1e-15 && r.mae == 0.75)
+    }
+
+    @Test("the top-K heap agrees with a full sort on random scores")
+    func topKMatchesSort() {
+        var rng = SplitMix64(seed: 3)
+        let scores = (0..<500).map { _ in (rng.uniform() * 20).rounded() }  // many ties
+        var heap = TopK(capacity: 37)
+        for (i, s) in scores.enumerated() { heap.offer(i, s) }
+        let brute = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }.prefix(37)
+        #expect(heap.sorted() == Array(brute))
+    }
+}

@@ -82,14 +82,23 @@ public struct SyntheticData: Sendable {
                 row = (0..<Int32(items)).map { $0 }
             } else {
                 while row.count < counts[u] {
-                    let target = rng.uniform() * total
-                    var lo = 0, hi = items - 1
-                    while lo < hi {
-                        let mid = (lo + hi) / 2
-                        if cumulative[mid] < target { lo = mid + 1 } else { hi = mid }
+                    // Exposure follows popularity, choice follows preference: of three items
+                    // drawn by popularity, the user takes the one the planted model likes best.
+                    var best = -1, bestScore = -Double.infinity
+                    for _ in 0..<3 {
+                        let target = rng.uniform() * total
+                        var lo = 0, hi = items - 1
+                        while lo < hi {
+                            let mid = (lo + hi) / 2
+                            if cumulative[mid] < target { lo = mid + 1 } else { hi = mid }
+                        }
+                        let item = ranking[lo]
+                        guard !chosen[item] else { continue }
+                        var score = 0.0
+                        for c in 0..<k { score += U[u, c] * V[item, c] }
+                        if score > bestScore { best = item; bestScore = score }
                     }
-                    let item = ranking[lo]
-                    if !chosen[item] { chosen[item] = true; row.append(Int32(item)) }
+                    if best >= 0 { chosen[best] = true; row.append(Int32(best)) }
                 }
                 for j in row { chosen[Int(j)] = false }
                 row.sort()
@@ -100,8 +109,13 @@ public struct SyntheticData: Sendable {
                 let value: Double
                 switch values {
                 case .ratings:
-                    let r = 3.5 + 1.5 * score / scale + noise * rng.normal()
-                    value = dense ? r : Swift.min(5, Swift.max(1, (r * 2).rounded() / 2))
+                    if dense {
+                        // Dense targets as the PyTorch example: the planted product plus small noise.
+                        value = score / scale + 0.1 * rng.normal()
+                    } else {
+                        let r = 3.5 + 1.5 * score / scale + noise * rng.normal()
+                        value = Swift.min(5, Swift.max(1, (r * 2).rounded() / 2))
+                    }
                 case .counts:
                     value = Swift.max(1, (exp(score / scale + noise * rng.normal())).rounded())
                 }

@@ -38,8 +38,16 @@ struct Fit: ParsableCommand {
         }
     }
 
-    @Option(help: "sgd or adam.")
-    var method: OptimizerKind = .adam
+    enum Method: String, ExpressibleByArgument { case sgd, adam, als }
+
+    @Option(help: "sgd, adam, or als (alternating exact solves that also learn the items; needs --items-out and --k).")
+    var method: Method = .adam
+
+    @Option(name: .customLong("items-out"), help: "With --method als: where to write the learned item factors.")
+    var itemsOut: String?
+
+    @Option(name: .customLong("k"), help: "With --method als: the number of factors.")
+    var factors: Int = 32
 
     @OptionGroup var data: ProblemInputOptions
     @OptionGroup(title: "Objective") var objective: ObjectiveOptions
@@ -74,7 +82,7 @@ struct Fit: ParsableCommand {
 
     var trainer: GradientTrainer {
         var t = GradientTrainer()
-        t.optimizer.kind = method
+        t.optimizer.kind = method == .sgd ? .sgd : .adam
         t.optimizer.learningRate = lr
         t.optimizer.momentum = momentum
         t.optimizer.nesterov = nesterov
@@ -92,6 +100,7 @@ struct Fit: ParsableCommand {
     }
 
     mutating func run() throws {
+        if method == .als { return try runALS() }
         let (interactions, _, problem) = try data.load(objective: objective)
         let trainer = self.trainer
         let initial: DenseMatrix<Double>
@@ -127,7 +136,7 @@ struct Fit: ParsableCommand {
                        ("weight_decay", .double(weightDecay)), ("decoupled", .integer(decoupled ? 1 : 0)),
                        ("momentum", .double(momentum)), ("beta1", .double(beta1)), ("beta2", .double(beta2)),
                        ("eps", .double(eps)), ("loss_scale", .string(lossScale.rawValue)),
-                       ("interactions", .string(data.interactionsFile)), ("items", .string(data.itemsFile))]
+                       ("interactions", .string(data.interactionsFile)), ("items", .string(data.itemsFile ?? ""))]
         try EmbeddingsFile.write(factors, ids: interactions.userIDs, to: out, dataset: "user_factors", idsName: "user_ids", attributes: attributes)
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
         if let plot = checkOptions.plot, let exact {
@@ -139,6 +148,36 @@ struct Fit: ParsableCommand {
             let report = CheckReport(factors: factors, exact: exact.factors, problem: tracked)
             try checkOptions.finish(report, userIDs: interactions.userIDs)
         }
+    }
+}
+
+extension Fit {
+    /// Classical ALS: both factor matrices from the interactions alone.
+    func runALS() throws {
+        guard let itemsOut else { throw ValidationError("--method als needs --items-out for the learned item factors") }
+        guard factors >= 1 else { throw ValidationError("--k must be at least 1") }
+        let (interactions, _) = try data.input.read(data.interactionsFile)
+        var als = AlternatingLeastSquares(objective: objective.objective, k: factors)
+        als.epochs = epochs
+        als.seed = seed
+        var logLines: [String] = []
+        let quiet = self.quiet
+        let (users, items, _) = try als.run(interactions.matrix) { epoch in
+            logLines.append(Console.json(["epoch": epoch.epoch, "objective": epoch.objective, "seconds": epoch.seconds]))
+            if !quiet { Console.error(String(format: "epoch %d  objective %.10g  %.3f s", epoch.epoch, epoch.objective, epoch.seconds)) }
+        }
+        let mean = objective.offset == .globalMean && interactions.matrix.nnz > 0
+            ? interactions.matrix.values.reduce(0, +) / Double(interactions.matrix.nnz) : 0
+        let attributes: [(String, AttributeValue)] = [
+            ("method", .string("als")), ("loss", .string(objective.loss.rawValue)), ("lambda", .double(objective.lambda)),
+            ("reg", .string(objective.reg.rawValue)), ("alpha", .double(objective.alpha)), ("confidence", .string(objective.confidence.rawValue)),
+            ("user_bias", .integer(0)), ("offset", .string(objective.offset.rawValue)), ("global_mean", .double(mean)),
+            ("item_bias", .string("")), ("k", .integer(Int64(factors))), ("epochs", .integer(Int64(epochs))),
+            ("seed", .integer(Int64(bitPattern: seed))), ("mftool_version", .string(mftoolVersion)),
+        ]
+        try EmbeddingsFile.write(users, ids: interactions.userIDs, to: out, dataset: "user_factors", idsName: "user_ids", attributes: attributes)
+        try EmbeddingsFile.write(items, ids: interactions.itemIDs, to: itemsOut, attributes: attributes)
+        if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
     }
 }
 

@@ -64,7 +64,7 @@ struct ProblemInputOptions: ParsableArguments {
     var interactionsFile: String
 
     @Option(name: .customLong("items"), help: "Item embeddings: FILE.h5[:/DATASET] or FILE.npy.")
-    var itemsFile: String
+    var itemsFile: String?
 
     @OptionGroup(title: "Interactions input")
     var input: InteractionsInputOptions
@@ -72,6 +72,7 @@ struct ProblemInputOptions: ParsableArguments {
     /// Reads both files; interactions are aligned to the embeddings' item_ids when it has them,
     /// else their column count must equal the number of embedding rows.
     func load(objective: ObjectiveOptions) throws -> (Interactions, ItemEmbeddings, RidgeProblem) {
+        guard let itemsFile else { throw ValidationError("--items is required") }
         let items = try EmbeddingsFile.read(FileSpec(itemsFile))
         var options = try input.readOptions()
         if options.canonical.itemOrder == nil, let ids = items.itemIDs {

@@ -74,7 +74,7 @@ struct Solve: ParsableCommand {
         let t2 = Date()
         var attributes = objective.attributes(problem: problem)
         attributes += [("method", .string("ridge")), ("precision", .string(precision.rawValue)),
-                       ("interactions", .string(data.interactionsFile)), ("items", .string(data.itemsFile))]
+                       ("interactions", .string(data.interactionsFile)), ("items", .string(data.itemsFile ?? ""))]
         try EmbeddingsFile.write(solution.factors, ids: interactions.userIDs, to: out, dataset: "user_factors",
                                  idsName: "user_ids", single: dtype == .float32, attributes: attributes)
         let t3 = Date()

@@ -41,17 +41,7 @@ struct Eval: ParsableCommand {
         let wanted = Set((metrics ?? "rmse,mae,precision,recall,ndcg,map,mrr,hit_rate,coverage").split(separator: ",").map(String.init))
         let known: Set<String> = ["rmse", "mae", "precision", "recall", "ndcg", "map", "mrr", "hit_rate", "coverage", "auc"]
         if let unknown = wanted.subtracting(known).first { throw ValidationError("unknown metric '\(unknown)'") }
-        let itemFile = try EmbeddingsFile.read(FileSpec(items))
-        let userFile = try EmbeddingsFile.read(FileSpec(users), preferred: ["user_factors"], idsName: "user_ids")
-        let attributes = (try? EmbeddingsFile.readAttributes(FileSpec(users).path)) ?? [:]
-        let userBias = attributes["user_bias"]?.description == "1"
-        let mean = attributes["offset"]?.description == "global-mean" ? Double(attributes["global_mean"]?.description ?? "0") ?? 0 : 0
-        var itemBias: [Double]? = nil
-        if let source = attributes["item_bias"]?.description, !source.isEmpty {
-            itemBias = try EmbeddingsFile.readVector(FileSpec(source))
-        }
-        let userIDs = userFile.itemIDs ?? .positional(userFile.factors.rows)
-        let model = try FactorModel(users: userFile.factors, items: itemFile.factors, mean: mean, itemBias: itemBias, userBias: userBias)
+        let (model, userIDs, itemFile) = try Recommend.loadModel(users: users, items: items)
         let (testMatrix, unknownUsers) = try Eval.aligned(test, users: userIDs, items: itemFile)
         let trainMatrix = try train.map { try Eval.aligned($0, users: userIDs, items: itemFile).0 }
         var report: [String: Any] = ["test_interactions": testMatrix.nnz, "unknown_test_users": unknownUsers]

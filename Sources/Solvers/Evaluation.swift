@@ -76,87 +76,112 @@ public struct RankingEvaluator: Sendable {
 
     public init(cutoffs: [Int]) { self.cutoffs = cutoffs.sorted() }
 
-    public func evaluate(model: FactorModel, test: CSRMatrix, train: CSRMatrix?) -> RankingMetrics {
-        let m = test.rows, n = model.items.rows
-        let kMax = Swift.min(cutoffs.last ?? 10, n)
-        let w = model.users.columns
+    /// Scores `users` against every item in blocks (one GEMM per block), removes each user's
+    /// `train` items, keeps the top `k`, and calls `body(thread, user, ranked, scores)` with the
+    /// ranked items (best first) and the user's score row; runs on `threads` threads.
+    func forEachRanked(model: FactorModel, users: [Int], train: CSRMatrix?, k: Int,
+                       _ body: @Sendable (Int, Int, [Int], UnsafeBufferPointer<Double>) -> Void) -> Int {
+        let n = model.items.rows, w = model.users.columns
         // Items with a ones column for the user bias (it does not change a user's ranking but
-        // keeps the GEMM shapes simple), and the item bias added to every score.
+        // keeps the GEMM shapes simple); the item bias is added to every score.
         var itemMatrix = [Double](repeating: 1, count: n * w)
         for i in 0..<n { for c in 0..<model.items.columns { itemMatrix[i * w + c] = model.items[i, c] } }
-        let itemBias = model.itemBias
-        let blocks = (m + blockSize - 1) / blockSize
+        let blocks = (users.count + blockSize - 1) / blockSize
         let threadCount = Swift.max(1, Swift.min(threads, blocks))
+        let shared = UnsafeSendable((model, itemMatrix, users, train, Swift.min(k, n), blockSize))
+        BLASThreads.singleThreaded {
+            DispatchQueue.concurrentPerform(iterations: threadCount) { t in
+                let (model, itemMatrix, users, train, k, blockSize) = shared.value
+                var rows = [Double](repeating: 0, count: blockSize * w)
+                var scores = [Double](repeating: 0, count: blockSize * n)
+                var heap = TopK(capacity: k)
+                var block = t
+                while block < blocks {
+                    let b0 = block * blockSize, b1 = Swift.min(b0 + blockSize, users.count)
+                    for (r, u) in users[b0..<b1].enumerated() { for c in 0..<w { rows[r * w + c] = model.users[u, c] } }
+                    rows.withUnsafeBufferPointer { up in
+                        itemMatrix.withUnsafeBufferPointer { vp in
+                            scores.withUnsafeMutableBufferPointer { sp in
+                                Double.gemmTransposedB(m: b1 - b0, n: n, k: w, alpha: 1, a: up.baseAddress!, lda: w,
+                                                       b: vp.baseAddress!, ldb: w, beta: 0, c: sp.baseAddress!, ldc: n)
+                            }
+                        }
+                    }
+                    for (r, u) in users[b0..<b1].enumerated() {
+                        let row = r * n
+                        if let itemBias = model.itemBias { for i in 0..<n { scores[row + i] += itemBias[i] } }
+                        if model.mean != 0 { for i in 0..<n { scores[row + i] += model.mean } }
+                        if let train { for p in train.range(ofRow: u) { scores[row + Int(train.indices[p])] = -.infinity } }
+                        heap.reset()
+                        for i in 0..<n where scores[row + i] > -.infinity { heap.offer(i, scores[row + i]) }
+                        scores.withUnsafeBufferPointer { body(t, u, heap.sorted(), UnsafeBufferPointer(rebasing: $0[row..<(row + n)])) }
+                    }
+                    block += threadCount
+                }
+            }
+        }
+        return threadCount
+    }
+
+    public func evaluate(model: FactorModel, test: CSRMatrix, train: CSRMatrix?) -> RankingMetrics {
+        let n = model.items.rows
         let names = ["precision", "recall", "ndcg", "map", "mrr", "hit_rate"]
-        var sums = [[Double]](repeating: [Double](repeating: 0, count: cutoffs.count * names.count + 2), count: threadCount)
-        var recommended = [[Bool]](repeating: [Bool](repeating: false, count: n * cutoffs.count), count: threadCount)
-        let shared = UnsafeSendable((self, model, itemMatrix, itemBias, test, train, kMax))
+        let slots = cutoffs.count * names.count + 2
+        let maxThreads = Swift.max(1, threads)
+        var sums = [[Double]](repeating: [Double](repeating: 0, count: slots), count: maxThreads)
+        var recommended = [[Bool]](repeating: [Bool](repeating: false, count: n * cutoffs.count), count: maxThreads)
+        let users = (0..<test.rows).filter { test.degree(ofRow: $0) > 0 }
         sums.withUnsafeMutableBufferPointer { sp in
             recommended.withUnsafeMutableBufferPointer { rp in
-                let sumsOut = UnsafeSendable(sp.baseAddress!), recOut = UnsafeSendable(rp.baseAddress!)
-                BLASThreads.singleThreaded {
-                    DispatchQueue.concurrentPerform(iterations: threadCount) { t in
-                        let (evaluator, model, itemMatrix, itemBias, test, train, kMax) = shared.value
-                        var scores = [Double](repeating: 0, count: evaluator.blockSize * n)
-                        var heap = TopK(capacity: kMax)
-                        var isTest = [Bool](repeating: false, count: n)
-                        var block = t
-                        while block < blocks {
-                            let u0 = block * evaluator.blockSize, u1 = Swift.min(u0 + evaluator.blockSize, m)
-                            model.users.storage.withUnsafeBufferPointer { up in
-                                itemMatrix.withUnsafeBufferPointer { vp in
-                                    scores.withUnsafeMutableBufferPointer { sp in
-                                        Double.gemmTransposedB(m: u1 - u0, n: n, k: w, alpha: 1, a: up.baseAddress! + u0 * w, lda: w,
-                                                               b: vp.baseAddress!, ldb: w, beta: 0, c: sp.baseAddress!, ldc: n)
-                                    }
-                                }
-                            }
-                            for u in u0..<u1 where test.degree(ofRow: u) > 0 {
-                                let row = (u - u0) * n
-                                if let itemBias { for i in 0..<n { scores[row + i] += itemBias[i] } }
-                                if let train { for p in train.range(ofRow: u) { scores[row + Int(train.indices[p])] = -.infinity } }
-                                for p in test.range(ofRow: u) { isTest[Int(test.indices[p])] = true }
-                                heap.reset()
-                                for i in 0..<n where scores[row + i] > -.infinity { heap.offer(i, scores[row + i]) }
-                                let ranked = heap.sorted()
-                                evaluator.accumulate(ranked: ranked, isTest: isTest, testCount: test.degree(ofRow: u),
-                                                     sums: sumsOut.value + t, recommended: recOut.value + t, n: n)
-                                if evaluator.computeAUC {
-                                    sumsOut.value[t][evaluator.cutoffs.count * names.count + 1] +=
-                                        RankingEvaluator.auc(scores: scores, row: row, n: n, isTest: isTest)
-                                }
-                                for p in test.range(ofRow: u) { isTest[Int(test.indices[p])] = false }
-                            }
-                            block += threadCount
-                        }
+                let out = UnsafeSendable((sp.baseAddress!, rp.baseAddress!, self, test))
+                _ = forEachRanked(model: model, users: users, train: train, k: cutoffs.last ?? 10) { t, u, ranked, scores in
+                    let (sums, recommended, evaluator, test) = out.value
+                    var isTest = Set<Int>()
+                    for p in test.range(ofRow: u) { isTest.insert(Int(test.indices[p])) }
+                    evaluator.accumulate(ranked: ranked, isTest: isTest, testCount: test.degree(ofRow: u),
+                                         sums: sums + t, recommended: recommended + t, n: n)
+                    if evaluator.computeAUC {
+                        sums[t][evaluator.cutoffs.count * 6 + 1] += RankingEvaluator.auc(scores: scores, isTest: isTest)
                     }
                 }
             }
         }
-        let users = sums.reduce(0) { $0 + $1[cutoffs.count * names.count] }
+        let count = sums.reduce(0) { $0 + $1[cutoffs.count * names.count] }
         var values: [Int: [String: Double]] = [:]
         for (ci, k) in cutoffs.enumerated() {
             var entry: [String: Double] = [:]
             for (ni, name) in names.enumerated() {
-                entry[name] = users > 0 ? sums.reduce(0) { $0 + $1[ci * names.count + ni] } / users : .nan
+                entry[name] = count > 0 ? sums.reduce(0) { $0 + $1[ci * names.count + ni] } / count : .nan
             }
             var covered = 0
             for i in 0..<n where recommended.contains(where: { $0[ci * n + i] }) { covered += 1 }
             entry["coverage"] = n > 0 ? Double(covered) / Double(n) : 0
             values[k] = entry
         }
-        let auc = computeAUC && users > 0 ? sums.reduce(0) { $0 + $1[cutoffs.count * names.count + 1] } / users : nil
-        return RankingMetrics(values: values, auc: auc, usersEvaluated: Int(users))
+        let auc = computeAUC && count > 0 ? sums.reduce(0) { $0 + $1[cutoffs.count * names.count + 1] } / count : nil
+        return RankingMetrics(values: values, auc: auc, usersEvaluated: Int(count))
     }
 
-    func accumulate(ranked: [Int], isTest: [Bool], testCount: Int, sums: UnsafeMutablePointer<[Double]>,
+    /// The top `k` items and scores of each user in `users`, training items excluded.
+    public func recommend(model: FactorModel, users: [Int], train: CSRMatrix?, k: Int) -> [[(item: Int, score: Double)]] {
+        var lists = [[(item: Int, score: Double)]](repeating: [], count: model.users.rows)
+        lists.withUnsafeMutableBufferPointer { lp in
+            let out = UnsafeSendable(lp.baseAddress!)
+            _ = forEachRanked(model: model, users: users, train: train, k: k) { _, u, ranked, scores in
+                out.value[u] = ranked.map { ($0, scores[$0]) }
+            }
+        }
+        return users.map { lists[$0] }
+    }
+
+    func accumulate(ranked: [Int], isTest: Set<Int>, testCount: Int, sums: UnsafeMutablePointer<[Double]>,
                     recommended: UnsafeMutablePointer<[Bool]>, n: Int) {
         let metrics = 6
         for (ci, k) in cutoffs.enumerated() {
             var hits = 0, dcg = 0.0, ap = 0.0, rr = 0.0
             for (r, item) in ranked.prefix(k).enumerated() {
                 recommended.pointee[ci * n + item] = true
-                guard isTest[item] else { continue }
+                guard isTest.contains(item) else { continue }
                 hits += 1
                 dcg += 1 / log2(Double(r + 2))
                 ap += Double(hits) / Double(r + 1)
@@ -177,10 +202,10 @@ public struct RankingEvaluator: Sendable {
     }
 
     /// The fraction of (test item, other candidate item) pairs ordered correctly; ties count ½.
-    static func auc(scores: [Double], row: Int, n: Int, isTest: [Bool]) -> Double {
+    static func auc(scores: UnsafeBufferPointer<Double>, isTest: Set<Int>) -> Double {
         var positives: [Double] = [], negatives: [Double] = []
-        for i in 0..<n where scores[row + i] > -.infinity {
-            if isTest[i] { positives.append(scores[row + i]) } else { negatives.append(scores[row + i]) }
+        for i in scores.indices where scores[i] > -.infinity {
+            if isTest.contains(i) { positives.append(scores[i]) } else { negatives.append(scores[i]) }
         }
         guard !positives.isEmpty, !negatives.isEmpty else { return 0.5 }
         negatives.sort()

@@ -69,3 +69,26 @@ struct EvaluationTests {
         #expect(heap.sorted() == Array(brute))
     }
 }
+
+@Suite("Recommendations")
+struct RecommendationTests {
+    @Test("top-K lists equal a brute-force ranking of predict() with known items excluded")
+    func bruteForce() throws {
+        let (R, V) = syntheticProblem(users: 300, items: 70, k: 5, density: 0.1, seed: 8)
+        var rng = SplitMix64(seed: 2)
+        let users = DenseMatrix(rows: 300, columns: 6, storage: (0..<1800).map { _ in rng.normal() })
+        let model = try FactorModel(users: users, items: V, mean: 3.5, itemBias: (0..<70).map { _ in rng.normal() }, userBias: true)
+        var evaluator = RankingEvaluator(cutoffs: [12])
+        evaluator.threads = 2
+        evaluator.blockSize = 64
+        let chosen = [0, 5, 299, 150, 77]
+        let lists = evaluator.recommend(model: model, users: chosen, train: R, k: 12)
+        for (u, list) in zip(chosen, lists) {
+            let known = Set(R.range(ofRow: u).map { Int(R.indices[$0]) })
+            let brute = (0..<70).filter { !known.contains($0) }
+                .sorted { model.predict(u, $0) > model.predict(u, $1) || (model.predict(u, $0) == model.predict(u, $1) && $0 < $1) }
+            #expect(list.map(\.item) == Array(brute.prefix(12)), "user \(u)")
+            for entry in list { #expect(abs(entry.score - model.predict(u, entry.item)) < 1e-12) }
+        }
+    }
+}

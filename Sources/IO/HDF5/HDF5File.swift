@@ -257,9 +257,10 @@ final class HDF5File {
     }
 
     /// Writes a 1-D dataset of variable-length UTF-8 strings, as h5py and AnnData store them.
-    func writeStrings(_ object: String, _ strings: [String]) throws(IOError) {
+    func writeStrings(_ object: String, _ strings: [String], shape: [Int]? = nil) throws(IOError) {
         let type = variableStringType()
-        let space = HDF5Handle.space(H5Screate_simple(1, [hsize_t(strings.count)], nil))
+        let dims = (shape ?? [strings.count]).map { hsize_t($0) }
+        let space = HDF5Handle.space(H5Screate_simple(Int32(dims.count), dims, nil))
         let d = H5Dcreate2(handle.id, object, type.id, space.id, mf_H5P_DEFAULT(), mf_H5P_DEFAULT(), mf_H5P_DEFAULT())
         guard d >= 0 else { throw IOError(file: path, location: object, "cannot create the dataset") }
         defer { H5Dclose(d) }

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import IO
+import Matrices
+import Solvers
+
+/// `mftool recommend`: top-K items per user from the factors, known items excluded.
+struct Recommend: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Recommend the top-K items for some or all users, excluding items they already have.",
+        discussion: """
+        Scores with the same terms as eval (μ, item bias, user bias from the factor file's \
+        attributes); ties are broken by item order. Output by extension: .csv \
+        (user,rank,item,score), .jsonl (one object per user), .h5 (user_ids; item_ids and scores, \
+        users × K).
+
+        Examples:
+          mftool recommend --users u.h5 --items v.h5 --train r.h5 --k 10 --out recs.csv
+          mftool recommend --users u.h5 --items v.h5 --train r.h5 --user 42 --user 7 --out recs.jsonl
+        """
+    )
+
+    @Option(help: "User factors.") var users: String
+    @Option(help: "Item embeddings.") var items: String
+    @Option(help: "Known interactions to exclude.") var train: String?
+    @Option(name: .customLong("user"), help: "A user id to recommend for (repeatable; default: all users).") var userIDs: [String] = []
+    @Option(help: "Items per user.") var k: Int = 10
+    @Option(help: "Output: .csv, .jsonl or .h5.") var out: String
+    @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    mutating func run() throws {
+        guard k >= 1 else { throw ValidationError("--k must be at least 1") }
+        let (model, userMap, itemFile) = try Recommend.loadModel(users: users, items: items)
+        let train = try self.train.map { try Eval.aligned($0, users: userMap, items: itemFile).0 }
+        var rows: [Int] = []
+        for id in userIDs {
+            guard let row = userMap.index(of: id) else { throw ValidationError("no user '\(id)' in \(users)") }
+            rows.append(row)
+        }
+        if userIDs.isEmpty { rows = Array(0..<userMap.count) }
+        var evaluator = RankingEvaluator(cutoffs: [k])
+        evaluator.threads = threads
+        let lists = evaluator.recommend(model: model, users: rows, train: train, k: k)
+        let itemIDs = itemFile.itemIDs ?? .positional(itemFile.factors.rows)
+        try RecommendationsFile.write(users: rows.map { userMap.ids[$0] },
+                                      lists: lists.map { $0.map { (itemIDs.ids[$0.item], $0.score) } }, k: k, to: out)
+        Console.error("recommended \(k) items for \(rows.count) users → \(out)")
+    }
+
+    /// The model a factor file describes, with its user ids and the item file.
+    static func loadModel(users: String, items: String) throws -> (FactorModel, IDMap, ItemEmbeddings) {
+        let itemFile = try EmbeddingsFile.read(FileSpec(items))
+        let userFile = try EmbeddingsFile.read(FileSpec(users), preferred: ["user_factors"], idsName: "user_ids")
+        let attributes = (try? EmbeddingsFile.readAttributes(FileSpec(users).path)) ?? [:]
+        let userBias = attributes["user_bias"]?.description == "1"
+        let mean = attributes["offset"]?.description == "global-mean" ? Double(attributes["global_mean"]?.description ?? "0") ?? 0 : 0
+        var itemBias: [Double]? = nil
+        if let source = attributes["item_bias"]?.description, !source.isEmpty {
+            itemBias = try EmbeddingsFile.readVector(FileSpec(source))
+        }
+        let model = try FactorModel(users: userFile.factors, items: itemFile.factors, mean: mean, itemBias: itemBias, userBias: userBias)
+        return (model, userFile.itemIDs ?? .positional(userFile.factors.rows), itemFile)
+    }
+}

@@ -29,10 +29,17 @@ struct Solve: ParsableCommand {
     )
 
     enum Method: String, ExpressibleByArgument { case ridge }
+    enum Side: String, ExpressibleByArgument { case users, items }
     enum OutputType: String, ExpressibleByArgument { case float64, float32 }
 
     @Option(help: "Solver: ridge (exact).")
     var method: Method = .ridge
+
+    @Option(help: "users (default: user factors for fixed --items) or items (item factors for fixed --users; the transposed problem).")
+    var side: Side = .users
+
+    @Option(name: .customLong("users"), help: "With --side items: the fixed user factors (FILE.h5 with user_factors, user_ids).")
+    var usersFile: String?
 
     @OptionGroup var data: ProblemInputOptions
     @OptionGroup(title: "Objective") var objective: ObjectiveOptions
@@ -66,6 +73,7 @@ struct Solve: ParsableCommand {
     }
 
     mutating func run() throws {
+        if side == .items { return try solveItems() }
         let t0 = Date()
         let (interactions, _, problem) = try data.load(objective: objective)
         let t1 = Date()
@@ -93,6 +101,41 @@ struct Solve: ParsableCommand {
         if timings {
             Console.error(String(format: "timings: read %.4f s, solve %.4f s, write %.4f s",
                                  t1.timeIntervalSince(t0), solution.seconds, t3.timeIntervalSince(t2)))
+        }
+    }
+}
+
+extension Solve {
+    /// The item side: item factors that best explain the interactions for fixed user factors.
+    func solveItems() throws {
+        guard let usersFile else { throw ValidationError("--side items needs --users, the fixed user factors") }
+        guard !objective.userBias, objective.itemBias == nil else {
+            throw ValidationError("--side items takes no --user-bias or --item-bias")
+        }
+        let userFile = try EmbeddingsFile.read(FileSpec(usersFile), preferred: ["user_factors"], idsName: "user_ids")
+        let userIDs = userFile.itemIDs ?? .positional(userFile.factors.rows)
+        let (interactions, _) = try data.input.read(data.interactionsFile)
+        // Rows renumbered to the user file's order; users it lacks are left out and counted.
+        var rows: [Int32] = [], cols: [Int32] = [], vals: [Double] = []
+        var unknown = 0
+        for u in 0..<interactions.userCount {
+            guard let row = userIDs.index(of: interactions.userIDs.ids[u]) else { unknown += 1; continue }
+            for p in interactions.matrix.range(ofRow: u) {
+                rows.append(Int32(row)); cols.append(interactions.matrix.indices[p]); vals.append(interactions.matrix.values[p])
+            }
+        }
+        var duplicates = 0
+        let aligned = try COOMatrix(rows: userIDs.count, columns: interactions.itemCount, rowIndices: rows, columnIndices: cols, values: vals)
+            .toCSR(duplicates: .sum, duplicateCount: &duplicates)
+        let problem = try RidgeProblem(interactions: aligned.transposed(), items: userFile.factors, objective: objective.objective)
+        let solution = try RidgeSolver(threads: threads, precision: precision, fallback: fallback, userIDs: interactions.itemIDs).solve(problem)
+        var attributes = objective.attributes(problem: problem)
+        attributes += [("method", .string("ridge")), ("side", .string("items")), ("precision", .string(precision.rawValue)),
+                       ("interactions", .string(data.interactionsFile)), ("users", .string(usersFile))]
+        try EmbeddingsFile.write(solution.factors, ids: interactions.itemIDs, to: out, single: dtype == .float32, attributes: attributes)
+        if !quiet {
+            Console.error(String(format: "solved %d items × k=%d (%d empty, %d users without factors skipped) in %.4f s, objective %.10g → %@",
+                                 problem.userCount, problem.width, solution.emptyUsers, unknown, solution.seconds, solution.objective, out))
         }
     }
 }

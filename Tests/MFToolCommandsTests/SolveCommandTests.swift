@@ -39,3 +39,22 @@ struct SolveCommandTests {
                            "--out", folder + "/u.h5", "--quiet"]) != 0)
     }
 }
+
+@Suite("mftool solve --side items and fit --method als")
+struct ItemSideCommandTests {
+    @Test("the item side equals the transposed problem solved in-process")
+    func itemSide() throws {
+        let folder = Fixtures.scratchFolder()
+        let problemFile = Fixtures.path("ridge/problem.h5")
+        #expect(runMFTool(["fit", "--method", "als", "--k", "4", "--epochs", "3", "--interactions", problemFile,
+                           "--out", folder + "/u.h5", "--items-out", folder + "/v.h5", "--lambda", "0.5", "--quiet"]) == 0)
+        #expect(runMFTool(["solve", "--side", "items", "--users", folder + "/u.h5", "--interactions", problemFile,
+                           "--out", folder + "/v2.h5", "--lambda", "0.5", "--quiet"]) == 0)
+        // ALS's last half-step solved the items for the final users: the same problem.
+        let als = try EmbeddingsFile.read(FileSpec(folder + "/v.h5")).factors
+        let solved = try EmbeddingsFile.read(FileSpec(folder + "/v2.h5")).factors
+        let scale = als.storage.map { abs($0) }.max()!
+        #expect(zip(als.storage, solved.storage).map { abs($0 - $1) }.max()! <= 1e-12 * scale)
+        #expect(runMFTool(["solve", "--side", "items", "--interactions", problemFile, "--out", folder + "/x.h5"]) == 64)
+    }
+}

@@ -6,18 +6,7 @@ import Matrices
 /// Indices are 1-based in the file and 0-based in the result; ids are positional.
 enum MatrixMarketReader {
     static func read(path: String) throws(IOError) -> ParsedTriplets {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw IOError(file: path, "cannot be read (\(FileErrorText.describe(error)))")
-        }
-        guard !data.isEmpty else { throw IOError(file: path, "is empty: expected a Matrix Market header") }
-        let result: Result<ParsedTriplets, IOError> = data.withUnsafeBytes { raw in
-            let p = raw.bindMemory(to: UInt8.self).baseAddress!
-            return Result { () throws(IOError) -> ParsedTriplets in try parse(p, raw.count, path: path) }
-        }
-        return try result.get()
+        try MappedFile.withBytes(path, expecting: "a Matrix Market header") { p, n throws(IOError) in try parse(p, n, path: path) }
     }
 
     static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, path: String) throws(IOError) -> ParsedTriplets {

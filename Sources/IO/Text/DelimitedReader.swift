@@ -37,18 +37,9 @@ enum DelimitedReader {
     }
 
     static func read(path: String, options: DelimitedOptions) throws(IOError) -> ParsedTriplets {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw IOError(file: path, "cannot be read (\(FileErrorText.describe(error)))")
+        try MappedFile.withBytes(path, expecting: "lines of user, item[, value]") { p, n throws(IOError) in
+            try parse(p, n, path: path, options: options)
         }
-        guard !data.isEmpty else { throw IOError(file: path, "is empty: expected lines of user, item[, value]") }
-        let result: Result<ParsedTriplets, IOError> = data.withUnsafeBytes { raw in
-            let p = raw.bindMemory(to: UInt8.self).baseAddress!
-            return Result { () throws(IOError) -> ParsedTriplets in try parse(p, raw.count, path: path, options: options) }
-        }
-        return try result.get()
     }
 
     // MARK: Lines
@@ -354,6 +345,27 @@ enum DelimitedReader {
 struct UnsafeSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
+}
+
+/// A file's bytes, memory-mapped, for the text readers.
+enum MappedFile {
+    /// Calls `body` with the bytes of a non-empty file; `expecting` describes the content for
+    /// the empty-file error.
+    static func withBytes<T>(_ path: String, expecting: String,
+                             _ body: (UnsafePointer<UInt8>, Int) throws(IOError) -> T) throws(IOError) -> T {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
+        } catch {
+            throw IOError(file: path, "cannot be read (\(FileErrorText.describe(error)))")
+        }
+        guard !data.isEmpty else { throw IOError(file: path, "is empty: expected \(expecting)") }
+        let result: Result<T, IOError> = data.withUnsafeBytes { raw in
+            let p = raw.bindMemory(to: UInt8.self).baseAddress!
+            return Result { () throws(IOError) -> T in try body(p, raw.count) }
+        }
+        return try result.get()
+    }
 }
 
 enum FileErrorText {

@@ -19,6 +19,10 @@ struct Fit: ParsableCommand {
         divides by the number of terms, like MSELoss(). Coupled --weight-decay w acts as λ + w·N/2 \
         (mean, N terms) or λ + w/2 (sum) on the summed objective, which is what --check compares with.
 
+        Progress and --log records (one JSON object per epoch: epoch, loss, objective, gap, \
+        seconds) give the loss before the epoch's step — what a PyTorch loop prints — and the \
+        summed objective and its gap to the optimum after it.
+
         Exit codes: 0, 1 on bad input, 2 when --check-tol is exceeded.
 
         Examples:
@@ -96,6 +100,7 @@ struct Fit: ParsableCommand {
         t.seed = seed
         t.lossScale = lossScale
         t.tolerance = tol
+        t.tracksObjective = !quiet || log != nil || checkOptions.check || checkOptions.plot != nil
         return t
     }
 
@@ -198,16 +203,22 @@ struct CheckOptions: ParsableArguments {
     /// Prints the report and applies --check-tol.
     func finish(_ r: CheckReport, userIDs: IDMap) throws {
         let worst = r.worstUser < userIDs.count ? userIDs.ids[r.worstUser] : String(r.worstUser)
+        let lines = [
+            String(format: "objective %.12g, exact optimum %.12g, relative gap %.3e", r.objective, r.optimum, r.relativeGap),
+            String(format: "‖U − U*‖/‖U*‖ %.3e, worst user '%@' %.3e, gradient norm %.3e (at U = 0: %.3e)",
+                   r.relativeFactorError, worst, r.worstUserError, r.gradientNorm, r.gradientScale),
+        ]
         if checkJSON {
+            // JSON alone on stdout for scripts; the readable report goes to stderr.
             print(Console.json([
                 "objective": r.objective, "optimum": r.optimum, "relative_gap": r.relativeGap,
                 "relative_factor_error": r.relativeFactorError, "worst_user": worst, "worst_user_error": r.worstUserError,
                 "gradient_norm": r.gradientNorm, "gradient_scale": r.gradientScale,
             ]))
+            lines.forEach(Console.error)
+        } else {
+            lines.forEach { print($0) }
         }
-        print(String(format: "objective %.12g, exact optimum %.12g, relative gap %.3e", r.objective, r.optimum, r.relativeGap))
-        print(String(format: "‖U − U*‖/‖U*‖ %.3e, worst user '%@' %.3e, gradient norm %.3e (at U = 0: %.3e)",
-                     r.relativeFactorError, worst, r.worstUserError, r.gradientNorm, r.gradientScale))
         if let checkTol, !(r.relativeGap <= checkTol) {
             Console.error(String(format: "check failed: relative gap %.3e exceeds --check-tol %.3e", r.relativeGap, checkTol))
             throw ExitCode(2)

@@ -81,6 +81,20 @@ extension CSRMatrix {
         }
     }
 
+    /// Whether every row's column indices strictly ascend (sorted, no repeated entries).
+    public var hasStrictlyAscendingRows: Bool {
+        indices.withUnsafeBufferPointer { idx in
+            for u in 0..<rows {
+                var p = indptr[u] + 1
+                while p < indptr[u + 1] {
+                    if idx[p] <= idx[p - 1] { return false }
+                    p += 1
+                }
+            }
+            return true
+        }
+    }
+
     /// The transpose in CSR form (equivalently, this matrix in CSC form), with sorted indices.
     public func transposed() -> CSRMatrix {
         var counts = [Int](repeating: 0, count: columns + 1)

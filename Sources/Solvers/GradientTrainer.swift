@@ -23,6 +23,9 @@ public struct GradientTrainer: Sendable {
     public var lossScale: LossScale = .mean
     /// Stop when the relative change of the loss between epochs falls below this.
     public var tolerance: Double? = nil
+    /// Evaluate the full objective after every epoch (for logs, progress and gaps); off, the
+    /// records carry NaN and epochs cost only their steps.
+    public var tracksObjective = true
 
     public init() {}
 
@@ -33,7 +36,8 @@ public struct GradientTrainer: Sendable {
         /// The training loss (scaled as `lossScale`), at the start of the epoch for full-batch
         /// training (what a PyTorch loop prints), averaged over the batches for mini-batches.
         public var loss: Double
-        /// The summed objective (including the optimizer's coupled weight decay as λ) after the epoch.
+        /// The summed objective (including the optimizer's coupled weight decay as λ) after the
+        /// epoch's steps, so one record's loss is before and its objective after the update.
         public var objective: Double
         public var seconds: Double
     }
@@ -83,13 +87,13 @@ public struct GradientTrainer: Sendable {
         var gradient = [Double](repeating: 0, count: X.count)
         var rng = SplitMix64(seed: seed)
         var order = Array(0..<problem.interactions.nnz)
-        let rows = problem.interactions.toCOO().rowIndices
+        let batchData = problem.objective.loss == .observed ? MiniBatchData(problem) : nil
         var previous: Double? = nil
         for epoch in 1...Swift.max(1, epochs) {
             let start = DispatchTime.now().uptimeNanoseconds
             var loss = 0.0
             if problem.objective.loss == .observed {
-                loss = miniBatchEpoch(problem, X: &X, state: &state, gradient: &gradient, order: &order, rows: rows, rng: &rng)
+                loss = miniBatchEpoch(problem, X: &X, state: &state, gradient: &gradient, order: &order, data: batchData!, rng: &rng)
             } else {
                 X.withUnsafeMutableBufferPointer { x in
                     gradient.withUnsafeMutableBufferPointer { g in
@@ -100,7 +104,7 @@ public struct GradientTrainer: Sendable {
                 }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let record = Epoch(epoch: epoch, loss: loss, objective: check.value(X), seconds: seconds)
+            let record = Epoch(epoch: epoch, loss: loss, objective: tracksObjective ? check.value(X) : .nan, seconds: seconds)
             history.append(record)
             if !progress(record) { break }
             if let tolerance, let previous, abs(previous - loss) <= tolerance * Swift.max(abs(previous), .leastNormalMagnitude) { break }
@@ -109,48 +113,74 @@ public struct GradientTrainer: Sendable {
         return (DenseMatrix(rows: initial.rows, columns: initial.columns, storage: X), history)
     }
 
+    /// What the mini-batch loop needs per interaction and per component, computed once.
+    struct MiniBatchData {
+        /// t_p = r − μ − b_j for each stored entry.
+        var targets: [Double]
+        /// λ_u / |Ω_u| for each stored entry's user: its share of the user's penalty.
+        var shares: [Double]
+        /// The user of each stored entry.
+        var rows: [Int32]
+        /// 1 for regularized components, 0 for the user bias.
+        var mask: [Double]
+
+        init(_ problem: RidgeProblem) {
+            let R = problem.interactions
+            targets = [Double](repeating: 0, count: R.nnz)
+            shares = [Double](repeating: 0, count: R.nnz)
+            rows = [Int32](repeating: 0, count: R.nnz)
+            for u in 0..<R.rows {
+                let share = problem.objective.lambda(forCount: R.degree(ofRow: u)) / Double(Swift.max(1, R.degree(ofRow: u)))
+                for p in R.range(ofRow: u) {
+                    let j = Int(R.indices[p])
+                    targets[p] = R.values[p] - problem.mean - (problem.itemBias?[j] ?? 0)
+                    shares[p] = share
+                    rows[p] = Int32(u)
+                }
+            }
+            mask = (0..<problem.width).map { problem.isRegularized($0) ? 1 : 0 }
+        }
+    }
+
     /// One pass over the interactions in shuffled mini-batches; returns the mean batch loss.
+    /// Each interaction carries λ_u/|Ω_u| of its user's penalty, so an epoch's batches add up to
+    /// the full objective; every parameter is updated after each batch, as PyTorch's optimizers
+    /// do for a dense gradient.
     func miniBatchEpoch(_ problem: RidgeProblem, X: inout [Double], state: inout OptimizerState, gradient: inout [Double],
-                        order: inout [Int], rows: [Int32], rng: inout SplitMix64) -> Double {
-        let R = problem.interactions
+                        order: inout [Int], data: MiniBatchData, rng: inout SplitMix64) -> Double {
         let w = problem.width
-        let objective = problem.objective
         rng.shuffle(&order)
         var total = 0.0
         var batches = 0
         let batch = Swift.max(1, batchSize)
+        let columns = problem.interactions.indices
         X.withUnsafeMutableBufferPointer { xp in
             gradient.withUnsafeMutableBufferPointer { gp in
                 problem.items.storage.withUnsafeBufferPointer { vp in
-                    let x = xp.baseAddress!, g = gp.baseAddress!, V = vp.baseAddress!
-                    var b0 = 0
-                    while b0 < order.count {
-                        let b1 = Swift.min(b0 + batch, order.count)
-                        let scale = lossScale == .mean ? 1 / Double(b1 - b0) : 1
-                        for c in 0..<gp.count { g[c] = 0 }
-                        var loss = 0.0
-                        for t in b0..<b1 {
-                            let p = order[t]
-                            let u = Int(rows[p])
-                            let j = Int(R.indices[p])
-                            let xu = x + u * w, gu = g + u * w, v = V + j * w
-                            var prediction = 0.0
-                            for c in 0..<w { prediction += xu[c] * v[c] }
-                            let e = R.values[p] - problem.mean - (problem.itemBias?[j] ?? 0) - prediction
-                            // Each interaction carries λ_u/|Ω_u| of its user's penalty, so an
-                            // epoch's batches add up to the full objective.
-                            let share = objective.lambda(forCount: R.degree(ofRow: u)) / Double(R.degree(ofRow: u))
-                            loss += e * e
-                            for c in 0..<w {
-                                let regularized = problem.isRegularized(c)
-                                if regularized { loss += share * xu[c] * xu[c] }
-                                gu[c] += scale * (-2 * e * v[c] + (regularized ? 2 * share * xu[c] : 0))
+                    data.mask.withUnsafeBufferPointer { maskp in
+                        let x = xp.baseAddress!, g = gp.baseAddress!, V = vp.baseAddress!, mask = maskp.baseAddress!
+                        var b0 = 0
+                        while b0 < order.count {
+                            let b1 = Swift.min(b0 + batch, order.count)
+                            let scale = lossScale == .mean ? 1 / Double(b1 - b0) : 1
+                            g.update(repeating: 0, count: gp.count)
+                            var loss = 0.0
+                            for t in b0..<b1 {
+                                let p = order[t]
+                                let xu = x + Int(data.rows[p]) * w, gu = g + Int(data.rows[p]) * w, v = V + Int(columns[p]) * w
+                                var prediction = 0.0, norm = 0.0
+                                for c in 0..<w { prediction += xu[c] * v[c]; norm += mask[c] * xu[c] * xu[c] }
+                                let e = data.targets[p] - prediction
+                                let share = data.shares[p]
+                                loss += e * e + share * norm
+                                let a = -2 * scale * e, b = 2 * scale * share
+                                for c in 0..<w { gu[c] += a * v[c] + b * mask[c] * xu[c] }
                             }
+                            total += loss * scale
+                            batches += 1
+                            state.update(x, g, count: xp.count)
+                            b0 = b1
                         }
-                        total += loss * scale
-                        batches += 1
-                        state.update(x, g, count: xp.count)
-                        b0 = b1
                     }
                 }
             }

@@ -60,21 +60,48 @@ struct OptimizerState {
             let correction2 = 1 - pow(s.beta2, Double(step))
             let stepSize = lr / correction1
             let root2 = correction2.squareRoot()
+            if s.weightDecay != 0 && s.decoupled {
+                let shrink = 1 - lr * s.weightDecay
+                for c in 0..<count { x[c] *= shrink }
+            }
+            let decay = s.decoupled ? 0 : s.weightDecay
             first.withUnsafeMutableBufferPointer { mp in
                 second.withUnsafeMutableBufferPointer { vp in
-                    let m = mp.baseAddress!, v = vp.baseAddress!
-                    for c in 0..<count {
-                        var d = g[c]
-                        if s.weightDecay != 0 {
-                            if s.decoupled { x[c] *= 1 - lr * s.weightDecay } else { d += s.weightDecay * x[c] }
-                        }
-                        m[c] = s.beta1 * m[c] + (1 - s.beta1) * d
-                        v[c] = s.beta2 * v[c] + (1 - s.beta2) * d * d
-                        let denominator = v[c].squareRoot() / root2 + s.epsilon
-                        x[c] -= stepSize * m[c] / denominator
-                    }
+                    OptimizerState.adamStep(x: x, g: g, m: mp.baseAddress!, v: vp.baseAddress!, count: count, decay: decay,
+                                            beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, stepSize: stepSize, root2: root2)
                 }
             }
+        }
+    }
+
+    /// PyTorch's Adam update, element by element (torch.optim.Adam's single-tensor path),
+    /// four lanes at a time.
+    @inline(__always)
+    static func adamStep(x: UnsafeMutablePointer<Double>, g: UnsafePointer<Double>, m: UnsafeMutablePointer<Double>,
+                         v: UnsafeMutablePointer<Double>, count: Int, decay: Double, beta1: Double, beta2: Double,
+                         epsilon: Double, stepSize: Double, root2: Double) {
+        typealias V4 = SIMD4<Double>
+        let lanes = count / 4 * 4
+        let rx = UnsafeMutableRawPointer(x), rg = UnsafeRawPointer(g), rm = UnsafeMutableRawPointer(m), rv = UnsafeMutableRawPointer(v)
+        var c = 0
+        while c < lanes {
+            let offset = c * 8
+            var xs = rx.loadUnaligned(fromByteOffset: offset, as: V4.self)
+            let d = rg.loadUnaligned(fromByteOffset: offset, as: V4.self) + decay * xs
+            let ms = beta1 * rm.loadUnaligned(fromByteOffset: offset, as: V4.self) + (1 - beta1) * d
+            let vs = beta2 * rv.loadUnaligned(fromByteOffset: offset, as: V4.self) + (1 - beta2) * d * d
+            xs -= stepSize * ms / (vs.squareRoot() / root2 + epsilon)
+            rx.storeBytes(of: xs, toByteOffset: offset, as: V4.self)
+            rm.storeBytes(of: ms, toByteOffset: offset, as: V4.self)
+            rv.storeBytes(of: vs, toByteOffset: offset, as: V4.self)
+            c += 4
+        }
+        while c < count {
+            let d = g[c] + decay * x[c]
+            m[c] = beta1 * m[c] + (1 - beta1) * d
+            v[c] = beta2 * v[c] + (1 - beta2) * d * d
+            x[c] -= stepSize * m[c] / (v[c].squareRoot() / root2 + epsilon)
+            c += 1
         }
     }
 }

@@ -48,7 +48,7 @@ extension HDF5File {
         let csr = csc ? compressed.transposed() : compressed
         let userIDs = try ids(named: "user_ids", near: prefix, count: m, axis: "users")
         let itemIDs = try ids(named: "item_ids", near: prefix, count: n, axis: "items")
-        return ParsedTriplets(userIDs: userIDs, itemIDs: itemIDs, coo: csr.toCOO())
+        return ParsedTriplets(userIDs: userIDs, itemIDs: itemIDs, csr: csr)
     }
 
     /// Ids from `prefix + name`, else from the root, else positional; checked against `count`.

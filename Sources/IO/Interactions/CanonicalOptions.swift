@@ -32,7 +32,12 @@ enum Canonicalizer {
     /// Applies id sorting, item alignment and duplicate handling, and builds sorted CSR.
     static func build(_ parsed: ParsedTriplets, options: CanonicalOptions, file: String,
                       report: inout ConversionReport) throws(IOError) -> Interactions {
-        var coo = parsed.coo
+        // Already canonical (sorted CSR without repeats, nothing to reorder): no sort needed.
+        if let csr = parsed.csr, !options.sortIDs, options.itemOrder.map({ $0 == (try? IDMap(parsed.itemIDs)) }) ?? true,
+           csr.hasStrictlyAscendingRows, let users = try? IDMap(parsed.userIDs), let items = try? IDMap(parsed.itemIDs) {
+            return Interactions(matrix: csr, userIDs: users, itemIDs: items)
+        }
+        var coo = parsed.triplets
         var userIDs = parsed.userIDs
         var itemIDs = parsed.itemIDs
         if options.sortIDs {

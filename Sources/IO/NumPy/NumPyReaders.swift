@@ -35,8 +35,7 @@ enum NumPyReaders {
                 indptr: try ints("indptr"), indices: try ints("indices"), data: data,
                 major: format == "csr" ? m : n, minor: format == "csr" ? n : m, file: path, prefix: "")
             let csr = format == "csr" ? compressed : compressed.transposed()
-            let coo = csr.toCOO()
-            return ParsedTriplets(userIDs: (0..<m).map(String.init), itemIDs: (0..<n).map(String.init), coo: coo)
+            return ParsedTriplets(userIDs: (0..<m).map(String.init), itemIDs: (0..<n).map(String.init), csr: csr)
         case "coo":
             let row = try ints("row"), col = try ints("col")
             guard row.count == data.count, col.count == data.count else {

@@ -7,6 +7,25 @@ struct ParsedTriplets {
     var userIDs: [String]
     var itemIDs: [String]
     var coo: COOMatrix
+    /// The same entries as CSR with sorted columns, when the reader had them so (HDF5, .npz):
+    /// canonicalization can then skip the sort.
+    var csr: CSRMatrix? = nil
+
+    init(userIDs: [String], itemIDs: [String], coo: COOMatrix) {
+        self.userIDs = userIDs
+        self.itemIDs = itemIDs
+        self.coo = coo
+    }
+
+    init(userIDs: [String], itemIDs: [String], csr: CSRMatrix) {
+        self.userIDs = userIDs
+        self.itemIDs = itemIDs
+        coo = COOMatrix(rows: csr.rows, columns: csr.columns, rowIndices: [], columnIndices: [], values: [])
+        self.csr = csr
+    }
+
+    /// The triplets, expanded from the CSR form when that is what the reader kept.
+    var triplets: COOMatrix { csr?.toCOO() ?? coo }
 }
 
 /// Reads delimited text triplets: CSV, TSV, white space, `::`, with or without a header.

@@ -56,9 +56,19 @@ enum DelimitedReader {
     }
 
     static func read(path: String, options: DelimitedOptions) throws(IOError) -> ParsedTriplets {
-        try MappedFile.withBytes(path, expecting: "lines of user, item[, value]") { p, n throws(IOError) in
+        // The chunks own copies of everything they need, so the text is unmapped before they
+        // are merged: the peak holds the text or the merged triplets, not both.
+        let chunks = try MappedFile.withBytes(path, expecting: "lines of user, item[, value]") { p, n throws(IOError) in
             try parse(p, n, path: path, options: options)
         }
+        let total = chunks.reduce(0) { $0 + $1.values.count }
+        guard total > 0 else { throw IOError(file: path, "holds a header but no data lines") }
+        var all = chunks[0]
+        all.reserve(total)
+        for chunk in chunks.dropFirst() { all.append(chunk) }
+        let coo = COOMatrix(rows: all.users.count, columns: all.items.count,
+                            rowIndices: all.rows, columnIndices: all.columns, values: all.values)
+        return ParsedTriplets(userIDs: all.users.ids, itemIDs: all.items.ids, coo: coo)
     }
 
     // MARK: Lines
@@ -200,7 +210,8 @@ enum DelimitedReader {
 
     // MARK: Parsing
 
-    static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, path: String, options: DelimitedOptions) throws(IOError) -> ParsedTriplets {
+    /// Parses the mapped text into chunks (in file order); the caller merges them.
+    static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, path: String, options: DelimitedOptions) throws(IOError) -> [Chunk] {
         // The first non-blank, non-comment line decides the separator, the header and the layout.
         var i = 0
         var lineNumber = 1
@@ -261,8 +272,8 @@ enum DelimitedReader {
                 outPointer.value[c] = parseChunk(pointer.value, chunkBounds[c], chunkBounds[c + 1], layout, options.commentByte)
             }
         }
-        // Merge in file order; report the earliest error with its absolute line number.
-        var merged: Chunk? = nil
+        // Report the earliest error with its absolute line number.
+        var chunks: [Chunk] = []
         for (c, result) in results.enumerated() {
             switch result! {
             case let .failure(error):
@@ -270,14 +281,10 @@ enum DelimitedReader {
                 for k in dataStart..<bounds[c] where p[k] == 10 { line += 1 }
                 throw IOError.line(line, of: path, error.message)
             case let .success(chunk):
-                if merged == nil { merged = chunk } else { merged!.append(chunk) }
+                chunks.append(chunk)
             }
         }
-        let all = merged!
-        guard !all.values.isEmpty else { throw IOError(file: path, "holds a header but no data lines") }
-        let coo = COOMatrix(rows: all.users.count, columns: all.items.count,
-                            rowIndices: all.rows, columnIndices: all.columns, values: all.values)
-        return ParsedTriplets(userIDs: all.users.ids, itemIDs: all.items.ids, coo: coo)
+        return chunks
     }
 
     struct Chunk {
@@ -286,6 +293,12 @@ enum DelimitedReader {
         var rows: [Int32] = []
         var columns: [Int32] = []
         var values: [Double] = []
+
+        mutating func reserve(_ total: Int) {
+            rows.reserveCapacity(total)
+            columns.reserveCapacity(total)
+            values.reserveCapacity(total)
+        }
 
         mutating func append(_ other: Chunk) {
             let userMap = users.merge(other.users)
@@ -304,7 +317,7 @@ enum DelimitedReader {
     static func parseChunk(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ layout: Layout,
                            _ comment: UInt8?) -> Result<Chunk, ChunkError> {
         var chunk = Chunk()
-        let estimate = (end - start) / 12
+        let estimate = (end - start) / 16
         chunk.rows.reserveCapacity(estimate)
         chunk.columns.reserveCapacity(estimate)
         chunk.values.reserveCapacity(estimate)

@@ -72,6 +72,8 @@ struct Fit: ParsableCommand {
     @Option(help: "Adam ε.") var eps: Double = 1e-8
     @Option(name: .customLong("weight-decay"), help: "Weight decay, coupled as torch.optim.Adam/SGD.") var weightDecay: Double = 0
     @Flag(help: "Decoupled weight decay, as AdamW.") var decoupled = false
+    @Option(help: "Threads for the BLAS products of full-batch training and the exact solve (default: all cores).")
+    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("loss-scale"), help: "sum, or mean (divided by the number of terms, like MSELoss).") var lossScale: GradientTrainer.LossScale = .mean
 
     @OptionGroup(title: "Cross-check") var checkOptions: CheckOptions
@@ -82,6 +84,7 @@ struct Fit: ParsableCommand {
     func validate() throws {
         guard lr > 0, epochs >= 1, batchSize >= 1 else { throw ValidationError("--lr must be > 0, --epochs and --batch-size ≥ 1") }
         if nesterov && momentum == 0 { throw ValidationError("--nesterov needs --momentum > 0") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
 
     var trainer: GradientTrainer {
@@ -105,6 +108,7 @@ struct Fit: ParsableCommand {
     }
 
     mutating func run() throws {
+        BLASThreadCount.set(threads)
         if method == .als { return try runALS() }
         let (interactions, _, problem) = try data.load(objective: objective)
         let trainer = self.trainer
@@ -117,7 +121,7 @@ struct Fit: ParsableCommand {
         // The optimum is known before training when it is needed for progress or the check.
         let tracked = try trainer.effectiveProblem(problem)
         let wantsOptimum = checkOptions.check || checkOptions.plot != nil
-        let exact = wantsOptimum ? try RidgeSolver(fallback: .lstsq).solve(tracked) : nil
+        let exact = wantsOptimum ? try RidgeSolver(threads: threads, fallback: .lstsq).solve(tracked) : nil
         var logLines: [String] = []
         var gaps: [Double] = []
         let quiet = self.quiet
@@ -163,6 +167,7 @@ extension Fit {
         guard factors >= 1 else { throw ValidationError("--k must be at least 1") }
         let (interactions, _) = try data.input.read(data.interactionsFile)
         var als = AlternatingLeastSquares(objective: objective.objective, k: factors)
+        als.solver = RidgeSolver(threads: threads)
         als.epochs = epochs
         als.seed = seed
         var logLines: [String] = []

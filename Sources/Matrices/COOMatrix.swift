@@ -52,55 +52,76 @@ extension COOMatrix {
     /// repeats. The sort is stable, so "last" means last in input order.
     public func toCSR(duplicates policy: DuplicatePolicy = .sum, duplicateCount: inout Int) throws(DuplicateEntryError) -> CSRMatrix {
         let n = count
-        // Counting sort by column, then by row (stable): rows ascending, columns ascending within.
-        var colStart = [Int](repeating: 0, count: columns + 1)
-        for j in columnIndices { colStart[Int(j) + 1] += 1 }
-        for j in 0..<columns { colStart[j + 1] += colStart[j] }
-        var byColumn = [Int32](repeating: 0, count: n)
-        for t in 0..<n {
-            let j = Int(columnIndices[t])
-            byColumn[colStart[j]] = Int32(t)
-            colStart[j] += 1
-        }
+        // Stable counting sort by row, then each row's (column, position) pairs sorted unless
+        // they already ascend (files are often grouped by user and sorted by item).
         var rowStart = [Int](repeating: 0, count: rows + 1)
-        for i in rowIndices { rowStart[Int(i) + 1] += 1 }
-        for i in 0..<rows { rowStart[i + 1] += rowStart[i] }
         var order = [Int32](repeating: 0, count: n)
-        var next = rowStart
-        for t in byColumn {
-            let i = Int(rowIndices[Int(t)])
-            order[next[i]] = t
-            next[i] += 1
-        }
-        // Within a row, equal columns are adjacent and in input order.
         var indptr = [Int](repeating: 0, count: rows + 1)
-        var outIndices = [Int32]()
-        var outValues = [Double]()
-        outIndices.reserveCapacity(n)
-        outValues.reserveCapacity(n)
+        var outIndices = [Int32](repeating: 0, count: n)
+        var outValues = [Double](repeating: 0, count: n)
+        var written = 0
         var repeats = 0
         var firstRepeat: (Int, Int)? = nil
-        for i in 0..<rows {
-            var lastColumn: Int32 = -1
-            for p in rowStart[i]..<rowStart[i + 1] {
-                let t = Int(order[p])
-                let j = columnIndices[t]
-                if j == lastColumn {
-                    repeats += 1
-                    if firstRepeat == nil { firstRepeat = (i, Int(j)) }
-                    switch policy {
-                    case .sum: outValues[outValues.count - 1] += values[t]
-                    case .last: outValues[outValues.count - 1] = values[t]
-                    case .error: break
+        rowIndices.withUnsafeBufferPointer { r in
+            columnIndices.withUnsafeBufferPointer { c in
+                values.withUnsafeBufferPointer { v in
+                    rowStart.withUnsafeMutableBufferPointer { start in
+                        order.withUnsafeMutableBufferPointer { ord in
+                            outIndices.withUnsafeMutableBufferPointer { oi in
+                                outValues.withUnsafeMutableBufferPointer { ov in
+                                    for t in 0..<n { start[Int(r[t]) + 1] += 1 }
+                                    for i in 0..<rows { start[i + 1] += start[i] }
+                                    var next = Array(start)
+                                    for t in 0..<n {
+                                        let i = Int(r[t])
+                                        ord[next[i]] = Int32(t)
+                                        next[i] += 1
+                                    }
+                                    var scratch: [(Int32, Int32)] = []
+                                    for i in 0..<rows {
+                                        let lo = start[i], hi = start[i + 1]
+                                        var ascending = true
+                                        var p = lo + 1
+                                        while p < hi {
+                                            if c[Int(ord[p])] < c[Int(ord[p - 1])] { ascending = false; break }
+                                            p += 1
+                                        }
+                                        if !ascending {
+                                            scratch.removeAll(keepingCapacity: true)
+                                            for q in lo..<hi { scratch.append((c[Int(ord[q])], ord[q])) }
+                                            scratch.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
+                                            for (q, pair) in scratch.enumerated() { ord[lo + q] = pair.1 }
+                                        }
+                                        var lastColumn: Int32 = -1
+                                        for q in lo..<hi {
+                                            let t = Int(ord[q])
+                                            let j = c[t]
+                                            if j == lastColumn {
+                                                repeats += 1
+                                                if firstRepeat == nil { firstRepeat = (i, Int(j)) }
+                                                switch policy {
+                                                case .sum: ov[written - 1] += v[t]
+                                                case .last: ov[written - 1] = v[t]
+                                                case .error: break
+                                                }
+                                            } else {
+                                                oi[written] = j
+                                                ov[written] = v[t]
+                                                written += 1
+                                                lastColumn = j
+                                            }
+                                        }
+                                        indptr[i + 1] = written
+                                    }
+                                }
+                            }
+                        }
                     }
-                } else {
-                    outIndices.append(j)
-                    outValues.append(values[t])
-                    lastColumn = j
                 }
             }
-            indptr[i + 1] = outIndices.count
         }
+        outIndices.removeLast(n - written)
+        outValues.removeLast(n - written)
         duplicateCount = repeats
         if policy == .error, let (i, j) = firstRepeat {
             throw DuplicateEntryError(row: i, column: j, duplicates: repeats)

@@ -29,6 +29,13 @@ struct FitCommandTests {
         #expect(short == 2)
     }
 
+    @Test("--threads is accepted and validated")
+    func threads() throws {
+        let folder = Fixtures.scratchFolder()
+        #expect(runMFTool(["fit", "--epochs", "3", "--threads", "1", "--loss", "dense", "--out", folder + "/u.h5", "--quiet"] + data) == 0)
+        #expect(runMFTool(["fit", "--epochs", "3", "--threads", "0", "--out", folder + "/v.h5", "--quiet"] + data) == 64)
+    }
+
     @Test("check reports ~0 for the exact solution and exit 2 for a poor one")
     func checkCommand() throws {
         let folder = Fixtures.scratchFolder()

@@ -107,3 +107,9 @@ enum BLASThreads {
         return try body()
     }
 }
+
+/// OpenBLAS's thread count, for callers outside this module (the CLI's `--threads`).
+public enum BLASThreadCount {
+    /// Sets the threads OpenBLAS uses for its own products.
+    public static func set(_ n: Int) { BLASThreads.set(Swift.max(1, n)) }
+}

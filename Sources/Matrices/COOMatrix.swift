@@ -1,3 +1,11 @@
+import Dispatch
+
+/// Wraps pointers for a concurrent loop whose accesses are disjoint by construction.
+struct UnsafeSendableMatrices<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
 /// A sparse matrix as coordinate triplets (row, column, value), in any order, duplicates allowed.
 public struct COOMatrix: Sendable, Equatable {
     /// The number of rows (users).
@@ -77,21 +85,26 @@ extension COOMatrix {
                                         ord[next[i]] = Int32(t)
                                         next[i] += 1
                                     }
-                                    var scratch: [(Int32, Int32)] = []
+                                    // Rows out of column order are sorted in parallel (disjoint ranges of
+                                    // `ord`), by keys packing (column, position): stable by construction.
+                                    let shared = UnsafeSendableMatrices((ord.baseAddress!, c.baseAddress!, start.baseAddress!))
+                                    let workers = n > 1 << 20 ? 2 : 1
+                                    DispatchQueue.concurrentPerform(iterations: workers) { w in
+                                        let (ord, c, start) = shared.value
+                                        var keys: [UInt64] = []
+                                        for i in stride(from: w, to: rows, by: workers) {
+                                            let lo = start[i], hi = start[i + 1]
+                                            var p = lo + 1
+                                            while p < hi && c[Int(ord[p])] >= c[Int(ord[p - 1])] { p += 1 }
+                                            guard p < hi else { continue }
+                                            keys.removeAll(keepingCapacity: true)
+                                            for q in lo..<hi { keys.append(UInt64(UInt32(c[Int(ord[q])])) << 32 | UInt64(UInt32(ord[q]))) }
+                                            keys.sort()
+                                            for (q, key) in keys.enumerated() { ord[lo + q] = Int32(truncatingIfNeeded: key & 0xFFFF_FFFF) }
+                                        }
+                                    }
                                     for i in 0..<rows {
                                         let lo = start[i], hi = start[i + 1]
-                                        var ascending = true
-                                        var p = lo + 1
-                                        while p < hi {
-                                            if c[Int(ord[p])] < c[Int(ord[p - 1])] { ascending = false; break }
-                                            p += 1
-                                        }
-                                        if !ascending {
-                                            scratch.removeAll(keepingCapacity: true)
-                                            for q in lo..<hi { scratch.append((c[Int(ord[q])], ord[q])) }
-                                            scratch.sort { $0.0 < $1.0 || ($0.0 == $1.0 && $0.1 < $1.1) }
-                                            for (q, pair) in scratch.enumerated() { ord[lo + q] = pair.1 }
-                                        }
                                         var lastColumn: Int32 = -1
                                         for q in lo..<hi {
                                             let t = Int(ord[q])

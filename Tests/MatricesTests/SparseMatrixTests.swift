@@ -15,6 +15,24 @@ struct SparseMatrixTests {
         #expect(throws: DuplicateEntryError(row: 0, column: 3, duplicates: 2)) { try coo.toCSR(duplicates: .error, duplicateCount: &duplicates) }
     }
 
+    @Test("a large shuffled input (the parallel row sort) matches a dictionary reference, keep-last included")
+    func largeShuffled() throws {
+        var state: UInt64 = 12345
+        func next() -> UInt64 { state = state &* 6364136223846793005 &+ 1442695040888963407; return state >> 33 }
+        let n = 1_100_000
+        var r = [Int32](), c = [Int32](), v = [Double]()
+        for t in 0..<n { r.append(Int32(next() % 4000)); c.append(Int32(next() % 700)); v.append(Double(t)) }
+        var duplicates = 0
+        let csr = try COOMatrix(rows: 4000, columns: 700, rowIndices: r, columnIndices: c, values: v).toCSR(duplicates: .last, duplicateCount: &duplicates)
+        var last: [Int: Double] = [:]
+        for t in 0..<n { last[Int(r[t]) * 700 + Int(c[t])] = v[t] }
+        #expect(csr.nnz == last.count && duplicates == n - last.count)
+        #expect(csr.hasStrictlyAscendingRows)
+        for u in stride(from: 0, to: 4000, by: 97) {
+            for p in csr.range(ofRow: u) { #expect(last[u * 700 + Int(csr.indices[p])] == csr.values[p]) }
+        }
+    }
+
     @Test("transpose twice is the identity; validate catches broken arrays")
     func transposeAndValidate() throws {
         let m = CSRMatrix(rows: 2, columns: 3, indptr: [0, 2, 3], indices: [0, 2, 1], values: [1, 2, 3])

@@ -99,7 +99,7 @@ extension COOMatrix {
                                             guard p < hi else { continue }
                                             keys.removeAll(keepingCapacity: true)
                                             for q in lo..<hi { keys.append(UInt64(UInt32(c[Int(ord[q])])) << 32 | UInt64(UInt32(ord[q]))) }
-                                            keys.sort()
+                                            keys.withUnsafeMutableBufferPointer { KeySort.sort($0.baseAddress!, $0.count) }
                                             for (q, key) in keys.enumerated() { ord[lo + q] = Int32(truncatingIfNeeded: key & 0xFFFF_FFFF) }
                                         }
                                     }

@@ -53,3 +53,18 @@ struct SparseMatrixTests {
         #expect(!(try IDMap(["007", "7"])).allIntegers)
     }
 }
+
+@Suite("Key sort")
+struct KeySortTests {
+    @Test("sorts distinct keys like the standard library, for every length up to 300")
+    func matchesStandardSort() {
+        var state: UInt64 = 99
+        for length in 0...300 {
+            var keys = Set<UInt64>()
+            while keys.count < length { state = state &* 6364136223846793005 &+ 1; keys.insert(state >> 40) }
+            var a = Array(keys)
+            a.withUnsafeMutableBufferPointer { if $0.count > 0 { KeySort.sort($0.baseAddress!, $0.count) } }
+            #expect(a == keys.sorted())
+        }
+    }
+}

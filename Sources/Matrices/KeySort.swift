@@ -1,0 +1,44 @@
+/// In-place sort of distinct 64-bit keys: quicksort (median of three) with insertion sort for
+/// short ranges. Faster than the standard library's stable sort for the short rows of an
+/// interaction matrix; stability is not needed because keys are distinct.
+enum KeySort {
+    static func sort(_ a: UnsafeMutablePointer<UInt64>, _ count: Int) {
+        quicksort(a, 0, count - 1)
+    }
+
+    private static func insertion(_ a: UnsafeMutablePointer<UInt64>, _ lo: Int, _ hi: Int) {
+        guard lo < hi else { return }
+        for i in (lo + 1)...hi {
+            let key = a[i]
+            var j = i - 1
+            while j >= lo && a[j] > key { a[j + 1] = a[j]; j -= 1 }
+            a[j + 1] = key
+        }
+    }
+
+    private static func quicksort(_ a: UnsafeMutablePointer<UInt64>, _ lo0: Int, _ hi0: Int) {
+        var lo = lo0, hi = hi0
+        while hi - lo > 24 {
+            let mid = lo + (hi - lo) / 2
+            if a[mid] < a[lo] { swap(&a[mid], &a[lo]) }
+            if a[hi] < a[lo] { swap(&a[hi], &a[lo]) }
+            if a[hi] < a[mid] { swap(&a[hi], &a[mid]) }
+            let pivot = a[mid]
+            var i = lo, j = hi
+            while i <= j {
+                while a[i] < pivot { i += 1 }
+                while a[j] > pivot { j -= 1 }
+                if i <= j { swap(&a[i], &a[j]); i += 1; j -= 1 }
+            }
+            // Recurse into the smaller side, loop on the larger: O(log n) stack.
+            if j - lo < hi - i {
+                quicksort(a, lo, j)
+                lo = i
+            } else {
+                quicksort(a, i, hi)
+                hi = j
+            }
+        }
+        insertion(a, lo, hi)
+    }
+}

@@ -121,8 +121,8 @@ public struct GradientTrainer: Sendable {
         var shares: [Double]
         /// The user of each stored entry.
         var rows: [Int32]
-        /// 1 for regularized components, 0 for the user bias.
-        var mask: [Double]
+        /// The number of regularized components: all, or all but the trailing user bias.
+        var regularized: Int
 
         init(_ problem: RidgeProblem) {
             let R = problem.interactions
@@ -138,7 +138,7 @@ public struct GradientTrainer: Sendable {
                     rows[p] = Int32(u)
                 }
             }
-            mask = (0..<problem.width).map { problem.isRegularized($0) ? 1 : 0 }
+            regularized = problem.objective.userBias ? problem.width - 1 : problem.width
         }
     }
 
@@ -157,8 +157,9 @@ public struct GradientTrainer: Sendable {
         X.withUnsafeMutableBufferPointer { xp in
             gradient.withUnsafeMutableBufferPointer { gp in
                 problem.items.storage.withUnsafeBufferPointer { vp in
-                    data.mask.withUnsafeBufferPointer { maskp in
-                        let x = xp.baseAddress!, g = gp.baseAddress!, V = vp.baseAddress!, mask = maskp.baseAddress!
+                    do {
+                        let x = xp.baseAddress!, g = gp.baseAddress!, V = vp.baseAddress!
+                        let regularized = data.regularized
                         var b0 = 0
                         while b0 < order.count {
                             let b1 = Swift.min(b0 + batch, order.count)
@@ -168,13 +169,17 @@ public struct GradientTrainer: Sendable {
                             for t in b0..<b1 {
                                 let p = order[t]
                                 let xu = x + Int(data.rows[p]) * w, gu = g + Int(data.rows[p]) * w, v = V + Int(columns[p]) * w
+                                // Components 0..<regularized carry the penalty; a user bias, when
+                                // present, is the last component and does not.
                                 var prediction = 0.0, norm = 0.0
-                                for c in 0..<w { prediction += xu[c] * v[c]; norm += mask[c] * xu[c] * xu[c] }
+                                for c in 0..<regularized { prediction += xu[c] * v[c]; norm += xu[c] * xu[c] }
+                                if regularized < w { prediction += xu[w - 1] * v[w - 1] }
                                 let e = data.targets[p] - prediction
                                 let share = data.shares[p]
                                 loss += e * e + share * norm
                                 let a = -2 * scale * e, b = 2 * scale * share
-                                for c in 0..<w { gu[c] += a * v[c] + b * mask[c] * xu[c] }
+                                for c in 0..<regularized { gu[c] += a * v[c] + b * xu[c] }
+                                if regularized < w { gu[w - 1] += a * v[w - 1] }
                             }
                             total += loss * scale
                             batches += 1

@@ -67,8 +67,16 @@ struct OptimizerState {
             let decay = s.decoupled ? 0 : s.weightDecay
             first.withUnsafeMutableBufferPointer { mp in
                 second.withUnsafeMutableBufferPointer { vp in
-                    OptimizerState.adamStep(x: x, g: g, m: mp.baseAddress!, v: vp.baseAddress!, count: count, decay: decay,
-                                            beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, stepSize: stepSize, root2: root2)
+                    // Large parameter arrays are split over two threads (disjoint halves).
+                    let parts = count >= 16_384 ? 2 : 1
+                    let shared = UnsafeSendable((x, g, mp.baseAddress!, vp.baseAddress!))
+                    let (b1, b2, eps) = (s.beta1, s.beta2, s.epsilon)
+                    DispatchQueue.concurrentPerform(iterations: parts) { part in
+                        let (x, g, m, v) = shared.value
+                        let lo = count * part / parts / 4 * 4, hi = part == parts - 1 ? count : count * (part + 1) / parts / 4 * 4
+                        OptimizerState.adamStep(x: x + lo, g: g + lo, m: m + lo, v: v + lo, count: hi - lo, decay: decay,
+                                                beta1: b1, beta2: b2, epsilon: eps, stepSize: stepSize, root2: root2)
+                    }
                 }
             }
         }
@@ -106,4 +114,5 @@ struct OptimizerState {
     }
 }
 
+import Dispatch
 import Foundation

@@ -79,6 +79,7 @@ struct Fit: ParsableCommand {
     @OptionGroup(title: "Cross-check") var checkOptions: CheckOptions
 
     @Option(help: "Write one JSON object per epoch to this file.") var log: String?
+    @Flag(help: "Print phase timings (read, exact solve, training, write) on stderr.") var timings = false
     @Flag(name: .shortAndLong, help: "No progress on stderr.") var quiet = false
 
     func validate() throws {
@@ -110,6 +111,7 @@ struct Fit: ParsableCommand {
     mutating func run() throws {
         BLASThreadCount.set(threads)
         if method == .als { return try runALS() }
+        let t0 = Date()
         let (interactions, _, problem) = try data.load(objective: objective)
         let trainer = self.trainer
         let initial: DenseMatrix<Double>
@@ -122,6 +124,7 @@ struct Fit: ParsableCommand {
         let tracked = try trainer.effectiveProblem(problem)
         let wantsOptimum = checkOptions.check || checkOptions.plot != nil
         let exact = wantsOptimum ? try RidgeSolver(threads: threads, fallback: .lstsq).solve(tracked) : nil
+        let t1 = Date()
         var logLines: [String] = []
         var gaps: [Double] = []
         let quiet = self.quiet
@@ -139,6 +142,7 @@ struct Fit: ParsableCommand {
             }
             return true
         }
+        let t2 = Date()
         var attributes = objective.attributes(problem: problem)
         attributes += [("method", .string(method.rawValue)), ("lr", .double(lr)), ("epochs", .integer(Int64(history.count))),
                        ("batch_size", .integer(Int64(batchSize))), ("seed", .integer(Int64(bitPattern: seed))),
@@ -148,6 +152,12 @@ struct Fit: ParsableCommand {
                        ("interactions", .string(data.interactionsFile)), ("items", .string(data.itemsFile ?? ""))]
         try EmbeddingsFile.write(factors, ids: interactions.userIDs, to: out, dataset: "user_factors", idsName: "user_ids", attributes: attributes)
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
+        if timings {
+            let steps = history.reduce(0) { $0 + $1.seconds }
+            Console.error(String(format: "timings: read %.4f s, exact solve %.4f s, training %.4f s (steps %.4f s, %.3f ms/epoch), write %.4f s",
+                                 t1.timeIntervalSince(t0) - (exact?.seconds ?? 0), exact?.seconds ?? 0, t2.timeIntervalSince(t1),
+                                 steps, steps / Double(max(history.count, 1)) * 1000, Date().timeIntervalSince(t2)))
+        }
         if let plot = checkOptions.plot, let exact {
             let svg = ConvergencePlot(title: "mftool fit --method \(method.rawValue): gap to the exact optimum",
                                       gaps: gaps, optimum: exact.objective).svg()

@@ -32,7 +32,7 @@ struct FitCommandTests {
     @Test("--threads is accepted and validated")
     func threads() throws {
         let folder = Fixtures.scratchFolder()
-        #expect(runMFTool(["fit", "--epochs", "3", "--threads", "1", "--loss", "dense", "--out", folder + "/u.h5", "--quiet"] + data) == 0)
+        #expect(runMFTool(["fit", "--epochs", "3", "--threads", "1", "--loss", "dense", "--out", folder + "/u.h5", "--quiet", "--timings"] + data) == 0)
         #expect(runMFTool(["fit", "--epochs", "3", "--threads", "0", "--out", folder + "/v.h5", "--quiet"] + data) == 64)
     }
 

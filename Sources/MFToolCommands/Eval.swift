@@ -77,19 +77,12 @@ struct Eval: ParsableCommand {
     /// interactions of users without factors are left out and counted.
     static func aligned(_ path: String, users: IDMap, items: ItemEmbeddings) throws -> (CSRMatrix, Int) {
         var options = InteractionsFile.ReadOptions()
-        if let ids = items.itemIDs { options.canonical.itemOrder = ids; options.canonical.itemOrderSource = items.itemIDs == nil ? "" : "the items file" }
+        if let ids = items.itemIDs { options.canonical.itemOrder = ids; options.canonical.itemOrderSource = "the items file" }
         let (x, _) = try InteractionsFile.read(FileSpec(path), options: options)
         guard x.itemCount == items.factors.rows else {
             throw ValidationError("\(path) has \(x.itemCount) items but the items file has \(items.factors.rows) and no item_ids")
         }
-        var rows: [Int32] = [], cols: [Int32] = [], vals: [Double] = []
-        var unknown = 0
-        for u in 0..<x.userCount {
-            guard let row = users.index(of: x.userIDs.ids[u]) else { unknown += 1; continue }
-            for p in x.matrix.range(ofRow: u) { rows.append(Int32(row)); cols.append(x.matrix.indices[p]); vals.append(x.matrix.values[p]) }
-        }
-        var duplicates = 0
-        let coo = COOMatrix(rows: users.count, columns: x.itemCount, rowIndices: rows, columnIndices: cols, values: vals)
-        return (try coo.toCSR(duplicates: .sum, duplicateCount: &duplicates), unknown)
+        let aligned = x.rows(alignedTo: users)
+        return (aligned.matrix, aligned.unknownUsers)
     }
 }

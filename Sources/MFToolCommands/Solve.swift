@@ -116,17 +116,7 @@ extension Solve {
         let userIDs = userFile.itemIDs ?? .positional(userFile.factors.rows)
         let (interactions, _) = try data.input.read(data.interactionsFile)
         // Rows renumbered to the user file's order; users it lacks are left out and counted.
-        var rows: [Int32] = [], cols: [Int32] = [], vals: [Double] = []
-        var unknown = 0
-        for u in 0..<interactions.userCount {
-            guard let row = userIDs.index(of: interactions.userIDs.ids[u]) else { unknown += 1; continue }
-            for p in interactions.matrix.range(ofRow: u) {
-                rows.append(Int32(row)); cols.append(interactions.matrix.indices[p]); vals.append(interactions.matrix.values[p])
-            }
-        }
-        var duplicates = 0
-        let aligned = try COOMatrix(rows: userIDs.count, columns: interactions.itemCount, rowIndices: rows, columnIndices: cols, values: vals)
-            .toCSR(duplicates: .sum, duplicateCount: &duplicates)
+        let (aligned, unknown) = interactions.rows(alignedTo: userIDs)
         let problem = try RidgeProblem(interactions: aligned.transposed(), items: userFile.factors, objective: objective.objective)
         let solution = try RidgeSolver(threads: threads, precision: precision, fallback: fallback, userIDs: interactions.itemIDs).solve(problem)
         var attributes = objective.attributes(problem: problem)

@@ -32,7 +32,7 @@ struct Split: ParsableCommand {
 
     mutating func run() throws {
         let (x, _) = try input.read(interactions)
-        var rng = SplitRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var chosen = [Bool](repeating: false, count: x.matrix.nnz)
         for u in 0..<x.userCount {
             let range = x.matrix.range(ofRow: u)
@@ -44,18 +44,5 @@ struct Split: ParsableCommand {
         try InteractionsFile.write(Interactions(matrix: a, userIDs: x.userIDs, itemIDs: x.itemIDs), to: train)
         try InteractionsFile.write(Interactions(matrix: b, userIDs: x.userIDs, itemIDs: x.itemIDs), to: test)
         Console.error("split \(x.matrix.nnz) interactions: \(a.nnz) train → \(train), \(b.nnz) test → \(test)")
-    }
-}
-
-/// SplitMix64 for the split's coin flips.
-struct SplitRandom {
-    var state: UInt64
-    init(seed: UInt64) { state = seed &+ 0x51D7 }
-    mutating func uniform() -> Double {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
     }
 }

@@ -19,8 +19,7 @@ struct FullBatchObjective {
             let R = problem.interactions
             let V = problem.items.storage
             let t0 = problem.backgroundTargets
-            var background = [Double](repeating: 0, count: w)
-            for i in 0..<problem.itemCount { for c in 0..<w { background[c] += V[i * w + c] * t0[i] } }
+            let background = problem.backgroundRightHandSide
             let t0Norm = t0.reduce(0) { $0 + $1 * $1 }
             var b = [Double](repeating: 0, count: m * w)
             var norms = [Double](repeating: t0Norm, count: m)

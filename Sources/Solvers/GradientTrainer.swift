@@ -59,7 +59,7 @@ public struct GradientTrainer: Sendable {
         let scale = lossScale == .mean ? termCount(problem) : 1
         objective.regularization = .constant
         objective.lambda += optimizer.weightDecay * scale / 2
-        return try RidgeProblem(interactions: problem.interactions, items: problem.k == problem.width ? problem.items : problem.baseItems,
+        return try RidgeProblem(interactions: problem.interactions, items: problem.baseItems,
                                 objective: objective, itemBias: problem.itemBias)
     }
 
@@ -83,7 +83,7 @@ public struct GradientTrainer: Sendable {
         var state = OptimizerState(settings: optimizer, count: X.count)
         var history: [Epoch] = []
         let full = FullBatchObjective(problem)
-        let check = FullBatchObjective(tracked)
+        let check = optimizer.weightDecay != 0 && !optimizer.decoupled ? FullBatchObjective(tracked) : full
         var gradient = [Double](repeating: 0, count: X.count)
         var rng = SplitMix64(seed: seed)
         var order = Array(0..<problem.interactions.nnz)
@@ -194,24 +194,29 @@ public struct GradientTrainer: Sendable {
     }
 }
 
-/// SplitMix64: a small, fast, seedable generator (the same sequence on every platform).
-struct SplitMix64: RandomNumberGenerator {
+/// SplitMix64: a small, fast, seedable generator (the same sequence on every platform), used
+/// for initial factors, shuffles, splits and synthetic data.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+    /// A generator whose sequence is fixed by `seed`.
+    public init(seed: UInt64) { state = seed }
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
     }
-    mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
-    mutating func normal() -> Double {
+    /// Uniform in [0, 1).
+    public mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
+    /// Standard normal (Box–Muller).
+    public mutating func normal() -> Double {
         let u = Swift.max(uniform(), 1e-300), v = uniform()
         return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
     /// Fisher–Yates with this generator (deterministic across platforms, unlike `shuffle()`).
-    mutating func shuffle<T>(_ a: inout [T]) {
+    public mutating func shuffle<T>(_ a: inout [T]) {
         guard a.count > 1 else { return }
         for i in stride(from: a.count - 1, to: 0, by: -1) {
             let j = Int(next() % UInt64(i + 1))

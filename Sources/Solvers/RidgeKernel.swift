@@ -34,12 +34,7 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         let needsGram = problem.objective.loss != .observed
         let G: [S] = needsGram ? gram() : []
         // Vᵀ t0: the dense loss's right-hand side from unobserved entries' targets.
-        var background = [Double](repeating: 0, count: w)
-        if problem.objective.loss == .dense && problem.hasBackground {
-            let t0 = problem.backgroundTargets
-            let V = problem.items
-            for i in 0..<V.rows { for c in 0..<w { background[c] += V[i, c] * t0[i] } }
-        }
+        let background = problem.objective.loss == .dense ? problem.backgroundRightHandSide : [Double](repeating: 0, count: w)
         var X = [Double](repeating: 0, count: m * w)
         var flops = needsGram ? Double(problem.itemCount * w * (w + 1)) : 0
         if problem.objective.loss == .dense && problem.objective.regularization == .constant {
@@ -102,11 +97,13 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         var a: [S]          // system matrix, w × w
         var backup: [S]     // copy for the fallback
         var b: [S]          // right-hand side, w
+        var rhs: [Double]   // right-hand side accumulated in Float64, w
         init(w: Int, maxDegree: Int) {
             rows = [S](repeating: 0, count: Swift.max(1, maxDegree) * w)
             a = [S](repeating: 0, count: w * w)
             backup = a
             b = [S](repeating: 0, count: w)
+            rhs = [Double](repeating: 0, count: w)
         }
     }
 
@@ -127,11 +124,16 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         let mean = problem.mean
         let itemBias = problem.itemBias
         let w = self.w
+        // b accumulates in Float64 whatever the kernel precision; its buffer is the
+        // workspace's, moved out and back so no user allocates.
+        var b: [Double] = []
+        swap(&b, &ws.rhs)
+        for c in 0..<w { b[c] = background[c] }
+        var bS = ws.b
+        ws.b = []
         items.withUnsafeBufferPointer { V in
             ws.rows.withUnsafeMutableBufferPointer { rows in
                 ws.a.withUnsafeMutableBufferPointer { a in
-                    // b accumulates in Float64 whatever the kernel precision.
-                    var b = background
                     switch objective.loss {
                     case .observed:
                         var t = 0
@@ -183,10 +185,12 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
                         flops += Double(count * w * (w + 1))
                     }
                     for c in 0..<w where problem.isRegularized(c) { a[c * w + c] += S(lambdaU) }
-                    for c in 0..<w { ws.b[c] = S(b[c]) }
+                    for c in 0..<w { bS[c] = S(b[c]) }
                 }
             }
         }
+        swap(&b, &ws.rhs)
+        ws.b = bS
         flops += Double(w * w * w) / 3 + 2 * Double(w * w)
         if solver.fallback == .lstsq { ws.backup = ws.a }
         let info = ws.a.withUnsafeMutableBufferPointer { cholesky(w, $0.baseAddress!) }

@@ -28,8 +28,7 @@ extension RidgeProblem {
         let XG = loss == .observed ? [] : timesGram(X)
         let t0 = backgroundTargets
         let t0Norm = t0.reduce(0) { $0 + $1 * $1 }
-        var Vt0 = [Double](repeating: 0, count: w)
-        if loss == .dense { for i in 0..<itemCount { for c in 0..<w { Vt0[c] += V[i, c] * t0[i] } } }
+        let Vt0 = backgroundRightHandSide
         var result = [Double](repeating: 0, count: userCount)
         for u in 0..<userCount {
             let x = X.row(u)
@@ -92,11 +91,7 @@ extension RidgeProblem {
         let w = width
         let loss = objective.loss
         var out = loss == .observed ? [Double](repeating: 0, count: userCount * w) : timesGram(X)
-        var Vt0 = [Double](repeating: 0, count: w)
-        if loss == .dense && hasBackground {
-            let t0 = backgroundTargets
-            for i in 0..<itemCount { for c in 0..<w { Vt0[c] += V[i, c] * t0[i] } }
-        }
+        let Vt0 = backgroundRightHandSide
         for u in 0..<userCount {
             let x = X.row(u)
             let base = x.startIndex

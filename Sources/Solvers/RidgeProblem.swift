@@ -75,6 +75,16 @@ public struct RidgeProblem: Sendable {
         (0..<itemCount).map { i in -mean - (itemBias?[i] ?? 0) }
     }
 
+    /// Vᵀt0: the dense loss's right-hand side from the unobserved entries' targets (zero
+    /// without an offset or item bias).
+    var backgroundRightHandSide: [Double] {
+        var out = [Double](repeating: 0, count: width)
+        guard hasBackground else { return out }
+        let t0 = backgroundTargets
+        for i in 0..<itemCount { for c in 0..<width { out[c] += items[i, c] * t0[i] } }
+        return out
+    }
+
     /// Whether the background target is zero everywhere (no offset, no item bias).
     var hasBackground: Bool { mean != 0 || itemBias != nil }
 

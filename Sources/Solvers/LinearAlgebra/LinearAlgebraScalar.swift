@@ -22,7 +22,8 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
     static func potrf(n: Int, a: UnsafeMutablePointer<Self>) -> Int
     /// Solves with a Cholesky factor from `potrf` for `nrhs` right-hand sides stored as rows.
     static func potrs(n: Int, nrhs: Int, a: UnsafePointer<Self>, b: UnsafeMutablePointer<Self>) -> Int
-    /// Eigenvalues (ascending) and eigenvectors (rows of `a` on return hold… see `SymmetricEigen`).
+    /// Eigenvalues (ascending, into `w`) and eigenvectors (the columns of `a`, column-major) of a
+    /// symmetric matrix given by its lower triangle in column-major terms.
     static func syevd(n: Int, a: UnsafeMutablePointer<Self>, w: UnsafeMutablePointer<Self>) -> Int
 }
 

@@ -25,6 +25,9 @@ struct InteractionsInputOptions: ParsableArguments {
     @Option(name: .customLong("value-col"), help: "Value column of text input: a number or a header name (default: 'rating'-like header, else column 2 when present).")
     var valueColumn: String?
 
+    @Option(name: .customLong("time-col"), help: "Time column of text input (a number or a header name): numbers or ISO 8601 dates, kept as 'timestamps' for time-based splits.")
+    var timeColumn: String?
+
     @Option(help: "Lines of text input starting with this character are comments; 'none' for no comments (ids may then start with #).")
     var comment: String = "#"
 
@@ -54,6 +57,7 @@ struct InteractionsInputOptions: ParsableArguments {
         options.text.userColumn = userColumn.map(DelimitedOptions.Column.init(argument:))
         options.text.itemColumn = itemColumn.map(DelimitedOptions.Column.init(argument:))
         options.text.valueColumn = valueColumn.map(DelimitedOptions.Column.init(argument:))
+        options.text.timeColumn = timeColumn.map(DelimitedOptions.Column.init(argument:))
         options.text.implicit = implicit
         if comment == "none" {
             options.text.commentByte = nil

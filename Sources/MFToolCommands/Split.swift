@@ -2,47 +2,117 @@ import ArgumentParser
 import Foundation
 import IO
 import Matrices
-import Solvers
 
 /// `mftool split`: deterministic train/test splits that keep the id maps.
 struct Split: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Split interactions into train and test files with the same user and item ids.",
         discussion: """
-        Random per-user holdout: each user's interactions go to the test file with probability \
-        --test-fraction, keeping at least one training interaction per user with two or more. \
-        Deterministic for a --seed. Both outputs keep every user and item id, so factors solved \
-        on one align with the other.
+        Strategies (--by; inferred from the other options when omitted):
+          random  each user's round(f·n) interactions chosen at random go to test (--test-fraction f), \
+        at most n−1, so every user keeps a training interaction
+          last    each user's --last-k latest interactions go to test (users with k or fewer stay whole)
+          time    a global time cut: interactions at or after --cut (a number or an ISO 8601 date) go to \
+        test, or the latest --cut-fraction of all interactions
+          users   strong generalization: --heldout-users N users drawn at random leave the training file; \
+        their interactions split into --fold-in (1−f) and --test (f)
+          kfold   the interactions dealt at random into --folds K folds; fold --fold i is the test file
+        Time-based strategies need timestamps: read text with --time-col, or a file converted with it.
+        Every output keeps every user and item id, so factors solved on one align with the others. \
+        Deterministic for a --seed.
 
-        Example:
+        Examples:
           mftool split --interactions ml100k.h5 --train train.h5 --test test.h5 --test-fraction 0.2 --seed 1
+          mftool split --interactions ml-100k.inter --time-col timestamp --by last --last-k 5 --train tr.h5 --test te.h5
+          mftool split --interactions ml100k.h5 --by users --heldout-users 200 --train tr.h5 --fold-in fi.h5 --test te.h5
+          for i in 0 1 2 3 4; do mftool split --interactions ml100k.h5 --folds 5 --fold $i --train tr$i.h5 --test te$i.h5; done
         """
     )
+
+    enum Strategy: String, ExpressibleByArgument, CaseIterable {
+        case random, last, time, users, kfold
+    }
 
     @Option(help: "Interactions to split.") var interactions: String
     @Option(help: "Training output.") var train: String
     @Option(help: "Test output.") var test: String
-    @Option(name: .customLong("test-fraction"), help: "Share of each user's interactions held out.") var testFraction: Double = 0.2
+    @Option(name: .customLong("fold-in"), help: "Fold-in output of --by users: the held-out users' non-test interactions.") var foldIn: String?
+    @Option(help: "Strategy: random, last, time, users or kfold.") var by: Strategy?
+    @Option(name: .customLong("test-fraction"), help: "Share of each user's interactions held out (random, users).") var testFraction: Double = 0.2
+    @Option(name: .customLong("last-k"), help: "Latest interactions per user held out (last).") var lastK: Int?
+    @Option(help: "Time cut (time): a number on the file's time scale or an ISO 8601 date.") var cut: String?
+    @Option(name: .customLong("cut-fraction"), help: "Time cut (time) leaving this share of all interactions, the latest, in test.") var cutFraction: Double?
+    @Option(name: .customLong("heldout-users"), help: "Users held out of training (users).") var heldoutUsers: Int?
+    @Option(help: "Number of folds (kfold).") var folds: Int?
+    @Option(help: "The test fold, 0-based (kfold).") var fold: Int?
     @Option(help: "Seed.") var seed: UInt64 = 0
     @OptionGroup(title: "Input") var input: InteractionsInputOptions
 
+    /// The strategy asked for, or the one the other options imply.
+    var strategy: Strategy {
+        if let by { return by }
+        if lastK != nil { return .last }
+        if cut != nil || cutFraction != nil { return .time }
+        if heldoutUsers != nil { return .users }
+        if folds != nil || fold != nil { return .kfold }
+        return .random
+    }
+
     func validate() throws {
         guard testFraction > 0, testFraction < 1 else { throw ValidationError("--test-fraction must be between 0 and 1") }
+        switch strategy {
+        case .random: break
+        case .last:
+            guard (lastK ?? 1) >= 1 else { throw ValidationError("--last-k must be at least 1") }
+        case .time:
+            guard (cut == nil) != (cutFraction == nil) else { throw ValidationError("--by time needs exactly one of --cut and --cut-fraction") }
+            if let cutFraction, !(cutFraction > 0 && cutFraction < 1) { throw ValidationError("--cut-fraction must be between 0 and 1") }
+            if let cut, Split.parseTime(cut) == nil { throw ValidationError("--cut '\(cut)' is neither a number nor an ISO 8601 date") }
+        case .users:
+            guard let heldoutUsers, heldoutUsers >= 1 else { throw ValidationError("--by users needs --heldout-users N (N ≥ 1)") }
+            guard foldIn != nil else { throw ValidationError("--by users needs --fold-in FILE for the held-out users' fold-in interactions") }
+        case .kfold:
+            guard let folds, folds >= 2 else { throw ValidationError("--by kfold needs --folds K (K ≥ 2)") }
+            guard let fold, fold >= 0, fold < folds else { throw ValidationError("--fold must be between 0 and \(folds - 1)") }
+        }
+        if strategy != .users, foldIn != nil { throw ValidationError("--fold-in is an output of --by users only") }
     }
+
+    static func parseTime(_ text: String) -> Double? { TimeParsing.seconds(text) }
 
     mutating func run() throws {
         let (x, _) = try input.read(interactions)
-        var rng = SplitMix64(seed: seed)
-        var chosen = [Bool](repeating: false, count: x.matrix.nnz)
-        for u in 0..<x.userCount {
-            let range = x.matrix.range(ofRow: u)
-            var picks = range.filter { _ in rng.uniform() < testFraction }
-            if picks.count == range.count && range.count > 1 { picks.removeLast() }
-            for p in picks { chosen[p] = true }
+        let assignment: [UInt8]
+        var note = ""
+        do {
+            switch strategy {
+            case .random:
+                assignment = x.randomHoldout(fraction: testFraction, seed: seed)
+            case .last:
+                assignment = try x.lastK(lastK ?? 1)
+            case .time:
+                let at = try cut.map { Split.parseTime($0)! } ?? x.cutTime(leavingLatest: cutFraction!)
+                assignment = try x.timeCut(at: at)
+                note = ", cut at \(at)"
+            case .users:
+                assignment = try x.heldOutUsers(heldoutUsers!, testFraction: testFraction, seed: seed)
+            case .kfold:
+                assignment = x.kFold(folds!, fold: fold!, seed: seed)
+            }
+        } catch let error as SplitError {
+            throw IOError(file: FileSpec(interactions).path, error.message)
         }
-        let (a, b) = x.matrix.partitioned { _, p in chosen[p] }
-        try InteractionsFile.write(Interactions(matrix: a, userIDs: x.userIDs, itemIDs: x.itemIDs), to: train)
-        try InteractionsFile.write(Interactions(matrix: b, userIDs: x.userIDs, itemIDs: x.itemIDs), to: test)
-        Console.error("split \(x.matrix.nnz) interactions: \(a.nnz) train → \(train), \(b.nnz) test → \(test)")
+        if strategy == .users {
+            let parts = x.parts(assignment, count: 3)
+            try InteractionsFile.write(parts[0], to: train)
+            try InteractionsFile.write(parts[1], to: foldIn!)
+            try InteractionsFile.write(parts[2], to: test)
+            Console.error("split \(x.matrix.nnz) interactions (users): \(parts[0].matrix.nnz) train → \(train), \(heldoutUsers!) held-out users: \(parts[1].matrix.nnz) fold-in → \(foldIn!), \(parts[2].matrix.nnz) test → \(test)")
+        } else {
+            let parts = x.parts(assignment, count: 2)
+            try InteractionsFile.write(parts[0], to: train)
+            try InteractionsFile.write(parts[1], to: test)
+            Console.error("split \(x.matrix.nnz) interactions (\(strategy.rawValue)\(note)): \(parts[0].matrix.nnz) train → \(train), \(parts[1].matrix.nnz) test → \(test)")
+        }
     }
 }

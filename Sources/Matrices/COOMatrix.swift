@@ -59,7 +59,17 @@ extension COOMatrix {
     /// Duplicated pairs are resolved by `policy`; `duplicates` receives how many triplets were
     /// repeats. The sort is stable, so "last" means last in input order.
     public func toCSR(duplicates policy: DuplicatePolicy = .sum, duplicateCount: inout Int) throws(DuplicateEntryError) -> CSRMatrix {
+        try toCSR(duplicates: policy, duplicateCount: &duplicateCount, carrying: nil).matrix
+    }
+
+    /// Converts to CSR as ``toCSR(duplicates:duplicateCount:)`` does, carrying `extra` (one value
+    /// per triplet, such as a timestamp) into the CSR order: a repeated pair keeps the largest
+    /// (the latest time) under `.sum`, the last under `.last`.
+    public func toCSR(duplicates policy: DuplicatePolicy, duplicateCount: inout Int,
+                      carrying extra: [Double]?) throws(DuplicateEntryError) -> (matrix: CSRMatrix, carried: [Double]?) {
+        precondition(extra == nil || extra!.count == count)
         let n = count
+        var outExtra = [Double](repeating: 0, count: extra == nil ? 0 : n)
         // Stable counting sort by row, then each row's (column, position) pairs sorted unless
         // they already ascend (files are often grouped by user and sorted by item).
         var rowStart = [Int](repeating: 0, count: rows + 1)
@@ -117,9 +127,13 @@ extension COOMatrix {
                                                 case .last: ov[written - 1] = v[t]
                                                 case .error: break
                                                 }
+                                                if let extra {
+                                                    outExtra[written - 1] = policy == .sum ? Swift.max(outExtra[written - 1], extra[t]) : extra[t]
+                                                }
                                             } else {
                                                 oi[written] = j
                                                 ov[written] = v[t]
+                                                if let extra { outExtra[written] = extra[t] }
                                                 written += 1
                                                 lastColumn = j
                                             }
@@ -135,11 +149,13 @@ extension COOMatrix {
         }
         outIndices.removeLast(n - written)
         outValues.removeLast(n - written)
+        if extra != nil { outExtra.removeLast(n - written) }
         duplicateCount = repeats
         if policy == .error, let (i, j) = firstRepeat {
             throw DuplicateEntryError(row: i, column: j, duplicates: repeats)
         }
-        return CSRMatrix(rows: rows, columns: columns, indptr: indptr, indices: outIndices, values: outValues)
+        return (CSRMatrix(rows: rows, columns: columns, indptr: indptr, indices: outIndices, values: outValues),
+                extra == nil ? nil : outExtra)
     }
 }
 

@@ -6,14 +6,21 @@ public struct Interactions: Sendable, Equatable {
     public var userIDs: IDMap
     /// Item ids, one per column.
     public var itemIDs: IDMap
+    /// When each interaction happened (seconds since 1970 or any increasing scale), aligned with
+    /// `matrix.values`; nil when the source had no time column.
+    public var timestamps: [Double]?
 
-    /// Creates interactions; the id maps must match the matrix's shape.
-    public init(matrix: CSRMatrix, userIDs: IDMap, itemIDs: IDMap) {
+    /// Creates interactions; the id maps must match the matrix's shape and `timestamps`, when
+    /// given, its entries.
+    public init(matrix: CSRMatrix, userIDs: IDMap, itemIDs: IDMap, timestamps: [Double]? = nil) {
         precondition(userIDs.count == matrix.rows && itemIDs.count == matrix.columns,
                      "Interactions: \(userIDs.count) user ids and \(itemIDs.count) item ids for a \(matrix.rows)×\(matrix.columns) matrix")
+        precondition(timestamps == nil || timestamps!.count == matrix.nnz,
+                     "Interactions: \(timestamps?.count ?? 0) timestamps for \(matrix.nnz) entries")
         self.matrix = matrix
         self.userIDs = userIDs
         self.itemIDs = itemIDs
+        self.timestamps = timestamps
     }
 
     /// The number of users.

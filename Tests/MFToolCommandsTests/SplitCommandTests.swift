@@ -28,6 +28,54 @@ struct SplitCommandTests {
         #expect(test.matrix.nnz > 0)
     }
 
+    @Test("--by last on text with a time column: each user's latest interactions are the test file")
+    func lastByTime() throws {
+        let folder = Fixtures.scratchFolder()
+        let input = folder + "/log.csv"
+        try "user,item,rating,timestamp\na,1,5,2020-01-03\na,2,4,2020-01-01\na,3,3,2020-01-02\nb,1,2,2020-01-05\n"
+            .write(toFile: input, atomically: true, encoding: .utf8)
+        #expect(runMFTool(["split", "--interactions", input, "--time-col", "timestamp", "--last-k", "1",
+                           "--train", folder + "/train.h5", "--test", folder + "/test.h5"]) == 0)
+        let (test, _) = try InteractionsFile.read(FileSpec(folder + "/test.h5"))
+        let (train, _) = try InteractionsFile.read(FileSpec(folder + "/train.h5"))
+        #expect(triplets(test) == ["a|1|\(5.0.bitPattern)"])  // b has one interaction: kept for training
+        #expect(train.matrix.nnz == 3 && train.timestamps?.count == 3)
+        // Without timestamps a time split is a clear input error (exit 1), not a crash.
+        #expect(runMFTool(["split", "--interactions", input, "--by", "last", "--train", folder + "/t2.h5", "--test", folder + "/e2.h5"]) == 1)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/t2.h5"))
+        #expect(runMFTool(["split", "--interactions", input, "--time-col", "timestamp", "--cut", "2020-01-03",
+                           "--train", folder + "/t3.h5", "--test", folder + "/e3.h5"]) == 0)
+        #expect(try InteractionsFile.read(FileSpec(folder + "/e3.h5")).0.matrix.nnz == 2)
+    }
+
+    @Test("--by users writes train, fold-in and test; --folds deals every interaction to exactly one test fold")
+    func usersAndFolds() throws {
+        let folder = Fixtures.scratchFolder()
+        let input = Fixtures.path("ridge/problem.h5")
+        let (original, _) = try InteractionsFile.read(FileSpec(input))
+        #expect(runMFTool(["split", "--interactions", input, "--heldout-users", "5", "--train", folder + "/tr.h5",
+                           "--fold-in", folder + "/fi.h5", "--test", folder + "/te.h5", "--seed", "2"]) == 0)
+        let parts = try ["tr", "fi", "te"].map { try InteractionsFile.read(FileSpec("\(folder)/\($0).h5")).0 }
+        let heldOut = (0..<original.userCount).filter { parts[0].matrix.degree(ofRow: $0) == 0 && original.matrix.degree(ofRow: $0) > 0 }
+        #expect(heldOut.count == 5)
+        for u in 0..<original.userCount where !heldOut.contains(u) {
+            #expect(parts[1].matrix.degree(ofRow: u) == 0 && parts[2].matrix.degree(ofRow: u) == 0)
+        }
+        #expect(triplets(parts[0]).union(triplets(parts[1])).union(triplets(parts[2])) == triplets(original))
+        #expect(runMFTool(["split", "--interactions", input, "--heldout-users", "5", "--train", folder + "/x.h5", "--test", folder + "/y.h5"]) == 64)
+
+        var seen = Set<String>()
+        for fold in 0..<3 {
+            #expect(runMFTool(["split", "--interactions", input, "--folds", "3", "--fold", "\(fold)", "--seed", "9",
+                               "--train", "\(folder)/k\(fold).h5", "--test", "\(folder)/t\(fold).h5"]) == 0)
+            let test = triplets(try InteractionsFile.read(FileSpec("\(folder)/t\(fold).h5")).0)
+            #expect(seen.isDisjoint(with: test))
+            seen.formUnion(test)
+        }
+        #expect(seen == triplets(original))
+        #expect(runMFTool(["split", "--interactions", input, "--folds", "3", "--fold", "3", "--train", folder + "/x.h5", "--test", folder + "/y.h5"]) == 64)
+    }
+
     @Test("rows aligned to another user order: renumbered, unknown users counted, missing users empty")
     func alignment() throws {
         let m = CSRMatrix(rows: 3, columns: 2, indptr: [0, 1, 3, 4], indices: [1, 0, 1, 0], values: [1, 2, 3, 4])

@@ -48,7 +48,22 @@ extension HDF5File {
         let csr = csc ? compressed.transposed() : compressed
         let userIDs = try ids(named: "user_ids", near: prefix, count: m, axis: "users")
         let itemIDs = try ids(named: "item_ids", near: prefix, count: n, axis: "items")
-        return ParsedTriplets(userIDs: userIDs, itemIDs: itemIDs, csr: csr)
+        var parsed = ParsedTriplets(userIDs: userIDs, itemIDs: itemIDs, csr: csr)
+        if kind(of: prefix + "timestamps") == .dataset {
+            var times = try read(prefix + "timestamps", as: Double.self).values
+            guard times.count == data.count else {
+                throw IOError(file: path, location: prefix + "timestamps", "has \(times.count) entries, expected one per stored value (\(data.count))")
+            }
+            if csc {
+                // Follow the entries through the transpose by transposing their positions.
+                var positions = compressed
+                positions.values = (0..<positions.nnz).map(Double.init)
+                let order = positions.transposed().values
+                times = order.map { times[Int($0)] }
+            }
+            parsed.timestamps = times
+        }
+        return parsed
     }
 
     /// Ids from `prefix + name`, else from the root, else positional; checked against `count`.
@@ -90,6 +105,9 @@ extension HDF5File {
         } else {
             try write(prefix + "indices", m.indices.map { Int64($0) }, shape: [m.nnz], compression: compression)
             try write(prefix + "indptr", m.indptr.map { Int64($0) }, shape: [m.rows + 1], compression: compression)
+        }
+        if let times = interactions.timestamps {
+            try write(prefix + "timestamps", times, shape: [m.nnz], compression: compression)
         }
         try writeIDs(prefix + "user_ids", interactions.userIDs)
         try writeIDs(prefix + "item_ids", interactions.itemIDs)

@@ -35,9 +35,10 @@ enum Canonicalizer {
         // Already canonical (sorted CSR without repeats, nothing to reorder): no sort needed.
         if let csr = parsed.csr, !options.sortIDs, options.itemOrder.map({ $0 == (try? IDMap(parsed.itemIDs)) }) ?? true,
            csr.hasStrictlyAscendingRows, let users = try? IDMap(parsed.userIDs), let items = try? IDMap(parsed.itemIDs) {
-            return Interactions(matrix: csr, userIDs: users, itemIDs: items)
+            return Interactions(matrix: csr, userIDs: users, itemIDs: items, timestamps: parsed.timestamps)
         }
         var coo = parsed.triplets
+        var times = parsed.timestamps
         var userIDs = parsed.userIDs
         var itemIDs = parsed.itemIDs
         if options.sortIDs {
@@ -71,11 +72,13 @@ enum Canonicalizer {
                     coo.rowIndices[keep] = coo.rowIndices[t]
                     coo.columnIndices[keep] = coo.columnIndices[t]
                     coo.values[keep] = coo.values[t]
+                    if let old = times?[t] { times![keep] = old }
                     keep += 1
                 }
                 coo.rowIndices.removeLast(coo.count - keep)
                 coo.columnIndices.removeLast(coo.count - keep)
                 coo.values.removeLast(coo.values.count - keep)
+                if let count = times?.count { times!.removeLast(count - keep) }
             }
             coo.columnIndices = coo.columnIndices.map { target[Int($0)] }
             coo.columns = order.count
@@ -85,7 +88,7 @@ enum Canonicalizer {
         var duplicates = 0
         let csr: CSRMatrix
         do {
-            csr = try coo.toCSR(duplicates: options.duplicates, duplicateCount: &duplicates)
+            (csr, times) = try coo.toCSR(duplicates: options.duplicates, duplicateCount: &duplicates, carrying: times)
         } catch {
             throw IOError(file: file, "\(error.duplicates) repeated (user, item) pairs, the first (user '\(userIDs[error.row])', item '\(itemIDs[error.column])'); pass --duplicates sum or last to accept them")
         }
@@ -97,6 +100,6 @@ enum Canonicalizer {
         } catch {
             throw IOError(file: file, "id '\(error.id)' occurs twice in the id list")
         }
-        return Interactions(matrix: csr, userIDs: users, itemIDs: items)
+        return Interactions(matrix: csr, userIDs: users, itemIDs: items, timestamps: times)
     }
 }

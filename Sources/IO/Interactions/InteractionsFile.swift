@@ -87,13 +87,16 @@ enum TextWriters {
 
     static func triplets(_ x: Interactions, separator: Character) -> Data {
         let s = String(separator)
-        var out = "user\(s)item\(s)value\n"
+        let times = x.timestamps
+        var out = "user\(s)item\(s)value" + (times == nil ? "\n" : "\(s)timestamp\n")
         out.reserveCapacity(x.matrix.nnz * 16)
         let users = x.userIDs.ids.map { field($0, separator: separator) }
         let items = x.itemIDs.ids.map { field($0, separator: separator) }
         for u in 0..<x.matrix.rows {
             for p in x.matrix.range(ofRow: u) {
-                out += users[u] + s + items[Int(x.matrix.indices[p])] + s + number(x.matrix.values[p]) + "\n"
+                out += users[u] + s + items[Int(x.matrix.indices[p])] + s + number(x.matrix.values[p])
+                if let times { out += s + number(times[p]) }
+                out += "\n"
             }
         }
         return Data(out.utf8)

@@ -57,6 +57,8 @@ public struct DelimitedOptions: Sendable, Equatable {
     public var itemColumn: Column? = nil
     /// The value column; default the header's rating column, else column 2 when present, else none.
     public var valueColumn: Column? = nil
+    /// The time column (numbers, or ISO 8601 dates read as seconds since 1970 UTC); none by default.
+    public var timeColumn: Column? = nil
     /// Ignore any value column: every interaction has value 1 (implicit feedback).
     public var implicit: Bool = false
     /// Lines starting with this byte (after leading white space) are comments.

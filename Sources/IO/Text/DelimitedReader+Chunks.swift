@@ -9,8 +9,10 @@ extension DelimitedReader {
         var rows: [Int32] = []
         var columns: [Int32] = []
         var values: [Double] = []
+        var times: [Double] = []
 
         mutating func reserve(_ total: Int) {
+            if !times.isEmpty { times.reserveCapacity(total) }
             rows.reserveCapacity(total)
             columns.reserveCapacity(total)
             values.reserveCapacity(total)
@@ -22,6 +24,7 @@ extension DelimitedReader {
             rows.append(contentsOf: other.rows.lazy.map { userMap[Int($0)] })
             columns.append(contentsOf: other.columns.lazy.map { itemMap[Int($0)] })
             values.append(contentsOf: other.values)
+            times.append(contentsOf: other.times)
         }
     }
 
@@ -80,6 +83,13 @@ extension DelimitedReader {
                     return .failure(ChunkError(line: line, message: "value '\(text(p, vf))' is not finite; expected a finite number"))
                 }
                 value = v
+            }
+            if let tc = layout.time {
+                let tf = fields[tc]
+                guard let t = ByteParsing.timestamp(p + tf.start, tf.count), t.isFinite else {
+                    return .failure(ChunkError(line: line, message: "time '\(text(p, tf))' is neither a number nor an ISO 8601 date (YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|±HH:MM])"))
+                }
+                chunk.times.append(t)
             }
             chunk.rows.append(u)
             chunk.columns.append(it)

@@ -7,6 +7,8 @@ struct ParsedTriplets {
     var userIDs: [String]
     var itemIDs: [String]
     var coo: COOMatrix
+    /// When each entry happened, aligned with `coo` (or `csr` when set); nil without a time column.
+    var timestamps: [Double]? = nil
     /// The same entries as CSR with sorted columns, when the reader had them so (HDF5, .npz):
     /// canonicalization can then skip the sort.
     var csr: CSRMatrix? = nil
@@ -52,6 +54,7 @@ enum DelimitedReader {
         var user: Int
         var item: Int
         var value: Int?
+        var time: Int?
         var quotes: Bool
     }
 
@@ -68,7 +71,9 @@ enum DelimitedReader {
         for chunk in chunks.dropFirst() { all.append(chunk) }
         let coo = COOMatrix(rows: all.users.count, columns: all.items.count,
                             rowIndices: all.rows, columnIndices: all.columns, values: all.values)
-        return ParsedTriplets(userIDs: all.users.ids, itemIDs: all.items.ids, coo: coo)
+        var parsed = ParsedTriplets(userIDs: all.users.ids, itemIDs: all.items.ids, coo: coo)
+        if options.timeColumn != nil { parsed.timestamps = all.times }
+        return parsed
     }
 
     // MARK: Lines
@@ -198,14 +203,24 @@ enum DelimitedReader {
             } else if let k = known(KnownColumns.value) {
                 value = k
             } else if fields.count >= 3 {
-                value = (0..<fields.count).first { $0 != user && $0 != item }
+                let time = options.timeColumn.flatMap { c -> Int? in
+                    switch c {
+                    case let .index(k): return k
+                    case let .name(name): return fields.firstIndex(of: name) ?? names.firstIndex(of: KnownColumns.normalize(name))
+                    }
+                }
+                value = (0..<fields.count).first { $0 != user && $0 != item && $0 != time }
             }
+        }
+        let time = try options.timeColumn.map { c throws(IOError) in try resolve(c, role: "time") }
+        if let time, time == user || time == item || time == value {
+            throw IOError(file: path, "the time column (\(time)) is also the user, item or value column")
         }
         guard fields.count >= 2, user < fields.count, item < fields.count else {
             throw IOError.line(line, of: path, "expected at least 2 fields (user, item[, value]), found \(fields.count)")
         }
         guard user != item else { throw IOError(file: path, "the user and item columns are the same (\(user))") }
-        return Layout(separator: separator, fieldCount: fields.count, user: user, item: item, value: value, quotes: quotes)
+        return Layout(separator: separator, fieldCount: fields.count, user: user, item: item, value: value, time: time, quotes: quotes)
     }
 
     // MARK: Parsing

@@ -35,13 +35,15 @@ public enum EmbeddingsFile {
         return ids
     }
 
-    /// Writes a factor matrix to HDF5 under `dataset` with ids (`idsName`) and root attributes.
+    /// Writes a factor matrix to HDF5 under `dataset` with ids (`idsName`), root attributes, and
+    /// any named 1-D `vectors` (such as a learned `item_bias`).
     public static func write(_ factors: DenseMatrix<Double>, ids: IDMap?, to path: String,
                              dataset: String = itemDataset, idsName: String = "item_ids", single: Bool = false,
-                             attributes: [(String, AttributeValue)] = []) throws(IOError) {
+                             attributes: [(String, AttributeValue)] = [], vectors: [(String, [Double])] = []) throws(IOError) {
         try AtomicOutput.write(to: path) { temporary throws(IOError) in
             let file = try HDF5File.create(temporary)
             try file.writeFactors(factors, name: dataset, ids: ids, idsName: idsName, single: single, attributes: attributes)
+            for (name, values) in vectors { try file.write("/" + name, values, shape: [values.count]) }
             try file.flush()
         }
     }

@@ -71,6 +71,9 @@ struct Convert: ParsableCommand {
         if !quiet {
             var line = "converted \(input): \(interactions.userCount) users × \(interactions.itemCount) items, \(interactions.matrix.nnz) interactions"
             line += ", \(report.duplicates) duplicate pairs (\(inputOptions.duplicates.rawValue))"
+            if report.belowMinimum > 0 {
+                line += ", dropped \(report.belowMinimum) interactions below --min-value"
+            }
             if report.droppedInteractions > 0 {
                 line += ", dropped \(report.droppedInteractions) interactions on \(report.droppedItems) unknown items"
             }

@@ -23,11 +23,17 @@ struct Fit: ParsableCommand {
         seconds) give the loss before the epoch's step — what a PyTorch loop prints — and the \
         summed objective and its gap to the optimum after it.
 
+        --method als alternates the exact user and item solves from seeded random items and \
+        writes both factor files (--out, --items-out); with --user-bias it learns biased MF, \
+        r ≈ μ + b_u + c_i + x_u·v_i, storing b_u as the last user column and c_i as the items \
+        file's item_bias dataset (eval and recommend pick both up).
+
         Exit codes: 0, 1 on bad input, 2 when --check-tol is exceeded.
 
         Examples:
           mftool fit --method adam --lr 0.001 --epochs 100 --interactions r.h5 --items v.h5 --out u.h5 --loss dense --lambda 0 --weight-decay 0.001 --check
           mftool fit --method sgd --lr 0.01 --momentum 0.9 --batch-size 1024 --interactions ml100k.h5 --items v.h5 --out u.h5 --check --plot curve.svg
+          mftool fit --method als --k 32 --epochs 15 --lambda 0.05 --reg count --user-bias --offset global-mean --interactions train.h5 --out u.h5 --items-out v.h5
         """
     )
 
@@ -176,27 +182,31 @@ extension Fit {
         guard let itemsOut else { throw ValidationError("--method als needs --items-out for the learned item factors") }
         guard factors >= 1 else { throw ValidationError("--k must be at least 1") }
         let (interactions, _) = try data.input.read(data.interactionsFile)
+        guard objective.itemBias == nil else {
+            throw ValidationError("--method als learns its own item bias with --user-bias; --item-bias takes a fixed one for solve and fit")
+        }
         var als = AlternatingLeastSquares(objective: objective.objective, k: factors)
         als.solver = RidgeSolver(threads: threads)
         als.epochs = epochs
         als.seed = seed
         var logLines: [String] = []
         let quiet = self.quiet
-        let (users, items, _) = try als.run(interactions.matrix) { epoch in
+        let result = try als.run(interactions.matrix) { epoch in
             logLines.append(Console.json(["epoch": epoch.epoch, "objective": epoch.objective, "seconds": epoch.seconds]))
             if !quiet { Console.error(String(format: "epoch %d  objective %.10g  %.3f s", epoch.epoch, epoch.objective, epoch.seconds)) }
         }
-        let mean = objective.offset == .globalMean && interactions.matrix.nnz > 0
-            ? interactions.matrix.values.reduce(0, +) / Double(interactions.matrix.nnz) : 0
+        let biases = result.itemBias != nil
+        let itemBiasSource = biases ? "\(itemsOut):/item_bias" : ""
         let attributes: [(String, AttributeValue)] = [
             ("method", .string("als")), ("loss", .string(objective.loss.rawValue)), ("lambda", .double(objective.lambda)),
             ("reg", .string(objective.reg.rawValue)), ("alpha", .double(objective.alpha)), ("confidence", .string(objective.confidence.rawValue)),
-            ("user_bias", .integer(0)), ("offset", .string(objective.offset.rawValue)), ("global_mean", .double(mean)),
-            ("item_bias", .string("")), ("k", .integer(Int64(factors))), ("epochs", .integer(Int64(epochs))),
+            ("user_bias", .integer(biases ? 1 : 0)), ("offset", .string(objective.offset.rawValue)), ("global_mean", .double(result.mean)),
+            ("item_bias", .string(itemBiasSource)), ("k", .integer(Int64(factors))), ("epochs", .integer(Int64(epochs))),
             ("seed", .integer(Int64(bitPattern: seed))), ("mftool_version", .string(mftoolVersion)),
         ]
-        try EmbeddingsFile.write(users, ids: interactions.userIDs, to: out, dataset: "user_factors", idsName: "user_ids", attributes: attributes)
-        try EmbeddingsFile.write(items, ids: interactions.itemIDs, to: itemsOut, attributes: attributes)
+        try EmbeddingsFile.write(result.users, ids: interactions.userIDs, to: out, dataset: "user_factors", idsName: "user_ids", attributes: attributes)
+        try EmbeddingsFile.write(result.items, ids: interactions.itemIDs, to: itemsOut, attributes: attributes,
+                                 vectors: result.itemBias.map { [("item_bias", $0)] } ?? [])
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
     }
 }

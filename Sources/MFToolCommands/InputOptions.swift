@@ -34,6 +34,9 @@ struct InteractionsInputOptions: ParsableArguments {
     @Flag(help: "Implicit feedback: ignore any value column; every interaction has value 1.")
     var implicit = false
 
+    @Option(name: .customLong("min-value"), help: "Keep only interactions with a value of at least this (e.g. 4 to binarize ratings for --loss implicit); ids are kept.")
+    var minimumValue: Double?
+
     @Option(help: "Repeated (user, item) pairs: sum (as SciPy), last, or error. Reported either way.")
     var duplicates: DuplicatePolicy = .sum
 
@@ -68,6 +71,7 @@ struct InteractionsInputOptions: ParsableArguments {
         }
         options.canonical.duplicates = duplicates
         options.canonical.sortIDs = sortIDs
+        options.canonical.minimumValue = minimumValue
         options.canonical.dropUnknownItems = dropUnknownItems
         if let source = itemIDsFrom {
             options.canonical.itemOrder = try EmbeddingsFile.readIDs(FileSpec(source))

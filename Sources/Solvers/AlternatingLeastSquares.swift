@@ -23,39 +23,77 @@ public struct AlternatingLeastSquares: Sendable {
         public var seconds: Double
     }
 
-    /// Runs ALS on interactions R (users × items); returns user factors, item factors, history.
-    public func run(_ R: CSRMatrix, progress: (Epoch) -> Void = { _ in }) throws(SolverError)
-        -> (users: DenseMatrix<Double>, items: DenseMatrix<Double>, history: [Epoch]) {
-        guard !objective.userBias else { throw .invalidObjective("ALS here takes no user bias; use --offset global-mean") }
-        var itemObjective = objective
-        itemObjective.offset = .none  // the mean is subtracted once, from the user side's values
+    /// What ALS learned: user factors (with the user bias as a last column when
+    /// ``Objective/userBias`` is set), item factors, the item bias, and the history.
+    public struct Result: Sendable {
+        /// m × k, or m × (k + 1) with the user bias last.
+        public var users: DenseMatrix<Double>
+        /// n × k.
+        public var items: DenseMatrix<Double>
+        /// The learned item intercepts, when biases were learned.
+        public var itemBias: [Double]?
+        /// The global mean subtracted first (0 without an offset).
+        public var mean: Double
+        /// The objective after each epoch.
+        public var history: [Epoch]
+    }
+
+    /// Runs ALS on interactions R (users × items). With ``Objective/userBias`` set it learns
+    /// biased MF, r ≈ μ + b_u + c_i + x_u·v_i: each half-step solves one side's factors and
+    /// intercept exactly with the other side's intercept as a fixed offset (intercepts are not
+    /// regularized, as in the exact solver).
+    public func run(_ R: CSRMatrix, progress: (Epoch) -> Void = { _ in }) throws(SolverError) -> Result {
+        if objective.userBias && objective.loss != .observed {
+            throw .invalidObjective("ALS learns biases only under the observed loss")
+        }
         var shifted = R
+        var mean = 0.0
         if objective.offset == .globalMean && R.nnz > 0 {
-            let mean = R.values.reduce(0, +) / Double(R.nnz)
+            mean = R.values.reduce(0, +) / Double(R.nnz)
             shifted.values = R.values.map { $0 - mean }
         }
-        var userObjective = objective
-        userObjective.offset = .none
+        // The mean is subtracted once, above; both sides solve on the shifted values.
+        var sideObjective = objective
+        sideObjective.offset = .none
+        let biases = objective.userBias
         let Rt = shifted.transposed()
         var items = GradientTrainer.randomFactors(rows: R.columns, columns: k, seed: seed, scale: 1 / Double(k).squareRoot())
-        var users = DenseMatrix<Double>(rows: R.rows, columns: k, repeating: 0)
+        var itemBias: [Double]? = biases ? [Double](repeating: 0, count: R.columns) : nil
+        var users = DenseMatrix<Double>(rows: R.rows, columns: k + (biases ? 1 : 0), repeating: 0)
         var history: [Epoch] = []
         for epoch in 1...Swift.max(1, epochs) {
             let start = DispatchTime.now().uptimeNanoseconds
-            users = try solver.solve(RidgeProblem(interactions: shifted, items: items, objective: userObjective)).factors
-            items = try solver.solve(RidgeProblem(interactions: Rt, items: users, objective: itemObjective)).factors
-            let value = try AlternatingLeastSquares.fullObjective(shifted, users: users, items: items, objective: userObjective)
+            users = try solver.solve(RidgeProblem(interactions: shifted, items: items, objective: sideObjective, itemBias: itemBias)).factors
+            if biases {
+                let (x, b) = AlternatingLeastSquares.splitBias(users, k: k)
+                let solved = try solver.solve(RidgeProblem(interactions: Rt, items: x, objective: sideObjective, itemBias: b)).factors
+                (items, itemBias) = AlternatingLeastSquares.splitBias(solved, k: k)
+            } else {
+                items = try solver.solve(RidgeProblem(interactions: Rt, items: users, objective: sideObjective)).factors
+            }
+            let value = try AlternatingLeastSquares.fullObjective(shifted, users: users, items: items, itemBias: itemBias, objective: sideObjective)
             let record = Epoch(epoch: epoch, objective: value, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             history.append(record)
             progress(record)
         }
-        return (users, items, history)
+        return Result(users: users, items: items, itemBias: itemBias, mean: mean, history: history)
+    }
+
+    /// Factors with a trailing bias column split into the k factors and the bias.
+    static func splitBias(_ m: DenseMatrix<Double>, k: Int) -> (DenseMatrix<Double>, [Double]) {
+        var factors = [Double](repeating: 0, count: m.rows * k)
+        var bias = [Double](repeating: 0, count: m.rows)
+        for i in 0..<m.rows {
+            for c in 0..<k { factors[i * k + c] = m[i, c] }
+            bias[i] = m[i, k]
+        }
+        return (DenseMatrix(rows: m.rows, columns: k, storage: factors), bias)
     }
 
     /// data + Σ_u λ_u‖x_u‖² + Σ_i λ_i‖v_i‖² (the user-side objective plus the item penalty).
     public static func fullObjective(_ R: CSRMatrix, users: DenseMatrix<Double>, items: DenseMatrix<Double>,
-                                     objective: Objective) throws(SolverError) -> Double {
-        let userSide = try RidgeProblem(interactions: R, items: items, objective: objective).objectiveValue(users)
+                                     itemBias: [Double]? = nil, objective: Objective) throws(SolverError) -> Double {
+        let userSide = try RidgeProblem(interactions: R, items: items, objective: objective, itemBias: itemBias).objectiveValue(users)
         var itemCounts = [Int](repeating: 0, count: R.columns)
         for j in R.indices { itemCounts[Int(j)] += 1 }
         var penalty = 0.0

@@ -74,6 +74,14 @@ struct TimestampTests {
         #expect(x.timestamps == [1_577_836_800, 1_577_923_201])
     }
 
+    @Test("--min-value keeps interactions at or above it, with their times, and every id")
+    func minimumValue() throws {
+        let path = try write("user,item,rating,timestamp\nu,i,3,100\nu,j,4,200\nv,i,5,300\nw,j,1,400\n")
+        let x = try read(path) { $0.canonical.minimumValue = 4 }
+        #expect(x.userIDs.ids == ["u", "v", "w"] && x.itemIDs.ids == ["i", "j"])
+        #expect(x.matrix.indptr == [0, 1, 2, 2] && x.matrix.indices == [1, 0] && x.matrix.values == [4, 5] && x.timestamps == [200, 300])
+    }
+
     @Test("a bad time names the file and line")
     func badTime() throws {
         let path = try write("user,item,rating,timestamp\nu,i,3,100\nu,j,4,soon\n")

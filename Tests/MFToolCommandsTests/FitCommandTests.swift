@@ -4,6 +4,8 @@ import Foundation
 import FoundationXML
 #endif
 import IO
+import Matrices
+@testable import MFToolCommands
 import Testing
 
 @Suite("mftool fit and check")
@@ -27,6 +29,29 @@ struct FitCommandTests {
         let short = runMFTool(["fit", "--method", "sgd", "--lr", "0.001", "--epochs", "3", "--loss", "dense",
                                "--out", folder + "/v.h5", "--check", "--check-tol", "1e-8", "--quiet"] + data)
         #expect(short == 2)
+    }
+
+    @Test("fit --method als --user-bias writes user and item intercepts that eval and recommend use")
+    func biasedALS() throws {
+        let folder = Fixtures.scratchFolder()
+        let input = Fixtures.path("ridge/problem.h5")
+        #expect(runMFTool(["fit", "--method", "als", "--k", "3", "--epochs", "4", "--lambda", "0.1", "--reg", "count", "--user-bias",
+                           "--offset", "global-mean", "--interactions", input, "--out", folder + "/u.h5", "--items-out", folder + "/v.h5", "--quiet"]) == 0)
+        let (model, _, items) = try Recommend.loadModel(users: folder + "/u.h5", items: folder + "/v.h5")
+        #expect(model.userBias && model.itemBias?.count == items.factors.rows && model.users.columns == 4)
+        let (x, _) = try InteractionsFile.read(FileSpec(input))
+        #expect(abs(model.mean - x.matrix.values.reduce(0, +) / Double(x.matrix.nnz)) < 1e-12)
+        // Four epochs of biased ALS fit the training data better than the mean plus intercepts alone.
+        var residual = 0.0, spread = 0.0
+        for u in 0..<x.userCount {
+            for p in x.matrix.range(ofRow: u) {
+                residual += pow(x.matrix.values[p] - model.predict(u, Int(x.matrix.indices[p])), 2)
+                spread += pow(x.matrix.values[p] - model.mean, 2)
+            }
+        }
+        #expect(residual < spread)
+        #expect(runMFTool(["fit", "--method", "als", "--k", "3", "--item-bias", folder + "/v.h5:/item_bias", "--interactions", input,
+                           "--out", folder + "/u2.h5", "--items-out", folder + "/v2.h5", "--quiet"]) == 64)
     }
 
     @Test("--threads is accepted and validated")

@@ -9,7 +9,8 @@ struct AlternatingLeastSquaresTests {
         let (R, _) = syntheticProblem(users: 120, items: 80, k: 4, density: 0.15, seed: 21)
         var als = AlternatingLeastSquares(objective: Objective(loss: loss, lambda: 0.5, regularization: .count, alpha: 2, offset: loss == .implicit ? .none : .globalMean), k: 6)
         als.epochs = 8
-        let (users, items, history) = try als.run(R)
+        let result = try als.run(R)
+        let (users, items, history) = (result.users, result.items, result.history)
         for (a, b) in zip(history, history.dropFirst()) {
             // Each half-step is an exact block minimization; allow rounding only.
             #expect(b.objective <= a.objective * (1 + 1e-12), "\(loss): epoch \(b.epoch) rose from \(a.objective) to \(b.objective)")
@@ -23,11 +24,57 @@ struct AlternatingLeastSquaresTests {
         let (R, _) = syntheticProblem(users: 60, items: 50, k: 3, density: 0.2, seed: 4)
         var als = AlternatingLeastSquares(objective: Objective(loss: .observed, lambda: 0.3), k: 4)
         als.epochs = 3
-        let (users, items, _) = try als.run(R)
+        let result = try als.run(R)
+        let (users, items) = (result.users, result.items)
         // After the last epoch the items were re-solved, so the users are optimal for the
         // items of the epoch before; the items, though, are optimal for the final users.
         let itemProblem = try RidgeProblem(interactions: R.transposed(), items: users, objective: als.objective)
         let gradient = itemProblem.gradient(items).storage
         #expect(maxAbs(gradient) <= 1e-10 * max(1, maxAbs(itemProblem.gradient(DenseMatrix(rows: 50, columns: 4, repeating: 0)).storage)))
+    }
+}
+
+@Suite("ALS with biases")
+struct BiasedAlternatingLeastSquaresTests {
+    @Test("the objective never increases, and at the end both sides are stationary: zero gradient in factors and intercepts")
+    func biased() throws {
+        let (R, _) = syntheticProblem(users: 90, items: 70, k: 3, density: 0.2, seed: 8)
+        var als = AlternatingLeastSquares(objective: Objective(loss: .observed, lambda: 0.4, regularization: .count, userBias: true, offset: .globalMean), k: 4)
+        als.epochs = 10
+        let result = try als.run(R)
+        for (a, b) in zip(result.history, result.history.dropFirst()) {
+            #expect(b.objective <= a.objective * (1 + 1e-12))
+        }
+        #expect(result.users.columns == 5 && result.items.columns == 4 && result.itemBias?.count == 70)
+        #expect(abs(result.mean - R.values.reduce(0, +) / Double(R.nnz)) < 1e-12)
+        // The items and their intercepts were solved last: the item-side gradient (factors and
+        // intercepts, users' intercepts as the fixed offset) vanishes.
+        var shifted = R
+        shifted.values = R.values.map { $0 - result.mean }
+        let (x, b) = AlternatingLeastSquares.splitBias(result.users, k: 4)
+        var itemSide = als.objective
+        itemSide.offset = .none
+        let problem = try RidgeProblem(interactions: shifted.transposed(), items: x, objective: itemSide, itemBias: b)
+        var solved = [Double]()
+        for i in 0..<70 { solved += (0..<4).map { result.items[i, $0] } + [result.itemBias![i]] }
+        let gradient = problem.gradient(DenseMatrix(rows: 70, columns: 5, storage: solved)).storage
+        let scale = maxAbs(problem.gradient(DenseMatrix(rows: 70, columns: 5, repeating: 0)).storage)
+        #expect(maxAbs(gradient) <= 1e-10 * max(1, scale))
+        // Predictions μ + b_u + c_i + x·v reproduce the reported objective's data term.
+        var data = 0.0
+        for u in 0..<R.rows {
+            for p in R.range(ofRow: u) {
+                let i = Int(R.indices[p])
+                var prediction = result.mean + b[u] + result.itemBias![i]
+                for c in 0..<4 { prediction += x[u, c] * result.items[i, c] }
+                data += (R.values[p] - prediction) * (R.values[p] - prediction)
+            }
+        }
+        var penalty = 0.0
+        var itemCounts = [Int](repeating: 0, count: 70)
+        for j in R.indices { itemCounts[Int(j)] += 1 }
+        for u in 0..<R.rows { penalty += 0.4 * Double(R.degree(ofRow: u)) * (0..<4).reduce(0) { $0 + x[u, $1] * x[u, $1] } }
+        for i in 0..<70 { penalty += 0.4 * Double(itemCounts[i]) * (0..<4).reduce(0) { $0 + result.items[i, $1] * result.items[i, $1] } }
+        #expect(abs(data + penalty - result.history.last!.objective) <= 1e-9 * (data + penalty))
     }
 }

@@ -12,6 +12,9 @@ public struct CanonicalOptions: Sendable, Equatable {
     public var itemOrderSource: String = ""
     /// Drop interactions whose item is missing from `itemOrder` instead of failing.
     public var dropUnknownItems: Bool = false
+    /// Keep only interactions whose value is at least this (binarizing ratings ≥ 4, say, with
+    /// implicit loss); users and items left without interactions keep their ids.
+    public var minimumValue: Double? = nil
 
     public init() {}
 }
@@ -24,6 +27,8 @@ public struct ConversionReport: Sendable, Equatable {
     public var droppedInteractions: Int = 0
     /// Distinct items dropped for that reason.
     public var droppedItems: Int = 0
+    /// Interactions dropped for a value below ``CanonicalOptions/minimumValue``.
+    public var belowMinimum: Int = 0
 
     public init() {}
 }
@@ -33,7 +38,7 @@ enum Canonicalizer {
     static func build(_ parsed: ParsedTriplets, options: CanonicalOptions, file: String,
                       report: inout ConversionReport) throws(IOError) -> Interactions {
         // Already canonical (sorted CSR without repeats, nothing to reorder): no sort needed.
-        if let csr = parsed.csr, !options.sortIDs, options.itemOrder.map({ $0 == (try? IDMap(parsed.itemIDs)) }) ?? true,
+        if let csr = parsed.csr, !options.sortIDs, options.minimumValue == nil, options.itemOrder.map({ $0 == (try? IDMap(parsed.itemIDs)) }) ?? true,
            csr.hasStrictlyAscendingRows, let users = try? IDMap(parsed.userIDs), let items = try? IDMap(parsed.itemIDs) {
             return Interactions(matrix: csr, userIDs: users, itemIDs: items, timestamps: parsed.timestamps)
         }
@@ -54,6 +59,21 @@ enum Canonicalizer {
                 itemIDs = itemOrder.map { itemIDs[$0] }
                 coo.columnIndices = coo.columnIndices.map { itemRank[Int($0)] }
             }
+        }
+        if let minimum = options.minimumValue {
+            var keep = 0
+            for t in 0..<coo.count where coo.values[t] >= minimum {
+                coo.rowIndices[keep] = coo.rowIndices[t]
+                coo.columnIndices[keep] = coo.columnIndices[t]
+                coo.values[keep] = coo.values[t]
+                if let old = times?[t] { times![keep] = old }
+                keep += 1
+            }
+            report.belowMinimum = coo.count - keep
+            coo.rowIndices.removeLast(coo.count - keep)
+            coo.columnIndices.removeLast(coo.columnIndices.count - keep)
+            coo.values.removeLast(coo.values.count - keep)
+            if let count = times?.count { times!.removeLast(count - keep) }
         }
         if let order = options.itemOrder {
             let target = itemIDs.map { id in order.index(of: id).map(Int32.init) ?? -1 }

@@ -25,6 +25,8 @@ let package = Package(
             pkgConfig: "hdf5-serial",
             providers: [.apt(["libhdf5-dev"])]
         ),
+        // mftool's own SIMD kernels for the per-user solves (portable, AVX2 and AVX-512 variants).
+        .target(name: "CKernels"),
         .target(name: "Matrices"),
         .target(
             name: "IO",
@@ -32,7 +34,7 @@ let package = Package(
         ),
         .target(
             name: "Solvers",
-            dependencies: ["Matrices", "CLinearAlgebra"]
+            dependencies: ["Matrices", "CLinearAlgebra", "CKernels"]
         ),
         .target(
             name: "MFToolCommands",

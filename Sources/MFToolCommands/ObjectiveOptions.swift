@@ -9,6 +9,10 @@ extension Objective.Regularization: ExpressibleByArgument {}
 extension Objective.Offset: ExpressibleByArgument {}
 extension RidgeSolver.Precision: ExpressibleByArgument {}
 extension RidgeSolver.Fallback: ExpressibleByArgument {}
+extension RidgeSolver.Kernel: ExpressibleByArgument {}
+extension NativeKernelVariant: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+}
 
 /// The objective shared by `solve`, `fit` and `check`.
 struct ObjectiveOptions: ParsableArguments {

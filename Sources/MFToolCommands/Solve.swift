@@ -56,6 +56,12 @@ struct Solve: ParsableCommand {
     @Option(help: "When a user's system is not positive definite: none (fail) or lstsq (minimum-norm solution, counted).")
     var fallback: RidgeSolver.Fallback = .none
 
+    @Option(help: "Per-user kernel: native (mftool's SIMD Gram accumulation and Cholesky, default) or lapack (BLAS syrk + LAPACK potrf/potrs, the reference).")
+    var kernel: RidgeSolver.Kernel = .native
+
+    @Option(help: "Instruction set of the native kernel: portable, avx2 or avx512 (default: the best this CPU supports).")
+    var isa: NativeKernelVariant?
+
     @Option(help: "Stored dtype of user_factors: float64 or float32.")
     var dtype: OutputType = .float64
 
@@ -77,11 +83,11 @@ struct Solve: ParsableCommand {
         let t0 = Date()
         let (interactions, _, problem) = try data.load(objective: objective)
         let t1 = Date()
-        let solver = RidgeSolver(threads: threads, precision: precision, fallback: fallback, userIDs: interactions.userIDs)
+        let solver = makeSolver(userIDs: interactions.userIDs)
         let solution = try solver.solve(problem)
         let t2 = Date()
         var attributes = objective.attributes(problem: problem)
-        attributes += [("method", .string("ridge")), ("precision", .string(precision.rawValue)),
+        attributes += [("method", .string("ridge")), ("precision", .string(precision.rawValue)), ("kernel", .string(kernelName)),
                        ("interactions", .string(data.interactionsFile)), ("items", .string(data.itemsFile ?? ""))]
         try EmbeddingsFile.write(solution.factors, ids: interactions.userIDs, to: out, dataset: "user_factors",
                                  idsName: "user_ids", single: dtype == .float32, attributes: attributes)
@@ -90,7 +96,7 @@ struct Solve: ParsableCommand {
             "users": problem.userCount, "items": problem.itemCount, "k": problem.k, "nnz": problem.interactions.nnz,
             "empty_users": solution.emptyUsers, "fallback_users": solution.fallbackUsers,
             "seconds": solution.seconds, "gflops": solution.gflops, "objective": solution.objective,
-            "read_seconds": t1.timeIntervalSince(t0), "write_seconds": t3.timeIntervalSince(t2), "out": out,
+            "kernel": kernelName, "read_seconds": t1.timeIntervalSince(t0), "write_seconds": t3.timeIntervalSince(t2), "out": out,
         ]
         if json { print(Console.json(summary)) }
         if !quiet {
@@ -107,6 +113,19 @@ struct Solve: ParsableCommand {
 
 extension Solve {
     /// The item side: item factors that best explain the interactions for fixed user factors.
+    /// The solver these options describe.
+    func makeSolver(userIDs: IDMap) -> RidgeSolver {
+        var solver = RidgeSolver(threads: threads, precision: precision, fallback: fallback, userIDs: userIDs)
+        solver.kernel = kernel
+        solver.variant = isa
+        return solver
+    }
+
+    /// The kernel as recorded in the output: lapack, or native-<instruction set>.
+    var kernelName: String {
+        kernel == .lapack ? "lapack" : "native-\(Swift.min(isa ?? .best, .best))"
+    }
+
     func solveItems() throws {
         guard let usersFile else { throw ValidationError("--side items needs --users, the fixed user factors") }
         guard !objective.userBias, objective.itemBias == nil else {
@@ -118,7 +137,7 @@ extension Solve {
         // Rows renumbered to the user file's order; users it lacks are left out and counted.
         let (aligned, unknown) = interactions.rows(alignedTo: userIDs)
         let problem = try RidgeProblem(interactions: aligned.transposed(), items: userFile.factors, objective: objective.objective)
-        let solution = try RidgeSolver(threads: threads, precision: precision, fallback: fallback, userIDs: interactions.itemIDs).solve(problem)
+        let solution = try makeSolver(userIDs: interactions.itemIDs).solve(problem)
         var attributes = objective.attributes(problem: problem)
         attributes += [("method", .string("ridge")), ("side", .string("items")), ("precision", .string(precision.rawValue)),
                        ("interactions", .string(data.interactionsFile)), ("users", .string(usersFile))]

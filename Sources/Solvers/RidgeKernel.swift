@@ -7,12 +7,18 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
     let solver: RidgeSolver
     let w: Int
     let items: [S]        // n × w, row-major, in the kernel's precision
+    let native: Bool      // mftool's own kernels, else BLAS syrk + LAPACK potrf/potrs
+    let kp: Int           // the native kernels' padded row length
+    let variant: NativeKernelVariant
 
     init(problem: RidgeProblem, solver: RidgeSolver) {
         self.problem = problem
         self.solver = solver
         w = problem.width
         items = problem.items.storage.map { S($0) }
+        native = solver.kernel == .native
+        variant = solver.variant.map { Swift.min($0, NativeKernelVariant.best) } ?? .best
+        kp = S.nativePadding(variant, problem.width)
     }
 
     /// G = VᵀV (w × w, full symmetric), using OpenBLAS's own threads.
@@ -32,13 +38,19 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         let m = problem.userCount
         let R = problem.interactions
         let needsGram = problem.objective.loss != .observed
-        let G: [S] = needsGram ? gram() : []
+        var G: [S] = needsGram ? gram() : []
+        if native && needsGram {
+            // The native kernels address the system matrix with leading dimension kp.
+            var padded = [S](repeating: 0, count: kp * kp)
+            for i in 0..<w { for j in 0..<w { padded[i * kp + j] = G[i * w + j] } }
+            G = padded
+        }
         // Vᵀ t0: the dense loss's right-hand side from unobserved entries' targets.
         let background = problem.objective.loss == .dense ? problem.backgroundRightHandSide : [Double](repeating: 0, count: w)
         var X = [Double](repeating: 0, count: m * w)
         var flops = needsGram ? Double(problem.itemCount * w * (w + 1)) : 0
         if problem.objective.loss == .dense && problem.objective.regularization == .constant {
-            flops += try solveDenseShared(G: G, background: background, X: &X)
+            flops += try solveDenseShared(G: needsGram && native ? gram() : G, background: background, X: &X)
             return RidgeSolution(factors: DenseMatrix(rows: m, columns: w, storage: X), emptyUsers: emptyCount(), fallbackUsers: 0, flops: flops)
         }
         // Interleaved blocks of users over threads: balanced under power-law activity, and each
@@ -62,12 +74,14 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
                         BLASThreads.singleThreaded {
                             DispatchQueue.concurrentPerform(iterations: threads) { t in
                                 let (kernel, G, background, maxDegree) = shared.value
-                                var workspace = Workspace(w: kernel.w, maxDegree: maxDegree)
+                                var workspace = Workspace(w: kernel.w, kp: kernel.kp, maxDegree: maxDegree, native: kernel.native)
                                 var blockStart = t * block
                                 while blockStart < m {
                                     for u in blockStart..<Swift.min(blockStart + block, m) {
                                         do {
-                                            let (usedFallback, f) = try kernel.solveUser(u, G: G, background: background, workspace: &workspace, out: out.value + u * kernel.w)
+                                            let (usedFallback, f) = kernel.native
+                                                ? try kernel.solveUserNative(u, G: G, background: background, workspace: &workspace, out: out.value + u * kernel.w)
+                                                : try kernel.solveUser(u, G: G, background: background, workspace: &workspace, out: out.value + u * kernel.w)
                                             if usedFallback { countsOut.value[t] += 1 }
                                             flopsOut.value[t] += f
                                         } catch {
@@ -98,12 +112,21 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         var backup: [S]     // copy for the fallback
         var b: [S]          // right-hand side, w
         var rhs: [Double]   // right-hand side accumulated in Float64, w
-        init(w: Int, maxDegree: Int) {
-            rows = [S](repeating: 0, count: Swift.max(1, maxDegree) * w)
-            a = [S](repeating: 0, count: w * w)
-            backup = a
+        var scaled: [S]     // native: weighted copies of the gathered rows, maxDegree × kp
+        var gramWeights: [Double]
+        var rhsWeights: [Double]
+        var inverse: [S]    // native: reciprocal pivots, w
+        init(w: Int, kp: Int, maxDegree: Int, native: Bool) {
+            let stride = native ? kp : w
+            rows = [S](repeating: 0, count: Swift.max(1, maxDegree) * stride)
+            a = [S](repeating: 0, count: stride * stride)
+            backup = [S](repeating: 0, count: w * w)
             b = [S](repeating: 0, count: w)
             rhs = [Double](repeating: 0, count: w)
+            scaled = native ? rows : []
+            gramWeights = [Double](repeating: 0, count: native ? Swift.max(1, maxDegree) : 0)
+            rhsWeights = gramWeights
+            inverse = [S](repeating: 0, count: w)
         }
     }
 
@@ -204,6 +227,108 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
             return (true, flops + 4 * Double(w * w * w))
         }
         _ = ws.a.withUnsafeBufferPointer { a in ws.b.withUnsafeMutableBufferPointer { S.potrs(n: w, nrhs: 1, a: a.baseAddress!, b: $0.baseAddress!) } }
+        for c in 0..<w { out[c] = Double(ws.b[c]) }
+        return (false, flops)
+    }
+
+    /// User u's system built and solved with mftool's own kernels: the same equations as
+    /// ``solveUser(_:G:background:workspace:out:)``, with A = G + Σ_t w_t v_t v_tᵀ accumulated in
+    /// registers (no per-user BLAS call) and a Cholesky factorization that stays in cache.
+    @inline(__always)
+    func solveUserNative(_ u: Int, G: [S], background: [Double], workspace ws: inout Workspace,
+                         out: UnsafeMutablePointer<Double>) throws(SolverError) -> (Bool, Double) {
+        let R = problem.interactions
+        let objective = problem.objective
+        let range = R.range(ofRow: u)
+        let count = range.count
+        if count == 0 && objective.loss == .observed {
+            for c in 0..<w { out[c] = 0 }
+            return (false, 0)
+        }
+        let lambdaU = objective.lambda(forCount: count)
+        let w = self.w, kp = self.kp
+        let mean = problem.mean
+        let itemBias = problem.itemBias
+        var flops = 0.0
+        // Per-entry weights: the Gram weight (observed: 1; implicit: c − 1) and the right-hand
+        // side's (observed: the target; dense: the value; implicit: c·p).
+        var t = 0
+        for p in range {
+            let r = R.values[p]
+            switch objective.loss {
+            case .observed:
+                ws.rhsWeights[t] = r - mean - (itemBias?[Int(R.indices[p])] ?? 0)
+            case .dense:
+                ws.rhsWeights[t] = r
+            case .implicit:
+                let confidence = objective.confidenceWeight(r)
+                ws.gramWeights[t] = confidence - 1
+                ws.rhsWeights[t] = r > 0 ? confidence : 0
+            }
+            t += 1
+        }
+        for c in 0..<w { ws.rhs[c] = background[c] }
+        let implicit = objective.loss == .implicit
+        R.indices.withUnsafeBufferPointer { indices in
+            items.withUnsafeBufferPointer { V in
+                ws.rows.withUnsafeMutableBufferPointer { x in
+                    ws.scaled.withUnsafeMutableBufferPointer { y in
+                        ws.gramWeights.withUnsafeBufferPointer { gw in
+                            ws.rhsWeights.withUnsafeBufferPointer { rw in
+                                ws.rhs.withUnsafeMutableBufferPointer { b in
+                                    S.nativeGather(variant, k: w, kp: kp, count: count, v: V.baseAddress!, indices: indices.baseAddress! + range.lowerBound,
+                                                   gramWeights: implicit ? gw.baseAddress : nil, rhsWeights: rw.baseAddress,
+                                                   x: x.baseAddress!, y: implicit ? y.baseAddress : nil, b: b.baseAddress!)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        ws.a.withUnsafeMutableBufferPointer { a in
+            if objective.loss == .dense {
+                _ = a.update(fromContentsOf: G)
+            } else {
+                // A = G + Σ w_t v_t v_tᵀ (implicit) or Σ v_t v_tᵀ (observed), stored once.
+                ws.rows.withUnsafeBufferPointer { x in
+                    ws.scaled.withUnsafeBufferPointer { y in
+                        G.withUnsafeBufferPointer { g in
+                            S.nativeGram(variant, kp: kp, count: count, x: x.baseAddress!, y: implicit ? y.baseAddress : nil,
+                                         base: implicit ? g.baseAddress : nil, a: a.baseAddress!)
+                        }
+                    }
+                }
+                flops += Double(count * w * (w + 1))
+            }
+            for c in 0..<w where problem.isRegularized(c) { a[c * kp + c] += S(lambdaU) }
+        }
+        for c in 0..<w { ws.b[c] = S(ws.rhs[c]) }
+        flops += Double(w * w * w) / 3 + 2 * Double(w * w)
+        if solver.fallback == .lstsq {
+            for i in 0..<w { for j in i..<w { ws.backup[i * w + j] = ws.a[i * kp + j]; ws.backup[j * w + i] = ws.a[i * kp + j] } }
+        }
+        var largest: S = 0
+        for c in 0..<w { largest = Swift.max(largest, ws.a[c * kp + c]) }
+        // The same test as `cholesky`: a pivot below w·ε·max A_cc means singular to working precision.
+        let threshold = S(w) * S.ulpOfOne * largest
+        let info = ws.a.withUnsafeMutableBufferPointer { a in
+            ws.inverse.withUnsafeMutableBufferPointer { S.nativeCholesky(variant, k: w, lda: kp, a: a.baseAddress!, threshold: threshold, inverse: $0.baseAddress!) }
+        }
+        if info != 0 {
+            guard solver.fallback == .lstsq else {
+                throw SolverError.notPositiveDefinite(user: solver.userIDs?.ids[u] ?? String(u), row: u,
+                                                      interactions: count, lambda: lambdaU, k: problem.k)
+            }
+            let x = SymmetricEigen.pseudoSolve(n: w, a: ws.backup, b: ws.b)
+            for c in 0..<w { out[c] = Double(x[c]) }
+            return (true, flops + 4 * Double(w * w * w))
+        }
+        ws.a.withUnsafeBufferPointer { a in
+            ws.inverse.withUnsafeBufferPointer { inverse in
+                ws.b.withUnsafeMutableBufferPointer { S.nativeSolve(variant, k: w, lda: kp, u: a.baseAddress!, inverse: inverse.baseAddress!, b: $0.baseAddress!) }
+            }
+        }
         for c in 0..<w { out[c] = Double(ws.b[c]) }
         return (false, flops)
     }

@@ -20,10 +20,23 @@ public struct RidgeSolver: Sendable {
         case lstsq
     }
 
+    /// How each user's system is built and factorized.
+    public enum Kernel: String, Sendable, CaseIterable {
+        /// mftool's own SIMD kernels (AVX-512, AVX2+FMA or portable, chosen at run time): the
+        /// Gram accumulation in registers and an in-cache Cholesky. The default.
+        case native
+        /// BLAS syrk for the Gram matrix, LAPACK potrf/potrs: the reference.
+        case lapack
+    }
+
     /// Worker threads for the per-user solves (results do not depend on it).
     public var threads: Int
     public var precision: Precision
     public var fallback: Fallback
+    /// The per-user kernel.
+    public var kernel: Kernel = .native
+    /// The native kernels' instruction set; nil uses the best the CPU supports.
+    public var variant: NativeKernelVariant? = nil
     /// User ids for error messages (row numbers when nil).
     public var userIDs: IDMap?
 

@@ -25,6 +25,24 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
     /// Eigenvalues (ascending, into `w`) and eigenvectors (the columns of `a`, column-major) of a
     /// symmetric matrix given by its lower triangle in column-major terms.
     static func syevd(n: Int, a: UnsafeMutablePointer<Self>, w: UnsafeMutablePointer<Self>) -> Int
+
+    // mftool's own kernels (NativeKernels.swift).
+    /// Gathers item rows (padded to `kp`), optional scaled copies and the right-hand side.
+    static func nativeGather(_ variant: NativeKernelVariant, k: Int, kp: Int, count: Int, v: UnsafePointer<Self>, indices: UnsafePointer<Int32>,
+                             gramWeights: UnsafePointer<Double>?, rhsWeights: UnsafePointer<Double>?,
+                             x: UnsafeMutablePointer<Self>, y: UnsafeMutablePointer<Self>?, b: UnsafeMutablePointer<Double>)
+    /// A = B + YᵀX on the upper triangle (kp × kp); `y` nil means X, `base` nil means B = 0.
+    static func nativeGram(_ variant: NativeKernelVariant, kp: Int, count: Int, x: UnsafePointer<Self>, y: UnsafePointer<Self>?,
+                           base: UnsafePointer<Self>?, a: UnsafeMutablePointer<Self>)
+    /// In-place Cholesky of the k × k upper triangle, with the reciprocal pivots in `inverse`;
+    /// 0 or the failing pivot + 1.
+    static func nativeCholesky(_ variant: NativeKernelVariant, k: Int, lda: Int, a: UnsafeMutablePointer<Self>, threshold: Self,
+                               inverse: UnsafeMutablePointer<Self>) -> Int
+    /// Solves with the factor and reciprocals from `nativeCholesky`, in place.
+    static func nativeSolve(_ variant: NativeKernelVariant, k: Int, lda: Int, u: UnsafePointer<Self>, inverse: UnsafePointer<Self>,
+                            b: UnsafeMutablePointer<Self>)
+    /// The padded row length `nativeGram` needs for k columns.
+    static func nativePadding(_ variant: NativeKernelVariant, _ k: Int) -> Int
 }
 
 extension Double: LinearAlgebraScalar {

@@ -1,0 +1,254 @@
+// mftool's SIMD kernels for the per-user ridge solve (see include/ckernels.h).
+//
+// One source, three variants: the templates below are instantiated for the portable baseline
+// and, on x86-64, under target("avx2,fma") and target("avx512f,..."), with clang's vector
+// extensions sized to each instruction set. Within a variant the arithmetic order is fixed, so
+// results do not depend on threads.
+#include "ckernels.h"
+
+#include <math.h>
+#include <stddef.h>
+#include <string.h>
+
+#if defined(__x86_64__) && defined(__clang__)
+#define MF_HAVE_X86_VARIANTS 1
+#define MF_AVX2 __attribute__((target("avx2,fma")))
+#define MF_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma")))
+#else
+#define MF_HAVE_X86_VARIANTS 0
+#endif
+
+// Vector types: aligned to their element only, so loads from any row are valid.
+typedef double mf_d2 __attribute__((ext_vector_type(2), aligned(8)));
+typedef double mf_d4 __attribute__((ext_vector_type(4), aligned(8)));
+typedef double mf_d8 __attribute__((ext_vector_type(8), aligned(8)));
+typedef float mf_f4 __attribute__((ext_vector_type(4), aligned(4)));
+typedef float mf_f8 __attribute__((ext_vector_type(8), aligned(4)));
+typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
+
+// MARK: Templates
+
+// Gather: rows of V into a padded buffer, optionally scaled copies, and the right-hand side.
+#define MF_GATHER(NAME, T, ATTR)                                                                  \
+    ATTR static void NAME(int k, int kp, int count, const T *restrict V, const int32_t *restrict idx, \
+                          const double *restrict gw, const double *restrict rw, T *restrict X,   \
+                          T *restrict Y, double *restrict b) {                                    \
+        for (int t = 0; t < count; t++) {                                                         \
+            const T *restrict v = V + (size_t)idx[t] * (size_t)k;                                 \
+            T *restrict x = X + (size_t)t * (size_t)kp;                                           \
+            for (int c = 0; c < k; c++) x[c] = v[c];                                              \
+            for (int c = k; c < kp; c++) x[c] = 0;                                                \
+            if (Y) {                                                                              \
+                T *restrict y = Y + (size_t)t * (size_t)kp;                                       \
+                const T s = (T)gw[t];                                                             \
+                for (int c = 0; c < k; c++) y[c] = s * v[c];                                      \
+                for (int c = k; c < kp; c++) y[c] = 0;                                            \
+            }                                                                                     \
+            if (rw) {                                                                             \
+                const double r = rw[t];                                                           \
+                for (int c = 0; c < k; c++) b[c] += r * (double)v[c];                             \
+            }                                                                                     \
+        }                                                                                         \
+    }
+
+// Gram: A = B + YᵀX (B = NULL: zero) in tiles of 8 rows × 2 vectors, each accumulated over all
+// t in registers and stored once.
+#define MF_GRAM(NAME, T, VT, VW, ATTR)                                                            \
+    ATTR static void NAME(int kp, int count, const T *restrict X, const T *restrict Y,           \
+                          const T *restrict B, T *restrict A) {                                   \
+        if (!Y) Y = X;                                                                            \
+        const int cw = 2 * (VW);                                                                  \
+        for (int i0 = 0; i0 < kp; i0 += 8) {                                                      \
+            for (int j0 = (i0 / cw) * cw; j0 < kp; j0 += cw) {                                    \
+                VT a00 = 0, a01 = 0, a10 = 0, a11 = 0, a20 = 0, a21 = 0, a30 = 0, a31 = 0;        \
+                VT a40 = 0, a41 = 0, a50 = 0, a51 = 0, a60 = 0, a61 = 0, a70 = 0, a71 = 0;        \
+                if (B) {                                                                          \
+                    const T *restrict g = B + (size_t)i0 * kp + j0;                               \
+                    a00 = *(const VT *)(g + 0 * kp); a01 = *(const VT *)(g + 0 * kp + (VW));      \
+                    a10 = *(const VT *)(g + 1 * kp); a11 = *(const VT *)(g + 1 * kp + (VW));      \
+                    a20 = *(const VT *)(g + 2 * kp); a21 = *(const VT *)(g + 2 * kp + (VW));      \
+                    a30 = *(const VT *)(g + 3 * kp); a31 = *(const VT *)(g + 3 * kp + (VW));      \
+                    a40 = *(const VT *)(g + 4 * kp); a41 = *(const VT *)(g + 4 * kp + (VW));      \
+                    a50 = *(const VT *)(g + 5 * kp); a51 = *(const VT *)(g + 5 * kp + (VW));      \
+                    a60 = *(const VT *)(g + 6 * kp); a61 = *(const VT *)(g + 6 * kp + (VW));      \
+                    a70 = *(const VT *)(g + 7 * kp); a71 = *(const VT *)(g + 7 * kp + (VW));      \
+                }                                                                                 \
+                const T *restrict x = X + j0;                                                     \
+                const T *restrict y = Y + i0;                                                     \
+                for (int t = 0; t < count; t++, x += kp, y += kp) {                               \
+                    const VT x0 = *(const VT *)x, x1 = *(const VT *)(x + (VW));                   \
+                    VT s;                                                                         \
+                    s = (VT)y[0]; a00 += s * x0; a01 += s * x1;                                   \
+                    s = (VT)y[1]; a10 += s * x0; a11 += s * x1;                                   \
+                    s = (VT)y[2]; a20 += s * x0; a21 += s * x1;                                   \
+                    s = (VT)y[3]; a30 += s * x0; a31 += s * x1;                                   \
+                    s = (VT)y[4]; a40 += s * x0; a41 += s * x1;                                   \
+                    s = (VT)y[5]; a50 += s * x0; a51 += s * x1;                                   \
+                    s = (VT)y[6]; a60 += s * x0; a61 += s * x1;                                   \
+                    s = (VT)y[7]; a70 += s * x0; a71 += s * x1;                                   \
+                }                                                                                 \
+                T *restrict o = A + (size_t)i0 * kp + j0;                                         \
+                *(VT *)(o + 0 * kp) = a00; *(VT *)(o + 0 * kp + (VW)) = a01;                    \
+                *(VT *)(o + 1 * kp) = a10; *(VT *)(o + 1 * kp + (VW)) = a11;                    \
+                *(VT *)(o + 2 * kp) = a20; *(VT *)(o + 2 * kp + (VW)) = a21;                    \
+                *(VT *)(o + 3 * kp) = a30; *(VT *)(o + 3 * kp + (VW)) = a31;                    \
+                *(VT *)(o + 4 * kp) = a40; *(VT *)(o + 4 * kp + (VW)) = a41;                    \
+                *(VT *)(o + 5 * kp) = a50; *(VT *)(o + 5 * kp + (VW)) = a51;                    \
+                *(VT *)(o + 6 * kp) = a60; *(VT *)(o + 6 * kp + (VW)) = a61;                    \
+                *(VT *)(o + 7 * kp) = a70; *(VT *)(o + 7 * kp + (VW)) = a71;                    \
+            }                                                                                     \
+        }                                                                                         \
+    }
+
+// Cholesky by rows (Crout): row j of U is A[j][j:] − Σ_{p<j} U[p][j]·U[p][j:], divided by its
+// pivot's root. The row is accumulated in registers four vectors at a time, reading the rows
+// above once per group: one load per fused multiply-add and no stores in the inner loop.
+// Entries left of the diagonal in row j are overwritten with scratch values; only the upper
+// triangle is meaningful.
+#define MF_CHOLESKY(NAME, T, VT, VW, SQRT, ATTR)                                                  \
+    ATTR static int NAME(int k, int lda, T *restrict A, T threshold, T *restrict inverse) {       \
+        for (int j = 0; j < k; j++) {                                                             \
+            T *restrict rj = A + (size_t)j * lda;                                                 \
+            const int first = j / (VW) * (VW);                                                    \
+            for (int q = first; q < k; q += 4 * (VW)) {                                           \
+                const int n = (k - q + (VW) - 1) / (VW) < 4 ? (k - q + (VW) - 1) / (VW) : 4;      \
+                if (n == 4) {                                                                     \
+                    VT c0 = *(VT *)(rj + q), c1 = *(VT *)(rj + q + (VW));                         \
+                    VT c2 = *(VT *)(rj + q + 2 * (VW)), c3 = *(VT *)(rj + q + 3 * (VW));          \
+                    const T *restrict rp = A + q;                                                 \
+                    for (int p = 0; p < j; p++, rp += lda) {                                      \
+                        const VT s = (VT)A[(size_t)p * lda + j];                                  \
+                        c0 -= s * *(const VT *)rp; c1 -= s * *(const VT *)(rp + (VW));            \
+                        c2 -= s * *(const VT *)(rp + 2 * (VW)); c3 -= s * *(const VT *)(rp + 3 * (VW)); \
+                    }                                                                             \
+                    *(VT *)(rj + q) = c0; *(VT *)(rj + q + (VW)) = c1;                            \
+                    *(VT *)(rj + q + 2 * (VW)) = c2; *(VT *)(rj + q + 3 * (VW)) = c3;             \
+                } else {                                                                          \
+                    /* The last 1–3 vectors: lda is a multiple of VW, so they lie inside the row. */ \
+                    for (int v = 0; v < n; v++) {                                                 \
+                        VT c0 = *(VT *)(rj + q + v * (VW));                                       \
+                        const T *restrict rp = A + q + v * (VW);                                  \
+                        for (int p = 0; p < j; p++, rp += lda) c0 -= (VT)A[(size_t)p * lda + j] * *(const VT *)rp; \
+                        *(VT *)(rj + q + v * (VW)) = c0;                                          \
+                    }                                                                             \
+                }                                                                                 \
+            }                                                                                     \
+            const T d = rj[j];                                                                    \
+            if (!(d > threshold)) return j + 1;                                                   \
+            const T r = SQRT(d);                                                                  \
+            const T inv = 1 / r;                                                                  \
+            rj[j] = r;                                                                            \
+            inverse[j] = inv;                                                                     \
+            for (int l = j + 1; l < k; l++) rj[l] *= inv;                                         \
+        }                                                                                         \
+        return 0;                                                                                 \
+    }
+
+// Uᵀy = b by rows of U (forward: vectorized updates of the remaining b), then Ux = y by dot
+// products with rows of U (backward: vector partial sums reduced in a fixed order). Pivots are
+// applied as the inverses mf_cholesky stored.
+#define MF_SOLVE(NAME, T, VT, VW, ATTR)                                                           \
+    ATTR static void NAME(int k, int lda, const T *restrict U, const T *restrict inverse,         \
+                          T *restrict b) {                                                        \
+        for (int j = 0; j < k; j++) {                                                             \
+            const T *restrict rj = U + (size_t)j * lda;                                           \
+            const T y = b[j] * inverse[j];                                                        \
+            b[j] = y;                                                                             \
+            for (int l = j + 1; l < k; l++) b[l] -= rj[l] * y;                                    \
+        }                                                                                         \
+        for (int j = k - 1; j >= 0; j--) {                                                        \
+            const T *restrict rj = U + (size_t)j * lda;                                           \
+            VT acc = 0;                                                                           \
+            int l = j + 1;                                                                        \
+            for (; l + (VW) <= k; l += (VW)) acc += *(const VT *)(rj + l) * *(const VT *)(b + l); \
+            T s = 0;                                                                              \
+            for (int c = 0; c < (VW); c++) s += acc[c];                                           \
+            for (; l < k; l++) s += rj[l] * b[l];                                                 \
+            b[j] = (b[j] - s) * inverse[j];                                                       \
+        }                                                                                         \
+    }
+
+#define MF_VARIANTS(SUFFIX, ATTR, DV, DW, FV, FW)                                                 \
+    MF_GATHER(gather_d_##SUFFIX, double, ATTR)                                                    \
+    MF_GATHER(gather_s_##SUFFIX, float, ATTR)                                                     \
+    MF_GRAM(gram_d_##SUFFIX, double, DV, DW, ATTR)                                                \
+    MF_GRAM(gram_s_##SUFFIX, float, FV, FW, ATTR)                                                 \
+    MF_CHOLESKY(cholesky_d_##SUFFIX, double, DV, DW, sqrt, ATTR)                                  \
+    MF_CHOLESKY(cholesky_s_##SUFFIX, float, FV, FW, sqrtf, ATTR)                                  \
+    MF_SOLVE(solve_d_##SUFFIX, double, DV, DW, ATTR)                                              \
+    MF_SOLVE(solve_s_##SUFFIX, float, FV, FW, ATTR)
+
+MF_VARIANTS(portable, , mf_d2, 2, mf_f4, 4)
+#if MF_HAVE_X86_VARIANTS
+MF_VARIANTS(avx2, MF_AVX2, mf_d4, 4, mf_f8, 8)
+MF_VARIANTS(avx512, MF_AVX512, mf_d8, 8, mf_f16, 16)
+#endif
+
+// MARK: Dispatch
+
+static int mf_supported_isa(void) {
+#if MF_HAVE_X86_VARIANTS
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
+        return MF_ISA_AVX512;
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return MF_ISA_AVX2;
+#endif
+    return MF_ISA_PORTABLE;
+}
+
+int mf_kernel_best_isa(void) {
+    static _Atomic int best = -1;
+    int isa = best;
+    if (isa < 0) best = isa = mf_supported_isa();
+    return isa;
+}
+
+static int mf_clamp_isa(int isa) {
+    int best = mf_kernel_best_isa();
+    return isa < 0 || isa > best ? best : isa;
+}
+
+int mf_kernel_padding(int isa, int k, int single) {
+    static const int width[3][2] = {{4, 8}, {8, 16}, {16, 32}};  // 2 vectors: double, float
+    int tile = width[mf_clamp_isa(isa)][single ? 1 : 0];
+    if (tile < 8) tile = 8;  // rows come in tiles of 8 too
+    return (k + tile - 1) / tile * tile;
+}
+
+#if MF_HAVE_X86_VARIANTS
+#define MF_DISPATCH(NAME, ...)                                                                    \
+    switch (mf_clamp_isa(isa)) {                                                                    \
+    case MF_ISA_AVX512: return NAME##_avx512(__VA_ARGS__);                                        \
+    case MF_ISA_AVX2: return NAME##_avx2(__VA_ARGS__);                                            \
+    default: return NAME##_portable(__VA_ARGS__);                                                 \
+    }
+#else
+#define MF_DISPATCH(NAME, ...) return NAME##_portable(__VA_ARGS__);
+#endif
+
+void mf_gather_d(int isa, int k, int kp, int count, const double *V, const int32_t *idx, const double *gw,
+                 const double *rw, double *X, double *Y, double *b) {
+    MF_DISPATCH(gather_d, k, kp, count, V, idx, gw, rw, X, Y, b)
+}
+void mf_gather_s(int isa, int k, int kp, int count, const float *V, const int32_t *idx, const double *gw,
+                 const double *rw, float *X, float *Y, double *b) {
+    MF_DISPATCH(gather_s, k, kp, count, V, idx, gw, rw, X, Y, b)
+}
+void mf_gram_d(int isa, int kp, int count, const double *X, const double *Y, const double *B, double *A) {
+    MF_DISPATCH(gram_d, kp, count, X, Y, B, A)
+}
+void mf_gram_s(int isa, int kp, int count, const float *X, const float *Y, const float *B, float *A) {
+    MF_DISPATCH(gram_s, kp, count, X, Y, B, A)
+}
+int mf_cholesky_d(int isa, int k, int lda, double *A, double threshold, double *inverse) {
+    MF_DISPATCH(cholesky_d, k, lda, A, threshold, inverse)
+}
+int mf_cholesky_s(int isa, int k, int lda, float *A, float threshold, float *inverse) {
+    MF_DISPATCH(cholesky_s, k, lda, A, threshold, inverse)
+}
+void mf_cholesky_solve_d(int isa, int k, int lda, const double *U, const double *inverse, double *b) {
+    MF_DISPATCH(solve_d, k, lda, U, inverse, b)
+}
+void mf_cholesky_solve_s(int isa, int k, int lda, const float *U, const float *inverse, float *b) {
+    MF_DISPATCH(solve_s, k, lda, U, inverse, b)
+}

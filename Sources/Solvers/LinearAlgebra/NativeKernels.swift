@@ -1,0 +1,84 @@
+import CKernels
+
+// The one layer that calls mftool's C kernels (Sources/CKernels): per-user gather, weighted
+// Gram accumulation, and a small Cholesky factorization and solve, in AVX-512, AVX2+FMA or
+// portable variants chosen at run time.
+
+/// The instruction-set variant of mftool's own kernels.
+public enum NativeKernelVariant: Int, Sendable, CaseIterable, CustomStringConvertible {
+    case portable = 0, avx2 = 1, avx512 = 2
+
+    /// The best variant this CPU supports (what solves use unless told otherwise).
+    public static var best: NativeKernelVariant { NativeKernelVariant(rawValue: Int(mf_kernel_best_isa())) ?? .portable }
+
+    /// The variants this CPU can run.
+    public static var supported: [NativeKernelVariant] { allCases.filter { $0.rawValue <= best.rawValue } }
+
+    public var description: String {
+        switch self {
+        case .portable: return "portable"
+        case .avx2: return "avx2"
+        case .avx512: return "avx512"
+        }
+    }
+
+    var isa: Int32 { Int32(rawValue) }
+}
+
+extension Double {
+    @inline(__always)
+    static func nativeGather(_ variant: NativeKernelVariant, k: Int, kp: Int, count: Int, v: UnsafePointer<Double>, indices: UnsafePointer<Int32>,
+                             gramWeights: UnsafePointer<Double>?, rhsWeights: UnsafePointer<Double>?,
+                             x: UnsafeMutablePointer<Double>, y: UnsafeMutablePointer<Double>?, b: UnsafeMutablePointer<Double>) {
+        mf_gather_d(variant.isa, Int32(k), Int32(kp), Int32(count), v, indices, gramWeights, rhsWeights, x, y, b)
+    }
+    @inline(__always)
+    static func nativeGram(_ variant: NativeKernelVariant, kp: Int, count: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>?, base: UnsafePointer<Double>?, a: UnsafeMutablePointer<Double>) {
+        mf_gram_d(variant.isa, Int32(kp), Int32(count), x, y, base, a)
+    }
+    @inline(__always)
+    static func nativeCholesky(_ variant: NativeKernelVariant, k: Int, lda: Int, a: UnsafeMutablePointer<Double>, threshold: Double,
+                               inverse: UnsafeMutablePointer<Double>) -> Int {
+        Int(mf_cholesky_d(variant.isa, Int32(k), Int32(lda), a, threshold, inverse))
+    }
+    @inline(__always)
+    static func nativeSolve(_ variant: NativeKernelVariant, k: Int, lda: Int, u: UnsafePointer<Double>, inverse: UnsafePointer<Double>, b: UnsafeMutablePointer<Double>) {
+        mf_cholesky_solve_d(variant.isa, Int32(k), Int32(lda), u, inverse, b)
+    }
+    static func nativePadding(_ variant: NativeKernelVariant, _ k: Int) -> Int { Int(mf_kernel_padding(variant.isa, Int32(k), 0)) }
+}
+
+extension Float {
+    @inline(__always)
+    static func nativeGather(_ variant: NativeKernelVariant, k: Int, kp: Int, count: Int, v: UnsafePointer<Float>, indices: UnsafePointer<Int32>,
+                             gramWeights: UnsafePointer<Double>?, rhsWeights: UnsafePointer<Double>?,
+                             x: UnsafeMutablePointer<Float>, y: UnsafeMutablePointer<Float>?, b: UnsafeMutablePointer<Double>) {
+        mf_gather_s(variant.isa, Int32(k), Int32(kp), Int32(count), v, indices, gramWeights, rhsWeights, x, y, b)
+    }
+    @inline(__always)
+    static func nativeGram(_ variant: NativeKernelVariant, kp: Int, count: Int, x: UnsafePointer<Float>, y: UnsafePointer<Float>?, base: UnsafePointer<Float>?, a: UnsafeMutablePointer<Float>) {
+        mf_gram_s(variant.isa, Int32(kp), Int32(count), x, y, base, a)
+    }
+    @inline(__always)
+    static func nativeCholesky(_ variant: NativeKernelVariant, k: Int, lda: Int, a: UnsafeMutablePointer<Float>, threshold: Float,
+                               inverse: UnsafeMutablePointer<Float>) -> Int {
+        Int(mf_cholesky_s(variant.isa, Int32(k), Int32(lda), a, threshold, inverse))
+    }
+    @inline(__always)
+    static func nativeSolve(_ variant: NativeKernelVariant, k: Int, lda: Int, u: UnsafePointer<Float>, inverse: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>) {
+        mf_cholesky_solve_s(variant.isa, Int32(k), Int32(lda), u, inverse, b)
+    }
+    static func nativePadding(_ variant: NativeKernelVariant, _ k: Int) -> Int { Int(mf_kernel_padding(variant.isa, Int32(k), 1)) }
+}
+
+extension NativeKernelVariant: Comparable {
+    public static func < (a: NativeKernelVariant, b: NativeKernelVariant) -> Bool { a.rawValue < b.rawValue }
+}
+
+extension NativeKernelVariant {
+    /// The variant named `portable`, `avx2` or `avx512`.
+    public init?(name: String) {
+        guard let v = NativeKernelVariant.allCases.first(where: { $0.description == name }) else { return nil }
+        self = v
+    }
+}

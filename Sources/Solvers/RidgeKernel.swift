@@ -121,7 +121,7 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
             rows = [S](repeating: 0, count: Swift.max(1, maxDegree) * stride)
             a = [S](repeating: 0, count: stride * stride)
             backup = [S](repeating: 0, count: w * w)
-            b = [S](repeating: 0, count: w)
+            b = [S](repeating: 0, count: native ? kp : w)  // native: zero-padded to kp
             rhs = [Double](repeating: 0, count: w)
             scaled = native ? rows : []
             gramWeights = [Double](repeating: 0, count: native ? Swift.max(1, maxDegree) : 0)

@@ -42,7 +42,8 @@ void mf_gram_s(int isa, int kp, int count, const float *X, const float *Y, const
 int mf_cholesky_d(int isa, int k, int lda, double *A, double threshold, double *inverse);
 int mf_cholesky_s(int isa, int k, int lda, float *A, float threshold, float *inverse);
 
-/// Solves UᵀU x = b in place with the factor and reciprocals from mf_cholesky.
+/// Solves UᵀU x = b in place with the factor and reciprocals from mf_cholesky; b must hold
+/// mf_kernel_padding(k) entries, zero beyond k.
 void mf_cholesky_solve_d(int isa, int k, int lda, const double *U, const double *inverse, double *b);
 void mf_cholesky_solve_s(int isa, int k, int lda, const float *U, const float *inverse, float *b);
 

@@ -133,6 +133,7 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
                     }                                                                             \
                 }                                                                                 \
             }                                                                                     \
+            for (int c = first; c < j; c++) rj[c] = 0; /* left of the diagonal: exact zeros */  \
             const T d = rj[j];                                                                    \
             if (!(d > threshold)) return j + 1;                                                   \
             const T r = SQRT(d);                                                                  \
@@ -144,44 +145,52 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
         return 0;                                                                                 \
     }
 
-// Uᵀy = b by rows of U (forward: vectorized updates of the remaining b), then Ux = y by dot
-// products with rows of U (backward: vector partial sums reduced in a fixed order). Pivots are
-// applied as the inverses mf_cholesky stored.
-#define MF_SOLVE(NAME, T, VT, VW, ATTR)                                                           \
+// Sums of vector lanes in a fixed tree order (halves added until one lane is left).
+#define MF_SUM2(v) ({ __typeof__(v) v2_ = (v); v2_[0] + v2_[1]; })
+#define MF_SUM4(v) ({ __typeof__(v) v4_ = (v); MF_SUM2(v4_.lo + v4_.hi); })
+#define MF_SUM8(v) ({ __typeof__(v) v8_ = (v); MF_SUM4(v8_.lo + v8_.hi); })
+#define MF_SUM16(v) ({ __typeof__(v) v16_ = (v); MF_SUM8(v16_.lo + v16_.hi); })
+
+// UᵀU x = b with the factor of MF_CHOLESKY, whose rows are exact zeros left of the diagonal
+// (within a vector) and in the padding: both sweeps run over whole, aligned vectors of a row.
+// Forward (Uᵀy = b): y_j, then b[l] −= U[j][l]·y_j on the rest of the row (b[j] is rewritten
+// after). Backward (Ux = y): the dot product of row j with x, b[j] held aside as 0, in vector
+// partial sums reduced in a fixed order. Pivots are applied as mf_cholesky's reciprocals.
+#define MF_SOLVE(NAME, T, VT, VW, SUM, ATTR)                                                      \
     ATTR static void NAME(int k, int lda, const T *restrict U, const T *restrict inverse,         \
                           T *restrict b) {                                                        \
+        const int end = (k + (VW) - 1) / (VW) * (VW);                                             \
         for (int j = 0; j < k; j++) {                                                             \
             const T *restrict rj = U + (size_t)j * lda;                                           \
             const T y = b[j] * inverse[j];                                                        \
+            const VT yv = (VT)y;                                                                  \
+            for (int l = j / (VW) * (VW); l < end; l += (VW)) *(VT *)(b + l) -= *(const VT *)(rj + l) * yv; \
             b[j] = y;                                                                             \
-            for (int l = j + 1; l < k; l++) b[l] -= rj[l] * y;                                    \
         }                                                                                         \
         for (int j = k - 1; j >= 0; j--) {                                                        \
             const T *restrict rj = U + (size_t)j * lda;                                           \
+            const T bj = b[j];                                                                    \
+            b[j] = 0;                                                                             \
             VT acc = 0;                                                                           \
-            int l = j + 1;                                                                        \
-            for (; l + (VW) <= k; l += (VW)) acc += *(const VT *)(rj + l) * *(const VT *)(b + l); \
-            T s = 0;                                                                              \
-            for (int c = 0; c < (VW); c++) s += acc[c];                                           \
-            for (; l < k; l++) s += rj[l] * b[l];                                                 \
-            b[j] = (b[j] - s) * inverse[j];                                                       \
+            for (int l = j / (VW) * (VW); l < end; l += (VW)) acc += *(const VT *)(rj + l) * *(const VT *)(b + l); \
+            b[j] = (bj - SUM(acc)) * inverse[j];                                                  \
         }                                                                                         \
     }
 
-#define MF_VARIANTS(SUFFIX, ATTR, DV, DW, FV, FW)                                                 \
+#define MF_VARIANTS(SUFFIX, ATTR, DV, DW, DSUM, FV, FW, FSUM)                                                 \
     MF_GATHER(gather_d_##SUFFIX, double, ATTR)                                                    \
     MF_GATHER(gather_s_##SUFFIX, float, ATTR)                                                     \
     MF_GRAM(gram_d_##SUFFIX, double, DV, DW, ATTR)                                                \
     MF_GRAM(gram_s_##SUFFIX, float, FV, FW, ATTR)                                                 \
     MF_CHOLESKY(cholesky_d_##SUFFIX, double, DV, DW, sqrt, ATTR)                                  \
     MF_CHOLESKY(cholesky_s_##SUFFIX, float, FV, FW, sqrtf, ATTR)                                  \
-    MF_SOLVE(solve_d_##SUFFIX, double, DV, DW, ATTR)                                              \
-    MF_SOLVE(solve_s_##SUFFIX, float, FV, FW, ATTR)
+    MF_SOLVE(solve_d_##SUFFIX, double, DV, DW, DSUM, ATTR)                                        \
+    MF_SOLVE(solve_s_##SUFFIX, float, FV, FW, FSUM, ATTR)
 
-MF_VARIANTS(portable, , mf_d2, 2, mf_f4, 4)
+MF_VARIANTS(portable, , mf_d2, 2, MF_SUM2, mf_f4, 4, MF_SUM4)
 #if MF_HAVE_X86_VARIANTS
-MF_VARIANTS(avx2, MF_AVX2, mf_d4, 4, mf_f8, 8)
-MF_VARIANTS(avx512, MF_AVX512, mf_d8, 8, mf_f16, 16)
+MF_VARIANTS(avx2, MF_AVX2, mf_d4, 4, MF_SUM4, mf_f8, 8, MF_SUM8)
+MF_VARIANTS(avx512, MF_AVX512, mf_d8, 8, MF_SUM8, mf_f16, 16, MF_SUM16)
 #endif
 
 // MARK: Dispatch

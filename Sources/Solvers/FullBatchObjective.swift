@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Matrices
 
 /// The objective's value and gradient for many evaluations at different X, with everything that
@@ -53,11 +55,41 @@ struct FullBatchObjective {
         } else {
             for c in 0..<(m * w) { gradient[c] = 0 }
         }
+        // Users in fixed blocks, each block's value summed on its own and the blocks added in
+        // order: the same arithmetic whether one thread or several run the blocks.
+        let block = 2048
+        let blocks = (m + block - 1) / block
+        var partials = [Double](repeating: 0, count: blocks)
+        let work = R.nnz * w + m * w
+        let threads = work > 1 << 21 ? Swift.min(ProcessInfo.processInfo.activeProcessorCount, blocks) : 1
+        partials.withUnsafeMutableBufferPointer { out in
+            let shared = UnsafeSendable((self, X, gradient, out.baseAddress!))
+            let run: @Sendable (Int) -> Void = { t in
+                let (objective, X, gradient, out) = shared.value
+                var b = t
+                while b < blocks {
+                    out[b] = objective.evaluateUsers(b * block..<Swift.min(m, (b + 1) * block), X, gradient: gradient)
+                    b += threads
+                }
+            }
+            if threads > 1 { DispatchQueue.concurrentPerform(iterations: threads, execute: run) } else { run(0) }
+        }
+        value = partials.reduce(0, +)
+        return value
+    }
+
+    /// The objective terms of `users` (value returned, gradient rows written), after the
+    /// gradient rows were set to X·G (or zero).
+    func evaluateUsers(_ users: Range<Int>, _ X: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>) -> Double {
+        let w = problem.width
+        let R = problem.interactions
+        let objective = problem.objective
+        var value = 0.0
         let mean = problem.mean
         let itemBias = problem.itemBias
         problem.items.storage.withUnsafeBufferPointer { Vp in
             let V = Vp.baseAddress!
-            for u in 0..<m {
+            for u in users {
                 let x = X + u * w
                 let g = gradient + u * w
                 switch objective.loss {

@@ -25,19 +25,17 @@ Usage (from the repo root, after `bash tools/venv-bench.sh` and a release build 
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-DEFAULT_MFTOOL = os.path.join(ROOT, ".build-bench", "release", "mftool")
+from benchlib import (OtherCPU, common_args, machine, require_mftool, row, run_measured, schedule,  # noqa: E402
+                      write_json)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -72,21 +70,7 @@ def peer_convert(csv_path: str, out_path: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Measurement helpers
-
-def run_measured(cmd, env=None):
-    """Run cmd; return (wall seconds, peak RSS bytes of the child, stderr text)."""
-    with tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        err.seek(0)
-        text = err.read().decode(errors="replace")
-    if proc.returncode != 0:
-        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{text}")
-    return wall, usage.ru_maxrss * 1024, text     # ru_maxrss is KiB on Linux
+# Measurement helpers: tools/benchlib.py (run_measured, OtherCPU)
 
 
 def read_canonical(path):
@@ -146,41 +130,13 @@ def mb(x):
     return f"{x / 2**20:,.1f} MiB"
 
 
-class OtherCPU:
-    """CPU time that processes other than this one and its children used meanwhile.
-
-    Busy time of the whole machine (/proc/stat) minus this process's and its reaped children's
-    CPU time (os.times), as a share of all cores over the wall time: a few % is noise, tens of %
-    mean another job competed for the cores and the figures of that stretch are slow.
-    """
-
-    def __init__(self):
-        self.start = self._snapshot()
-
-    @staticmethod
-    def _snapshot():
-        with open("/proc/stat") as f:
-            fields = [int(x) for x in f.readline().split()[1:]]
-        busy = (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")   # minus idle, iowait
-        t = os.times()
-        return busy, t.user + t.system + t.children_user + t.children_system, time.perf_counter()
-
-    def share(self):
-        busy, own, wall = self._snapshot()
-        other = (busy - self.start[0]) - (own - self.start[1])
-        return max(0.0, other) / max(1e-9, (wall - self.start[2]) * (os.cpu_count() or 1))
-
-
 def main():
     from gen_ml20m_shape import ML20M, QUICK, ensure
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    ap.add_argument("--quick", action="store_true", help="20,000 users x 5,000 items, 1.5M nnz")
-    ap.add_argument("--reps", type=int, default=3)
-    ap.add_argument("--mftool", default=DEFAULT_MFTOOL, help="mftool binary (default .build-bench/release/mftool)")
+    common_args(ap, reps=3, quick_help="20,000 users x 5,000 items, 1.5M nnz")
     ap.add_argument("--data", help="data folder (default tools/.cache/ml20m or tools/.cache/quick)")
-    ap.add_argument("--json", help="also write the figures to this JSON file")
     ap.add_argument("--peer", nargs=2, metavar=("CSV", "OUT"), help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.peer:
@@ -191,8 +147,7 @@ def main():
     data = a.data or os.path.join(HERE, ".cache", "quick" if a.quick else "ml20m")
     meta = ensure(out=data, **shape)
     csv = os.path.join(data, "ratings.csv")
-    if not os.access(a.mftool, os.X_OK):
-        sys.exit(f"{a.mftool} missing: cd {ROOT} && swift build -c release --product mftool --scratch-path .build-bench")
+    a.mftool = require_mftool(a.mftool)
 
     with open(csv, "rb") as f:          # warm the page cache for both sides
         while f.read(1 << 24):
@@ -208,25 +163,23 @@ def main():
     results = {name: {"wall": [], "rss": []} for name in cases}
     overall = OtherCPU()
     print(f"data: {csv}: {meta['users']:,} users x {meta['items']:,} items, nnz {meta['nnz']:,}", flush=True)
-    for rep in range(a.reps):
-        order = ["mftool", "pandas"] if rep % 2 == 0 else ["pandas", "mftool"]
-        for name in order:
-            other = OtherCPU()
-            wall, rss, err = run_measured(cases[name], env)
-            results[name]["wall"].append(wall)
-            results[name]["rss"].append(rss)
-            results[name].setdefault("other_cpu", []).append(other.share())
-            print(f"  rep {rep + 1} {name:7s} {wall:8.3f} s  peak RSS {mb(rss)}  "
-                  f"(other processes' CPU {results[name]['other_cpu'][-1]:.0%})", flush=True)
-            if name == "mftool" and rep == 0 and err.strip():
-                print("    mftool: " + err.strip().splitlines()[-1], flush=True)
+    for rep, name in schedule(["mftool", "pandas"], a.reps):     # alternating: a b, b a, a b, ...
+        other = OtherCPU()
+        wall, rss, _, err = run_measured(cases[name], env)
+        results[name]["wall"].append(wall)
+        results[name]["rss"].append(rss)
+        results[name].setdefault("other_cpu", []).append(other.share())
+        print(f"  rep {rep + 1} {name:7s} {wall:8.3f} s  peak RSS {mb(rss)}  "
+              f"(other processes' CPU {results[name]['other_cpu'][-1]:.0%})", flush=True)
+        if name == "mftool" and rep == 0 and err.strip():
+            print("    mftool: " + err.strip().splitlines()[-1], flush=True)
 
     # Fixed cost of each process (runtime, libraries): the same commands on a 2-line CSV.
     tiny_csv, tiny_out = os.path.join(out_dir, "tiny.csv"), os.path.join(out_dir, "tiny.h5")
     with open(tiny_csv, "w") as f:
         f.write("user,item,rating\n1,2,3.0\n2,3,4.0\n")
-    base_rss = {"mftool": run_measured([a.mftool, "convert", tiny_csv, tiny_out], env)[1],
-                "pandas": run_measured([sys.executable, os.path.abspath(__file__), "--peer", tiny_csv, tiny_out], env)[1]}
+    base_rss = {"mftool": run_measured([a.mftool, "convert", tiny_csv, tiny_out], env).peak_rss,
+                "pandas": run_measured([sys.executable, os.path.abspath(__file__), "--peer", tiny_csv, tiny_out], env).peak_rss}
     for path in (tiny_csv, tiny_out):
         os.remove(path)
 
@@ -256,17 +209,27 @@ def main():
     print(f"  memory target 2*CSR + text = {mb(budget)}: mftool peak is {med['mftool']['rss'] / budget:.2f} of it "
           f"-> {'OK' if med['mftool']['rss'] <= budget else 'OVER'}; "
           f"above the baseline {(med['mftool']['rss'] - base_rss['mftool']) / budget:.2f} of it")
-    print(f"  (the text file is memory-mapped by mftool, so its pages count in mftool's RSS)")
+    print("  (the text file is memory-mapped by mftool, so its pages count in mftool's RSS)")
     print(f"  matrices + ids equal: {'yes' if not problems else 'NO'}; "
           f"layout/dtypes as expected: {'yes' if not layout else 'NO'}")
     for p in problems + layout:
         print(f"    - {p}")
 
     if a.json:
-        with open(a.json, "w") as f:
-            json.dump(dict(shape=dict(users=m, items=n, nnz=nnz), reps=a.reps, runs=results, median=med,
-                           ratio=pt / mt, other_cpu_share=busy_share, baseline_rss=base_rss, csr_bytes=csr_bytes, text_bytes=text_bytes, budget_bytes=budget,
-                           equal=not problems, problems=problems, layout_problems=layout), f, indent=1)
+        import pandas
+        import scipy
+        rows = [row(f"CSV → canonical HDF5, {nnz:,} ratings ({m:,} × {n:,}), {mb(text_bytes)} text",
+                    mt, "pandas + SciPy + h5py", pt, mftool_peak=med["mftool"]["rss"], peer_peak=med["pandas"]["rss"],
+                    timing="whole process",
+                    note=("outputs equal" if not (problems or layout) else "OUTPUTS DIFFER")
+                    + f"; memory target 2·CSR + text {'met' if med['mftool']['rss'] <= budget else 'NOT met'}",
+                    other_cpu=busy_share)]
+        write_json(a.json, rows, bench="convert", machine=machine(a.mftool, env), reps=a.reps,
+                   versions=dict(pandas=pandas.__version__, scipy=scipy.__version__, h5py=h5py.__version__),
+                   shape=dict(users=m, items=n, nnz=nnz), runs=results, median=med,
+                   ratio=pt / mt, other_cpu_share=busy_share, baseline_rss=base_rss, csr_bytes=csr_bytes,
+                   text_bytes=text_bytes, budget_bytes=budget,
+                   equal=not problems, problems=problems, layout_problems=layout)
     for path in (m_out, p_out):
         os.remove(path)
     os.rmdir(out_dir)

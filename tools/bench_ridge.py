@@ -49,7 +49,6 @@ import argparse
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,38 +59,13 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-DEFAULT_MFTOOL = os.path.join(ROOT, ".build-bench", "release", "mftool")
-
-
-def run_measured(cmd, env=None):
-    """Run cmd; return (wall seconds, peak RSS bytes, stdout text, stderr text)."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        t0 = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - t0
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        err.seek(0)
-        so, se = out.read().decode(errors="replace"), err.read().decode(errors="replace")
-    if proc.returncode != 0:
-        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{se}")
-    return wall, usage.ru_maxrss * 1024, so, se
+from benchlib import (InProcessPeak, OtherCPU, common_args, ensure_canonical, machine, openblas_of,  # noqa: E402
+                      require_mftool, row, run_measured, write_json)
 
 
 def mftool_openblas(mftool, env):
     """The OpenBLAS that mftool links (via ldd) and the CPU kernel set it picks under `env`."""
-    try:
-        lines = subprocess.run(["ldd", mftool], capture_output=True, text=True, check=True).stdout.splitlines()
-        lib = next(x.split("=>")[1].split("(")[0].strip() for x in lines if "libopenblas" in x and "=>" in x)
-        probe = ("import ctypes,sys; l=ctypes.CDLL(sys.argv[1]); "
-                 "l.openblas_get_corename.restype=l.openblas_get_config.restype=ctypes.c_char_p; "
-                 "print(l.openblas_get_config().decode().split()[1], l.openblas_get_corename().decode())")
-        out = subprocess.run([sys.executable, "-c", probe, lib], capture_output=True, text=True, env=env, check=True)
-        version, core = out.stdout.split()
-        return lib, version, core
-    except (subprocess.CalledProcessError, StopIteration, ValueError, OSError):
-        return None, "?", "?"
+    return openblas_of(mftool, env)
 
 
 def load_problem(ratings_h5, items_h5):
@@ -156,48 +130,20 @@ def max_row_rel(a, b):
     return float((num / den).max())
 
 
-class OtherCPU:
-    """CPU time that processes other than this one and its children used meanwhile.
-
-    Busy time of the whole machine (/proc/stat) minus this process's and its reaped children's
-    CPU time (os.times), as a share of all cores over the wall time: a few % is noise, tens of %
-    mean another job competed for the cores and the figures of that stretch are slow.
-    """
-
-    def __init__(self):
-        self.start = self._snapshot()
-
-    @staticmethod
-    def _snapshot():
-        with open("/proc/stat") as f:
-            fields = [int(x) for x in f.readline().split()[1:]]
-        busy = (sum(fields[:8]) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")   # minus idle, iowait
-        t = os.times()
-        return busy, t.user + t.system + t.children_user + t.children_system, time.perf_counter()
-
-    def share(self):
-        busy, own, wall = self._snapshot()
-        other = (busy - self.start[0]) - (own - self.start[1])
-        return max(0.0, other) / max(1e-9, (wall - self.start[2]) * (os.cpu_count() or 1))
-
-
 def main():
     from gen_ml20m_shape import ML20M, QUICK, ensure
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter, epilog=__doc__)
-    ap.add_argument("--quick", action="store_true", help="20,000 users x 5,000 items, 1.5M nnz")
-    ap.add_argument("--reps", type=int, default=3)
+    common_args(ap, reps=3, quick_help="20,000 users x 5,000 items, 1.5M nnz")
     ap.add_argument("--lambda", dest="lam", type=float, default=0.1, help="regularization (default 0.1)")
     ap.add_argument("--threads", type=int, default=2)
-    ap.add_argument("--mftool", default=DEFAULT_MFTOOL, help="mftool binary (default .build-bench/release/mftool)")
     ap.add_argument("--data", help="data folder (default tools/.cache/ml20m or tools/.cache/quick)")
     ap.add_argument("--no-cg", action="store_true", help="skip implicit's CG peer")
     ap.add_argument("--reconvert", action="store_true", help="re-run mftool convert even if ratings.h5 is fresh")
     ap.add_argument("--openblas-coretype", metavar="NAME",
                     help="set OPENBLAS_CORETYPE=NAME for the mftool processes (e.g. SKYLAKEX; Debian's OpenBLAS "
                          "0.3.21 falls back to generic Prescott kernels on CPUs newer than it knows)")
-    ap.add_argument("--json", help="also write the figures to this JSON file")
     a = ap.parse_args()
 
     from threadpoolctl import threadpool_info, threadpool_limits
@@ -207,11 +153,8 @@ def main():
     data = a.data or os.path.join(HERE, ".cache", "quick" if a.quick else "ml20m")
     meta = ensure(out=data, **shape)
     csv, items_h5, ratings_h5 = (os.path.join(data, x) for x in ("ratings.csv", "items.h5", "ratings.h5"))
-    if not os.access(a.mftool, os.X_OK):
-        sys.exit(f"{a.mftool} missing: cd {ROOT} && swift build -c release --product mftool --scratch-path .build-bench")
-    if a.reconvert or not os.path.exists(ratings_h5) or os.path.getmtime(ratings_h5) < os.path.getmtime(csv):
-        wall, _, _, _ = run_measured([a.mftool, "convert", csv, ratings_h5, "--quiet"])
-        print(f"converted {csv} -> {ratings_h5} in {wall:.2f} s", flush=True)
+    a.mftool = require_mftool(a.mftool)
+    ensure_canonical(a.mftool, data, a.reconvert)
 
     R, Y64, user_ids = load_problem(ratings_h5, items_h5)
     Y32 = Y64.astype(np.float32)
@@ -240,14 +183,15 @@ def main():
 
     def peer(kind, Y):
         X = np.zeros((m, k), dtype=Y.dtype)
-        with threadpool_limits(limits=1, user_api="blas"):
+        with threadpool_limits(limits=1, user_api="blas"), InProcessPeak() as mem:
             t0 = time.perf_counter()
             if kind == "chol":
                 YtY = Y.T @ Y
                 _als._least_squares(YtY, indptr, indices, values, X, Y, lam, a.threads)
             else:
                 _als._least_squares_cg(indptr, indices, values, X, Y, lam, a.threads, 3)
-            return time.perf_counter() - t0, X
+            seconds = time.perf_counter() - t0
+        return seconds, X, mem.peak
 
     peer_cases = {
         "implicit chol f64": ("chol", Y64),
@@ -294,8 +238,8 @@ def main():
                       f" | others' CPU {other.share():.0%}", flush=True)
             else:
                 kind, Y = peer_cases[name]
-                seconds, X = peer(kind, Y)
-                r = dict(seconds=seconds, gflops=flops_imp / seconds / 1e9)
+                seconds, X, peak = peer(kind, Y)
+                r = dict(seconds=seconds, gflops=flops_imp / seconds / 1e9, rss=peak)
                 factors.setdefault(name, X.astype(np.float64))
                 tag = " (equiv)" if kind == "cg" else ""
                 print(f"  rep {rep + 1} {name:20s} kernel {seconds:8.3f} s {r['gflops']:6.1f} GFLOP/s{tag}"
@@ -317,8 +261,11 @@ def main():
         x = med[name]
         proc = f"{x['process']:10.3f}" if "process" in x else f"{'-':>10s}"
         rss = f"{x['rss'] / 2**20:8.0f} MiB" if "rss" in x else f"{'-':>12s}"
+        rss += "*" if name not in mf_cases else " "
         tag = " (equiv)" if "cg3" in name else ""
         print(f"  {name:22s} {x['seconds']:9.3f} {x['gflops_shared_count']:8.1f} {proc} {rss}{tag}")
+    print("  (* peak RSS of this Python process over the peer's call, with the CSR and factors it holds: "
+          "/proc/self/clear_refs reset)")
     print(f"  other processes used {busy_share:.0%} of the {os.cpu_count()} cores during the timed runs"
           + ("  <- contended: rerun on a quiet machine" if busy_share > 0.10 else ""))
     print("  ratios peer/mftool (kernel time):")
@@ -356,12 +303,48 @@ def main():
             print(f"    {name:20s}: worst relative difference {worst:.3e}")
 
     if a.json:
-        with open(a.json, "w") as f:
-            json.dump(dict(shape=dict(users=m, items=n, nnz=nnz, k=k), lam=lam, threads=a.threads, reps=a.reps,
-                           flops=dict(observed=flops_obs, implicit=flops_imp),
-                           mftool_openblas=dict(library=lib, version=version, core=core,
-                                                coretype_env=a.openblas_coretype), runs=runs, median=med,
-                           ratios=ratios, agreement=agree, other_cpu_share=busy_share), f, indent=1)
+        import implicit
+        shape_txt = f"k = {k}, {m:,} users × {n:,} items, {nnz:,} nnz"
+
+        def peer_label(pname):
+            kind, prec = pname.split()[1:]
+            kind = {"chol": "Cholesky", "cg3": "CG, 3 steps"}[kind]
+            return f"implicit {implicit.__version__} {kind}, {'double' if prec == 'f64' else 'single'}"
+
+        def mrow(work, mname, pname, note):
+            x = med[mname]
+            p = med.get(pname) if pname else None
+            return row(work, x["seconds"], peer_label(pname) if p else None,
+                       p["seconds"] if p else None, gflops=x["gflops_shared_count"], mftool_peak=x.get("rss"),
+                       peer_peak=p.get("rss") if p else None, timing="kernel",
+                       note=f"mftool process {x['process']:.2f} s; " + note, other_cpu=busy_share)
+
+        def agree_txt(key):
+            return f"factors rel. diff {agree[key][0]:.1e}" if key in agree else ""
+
+        rows = [
+            mrow(f"exact fold-in, implicit loss, {shape_txt}, double", "mftool implicit f64", "implicit chol f64",
+                 agree_txt("mftool implicit f64 vs implicit chol f64")),
+            mrow("same, single precision", "mftool implicit f32", "implicit chol f32",
+                 agree_txt("mftool implicit f32 vs implicit chol f32")),
+        ]
+        if "implicit cg3 f64" in med:
+            rows += [
+                mrow("same, double, vs implicit's conjugate gradient (3 steps from 0: approximate)",
+                     "mftool implicit f64", "implicit cg3 f64",
+                     "CG's " + agree_txt("implicit cg3 f64 vs mftool implicit f64") + " from the exact solution"),
+                mrow("same, single, vs implicit's conjugate gradient (3 steps)", "mftool implicit f32", "implicit cg3 f32",
+                     "CG's " + agree_txt("implicit cg3 f32 vs mftool implicit f64") + " from the exact solution"),
+            ]
+        rows.append(mrow(f"exact fold-in, observed loss, {shape_txt}, double", "mftool observed f64", None,
+                         "no peer: implicit solves only its implicit-feedback loss; "
+                         + f"worst user vs NumPy {agree.get('mftool observed f64 vs numpy', float('nan')):.1e}"))
+        write_json(a.json, rows, bench="ridge", machine=machine(a.mftool, mf_env),
+                   versions=dict(implicit=implicit.__version__, peer_blas=[list(b) for b in blas]),
+                   shape=dict(users=m, items=n, nnz=nnz, k=k), lam=lam, threads=a.threads, reps=a.reps,
+                   flops=dict(observed=flops_obs, implicit=flops_imp),
+                   mftool_openblas=dict(library=lib, version=version, core=core, coretype_env=a.openblas_coretype),
+                   runs=runs, median=med, ratios=ratios, agreement=agree, other_cpu_share=busy_share)
     for i in range(len(mf_cases)):
         os.remove(os.path.join(outdir, f"U{i}.h5"))
     os.rmdir(outdir)

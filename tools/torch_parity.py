@@ -43,7 +43,7 @@ Parts (each prints as it goes; a SUMMARY block closes the output):
    ``mftool solve``'s own kernel seconds and whole-process time; cross-checked
    with ``mftool check`` on PyTorch's final factors and with ``mftool fit
    --check`` run for the same number of epochs;
-5. per-epoch time of PyTorch Adam (float32 and float64, 2 threads) against the
+5. per-epoch time of PyTorch Adam (float32 and float64, 2 threads; --torch-threads) against the
    median of ``mftool fit``'s jsonl "seconds" (the step only; mftool evaluates
    the objective outside that window);
 6. MovieLens-100K mini-batches: one epoch of PyTorch Adam over shuffled
@@ -60,7 +60,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -72,7 +71,13 @@ import numpy as np
 import torch
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from benchlib import (InProcessPeak, OtherCPU, common_args, cpu_busy, machine, row,  # noqa: E402
+                      run_measured, wait_idle, write_json)
+
+OtherLoad = OtherCPU        # CPU used by OTHER processes while a block runs (`.fraction` after it)
 M, N, K = 500, 1000, 50
+QUICK_SHAPE = (100, 200, 10)    # --quick
 SEED = 0
 EPOCHS = 100
 SGD_LR = 0.01
@@ -85,6 +90,7 @@ ML_BATCH = 1024
 ML_EPOCHS = 5
 
 summary: list[tuple[str, str]] = []
+res: dict = {}      # the figures the --json rows are made of
 
 
 def note(key: str, value: str) -> None:
@@ -109,62 +115,6 @@ def run(cmd: list[str], *, capture: bool = True) -> tuple[subprocess.CompletedPr
 def read_jsonl(path: Path) -> list[dict]:
     with open(path) as f:
         return [json.loads(line) for line in f if line.strip()]
-
-
-def cpu_busy(interval: float = 1.0) -> float:
-    """Fraction of all cores busy over `interval` seconds (from /proc/stat; 0 where it is missing)."""
-    def sample() -> tuple[int, int]:
-        with open("/proc/stat") as f:
-            v = [int(x) for x in f.readline().split()[1:]]
-        idle = v[3] + (v[4] if len(v) > 4 else 0)
-        return sum(v), idle
-    try:
-        t0, i0 = sample()
-        time.sleep(interval)
-        t1, i1 = sample()
-    except OSError:
-        return 0.0
-    return 1 - (i1 - i0) / max(t1 - t0, 1)
-
-
-class OtherLoad:
-    """CPU used by OTHER processes while a block runs, as a fraction of all cores: /proc/stat's busy
-    time minus this process's and its children's CPU time. Timings are inflated when it is high."""
-
-    def __enter__(self) -> "OtherLoad":
-        self.t0, self.busy0, self.own0 = time.perf_counter(), self._busy(), self._own()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        wall = time.perf_counter() - self.t0
-        others = (self._busy() - self.busy0) - (self._own() - self.own0)
-        self.fraction = max(0.0, others / max(wall * (os.cpu_count() or 1), 1e-9))
-
-    @staticmethod
-    def _busy() -> float:
-        try:
-            with open("/proc/stat") as f:
-                v = [int(x) for x in f.readline().split()[1:]]
-        except OSError:
-            return 0.0
-        return (sum(v) - v[3] - (v[4] if len(v) > 4 else 0)) / os.sysconf("SC_CLK_TCK")
-
-    @staticmethod
-    def _own() -> float:
-        a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
-
-
-def wait_idle(limit: float) -> None:
-    """Waits (up to `limit` seconds) until other processes use < 10% of the CPUs, so timings are clean."""
-    t0 = time.perf_counter()
-    busy = cpu_busy()
-    while busy > 0.1 and time.perf_counter() - t0 < limit:
-        busy = cpu_busy(2.0)
-    if busy > 0.1:
-        print(f"(still {busy:.0%} busy after waiting {limit:.0f} s: timings below are inflated)")
-    elif time.perf_counter() - t0 > 1.5:
-        print(f"(waited {time.perf_counter() - t0:.0f} s for the machine to be idle)")
 
 
 def first_json(text: str) -> dict:
@@ -204,7 +154,7 @@ def write_factors(path: Path, name: str, ids_name: str, X: np.ndarray, ids: np.n
 
 
 def seed_problem(cache: Path) -> tuple[Path, Path, Path, np.ndarray, np.ndarray, np.ndarray]:
-    d = cache / "seed"
+    d = cache / ("seed" if (M, N, K) == (500, 1000, 50) else f"seed-{M}x{N}x{K}")
     d.mkdir(parents=True, exist_ok=True)
     r_path, v_path, u0_path = d / "r.h5", d / "items.h5", d / "u0.h5"
     rng = np.random.default_rng(SEED)
@@ -269,22 +219,34 @@ def objective(U: np.ndarray, V: np.ndarray, R: np.ndarray, lam: float) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--mftool", required=True, help="path of the mftool binary (a release build)")
+    common_args(ap, reps=5, quick_help=f"a smaller seed problem ({QUICK_SHAPE[0]} × {QUICK_SHAPE[1]}, "
+                f"k = {QUICK_SHAPE[2]}) and no idle wait by default: a few seconds")
     ap.add_argument("--cache", default=str(HERE / ".cache"), help="work folder (default tools/.cache)")
     ap.add_argument("--max-epochs", type=int, default=20000, help="cap of the PyTorch convergence run")
-    ap.add_argument("--repeats", type=int, default=5, help="runs of each timed mftool command (median)")
-    ap.add_argument("--wait-idle", type=float, default=300,
-                    help="before each timed part, wait up to this many seconds for other processes to go idle")
+    ap.add_argument("--repeats", dest="reps", type=int, help="same as --reps (runs of each timed mftool command)")
+    ap.add_argument("--wait-idle", type=float,
+                    help="before each timed part, wait up to this many seconds for other processes to go idle "
+                         "(default 300; 0 with --quick)")
     ap.add_argument("--no-ml100k", action="store_true", help="skip the MovieLens-100K mini-batch timing")
+    ap.add_argument("--torch-threads", type=int,
+                    help="PyTorch's intra-op threads (default 2; 1 with --quick, where the problems are too small "
+                         "for a second thread to pay and OpenMP's waiting makes times swing when the other core is busy)")
     args = ap.parse_args()
+    args.repeats = args.reps
+    if args.wait_idle is None:
+        args.wait_idle = 0 if args.quick else 300
+    global M, N, K
+    if args.quick:
+        M, N, K = QUICK_SHAPE
 
     mftool = str(Path(args.mftool).absolute())
     cache = Path(args.cache).resolve()
     work = cache / "torch_parity"
     work.mkdir(parents=True, exist_ok=True)
-    torch.set_num_threads(2)
+    torch.set_num_threads(args.torch_threads if args.torch_threads else (1 if args.quick else 2))
     failed = False
 
+    overall = OtherCPU()
     p, _ = run([mftool, "--version"])
     busy = cpu_busy()
     print(f"other load: {busy:.0%} of {os.cpu_count()} cores busy over 1 s before starting"
@@ -350,12 +312,14 @@ def main() -> int:
     exact_out = work / "seed_exact_users.h5"
     solve_cmd = [mftool, "solve", "--interactions", str(r_path), "--items", str(v_path), "--out", str(exact_out),
                  "--loss", "dense", "--lambda", repr(lam), "--json", "--quiet"]
-    kernel, wall = [], []
+    kernel, wall, peaks = [], [], []
     for _ in range(args.repeats):
-        p, dt = run(solve_cmd)
-        js = json.loads(p.stdout)
+        mp = run_measured(solve_cmd)
+        js = json.loads(mp.stdout)
         kernel.append(js["seconds"])
-        wall.append(dt)
+        wall.append(mp.wall)
+        peaks.append(mp.peak_rss)
+    res["solve_peak"] = statistics.median(peaks)
     f_star = js["objective"]
     with h5py.File(exact_out, "r") as f:
         U_star = f["user_factors"][:]
@@ -391,6 +355,7 @@ def main() -> int:
     reached = None
     gap_t = float("nan")
     mn = M * N
+    mem4 = InProcessPeak().__enter__()
     t0 = time.perf_counter()
     for t in range(args.max_epochs + 1):
         opt.zero_grad()
@@ -406,6 +371,8 @@ def main() -> int:
         loss.backward()
         opt.step()
     conv_seconds = time.perf_counter() - t0
+    mem4.__exit__(None, None, None)
+    res.update(conv_seconds=conv_seconds, conv_epochs=reached, conv_gap=gap_t, conv_peak=mem4.peak)
     U_conv = U.detach().numpy().copy()
     if reached is None:
         print(f"PyTorch Adam float64: gap {gap_t:.3e} after the cap of {args.max_epochs} epochs "
@@ -435,12 +402,15 @@ def main() -> int:
         print(f"mftool fit Adam (same settings, {reached + 10} epochs): first epoch with gap ≤ {GAP_TARGET:g}: {first} "
               f"(PyTorch: {reached}); its step time to get there {mf_train:.3f} s; whole process {fit_wall:.2f} s")
         mf_epochs_txt = f"{first} epochs, steps {mf_train:.3f} s, process {fit_wall:.2f} s"
+        res.update(mf_fit_epochs=first, mf_fit_steps_s=mf_train, mf_fit_process_s=fit_wall)
+    res.update(solve_kernel=solve_kernel, solve_wall=solve_wall, other4=None)
     speedup = conv_seconds / solve_wall
     print(f"→ mftool solve: {solve_kernel * 1e3:.2f} ms kernel, {solve_wall * 1e3:.1f} ms whole process "
           f"(median of {args.repeats}) vs PyTorch {conv_seconds:.1f} s: ×{speedup:,.0f} faster end to end")
     meter4.__exit__(None, None, None)
     print(f"(other processes used {meter4.fraction:.0%} of the CPUs during part 4)")
     note("PyTorch Adam to gap ≤ 1e-6", f"[others {meter4.fraction:.0%} CPU] " + epochs_txt)
+    res["other4"] = meter4.fraction
     note("mftool fit Adam to gap ≤ 1e-6", mf_epochs_txt)
     note("mftool solve (exact)", f"kernel {solve_kernel * 1e3:.2f} ms, whole process {solve_wall * 1e3:.1f} ms "
          f"(median of {args.repeats}); ×{speedup:,.0f} vs PyTorch's convergence run")
@@ -462,6 +432,7 @@ def main() -> int:
              "--init", str(u0_path), "--log", str(log), "--quiet"])
         mf_med.append(statistics.median(r["seconds"] for r in read_jsonl(log)))
     tm = statistics.median(mf_med)
+    res.update(epoch_torch32=t32, epoch_torch64=t64, epoch_mftool=tm)
     meter5.__exit__(None, None, None)
     print(f"(other processes used {meter5.fraction:.0%} of the CPUs during part 5)")
     print(f"PyTorch Adam per epoch (median of {EPOCHS}): float32 {t32 * 1e3:.3f} ms, float64 {t64 * 1e3:.3f} ms")
@@ -543,6 +514,7 @@ def main() -> int:
             mf_wall.append(dt)
             mf_loss = [r["loss"] for r in rec]
         mft, mfw = statistics.median(mf_ep), statistics.median(mf_wall)
+        res.update(ml_torch32=mt32, ml_torch64=mt64, ml_mftool=mft, ml_shape=(m_ml, n_ml, nnz))
         meter6.__exit__(None, None, None)
         print(f"(other processes used {meter6.fraction:.0%} of the CPUs during part 6)")
         print(f"PyTorch one epoch (median of {ML_EPOCHS} after a warm-up): float32 {mt32 * 1e3:.1f} ms, "
@@ -563,7 +535,41 @@ def main() -> int:
         print(f"{k.ljust(width)}  {v}")
     verdict = "FAIL" if failed else "PASS"
     print(f"{'loss parity'.ljust(width)}  {verdict} (max rel. diff {worst_overall:.3e}, tolerance {PARITY_TOL:g})")
+    if args.json:
+        write_json(args.json, json_rows(worst_overall, failed), bench="torch", machine=machine(mftool),
+                   versions=dict(torch=torch.__version__, torch_threads=torch.get_num_threads()),
+                   shape=dict(m=M, n=N, k=K), reps=args.repeats, figures=res, summary=summary,
+                   other_cpu_share=overall.share())
     return 1 if failed else 0
+
+
+def json_rows(worst: float, failed: bool) -> list[dict]:
+    """The common result rows (tools/benchlib.py) from the figures this run measured."""
+    tv = f"PyTorch {torch.__version__}"
+    parity = f"per-epoch losses equal PyTorch's (float64) to {worst:.0e} relative" + (" — PARITY FAILED" if failed else "")
+    rows = []
+    if "conv_seconds" in res:
+        reached = res.get("conv_epochs")
+        ep = f"{reached:,} epochs" if reached is not None else f"cap reached, gap {res['conv_gap']:.1e}"
+        mf_fit = (f"; mftool fit Adam reaches it at epoch {res['mf_fit_epochs']:,} in {res['mf_fit_steps_s']:.2f} s of steps"
+                  if res.get("mf_fit_epochs") else "")
+        rows.append(row(f"seed problem ({M} × {N} dense, k = {K}): exact solve vs Adam (lr {ADAM_LR}, float64) "
+                        f"to a {GAP_TARGET:g} gap", res["solve_wall"], f"{tv} Adam, {ep}", res["conv_seconds"],
+                        mftool_peak=res.get("solve_peak"), peer_peak=res.get("conv_peak"), timing="whole process / loop",
+                        note=f"mftool kernel {res['solve_kernel'] * 1e3:.2f} ms" + mf_fit, other_cpu=res.get("other4")))
+    if "epoch_mftool" in res:
+        for name, key in (("float32", "epoch_torch32"), ("float64", "epoch_torch64")):
+            rows.append(row(f"seed problem: one full-batch Adam epoch (mftool double vs PyTorch {name})",
+                            res["epoch_mftool"], f"{tv} {name}, {torch.get_num_threads()} thread(s)", res[key], timing="per epoch",
+                            note=parity if name == "float64" else "median of 100 epochs each"))
+    if "ml_mftool" in res:
+        m_ml, n_ml, nnz = res["ml_shape"]
+        for name, key in (("float32", "ml_torch32"), ("float64", "ml_torch64")):
+            rows.append(row(f"MovieLens-100K ({nnz:,} ratings): one Adam epoch of {ML_BATCH:,}-rating mini-batches, "
+                            f"k = {ML_K} (mftool double vs PyTorch {name})", res["ml_mftool"],
+                            f"{tv} {name}, nn.Embedding", res[key], timing="per epoch",
+                            note="median over epochs; different shuffles"))
+    return rows
 
 
 if __name__ == "__main__":

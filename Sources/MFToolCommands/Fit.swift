@@ -161,7 +161,7 @@ struct Fit: ParsableCommand {
         if timings {
             let steps = history.reduce(0) { $0 + $1.seconds }
             Console.error(String(format: "timings: read %.4f s, exact solve %.4f s, training %.4f s (steps %.4f s, %.3f ms/epoch), write %.4f s",
-                                 t1.timeIntervalSince(t0) - (exact?.seconds ?? 0), exact?.seconds ?? 0, t2.timeIntervalSince(t1),
+                                 t1.timeIntervalSince(t0) - (exact?.seconds ?? 0.0), exact?.seconds ?? 0.0, t2.timeIntervalSince(t1),
                                  steps, steps / Double(max(history.count, 1)) * 1000, Date().timeIntervalSince(t2)))
         }
         if let plot = checkOptions.plot, let exact {

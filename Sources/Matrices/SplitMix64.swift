@@ -3,10 +3,11 @@ import Foundation
 /// SplitMix64: a small, fast, seedable generator (the same sequence on every platform), used
 /// for initial factors, shuffles, splits and synthetic data.
 public struct SplitMix64: RandomNumberGenerator, Sendable {
-    var state: UInt64
+    @usableFromInline var state: UInt64
     /// A generator whose sequence is fixed by `seed`.
     public init(seed: UInt64) { state = seed }
     /// The next 64 random bits.
+    @inlinable
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -15,6 +16,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return z ^ (z >> 31)
     }
     /// Uniform in [0, 1).
+    @inlinable
     public mutating func uniform() -> Double { Double(next() >> 11) / Double(1 << 53) }
     /// Standard normal (Box–Muller).
     public mutating func normal() -> Double {
@@ -22,6 +24,7 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
         return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
     /// Fisher–Yates with this generator (deterministic across platforms, unlike `shuffle()`).
+    @inlinable
     public mutating func shuffle<T>(_ a: inout [T]) {
         guard a.count > 1 else { return }
         for i in stride(from: a.count - 1, to: 0, by: -1) {

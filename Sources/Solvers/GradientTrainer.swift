@@ -165,21 +165,9 @@ public struct GradientTrainer: Sendable {
                             let b1 = Swift.min(b0 + batch, order.count)
                             let scale = lossScale == .mean ? 1 / Double(b1 - b0) : 1
                             g.update(repeating: 0, count: gp.count)
-                            var loss = 0.0
-                            for t in b0..<b1 {
-                                let p = order[t]
-                                let xu = x + Int(data.rows[p]) * w, gu = g + Int(data.rows[p]) * w, v = V + Int(columns[p]) * w
-                                // Components 0..<regularized carry the penalty; a user bias, when
-                                // present, is the last component and does not.
-                                var prediction = 0.0, norm = 0.0
-                                for c in 0..<regularized { prediction += xu[c] * v[c]; norm += xu[c] * xu[c] }
-                                if regularized < w { prediction += xu[w - 1] * v[w - 1] }
-                                let e = data.targets[p] - prediction
-                                let share = data.shares[p]
-                                loss += e * e + share * norm
-                                let a = -2 * scale * e, b = 2 * scale * share
-                                for c in 0..<regularized { gu[c] += a * v[c] + b * xu[c] }
-                                if regularized < w { gu[w - 1] += a * v[w - 1] }
+                            let loss = order.withUnsafeBufferPointer { o in
+                                NativeKernels.batchGradient(width: w, regularized: regularized, entries: UnsafeBufferPointer(rebasing: o[b0..<b1]),
+                                                            data: data, columns: columns, X: x, V: V, scale: scale, gradient: g)
                             }
                             total += loss * scale
                             batches += 1

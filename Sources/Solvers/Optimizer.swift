@@ -82,35 +82,14 @@ struct OptimizerState {
         }
     }
 
-    /// PyTorch's Adam update, element by element (torch.optim.Adam's single-tensor path),
-    /// four lanes at a time.
+    /// PyTorch's Adam update, element by element (torch.optim.Adam's single-tensor path), in
+    /// mftool's SIMD kernel (no fused multiply-adds: the same rounding as the scalar formula).
     @inline(__always)
     static func adamStep(x: UnsafeMutablePointer<Double>, g: UnsafePointer<Double>, m: UnsafeMutablePointer<Double>,
                          v: UnsafeMutablePointer<Double>, count: Int, decay: Double, beta1: Double, beta2: Double,
                          epsilon: Double, stepSize: Double, root2: Double) {
-        typealias V4 = SIMD4<Double>
-        let lanes = count / 4 * 4
-        let rx = UnsafeMutableRawPointer(x), rg = UnsafeRawPointer(g), rm = UnsafeMutableRawPointer(m), rv = UnsafeMutableRawPointer(v)
-        var c = 0
-        while c < lanes {
-            let offset = c * 8
-            var xs = rx.loadUnaligned(fromByteOffset: offset, as: V4.self)
-            let d = rg.loadUnaligned(fromByteOffset: offset, as: V4.self) + decay * xs
-            let ms = beta1 * rm.loadUnaligned(fromByteOffset: offset, as: V4.self) + (1 - beta1) * d
-            let vs = beta2 * rv.loadUnaligned(fromByteOffset: offset, as: V4.self) + (1 - beta2) * d * d
-            xs -= stepSize * ms / (vs.squareRoot() / root2 + epsilon)
-            rx.storeBytes(of: xs, toByteOffset: offset, as: V4.self)
-            rm.storeBytes(of: ms, toByteOffset: offset, as: V4.self)
-            rv.storeBytes(of: vs, toByteOffset: offset, as: V4.self)
-            c += 4
-        }
-        while c < count {
-            let d = g[c] + decay * x[c]
-            m[c] = beta1 * m[c] + (1 - beta1) * d
-            v[c] = beta2 * v[c] + (1 - beta2) * d * d
-            x[c] -= stepSize * m[c] / (v[c].squareRoot() / root2 + epsilon)
-            c += 1
-        }
+        NativeKernels.adamStep(x: x, g: g, m: m, v: v, count: count, decay: decay, beta1: beta1, beta2: beta2,
+                               epsilon: epsilon, stepSize: stepSize, root2: root2)
     }
 }
 

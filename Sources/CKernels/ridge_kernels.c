@@ -177,6 +177,40 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
         }                                                                                         \
     }
 
+// Sparse × dense: B[u] = Σ_p values[p]·V[indices[p]] over row u's entries, for rows of V and B
+// padded to whole vectors (ldv, ldb multiples of VW covering k). Each row accumulates up to four
+// vectors of columns in registers per pass over its entries.
+#define MF_SPMM(NAME, T, VT, VW, ATTR)                                                            \
+    ATTR static void NAME(int rows, int k, int ldv, const int64_t *restrict indptr,               \
+                          const int32_t *restrict indices, const double *restrict values,        \
+                          const T *restrict V, T *restrict B, int ldb) {                          \
+        const int kv = (k + (VW) - 1) / (VW) * (VW);                                              \
+        for (int u = 0; u < rows; u++) {                                                          \
+            T *restrict b = B + (size_t)u * ldb;                                                  \
+            for (int c0 = 0; c0 < kv; c0 += 4 * (VW)) {                                           \
+                const int n = (kv - c0) / (VW) < 4 ? (kv - c0) / (VW) : 4;                        \
+                VT a0 = 0, a1 = 0, a2 = 0, a3 = 0;                                                \
+                if (n == 4) {                                                                     \
+                    for (int64_t p = indptr[u]; p < indptr[u + 1]; p++) {                         \
+                        const T *restrict v = V + (size_t)indices[p] * ldv + c0;                  \
+                        const VT r = (VT)(T)values[p];                                            \
+                        a0 += r * *(const VT *)v; a1 += r * *(const VT *)(v + (VW));              \
+                        a2 += r * *(const VT *)(v + 2 * (VW)); a3 += r * *(const VT *)(v + 3 * (VW)); \
+                    }                                                                             \
+                    *(VT *)(b + c0) = a0; *(VT *)(b + c0 + (VW)) = a1;                            \
+                    *(VT *)(b + c0 + 2 * (VW)) = a2; *(VT *)(b + c0 + 3 * (VW)) = a3;             \
+                } else {                                                                          \
+                    for (int i = 0; i < n; i++) {                                                 \
+                        a0 = 0;                                                                   \
+                        for (int64_t p = indptr[u]; p < indptr[u + 1]; p++)                       \
+                            a0 += (VT)(T)values[p] * *(const VT *)(V + (size_t)indices[p] * ldv + c0 + i * (VW)); \
+                        *(VT *)(b + c0 + i * (VW)) = a0;                                          \
+                    }                                                                             \
+                }                                                                                 \
+            }                                                                                     \
+        }                                                                                         \
+    }
+
 #define MF_VARIANTS(SUFFIX, ATTR, DV, DW, DSUM, FV, FW, FSUM)                                                 \
     MF_GATHER(gather_d_##SUFFIX, double, ATTR)                                                    \
     MF_GATHER(gather_s_##SUFFIX, float, ATTR)                                                     \
@@ -184,6 +218,8 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
     MF_GRAM(gram_s_##SUFFIX, float, FV, FW, ATTR)                                                 \
     MF_CHOLESKY(cholesky_d_##SUFFIX, double, DV, DW, sqrt, ATTR)                                  \
     MF_CHOLESKY(cholesky_s_##SUFFIX, float, FV, FW, sqrtf, ATTR)                                  \
+    MF_SPMM(spmm_d_##SUFFIX, double, DV, DW, ATTR)                                                \
+    MF_SPMM(spmm_s_##SUFFIX, float, FV, FW, ATTR)                                                 \
     MF_SOLVE(solve_d_##SUFFIX, double, DV, DW, DSUM, ATTR)                                        \
     MF_SOLVE(solve_s_##SUFFIX, float, FV, FW, FSUM, ATTR)
 
@@ -260,4 +296,12 @@ void mf_cholesky_solve_d(int isa, int k, int lda, const double *U, const double 
 }
 void mf_cholesky_solve_s(int isa, int k, int lda, const float *U, const float *inverse, float *b) {
     MF_DISPATCH(solve_s, k, lda, U, inverse, b)
+}
+void mf_spmm_d(int isa, int rows, int k, int ldv, const int64_t *indptr, const int32_t *indices, const double *values,
+               const double *V, double *B, int ldb) {
+    MF_DISPATCH(spmm_d, rows, k, ldv, indptr, indices, values, V, B, ldb)
+}
+void mf_spmm_s(int isa, int rows, int k, int ldv, const int64_t *indptr, const int32_t *indices, const double *values,
+               const float *V, float *B, int ldb) {
+    MF_DISPATCH(spmm_s, rows, k, ldv, indptr, indices, values, V, B, ldb)
 }

@@ -19,18 +19,28 @@ struct FullBatchObjective {
         let m = problem.userCount, w = problem.width
         if problem.objective.loss == .dense {
             let R = problem.interactions
-            let V = problem.items.storage
             let t0 = problem.backgroundTargets
             let background = problem.backgroundRightHandSide
             let t0Norm = t0.reduce(0) { $0 + $1 * $1 }
+            // R·V by the native sparse × dense kernel on padded rows.
+            let kp = kernel.kp
+            let padded = kernel.paddedItems()
+            var product = [Double](repeating: 0, count: Swift.max(1, m) * kp)
+            if m > 0 {
+                R.indptr.withUnsafeBufferPointer { ip in
+                    ip.baseAddress!.withMemoryRebound(to: Int64.self, capacity: m + 1) { indptr in
+                        Double.nativeSpmm(kernel.variant, rows: m, k: w, ldv: kp, indptr: indptr, indices: R.indices, values: R.values,
+                                          v: padded, b: &product, ldb: kp)
+                    }
+                }
+            }
             var b = [Double](repeating: 0, count: m * w)
             var norms = [Double](repeating: t0Norm, count: m)
             for u in 0..<m {
-                for c in 0..<w { b[u * w + c] = background[c] }
+                for c in 0..<w { b[u * w + c] = background[c] + product[u * kp + c] }
                 for p in R.range(ofRow: u) {
                     let j = Int(R.indices[p])
                     let r = R.values[p]
-                    for c in 0..<w { b[u * w + c] += r * V[j * w + c] }
                     norms[u] += (t0[j] + r) * (t0[j] + r) - t0[j] * t0[j]
                 }
             }

@@ -38,21 +38,16 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         let m = problem.userCount
         let R = problem.interactions
         let needsGram = problem.objective.loss != .observed
-        var G: [S] = needsGram ? gram() : []
-        if native && needsGram {
-            // The native kernels address the system matrix with leading dimension kp.
-            var padded = [S](repeating: 0, count: kp * kp)
-            for i in 0..<w { for j in 0..<w { padded[i * kp + j] = G[i * w + j] } }
-            G = padded
-        }
         // Vᵀ t0: the dense loss's right-hand side from unobserved entries' targets.
         let background = problem.objective.loss == .dense ? problem.backgroundRightHandSide : [Double](repeating: 0, count: w)
         var X = [Double](repeating: 0, count: m * w)
         var flops = needsGram ? Double(problem.itemCount * w * (w + 1)) : 0
         if problem.objective.loss == .dense && problem.objective.regularization == .constant {
-            flops += try solveDenseShared(G: needsGram && native ? gram() : G, background: background, X: &X)
+            flops += native ? try solveDenseSharedNative(background: background, X: &X) : try solveDenseShared(G: gram(), background: background, X: &X)
             return RidgeSolution(factors: DenseMatrix(rows: m, columns: w, storage: X), emptyUsers: emptyCount(), fallbackUsers: 0, flops: flops)
         }
+        // The native kernels address the system matrix with leading dimension kp.
+        let G: [S] = needsGram ? (native ? nativeGramMatrix(paddedItems()) : gram()) : []
         // Interleaved blocks of users over threads: balanced under power-law activity, and each
         // user's arithmetic is the same whatever thread runs it.
         let threads = Swift.min(solver.threads, Swift.max(1, m / 64))
@@ -331,6 +326,80 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         }
         for c in 0..<w { out[c] = Double(ws.b[c]) }
         return (false, flops)
+    }
+
+    /// The items padded to rows of kp (zeros beyond w), for the native kernels.
+    func paddedItems() -> [S] {
+        let n = problem.itemCount
+        var out = [S](repeating: 0, count: n * kp)
+        for i in 0..<n { for c in 0..<w { out[i * kp + c] = items[i * w + c] } }
+        return out
+    }
+
+    /// G = VᵀV from padded items with the native Gram kernel: kp × kp, upper tiles (the region
+    /// every native kernel reads).
+    func nativeGramMatrix(_ padded: [S]) -> [S] {
+        var g = [S](repeating: 0, count: kp * kp)
+        padded.withUnsafeBufferPointer { v in
+            g.withUnsafeMutableBufferPointer { S.nativeGram(variant, kp: kp, count: problem.itemCount, x: v.baseAddress!, y: nil, base: nil, a: $0.baseAddress!) }
+        }
+        return g
+    }
+
+    /// The dense loss with constant λ on the native kernels: G + λI factorized once, B = R·V by
+    /// a sparse × dense kernel, and one triangular solve pair per user, users split over threads.
+    /// A factorization failure is handed to the LAPACK path, which reports or falls back.
+    func solveDenseSharedNative(background: [Double], X: inout [Double]) throws(SolverError) -> Double {
+        let m = problem.userCount
+        let R = problem.interactions
+        let V = paddedItems()
+        var a = nativeGramMatrix(V)
+        for c in 0..<w where problem.isRegularized(c) { a[c * kp + c] += S(problem.objective.lambda) }
+        var largest: S = 0
+        for c in 0..<w { largest = Swift.max(largest, a[c * kp + c]) }
+        var inverse = [S](repeating: 0, count: w)
+        let info = a.withUnsafeMutableBufferPointer { ap in
+            inverse.withUnsafeMutableBufferPointer { S.nativeCholesky(variant, k: w, lda: kp, a: ap.baseAddress!, threshold: S(w) * S.ulpOfOne * largest, inverse: $0.baseAddress!) }
+        }
+        if info != 0 { return try solveDenseShared(G: gram(), background: background, X: &X) }
+        var B = [S](repeating: 0, count: Swift.max(1, m) * kp)
+        let block = 64
+        let blocks = (m + block - 1) / block
+        let threads = Swift.min(solver.threads, Swift.max(1, R.nnz * w / (1 << 18)), Swift.max(1, blocks))
+        let shared = UnsafeSendable((self, V, a, inverse, background))
+        B.withUnsafeMutableBufferPointer { bp in
+            X.withUnsafeMutableBufferPointer { xp in
+                R.indptr.withUnsafeBufferPointer { indptr in
+                    R.indices.withUnsafeBufferPointer { indices in
+                        R.values.withUnsafeBufferPointer { values in
+                            let pointers = UnsafeSendable((bp.baseAddress!, xp.baseAddress!, indptr.baseAddress!, indices.baseAddress!, values.baseAddress!))
+                            let work: @Sendable (Int) -> Void = { t in
+                                let (kernel, V, a, inverse, background) = shared.value
+                                let (B, X, indptr, indices, values) = pointers.value
+                                let (w, kp) = (kernel.w, kernel.kp)
+                                var b = t
+                                while b < blocks {
+                                    let u0 = b * block, u1 = Swift.min(m, u0 + block)
+                                    indptr.withMemoryRebound(to: Int64.self, capacity: m + 1) { ip in
+                                        S.nativeSpmm(kernel.variant, rows: u1 - u0, k: w, ldv: kp, indptr: ip + u0, indices: indices, values: values,
+                                                     v: V, b: B + u0 * kp, ldb: kp)
+                                    }
+                                    for u in u0..<u1 {
+                                        let row = B + u * kp
+                                        if kernel.problem.hasBackground { for c in 0..<w { row[c] += S(background[c]) } }
+                                        S.nativeSolve(kernel.variant, k: w, lda: kp, u: a, inverse: inverse, b: row)
+                                        for c in 0..<w { X[u * w + c] = Double(row[c]) }
+                                    }
+                                    b += threads
+                                }
+                            }
+                            if threads > 1 { DispatchQueue.concurrentPerform(iterations: threads, execute: work) } else { work(0) }
+                        }
+                    }
+                }
+            }
+        }
+        return Double(w * w * w) / 3 + 2 * Double(R.nnz * w) + 2 * Double(m * w * w)
     }
 
     /// The dense loss with constant λ: one factorization of G + λI serves every user.

@@ -47,6 +47,14 @@ int mf_cholesky_s(int isa, int k, int lda, float *A, float threshold, float *inv
 void mf_cholesky_solve_d(int isa, int k, int lda, const double *U, const double *inverse, double *b);
 void mf_cholesky_solve_s(int isa, int k, int lda, const float *U, const float *inverse, float *b);
 
+/// B[u][0..<k] = Σ_p values[p]·V[indices[p]][0..<k] over CSR row u (rows 0..<rows; indptr as
+/// given, not rebased). V's and B's leading dimensions must be multiples of the variant's vector
+/// width covering k (mf_kernel_padding's value is), with V zero beyond k.
+void mf_spmm_d(int isa, int rows, int k, int ldv, const int64_t *indptr, const int32_t *indices, const double *values,
+               const double *V, double *B, int ldb);
+void mf_spmm_s(int isa, int rows, int k, int ldv, const int64_t *indptr, const int32_t *indices, const double *values,
+               const float *V, float *B, int ldb);
+
 /// PyTorch's Adam step on `count` parameters (torch.optim.Adam's formula, no fused multiply-adds):
 /// d = g + decay·x; m = β1·m + (1−β1)·d; v = β2·v + (1−β2)·d²; x −= stepSize·m / (√v / root2 + ε).
 void mf_adam_step(int isa, long count, double *x, const double *g, double *m, double *v, double decay,

@@ -41,6 +41,9 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
     /// Solves with the factor and reciprocals from `nativeCholesky`, in place.
     static func nativeSolve(_ variant: NativeKernelVariant, k: Int, lda: Int, u: UnsafePointer<Self>, inverse: UnsafePointer<Self>,
                             b: UnsafeMutablePointer<Self>)
+    /// B = R·V over CSR rows (indptr not rebased), V and B padded rows.
+    static func nativeSpmm(_ variant: NativeKernelVariant, rows: Int, k: Int, ldv: Int, indptr: UnsafePointer<Int64>, indices: UnsafePointer<Int32>,
+                           values: UnsafePointer<Double>, v: UnsafePointer<Self>, b: UnsafeMutablePointer<Self>, ldb: Int)
     /// The padded row length `nativeGram` needs for k columns.
     static func nativePadding(_ variant: NativeKernelVariant, _ k: Int) -> Int
 }

@@ -46,6 +46,11 @@ extension Double {
         mf_cholesky_solve_d(variant.isa, Int32(k), Int32(lda), u, inverse, b)
     }
     static func nativePadding(_ variant: NativeKernelVariant, _ k: Int) -> Int { Int(mf_kernel_padding(variant.isa, Int32(k), 0)) }
+    @inline(__always)
+    static func nativeSpmm(_ variant: NativeKernelVariant, rows: Int, k: Int, ldv: Int, indptr: UnsafePointer<Int64>, indices: UnsafePointer<Int32>,
+                           values: UnsafePointer<Double>, v: UnsafePointer<Double>, b: UnsafeMutablePointer<Double>, ldb: Int) {
+        mf_spmm_d(variant.isa, Int32(rows), Int32(k), Int32(ldv), indptr, indices, values, v, b, Int32(ldb))
+    }
 }
 
 extension Float {
@@ -69,6 +74,11 @@ extension Float {
         mf_cholesky_solve_s(variant.isa, Int32(k), Int32(lda), u, inverse, b)
     }
     static func nativePadding(_ variant: NativeKernelVariant, _ k: Int) -> Int { Int(mf_kernel_padding(variant.isa, Int32(k), 1)) }
+    @inline(__always)
+    static func nativeSpmm(_ variant: NativeKernelVariant, rows: Int, k: Int, ldv: Int, indptr: UnsafePointer<Int64>, indices: UnsafePointer<Int32>,
+                           values: UnsafePointer<Double>, v: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>, ldb: Int) {
+        mf_spmm_s(variant.isa, Int32(rows), Int32(k), Int32(ldv), indptr, indices, values, v, b, Int32(ldb))
+    }
 }
 
 extension NativeKernelVariant: Comparable {

@@ -82,6 +82,24 @@ struct TimestampTests {
         #expect(x.matrix.indptr == [0, 1, 2, 2] && x.matrix.indices == [1, 0] && x.matrix.values == [4, 5] && x.timestamps == [200, 300])
     }
 
+    @Test("renumbering a canonical file's items to an embedding order equals the triplet path, times included")
+    func renumberedItems() throws {
+        let folder = Fixtures.scratchFolder()
+        var text = "user,item,rating,timestamp\n"
+        var rng = SplitMix64(seed: 3)
+        for u in 0..<30 { for i in 0..<20 where rng.uniform() < 0.4 { text += "u\(u),i\(i),\(1 + rng.next() % 5),\(rng.next() % 1000)\n" } }
+        let csv = try write(text, folder: folder)
+        let x = try read(csv)
+        try InteractionsFile.write(x, to: folder + "/x.h5")
+        var order = x.itemIDs.ids
+        rng.shuffle(&order)
+        let map = try IDMap(order)
+        let fromCSV = try read(csv) { $0.canonical.itemOrder = map }
+        let fromH5 = try read(folder + "/x.h5", time: nil) { $0.canonical.itemOrder = map }
+        #expect(fromH5 == fromCSV && fromH5.itemIDs == map)
+        #expect(fromH5.matrix.hasStrictlyAscendingRows)
+    }
+
     @Test("a bad time names the file and line")
     func badTime() throws {
         let path = try write("user,item,rating,timestamp\nu,i,3,100\nu,j,4,soon\n")

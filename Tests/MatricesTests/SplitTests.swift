@@ -135,4 +135,22 @@ struct SplitTests {
         let last = try coo.toCSR(duplicates: .last, duplicateCount: &duplicates, carrying: [50, 10, 40, 30])
         #expect(last.matrix.values == [2, 4, 3] && last.carried == [10, 30, 40])
     }
+
+    @Test("renumbering columns (the parallel path past 2^20 entries) equals remapping triplets and sorting")
+    func renumberColumns() throws {
+        var rng = SplitMix64(seed: 9)
+        let rows = 3000, columns = 900
+        var r = [Int32](), c = [Int32](), v = [Double]()
+        for t in 0..<1_300_000 { r.append(Int32(rng.next() % UInt64(rows))); c.append(Int32(rng.next() % UInt64(columns))); v.append(Double(t)) }
+        var duplicates = 0
+        let (csr, times) = try COOMatrix(rows: rows, columns: columns, rowIndices: r, columnIndices: c, values: v)
+            .toCSR(duplicates: .last, duplicateCount: &duplicates, carrying: v.map { -$0 })
+        var target = (0..<columns).map(Int32.init)
+        rng.shuffle(&target)
+        let (renumbered, carried) = csr.renumberingColumns(target, columns: columns, carrying: times)
+        var coo = csr.toCOO()
+        coo.columnIndices = coo.columnIndices.map { target[Int($0)] }
+        let (expected, expectedTimes) = try coo.toCSR(duplicates: .error, duplicateCount: &duplicates, carrying: times)
+        #expect(renumbered == expected && carried == expectedTimes)
+    }
 }

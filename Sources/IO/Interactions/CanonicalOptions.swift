@@ -42,6 +42,16 @@ enum Canonicalizer {
            csr.hasStrictlyAscendingRows, let users = try? IDMap(parsed.userIDs), let items = try? IDMap(parsed.itemIDs) {
             return Interactions(matrix: csr, userIDs: users, itemIDs: items, timestamps: parsed.timestamps)
         }
+        // Canonical CSR whose items only need renumbering to the embeddings' order: re-sort
+        // each row in place of a round trip through triplets.
+        if let csr = parsed.csr, !options.sortIDs, options.minimumValue == nil, let order = options.itemOrder,
+           csr.hasStrictlyAscendingRows, let users = try? IDMap(parsed.userIDs), (try? IDMap(parsed.itemIDs)) != nil {
+            let target = parsed.itemIDs.map { id in order.index(of: id).map(Int32.init) ?? -1 }
+            if !target.contains(-1) {
+                let (matrix, times) = csr.renumberingColumns(target, columns: order.count, carrying: parsed.timestamps)
+                return Interactions(matrix: matrix, userIDs: users, itemIDs: order, timestamps: times)
+            }
+        }
         var coo = parsed.triplets
         var times = parsed.timestamps
         var userIDs = parsed.userIDs

@@ -180,53 +180,172 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
 // Sparse × dense: B[u] = Σ_p values[p]·V[indices[p]] over row u's entries, for rows of V and B
 // padded to whole vectors (ldv, ldb multiples of VW covering k). Each row accumulates up to four
 // vectors of columns in registers per pass over its entries.
-#define MF_SPMM(NAME, T, VT, VW, ATTR)                                                            \
+#define MF_SPMM(NAME, T, VT, VW, MAXV, ATTR)                                                      \
+    /* One pass over a row's nonzeros for nv (≤ 8, a constant after inlining) vectors of B,    */ \
+    /* two nonzeros per step into two accumulator sets, so the FMA latency chains interleave. */ \
+    ATTR static inline __attribute__((always_inline)) void NAME##_chunk(                          \
+        const int nv, int64_t p, const int64_t end, const int32_t *restrict indices,              \
+        const double *restrict values, const T *restrict V, const int ldv, T *restrict b) {       \
+        VT a[8], c[8];                                                                            \
+        for (int i = 0; i < nv; i++) { a[i] = 0; c[i] = 0; }                                      \
+        for (; p + 1 < end; p += 2) {                                                             \
+            const T *restrict v = V + (size_t)indices[p] * ldv;                                   \
+            const T *restrict w = V + (size_t)indices[p + 1] * ldv;                               \
+            const VT r = (VT)(T)values[p], s = (VT)(T)values[p + 1];                              \
+            for (int i = 0; i < nv; i++) {                                                        \
+                a[i] += r * *(const VT *)(v + i * (VW));                                          \
+                c[i] += s * *(const VT *)(w + i * (VW));                                          \
+            }                                                                                     \
+        }                                                                                         \
+        if (p < end) {                                                                            \
+            const T *restrict v = V + (size_t)indices[p] * ldv;                                   \
+            const VT r = (VT)(T)values[p];                                                        \
+            for (int i = 0; i < nv; i++) a[i] += r * *(const VT *)(v + i * (VW));                 \
+        }                                                                                         \
+        for (int i = 0; i < nv; i++) *(VT *)(b + i * (VW)) = a[i] + c[i];                         \
+    }                                                                                             \
     ATTR static void NAME(int rows, int k, int ldv, const int64_t *restrict indptr,               \
                           const int32_t *restrict indices, const double *restrict values,        \
                           const T *restrict V, T *restrict B, int ldb) {                          \
-        const int kv = (k + (VW) - 1) / (VW) * (VW);                                              \
+        const int kv = (k + (VW) - 1) / (VW);                                                     \
         for (int u = 0; u < rows; u++) {                                                          \
             T *restrict b = B + (size_t)u * ldb;                                                  \
-            for (int c0 = 0; c0 < kv; c0 += 4 * (VW)) {                                           \
-                const int n = (kv - c0) / (VW) < 4 ? (kv - c0) / (VW) : 4;                        \
-                VT a0 = 0, a1 = 0, a2 = 0, a3 = 0;                                                \
-                if (n == 4) {                                                                     \
-                    for (int64_t p = indptr[u]; p < indptr[u + 1]; p++) {                         \
-                        const T *restrict v = V + (size_t)indices[p] * ldv + c0;                  \
-                        const VT r = (VT)(T)values[p];                                            \
-                        a0 += r * *(const VT *)v; a1 += r * *(const VT *)(v + (VW));              \
-                        a2 += r * *(const VT *)(v + 2 * (VW)); a3 += r * *(const VT *)(v + 3 * (VW)); \
-                    }                                                                             \
-                    *(VT *)(b + c0) = a0; *(VT *)(b + c0 + (VW)) = a1;                            \
-                    *(VT *)(b + c0 + 2 * (VW)) = a2; *(VT *)(b + c0 + 3 * (VW)) = a3;             \
-                } else {                                                                          \
-                    for (int i = 0; i < n; i++) {                                                 \
-                        a0 = 0;                                                                   \
-                        for (int64_t p = indptr[u]; p < indptr[u + 1]; p++)                       \
-                            a0 += (VT)(T)values[p] * *(const VT *)(V + (size_t)indices[p] * ldv + c0 + i * (VW)); \
-                        *(VT *)(b + c0 + i * (VW)) = a0;                                          \
+            const int64_t p0 = indptr[u], p1 = indptr[u + 1];                                     \
+            for (int c0 = 0; c0 < kv; c0 += (MAXV)) {                                             \
+                const int n = kv - c0 < (MAXV) ? kv - c0 : (MAXV);                                \
+                const T *restrict v = V + c0 * (VW);                                              \
+                T *restrict bc = b + c0 * (VW);                                                   \
+                switch (n) {                                                                      \
+                case 8: NAME##_chunk(8, p0, p1, indices, values, v, ldv, bc); break;              \
+                case 7: NAME##_chunk(7, p0, p1, indices, values, v, ldv, bc); break;              \
+                case 6: NAME##_chunk(6, p0, p1, indices, values, v, ldv, bc); break;              \
+                case 5: NAME##_chunk(5, p0, p1, indices, values, v, ldv, bc); break;              \
+                case 4: NAME##_chunk(4, p0, p1, indices, values, v, ldv, bc); break;              \
+                case 3: NAME##_chunk(3, p0, p1, indices, values, v, ldv, bc); break;              \
+                case 2: NAME##_chunk(2, p0, p1, indices, values, v, ldv, bc); break;              \
+                default: NAME##_chunk(1, p0, p1, indices, values, v, ldv, bc); break;             \
+                }                                                                                 \
+            }                                                                                     \
+        }                                                                                         \
+    }
+
+// Dense × dense: B[r] = Σ_i D[r][i]·V[i] for dense rows of D (doubles, converted to T), in
+// register tiles of UB rows × up to NV vectors: each vector of V is loaded once per tile and
+// used UB times. Items go in panels of 64 (64 rows of V stay in the first-level cache while
+// every tile of rows passes over them), B accumulating across panels in a fixed order.
+#define MF_DENSE_MM(NAME, T, VT, VW, UB, NV, ATTR)                                                \
+    ATTR static inline __attribute__((always_inline)) void NAME##_tile(                           \
+        const int nu, const int nv, int i0, int i1, const double *restrict D, int ldd,           \
+        const T *restrict V, int ldv, T *restrict B, int ldb) {                                   \
+        VT acc[UB][NV];                                                                           \
+        for (int u = 0; u < nu; u++)                                                              \
+            for (int c = 0; c < nv; c++)                                                          \
+                acc[u][c] = i0 == 0 ? (VT)0 : *(const VT *)(B + (size_t)u * ldb + c * (VW));      \
+        for (int i = i0; i < i1; i++) {                                                           \
+            const T *restrict v = V + (size_t)i * ldv;                                            \
+            VT r[UB];                                                                             \
+            for (int u = 0; u < nu; u++) r[u] = (VT)(T)D[(size_t)u * ldd + i];                    \
+            for (int c = 0; c < nv; c++) {                                                        \
+                const VT t = *(const VT *)(v + c * (VW));                                         \
+                for (int u = 0; u < nu; u++) acc[u][c] += r[u] * t;                               \
+            }                                                                                     \
+        }                                                                                         \
+        for (int u = 0; u < nu; u++)                                                              \
+            for (int c = 0; c < nv; c++) *(VT *)(B + (size_t)u * ldb + c * (VW)) = acc[u][c];     \
+    }                                                                                             \
+    ATTR static void NAME(int rows, int n, int k, const double *restrict D, int ldd,             \
+                          const T *restrict V, int ldv, T *restrict B, int ldb) {                 \
+        const int kv = (k + (VW) - 1) / (VW);                                                     \
+        if (n == 0) {                                                                             \
+            for (int u = 0; u < rows; u++) for (int c = 0; c < kv * (VW); c++) B[(size_t)u * ldb + c] = 0; \
+            return;                                                                               \
+        }                                                                                         \
+        for (int i0 = 0; i0 < n; i0 += 64) {                                                      \
+            const int i1 = n - i0 < 64 ? n : i0 + 64;                                             \
+            for (int u0 = 0; u0 < rows; u0 += (UB)) {                                             \
+                const int full = rows - u0 >= (UB);                                               \
+                for (int u = u0; u < (full ? u0 + 1 : rows); u++) {                               \
+                    const double *restrict d = D + (size_t)u * ldd;                               \
+                    T *restrict b = B + (size_t)u * ldb;                                          \
+                    for (int c0 = 0; c0 < kv; c0 += (NV)) {                                       \
+                        const int nv = kv - c0 < (NV) ? kv - c0 : (NV);                           \
+                        const T *restrict v = V + c0 * (VW);                                      \
+                        T *restrict bc = b + c0 * (VW);                                           \
+                        if (full) {                                                               \
+                            switch (nv) {                                                         \
+                            case 4: NAME##_tile(UB, 4 <= (NV) ? 4 : 1, i0, i1, d, ldd, v, ldv, bc, ldb); break; \
+                            case 3: NAME##_tile(UB, 3 <= (NV) ? 3 : 1, i0, i1, d, ldd, v, ldv, bc, ldb); break; \
+                            case 2: NAME##_tile(UB, 2, i0, i1, d, ldd, v, ldv, bc, ldb); break;   \
+                            default: NAME##_tile(UB, 1, i0, i1, d, ldd, v, ldv, bc, ldb); break;  \
+                            }                                                                     \
+                        } else {                                                                  \
+                            switch (nv) {                                                         \
+                            case 4: NAME##_tile(1, 4 <= (NV) ? 4 : 1, i0, i1, d, ldd, v, ldv, bc, ldb); break; \
+                            case 3: NAME##_tile(1, 3 <= (NV) ? 3 : 1, i0, i1, d, ldd, v, ldv, bc, ldb); break; \
+                            case 2: NAME##_tile(1, 2, i0, i1, d, ldd, v, ldv, bc, ldb); break;    \
+                            default: NAME##_tile(1, 1, i0, i1, d, ldd, v, ldv, bc, ldb); break;   \
+                            }                                                                     \
+                        }                                                                         \
                     }                                                                             \
                 }                                                                                 \
             }                                                                                     \
         }                                                                                         \
     }
 
-#define MF_VARIANTS(SUFFIX, ATTR, DV, DW, DSUM, FV, FW, FSUM)                                                 \
+// UᵀU xᵣ = bᵣ for many rows r of B at once, VW rows per pass with the rows in vector lanes:
+// the rows are transposed into `work` (k vectors), both sweeps run as broadcast-scalar ×
+// vector updates with no reductions (forward: y_j, then y_l −= U[j][l]·y_j for l > j;
+// backward: x_j, then y_l −= U[l][j]·x_j for l < j), and the lanes are written back. Padded
+// lanes of a last, partial group are zeros and stay finite.
+#define MF_SOLVE_MANY(NAME, T, VT, VW, ATTR)                                                      \
+    ATTR static void NAME(int k, int lda, const T *restrict U, const T *restrict inverse,         \
+                          int count, T *restrict B, int ldb, T *restrict work) {                  \
+        VT *restrict y = (VT *)work;                                                              \
+        for (int r0 = 0; r0 < count; r0 += (VW)) {                                                \
+            const int lanes = count - r0 < (VW) ? count - r0 : (VW);                              \
+            for (int l = 0; l < k; l++) {                                                         \
+                VT t = 0;                                                                         \
+                for (int q = 0; q < lanes; q++) t[q] = B[(size_t)(r0 + q) * ldb + l];             \
+                y[l] = t;                                                                         \
+            }                                                                                     \
+            for (int j = 0; j < k; j++) {                                                         \
+                const T *restrict rj = U + (size_t)j * lda;                                       \
+                const VT yj = y[j] * inverse[j];                                                  \
+                y[j] = yj;                                                                        \
+                for (int l = j + 1; l < k; l++) y[l] -= rj[l] * yj;                               \
+            }                                                                                     \
+            for (int j = k - 1; j >= 0; j--) {                                                    \
+                const VT xj = y[j] * inverse[j];                                                  \
+                y[j] = xj;                                                                        \
+                for (int l = 0; l < j; l++) y[l] -= U[(size_t)l * lda + j] * xj;                  \
+            }                                                                                     \
+            for (int l = 0; l < k; l++) {                                                         \
+                const VT t = y[l];                                                                \
+                for (int q = 0; q < lanes; q++) B[(size_t)(r0 + q) * ldb + l] = t[q];             \
+            }                                                                                     \
+        }                                                                                         \
+    }
+
+#define MF_VARIANTS(SUFFIX, ATTR, DV, DW, DSUM, DMAX, FV, FW, FSUM, FMAX, DUB, DNV)                                                 \
     MF_GATHER(gather_d_##SUFFIX, double, ATTR)                                                    \
     MF_GATHER(gather_s_##SUFFIX, float, ATTR)                                                     \
     MF_GRAM(gram_d_##SUFFIX, double, DV, DW, ATTR)                                                \
     MF_GRAM(gram_s_##SUFFIX, float, FV, FW, ATTR)                                                 \
     MF_CHOLESKY(cholesky_d_##SUFFIX, double, DV, DW, sqrt, ATTR)                                  \
     MF_CHOLESKY(cholesky_s_##SUFFIX, float, FV, FW, sqrtf, ATTR)                                  \
-    MF_SPMM(spmm_d_##SUFFIX, double, DV, DW, ATTR)                                                \
-    MF_SPMM(spmm_s_##SUFFIX, float, FV, FW, ATTR)                                                 \
+    MF_SPMM(spmm_d_##SUFFIX, double, DV, DW, DMAX, ATTR)                                                \
+    MF_SPMM(spmm_s_##SUFFIX, float, FV, FW, FMAX, ATTR)                                                 \
     MF_SOLVE(solve_d_##SUFFIX, double, DV, DW, DSUM, ATTR)                                        \
-    MF_SOLVE(solve_s_##SUFFIX, float, FV, FW, FSUM, ATTR)
+    MF_SOLVE(solve_s_##SUFFIX, float, FV, FW, FSUM, ATTR)                                        \
+    MF_DENSE_MM(dense_mm_d_##SUFFIX, double, DV, DW, DUB, DNV, ATTR)                              \
+    MF_DENSE_MM(dense_mm_s_##SUFFIX, float, FV, FW, DUB, DNV, ATTR)                               \
+    MF_SOLVE_MANY(solve_many_d_##SUFFIX, double, DV, DW, ATTR)                                    \
+    MF_SOLVE_MANY(solve_many_s_##SUFFIX, float, FV, FW, ATTR)
 
-MF_VARIANTS(portable, , mf_d2, 2, MF_SUM2, mf_f4, 4, MF_SUM4)
+MF_VARIANTS(portable, , mf_d2, 2, MF_SUM2, 4, mf_f4, 4, MF_SUM4, 4, 3, 3)
 #if MF_HAVE_X86_VARIANTS
-MF_VARIANTS(avx2, MF_AVX2, mf_d4, 4, MF_SUM4, mf_f8, 8, MF_SUM8)
-MF_VARIANTS(avx512, MF_AVX512, mf_d8, 8, MF_SUM8, mf_f16, 16, MF_SUM16)
+MF_VARIANTS(avx2, MF_AVX2, mf_d4, 4, MF_SUM4, 6, mf_f8, 8, MF_SUM8, 6, 3, 3)
+MF_VARIANTS(avx512, MF_AVX512, mf_d8, 8, MF_SUM8, 8, mf_f16, 16, MF_SUM16, 8, 6, 4)
 #endif
 
 // MARK: Dispatch
@@ -304,4 +423,18 @@ void mf_spmm_d(int isa, int rows, int k, int ldv, const int64_t *indptr, const i
 void mf_spmm_s(int isa, int rows, int k, int ldv, const int64_t *indptr, const int32_t *indices, const double *values,
                const float *V, float *B, int ldb) {
     MF_DISPATCH(spmm_s, rows, k, ldv, indptr, indices, values, V, B, ldb)
+}
+void mf_dense_mm_d(int isa, int rows, int n, int k, const double *D, int ldd, const double *V, int ldv, double *B, int ldb) {
+    MF_DISPATCH(dense_mm_d, rows, n, k, D, ldd, V, ldv, B, ldb)
+}
+void mf_dense_mm_s(int isa, int rows, int n, int k, const double *D, int ldd, const float *V, int ldv, float *B, int ldb) {
+    MF_DISPATCH(dense_mm_s, rows, n, k, D, ldd, V, ldv, B, ldb)
+}
+void mf_cholesky_solve_many_d(int isa, int k, int lda, const double *U, const double *inverse, int count, double *B, int ldb,
+                              double *work) {
+    MF_DISPATCH(solve_many_d, k, lda, U, inverse, count, B, ldb, work)
+}
+void mf_cholesky_solve_many_s(int isa, int k, int lda, const float *U, const float *inverse, int count, float *B, int ldb,
+                              float *work) {
+    MF_DISPATCH(solve_many_s, k, lda, U, inverse, count, B, ldb, work)
 }

@@ -22,15 +22,15 @@ struct FullBatchObjective {
             let t0 = problem.backgroundTargets
             let background = problem.backgroundRightHandSide
             let t0Norm = t0.reduce(0) { $0 + $1 * $1 }
-            // R·V by the native sparse × dense kernel on padded rows.
+            // R·V by the native kernels on padded rows.
             let kp = kernel.kp
             let padded = kernel.paddedItems()
             var product = [Double](repeating: 0, count: Swift.max(1, m) * kp)
             if m > 0 {
+                var rows: [Double] = []
                 R.indptr.withUnsafeBufferPointer { ip in
                     ip.baseAddress!.withMemoryRebound(to: Int64.self, capacity: m + 1) { indptr in
-                        Double.nativeSpmm(kernel.variant, rows: m, k: w, ldv: kp, indptr: indptr, indices: R.indices, values: R.values,
-                                          v: padded, b: &product, ldb: kp)
+                        kernel.multiplyRows(0..<m, indptr: indptr, indices: R.indices, values: R.values, padded: padded, into: &product, rows: &rows)
                     }
                 }
             }
@@ -59,9 +59,14 @@ struct FullBatchObjective {
         let objective = problem.objective
         var value = 0.0
         if objective.loss != .observed && m > 0 {
-            G.withUnsafeBufferPointer { g in
-                Double.gemm(m: m, n: w, k: w, alpha: 1, a: X, lda: w, b: g.baseAddress!, ldb: w, beta: 0, c: gradient, ldc: w)
+            // Small products on one thread: OpenBLAS's idle threads would otherwise spin on the
+            // cores the next step needs.
+            let product = {
+                G.withUnsafeBufferPointer { g in
+                    Double.gemm(m: m, n: w, k: w, alpha: 1, a: X, lda: w, b: g.baseAddress!, ldb: w, beta: 0, c: gradient, ldc: w)
+                }
             }
+            if m * w * w < 1 << 22 { BLASThreads.singleThreaded(product) } else { product() }
         } else {
             for c in 0..<(m * w) { gradient[c] = 0 }
         }

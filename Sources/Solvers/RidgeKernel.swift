@@ -377,19 +377,22 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
                                 let (kernel, V, a, inverse, background) = shared.value
                                 let (B, X, indptr, indices, values) = pointers.value
                                 let (w, kp) = (kernel.w, kernel.kp)
+                                var solveWork = [S](repeating: 0, count: 16 * kp)
+                                var rows: [Double] = []   // densified rows (multiplyRows)
                                 var b = t
                                 while b < blocks {
                                     let u0 = b * block, u1 = Swift.min(m, u0 + block)
                                     indptr.withMemoryRebound(to: Int64.self, capacity: m + 1) { ip in
-                                        S.nativeSpmm(kernel.variant, rows: u1 - u0, k: w, ldv: kp, indptr: ip + u0, indices: indices, values: values,
-                                                     v: V, b: B + u0 * kp, ldb: kp)
+                                        kernel.multiplyRows(u0..<u1, indptr: ip, indices: indices, values: values, padded: V, into: B, rows: &rows)
                                     }
-                                    for u in u0..<u1 {
-                                        let row = B + u * kp
-                                        if kernel.problem.hasBackground { for c in 0..<w { row[c] += S(background[c]) } }
-                                        S.nativeSolve(kernel.variant, k: w, lda: kp, u: a, inverse: inverse, b: row)
-                                        for c in 0..<w { X[u * w + c] = Double(row[c]) }
+                                    if kernel.problem.hasBackground {
+                                        for u in u0..<u1 { for c in 0..<w { B[u * kp + c] += S(background[c]) } }
                                     }
+                                    solveWork.withUnsafeMutableBufferPointer {
+                                        S.nativeSolveMany(kernel.variant, k: w, lda: kp, u: a, inverse: inverse, count: u1 - u0,
+                                                          b: B + u0 * kp, ldb: kp, work: $0.baseAddress!)
+                                    }
+                                    for u in u0..<u1 { for c in 0..<w { X[u * w + c] = Double(B[u * kp + c]) } }
                                     b += threads
                                 }
                             }
@@ -400,6 +403,43 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
             }
         }
         return Double(w * w * w) / 3 + 2 * Double(R.nnz * w) + 2 * Double(m * w * w)
+    }
+
+    /// B rows `users` = R·V (V and B padded to kp), in blocks of 64 rows: blocks whose rows are
+    /// at least a quarter full by the dense kernel in register tiles (rows densified 12 at a
+    /// time into `rows` unless they are complete already), the others by the sparse kernel. The
+    /// choice depends on the block alone, so the arithmetic does not depend on the caller's
+    /// threads.
+    func multiplyRows(_ users: Range<Int>, indptr: UnsafePointer<Int64>, indices: UnsafePointer<Int32>, values: UnsafePointer<Double>,
+                      padded V: UnsafePointer<S>, into B: UnsafeMutablePointer<S>, rows: inout [Double]) {
+        let n = problem.itemCount
+        var u0 = users.lowerBound
+        while u0 < users.upperBound {
+            let u1 = Swift.min(u0 + 64, users.upperBound)
+            if n > 0 && Int(indptr[u1] - indptr[u0]) * 4 >= (u1 - u0) * n {
+                var s = u0
+                while s < u1 {
+                    let e = Swift.min(s + 12, u1)
+                    if Int(indptr[e] - indptr[s]) == (e - s) * n {
+                        S.nativeDenseMM(variant, rows: e - s, n: n, k: w, d: values + Int(indptr[s]), ldd: n, v: V, ldv: kp, b: B + s * kp, ldb: kp)
+                    } else {
+                        if rows.count < 12 * n { rows = [Double](repeating: 0, count: 12 * n) }
+                        rows.withUnsafeMutableBufferPointer { d in
+                            for c in 0..<((e - s) * n) { d[c] = 0 }
+                            for u in s..<e {
+                                for p in Int(indptr[u])..<Int(indptr[u + 1]) { d[(u - s) * n + Int(indices[p])] = values[p] }
+                            }
+                            S.nativeDenseMM(variant, rows: e - s, n: n, k: w, d: d.baseAddress!, ldd: n, v: V, ldv: kp, b: B + s * kp, ldb: kp)
+                        }
+                    }
+                    s = e
+                }
+            } else {
+                S.nativeSpmm(variant, rows: u1 - u0, k: w, ldv: kp, indptr: indptr + u0, indices: indices, values: values,
+                             v: V, b: B + u0 * kp, ldb: kp)
+            }
+            u0 = u1
+        }
     }
 
     /// The dense loss with constant λ: one factorization of G + λI serves every user.

@@ -66,4 +66,28 @@ struct NativeKernelTests {
             #expect(a.fallbackUsers == b.fallbackUsers && relativeError(a.factors, b.factors) <= 1e-9, "\(variant)")
         }
     }
+
+    @Test("the dense loss's shared factorization: complete, mostly full and sparse blocks of users, every variant, both precisions, any thread count",
+          arguments: [1, 5, 13, 50, 65])
+    func denseSharedPath(k: Int) throws {
+        // Blocks of 64 users: complete rows (the dense product reads them in place), rows 60 %
+        // full (densified), rows 3 % full (the sparse product), and a partial last block.
+        let (R, V) = syntheticProblem(users: 230, items: 77, k: k, seed: UInt64(100 + k)) { u in
+            u < 64 ? 1 : u < 128 ? 0.6 : u < 192 ? 0.03 : 1
+        }
+        let problem = try RidgeProblem(interactions: R, items: V, objective: Objective(loss: .dense, lambda: 0.3))
+        var lapack = RidgeSolver(threads: 1)
+        lapack.kernel = .lapack
+        let expected = try lapack.solve(problem).factors
+        for variant in NativeKernelVariant.supported {
+            var solver = RidgeSolver(threads: 1)
+            solver.variant = variant
+            let one = try solver.solve(problem).factors
+            #expect(relativeError(one, expected) <= 1e-12, "k=\(k) \(variant)")
+            solver.threads = 2
+            #expect(try solver.solve(problem).factors.storage == one.storage, "k=\(k) \(variant): threads changed the result")
+            solver.precision = .single
+            #expect(relativeError(try solver.solve(problem).factors, expected) <= 1e-4, "k=\(k) \(variant) single")
+        }
+    }
 }

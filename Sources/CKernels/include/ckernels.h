@@ -55,6 +55,19 @@ void mf_spmm_d(int isa, int rows, int k, int ldv, const int64_t *indptr, const i
 void mf_spmm_s(int isa, int rows, int k, int ldv, const int64_t *indptr, const int32_t *indices, const double *values,
                const float *V, float *B, int ldb);
 
+/// B[r][0..<k] = Σ_i D[r][i]·V[i][0..<k] for `rows` dense rows of D (row r at D + r·ldd, n
+/// entries): the dense counterpart of mf_spmm for rows with most items present. Same padding
+/// rules for V and B.
+void mf_dense_mm_d(int isa, int rows, int n, int k, const double *D, int ldd, const double *V, int ldv, double *B, int ldb);
+void mf_dense_mm_s(int isa, int rows, int n, int k, const double *D, int ldd, const float *V, int ldv, float *B, int ldb);
+
+/// mf_cholesky_solve for `count` rows of B (row r at B + r·ldb, k entries used) at once, a
+/// vector's width of rows per pass. `work` holds 16·k elements.
+void mf_cholesky_solve_many_d(int isa, int k, int lda, const double *U, const double *inverse, int count, double *B, int ldb,
+                              double *work);
+void mf_cholesky_solve_many_s(int isa, int k, int lda, const float *U, const float *inverse, int count, float *B, int ldb,
+                              float *work);
+
 /// PyTorch's Adam step on `count` parameters (torch.optim.Adam's formula, no fused multiply-adds):
 /// d = g + decay·x; m = β1·m + (1−β1)·d; v = β2·v + (1−β2)·d²; x −= stepSize·m / (√v / root2 + ε).
 void mf_adam_step(int isa, long count, double *x, const double *g, double *m, double *v, double decay,

@@ -44,6 +44,12 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
     /// B = R·V over CSR rows (indptr not rebased), V and B padded rows.
     static func nativeSpmm(_ variant: NativeKernelVariant, rows: Int, k: Int, ldv: Int, indptr: UnsafePointer<Int64>, indices: UnsafePointer<Int32>,
                            values: UnsafePointer<Double>, v: UnsafePointer<Self>, b: UnsafeMutablePointer<Self>, ldb: Int)
+    /// B = D·V for dense rows of D (doubles), V and B padded rows.
+    static func nativeDenseMM(_ variant: NativeKernelVariant, rows: Int, n: Int, k: Int, d: UnsafePointer<Double>, ldd: Int,
+                              v: UnsafePointer<Self>, ldv: Int, b: UnsafeMutablePointer<Self>, ldb: Int)
+    /// `nativeSolve` for `count` rows of B at once; `work` holds 16·k elements.
+    static func nativeSolveMany(_ variant: NativeKernelVariant, k: Int, lda: Int, u: UnsafePointer<Self>, inverse: UnsafePointer<Self>,
+                                count: Int, b: UnsafeMutablePointer<Self>, ldb: Int, work: UnsafeMutablePointer<Self>)
     /// The padded row length `nativeGram` needs for k columns.
     static func nativePadding(_ variant: NativeKernelVariant, _ k: Int) -> Int
 }

@@ -51,6 +51,16 @@ extension Double {
                            values: UnsafePointer<Double>, v: UnsafePointer<Double>, b: UnsafeMutablePointer<Double>, ldb: Int) {
         mf_spmm_d(variant.isa, Int32(rows), Int32(k), Int32(ldv), indptr, indices, values, v, b, Int32(ldb))
     }
+    @inline(__always)
+    static func nativeDenseMM(_ variant: NativeKernelVariant, rows: Int, n: Int, k: Int, d: UnsafePointer<Double>, ldd: Int,
+                              v: UnsafePointer<Double>, ldv: Int, b: UnsafeMutablePointer<Double>, ldb: Int) {
+        mf_dense_mm_d(variant.isa, Int32(rows), Int32(n), Int32(k), d, Int32(ldd), v, Int32(ldv), b, Int32(ldb))
+    }
+    @inline(__always)
+    static func nativeSolveMany(_ variant: NativeKernelVariant, k: Int, lda: Int, u: UnsafePointer<Double>, inverse: UnsafePointer<Double>,
+                                count: Int, b: UnsafeMutablePointer<Double>, ldb: Int, work: UnsafeMutablePointer<Double>) {
+        mf_cholesky_solve_many_d(variant.isa, Int32(k), Int32(lda), u, inverse, Int32(count), b, Int32(ldb), work)
+    }
 }
 
 extension Float {
@@ -78,6 +88,16 @@ extension Float {
     static func nativeSpmm(_ variant: NativeKernelVariant, rows: Int, k: Int, ldv: Int, indptr: UnsafePointer<Int64>, indices: UnsafePointer<Int32>,
                            values: UnsafePointer<Double>, v: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>, ldb: Int) {
         mf_spmm_s(variant.isa, Int32(rows), Int32(k), Int32(ldv), indptr, indices, values, v, b, Int32(ldb))
+    }
+    @inline(__always)
+    static func nativeDenseMM(_ variant: NativeKernelVariant, rows: Int, n: Int, k: Int, d: UnsafePointer<Double>, ldd: Int,
+                              v: UnsafePointer<Float>, ldv: Int, b: UnsafeMutablePointer<Float>, ldb: Int) {
+        mf_dense_mm_s(variant.isa, Int32(rows), Int32(n), Int32(k), d, Int32(ldd), v, Int32(ldv), b, Int32(ldb))
+    }
+    @inline(__always)
+    static func nativeSolveMany(_ variant: NativeKernelVariant, k: Int, lda: Int, u: UnsafePointer<Float>, inverse: UnsafePointer<Float>,
+                                count: Int, b: UnsafeMutablePointer<Float>, ldb: Int, work: UnsafeMutablePointer<Float>) {
+        mf_cholesky_solve_many_s(variant.isa, Int32(k), Int32(lda), u, inverse, Int32(count), b, Int32(ldb), work)
     }
 }
 

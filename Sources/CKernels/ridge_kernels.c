@@ -326,6 +326,31 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
         }                                                                                         \
     }
 
+// Top-K insertion into pairs kept sorted best first (score descending, item ascending): the
+// pairs scoring above the new one are a prefix, counted by branch-free compares that vectorize;
+// equal scores (rare) are stepped over while their items come first; the pairs below move down.
+#define MF_TOPK_INSERT(NAME, ATTR)                                                                \
+    ATTR static int NAME(double *restrict scores, int64_t *restrict items, int count, int capacity, \
+                         double score, int64_t item) {                                            \
+        if (capacity <= 0) return 0;                                                              \
+        if (count >= capacity) {                                                                  \
+            const double ws = scores[capacity - 1];                                               \
+            if (!(score > ws || (score == ws && item < items[capacity - 1]))) return capacity;    \
+            count = capacity;                                                                     \
+        }                                                                                         \
+        int pos = 0;                                                                              \
+        for (int j = 0; j < count; j++) pos += scores[j] > score;                                 \
+        while (pos < count && scores[pos] == score && items[pos] < item) pos++;                   \
+        const int end = count < capacity ? count : capacity - 1;                                  \
+        if (end > pos) {                                                                          \
+            memmove(scores + pos + 1, scores + pos, (size_t)(end - pos) * sizeof(double));        \
+            memmove(items + pos + 1, items + pos, (size_t)(end - pos) * sizeof(int64_t));         \
+        }                                                                                         \
+        scores[pos] = score;                                                                      \
+        items[pos] = item;                                                                        \
+        return count < capacity ? count + 1 : capacity;                                           \
+    }
+
 #define MF_VARIANTS(SUFFIX, ATTR, DV, DW, DSUM, DMAX, FV, FW, FSUM, FMAX, DUB, DNV)                                                 \
     MF_GATHER(gather_d_##SUFFIX, double, ATTR)                                                    \
     MF_GATHER(gather_s_##SUFFIX, float, ATTR)                                                     \
@@ -340,7 +365,8 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
     MF_DENSE_MM(dense_mm_d_##SUFFIX, double, DV, DW, DUB, DNV, ATTR)                              \
     MF_DENSE_MM(dense_mm_s_##SUFFIX, float, FV, FW, DUB, DNV, ATTR)                               \
     MF_SOLVE_MANY(solve_many_d_##SUFFIX, double, DV, DW, ATTR)                                    \
-    MF_SOLVE_MANY(solve_many_s_##SUFFIX, float, FV, FW, ATTR)
+    MF_SOLVE_MANY(solve_many_s_##SUFFIX, float, FV, FW, ATTR)                                     \
+    MF_TOPK_INSERT(topk_insert_##SUFFIX, ATTR)
 
 MF_VARIANTS(portable, , mf_d2, 2, MF_SUM2, 4, mf_f4, 4, MF_SUM4, 4, 3, 3)
 #if MF_HAVE_X86_VARIANTS
@@ -437,4 +463,7 @@ void mf_cholesky_solve_many_d(int isa, int k, int lda, const double *U, const do
 void mf_cholesky_solve_many_s(int isa, int k, int lda, const float *U, const float *inverse, int count, float *B, int ldb,
                               float *work) {
     MF_DISPATCH(solve_many_s, k, lda, U, inverse, count, B, ldb, work)
+}
+int mf_topk_insert(int isa, double *scores, int64_t *items, int count, int capacity, double score, int64_t item) {
+    MF_DISPATCH(topk_insert, scores, items, count, capacity, score, item)
 }

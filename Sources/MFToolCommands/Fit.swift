@@ -66,6 +66,8 @@ struct Fit: ParsableCommand {
     var out: String
 
     @Option(help: "Learning rate.") var lr: Double = 1e-3
+    @Option(name: .customLong("lr-decay"), help: "Multiply the learning rate by this after every epoch, as torch.optim.lr_scheduler.ExponentialLR(gamma) (default 1: constant).")
+    var lrDecay: Double = 1
     @Option(help: "Epochs (passes over the data).") var epochs: Int = 100
     @Option(name: .customLong("batch-size"), help: "Interactions per mini-batch (observed loss).") var batchSize: Int = 1024
     @Option(help: "Seed for the initial factors and the shuffles.") var seed: UInt64 = 0
@@ -90,6 +92,7 @@ struct Fit: ParsableCommand {
 
     func validate() throws {
         guard lr > 0, epochs >= 1, batchSize >= 1 else { throw ValidationError("--lr must be > 0, --epochs and --batch-size ≥ 1") }
+        guard lrDecay > 0, lrDecay <= 1 else { throw ValidationError("--lr-decay must be in (0, 1]") }
         if nesterov && momentum == 0 { throw ValidationError("--nesterov needs --momentum > 0") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
     }
@@ -98,6 +101,7 @@ struct Fit: ParsableCommand {
         var t = GradientTrainer()
         t.optimizer.kind = method == .sgd ? .sgd : .adam
         t.optimizer.learningRate = lr
+        t.optimizer.learningRateDecay = lrDecay
         t.optimizer.momentum = momentum
         t.optimizer.nesterov = nesterov
         t.optimizer.beta1 = beta1
@@ -150,7 +154,7 @@ struct Fit: ParsableCommand {
         }
         let t2 = Date()
         var attributes = objective.attributes(problem: problem)
-        attributes += [("method", .string(method.rawValue)), ("lr", .double(lr)), ("epochs", .integer(Int64(history.count))),
+        attributes += [("method", .string(method.rawValue)), ("lr", .double(lr)), ("lr_decay", .double(lrDecay)), ("epochs", .integer(Int64(history.count))),
                        ("batch_size", .integer(Int64(batchSize))), ("seed", .integer(Int64(bitPattern: seed))),
                        ("weight_decay", .double(weightDecay)), ("decoupled", .integer(decoupled ? 1 : 0)),
                        ("momentum", .double(momentum)), ("beta1", .double(beta1)), ("beta2", .double(beta2)),

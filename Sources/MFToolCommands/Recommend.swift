@@ -27,6 +27,8 @@ struct Recommend: ParsableCommand {
     @Option(help: "Items per user.") var k: Int = 10
     @Option(help: "Output: .csv, .jsonl or .h5.") var out: String
     @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM; printed scores then carry Float32 rounding).")
+    var precision: RidgeSolver.Precision = .double
 
     mutating func run() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }
@@ -40,6 +42,7 @@ struct Recommend: ParsableCommand {
         if userIDs.isEmpty { rows = Array(0..<userMap.count) }
         var evaluator = RankingEvaluator(cutoffs: [k])
         evaluator.threads = threads
+        evaluator.precision = precision
         let lists = evaluator.recommend(model: model, users: rows, train: train, k: k)
         let itemIDs = itemFile.itemIDs ?? .positional(itemFile.factors.rows)
         try RecommendationsFile.write(users: rows.map { userMap.ids[$0] },

@@ -1,3 +1,4 @@
+import CKernels
 import Dispatch
 import Foundation
 import Matrices
@@ -73,55 +74,13 @@ public struct RankingEvaluator: Sendable {
     public var computeAUC = false
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var blockSize = 256
+    /// Precision of the scores the ranking is made from: double (default) or single (the GEMM
+    /// in Float32, about twice as fast; rankings differ only where scores tie to ~1e-7).
+    public var precision: RidgeSolver.Precision = .double
+    /// Items scored per GEMM (a panel's scores for a block of users stay in cache).
+    var panelSize = 2048
 
     public init(cutoffs: [Int]) { self.cutoffs = cutoffs.sorted() }
-
-    /// Scores `users` against every item in blocks (one GEMM per block), removes each user's
-    /// `train` items, keeps the top `k`, and calls `body(thread, user, ranked, scores)` with the
-    /// ranked items (best first) and the user's score row; runs on `threads` threads.
-    func forEachRanked(model: FactorModel, users: [Int], train: CSRMatrix?, k: Int,
-                       _ body: @Sendable (Int, Int, [Int], UnsafeBufferPointer<Double>) -> Void) -> Int {
-        let n = model.items.rows, w = model.users.columns
-        // Items with a ones column for the user bias (it does not change a user's ranking but
-        // keeps the GEMM shapes simple); the item bias is added to every score.
-        var itemMatrix = [Double](repeating: 1, count: n * w)
-        for i in 0..<n { for c in 0..<model.items.columns { itemMatrix[i * w + c] = model.items[i, c] } }
-        let blocks = (users.count + blockSize - 1) / blockSize
-        let threadCount = Swift.max(1, Swift.min(threads, blocks))
-        let shared = UnsafeSendable((model, itemMatrix, users, train, Swift.min(k, n), blockSize))
-        BLASThreads.singleThreaded {
-            DispatchQueue.concurrentPerform(iterations: threadCount) { t in
-                let (model, itemMatrix, users, train, k, blockSize) = shared.value
-                var rows = [Double](repeating: 0, count: blockSize * w)
-                var scores = [Double](repeating: 0, count: blockSize * n)
-                var heap = TopK(capacity: k)
-                var block = t
-                while block < blocks {
-                    let b0 = block * blockSize, b1 = Swift.min(b0 + blockSize, users.count)
-                    for (r, u) in users[b0..<b1].enumerated() { for c in 0..<w { rows[r * w + c] = model.users[u, c] } }
-                    rows.withUnsafeBufferPointer { up in
-                        itemMatrix.withUnsafeBufferPointer { vp in
-                            scores.withUnsafeMutableBufferPointer { sp in
-                                Double.gemmTransposedB(m: b1 - b0, n: n, k: w, alpha: 1, a: up.baseAddress!, lda: w,
-                                                       b: vp.baseAddress!, ldb: w, beta: 0, c: sp.baseAddress!, ldc: n)
-                            }
-                        }
-                    }
-                    for (r, u) in users[b0..<b1].enumerated() {
-                        let row = r * n
-                        if let itemBias = model.itemBias { for i in 0..<n { scores[row + i] += itemBias[i] } }
-                        if model.mean != 0 { for i in 0..<n { scores[row + i] += model.mean } }
-                        if let train { for p in train.range(ofRow: u) { scores[row + Int(train.indices[p])] = -.infinity } }
-                        heap.reset()
-                        for i in 0..<n where scores[row + i] > -.infinity { heap.offer(i, scores[row + i]) }
-                        scores.withUnsafeBufferPointer { body(t, u, heap.sorted(), UnsafeBufferPointer(rebasing: $0[row..<(row + n)])) }
-                    }
-                    block += threadCount
-                }
-            }
-        }
-        return threadCount
-    }
 
     public func evaluate(model: FactorModel, test: CSRMatrix, train: CSRMatrix?) -> RankingMetrics {
         let n = model.items.rows
@@ -134,14 +93,15 @@ public struct RankingEvaluator: Sendable {
         sums.withUnsafeMutableBufferPointer { sp in
             recommended.withUnsafeMutableBufferPointer { rp in
                 let out = UnsafeSendable((sp.baseAddress!, rp.baseAddress!, self, test))
-                _ = forEachRanked(model: model, users: users, train: train, k: cutoffs.last ?? 10) { t, u, ranked, scores in
+                _ = forEachRanked(model: model, users: users, train: train, k: cutoffs.last ?? 10) { t, u, ranked in
                     let (sums, recommended, evaluator, test) = out.value
                     var isTest = Set<Int>()
                     for p in test.range(ofRow: u) { isTest.insert(Int(test.indices[p])) }
-                    evaluator.accumulate(ranked: ranked, isTest: isTest, testCount: test.degree(ofRow: u),
+                    evaluator.accumulate(ranked: ranked.map(\.item), isTest: isTest, testCount: test.degree(ofRow: u),
                                          sums: sums + t, recommended: recommended + t, n: n)
                     if evaluator.computeAUC {
-                        sums[t][evaluator.cutoffs.count * 6 + 1] += RankingEvaluator.auc(scores: scores, isTest: isTest)
+                        let scores = RankingEvaluator.scoreRow(model: model, user: u, train: train)
+                        sums[t][evaluator.cutoffs.count * 6 + 1] += scores.withUnsafeBufferPointer { RankingEvaluator.auc(scores: $0, isTest: isTest) }
                     }
                 }
             }
@@ -167,8 +127,8 @@ public struct RankingEvaluator: Sendable {
         var lists = [[(item: Int, score: Double)]](repeating: [], count: model.users.rows)
         lists.withUnsafeMutableBufferPointer { lp in
             let out = UnsafeSendable(lp.baseAddress!)
-            _ = forEachRanked(model: model, users: users, train: train, k: k) { _, u, ranked, scores in
-                out.value[u] = ranked.map { ($0, scores[$0]) }
+            _ = forEachRanked(model: model, users: users, train: train, k: k) { _, u, ranked in
+                out.value[u] = ranked
             }
         }
         return users.map { lists[$0] }
@@ -222,48 +182,71 @@ public struct RankingEvaluator: Sendable {
     }
 }
 
-/// The K best (item, score) pairs seen, by score descending, ties by item ascending.
+/// The K best (item, score) pairs seen, by score descending, ties by item ascending: kept sorted,
+/// best first, so an offer is a binary search and a shift, and the worst kept score is the last.
 struct TopK {
     let capacity: Int
-    private var items: [Int] = []
-    private var scores: [Double] = []
+    private(set) var count = 0
+    private var items: [Int]
+    private var scores: [Double]
 
-    init(capacity: Int) { self.capacity = capacity; items.reserveCapacity(capacity); scores.reserveCapacity(capacity) }
+    init(capacity: Int) {
+        self.capacity = Swift.max(0, capacity)
+        items = [Int](repeating: 0, count: self.capacity)
+        scores = [Double](repeating: 0, count: self.capacity)
+    }
 
-    mutating func reset() { items.removeAll(keepingCapacity: true); scores.removeAll(keepingCapacity: true) }
+    mutating func reset() { count = 0 }
 
-    /// Whether (a, sa) ranks below (b, sb).
-    @inline(__always) static func worse(_ a: Int, _ sa: Double, _ b: Int, _ sb: Double) -> Bool { sa < sb || (sa == sb && a > b) }
+    /// Whether (a, sa) ranks above (b, sb).
+    @inline(__always) static func better(_ a: Int, _ sa: Double, _ b: Int, _ sb: Double) -> Bool { sa > sb || (sa == sb && a < b) }
 
-    /// A min-heap on rank: the root is the worst of the kept pairs.
-    @inline(__always)
+    /// The worst kept score; only meaningful when `count` > 0.
+    var worstScore: Double { scores[count - 1] }
+
     mutating func offer(_ item: Int, _ score: Double) {
-        guard capacity > 0 else { return }
-        if items.count < capacity {
-            items.append(item); scores.append(score)
-            var c = items.count - 1
-            while c > 0 {
-                let p = (c - 1) / 2
-                guard TopK.worse(items[c], scores[c], items[p], scores[p]) else { break }
-                items.swapAt(c, p); scores.swapAt(c, p); c = p
+        withStorage { $0.offer(item, score) }
+    }
+
+    /// Runs `body` on the kept pairs through pointers (one uniqueness check for many offers).
+    mutating func withStorage<R>(_ body: (inout Storage) -> R) -> R {
+        let capacity = capacity
+        var n = count
+        let result = items.withUnsafeMutableBufferPointer { ip in
+            scores.withUnsafeMutableBufferPointer { sp in
+                var storage = Storage(items: ip.baseAddress, scores: sp.baseAddress, count: n, capacity: capacity)
+                defer { n = storage.count }
+                return body(&storage)
             }
-            return
         }
-        guard TopK.worse(items[0], scores[0], item, score) else { return }
-        items[0] = item; scores[0] = score
-        var p = 0
-        while true {
-            let l = 2 * p + 1, r = l + 1
-            var smallest = p
-            if l < capacity && TopK.worse(items[l], scores[l], items[smallest], scores[smallest]) { smallest = l }
-            if r < capacity && TopK.worse(items[r], scores[r], items[smallest], scores[smallest]) { smallest = r }
-            if smallest == p { break }
-            items.swapAt(p, smallest); scores.swapAt(p, smallest); p = smallest
+        count = n
+        return result
+    }
+
+    /// The kept pairs as pointers.
+    struct Storage {
+        let items: UnsafeMutablePointer<Int>?
+        let scores: UnsafeMutablePointer<Double>?
+        var count: Int
+        let capacity: Int
+        let isa = NativeKernelVariant.best.isa
+
+        var worstScore: Double { scores![count - 1] }
+
+        @inline(__always)
+        mutating func offer(_ item: Int, _ score: Double) {
+            guard capacity > 0, let items, let scores else { return }
+            count = items.withMemoryRebound(to: Int64.self, capacity: capacity) {
+                Int(mf_topk_insert(isa, scores, $0, Int32(count), Int32(capacity), score, Int64(item)))
+            }
         }
     }
 
     /// The kept items, best first.
-    func sorted() -> [Int] {
-        items.indices.sorted { TopK.worse(items[$1], scores[$1], items[$0], scores[$0]) }.map { items[$0] }
+    func sorted() -> [Int] { Array(items[0..<count]) }
+
+    /// The kept items and their scores (plus `offset`), best first.
+    func sortedPairs(offset: Double = 0) -> [(item: Int, score: Double)] {
+        (0..<count).map { (items[$0], scores[$0] + offset) }
     }
 }

@@ -103,6 +103,7 @@ public struct GradientTrainer: Sendable {
                     }
                 }
             }
+            state.endEpoch()
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let record = Epoch(epoch: epoch, loss: loss, objective: tracksObjective ? check.value(X) : .nan, seconds: seconds)
             history.append(record)

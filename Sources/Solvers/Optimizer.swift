@@ -19,6 +19,9 @@ public struct OptimizerSettings: Sendable, Equatable {
     /// weights directly (`decoupled`, `AdamW`).
     public var weightDecay: Double = 0
     public var decoupled: Bool = false
+    /// The learning rate's factor per epoch (1: constant), as `torch.optim.lr_scheduler.ExponentialLR(gamma)`
+    /// stepped once after each epoch.
+    public var learningRateDecay: Double = 1
 
     public init() {}
 }
@@ -29,18 +32,26 @@ struct OptimizerState {
     var first: [Double]
     var second: [Double]
     var step = 0
+    /// The learning rate of the current epoch (the settings' rate times the decay so far).
+    var learningRate: Double
 
     init(settings: OptimizerSettings, count: Int) {
         self.settings = settings
+        learningRate = settings.learningRate
         first = [Double](repeating: 0, count: count)
         second = settings.kind == .adam ? [Double](repeating: 0, count: count) : []
+    }
+
+    /// Ends an epoch: the learning rate decays by the settings' factor (ExponentialLR's step).
+    mutating func endEpoch() {
+        if settings.learningRateDecay != 1 { learningRate *= settings.learningRateDecay }
     }
 
     /// Applies one update to `x[range]` from the gradient `g` (same indexing).
     mutating func update(_ x: UnsafeMutablePointer<Double>, _ g: UnsafePointer<Double>, count: Int) {
         step += 1
         let s = settings
-        let lr = s.learningRate
+        let lr = learningRate
         switch s.kind {
         case .sgd:
             first.withUnsafeMutableBufferPointer { bufp in

@@ -68,12 +68,40 @@ struct EvaluationTests {
         let brute = scores.indices.sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }.prefix(37)
         #expect(heap.sorted() == Array(brute))
     }
+
+    @Test("panels offered forwards and backwards keep what item-by-item offers keep, −∞ entries skipped", arguments: [1, 37, 499, 500, 600])
+    func topKPanels(capacity: Int) {
+        var rng = SplitMix64(seed: 4)
+        var scores = (0..<500).map { _ in (rng.uniform() * 20).rounded() }  // many ties
+        for i in stride(from: 0, to: 500, by: 7) { scores[i] = -.infinity }
+        let kept = scores.indices.filter { scores[$0] > -.infinity }
+            .sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }.prefix(capacity)
+        var one = TopK(capacity: capacity)
+        for (i, s) in scores.enumerated() where s > -.infinity { one.offer(i, s) }
+        #expect(one.sorted() == Array(kept))
+        // Panels of 64 from both ends, as the evaluator visits them, in both precisions.
+        for single in [false, true] {
+            var top = TopK(capacity: capacity)
+            for (visit, p) in [0, 7, 1, 6, 2, 5, 3, 4].enumerated() {
+                let p0 = p * 64, width = Swift.min(500, p0 + 64) - p0
+                if single {
+                    let panel = scores[p0..<(p0 + width)].map { Float($0) }
+                    panel.withUnsafeBufferPointer { top.offerPanel($0.baseAddress!, count: width, offset: p0, backward: visit % 2 == 1) }
+                } else {
+                    let panel = Array(scores[p0..<(p0 + width)])
+                    panel.withUnsafeBufferPointer { top.offerPanel($0.baseAddress!, count: width, offset: p0, backward: visit % 2 == 1) }
+                }
+            }
+            #expect(top.sorted() == Array(kept), "single: \(single)")
+        }
+    }
 }
 
 @Suite("Recommendations")
 struct RecommendationTests {
-    @Test("top-K lists equal a brute-force ranking of predict() with known items excluded")
-    func bruteForce() throws {
+    @Test("top-K lists equal a brute-force ranking of predict() with known items excluded, in one panel or many, double or single",
+          arguments: [(2048, false), (16, false), (9, false), (16, true)])
+    func bruteForce(panelSize: Int, single: Bool) throws {
         let (R, V) = syntheticProblem(users: 300, items: 70, k: 5, density: 0.1, seed: 8)
         var rng = SplitMix64(seed: 2)
         let users = DenseMatrix(rows: 300, columns: 6, storage: (0..<1800).map { _ in rng.normal() })
@@ -81,14 +109,17 @@ struct RecommendationTests {
         var evaluator = RankingEvaluator(cutoffs: [12])
         evaluator.threads = 2
         evaluator.blockSize = 64
+        evaluator.panelSize = panelSize
+        evaluator.precision = single ? .single : .double
         let chosen = [0, 5, 299, 150, 77]
         let lists = evaluator.recommend(model: model, users: chosen, train: R, k: 12)
         for (u, list) in zip(chosen, lists) {
             let known = Set(R.range(ofRow: u).map { Int(R.indices[$0]) })
             let brute = (0..<70).filter { !known.contains($0) }
                 .sorted { model.predict(u, $0) > model.predict(u, $1) || (model.predict(u, $0) == model.predict(u, $1) && $0 < $1) }
+            // Normal scores: gaps between neighbours far above Float32's rounding for this seed.
             #expect(list.map(\.item) == Array(brute.prefix(12)), "user \(u)")
-            for entry in list { #expect(abs(entry.score - model.predict(u, entry.item)) < 1e-12) }
+            for entry in list { #expect(abs(entry.score - model.predict(u, entry.item)) < (single ? 1e-5 : 1e-12)) }
         }
     }
 }

@@ -68,6 +68,17 @@ void mf_cholesky_solve_many_d(int isa, int k, int lda, const double *U, const do
 void mf_cholesky_solve_many_s(int isa, int k, int lda, const float *U, const float *inverse, int count, float *B, int ldb,
                               float *work);
 
+/// The first index i < n with s[i] >= t (n when none), and the last (−1 when none): the
+/// candidates a top-K selection must look at once its heap is full.
+long mf_first_at_least_d(const double *s, long n, double t);
+long mf_last_at_least_d(const double *s, long n, double t);
+long mf_first_at_least_s(const float *s, long n, float t);
+long mf_last_at_least_s(const float *s, long n, float t);
+
+/// Offers (score, item) to the `count` pairs kept sorted best first (score descending, ties by
+/// item ascending), at most `capacity` of them; returns the new count.
+int mf_topk_insert(int isa, double *scores, int64_t *items, int count, int capacity, double score, int64_t item);
+
 /// PyTorch's Adam step on `count` parameters (torch.optim.Adam's formula, no fused multiply-adds):
 /// d = g + decay·x; m = β1·m + (1−β1)·d; v = β2·v + (1−β2)·d²; x −= stepSize·m / (√v / root2 + ε).
 void mf_adam_step(int isa, long count, double *x, const double *g, double *m, double *v, double decay,

@@ -50,6 +50,10 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
     /// `nativeSolve` for `count` rows of B at once; `work` holds 16·k elements.
     static func nativeSolveMany(_ variant: NativeKernelVariant, k: Int, lda: Int, u: UnsafePointer<Self>, inverse: UnsafePointer<Self>,
                                 count: Int, b: UnsafeMutablePointer<Self>, ldb: Int, work: UnsafeMutablePointer<Self>)
+    /// The first index below n whose entry is at least t (n when none).
+    static func firstAtLeast(_ s: UnsafePointer<Self>, count n: Int, _ t: Self) -> Int
+    /// The last index below n whose entry is at least t (−1 when none).
+    static func lastAtLeast(_ s: UnsafePointer<Self>, count n: Int, _ t: Self) -> Int
     /// The padded row length `nativeGram` needs for k columns.
     static func nativePadding(_ variant: NativeKernelVariant, _ k: Int) -> Int
 }

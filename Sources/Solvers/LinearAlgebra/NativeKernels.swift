@@ -52,6 +52,10 @@ extension Double {
         mf_spmm_d(variant.isa, Int32(rows), Int32(k), Int32(ldv), indptr, indices, values, v, b, Int32(ldb))
     }
     @inline(__always)
+    static func firstAtLeast(_ s: UnsafePointer<Double>, count n: Int, _ t: Double) -> Int { Int(mf_first_at_least_d(s, n, t)) }
+    @inline(__always)
+    static func lastAtLeast(_ s: UnsafePointer<Double>, count n: Int, _ t: Double) -> Int { Int(mf_last_at_least_d(s, n, t)) }
+    @inline(__always)
     static func nativeDenseMM(_ variant: NativeKernelVariant, rows: Int, n: Int, k: Int, d: UnsafePointer<Double>, ldd: Int,
                               v: UnsafePointer<Double>, ldv: Int, b: UnsafeMutablePointer<Double>, ldb: Int) {
         mf_dense_mm_d(variant.isa, Int32(rows), Int32(n), Int32(k), d, Int32(ldd), v, Int32(ldv), b, Int32(ldb))
@@ -89,6 +93,10 @@ extension Float {
                            values: UnsafePointer<Double>, v: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>, ldb: Int) {
         mf_spmm_s(variant.isa, Int32(rows), Int32(k), Int32(ldv), indptr, indices, values, v, b, Int32(ldb))
     }
+    @inline(__always)
+    static func firstAtLeast(_ s: UnsafePointer<Float>, count n: Int, _ t: Float) -> Int { Int(mf_first_at_least_s(s, n, t)) }
+    @inline(__always)
+    static func lastAtLeast(_ s: UnsafePointer<Float>, count n: Int, _ t: Float) -> Int { Int(mf_last_at_least_s(s, n, t)) }
     @inline(__always)
     static func nativeDenseMM(_ variant: NativeKernelVariant, rows: Int, n: Int, k: Int, d: UnsafePointer<Double>, ldd: Int,
                               v: UnsafePointer<Float>, ldv: Int, b: UnsafeMutablePointer<Float>, ldb: Int) {

@@ -96,6 +96,12 @@ public struct RankingEvaluator: Sendable {
     public var precision: RidgeSolver.Precision = .double
     /// Items scored per GEMM (a panel's scores for a block of users stay in cache).
     var panelSize = 2048
+    /// Items in the sample that sets each user's score floor (see forEachRanked).
+    var sampleSize = 2048
+    /// Catalogues smaller than this are ranked without a sample.
+    var samplingMinItems = 8192
+    /// The sample rank taken as the floor (nil: chosen so that about 2K items pass it).
+    var sampleRank: Int? = nil
 
     public init(cutoffs: [Int]) { self.cutoffs = cutoffs.sorted() }
 

@@ -7,11 +7,15 @@ extension RankingEvaluator {
     /// item order); runs on `threads` threads and returns how many ran.
     ///
     /// Users go in blocks of `blockSize` and items in panels: one GEMM scores a block against a
-    /// panel (the scores stay in cache, never m × n of them), and every user's heap takes the
-    /// panel's entries that reach its worst kept score, found by a vectorized scan. Panels are
-    /// visited from both ends inward (first, last, second, …), the ones from the back scanned
-    /// backwards, so that item orders correlated with the scores — by popularity, say — fill
-    /// the heaps with good items early in either direction.
+    /// panel (the scores stay in cache, never m × n of them), and every user's top-K list takes
+    /// the panel's entries that reach its floor and its worst kept score, found by a vectorized
+    /// scan. Large catalogues first score a fixed, stratified sample of items: a user's floor is
+    /// the sample's score of rank about 2K·sample/n, which about 2K items reach, so the list
+    /// fills with good items at once and few entries are ever inserted. A user whose floor
+    /// turns out too high (fewer than K items reach it, which a sample makes rare) is ranked
+    /// again without one, so the result is exact either way. Panels are visited from both ends
+    /// inward, those from the back scanned backwards, which suits item orders that follow the
+    /// scores (by popularity, say) in either direction.
     func forEachRanked(model: FactorModel, users: [Int], train: CSRMatrix?, k: Int,
                        _ body: @Sendable (Int, Int, [(item: Int, score: Double)]) -> Void) -> Int {
         switch precision {
@@ -20,9 +24,25 @@ extension RankingEvaluator {
         }
     }
 
+    /// The sampled items (sorted; empty when the catalogue is ranked without a sample) and the
+    /// rank within the sample taken as each user's floor.
+    func sample(items n: Int, k: Int) -> (items: [Int], rank: Int) {
+        let size = Swift.min(sampleSize, n / 4)
+        guard n >= samplingMinItems, k > 0, size >= 16 else { return ([], 0) }
+        let rank = sampleRank ?? Swift.max(8, Int((2 * Double(k) * Double(size) / Double(n)).rounded(.up)))
+        guard rank <= size / 4 else { return ([], 0) }
+        var rng = SplitMix64(seed: 0x5A3D_1E5E_ED00_0001)
+        let items = (0..<size).map { j -> Int in
+            let lo = j * n / size, hi = (j + 1) * n / size
+            return lo + Int(rng.next() % UInt64(hi - lo))
+        }
+        return (items, rank)
+    }
+
     private func forEachRanked<S: LinearAlgebraScalar>(_: S.Type, model: FactorModel, users: [Int], train: CSRMatrix?, k: Int,
                                                        _ body: @Sendable (Int, Int, [(item: Int, score: Double)]) -> Void) -> Int {
         let n = model.items.rows, w = model.users.columns
+        let k = Swift.min(k, n)
         // Items with a ones column against the user bias, when there is one.
         var itemMatrix = [S](repeating: 1, count: n * w)
         for i in 0..<n { for c in 0..<model.items.columns { itemMatrix[i * w + c] = S(model.items[i, c]) } }
@@ -37,14 +57,28 @@ extension RankingEvaluator {
             front += 1
             back -= 1
         }
+        let (sampled, rank) = sample(items: n, k: k)
+        var sampleMatrix = [S](repeating: 0, count: Swift.max(1, sampled.count * w))
+        var samplePosition = [Int32](repeating: -1, count: sampled.isEmpty ? 0 : n)
+        for (j, i) in sampled.enumerated() {
+            for c in 0..<w { sampleMatrix[j * w + c] = itemMatrix[i * w + c] }
+            samplePosition[i] = Int32(j)
+        }
+        let sampleBias = itemBias.map { bias in sampled.map { bias[$0] } }
         let blocks = (users.count + blockSize - 1) / blockSize
         let threadCount = Swift.max(1, Swift.min(threads, blocks))
-        let shared = UnsafeSendable((model, itemMatrix, itemBias, users, train, Swift.min(k, n), blockSize, order, panel))
+        let shared = UnsafeSendable((model, itemMatrix, itemBias, users, train, k, blockSize, order, panel,
+                                     sampled.count, rank, sampleMatrix, samplePosition, sampleBias))
         BLASThreads.singleThreaded {
             DispatchQueue.concurrentPerform(iterations: threadCount) { t in
-                let (model, itemMatrix, itemBias, users, train, k, blockSize, order, panel) = shared.value
+                let (model, itemMatrix, itemBias, users, train, k, blockSize, order, panel,
+                     sampleCount, rank, sampleMatrix, samplePosition, sampleBias) = shared.value
                 var rows = [S](repeating: 0, count: blockSize * w)
                 var scores = [S](repeating: 0, count: blockSize * panel)
+                var sampleScores = [S](repeating: 0, count: blockSize * sampleCount)
+                var floors = [S](repeating: -.infinity, count: blockSize)
+                var sampleTop = TopK(capacity: rank)
+                var fullRow: [S] = []
                 var heaps = [TopK](repeating: TopK(capacity: k), count: blockSize)
                 var block = t
                 while block < blocks {
@@ -52,6 +86,32 @@ extension RankingEvaluator {
                     for (r, u) in users[b0..<b1].enumerated() {
                         for c in 0..<w { rows[r * w + c] = S(model.users[u, c]) }
                         heaps[r].reset()
+                    }
+                    if sampleCount > 0 {
+                        // Floors from the sample: its scores with the user's training items removed.
+                        rows.withUnsafeBufferPointer { up in
+                            sampleMatrix.withUnsafeBufferPointer { vp in
+                                sampleScores.withUnsafeMutableBufferPointer { sp in
+                                    S.gemmTransposedB(m: b1 - b0, n: sampleCount, k: w, alpha: 1, a: up.baseAddress!, lda: w,
+                                                      b: vp.baseAddress!, ldb: w, beta: 0, c: sp.baseAddress!, ldc: sampleCount)
+                                }
+                            }
+                        }
+                        sampleScores.withUnsafeMutableBufferPointer { sp in
+                            for (r, u) in users[b0..<b1].enumerated() {
+                                let row = sp.baseAddress! + r * sampleCount
+                                if let sampleBias { for j in 0..<sampleCount { row[j] += sampleBias[j] } }
+                                if let train, u < train.rows {
+                                    for p in train.range(ofRow: u) {
+                                        let j = samplePosition[Int(train.indices[p])]
+                                        if j >= 0 { row[Int(j)] = -.infinity }
+                                    }
+                                }
+                                sampleTop.reset()
+                                sampleTop.offerPanel(row, count: sampleCount, offset: 0, backward: false, floor: -S.infinity)
+                                floors[r] = sampleTop.count == rank ? S(sampleTop.worstScore) : -.infinity
+                            }
+                        }
                     }
                     for (visit, p) in order.enumerated() {
                         let p0 = p * panel, width = Swift.min(n, p0 + panel) - p0
@@ -68,11 +128,31 @@ extension RankingEvaluator {
                                 let row = sp.baseAddress! + r * panel
                                 if let itemBias { for i in 0..<width { row[i] += itemBias[p0 + i] } }
                                 if let train { RankingEvaluator.exclude(train, user: u, from: row, items: p0..<(p0 + width)) }
-                                heaps[r].offerPanel(row, count: width, offset: p0, backward: visit % 2 == 1)
+                                heaps[r].offerPanel(row, count: width, offset: p0, backward: visit % 2 == 1, floor: floors[r])
                             }
                         }
                     }
-                    for (r, u) in users[b0..<b1].enumerated() { body(t, u, heaps[r].sortedPairs(offset: model.mean)) }
+                    for (r, u) in users[b0..<b1].enumerated() {
+                        let available = n - (train.map { u < $0.rows ? $0.degree(ofRow: u) : 0 } ?? 0)
+                        if floors[r] > -.infinity && heaps[r].count < Swift.min(k, available) {
+                            // The floor was too high for this user: rank every item without it.
+                            if fullRow.isEmpty { fullRow = [S](repeating: 0, count: n) }
+                            rows.withUnsafeBufferPointer { up in
+                                itemMatrix.withUnsafeBufferPointer { vp in
+                                    fullRow.withUnsafeMutableBufferPointer { fp in
+                                        let row = fp.baseAddress!
+                                        S.gemmTransposedB(m: 1, n: n, k: w, alpha: 1, a: up.baseAddress! + r * w, lda: w,
+                                                          b: vp.baseAddress!, ldb: w, beta: 0, c: row, ldc: n)
+                                        if let itemBias { for i in 0..<n { row[i] += itemBias[i] } }
+                                        if let train { RankingEvaluator.exclude(train, user: u, from: row, items: 0..<n) }
+                                        heaps[r].reset()
+                                        heaps[r].offerPanel(row, count: n, offset: 0, backward: false, floor: -S.infinity)
+                                    }
+                                }
+                            }
+                        }
+                        body(t, u, heaps[r].sortedPairs(offset: model.mean))
+                    }
                     block += threadCount
                 }
             }
@@ -105,20 +185,21 @@ extension RankingEvaluator {
 }
 
 extension TopK {
-    /// Offers a panel's entries (items offset + 0..<n), skipping −∞; once the heap is full only
-    /// entries at least as good as its worst kept score are looked at (a tie can still win on
-    /// its item number).
-    mutating func offerPanel<S: LinearAlgebraScalar>(_ s: UnsafePointer<S>, count n: Int, offset: Int, backward: Bool) {
+    /// Offers a panel's entries (items offset + 0..<n) that reach `floor` (and are above −∞);
+    /// once the list is full, only entries at least as good as its worst kept score as well (a
+    /// tie can still win on its item number). Both thresholds are found by a vectorized scan.
+    mutating func offerPanel<S: LinearAlgebraScalar>(_ s: UnsafePointer<S>, count n: Int, offset: Int, backward: Bool, floor: S) {
         guard capacity > 0 else { return }
         withStorage { top in
             if !backward {
                 var i = 0
                 while i < n {
-                    if top.count < top.capacity {
+                    let t = top.count < top.capacity ? floor : Swift.max(floor, S(top.worstScore))
+                    if t == -.infinity {
                         if s[i] > -.infinity { top.offer(offset + i, Double(s[i])) }
                         i += 1
                     } else {
-                        i += S.firstAtLeast(s + i, count: n - i, S(top.worstScore))
+                        i += S.firstAtLeast(s + i, count: n - i, t)
                         if i < n { top.offer(offset + i, Double(s[i])) }
                         i += 1
                     }
@@ -126,11 +207,12 @@ extension TopK {
             } else {
                 var end = n   // entries end..<n are done
                 while end > 0 {
-                    if top.count < top.capacity {
+                    let t = top.count < top.capacity ? floor : Swift.max(floor, S(top.worstScore))
+                    if t == -.infinity {
                         end -= 1
                         if s[end] > -.infinity { top.offer(offset + end, Double(s[end])) }
                     } else {
-                        end = S.lastAtLeast(s, count: end, S(top.worstScore))
+                        end = S.lastAtLeast(s, count: end, t)
                         if end < 0 { break }
                         top.offer(offset + end, Double(s[end]))
                     }

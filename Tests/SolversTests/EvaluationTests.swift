@@ -86,10 +86,10 @@ struct EvaluationTests {
                 let p0 = p * 64, width = Swift.min(500, p0 + 64) - p0
                 if single {
                     let panel = scores[p0..<(p0 + width)].map { Float($0) }
-                    panel.withUnsafeBufferPointer { top.offerPanel($0.baseAddress!, count: width, offset: p0, backward: visit % 2 == 1) }
+                    panel.withUnsafeBufferPointer { top.offerPanel($0.baseAddress!, count: width, offset: p0, backward: visit % 2 == 1, floor: -.infinity) }
                 } else {
                     let panel = Array(scores[p0..<(p0 + width)])
-                    panel.withUnsafeBufferPointer { top.offerPanel($0.baseAddress!, count: width, offset: p0, backward: visit % 2 == 1) }
+                    panel.withUnsafeBufferPointer { top.offerPanel($0.baseAddress!, count: width, offset: p0, backward: visit % 2 == 1, floor: -.infinity) }
                 }
             }
             #expect(top.sorted() == Array(kept), "single: \(single)")
@@ -99,6 +99,31 @@ struct EvaluationTests {
 
 @Suite("Recommendations")
 struct RecommendationTests {
+    @Test("the sampled score floor gives the exact top-K lists, also when it is too high and users are ranked again",
+          arguments: [nil, 1] as [Int?])
+    func sampledFloor(rank: Int?) throws {
+        let (R, V) = syntheticProblem(users: 120, items: 400, k: 5, density: 0.05, seed: 9)
+        var rng = SplitMix64(seed: 5)
+        let users = DenseMatrix(rows: 120, columns: 5, storage: (0..<600).map { _ in rng.normal() })
+        let model = try FactorModel(users: users, items: V, itemBias: (0..<400).map { _ in rng.normal() })
+        var evaluator = RankingEvaluator(cutoffs: [20])
+        evaluator.threads = 2
+        evaluator.blockSize = 32
+        evaluator.panelSize = 64
+        evaluator.samplingMinItems = 0
+        evaluator.sampleSize = 64
+        evaluator.sampleRank = rank   // 1: the sample's best score, which fewer than 20 items reach
+        #expect(!evaluator.sample(items: 400, k: 20).items.isEmpty)
+        let chosen = Array(0..<120)
+        let lists = evaluator.recommend(model: model, users: chosen, train: R, k: 20)
+        for (u, list) in zip(chosen, lists) {
+            let known = Set(R.range(ofRow: u).map { Int(R.indices[$0]) })
+            let brute = (0..<400).filter { !known.contains($0) }
+                .sorted { model.predict(u, $0) > model.predict(u, $1) || (model.predict(u, $0) == model.predict(u, $1) && $0 < $1) }
+            #expect(list.map(\.item) == Array(brute.prefix(20)), "user \(u)")
+        }
+    }
+
     @Test("top-K lists equal a brute-force ranking of predict() with known items excluded, in one panel or many, double or single",
           arguments: [(2048, false), (16, false), (9, false), (16, true)])
     func bruteForce(panelSize: Int, single: Bool) throws {

@@ -416,7 +416,10 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         var u0 = users.lowerBound
         while u0 < users.upperBound {
             let u1 = Swift.min(u0 + 64, users.upperBound)
-            if n > 0 && Int(indptr[u1] - indptr[u0]) * 4 >= (u1 - u0) * n {
+            if n > 0 && Int(indptr[u1] - indptr[u0]) == (u1 - u0) * n {
+                // Complete rows: the block in one call, read in place.
+                S.nativeDenseMM(variant, rows: u1 - u0, n: n, k: w, d: values + Int(indptr[u0]), ldd: n, v: V, ldv: kp, b: B + u0 * kp, ldb: kp)
+            } else if n > 0 && Int(indptr[u1] - indptr[u0]) * 4 >= (u1 - u0) * n {
                 var s = u0
                 while s < u1 {
                     let e = Swift.min(s + 12, u1)

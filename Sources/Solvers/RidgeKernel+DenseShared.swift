@@ -1,0 +1,173 @@
+import Dispatch
+import Matrices
+
+/// The dense loss with a constant λ: one factorization of VᵀV + λI serves every user, so the
+/// work is the right-hand sides R·V and the triangular solves.
+extension RidgeKernel {
+    /// The dense loss with constant λ on the native kernels: G + λI factorized once, B = R·V
+    /// (``multiplyRows(_:indptr:indices:values:padded:into:rows:)``), and the triangular solves
+    /// for a block of users at once, blocks of 64 users dealt over threads. A factorization
+    /// failure is handed to the LAPACK path, which reports or falls back.
+    func solveDenseSharedNative(background: [Double], X: inout [Double]) throws(SolverError) -> Double {
+        let m = problem.userCount
+        let R = problem.interactions
+        let V = paddedItems()
+        var a = nativeGramMatrix(V)
+        for c in 0..<w where problem.isRegularized(c) { a[c * kp + c] += S(problem.objective.lambda) }
+        var largest: S = 0
+        for c in 0..<w { largest = Swift.max(largest, a[c * kp + c]) }
+        var inverse = [S](repeating: 0, count: w)
+        let info = a.withUnsafeMutableBufferPointer { ap in
+            inverse.withUnsafeMutableBufferPointer { S.nativeCholesky(variant, k: w, lda: kp, a: ap.baseAddress!, threshold: S(w) * S.ulpOfOne * largest, inverse: $0.baseAddress!) }
+        }
+        if info != 0 { return try solveDenseShared(G: gram(), background: background, X: &X) }
+        var B = [S](repeating: 0, count: Swift.max(1, m) * kp)
+        let block = 64
+        let blocks = (m + block - 1) / block
+        let threads = Swift.min(solver.threads, Swift.max(1, R.nnz * w / (1 << 18)), Swift.max(1, blocks))
+        let shared = UnsafeSendable((self, V, a, inverse, background))
+        B.withUnsafeMutableBufferPointer { bp in
+            X.withUnsafeMutableBufferPointer { xp in
+                R.indptr.withUnsafeBufferPointer { indptr in
+                    R.indices.withUnsafeBufferPointer { indices in
+                        R.values.withUnsafeBufferPointer { values in
+                            let pointers = UnsafeSendable((bp.baseAddress!, xp.baseAddress!, indptr.baseAddress!, indices.baseAddress!, values.baseAddress!))
+                            let work: @Sendable (Int) -> Void = { t in
+                                let (kernel, V, a, inverse, background) = shared.value
+                                let (B, X, indptr, indices, values) = pointers.value
+                                let (w, kp) = (kernel.w, kernel.kp)
+                                var solveWork = [S](repeating: 0, count: 16 * kp)
+                                var rows: [Double] = []   // densified rows (multiplyRows)
+                                var b = t
+                                while b < blocks {
+                                    let u0 = b * block, u1 = Swift.min(m, u0 + block)
+                                    indptr.withMemoryRebound(to: Int64.self, capacity: m + 1) { ip in
+                                        kernel.multiplyRows(u0..<u1, indptr: ip, indices: indices, values: values, padded: V, into: B, rows: &rows)
+                                    }
+                                    if kernel.problem.hasBackground {
+                                        for u in u0..<u1 { for c in 0..<w { B[u * kp + c] += S(background[c]) } }
+                                    }
+                                    solveWork.withUnsafeMutableBufferPointer {
+                                        S.nativeSolveMany(kernel.variant, k: w, lda: kp, u: a, inverse: inverse, count: u1 - u0,
+                                                          b: B + u0 * kp, ldb: kp, work: $0.baseAddress!)
+                                    }
+                                    for u in u0..<u1 { for c in 0..<w { X[u * w + c] = Double(B[u * kp + c]) } }
+                                    b += threads
+                                }
+                            }
+                            if threads > 1 { DispatchQueue.concurrentPerform(iterations: threads, execute: work) } else { work(0) }
+                        }
+                    }
+                }
+            }
+        }
+        return Double(w * w * w) / 3 + 2 * Double(R.nnz * w) + 2 * Double(m * w * w)
+    }
+
+    /// B rows `users` = R·V (V and B padded to kp), in blocks of 64 rows: blocks whose rows are
+    /// at least a quarter full by the dense kernel in register tiles (rows densified 12 at a
+    /// time into `rows` unless they are complete already), the others by the sparse kernel. The
+    /// choice depends on the block alone, so the arithmetic does not depend on the caller's
+    /// threads.
+    func multiplyRows(_ users: Range<Int>, indptr: UnsafePointer<Int64>, indices: UnsafePointer<Int32>, values: UnsafePointer<Double>,
+                      padded V: UnsafePointer<S>, into B: UnsafeMutablePointer<S>, rows: inout [Double]) {
+        let n = problem.itemCount
+        var u0 = users.lowerBound
+        while u0 < users.upperBound {
+            let u1 = Swift.min(u0 + 64, users.upperBound)
+            if n > 0 && Int(indptr[u1] - indptr[u0]) == (u1 - u0) * n {
+                // Complete rows: the block in one call, read in place.
+                S.nativeDenseMM(variant, rows: u1 - u0, n: n, k: w, d: values + Int(indptr[u0]), ldd: n, v: V, ldv: kp, b: B + u0 * kp, ldb: kp)
+            } else if n > 0 && Int(indptr[u1] - indptr[u0]) * 4 >= (u1 - u0) * n {
+                var s = u0
+                while s < u1 {
+                    let e = Swift.min(s + 12, u1)
+                    if Int(indptr[e] - indptr[s]) == (e - s) * n {
+                        S.nativeDenseMM(variant, rows: e - s, n: n, k: w, d: values + Int(indptr[s]), ldd: n, v: V, ldv: kp, b: B + s * kp, ldb: kp)
+                    } else {
+                        if rows.count < 12 * n { rows = [Double](repeating: 0, count: 12 * n) }
+                        rows.withUnsafeMutableBufferPointer { d in
+                            for c in 0..<((e - s) * n) { d[c] = 0 }
+                            for u in s..<e {
+                                for p in Int(indptr[u])..<Int(indptr[u + 1]) { d[(u - s) * n + Int(indices[p])] = values[p] }
+                            }
+                            S.nativeDenseMM(variant, rows: e - s, n: n, k: w, d: d.baseAddress!, ldd: n, v: V, ldv: kp, b: B + s * kp, ldb: kp)
+                        }
+                    }
+                    s = e
+                }
+            } else {
+                S.nativeSpmm(variant, rows: u1 - u0, k: w, ldv: kp, indptr: indptr + u0, indices: indices, values: values,
+                             v: V, b: B + u0 * kp, ldb: kp)
+            }
+            u0 = u1
+        }
+    }
+
+    /// The dense loss with constant λ: one factorization of G + λI serves every user.
+    func solveDenseShared(G: [S], background: [Double], X: inout [Double]) throws(SolverError) -> Double {
+        let m = problem.userCount, n = problem.itemCount
+        let R = problem.interactions
+        var a = G
+        for c in 0..<w where problem.isRegularized(c) { a[c * w + c] += S(problem.objective.lambda) }
+        let info = a.withUnsafeMutableBufferPointer { cholesky(w, $0.baseAddress!) }
+        // B = R V + 1·(Vᵀt0)ᵀ, as m right-hand sides stored as rows.
+        var B = [S](repeating: 0, count: m * w)
+        var flops = Double(w * w * w) / 3
+        let density = Double(R.nnz) / Swift.max(1, Double(m) * Double(n))
+        if density > 0.05 && m > 0 && n > 0 {
+            // Dense enough for GEMM: densify R in blocks of users.
+            let blockRows = Swift.max(1, Swift.min(m, (8 << 20) / Swift.max(1, n * MemoryLayout<S>.size)))
+            var dense = [S](repeating: 0, count: blockRows * n)
+            var u0 = 0
+            while u0 < m {
+                let rowsHere = Swift.min(blockRows, m - u0)
+                for c in 0..<(rowsHere * n) { dense[c] = 0 }
+                for u in u0..<(u0 + rowsHere) {
+                    for p in R.range(ofRow: u) { dense[(u - u0) * n + Int(R.indices[p])] = S(R.values[p]) }
+                }
+                dense.withUnsafeBufferPointer { d in
+                    items.withUnsafeBufferPointer { v in
+                        B.withUnsafeMutableBufferPointer { bp in
+                            S.gemm(m: rowsHere, n: w, k: n, alpha: 1, a: d.baseAddress!, lda: n, b: v.baseAddress!, ldb: w,
+                                   beta: 0, c: bp.baseAddress! + u0 * w, ldc: w)
+                        }
+                    }
+                }
+                u0 += rowsHere
+            }
+            flops += 2 * Double(m) * Double(n) * Double(w)
+        } else {
+            for u in 0..<m {
+                for p in R.range(ofRow: u) {
+                    let j = Int(R.indices[p])
+                    let r = S(R.values[p])
+                    for c in 0..<w { B[u * w + c] += r * items[j * w + c] }
+                }
+            }
+            flops += 2 * Double(R.nnz * w)
+        }
+        if problem.hasBackground {
+            for u in 0..<m { for c in 0..<w { B[u * w + c] += S(background[c]) } }
+        }
+        if info != 0 {
+            guard solver.fallback == .lstsq else {
+                throw SolverError.notPositiveDefinite(user: solver.userIDs?.ids.first ?? "0", row: 0,
+                                                      interactions: R.degree(ofRow: 0), lambda: problem.objective.lambda, k: problem.k)
+            }
+            var b = [S](repeating: 0, count: w)
+            var ga = G
+            for c in 0..<w where problem.isRegularized(c) { ga[c * w + c] += S(problem.objective.lambda) }
+            for u in 0..<m {
+                for c in 0..<w { b[c] = B[u * w + c] }
+                let x = SymmetricEigen.pseudoSolve(n: w, a: ga, b: b)
+                for c in 0..<w { X[u * w + c] = Double(x[c]) }
+            }
+            return flops
+        }
+        _ = a.withUnsafeBufferPointer { ap in B.withUnsafeMutableBufferPointer { S.potrs(n: w, nrhs: m, a: ap.baseAddress!, b: $0.baseAddress!) } }
+        flops += 2 * Double(m * w * w)
+        for c in 0..<(m * w) { X[c] = Double(B[c]) }
+        return flops
+    }
+}

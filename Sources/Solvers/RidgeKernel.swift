@@ -15,7 +15,8 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         self.problem = problem
         self.solver = solver
         w = problem.width
-        items = problem.items.storage.map { S($0) }
+        // In double the item matrix is shared as it is, not copied.
+        items = S.self == Double.self ? unsafeBitCast(problem.items.storage, to: [S].self) : problem.items.storage.map { S($0) }
         native = solver.kernel == .native
         variant = solver.variant.map { Swift.min($0, NativeKernelVariant.best) } ?? .best
         kp = S.nativePadding(variant, problem.width)
@@ -332,7 +333,11 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
     func paddedItems() -> [S] {
         let n = problem.itemCount
         var out = [S](repeating: 0, count: n * kp)
-        for i in 0..<n { for c in 0..<w { out[i * kp + c] = items[i * w + c] } }
+        out.withUnsafeMutableBufferPointer { o in
+            items.withUnsafeBufferPointer { v in
+                for i in 0..<n { for c in 0..<w { o[i * kp + c] = v[i * w + c] } }
+            }
+        }
         return out
     }
 

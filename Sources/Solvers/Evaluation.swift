@@ -90,12 +90,12 @@ public struct RankingEvaluator: Sendable {
     public var cutoffs: [Int]
     public var computeAUC = false
     public var threads = ProcessInfo.processInfo.activeProcessorCount
-    public var blockSize = 256
+    public var blockSize = 512
     /// Precision of the scores the ranking is made from: double (default) or single (the GEMM
     /// in Float32, about twice as fast; rankings differ only where scores tie to ~1e-7).
     public var precision: RidgeSolver.Precision = .double
     /// Items scored per GEMM (a panel's scores for a block of users stay in cache).
-    var panelSize = 2048
+    var panelSize = 512
     /// Items in the sample that sets each user's score floor (see forEachRanked).
     var sampleSize = 2048
     /// Catalogues smaller than this are ranked without a sample.

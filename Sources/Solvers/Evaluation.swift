@@ -92,7 +92,7 @@ public struct RankingEvaluator: Sendable {
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var blockSize = 512
     /// Precision of the scores the ranking is made from: double (default) or single (the GEMM
-    /// in Float32, about twice as fast; rankings differ only where scores tie to ~1e-7).
+    /// in Float32, faster; rankings differ only where scores tie to ~1e-7).
     public var precision: RidgeSolver.Precision = .double
     /// Items scored per GEMM (a panel's scores for a block of users stay in cache).
     var panelSize = 512

@@ -54,6 +54,22 @@ struct FitCommandTests {
                            "--out", folder + "/u2.h5", "--items-out", folder + "/v2.h5", "--quiet"]) == 64)
     }
 
+    @Test("--lr-decay shrinks the step after each epoch; values outside (0, 1] are refused")
+    func learningRateDecay() throws {
+        let folder = Fixtures.scratchFolder()
+        let items = Fixtures.path("ridge/items.h5")
+        let common = ["fit", "--method", "sgd", "--lr", "0.001", "--epochs", "3", "--loss", "dense", "--init", "zeros", "--quiet"] + data
+        #expect(runMFTool(common + ["--out", folder + "/constant.h5"]) == 0)
+        #expect(runMFTool(common + ["--out", folder + "/decayed.h5", "--lr-decay", "0.5"]) == 0)
+        let constant = try Recommend.loadModel(users: folder + "/constant.h5", items: items).0.users
+        let decayed = try Recommend.loadModel(users: folder + "/decayed.h5", items: items).0.users
+        // From zero, three epochs at lr, lr/2, lr/4 move the factors less than three at lr.
+        let norm = { (m: DenseMatrix<Double>) in m.storage.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        #expect(norm(decayed) < norm(constant) && norm(decayed) > 0)
+        #expect(runMFTool(common + ["--out", folder + "/x.h5", "--lr-decay", "0"]) == 64)
+        #expect(runMFTool(common + ["--out", folder + "/x.h5", "--lr-decay", "1.5"]) == 64)
+    }
+
     @Test("--threads is accepted and validated")
     func threads() throws {
         let folder = Fixtures.scratchFolder()

@@ -37,17 +37,26 @@ struct ObjectiveOptions: ParsableArguments {
     @Option(help: "none, or global-mean: subtract the mean observed value from every target first.")
     var offset: Objective.Offset = .none
 
+    @Option(help: "With --offset global-mean: this μ instead of the interactions' own mean, e.g. the training mean when folding in new users (a factor file's global_mean attribute).")
+    var mean: Double?
+
     @Option(name: .customLong("item-bias"), help: "A fixed item bias to subtract from targets: FILE.h5:/DATASET or FILE.npy.")
     var itemBias: String?
 
     var objective: Objective {
-        Objective(loss: loss, lambda: lambda, regularization: reg, alpha: alpha, confidence: confidence,
-                  userBias: userBias, offset: offset)
+        var o = Objective(loss: loss, lambda: lambda, regularization: reg, alpha: alpha, confidence: confidence,
+                          userBias: userBias, offset: offset)
+        o.fixedMean = mean
+        return o
     }
 
     func validate() throws {
         guard lambda >= 0, lambda.isFinite else { throw ValidationError("--lambda must be a finite number ≥ 0") }
         guard alpha > 0, alpha.isFinite else { throw ValidationError("--alpha must be a finite number > 0") }
+        if let mean {
+            guard offset == .globalMean else { throw ValidationError("--mean needs --offset global-mean") }
+            guard mean.isFinite else { throw ValidationError("--mean must be a finite number") }
+        }
     }
 
     /// The attributes recorded in factor files.

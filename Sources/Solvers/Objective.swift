@@ -56,6 +56,9 @@ public struct Objective: Sendable, Equatable {
     /// An unregularized per-user intercept, stored as the last factor component.
     public var userBias: Bool = false
     public var offset: Offset = .none
+    /// With `offset` global-mean: this μ instead of the mean of the interactions at hand — the
+    /// training mean, when folding in new users against items trained with one.
+    public var fixedMean: Double? = nil
 
     public init(loss: Loss = .observed, lambda: Double = 0.1, regularization: Regularization = .constant,
                 alpha: Double = 1, confidence: Confidence = .onePlus, userBias: Bool = false, offset: Offset = .none) {

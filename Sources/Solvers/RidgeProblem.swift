@@ -63,7 +63,10 @@ public struct RidgeProblem: Sendable {
         } else {
             self.items = items
         }
-        if objective.offset == .globalMean && interactions.nnz > 0 {
+        if objective.offset == .globalMean, let fixed = objective.fixedMean {
+            guard fixed.isFinite else { throw .invalidObjective("the global mean must be a finite number") }
+            mean = fixed
+        } else if objective.offset == .globalMean && interactions.nnz > 0 {
             mean = interactions.values.reduce(0, +) / Double(interactions.nnz)
         } else {
             mean = 0

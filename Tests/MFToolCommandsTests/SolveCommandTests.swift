@@ -32,6 +32,20 @@ struct SolveCommandTests {
         #expect(runMFTool(arguments + ["--lambda", "-1"]) == 64)
     }
 
+    @Test("--mean fixes μ under --offset global-mean and is refused without it")
+    func fixedMean() throws {
+        let folder = Fixtures.scratchFolder()
+        let arguments = ["solve", "--interactions", Fixtures.path("ridge/problem.h5"), "--items", Fixtures.path("ridge/items.h5"),
+                         "--lambda", "0.3", "--user-bias", "--quiet"]
+        #expect(runMFTool(arguments + ["--offset", "global-mean", "--mean", "2.5", "--out", folder + "/fixed.h5"]) == 0)
+        #expect(runMFTool(arguments + ["--offset", "global-mean", "--out", folder + "/own.h5"]) == 0)
+        let fixed = try EmbeddingsFile.read(FileSpec(folder + "/fixed.h5"), preferred: ["user_factors"], idsName: "user_ids").factors
+        let own = try EmbeddingsFile.read(FileSpec(folder + "/own.h5"), preferred: ["user_factors"], idsName: "user_ids").factors
+        #expect(fixed.storage != own.storage)
+        #expect(runMFTool(arguments + ["--mean", "2.5", "--out", folder + "/x.h5"]) == 64)
+        #expect(!FileManager.default.fileExists(atPath: folder + "/x.h5"))
+    }
+
     @Test("items without ids must match the interactions' item count")
     func mismatchedItems() throws {
         let folder = Fixtures.scratchFolder()

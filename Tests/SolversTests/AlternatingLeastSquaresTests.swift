@@ -36,6 +36,25 @@ struct AlternatingLeastSquaresTests {
 
 @Suite("ALS with biases")
 struct BiasedAlternatingLeastSquaresTests {
+    @Test("a fixed global mean replaces the data's: it is the μ reported and the one subtracted")
+    func fixedMean() throws {
+        let (R, _) = syntheticProblem(users: 60, items: 50, k: 3, density: 0.25, seed: 4)
+        var objective = Objective(loss: .observed, lambda: 0.4, userBias: true, offset: .globalMean)
+        objective.fixedMean = 2.0
+        var als = AlternatingLeastSquares(objective: objective, k: 3)
+        als.epochs = 3
+        let fixed = try als.run(R)
+        #expect(fixed.mean == 2.0)
+        // The same run on values shifted by 2 without an offset gives the same factors.
+        var shifted = R
+        shifted.values = R.values.map { $0 - 2.0 }
+        var plain = als
+        plain.objective.offset = .none
+        plain.objective.fixedMean = nil
+        let byHand = try plain.run(shifted)
+        #expect(relativeError(fixed.users, byHand.users) <= 1e-12 && relativeError(fixed.items, byHand.items) <= 1e-12)
+    }
+
     @Test("the objective never increases, and at the end both sides are stationary: zero gradient in factors and intercepts")
     func biased() throws {
         let (R, _) = syntheticProblem(users: 90, items: 70, k: 3, density: 0.2, seed: 8)

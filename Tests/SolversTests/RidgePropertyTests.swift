@@ -27,6 +27,33 @@ struct RidgePropertyTests {
         #expect(relativeError(dense.factors, reference) <= 1e-10)
     }
 
+    @Test("a fixed global mean is the offset: the same solution as an item bias of μ on every item, and (observed) as values shifted by μ",
+          arguments: [Objective.Loss.observed, .dense])
+    func fixedMean(loss: Objective.Loss) throws {
+        let reference = RidgeReference.shared
+        let R = reference.interactions.matrix
+        var objective = Objective(loss: loss, lambda: 0.3, userBias: true, offset: .globalMean)
+        objective.fixedMean = 3.25
+        let problem = try RidgeProblem(interactions: R, items: reference.items, objective: objective)
+        #expect(problem.mean == 3.25)
+        // Targets r − μ on observed entries and, under the dense loss, −μ on the others: what an
+        // item bias of μ on every item states through its own code path.
+        let plain = Objective(loss: loss, lambda: 0.3, userBias: true)
+        let asBias = try RidgeProblem(interactions: R, items: reference.items, objective: plain,
+                                      itemBias: [Double](repeating: 3.25, count: reference.items.rows))
+        let a = try RidgeSolver().solve(problem).factors
+        #expect(relativeError(a, try RidgeSolver().solve(asBias).factors) <= 1e-12)
+        if loss == .observed {
+            var shifted = R
+            shifted.values = R.values.map { $0 - 3.25 }
+            let byHand = try RidgeProblem(interactions: shifted, items: reference.items, objective: plain)
+            #expect(relativeError(a, try RidgeSolver().solve(byHand).factors) <= 1e-12)
+        }
+        // Without the fixed value the mean is the interactions' own, which differs.
+        objective.fixedMean = nil
+        #expect(try RidgeProblem(interactions: R, items: reference.items, objective: objective).mean != 3.25)
+    }
+
     @Test("results are bitwise identical for 1 and 2 threads", arguments: [Objective.Loss.observed, .dense, .implicit])
     func threadIndependence(loss: Objective.Loss) throws {
         let (R, V) = syntheticProblem(users: 700, items: 120, k: 16, density: 0.1, seed: 7)

@@ -94,7 +94,9 @@ public struct RankingEvaluator: Sendable {
     /// Precision of the scores the ranking is made from: double (default) or single (the GEMM
     /// in Float32, faster; rankings differ only where scores tie to ~1e-7).
     public var precision: RidgeSolver.Precision = .double
-    /// Items scored per GEMM (a panel's scores for a block of users stay in cache).
+    /// Items scored per GEMM (a panel's scores for a block of users stay in cache); blocks of
+    /// 512 users × panels of 512 items are a shape single-threaded OpenBLAS runs fast
+    /// (`tools/dense_kernel_bench.sh` prints the rates of the candidate shapes).
     var panelSize = 512
     /// Items in the sample that sets each user's score floor (see forEachRanked).
     var sampleSize = 2048
@@ -206,7 +208,8 @@ public struct RankingEvaluator: Sendable {
 }
 
 /// The K best (item, score) pairs seen, by score descending, ties by item ascending: kept sorted,
-/// best first, so an offer is a binary search and a shift, and the worst kept score is the last.
+/// best first, so an offer is a vectorized count of the better pairs and a shift (the C kernel
+/// `mf_topk_insert`), and the worst kept score is the last.
 struct TopK {
     let capacity: Int
     private(set) var count = 0

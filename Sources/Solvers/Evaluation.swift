@@ -104,6 +104,12 @@ public struct RankingEvaluator: Sendable {
     var samplingMinItems = 8192
     /// The sample rank taken as the floor (nil: chosen so that about 2K items pass it).
     var sampleRank: Int? = nil
+    /// Whether sampled catalogues find each user's candidates with the 8-bit scan of
+    /// `QuantizedScan` instead of scoring every item in the ranking's precision (nil: when this
+    /// CPU has a fast kernel for it). The result is the same either way.
+    var candidateScan: Bool? = nil
+    /// Candidates the scan keeps per user before it gives up on the user (nil: its default).
+    var scanCapacity: Int? = nil
 
     public init(cutoffs: [Int]) { self.cutoffs = cutoffs.sorted() }
 
@@ -223,6 +229,15 @@ struct TopK {
     }
 
     mutating func reset() { count = 0 }
+
+    /// Replaces the kept pairs with up to `capacity` pairs already sorted best first.
+    mutating func assignSorted(scores: UnsafePointer<Double>, items: UnsafePointer<Int32>, count: Int) {
+        self.count = Swift.min(count, capacity)
+        for t in 0..<self.count {
+            self.items[t] = Int(items[t])
+            self.scores[t] = scores[t]
+        }
+    }
 
     /// Whether (a, sa) ranks above (b, sb).
     @inline(__always) static func better(_ a: Int, _ sa: Double, _ b: Int, _ sb: Double) -> Bool { sa > sb || (sa == sb && a < b) }

@@ -65,14 +65,15 @@ extension RankingEvaluator {
             samplePosition[i] = Int32(j)
         }
         let sampleBias = itemBias.map { bias in sampled.map { bias[$0] } }
+        let quantized = sampled.isEmpty || !(candidateScan ?? QuantizedItems.isFast) ? nil : QuantizedItems(model: model)
         let blocks = (users.count + blockSize - 1) / blockSize
         let threadCount = Swift.max(1, Swift.min(threads, blocks))
         let shared = UnsafeSendable((model, itemMatrix, itemBias, users, train, k, blockSize, order, panel,
-                                     sampled.count, rank, sampleMatrix, samplePosition, sampleBias))
+                                     sampled.count, rank, sampleMatrix, samplePosition, sampleBias, quantized, scanCapacity))
         BLASThreads.singleThreaded {
             DispatchQueue.concurrentPerform(iterations: threadCount) { t in
                 let (model, itemMatrix, itemBias, users, train, k, blockSize, order, panel,
-                     sampleCount, rank, sampleMatrix, samplePosition, sampleBias) = shared.value
+                     sampleCount, rank, sampleMatrix, samplePosition, sampleBias, quantized, scanCapacity) = shared.value
                 var rows = [S](repeating: 0, count: blockSize * w)
                 var scores = [S](repeating: 0, count: blockSize * panel)
                 var sampleScores = [S](repeating: 0, count: blockSize * sampleCount)
@@ -80,6 +81,7 @@ extension RankingEvaluator {
                 var sampleTop = TopK(capacity: rank)
                 var fullRow: [S] = []
                 var heaps = [TopK](repeating: TopK(capacity: k), count: blockSize)
+                var scan = quantized.map { QuantizedScan(items: $0, blockSize: blockSize, k: k, capacity: scanCapacity) }
                 var block = t
                 while block < blocks {
                     let b0 = block * blockSize, b1 = Swift.min(b0 + blockSize, users.count)
@@ -113,7 +115,15 @@ extension RankingEvaluator {
                             }
                         }
                     }
-                    for (visit, p) in order.enumerated() {
+                    if scan != nil {
+                        rows.withUnsafeBufferPointer { up in
+                            itemMatrix.withUnsafeBufferPointer { vp in
+                                scan!.rank(model: model, users: users[b0..<b1], rows: up.baseAddress!, w: w, itemMatrix: vp.baseAddress!,
+                                           itemBias: itemBias, train: train, floors: floors, heaps: &heaps)
+                            }
+                        }
+                    }
+                    for (visit, p) in order.enumerated() where scan == nil {
                         let p0 = p * panel, width = Swift.min(n, p0 + panel) - p0
                         rows.withUnsafeBufferPointer { up in
                             itemMatrix.withUnsafeBufferPointer { vp in
@@ -134,8 +144,8 @@ extension RankingEvaluator {
                     }
                     for (r, u) in users[b0..<b1].enumerated() {
                         let available = n - (train.map { u < $0.rows ? $0.degree(ofRow: u) : 0 } ?? 0)
-                        if floors[r] > -.infinity && heaps[r].count < Swift.min(k, available) {
-                            // The floor was too high for this user: rank every item without it.
+                        if (scan != nil || floors[r] > -.infinity) && heaps[r].count < Swift.min(k, available) {
+                            // The floor was too high for this user (or the scan left it out): rank every item without it.
                             if fullRow.isEmpty { fullRow = [S](repeating: 0, count: n) }
                             rows.withUnsafeBufferPointer { up in
                                 itemMatrix.withUnsafeBufferPointer { vp in

@@ -113,6 +113,7 @@ struct RecommendationTests {
         evaluator.samplingMinItems = 0
         evaluator.sampleSize = 64
         evaluator.sampleRank = rank   // 1: the sample's best score, which fewer than 20 items reach
+        evaluator.candidateScan = false   // the panels (QuantizedScanTests covers the scan)
         #expect(!evaluator.sample(items: 400, k: 20).items.isEmpty)
         let chosen = Array(0..<120)
         let lists = evaluator.recommend(model: model, users: chosen, train: R, k: 20)

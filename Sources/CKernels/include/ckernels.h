@@ -91,6 +91,49 @@ double mf_batch_gradient(int isa, int w, int regularized, long count, const int6
                          const int32_t *cols, const double *targets, const double *shares, const double *X,
                          const double *V, double scale, double *G);
 
+/// Whether mf_i8_candidates has a fast variant on this CPU (AVX-512 VNNI).
+int mf_i8_fast(void);
+
+/// Packs n rows of w values (row-major, leading dimension ldv) as bytes round(v·inverseScale)
+/// (clamped to ±127) plus 128, in groups of 16 items: group g's word c (values 4c..<4c+4 of
+/// each item) is the 64 bytes at (g·k4 + c)·64. Items from n to 16·groups and values from w to
+/// 4·k4 are zero (byte 128).
+void mf_i8_pack_items(int n, int w, const double *V, int ldv, double inverseScale, int k4, int groups,
+                      uint8_t *packed);
+
+/// Quantizes each row to signed bytes q = round(x/scale[r]) with scale[r] = max|x|/127 (1 for a
+/// zero row), 4·k4 bytes per row (zero beyond w); sum[r] = Σ q.
+void mf_i8_quantize_rows(int rows, int w, const double *X, int ldx, int k4, int8_t *q, double *scale,
+                         int32_t *sum);
+
+/// For users r < nu (4·k4 signed bytes each at x) and the packed items of groups g0..<g1: when
+/// Σ x_r·packed_i (packed bytes as unsigned) reaches thr[r], appends i to row r's candidates
+/// (cand + r·stride, items ascending) while counts[r] < cap; counts[r] counts on past cap, which
+/// flags an overflow. stride must be at least cap + 16. `fast` = 0 forces the portable variant.
+void mf_i8_candidates(int fast, int k4, int nu, const int8_t *x, const uint8_t *packed, int g0, int g1,
+                      const int32_t *thr, int32_t *cand, int stride, int cap, int32_t *counts);
+
+/// Of a user's `count` candidates (ascending items): keeps those below n and not in the
+/// ascending training row train[*trainAt..<trainCount] (advancing *trainAt), scores them as
+/// x·V[i] + bias[i] (bias may be NULL) and appends those at or above `floor` to scores/items
+/// from position `kept`; returns the new count. cand is overwritten.
+int mf_rescore_d(int isa, int w, const double *x, const double *V, const double *bias, int n, int32_t *cand, int count,
+                 const int32_t *train, int trainCount, int *trainAt, double floor, double *scores, int32_t *items, int kept);
+int mf_rescore_s(int isa, int w, const float *x, const float *V, const float *bias, int n, int32_t *cand, int count,
+                 const int32_t *train, int trainCount, int *trainAt, float floor, double *scores, int32_t *items, int kept);
+
+/// Reorders the `count` (score, item) pairs so that the best k (score descending, ties by item
+/// ascending) come first, in no particular order; returns min(k, count).
+int mf_select_best(double *scores, int32_t *items, int count, int k);
+/// mf_select_best, then the best min(k, count) sorted best first.
+int mf_sorted_best(double *scores, int32_t *items, int count, int k);
+
+/// out[t] = x·V[items[t]] over w values, the same summation order for every row.
+void mf_dot_rows_d(int isa, int w, const double *x, const double *V, int ldv, const int32_t *items, int count,
+                   double *out);
+void mf_dot_rows_s(int isa, int w, const float *x, const float *V, int ldv, const int32_t *items, int count,
+                   double *out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -54,6 +54,11 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
     static func firstAtLeast(_ s: UnsafePointer<Self>, count n: Int, _ t: Self) -> Int
     /// The last index below n whose entry is at least t (−1 when none).
     static func lastAtLeast(_ s: UnsafePointer<Self>, count n: Int, _ t: Self) -> Int
+    /// Scores a user's candidates exactly and appends those at the floor (mf_rescore_d/s).
+    static func rescore(_ variant: NativeKernelVariant, w: Int, x: UnsafePointer<Self>, v: UnsafePointer<Self>, bias: UnsafePointer<Self>?,
+                        n: Int, candidates: UnsafeMutablePointer<Int32>, count: Int, train: UnsafePointer<Int32>?, trainCount: Int,
+                        trainAt: UnsafeMutablePointer<Int32>, floor: Self, scores: UnsafeMutablePointer<Double>,
+                        items: UnsafeMutablePointer<Int32>, kept: Int) -> Int
     /// The padded row length `nativeGram` needs for k columns.
     static func nativePadding(_ variant: NativeKernelVariant, _ k: Int) -> Int
 }

@@ -54,6 +54,14 @@ extension Double {
     @inline(__always)
     static func firstAtLeast(_ s: UnsafePointer<Double>, count n: Int, _ t: Double) -> Int { Int(mf_first_at_least_d(s, n, t)) }
     @inline(__always)
+    static func rescore(_ variant: NativeKernelVariant, w: Int, x: UnsafePointer<Double>, v: UnsafePointer<Double>, bias: UnsafePointer<Double>?,
+                        n: Int, candidates: UnsafeMutablePointer<Int32>, count: Int, train: UnsafePointer<Int32>?, trainCount: Int,
+                        trainAt: UnsafeMutablePointer<Int32>, floor: Double, scores: UnsafeMutablePointer<Double>,
+                        items: UnsafeMutablePointer<Int32>, kept: Int) -> Int {
+        Int(mf_rescore_d(variant.isa, Int32(w), x, v, bias, Int32(n), candidates, Int32(count), train, Int32(trainCount), trainAt,
+                          floor, scores, items, Int32(kept)))
+    }
+    @inline(__always)
     static func lastAtLeast(_ s: UnsafePointer<Double>, count n: Int, _ t: Double) -> Int { Int(mf_last_at_least_d(s, n, t)) }
     @inline(__always)
     static func nativeDenseMM(_ variant: NativeKernelVariant, rows: Int, n: Int, k: Int, d: UnsafePointer<Double>, ldd: Int,
@@ -95,6 +103,14 @@ extension Float {
     }
     @inline(__always)
     static func firstAtLeast(_ s: UnsafePointer<Float>, count n: Int, _ t: Float) -> Int { Int(mf_first_at_least_s(s, n, t)) }
+    @inline(__always)
+    static func rescore(_ variant: NativeKernelVariant, w: Int, x: UnsafePointer<Float>, v: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+                        n: Int, candidates: UnsafeMutablePointer<Int32>, count: Int, train: UnsafePointer<Int32>?, trainCount: Int,
+                        trainAt: UnsafeMutablePointer<Int32>, floor: Float, scores: UnsafeMutablePointer<Double>,
+                        items: UnsafeMutablePointer<Int32>, kept: Int) -> Int {
+        Int(mf_rescore_s(variant.isa, Int32(w), x, v, bias, Int32(n), candidates, Int32(count), train, Int32(trainCount), trainAt,
+                          floor, scores, items, Int32(kept)))
+    }
     @inline(__always)
     static func lastAtLeast(_ s: UnsafePointer<Float>, count n: Int, _ t: Float) -> Int { Int(mf_last_at_least_s(s, n, t)) }
     @inline(__always)

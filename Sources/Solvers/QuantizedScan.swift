@@ -1,0 +1,150 @@
+import CKernels
+import Matrices
+
+/// One thread's buffers for ranking a block of users through `QuantizedItems`: bytes for the
+/// users, a bound on each user's quantization error, the candidates the integer scan finds, and
+/// their exact scores.
+///
+/// With user scale s_x, item scale s_v and rounding within half a step, the real score differs
+/// from s_x·s_v·Σ q_x·q_v by at most (s_v/2)‖x‖₁ + (s_x/2)·max‖v‖₁ + width·s_x·s_v/4. An item
+/// whose integer sum plus that bound (and a margin for the rounding of exact scores) stays below
+/// the user's floor cannot reach it; every other item is a candidate, scored exactly in the
+/// ranking's precision. So a user whose top-K list fills from candidates at or above the floor
+/// has the exact list, and one whose list does not (or whose candidates overflow) is ranked
+/// again in full by the caller.
+struct QuantizedScan {
+    let items: QuantizedItems
+    /// Candidates kept per user, and the row stride of `candidates`.
+    let cap: Int, stride: Int
+    private var augmented: [Double], bytes: [Int8], scales: [Double], sums: [Int32]
+    private var thresholds: [Int32], counts: [Int32], candidates: [Int32], exact: [Double]
+    /// Per user: candidates handled so far, their position in the training row, and the scored
+    /// ones at or above the floor (scores and items, `cap` each).
+    private var done: [Int], trainAt: [Int], kept: [Int], keptScores: [Double], keptItems: [Int32]
+    /// 16-item groups scanned before the caller's candidates are scored (their rows stay in cache).
+    static let panelGroups = 64
+
+    init(items: QuantizedItems, blockSize: Int, k: Int, capacity: Int? = nil) {
+        self.items = items
+        cap = capacity ?? Swift.min(items.groups * 16, Swift.max(4096, 32 * k))
+        stride = cap + 16
+        augmented = [Double](repeating: 0, count: blockSize * items.width)
+        bytes = [Int8](repeating: 0, count: blockSize * items.k4 * 4)
+        scales = [Double](repeating: 0, count: blockSize)
+        sums = [Int32](repeating: 0, count: blockSize)
+        thresholds = [Int32](repeating: 0, count: blockSize)
+        counts = [Int32](repeating: 0, count: blockSize)
+        candidates = [Int32](repeating: 0, count: blockSize * stride)
+        exact = [Double](repeating: 0, count: stride)
+        done = [Int](repeating: 0, count: blockSize)
+        trainAt = done
+        kept = done
+        keptScores = [Double](repeating: 0, count: blockSize * cap)
+        keptItems = [Int32](repeating: 0, count: blockSize * cap)
+    }
+
+    /// Offers each user of the block (rows: the users' rows in S, w values each, as the ranking
+    /// scores them) the items that reach its floor, scored exactly; users whose floor is −∞ or
+    /// whose candidates overflow get nothing.
+    mutating func rank<S: LinearAlgebraScalar>(model: FactorModel, users: ArraySlice<Int>, rows: UnsafePointer<S>, w: Int,
+                                               itemMatrix: UnsafePointer<S>, itemBias: [S]?, train: CSRMatrix?, floors: [S],
+                                               heaps: inout [TopK]) {
+        let (k, width, k4) = (items.k, items.width, items.k4)
+        let count = users.count
+        let epsilon = Double(S.ulpOfOne) / 2
+        for (r, u) in users.enumerated() {
+            for j in 0..<k { augmented[r * width + j] = model.users[u, j] }
+            if width > k { augmented[r * width + k] = items.biasWeight }
+        }
+        mf_i8_quantize_rows(Int32(count), Int32(width), augmented, Int32(width), Int32(k4), &bytes, &scales, &sums)
+        let sv = items.scale
+        for (r, u) in users.enumerated() {
+            guard floors[r] > -.infinity else {
+                thresholds[r] = .max
+                continue
+            }
+            var l1 = 0.0, full = 0.0
+            for j in 0..<width { l1 += abs(augmented[r * width + j]) }
+            for j in 0..<w { full += abs(Double(rows[r * w + j])) }
+            let sx = scales[r]
+            let quantization = sv / 2 * l1 + sx / 2 * items.l1Max + Double(width) * sx * sv / 4
+            let rounding = 4 * Double(w + 2) * epsilon * (full * Swift.max(1, items.vMax) + items.bMax)
+            let userBias = model.userBias ? model.users[u, k] : 0
+            let reach = (Double(floors[r]) - userBias - (quantization + rounding) * (1 + 1e-6)) / (sx * sv)
+            let t = reach.isNaN ? -Double(1 << 30) : Swift.min(Double(1 << 30), Swift.max(-Double(1 << 30), reach.rounded(.down) - 1))
+            thresholds[r] = Int32(t) + 128 * sums[r]
+            counts[r] = 0
+        }
+        for r in 0..<count {
+            (done[r], kept[r]) = (0, 0)
+            trainAt[r] = 0
+        }
+        var g0 = 0
+        while g0 < items.groups {
+            let g1 = Swift.min(items.groups, g0 + QuantizedScan.panelGroups)
+            bytes.withUnsafeBufferPointer { bp in
+                items.packed.withUnsafeBufferPointer { pp in
+                    mf_i8_candidates(1, Int32(k4), Int32(count), bp.baseAddress!, pp.baseAddress!, Int32(g0), Int32(g1), thresholds,
+                                     &candidates, Int32(stride), Int32(cap), &counts)
+                }
+            }
+            for (r, u) in users.enumerated() where floors[r] > -.infinity && Int(counts[r]) <= cap && Int(counts[r]) > done[r] {
+                score(user: u, r, rows: rows + r * w, w: w, itemMatrix: itemMatrix, itemBias: itemBias, train: train, floor: floors[r])
+            }
+            g0 = g1
+        }
+        for r in 0..<count where floors[r] > -.infinity && Int(counts[r]) <= cap {
+            keptScores.withUnsafeMutableBufferPointer { sp in
+                keptItems.withUnsafeMutableBufferPointer { ip in
+                    let (scores, ids) = (sp.baseAddress! + r * cap, ip.baseAddress! + r * cap)
+                    let best = Int(mf_sorted_best(scores, ids, Int32(kept[r]), Int32(heaps[r].capacity)))
+                    heaps[r].assignSorted(scores: scores, items: ids, count: best)
+                }
+            }
+        }
+    }
+
+    /// Scores user r's new candidates (those past `done[r]`) exactly and keeps the real,
+    /// untrained ones at or above the floor (the candidate and training lists both ascend).
+    private mutating func score<S: LinearAlgebraScalar>(user u: Int, _ r: Int, rows x: UnsafePointer<S>, w: Int, itemMatrix: UnsafePointer<S>,
+                                                        itemBias: [S]?, train: CSRMatrix?, floor: S) {
+        let (n, cap, stride, start, end) = (items.n, cap, stride, done[r], Int(counts[r]))
+        let row = train.map { u < $0.rows ? $0.range(ofRow: u) : 0..<0 } ?? 0..<0
+        var at = Int32(trainAt[r])
+        let m = candidates.withUnsafeMutableBufferPointer { cp in
+            keptScores.withUnsafeMutableBufferPointer { sp in
+                keptItems.withUnsafeMutableBufferPointer { ip in
+                    itemBias.withOptionalPointer { bp in
+                        train.withIndicesPointer { tp in
+                            S.rescore(.best, w: w, x: x, v: itemMatrix, bias: bp, n: n, candidates: cp.baseAddress! + r * stride + start,
+                                      count: end - start, train: tp.map { $0 + row.lowerBound }, trainCount: row.count, trainAt: &at,
+                                      floor: floor, scores: sp.baseAddress! + r * cap, items: ip.baseAddress! + r * cap, kept: kept[r])
+                        }
+                    }
+                }
+            }
+        }
+        kept[r] = m
+        trainAt[r] = Int(at)
+        done[r] = end
+    }
+}
+
+extension Optional {
+    /// The array's storage as a pointer, nil for nil.
+    fileprivate func withOptionalPointer<E, R>(_ body: (UnsafePointer<E>?) -> R) -> R where Wrapped == [E] {
+        switch self {
+        case .some(let array): return array.withUnsafeBufferPointer { body($0.baseAddress) }
+        case .none: return body(nil)
+        }
+    }
+
+    /// The matrix's column indices as a pointer, nil for nil.
+    fileprivate func withIndicesPointer<R>(_ body: (UnsafePointer<Int32>?) -> R) -> R where Wrapped == CSRMatrix {
+        switch self {
+        case .some(let matrix): return matrix.indices.withUnsafeBufferPointer { body($0.baseAddress) }
+        case .none: return body(nil)
+        }
+    }
+}
+

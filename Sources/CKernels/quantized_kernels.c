@@ -329,3 +329,22 @@ int mf_select_best(double *scores, int32_t *items, int count, int k) {
     }
 MF_RESCORE(mf_rescore_d, double, mf_dot_rows_d)
 MF_RESCORE(mf_rescore_s, float, mf_dot_rows_s)
+
+// mf_rescore for every user of a block with new candidates (see ckernels.h).
+#define MF_RESCORE_BLOCK(NAME, T, RESCORE)                                                        \
+    void NAME(int isa, int nu, int w, const T *X, const T *V, const T *bias, int n, int32_t *cand, int stride,  \
+              const int32_t *counts, int cap, int32_t *done, const int32_t *train, const int64_t *trainStart, \
+              const int32_t *trainCount, int32_t *trainAt, const T *floors, double *scores, int32_t *items, \
+              int32_t *kept) {                                                                    \
+        for (int r = 0; r < nu; r++) {                                                            \
+            if (!(floors[r] > -INFINITY) || counts[r] > cap || counts[r] <= done[r]) continue;    \
+            int at = trainAt[r];                                                                  \
+            kept[r] = RESCORE(isa, w, X + (size_t)r * w, V, bias, n, cand + (size_t)r * stride + done[r], \
+                              counts[r] - done[r], train ? train + trainStart[r] : 0, trainCount[r], &at, floors[r], \
+                              scores + (size_t)r * cap, items + (size_t)r * cap, kept[r]);        \
+            trainAt[r] = at;                                                                      \
+            done[r] = counts[r];                                                                  \
+        }                                                                                         \
+    }
+MF_RESCORE_BLOCK(mf_rescore_block_d, double, mf_rescore_d)
+MF_RESCORE_BLOCK(mf_rescore_block_s, float, mf_rescore_s)

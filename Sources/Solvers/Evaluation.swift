@@ -74,6 +74,21 @@ public struct RatingMetrics: Sendable, Equatable {
     }
 }
 
+/// A user's test items, a row of a canonical CSR matrix (ascending): membership by binary
+/// search, without building a hash set per user.
+struct SortedItems {
+    let items: ArraySlice<Int32>
+
+    func contains(_ item: Int) -> Bool {
+        var (lo, hi) = (items.startIndex, items.endIndex)
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(items[mid]) < item { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < items.endIndex && Int(items[lo]) == item
+    }
+}
+
 /// Top-K ranking metrics averaged over the users that have test items.
 public struct RankingMetrics: Sendable, Equatable {
     /// K → metric name → mean value: precision, recall, ndcg, map, mrr, hit_rate, coverage.
@@ -126,8 +141,7 @@ public struct RankingEvaluator: Sendable {
                 let out = UnsafeSendable((sp.baseAddress!, rp.baseAddress!, self, test))
                 _ = forEachRanked(model: model, users: users, train: train, k: cutoffs.last ?? 10) { t, u, ranked in
                     let (sums, recommended, evaluator, test) = out.value
-                    var isTest = Set<Int>()
-                    for p in test.range(ofRow: u) { isTest.insert(Int(test.indices[p])) }
+                    let isTest = SortedItems(items: test.indices[test.range(ofRow: u)])
                     evaluator.accumulate(ranked: ranked.map(\.item), isTest: isTest, testCount: test.degree(ofRow: u),
                                          sums: sums + t, recommended: recommended + t, n: n)
                     if evaluator.computeAUC {
@@ -165,7 +179,7 @@ public struct RankingEvaluator: Sendable {
         return users.map { lists[$0] }
     }
 
-    func accumulate(ranked: [Int], isTest: Set<Int>, testCount: Int, sums: UnsafeMutablePointer<[Double]>,
+    func accumulate(ranked: [Int], isTest: SortedItems, testCount: Int, sums: UnsafeMutablePointer<[Double]>,
                     recommended: UnsafeMutablePointer<[Bool]>, n: Int) {
         let metrics = 6
         for (ci, k) in cutoffs.enumerated() {
@@ -193,7 +207,7 @@ public struct RankingEvaluator: Sendable {
     }
 
     /// The fraction of (test item, other candidate item) pairs ordered correctly; ties count ½.
-    static func auc(scores: UnsafeBufferPointer<Double>, isTest: Set<Int>) -> Double {
+    static func auc(scores: UnsafeBufferPointer<Double>, isTest: SortedItems) -> Double {
         var positives: [Double] = [], negatives: [Double] = []
         for i in scores.indices where scores[i] > -.infinity {
             if isTest.contains(i) { positives.append(scores[i]) } else { negatives.append(scores[i]) }

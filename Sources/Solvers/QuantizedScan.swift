@@ -17,10 +17,11 @@ struct QuantizedScan {
     /// Candidates kept per user, and the row stride of `candidates`.
     let cap: Int, stride: Int
     private var augmented: [Double], bytes: [Int8], scales: [Double], sums: [Int32]
-    private var thresholds: [Int32], counts: [Int32], candidates: [Int32], exact: [Double]
-    /// Per user: candidates handled so far, their position in the training row, and the scored
-    /// ones at or above the floor (scores and items, `cap` each).
-    private var done: [Int], trainAt: [Int], kept: [Int], keptScores: [Double], keptItems: [Int32]
+    private var thresholds: [Int32], counts: [Int32], candidates: [Int32]
+    /// Per user: candidates handled so far, the training row (start, length, position reached),
+    /// and the scored candidates at or above the floor (scores and items, `cap` each).
+    private var done: [Int32], trainStart: [Int64], trainCount: [Int32], trainAt: [Int32], kept: [Int32]
+    private var keptScores: [Double], keptItems: [Int32]
     /// 16-item groups scanned before the caller's candidates are scored (their rows stay in cache).
     static let panelGroups = 64
 
@@ -35,10 +36,9 @@ struct QuantizedScan {
         thresholds = [Int32](repeating: 0, count: blockSize)
         counts = [Int32](repeating: 0, count: blockSize)
         candidates = [Int32](repeating: 0, count: blockSize * stride)
-        exact = [Double](repeating: 0, count: stride)
-        done = [Int](repeating: 0, count: blockSize)
-        trainAt = done
-        kept = done
+        done = [Int32](repeating: 0, count: blockSize)
+        trainStart = [Int64](repeating: 0, count: blockSize)
+        (trainCount, trainAt, kept) = (done, done, done)
         keptScores = [Double](repeating: 0, count: blockSize * cap)
         keptItems = [Int32](repeating: 0, count: blockSize * cap)
     }
@@ -75,9 +75,10 @@ struct QuantizedScan {
             thresholds[r] = Int32(t) + 128 * sums[r]
             counts[r] = 0
         }
-        for r in 0..<count {
-            (done[r], kept[r]) = (0, 0)
-            trainAt[r] = 0
+        for (r, u) in users.enumerated() {
+            (done[r], kept[r], trainAt[r]) = (0, 0, 0)
+            let row = train.map { u < $0.rows ? $0.range(ofRow: u) : 0..<0 } ?? 0..<0
+            (trainStart[r], trainCount[r]) = (Int64(row.lowerBound), Int32(row.count))
         }
         var g0 = 0
         while g0 < items.groups {
@@ -88,8 +89,14 @@ struct QuantizedScan {
                                      &candidates, Int32(stride), Int32(cap), &counts)
                 }
             }
-            for (r, u) in users.enumerated() where floors[r] > -.infinity && Int(counts[r]) <= cap && Int(counts[r]) > done[r] {
-                score(user: u, r, rows: rows + r * w, w: w, itemMatrix: itemMatrix, itemBias: itemBias, train: train, floor: floors[r])
+            // The new candidates' rows are still in cache: score them now.
+            itemBias.withOptionalPointer { bias in
+                train.withIndicesPointer { trainIndices in
+                    S.rescoreBlock(.best, users: count, w: w, x: rows, v: itemMatrix, bias: bias, n: items.n, candidates: &candidates,
+                                   stride: stride, counts: counts, cap: cap, done: &done, train: trainIndices, trainStart: trainStart,
+                                   trainCount: trainCount, trainAt: &trainAt, floors: floors, scores: &keptScores, items: &keptItems,
+                                   kept: &kept)
+                }
             }
             g0 = g1
         }
@@ -102,31 +109,6 @@ struct QuantizedScan {
                 }
             }
         }
-    }
-
-    /// Scores user r's new candidates (those past `done[r]`) exactly and keeps the real,
-    /// untrained ones at or above the floor (the candidate and training lists both ascend).
-    private mutating func score<S: LinearAlgebraScalar>(user u: Int, _ r: Int, rows x: UnsafePointer<S>, w: Int, itemMatrix: UnsafePointer<S>,
-                                                        itemBias: [S]?, train: CSRMatrix?, floor: S) {
-        let (n, cap, stride, start, end) = (items.n, cap, stride, done[r], Int(counts[r]))
-        let row = train.map { u < $0.rows ? $0.range(ofRow: u) : 0..<0 } ?? 0..<0
-        var at = Int32(trainAt[r])
-        let m = candidates.withUnsafeMutableBufferPointer { cp in
-            keptScores.withUnsafeMutableBufferPointer { sp in
-                keptItems.withUnsafeMutableBufferPointer { ip in
-                    itemBias.withOptionalPointer { bp in
-                        train.withIndicesPointer { tp in
-                            S.rescore(.best, w: w, x: x, v: itemMatrix, bias: bp, n: n, candidates: cp.baseAddress! + r * stride + start,
-                                      count: end - start, train: tp.map { $0 + row.lowerBound }, trainCount: row.count, trainAt: &at,
-                                      floor: floor, scores: sp.baseAddress! + r * cap, items: ip.baseAddress! + r * cap, kept: kept[r])
-                        }
-                    }
-                }
-            }
-        }
-        kept[r] = m
-        trainAt[r] = Int(at)
-        done[r] = end
     }
 }
 

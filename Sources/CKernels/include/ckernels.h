@@ -122,6 +122,20 @@ int mf_rescore_d(int isa, int w, const double *x, const double *V, const double 
 int mf_rescore_s(int isa, int w, const float *x, const float *V, const float *bias, int n, int32_t *cand, int count,
                  const int32_t *train, int trainCount, int *trainAt, float floor, double *scores, int32_t *items, int kept);
 
+/// mf_rescore for each user r < nu of a block whose floor is above −∞, whose candidates did not
+/// overflow (counts[r] ≤ cap) and who has new ones past done[r]: row r of X (w values), its
+/// candidates at cand + r·stride, its training row at train + trainStart[r] (trainCount[r]
+/// entries; train may be NULL), its kept pairs at r·cap of scores/items; done[r], trainAt[r]
+/// and kept[r] advance.
+void mf_rescore_block_d(int isa, int nu, int w, const double *X, const double *V, const double *bias, int n, int32_t *cand,
+                        int stride, const int32_t *counts, int cap, int32_t *done, const int32_t *train,
+                        const int64_t *trainStart, const int32_t *trainCount, int32_t *trainAt, const double *floors,
+                        double *scores, int32_t *items, int32_t *kept);
+void mf_rescore_block_s(int isa, int nu, int w, const float *X, const float *V, const float *bias, int n, int32_t *cand,
+                        int stride, const int32_t *counts, int cap, int32_t *done, const int32_t *train,
+                        const int64_t *trainStart, const int32_t *trainCount, int32_t *trainAt, const float *floors,
+                        double *scores, int32_t *items, int32_t *kept);
+
 /// Reorders the `count` (score, item) pairs so that the best k (score descending, ties by item
 /// ascending) come first, in no particular order; returns min(k, count).
 int mf_select_best(double *scores, int32_t *items, int count, int k);

@@ -54,11 +54,13 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
     static func firstAtLeast(_ s: UnsafePointer<Self>, count n: Int, _ t: Self) -> Int
     /// The last index below n whose entry is at least t (−1 when none).
     static func lastAtLeast(_ s: UnsafePointer<Self>, count n: Int, _ t: Self) -> Int
-    /// Scores a user's candidates exactly and appends those at the floor (mf_rescore_d/s).
-    static func rescore(_ variant: NativeKernelVariant, w: Int, x: UnsafePointer<Self>, v: UnsafePointer<Self>, bias: UnsafePointer<Self>?,
-                        n: Int, candidates: UnsafeMutablePointer<Int32>, count: Int, train: UnsafePointer<Int32>?, trainCount: Int,
-                        trainAt: UnsafeMutablePointer<Int32>, floor: Self, scores: UnsafeMutablePointer<Double>,
-                        items: UnsafeMutablePointer<Int32>, kept: Int) -> Int
+    /// Scores a block's new candidates exactly and keeps those at the floor (mf_rescore_block_d/s).
+    static func rescoreBlock(_ variant: NativeKernelVariant, users: Int, w: Int, x: UnsafePointer<Self>, v: UnsafePointer<Self>,
+                             bias: UnsafePointer<Self>?, n: Int, candidates: UnsafeMutablePointer<Int32>, stride: Int,
+                             counts: UnsafePointer<Int32>, cap: Int, done: UnsafeMutablePointer<Int32>, train: UnsafePointer<Int32>?,
+                             trainStart: UnsafePointer<Int64>, trainCount: UnsafePointer<Int32>, trainAt: UnsafeMutablePointer<Int32>,
+                             floors: UnsafePointer<Self>, scores: UnsafeMutablePointer<Double>, items: UnsafeMutablePointer<Int32>,
+                             kept: UnsafeMutablePointer<Int32>)
     /// The padded row length `nativeGram` needs for k columns.
     static func nativePadding(_ variant: NativeKernelVariant, _ k: Int) -> Int
 }

@@ -54,12 +54,14 @@ extension Double {
     @inline(__always)
     static func firstAtLeast(_ s: UnsafePointer<Double>, count n: Int, _ t: Double) -> Int { Int(mf_first_at_least_d(s, n, t)) }
     @inline(__always)
-    static func rescore(_ variant: NativeKernelVariant, w: Int, x: UnsafePointer<Double>, v: UnsafePointer<Double>, bias: UnsafePointer<Double>?,
-                        n: Int, candidates: UnsafeMutablePointer<Int32>, count: Int, train: UnsafePointer<Int32>?, trainCount: Int,
-                        trainAt: UnsafeMutablePointer<Int32>, floor: Double, scores: UnsafeMutablePointer<Double>,
-                        items: UnsafeMutablePointer<Int32>, kept: Int) -> Int {
-        Int(mf_rescore_d(variant.isa, Int32(w), x, v, bias, Int32(n), candidates, Int32(count), train, Int32(trainCount), trainAt,
-                          floor, scores, items, Int32(kept)))
+    static func rescoreBlock(_ variant: NativeKernelVariant, users: Int, w: Int, x: UnsafePointer<Double>, v: UnsafePointer<Double>,
+                             bias: UnsafePointer<Double>?, n: Int, candidates: UnsafeMutablePointer<Int32>, stride: Int,
+                             counts: UnsafePointer<Int32>, cap: Int, done: UnsafeMutablePointer<Int32>, train: UnsafePointer<Int32>?,
+                             trainStart: UnsafePointer<Int64>, trainCount: UnsafePointer<Int32>, trainAt: UnsafeMutablePointer<Int32>,
+                             floors: UnsafePointer<Double>, scores: UnsafeMutablePointer<Double>, items: UnsafeMutablePointer<Int32>,
+                             kept: UnsafeMutablePointer<Int32>) {
+        mf_rescore_block_d(variant.isa, Int32(users), Int32(w), x, v, bias, Int32(n), candidates, Int32(stride), counts, Int32(cap), done,
+                            train, trainStart, trainCount, trainAt, floors, scores, items, kept)
     }
     @inline(__always)
     static func lastAtLeast(_ s: UnsafePointer<Double>, count n: Int, _ t: Double) -> Int { Int(mf_last_at_least_d(s, n, t)) }
@@ -104,12 +106,14 @@ extension Float {
     @inline(__always)
     static func firstAtLeast(_ s: UnsafePointer<Float>, count n: Int, _ t: Float) -> Int { Int(mf_first_at_least_s(s, n, t)) }
     @inline(__always)
-    static func rescore(_ variant: NativeKernelVariant, w: Int, x: UnsafePointer<Float>, v: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                        n: Int, candidates: UnsafeMutablePointer<Int32>, count: Int, train: UnsafePointer<Int32>?, trainCount: Int,
-                        trainAt: UnsafeMutablePointer<Int32>, floor: Float, scores: UnsafeMutablePointer<Double>,
-                        items: UnsafeMutablePointer<Int32>, kept: Int) -> Int {
-        Int(mf_rescore_s(variant.isa, Int32(w), x, v, bias, Int32(n), candidates, Int32(count), train, Int32(trainCount), trainAt,
-                          floor, scores, items, Int32(kept)))
+    static func rescoreBlock(_ variant: NativeKernelVariant, users: Int, w: Int, x: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                             bias: UnsafePointer<Float>?, n: Int, candidates: UnsafeMutablePointer<Int32>, stride: Int,
+                             counts: UnsafePointer<Int32>, cap: Int, done: UnsafeMutablePointer<Int32>, train: UnsafePointer<Int32>?,
+                             trainStart: UnsafePointer<Int64>, trainCount: UnsafePointer<Int32>, trainAt: UnsafeMutablePointer<Int32>,
+                             floors: UnsafePointer<Float>, scores: UnsafeMutablePointer<Double>, items: UnsafeMutablePointer<Int32>,
+                             kept: UnsafeMutablePointer<Int32>) {
+        mf_rescore_block_s(variant.isa, Int32(users), Int32(w), x, v, bias, Int32(n), candidates, Int32(stride), counts, Int32(cap), done,
+                            train, trainStart, trainCount, trainAt, floors, scores, items, kept)
     }
     @inline(__always)
     static func lastAtLeast(_ s: UnsafePointer<Float>, count n: Int, _ t: Float) -> Int { Int(mf_last_at_least_s(s, n, t)) }

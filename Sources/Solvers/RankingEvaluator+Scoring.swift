@@ -16,6 +16,11 @@ extension RankingEvaluator {
     /// again without one, so the result is exact either way. Panels are visited from both ends
     /// inward, those from the back scanned backwards, which suits item orders that follow the
     /// scores (by popularity, say) in either direction.
+    ///
+    /// With a sample, and on CPUs with AVX-512 VNNI (`candidateScan`), the panels' GEMMs give
+    /// way to `QuantizedScan`: 8-bit integer scores, four times the multiply-adds per
+    /// instruction, with a bound on their error, pick the items that can reach the floor, and
+    /// only those are scored exactly; the lists are the same.
     func forEachRanked(model: FactorModel, users: [Int], train: CSRMatrix?, k: Int,
                        _ body: @Sendable (Int, Int, [(item: Int, score: Double)]) -> Void) -> Int {
         switch precision {

@@ -214,27 +214,24 @@ MF_DOT_ROWS_AVX512(mf_dot_rows_s_avx512, float, 16, __m512, _mm512_setzero_ps, _
                    _mm512_fmadd_ps, _mm512_reduce_add_ps)
 #endif
 
-void mf_dot_rows_d(int isa, int w, const double *x, const double *V, int ldv, const int32_t *items, int count,
-                   double *out) {
 #if MF_HAVE_VNNI_VARIANT
-    if (isa >= MF_ISA_AVX512 && mf_kernel_best_isa() >= MF_ISA_AVX512) {
-        mf_dot_rows_d_avx512(w, x, V, ldv, items, count, out);
-        return;
+#define MF_DOT_ROWS_DISPATCH(NAME, T)                                                             \
+    static void NAME(int isa, int w, const T *x, const T *V, int ldv, const int32_t *items, int count, double *out) { \
+        if (isa >= MF_ISA_AVX512 && mf_kernel_best_isa() >= MF_ISA_AVX512)                        \
+            NAME##_avx512(w, x, V, ldv, items, count, out);                                       \
+        else                                                                                      \
+            NAME##_portable(w, x, V, ldv, items, count, out);                                     \
+    }
+#else
+#define MF_DOT_ROWS_DISPATCH(NAME, T)                                                             \
+    static void NAME(int isa, int w, const T *x, const T *V, int ldv, const int32_t *items, int count, double *out) { \
+        (void)isa;                                                                                \
+        NAME##_portable(w, x, V, ldv, items, count, out);                                         \
     }
 #endif
-    mf_dot_rows_d_portable(w, x, V, ldv, items, count, out);
-}
-
-void mf_dot_rows_s(int isa, int w, const float *x, const float *V, int ldv, const int32_t *items, int count,
-                   double *out) {
-#if MF_HAVE_VNNI_VARIANT
-    if (isa >= MF_ISA_AVX512 && mf_kernel_best_isa() >= MF_ISA_AVX512) {
-        mf_dot_rows_s_avx512(w, x, V, ldv, items, count, out);
-        return;
-    }
-#endif
-    mf_dot_rows_s_portable(w, x, V, ldv, items, count, out);
-}
+// out[t] = x·V[items[t]] over w values, the same summation order for every row.
+MF_DOT_ROWS_DISPATCH(mf_dot_rows_d, double)
+MF_DOT_ROWS_DISPATCH(mf_dot_rows_s, float)
 
 int mf_select_best(double *scores, int32_t *items, int count, int k);
 
@@ -301,7 +298,7 @@ int mf_select_best(double *scores, int32_t *items, int count, int k) {
 // those at or above the floor to (scores, items); `*trainAt` walks the user's ascending training
 // row across calls. Returns the new kept count.
 #define MF_RESCORE(NAME, T, DOT)                                                                  \
-    int NAME(int isa, int w, const T *x, const T *V, const T *bias, int n, int32_t *cand, int count, \
+    static int NAME(int isa, int w, const T *x, const T *V, const T *bias, int n, int32_t *cand, int count, \
              const int32_t *train, int trainCount, int *trainAt, T floor, double *scores, int32_t *items, \
              int kept) {                                                                          \
         int p = *trainAt, fresh = 0;                                                              \

@@ -113,20 +113,13 @@ void mf_i8_quantize_rows(int rows, int w, const double *X, int ldx, int k4, int8
 void mf_i8_candidates(int fast, int k4, int nu, const int8_t *x, const uint8_t *packed, int g0, int g1,
                       const int32_t *thr, int32_t *cand, int stride, int cap, int32_t *counts);
 
-/// Of a user's `count` candidates (ascending items): keeps those below n and not in the
-/// ascending training row train[*trainAt..<trainCount] (advancing *trainAt), scores them as
-/// x·V[i] + bias[i] (bias may be NULL) and appends those at or above `floor` to scores/items
-/// from position `kept`; returns the new count. cand is overwritten.
-int mf_rescore_d(int isa, int w, const double *x, const double *V, const double *bias, int n, int32_t *cand, int count,
-                 const int32_t *train, int trainCount, int *trainAt, double floor, double *scores, int32_t *items, int kept);
-int mf_rescore_s(int isa, int w, const float *x, const float *V, const float *bias, int n, int32_t *cand, int count,
-                 const int32_t *train, int trainCount, int *trainAt, float floor, double *scores, int32_t *items, int kept);
-
-/// mf_rescore for each user r < nu of a block whose floor is above −∞, whose candidates did not
+/// For each user r < nu of a block whose floor is above −∞, whose candidates did not
 /// overflow (counts[r] ≤ cap) and who has new ones past done[r]: row r of X (w values), its
 /// candidates at cand + r·stride, its training row at train + trainStart[r] (trainCount[r]
-/// entries; train may be NULL), its kept pairs at r·cap of scores/items; done[r], trainAt[r]
-/// and kept[r] advance.
+/// entries; train may be NULL), its kept pairs at r·cap of scores/items: keeps the new
+/// candidates below n and not in the training row, scores them as X[r]·V[i] + bias[i] (bias
+/// may be NULL; the same summation order for every item) and appends those at or above
+/// floors[r]. done[r], trainAt[r] and kept[r] advance.
 void mf_rescore_block_d(int isa, int nu, int w, const double *X, const double *V, const double *bias, int n, int32_t *cand,
                         int stride, const int32_t *counts, int cap, int32_t *done, const int32_t *train,
                         const int64_t *trainStart, const int32_t *trainCount, int32_t *trainAt, const double *floors,
@@ -141,12 +134,6 @@ void mf_rescore_block_s(int isa, int nu, int w, const float *X, const float *V, 
 int mf_select_best(double *scores, int32_t *items, int count, int k);
 /// mf_select_best, then the best min(k, count) sorted best first.
 int mf_sorted_best(double *scores, int32_t *items, int count, int k);
-
-/// out[t] = x·V[items[t]] over w values, the same summation order for every row.
-void mf_dot_rows_d(int isa, int w, const double *x, const double *V, int ldv, const int32_t *items, int count,
-                   double *out);
-void mf_dot_rows_s(int isa, int w, const float *x, const float *V, int ldv, const int32_t *items, int count,
-                   double *out);
 
 #ifdef __cplusplus
 }

@@ -27,7 +27,9 @@ struct QuantizedScan {
 
     init(items: QuantizedItems, blockSize: Int, k: Int, capacity: Int? = nil) {
         self.items = items
-        cap = capacity ?? Swift.min(items.groups * 16, Swift.max(4096, 32 * k))
+        // About 4K candidates per user were measured for K = 100 (ML-20M shape); twice that
+        // bounds the buffers (users beyond it are ranked in full) without gigabytes for large K.
+        cap = capacity ?? Swift.min(items.groups * 16, Swift.max(4096, 8 * k))
         stride = cap + 16
         augmented = [Double](repeating: 0, count: blockSize * items.width)
         bytes = [Int8](repeating: 0, count: blockSize * items.k4 * 4)

@@ -165,17 +165,19 @@ void mf_i8_candidates(int fast, int k4, int nu, const int8_t *x, const uint8_t *
     mf_i8_candidates_portable(k4, nu, x, packed, g0, g1, thr, cand, stride, cap, counts);
 }
 
-// Exact scores of a user's candidates: L partial sums reduced as a tree, so the compiler keeps
-// them in one vector; the same order for every item, so equal rows score equal.
+// Fetches a row six candidates ahead (candidate rows are scattered through the item matrix).
+static inline void mf_prefetch(const void *row, size_t bytes) {
+    for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch((const char *)row + b);
+}
+
+// Exact scores of a user's candidates (portable): L partial sums reduced as a tree, the same
+// order for every item, so equal rows score equal.
 #define MF_DOT_ROWS(NAME, T, L, ATTR)                                                             \
     ATTR static void NAME(int w, const T *x, const T *V, int ldv, const int32_t *items, int count, \
                           double *out) {                                                          \
         for (int t = 0; t < count; t++) {                                                         \
             const T *v = V + (size_t)items[t] * ldv;                                              \
-            if (t + 6 < count) {                                                                  \
-                const char *next = (const char *)(V + (size_t)items[t + 6] * ldv);                \
-                for (size_t b = 0; b < (size_t)w * sizeof(T); b += 64) __builtin_prefetch(next + b); \
-            }                                                                                     \
+            if (t + 6 < count) mf_prefetch(V + (size_t)items[t + 6] * ldv, (size_t)w * sizeof(T));  \
             T acc[L] = {0}, tail = 0;                                                             \
             int j = 0;                                                                            \
             for (; j + L <= w; j += L)                                                            \
@@ -198,10 +200,7 @@ MF_DOT_ROWS(mf_dot_rows_s_portable, float, 16, )
         const unsigned tailMask = (1u << (w - whole)) - 1;                                        \
         for (int t = 0; t < count; t++) {                                                         \
             const T *v = V + (size_t)items[t] * ldv;                                              \
-            if (t + 6 < count) {                                                                  \
-                const char *next = (const char *)(V + (size_t)items[t + 6] * ldv);                \
-                for (size_t b = 0; b < (size_t)w * sizeof(T); b += 64) __builtin_prefetch(next + b); \
-            }                                                                                     \
+            if (t + 6 < count) mf_prefetch(V + (size_t)items[t + 6] * ldv, (size_t)w * sizeof(T));  \
             VEC acc = SETZERO();                                                                  \
             for (int j = 0; j < whole; j += L) acc = FMADD(LOADU(x + j), LOADU(v + j), acc);       \
             if (tailMask) acc = FMADD(MASKZ_LOADU(tailMask, x + whole), MASKZ_LOADU(tailMask, v + whole), acc); \

@@ -29,11 +29,19 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
 // MARK: Templates
 
 // Gather: rows of V into a padded buffer, optionally scaled copies, and the right-hand side.
+// The rows are random reads from a matrix larger than L2: each one is prefetched
+// MF_GATHER_AHEAD rows before it is copied.
+#define MF_GATHER_AHEAD 6
 #define MF_GATHER(NAME, T, ATTR)                                                                  \
     ATTR static void NAME(int k, int kp, int count, const T *restrict V, const int32_t *restrict idx, \
                           const double *restrict gw, const double *restrict rw, T *restrict X,   \
                           T *restrict Y, double *restrict b) {                                    \
+        const size_t rowBytes = (size_t)k * sizeof(T);                                            \
         for (int t = 0; t < count; t++) {                                                         \
+            if (t + MF_GATHER_AHEAD < count) {                                                    \
+                const char *ahead = (const char *)(V + (size_t)idx[t + MF_GATHER_AHEAD] * (size_t)k); \
+                for (size_t o = 0; o < rowBytes; o += 64) __builtin_prefetch(ahead + o);          \
+            }                                                                                     \
             const T *restrict v = V + (size_t)idx[t] * (size_t)k;                                 \
             T *restrict x = X + (size_t)t * (size_t)kp;                                           \
             for (int c = 0; c < k; c++) x[c] = v[c];                                              \

@@ -232,6 +232,11 @@ MF_DOT_ROWS_AVX512(mf_dot_rows_s_avx512, float, 16, __m512, _mm512_setzero_ps, _
 MF_DOT_ROWS_DISPATCH(mf_dot_rows_d, double)
 MF_DOT_ROWS_DISPATCH(mf_dot_rows_s, float)
 
+void mf_row_dots_d(int isa, int w, const double *x, const double *V, int ldv, const int32_t *items, int count,
+                   double *out) {
+    mf_dot_rows_d(isa, w, x, V, ldv, items, count, out);
+}
+
 int mf_select_best(double *scores, int32_t *items, int count, int k);
 
 static inline int mf_pair_better(double sa, int32_t ia, double sb, int32_t ib) {

@@ -57,40 +57,29 @@ struct FullBatchObjective {
         let m = problem.userCount, w = problem.width
         let R = problem.interactions
         let objective = problem.objective
-        var value = 0.0
-        if objective.loss != .observed && m > 0 {
-            // Small products on one thread: OpenBLAS's idle threads would otherwise spin on the
-            // cores the next step needs.
-            let product = {
-                G.withUnsafeBufferPointer { g in
-                    Double.gemm(m: m, n: w, k: w, alpha: 1, a: X, lda: w, b: g.baseAddress!, ldb: w, beta: 0, c: gradient, ldc: w)
-                }
-            }
-            if m * w * w < 1 << 22 { BLASThreads.singleThreaded(product) } else { product() }
-        } else {
-            for c in 0..<(m * w) { gradient[c] = 0 }
+        multiplyByGram(X, into: gradient)
+        let shared = UnsafeSendable((self, X, gradient))
+        return FullBatchObjective.sumOverBlocks(users: m, work: R.nnz * w + m * w) { users in
+            let (objective, X, gradient) = shared.value
+            return objective.evaluateUsers(users, X, gradient: gradient)
         }
-        // Users in fixed blocks, each block's value summed on its own and the blocks added in
-        // order: the same arithmetic whether one thread or several run the blocks.
-        let block = 2048
-        let blocks = (m + block - 1) / block
-        var partials = [Double](repeating: 0, count: blocks)
-        let work = R.nnz * w + m * w
-        let threads = work > 1 << 21 ? Swift.min(ProcessInfo.processInfo.activeProcessorCount, blocks) : 1
-        partials.withUnsafeMutableBufferPointer { out in
-            let shared = UnsafeSendable((self, X, gradient, out.baseAddress!))
-            let run: @Sendable (Int) -> Void = { t in
-                let (objective, X, gradient, out) = shared.value
-                var b = t
-                while b < blocks {
-                    out[b] = objective.evaluateUsers(b * block..<Swift.min(m, (b + 1) * block), X, gradient: gradient)
-                    b += threads
-                }
-            }
-            if threads > 1 { DispatchQueue.concurrentPerform(iterations: threads, execute: run) } else { run(0) }
+    }
+
+    /// out = X·G (m × w) for the dense and implicit losses, zero for the observed loss.
+    func multiplyByGram(_ X: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
+        let m = problem.userCount, w = problem.width
+        guard problem.objective.loss != .observed && m > 0 else {
+            for c in 0..<(m * w) { out[c] = 0 }
+            return
         }
-        value = partials.reduce(0, +)
-        return value
+        // Small products on one thread: OpenBLAS's idle threads would otherwise spin on the
+        // cores the next step needs.
+        let product = {
+            G.withUnsafeBufferPointer { g in
+                Double.gemm(m: m, n: w, k: w, alpha: 1, a: X, lda: w, b: g.baseAddress!, ldb: w, beta: 0, c: out, ldc: w)
+            }
+        }
+        if m * w * w < 1 << 22 { BLASThreads.singleThreaded(product) } else { product() }
     }
 
     /// The objective terms of `users` (value returned, gradient rows written), after the
@@ -152,9 +141,24 @@ struct FullBatchObjective {
         return value
     }
 
-    /// The summed objective at X.
-    func value(_ X: [Double]) -> Double {
-        var scratch = [Double](repeating: 0, count: X.count)
-        return X.withUnsafeBufferPointer { x in scratch.withUnsafeMutableBufferPointer { evaluate(x.baseAddress!, gradient: $0.baseAddress!) } }
+    /// Users in fixed blocks, each block's terms summed on its own (`body`) and the blocks added
+    /// in order: the same arithmetic whether one thread or several run the blocks.
+    static func sumOverBlocks(users m: Int, work: Int, _ body: @escaping @Sendable (Range<Int>) -> Double) -> Double {
+        let block = 2048
+        let blocks = (m + block - 1) / block
+        var partials = [Double](repeating: 0, count: blocks)
+        let threads = work > 1 << 21 ? Swift.min(ProcessInfo.processInfo.activeProcessorCount, blocks) : 1
+        partials.withUnsafeMutableBufferPointer { out in
+            let shared = UnsafeSendable(out.baseAddress!)
+            let run: @Sendable (Int) -> Void = { t in
+                var b = t
+                while b < blocks {
+                    shared.value[b] = body(b * block..<Swift.min(m, (b + 1) * block))
+                    b += threads
+                }
+            }
+            if threads > 1 { DispatchQueue.concurrentPerform(iterations: threads, execute: run) } else { run(0) }
+        }
+        return partials.reduce(0, +)
     }
 }

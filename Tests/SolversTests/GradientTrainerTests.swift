@@ -6,7 +6,8 @@ import Testing
 
 @Suite("Gradient training converges to the ridge solution")
 struct GradientTrainerTests {
-    @Test("the fast full-batch objective and gradient equal the reference formulas", arguments: RidgeReference.cases)
+    @Test("the fast full-batch objective (with and without its gradient) and gradient equal the reference formulas",
+          arguments: RidgeReference.cases)
     func fastObjectiveMatchesReference(name: String) throws {
         let problem = try RidgeReference.shared.problem(name)
         var rng = SplitMix64(seed: 5)
@@ -17,6 +18,7 @@ struct GradientTrainerTests {
         let value = X.storage.withUnsafeBufferPointer { x in gradient.withUnsafeMutableBufferPointer { fast.evaluate(x.baseAddress!, gradient: $0.baseAddress!) } }
         let reference = problem.objectiveValue(X)
         #expect(abs(value - reference) <= 1e-12 * abs(reference))
+        #expect(abs(fast.value(X.storage) - reference) <= 1e-12 * abs(reference))
         let referenceGradient = problem.gradient(X).storage
         #expect(maxAbs(zip(gradient, referenceGradient).map { $0 - $1 }) <= 1e-12 * maxAbs(referenceGradient))
     }

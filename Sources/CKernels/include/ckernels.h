@@ -129,6 +129,11 @@ void mf_rescore_block_s(int isa, int nu, int w, const float *X, const float *V, 
                         const int64_t *trainStart, const int32_t *trainCount, int32_t *trainAt, const float *floors,
                         double *scores, int32_t *items, int32_t *kept);
 
+/// out[t] = x·V[items[t]] over w values (rows of V at leading dimension ldv), the same summation
+/// order for every row; rows are prefetched ahead.
+void mf_row_dots_d(int isa, int w, const double *x, const double *V, int ldv, const int32_t *items, int count,
+                   double *out);
+
 /// Reorders the `count` (score, item) pairs so that the best k (score descending, ties by item
 /// ascending) come first, in no particular order; returns min(k, count).
 int mf_select_best(double *scores, int32_t *items, int count, int k);

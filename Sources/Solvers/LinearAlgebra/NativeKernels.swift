@@ -65,6 +65,13 @@ extension Double {
     }
     @inline(__always)
     static func lastAtLeast(_ s: UnsafePointer<Double>, count n: Int, _ t: Double) -> Int { Int(mf_last_at_least_d(s, n, t)) }
+    /// out[t] = x·v[items[t]] over w values (rows of v at leading dimension ldv), one summation
+    /// order for every row.
+    @inline(__always)
+    static func rowDots(w: Int, x: UnsafePointer<Double>, v: UnsafePointer<Double>, ldv: Int, items: UnsafePointer<Int32>, count: Int,
+                        out: UnsafeMutablePointer<Double>) {
+        mf_row_dots_d(NativeKernelVariant.best.isa, Int32(w), x, v, Int32(ldv), items, Int32(count), out)
+    }
     @inline(__always)
     static func nativeDenseMM(_ variant: NativeKernelVariant, rows: Int, n: Int, k: Int, d: UnsafePointer<Double>, ldd: Int,
                               v: UnsafePointer<Double>, ldv: Int, b: UnsafeMutablePointer<Double>, ldb: Int) {

@@ -2,6 +2,12 @@ extension Interactions {
     /// The matrix with its rows renumbered to `users` (a factor file's user order): rows of
     /// users that `users` lacks are left out and counted, users without interactions are empty.
     public func rows(alignedTo users: IDMap) -> (matrix: CSRMatrix, unknownUsers: Int) {
+        // The same users in the same order (as a file and the factors solved from it, or two
+        // files of one split): the matrix as it is, not a copy. Ids compare by their bytes, as
+        // `IDMap` looks them up.
+        if userCount == users.count && zip(userIDs.ids, users.ids).allSatisfy({ $0.utf8.elementsEqual($1.utf8) }) {
+            return (matrix, 0)
+        }
         var target = [Int](repeating: -1, count: userCount)
         var unknown = 0
         var counts = [Int](repeating: 0, count: users.count + 1)

@@ -1,0 +1,44 @@
+import Matrices
+import Testing
+
+@Suite("Row alignment to a factor file's users")
+struct AlignmentTests {
+    let x = randomInteractions(users: 30, items: 20, seed: 4)
+
+    /// Row u of `a` equals row r of `b` (columns and values).
+    func sameRow(_ a: CSRMatrix, _ u: Int, _ b: CSRMatrix, _ r: Int) -> Bool {
+        Array(a.range(ofRow: u).map { a.indices[$0] }) == Array(b.range(ofRow: r).map { b.indices[$0] })
+            && Array(a.range(ofRow: u).map { a.values[$0] }) == Array(b.range(ofRow: r).map { b.values[$0] })
+    }
+
+    @Test("the file's own users: the matrix unchanged")
+    func identity() throws {
+        let (aligned, unknown) = x.rows(alignedTo: x.userIDs)
+        #expect(aligned == x.matrix && unknown == 0)
+    }
+
+    @Test("users reversed, one missing, one extra: rows move, the missing one is counted, the extra one is empty")
+    func permuted() throws {
+        var ids = Array(x.userIDs.ids.reversed().dropLast())   // user "0" has no factors
+        ids.append("new")
+        let (aligned, unknown) = x.rows(alignedTo: try IDMap(ids))
+        #expect(unknown == 1)
+        #expect(aligned.rows == ids.count && aligned.degree(ofRow: ids.count - 1) == 0)
+        for (r, id) in ids.dropLast().enumerated() {
+            #expect(sameRow(aligned, r, x.matrix, Int(id)!), "user \(id)")
+        }
+    }
+
+    @Test("ids equal only up to Unicode equivalence are different users")
+    func bytewise() throws {
+        let composed = try IDMap(["\u{E9}", "b"])      // é as one scalar
+        let decomposed = try IDMap(["e\u{301}", "b"])  // e + combining acute
+        var m = CSRMatrix(rows: 2, columns: 1)
+        m.indices = [0]
+        m.values = [5]
+        m.indptr = [0, 1, 1]
+        let data = Interactions(matrix: m, userIDs: composed, itemIDs: .positional(1))
+        let (aligned, unknown) = data.rows(alignedTo: decomposed)
+        #expect(unknown == 1 && aligned.nnz == 0)
+    }
+}

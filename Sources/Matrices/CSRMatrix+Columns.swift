@@ -8,10 +8,14 @@ extension CSRMatrix {
     public func renumberingColumns(_ target: [Int32], columns newColumns: Int, carrying extra: [Double]? = nil)
         -> (matrix: CSRMatrix, carried: [Double]?) {
         precondition(target.count == columns && (extra == nil || extra!.count == nnz))
-        var outIndices = [Int32](repeating: 0, count: nnz)
-        var outValues = [Double](repeating: 0, count: nnz)
-        var outExtra = [Double](repeating: 0, count: extra == nil ? 0 : nnz)
+        // Every entry is written below, by the workers: no zero-filling first (its page faults
+        // would all fall on this thread).
+        var outIndices = [Int32](unsafeUninitializedCapacity: nnz) { _, n in n = nnz }
+        var outValues = [Double](unsafeUninitializedCapacity: nnz) { _, n in n = nnz }
+        var outExtra = [Double](unsafeUninitializedCapacity: extra == nil ? 0 : nnz) { _, n in n = extra == nil ? 0 : nnz }
         let rows = self.rows
+        // Significant bits of the new columns, for the radix sort.
+        let bits = Swift.max(1, Int.bitWidth - Swift.max(0, newColumns - 1).leadingZeroBitCount)
         target.withUnsafeBufferPointer { t in
             indptr.withUnsafeBufferPointer { ip in
                 indices.withUnsafeBufferPointer { ix in
@@ -25,6 +29,7 @@ extension CSRMatrix {
                                     DispatchQueue.concurrentPerform(iterations: workers) { w in
                                         let (t, ip, ix, v, oi, ov, oe, extra) = shared.value
                                         var keys: [UInt64] = []
+                                        var scratch: [UInt64] = []
                                         for u in stride(from: w, to: rows, by: workers) {
                                             let lo = ip[u], hi = ip[u + 1]
                                             guard hi > lo else { continue }
@@ -37,7 +42,17 @@ extension CSRMatrix {
                                                 last = j
                                                 keys.append(UInt64(UInt32(j)) << 32 | UInt64(UInt32(p - lo)))
                                             }
-                                            if !sorted { keys.withUnsafeMutableBufferPointer { KeySort.sort($0.baseAddress!, $0.count) } }
+                                            if !sorted {
+                                                // Long rows by radix (no mispredicted compares), short ones by quicksort.
+                                                if keys.count >= KeySort.radixMinimum {
+                                                    if scratch.count < keys.count { scratch = [UInt64](repeating: 0, count: keys.count) }
+                                                    keys.withUnsafeMutableBufferPointer { k in
+                                                        scratch.withUnsafeMutableBufferPointer { KeySort.radixSortHigh(k.baseAddress!, k.count, bits: bits, scratch: $0.baseAddress!) }
+                                                    }
+                                                } else {
+                                                    keys.withUnsafeMutableBufferPointer { KeySort.sort($0.baseAddress!, $0.count) }
+                                                }
+                                            }
                                             for (q, key) in keys.enumerated() {
                                                 let p = lo + Int(key & 0xFFFF_FFFF)
                                                 oi![lo + q] = Int32(truncatingIfNeeded: key >> 32)

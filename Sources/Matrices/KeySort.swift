@@ -2,8 +2,36 @@
 /// short ranges. Faster than the standard library's stable sort for the short rows of an
 /// interaction matrix; stability is not needed because keys are distinct.
 enum KeySort {
+    /// Rows at least this long are sorted by `radixSortHigh` where the caller can.
+    static let radixMinimum = 64
+
     static func sort(_ a: UnsafeMutablePointer<UInt64>, _ count: Int) {
         quicksort(a, 0, count - 1)
+    }
+
+    /// Stable LSD radix sort of `count` keys by their high 32 bits, which are below
+    /// `1 << bits`: 8 bits per pass, no comparisons. Keys whose low halves ascend (positions)
+    /// end in the order `sort` gives. `scratch` holds `count` keys.
+    static func radixSortHigh(_ a: UnsafeMutablePointer<UInt64>, _ count: Int, bits: Int, scratch: UnsafeMutablePointer<UInt64>) {
+        let passes = Swift.max(1, (bits + 7) / 8)
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+            var from = a, to = scratch
+            for pass in 0..<passes {
+                let shift = UInt64(32 + 8 * pass)
+                for b in 0..<256 { counts[b] = 0 }
+                for i in 0..<count { counts[Int((from[i] >> shift) & 0xFF)] += 1 }
+                var total = 0
+                for b in 0..<256 { let c = counts[b]; counts[b] = total; total += c }
+                for i in 0..<count {
+                    let key = from[i]
+                    let b = Int((key >> shift) & 0xFF)
+                    to[counts[b]] = key
+                    counts[b] += 1
+                }
+                swap(&from, &to)
+            }
+            if from != a { a.update(from: from, count: count) }
+        }
     }
 
     private static func insertion(_ a: UnsafeMutablePointer<UInt64>, _ lo: Int, _ hi: Int) {

@@ -136,10 +136,11 @@ struct SplitTests {
         #expect(last.matrix.values == [2, 4, 3] && last.carried == [10, 30, 40])
     }
 
-    @Test("renumbering columns (the parallel path past 2^20 entries) equals remapping triplets and sorting")
-    func renumberColumns() throws {
+    // Long rows (radix sort: two passes, or one under 256 columns) and short rows (quicksort).
+    @Test("renumbering columns (the parallel path past 2^20 entries) equals remapping triplets and sorting",
+          arguments: [(3000, 900), (3000, 200), (40000, 900)])
+    func renumberColumns(rows: Int, columns: Int) throws {
         var rng = SplitMix64(seed: 9)
-        let rows = 3000, columns = 900
         var r = [Int32](), c = [Int32](), v = [Double]()
         for t in 0..<1_300_000 { r.append(Int32(rng.next() % UInt64(rows))); c.append(Int32(rng.next() % UInt64(columns))); v.append(Double(t)) }
         var duplicates = 0

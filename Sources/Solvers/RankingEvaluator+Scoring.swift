@@ -114,9 +114,14 @@ extension RankingEvaluator {
                                         if j >= 0 { row[Int(j)] = -.infinity }
                                     }
                                 }
-                                sampleTop.reset()
-                                sampleTop.offerPanel(row, count: sampleCount, offset: 0, backward: false, floor: -S.infinity)
-                                floors[r] = sampleTop.count == rank ? S(sampleTop.worstScore) : -.infinity
+                                // The rank-th best sampled score: by a vector kernel, or by the heap.
+                                if let floor = S.kthLargest(row, count: sampleCount, rank) {
+                                    floors[r] = floor
+                                } else {
+                                    sampleTop.reset()
+                                    sampleTop.offerPanel(row, count: sampleCount, offset: 0, backward: false, floor: -S.infinity)
+                                    floors[r] = sampleTop.count == rank ? S(sampleTop.worstScore) : -.infinity
+                                }
                             }
                         }
                     }

@@ -75,6 +75,11 @@ long mf_last_at_least_d(const double *s, long n, double t);
 long mf_first_at_least_s(const float *s, long n, float t);
 long mf_last_at_least_s(const float *s, long n, float t);
 
+/// The k-th largest of v[0..<n] (counting repeats) in *out, returning 1; or 0 when this CPU,
+/// the shape (k > 64, n < 16k) or the values (NaN, too many near the top) call for a heap.
+int mf_kth_largest_d(const double *v, long n, int k, double *out);
+int mf_kth_largest_s(const float *v, long n, int k, float *out);
+
 /// Offers (score, item) to the `count` pairs kept sorted best first (score descending, ties by
 /// item ascending), at most `capacity` of them; returns the new count.
 int mf_topk_insert(int isa, double *scores, int64_t *items, int count, int capacity, double score, int64_t item);

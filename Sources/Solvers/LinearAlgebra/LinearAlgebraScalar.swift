@@ -54,6 +54,9 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
     static func firstAtLeast(_ s: UnsafePointer<Self>, count n: Int, _ t: Self) -> Int
     /// The last index below n whose entry is at least t (−1 when none).
     static func lastAtLeast(_ s: UnsafePointer<Self>, count n: Int, _ t: Self) -> Int
+    /// The k-th largest of s[0..<n] (repeats counted), or nil where a heap should find it
+    /// (no AVX-512, k > 64, n < 16k, NaN, or many entries near the top).
+    static func kthLargest(_ s: UnsafePointer<Self>, count n: Int, _ k: Int) -> Self?
     /// Scores a block's new candidates exactly and keeps those at the floor (mf_rescore_block_d/s).
     static func rescoreBlock(_ variant: NativeKernelVariant, users: Int, w: Int, x: UnsafePointer<Self>, v: UnsafePointer<Self>,
                              bias: UnsafePointer<Self>?, n: Int, candidates: UnsafeMutablePointer<Int32>, stride: Int,

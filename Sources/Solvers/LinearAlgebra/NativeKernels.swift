@@ -65,6 +65,11 @@ extension Double {
     }
     @inline(__always)
     static func lastAtLeast(_ s: UnsafePointer<Double>, count n: Int, _ t: Double) -> Int { Int(mf_last_at_least_d(s, n, t)) }
+    @inline(__always)
+    static func kthLargest(_ s: UnsafePointer<Double>, count n: Int, _ k: Int) -> Double? {
+        var out: Double = 0
+        return mf_kth_largest_d(s, n, Int32(k), &out) != 0 ? out : nil
+    }
     /// out[t] = x·v[items[t]] over w values (rows of v at leading dimension ldv), one summation
     /// order for every row.
     @inline(__always)
@@ -124,6 +129,11 @@ extension Float {
     }
     @inline(__always)
     static func lastAtLeast(_ s: UnsafePointer<Float>, count n: Int, _ t: Float) -> Int { Int(mf_last_at_least_s(s, n, t)) }
+    @inline(__always)
+    static func kthLargest(_ s: UnsafePointer<Float>, count n: Int, _ k: Int) -> Float? {
+        var out: Float = 0
+        return mf_kth_largest_s(s, n, Int32(k), &out) != 0 ? out : nil
+    }
     @inline(__always)
     static func nativeDenseMM(_ variant: NativeKernelVariant, rows: Int, n: Int, k: Int, d: UnsafePointer<Double>, ldd: Int,
                               v: UnsafePointer<Float>, ldv: Int, b: UnsafeMutablePointer<Float>, ldb: Int) {

@@ -58,7 +58,9 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         var failures = [SolverError?](repeating: nil, count: threads)
         var fallbacks = [Int](repeating: 0, count: threads)
         var threadFlops = [Double](repeating: 0, count: threads)
-        let shared = UnsafeSendable((self, G, background, maxDegree))
+        // The native gather reads item rows at random: from a huge-page copy.
+        let rows = native ? HugePageBuffer(copying: items) : nil
+        let shared = UnsafeSendable((self, G, background, maxDegree, rows))
         X.withUnsafeMutableBufferPointer { xp in
             let out = UnsafeSendable(xp.baseAddress!)
             failures.withUnsafeMutableBufferPointer { fp in
@@ -69,14 +71,15 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
                         let flopsOut = UnsafeSendable(flp.baseAddress!)
                         BLASThreads.singleThreaded {
                             DispatchQueue.concurrentPerform(iterations: threads) { t in
-                                let (kernel, G, background, maxDegree) = shared.value
+                                let (kernel, G, background, maxDegree, rows) = shared.value
                                 var workspace = Workspace(w: kernel.w, kp: kernel.kp, maxDegree: maxDegree, native: kernel.native)
                                 var blockStart = t * block
                                 while blockStart < m {
                                     for u in blockStart..<Swift.min(blockStart + block, m) {
                                         do {
                                             let (usedFallback, f) = kernel.native
-                                                ? try kernel.solveUserNative(u, G: G, background: background, workspace: &workspace, out: out.value + u * kernel.w)
+                                                ? try kernel.solveUserNative(u, G: G, background: background, rows: rows!.base, workspace: &workspace,
+                                                                             out: out.value + u * kernel.w)
                                                 : try kernel.solveUser(u, G: G, background: background, workspace: &workspace, out: out.value + u * kernel.w)
                                             if usedFallback { countsOut.value[t] += 1 }
                                             flopsOut.value[t] += f
@@ -231,7 +234,7 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
     /// ``solveUser(_:G:background:workspace:out:)``, with A = G + Σ_t w_t v_t v_tᵀ accumulated in
     /// registers (no per-user BLAS call) and a Cholesky factorization that stays in cache.
     @inline(__always)
-    func solveUserNative(_ u: Int, G: [S], background: [Double], workspace ws: inout Workspace,
+    func solveUserNative(_ u: Int, G: [S], background: [Double], rows V: UnsafePointer<S>, workspace ws: inout Workspace,
                          out: UnsafeMutablePointer<Double>) throws(SolverError) -> (Bool, Double) {
         let R = problem.interactions
         let objective = problem.objective
@@ -266,16 +269,14 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         for c in 0..<w { ws.rhs[c] = background[c] }
         let implicit = objective.loss == .implicit
         R.indices.withUnsafeBufferPointer { indices in
-            items.withUnsafeBufferPointer { V in
-                ws.rows.withUnsafeMutableBufferPointer { x in
-                    ws.scaled.withUnsafeMutableBufferPointer { y in
-                        ws.gramWeights.withUnsafeBufferPointer { gw in
-                            ws.rhsWeights.withUnsafeBufferPointer { rw in
-                                ws.rhs.withUnsafeMutableBufferPointer { b in
-                                    S.nativeGather(variant, k: w, kp: kp, count: count, v: V.baseAddress!, indices: indices.baseAddress! + range.lowerBound,
-                                                   gramWeights: implicit ? gw.baseAddress : nil, rhsWeights: rw.baseAddress,
-                                                   x: x.baseAddress!, y: implicit ? y.baseAddress : nil, b: b.baseAddress!)
-                                }
+            ws.rows.withUnsafeMutableBufferPointer { x in
+                ws.scaled.withUnsafeMutableBufferPointer { y in
+                    ws.gramWeights.withUnsafeBufferPointer { gw in
+                        ws.rhsWeights.withUnsafeBufferPointer { rw in
+                            ws.rhs.withUnsafeMutableBufferPointer { b in
+                                S.nativeGather(variant, k: w, kp: kp, count: count, v: V, indices: indices.baseAddress! + range.lowerBound,
+                                               gramWeights: implicit ? gw.baseAddress : nil, rhsWeights: rw.baseAddress,
+                                               x: x.baseAddress!, y: implicit ? y.baseAddress : nil, b: b.baseAddress!)
                             }
                         }
                     }

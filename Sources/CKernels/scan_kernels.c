@@ -113,17 +113,15 @@ MF_KTH_LARGEST(mf_kth_largest_s, float, 16, __m512, __mmask16, _mm512_set1_ps, _
 #define MF_HAVE_KTH_AVX512 0
 #endif
 
-int mf_kth_largest_d(const double *v, long n, int k, double *out) {
+// Without AVX-512 the callers keep their heap.
 #if MF_HAVE_KTH_AVX512
-    if (mf_kernel_best_isa() >= MF_ISA_AVX512) return mf_kth_largest_d_avx512(v, n, k, out);
+#define MF_KTH_DISPATCH(NAME, T)                                                                  \
+    int NAME(const T *v, long n, int k, T *out) {                                                 \
+        return mf_kernel_best_isa() >= MF_ISA_AVX512 ? NAME##_avx512(v, n, k, out) : 0;           \
+    }
+#else
+#define MF_KTH_DISPATCH(NAME, T)                                                                  \
+    int NAME(const T *v, long n, int k, T *out) { (void)v; (void)n; (void)k; (void)out; return 0; }
 #endif
-    (void)v; (void)n; (void)k; (void)out;
-    return 0;
-}
-int mf_kth_largest_s(const float *v, long n, int k, float *out) {
-#if MF_HAVE_KTH_AVX512
-    if (mf_kernel_best_isa() >= MF_ISA_AVX512) return mf_kth_largest_s_avx512(v, n, k, out);
-#endif
-    (void)v; (void)n; (void)k; (void)out;
-    return 0;
-}
+MF_KTH_DISPATCH(mf_kth_largest_d, double)
+MF_KTH_DISPATCH(mf_kth_largest_s, float)

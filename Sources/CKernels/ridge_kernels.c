@@ -109,36 +109,45 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
     }
 
 // Cholesky by rows (Crout): row j of U is A[j][j:] − Σ_{p<j} U[p][j]·U[p][j:], divided by its
-// pivot's root. The row is accumulated in registers four vectors at a time, reading the rows
-// above once per group: one load per fused multiply-add and no stores in the inner loop.
-// Entries left of the diagonal in row j are overwritten with scratch values; only the upper
-// triangle is meaningful.
+// pivot's root. The row is accumulated in registers up to four vectors at a time, reading the
+// rows above once per group: one load per fused multiply-add and no stores in the inner loop.
+// Even and odd p go to two sets of accumulators (added at the end), so the multiply-add chains
+// over p are half as long: their latency, not the arithmetic, bounds a row. Entries left of the
+// diagonal in row j are overwritten with scratch values; only the upper triangle is meaningful.
 #define MF_CHOLESKY(NAME, T, VT, VW, SQRT, ATTR)                                                  \
+    /* Row j's vectors q..<q + nv·VW (nv ≤ 4, a constant after inlining). */                     \
+    ATTR static inline __attribute__((always_inline)) void NAME##_group(                          \
+        const int nv, const int j, const int q, const int lda, T *restrict A) {                   \
+        T *restrict rj = A + (size_t)j * lda + q;                                                 \
+        VT c[4], d[4];                                                                            \
+        for (int v = 0; v < nv; v++) { c[v] = *(VT *)(rj + v * (VW)); d[v] = 0; }                 \
+        const T *restrict rp = A + q;                                                             \
+        int p = 0;                                                                                \
+        for (; p + 1 < j; p += 2, rp += 2 * (size_t)lda) {                                        \
+            const VT s0 = (VT)A[(size_t)p * lda + j], s1 = (VT)A[(size_t)(p + 1) * lda + j];      \
+            for (int v = 0; v < nv; v++) {                                                        \
+                c[v] -= s0 * *(const VT *)(rp + v * (VW));                                        \
+                d[v] -= s1 * *(const VT *)(rp + lda + v * (VW));                                  \
+            }                                                                                     \
+        }                                                                                         \
+        if (p < j) {                                                                              \
+            const VT s0 = (VT)A[(size_t)p * lda + j];                                             \
+            for (int v = 0; v < nv; v++) c[v] -= s0 * *(const VT *)(rp + v * (VW));               \
+        }                                                                                         \
+        for (int v = 0; v < nv; v++) *(VT *)(rj + v * (VW)) = c[v] + d[v];                       \
+    }                                                                                             \
     ATTR static int NAME(int k, int lda, T *restrict A, T threshold, T *restrict inverse) {       \
         for (int j = 0; j < k; j++) {                                                             \
             T *restrict rj = A + (size_t)j * lda;                                                 \
             const int first = j / (VW) * (VW);                                                    \
+            /* lda is a multiple of VW, so a row's last vectors lie inside it. */                 \
             for (int q = first; q < k; q += 4 * (VW)) {                                           \
                 const int n = (k - q + (VW) - 1) / (VW) < 4 ? (k - q + (VW) - 1) / (VW) : 4;      \
-                if (n == 4) {                                                                     \
-                    VT c0 = *(VT *)(rj + q), c1 = *(VT *)(rj + q + (VW));                         \
-                    VT c2 = *(VT *)(rj + q + 2 * (VW)), c3 = *(VT *)(rj + q + 3 * (VW));          \
-                    const T *restrict rp = A + q;                                                 \
-                    for (int p = 0; p < j; p++, rp += lda) {                                      \
-                        const VT s = (VT)A[(size_t)p * lda + j];                                  \
-                        c0 -= s * *(const VT *)rp; c1 -= s * *(const VT *)(rp + (VW));            \
-                        c2 -= s * *(const VT *)(rp + 2 * (VW)); c3 -= s * *(const VT *)(rp + 3 * (VW)); \
-                    }                                                                             \
-                    *(VT *)(rj + q) = c0; *(VT *)(rj + q + (VW)) = c1;                            \
-                    *(VT *)(rj + q + 2 * (VW)) = c2; *(VT *)(rj + q + 3 * (VW)) = c3;             \
-                } else {                                                                          \
-                    /* The last 1–3 vectors: lda is a multiple of VW, so they lie inside the row. */ \
-                    for (int v = 0; v < n; v++) {                                                 \
-                        VT c0 = *(VT *)(rj + q + v * (VW));                                       \
-                        const T *restrict rp = A + q + v * (VW);                                  \
-                        for (int p = 0; p < j; p++, rp += lda) c0 -= (VT)A[(size_t)p * lda + j] * *(const VT *)rp; \
-                        *(VT *)(rj + q + v * (VW)) = c0;                                          \
-                    }                                                                             \
+                switch (n) {                                                                      \
+                case 4: NAME##_group(4, j, q, lda, A); break;                                     \
+                case 3: NAME##_group(3, j, q, lda, A); break;                                     \
+                case 2: NAME##_group(2, j, q, lda, A); break;                                     \
+                default: NAME##_group(1, j, q, lda, A); break;                                    \
                 }                                                                                 \
             }                                                                                     \
             for (int c = first; c < j; c++) rj[c] = 0; /* left of the diagonal: exact zeros */  \

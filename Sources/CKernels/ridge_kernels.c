@@ -59,51 +59,60 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
         }                                                                                         \
     }
 
-// Gram: A = B + YᵀX (B = NULL: zero) in tiles of 8 rows × 2 vectors, each accumulated over all
-// t in registers and stored once.
+// Gram: A = B + YᵀX (B = NULL: zero) in tiles of 8 rows × 2 vectors, each accumulated in
+// registers. The rows t come in chunks whose X and Y rows fit in L1 together (MF_GRAM_L1 bytes),
+// so the tiles after a chunk's first read it from L1; each tile starts from B on the first chunk
+// and from A after it. B may equal A.
+#define MF_GRAM_L1 (24 * 1024)
 #define MF_GRAM(NAME, T, VT, VW, ATTR)                                                            \
     ATTR static void NAME(int kp, int count, const T *restrict X, const T *restrict Y,           \
-                          const T *restrict B, T *restrict A) {                                   \
+                          const T *B, T *A) {                                                     \
         if (!Y) Y = X;                                                                            \
         const int cw = 2 * (VW);                                                                  \
-        for (int i0 = 0; i0 < kp; i0 += 8) {                                                      \
-            for (int j0 = (i0 / cw) * cw; j0 < kp; j0 += cw) {                                    \
-                VT a00 = 0, a01 = 0, a10 = 0, a11 = 0, a20 = 0, a21 = 0, a30 = 0, a31 = 0;        \
-                VT a40 = 0, a41 = 0, a50 = 0, a51 = 0, a60 = 0, a61 = 0, a70 = 0, a71 = 0;        \
-                if (B) {                                                                          \
-                    const T *restrict g = B + (size_t)i0 * kp + j0;                               \
-                    a00 = *(const VT *)(g + 0 * kp); a01 = *(const VT *)(g + 0 * kp + (VW));      \
-                    a10 = *(const VT *)(g + 1 * kp); a11 = *(const VT *)(g + 1 * kp + (VW));      \
-                    a20 = *(const VT *)(g + 2 * kp); a21 = *(const VT *)(g + 2 * kp + (VW));      \
-                    a30 = *(const VT *)(g + 3 * kp); a31 = *(const VT *)(g + 3 * kp + (VW));      \
-                    a40 = *(const VT *)(g + 4 * kp); a41 = *(const VT *)(g + 4 * kp + (VW));      \
-                    a50 = *(const VT *)(g + 5 * kp); a51 = *(const VT *)(g + 5 * kp + (VW));      \
-                    a60 = *(const VT *)(g + 6 * kp); a61 = *(const VT *)(g + 6 * kp + (VW));      \
-                    a70 = *(const VT *)(g + 7 * kp); a71 = *(const VT *)(g + 7 * kp + (VW));      \
+        int chunk = MF_GRAM_L1 / (int)((Y == X ? 1 : 2) * (size_t)kp * sizeof(T));                \
+        if (chunk < 8) chunk = 8;                                                                 \
+        for (int t0 = 0; t0 < count || t0 == 0; t0 += chunk) {                                    \
+            const int t1 = count - t0 < chunk ? count : t0 + chunk;                               \
+            const T *src = t0 == 0 ? B : A;                                                       \
+            for (int i0 = 0; i0 < kp; i0 += 8) {                                                  \
+                for (int j0 = (i0 / cw) * cw; j0 < kp; j0 += cw) {                                \
+                    VT a00 = 0, a01 = 0, a10 = 0, a11 = 0, a20 = 0, a21 = 0, a30 = 0, a31 = 0;    \
+                    VT a40 = 0, a41 = 0, a50 = 0, a51 = 0, a60 = 0, a61 = 0, a70 = 0, a71 = 0;    \
+                    if (src) {                                                                    \
+                        const T *g = src + (size_t)i0 * kp + j0;                                  \
+                        a00 = *(const VT *)(g + 0 * kp); a01 = *(const VT *)(g + 0 * kp + (VW));  \
+                        a10 = *(const VT *)(g + 1 * kp); a11 = *(const VT *)(g + 1 * kp + (VW));  \
+                        a20 = *(const VT *)(g + 2 * kp); a21 = *(const VT *)(g + 2 * kp + (VW));  \
+                        a30 = *(const VT *)(g + 3 * kp); a31 = *(const VT *)(g + 3 * kp + (VW));  \
+                        a40 = *(const VT *)(g + 4 * kp); a41 = *(const VT *)(g + 4 * kp + (VW));  \
+                        a50 = *(const VT *)(g + 5 * kp); a51 = *(const VT *)(g + 5 * kp + (VW));  \
+                        a60 = *(const VT *)(g + 6 * kp); a61 = *(const VT *)(g + 6 * kp + (VW));  \
+                        a70 = *(const VT *)(g + 7 * kp); a71 = *(const VT *)(g + 7 * kp + (VW));  \
+                    }                                                                             \
+                    const T *restrict x = X + (size_t)t0 * kp + j0;                               \
+                    const T *restrict y = Y + (size_t)t0 * kp + i0;                               \
+                    for (int t = t0; t < t1; t++, x += kp, y += kp) {                             \
+                        const VT x0 = *(const VT *)x, x1 = *(const VT *)(x + (VW));               \
+                        VT s;                                                                     \
+                        s = (VT)y[0]; a00 += s * x0; a01 += s * x1;                               \
+                        s = (VT)y[1]; a10 += s * x0; a11 += s * x1;                               \
+                        s = (VT)y[2]; a20 += s * x0; a21 += s * x1;                               \
+                        s = (VT)y[3]; a30 += s * x0; a31 += s * x1;                               \
+                        s = (VT)y[4]; a40 += s * x0; a41 += s * x1;                               \
+                        s = (VT)y[5]; a50 += s * x0; a51 += s * x1;                               \
+                        s = (VT)y[6]; a60 += s * x0; a61 += s * x1;                               \
+                        s = (VT)y[7]; a70 += s * x0; a71 += s * x1;                               \
+                    }                                                                             \
+                    T *o = A + (size_t)i0 * kp + j0;                                              \
+                    *(VT *)(o + 0 * kp) = a00; *(VT *)(o + 0 * kp + (VW)) = a01;                \
+                    *(VT *)(o + 1 * kp) = a10; *(VT *)(o + 1 * kp + (VW)) = a11;                \
+                    *(VT *)(o + 2 * kp) = a20; *(VT *)(o + 2 * kp + (VW)) = a21;                \
+                    *(VT *)(o + 3 * kp) = a30; *(VT *)(o + 3 * kp + (VW)) = a31;                \
+                    *(VT *)(o + 4 * kp) = a40; *(VT *)(o + 4 * kp + (VW)) = a41;                \
+                    *(VT *)(o + 5 * kp) = a50; *(VT *)(o + 5 * kp + (VW)) = a51;                \
+                    *(VT *)(o + 6 * kp) = a60; *(VT *)(o + 6 * kp + (VW)) = a61;                \
+                    *(VT *)(o + 7 * kp) = a70; *(VT *)(o + 7 * kp + (VW)) = a71;                \
                 }                                                                                 \
-                const T *restrict x = X + j0;                                                     \
-                const T *restrict y = Y + i0;                                                     \
-                for (int t = 0; t < count; t++, x += kp, y += kp) {                               \
-                    const VT x0 = *(const VT *)x, x1 = *(const VT *)(x + (VW));                   \
-                    VT s;                                                                         \
-                    s = (VT)y[0]; a00 += s * x0; a01 += s * x1;                                   \
-                    s = (VT)y[1]; a10 += s * x0; a11 += s * x1;                                   \
-                    s = (VT)y[2]; a20 += s * x0; a21 += s * x1;                                   \
-                    s = (VT)y[3]; a30 += s * x0; a31 += s * x1;                                   \
-                    s = (VT)y[4]; a40 += s * x0; a41 += s * x1;                                   \
-                    s = (VT)y[5]; a50 += s * x0; a51 += s * x1;                                   \
-                    s = (VT)y[6]; a60 += s * x0; a61 += s * x1;                                   \
-                    s = (VT)y[7]; a70 += s * x0; a71 += s * x1;                                   \
-                }                                                                                 \
-                T *restrict o = A + (size_t)i0 * kp + j0;                                         \
-                *(VT *)(o + 0 * kp) = a00; *(VT *)(o + 0 * kp + (VW)) = a01;                    \
-                *(VT *)(o + 1 * kp) = a10; *(VT *)(o + 1 * kp + (VW)) = a11;                    \
-                *(VT *)(o + 2 * kp) = a20; *(VT *)(o + 2 * kp + (VW)) = a21;                    \
-                *(VT *)(o + 3 * kp) = a30; *(VT *)(o + 3 * kp + (VW)) = a31;                    \
-                *(VT *)(o + 4 * kp) = a40; *(VT *)(o + 4 * kp + (VW)) = a41;                    \
-                *(VT *)(o + 5 * kp) = a50; *(VT *)(o + 5 * kp + (VW)) = a51;                    \
-                *(VT *)(o + 6 * kp) = a60; *(VT *)(o + 6 * kp + (VW)) = a61;                    \
-                *(VT *)(o + 7 * kp) = a70; *(VT *)(o + 7 * kp + (VW)) = a71;                    \
             }                                                                                     \
         }                                                                                         \
     }

@@ -257,65 +257,71 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
 
 // Dense × dense: B[r] = Σ_i D[r][i]·V[i] for dense rows of D (doubles, converted to T), in
 // register tiles of UB rows × up to NV vectors: each vector of V is loaded once per tile and
-// used UB times. Items go in panels of 64 (64 rows of V stay in the first-level cache while
-// every tile of rows passes over them), B accumulating across panels in a fixed order.
+// used UB times. A tile runs over all n items in order, so its rows of D are long sequential
+// streams that the hardware prefetcher follows (panels of items made them short runs that it
+// missed, and D, read once, comes from memory), while V, read by every tile, stays in L2. The
+// items go eight per step, unrolled, to keep the loop's own instructions few. Each entry of B
+// is one chain of multiply-adds in item order, whatever the tile, so a row's result does not
+// depend on the rows beside it. Tiles are 4 × 4 vectors under AVX-512: 6 × 4 spilled
+// accumulators to the stack in the package's builds, which keep a frame pointer.
 #define MF_DENSE_MM(NAME, T, VT, VW, UB, NV, ATTR)                                                \
     ATTR static inline __attribute__((always_inline)) void NAME##_tile(                           \
-        const int nu, const int nv, int i0, int i1, const double *restrict D, int ldd,           \
-        const T *restrict V, int ldv, T *restrict B, int ldb) {                                   \
+        const int nu, const int nv, const int n, const double *restrict D, const int ldd,         \
+        const T *restrict V, const int ldv, T *restrict B, const int ldb) {                       \
         VT acc[UB][NV];                                                                           \
         for (int u = 0; u < nu; u++)                                                              \
-            for (int c = 0; c < nv; c++)                                                          \
-                acc[u][c] = i0 == 0 ? (VT)0 : *(const VT *)(B + (size_t)u * ldb + c * (VW));      \
-        for (int i = i0; i < i1; i++) {                                                           \
+            for (int c = 0; c < nv; c++) acc[u][c] = 0;                                           \
+        int i = 0;                                                                                \
+        for (; i + 8 <= n; i += 8) {                                                              \
+            _Pragma("clang loop unroll(full)")                                                    \
+            for (int j = i; j < i + 8; j++) {                                                     \
+                const T *restrict v = V + (size_t)j * ldv;                                        \
+                VT t[NV];                                                                         \
+                for (int c = 0; c < nv; c++) t[c] = *(const VT *)(v + c * (VW));                  \
+                for (int u = 0; u < nu; u++) {                                                    \
+                    const VT r = (VT)(T)D[(size_t)u * ldd + j];                                   \
+                    for (int c = 0; c < nv; c++) acc[u][c] += r * t[c];                           \
+                }                                                                                 \
+            }                                                                                     \
+        }                                                                                         \
+        for (; i < n; i++) {                                                                      \
             const T *restrict v = V + (size_t)i * ldv;                                            \
-            VT r[UB];                                                                             \
-            for (int u = 0; u < nu; u++) r[u] = (VT)(T)D[(size_t)u * ldd + i];                    \
-            for (int c = 0; c < nv; c++) {                                                        \
-                const VT t = *(const VT *)(v + c * (VW));                                         \
-                for (int u = 0; u < nu; u++) acc[u][c] += r[u] * t;                               \
+            VT t[NV];                                                                             \
+            for (int c = 0; c < nv; c++) t[c] = *(const VT *)(v + c * (VW));                      \
+            for (int u = 0; u < nu; u++) {                                                        \
+                const VT r = (VT)(T)D[(size_t)u * ldd + i];                                       \
+                for (int c = 0; c < nv; c++) acc[u][c] += r * t[c];                               \
             }                                                                                     \
         }                                                                                         \
         for (int u = 0; u < nu; u++)                                                              \
             for (int c = 0; c < nv; c++) *(VT *)(B + (size_t)u * ldb + c * (VW)) = acc[u][c];     \
     }                                                                                             \
+    /* Rows u0..<u0 + nu (nu a constant after inlining), every vector of B in groups of NV. */   \
+    ATTR static inline __attribute__((always_inline)) void NAME##_rows(                           \
+        const int nu, const int kv, const int n, const double *restrict D, const int ldd,         \
+        const T *restrict V, const int ldv, T *restrict B, const int ldb) {                       \
+        for (int c0 = 0; c0 < kv; c0 += (NV)) {                                                   \
+            const T *restrict v = V + c0 * (VW);                                                  \
+            T *restrict b = B + c0 * (VW);                                                        \
+            switch (kv - c0 < (NV) ? kv - c0 : (NV)) {                                            \
+            case 4: NAME##_tile(nu, 4 <= (NV) ? 4 : 1, n, D, ldd, v, ldv, b, ldb); break;         \
+            case 3: NAME##_tile(nu, 3 <= (NV) ? 3 : 1, n, D, ldd, v, ldv, b, ldb); break;         \
+            case 2: NAME##_tile(nu, 2, n, D, ldd, v, ldv, b, ldb); break;                         \
+            default: NAME##_tile(nu, 1, n, D, ldd, v, ldv, b, ldb); break;                        \
+            }                                                                                     \
+        }                                                                                         \
+    }                                                                                             \
     ATTR static void NAME(int rows, int n, int k, const double *restrict D, int ldd,             \
                           const T *restrict V, int ldv, T *restrict B, int ldb) {                 \
         const int kv = (k + (VW) - 1) / (VW);                                                     \
-        if (n == 0) {                                                                             \
-            for (int u = 0; u < rows; u++) for (int c = 0; c < kv * (VW); c++) B[(size_t)u * ldb + c] = 0; \
-            return;                                                                               \
-        }                                                                                         \
-        for (int i0 = 0; i0 < n; i0 += 64) {                                                      \
-            const int i1 = n - i0 < 64 ? n : i0 + 64;                                             \
-            for (int u0 = 0; u0 < rows; u0 += (UB)) {                                             \
-                const int full = rows - u0 >= (UB);                                               \
-                for (int u = u0; u < (full ? u0 + 1 : rows); u++) {                               \
-                    const double *restrict d = D + (size_t)u * ldd;                               \
-                    T *restrict b = B + (size_t)u * ldb;                                          \
-                    for (int c0 = 0; c0 < kv; c0 += (NV)) {                                       \
-                        const int nv = kv - c0 < (NV) ? kv - c0 : (NV);                           \
-                        const T *restrict v = V + c0 * (VW);                                      \
-                        T *restrict bc = b + c0 * (VW);                                           \
-                        if (full) {                                                               \
-                            switch (nv) {                                                         \
-                            case 4: NAME##_tile(UB, 4 <= (NV) ? 4 : 1, i0, i1, d, ldd, v, ldv, bc, ldb); break; \
-                            case 3: NAME##_tile(UB, 3 <= (NV) ? 3 : 1, i0, i1, d, ldd, v, ldv, bc, ldb); break; \
-                            case 2: NAME##_tile(UB, 2, i0, i1, d, ldd, v, ldv, bc, ldb); break;   \
-                            default: NAME##_tile(UB, 1, i0, i1, d, ldd, v, ldv, bc, ldb); break;  \
-                            }                                                                     \
-                        } else {                                                                  \
-                            switch (nv) {                                                         \
-                            case 4: NAME##_tile(1, 4 <= (NV) ? 4 : 1, i0, i1, d, ldd, v, ldv, bc, ldb); break; \
-                            case 3: NAME##_tile(1, 3 <= (NV) ? 3 : 1, i0, i1, d, ldd, v, ldv, bc, ldb); break; \
-                            case 2: NAME##_tile(1, 2, i0, i1, d, ldd, v, ldv, bc, ldb); break;    \
-                            default: NAME##_tile(1, 1, i0, i1, d, ldd, v, ldv, bc, ldb); break;   \
-                            }                                                                     \
-                        }                                                                         \
-                    }                                                                             \
-                }                                                                                 \
-            }                                                                                     \
-        }                                                                                         \
+        int u0 = 0;                                                                               \
+        for (; u0 + (UB) <= rows; u0 += (UB))                                                     \
+            NAME##_rows(UB, kv, n, D + (size_t)u0 * ldd, ldd, V, ldv, B + (size_t)u0 * ldb, ldb);     \
+        /* The rest in tiles of 3 rows (several FMA chains), then one at a time. */              \
+        for (; (UB) > 3 && u0 + 3 <= rows; u0 += 3)                                               \
+            NAME##_rows((UB) > 3 ? 3 : 1, kv, n, D + (size_t)u0 * ldd, ldd, V, ldv, B + (size_t)u0 * ldb, ldb);    \
+        for (; u0 < rows; u0++)                                                                   \
+            NAME##_rows(1, kv, n, D + (size_t)u0 * ldd, ldd, V, ldv, B + (size_t)u0 * ldb, ldb);      \
     }
 
 // UᵀU xᵣ = bᵣ for many rows r of B at once, VW rows per pass with the rows in vector lanes:
@@ -397,7 +403,7 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
 MF_VARIANTS(portable, , mf_d2, 2, MF_SUM2, 4, mf_f4, 4, MF_SUM4, 4, 3, 3)
 #if MF_HAVE_X86_VARIANTS
 MF_VARIANTS(avx2, MF_AVX2, mf_d4, 4, MF_SUM4, 6, mf_f8, 8, MF_SUM8, 6, 3, 3)
-MF_VARIANTS(avx512, MF_AVX512, mf_d8, 8, MF_SUM8, 8, mf_f16, 16, MF_SUM16, 8, 6, 4)
+MF_VARIANTS(avx512, MF_AVX512, mf_d8, 8, MF_SUM8, 8, mf_f16, 16, MF_SUM16, 8, 4, 4)
 #endif
 
 // MARK: Dispatch
@@ -481,6 +487,18 @@ void mf_dense_mm_d(int isa, int rows, int n, int k, const double *D, int ldd, co
 }
 void mf_dense_mm_s(int isa, int rows, int n, int k, const double *D, int ldd, const float *V, int ldv, float *B, int ldb) {
     MF_DISPATCH(dense_mm_s, rows, n, k, D, ldd, V, ldv, B, ldb)
+}
+void mf_pack_rows_d(int k, int kp, int count, const double *V, int ldv, double *out) {
+    for (int i = 0; i < count; i++) {
+        for (int c = 0; c < k; c++) out[(size_t)i * kp + c] = V[(size_t)i * ldv + c];
+        for (int c = k; c < kp; c++) out[(size_t)i * kp + c] = 0;
+    }
+}
+void mf_pack_rows_s(int k, int kp, int count, const float *V, int ldv, float *out) {
+    for (int i = 0; i < count; i++) {
+        for (int c = 0; c < k; c++) out[(size_t)i * kp + c] = V[(size_t)i * ldv + c];
+        for (int c = k; c < kp; c++) out[(size_t)i * kp + c] = 0;
+    }
 }
 void mf_cholesky_solve_many_d(int isa, int k, int lda, const double *U, const double *inverse, int count, double *B, int ldb,
                               double *work) {

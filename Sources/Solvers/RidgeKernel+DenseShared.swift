@@ -4,46 +4,44 @@ import Matrices
 /// The dense loss with a constant λ: one factorization of VᵀV + λI serves every user, so the
 /// work is the right-hand sides R·V and the triangular solves.
 extension RidgeKernel {
-    /// The dense loss with constant λ on the native kernels: G + λI factorized once, B = R·V
-    /// (``multiplyRows(_:indptr:indices:values:padded:into:rows:)``), and the triangular solves
-    /// for a block of users at once, blocks of 64 users dealt over threads. A factorization
-    /// failure is handed to the LAPACK path, which reports or falls back.
+    /// The dense loss with constant λ on the native kernels, as one pool of tasks dealt to the
+    /// threads in order: copying V into rows padded to kp, factorizing VᵀV + λI, then, for each
+    /// block of 64 users, B = R·V (``multiplyRows(_:indptr:indices:values:padded:into:rows:)``)
+    /// and the triangular solves. The copy and the factorization run while the other threads
+    /// start and take the first blocks, instead of before the threads start; a block multiplied
+    /// before the factor is published waits, in its thread, until it is. Each user's arithmetic
+    /// does not depend on the thread that runs it. A factorization failure is handed to the
+    /// LAPACK path, which reports or falls back.
     func solveDenseSharedNative(background: [Double], X: inout [Double]) throws(SolverError) -> Double {
-        let m = problem.userCount
+        let m = problem.userCount, n = problem.itemCount
         let R = problem.interactions
-        let V = paddedItems()
-        var a = nativeGramMatrix(V)
-        for c in 0..<w where problem.isRegularized(c) { a[c * kp + c] += S(problem.objective.lambda) }
-        var largest: S = 0
-        for c in 0..<w { largest = Swift.max(largest, a[c * kp + c]) }
-        var inverse = [S](repeating: 0, count: w)
-        let info = a.withUnsafeMutableBufferPointer { ap in
-            inverse.withUnsafeMutableBufferPointer { S.nativeCholesky(variant, k: w, lda: kp, a: ap.baseAddress!, threshold: S(w) * S.ulpOfOne * largest, inverse: $0.baseAddress!) }
-        }
-        if info != 0 { return try solveDenseShared(G: gram(), background: background, X: &X) }
-        var B = [S](repeating: 0, count: Swift.max(1, m) * kp)
         let block = 64
         let blocks = (m + block - 1) / block
         let threads = Swift.min(solver.threads, Swift.max(1, R.nnz * w / (1 << 18)), Swift.max(1, blocks))
-        let shared = UnsafeSendable((self, V, a, inverse, background))
-        B.withUnsafeMutableBufferPointer { bp in
-            X.withUnsafeMutableBufferPointer { xp in
-                R.indptr.withUnsafeBufferPointer { indptr in
-                    R.indices.withUnsafeBufferPointer { indices in
-                        R.values.withUnsafeBufferPointer { values in
-                            let pointers = UnsafeSendable((bp.baseAddress!, xp.baseAddress!, indptr.baseAddress!, indices.baseAddress!, values.baseAddress!))
-                            let work: @Sendable (Int) -> Void = { t in
-                                let (kernel, V, a, inverse, background) = shared.value
-                                let (B, X, indptr, indices, values) = pointers.value
+        let padded = SharedBuffer<S>(count: Swift.max(1, n) * kp)
+        let factor = SharedBuffer<S>(count: kp * kp + kp)   // the factor, then its diagonal's reciprocals
+        let pool = TaskPool()
+        // B is written by the products before it is read: no need to zero it.
+        let B = SharedBuffer<S>(count: Swift.max(1, m) * kp)
+        let shared = UnsafeSendable((self, background, padded, factor, B, pool))
+        X.withUnsafeMutableBufferPointer { xp in
+            R.indptr.withUnsafeBufferPointer { indptr in
+                R.indices.withUnsafeBufferPointer { indices in
+                    R.values.withUnsafeBufferPointer { values in
+                        items.withUnsafeBufferPointer { itemsp in
+                            let pointers = UnsafeSendable((xp.baseAddress!, indptr.baseAddress!, indices.baseAddress!, values.baseAddress!,
+                                                           itemsp.baseAddress!))
+                            let work: @Sendable (Int) -> Void = { _ in
+                                let (kernel, background, padded, factor, B, pool) = shared.value
+                                let (X, indptr, indices, values, items) = pointers.value
                                 let (w, kp) = (kernel.w, kernel.kp)
+                                let (a, inverse) = (UnsafePointer(factor.base), UnsafePointer(factor.base + kp * kp))
                                 var solveWork = [S](repeating: 0, count: 16 * kp)
                                 var rows: [Double] = []   // densified rows (multiplyRows)
-                                var b = t
-                                while b < blocks {
+                                var waiting: [Int] = []   // blocks multiplied before the factor was published
+                                func solve(_ b: Int) {
                                     let u0 = b * block, u1 = Swift.min(m, u0 + block)
-                                    indptr.withMemoryRebound(to: Int64.self, capacity: m + 1) { ip in
-                                        kernel.multiplyRows(u0..<u1, indptr: ip, indices: indices, values: values, padded: V, into: B, rows: &rows)
-                                    }
+                                    let B = B.base
                                     if kernel.problem.hasBackground {
                                         for u in u0..<u1 { for c in 0..<w { B[u * kp + c] += S(background[c]) } }
                                     }
@@ -52,8 +50,33 @@ extension RidgeKernel {
                                                           b: B + u0 * kp, ldb: kp, work: $0.baseAddress!)
                                     }
                                     for u in u0..<u1 { for c in 0..<w { X[u * w + c] = Double(B[u * kp + c]) } }
-                                    b += threads
                                 }
+                                while true {
+                                    let task = pool.next()
+                                    if task > blocks + 1 { break }
+                                    if task == 0 {
+                                        if n > 0 { S.packRows(k: w, kp: kp, count: n, v: items, ldv: w, out: padded.base) }
+                                        padded.publish(.ready)
+                                        continue
+                                    }
+                                    _ = padded.waitForState()
+                                    if task == 1 {
+                                        factor.publish(kernel.factorGram(padded: padded.base, into: factor.base) ? .ready : .failed)
+                                        continue
+                                    }
+                                    let b = task - 2
+                                    let u0 = b * block, u1 = Swift.min(m, u0 + block)
+                                    indptr.withMemoryRebound(to: Int64.self, capacity: m + 1) { ip in
+                                        kernel.multiplyRows(u0..<u1, indptr: ip, indices: indices, values: values, padded: padded.base,
+                                                            into: B.base, rows: &rows)
+                                    }
+                                    switch factor.state {
+                                    case .ready: solve(b)
+                                    case .failed: break
+                                    case .pending: waiting.append(b)
+                                    }
+                                }
+                                if !waiting.isEmpty && factor.waitForState() == .ready { for b in waiting { solve(b) } }
                             }
                             if threads > 1 { DispatchQueue.concurrentPerform(iterations: threads, execute: work) } else { work(0) }
                         }
@@ -61,7 +84,18 @@ extension RidgeKernel {
                 }
             }
         }
+        if factor.state != .ready { return try solveDenseShared(G: gram(), background: background, X: &X) }
         return Double(w * w * w) / 3 + 2 * Double(R.nnz * w) + 2 * Double(m * w * w)
+    }
+
+    /// G = VᵀV + λI from the padded items into `a` (kp × kp, then kp reciprocals of the factor's
+    /// diagonal), factorized in place by the native Cholesky; returns whether it succeeded.
+    func factorGram(padded: UnsafePointer<S>, into a: UnsafeMutablePointer<S>) -> Bool {
+        S.nativeGram(variant, kp: kp, count: problem.itemCount, x: padded, y: nil, base: nil, a: a)
+        for c in 0..<w where problem.isRegularized(c) { a[c * kp + c] += S(problem.objective.lambda) }
+        var largest: S = 0
+        for c in 0..<w { largest = Swift.max(largest, a[c * kp + c]) }
+        return S.nativeCholesky(variant, k: w, lda: kp, a: a, threshold: S(w) * S.ulpOfOne * largest, inverse: a + kp * kp) == 0
     }
 
     /// B rows `users` = R·V (V and B padded to kp), in blocks of 64 rows: blocks whose rows are

@@ -61,6 +61,10 @@ void mf_spmm_s(int isa, int rows, int k, int ldv, const int64_t *indptr, const i
 void mf_dense_mm_d(int isa, int rows, int n, int k, const double *D, int ldd, const double *V, int ldv, double *B, int ldb);
 void mf_dense_mm_s(int isa, int rows, int n, int k, const double *D, int ldd, const float *V, int ldv, float *B, int ldb);
 
+/// out[i] = V[i][0..<k] zero-padded to kp entries, for `count` rows of V (leading dimension ldv).
+void mf_pack_rows_d(int k, int kp, int count, const double *V, int ldv, double *out);
+void mf_pack_rows_s(int k, int kp, int count, const float *V, int ldv, float *out);
+
 /// mf_cholesky_solve for `count` rows of B (row r at B + r·ldb, k entries used) at once, a
 /// vector's width of rows per pass. `work` holds 16·k elements.
 void mf_cholesky_solve_many_d(int isa, int k, int lda, const double *U, const double *inverse, int count, double *B, int ldb,

@@ -47,6 +47,8 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
     /// B = D·V for dense rows of D (doubles), V and B padded rows.
     static func nativeDenseMM(_ variant: NativeKernelVariant, rows: Int, n: Int, k: Int, d: UnsafePointer<Double>, ldd: Int,
                               v: UnsafePointer<Self>, ldv: Int, b: UnsafeMutablePointer<Self>, ldb: Int)
+    /// out[i] = V[i][0..<k] zero-padded to kp entries, for `count` rows of V.
+    static func packRows(k: Int, kp: Int, count: Int, v: UnsafePointer<Self>, ldv: Int, out: UnsafeMutablePointer<Self>)
     /// `nativeSolve` for `count` rows of B at once; `work` holds 16·k elements.
     static func nativeSolveMany(_ variant: NativeKernelVariant, k: Int, lda: Int, u: UnsafePointer<Self>, inverse: UnsafePointer<Self>,
                                 count: Int, b: UnsafeMutablePointer<Self>, ldb: Int, work: UnsafeMutablePointer<Self>)

@@ -83,6 +83,10 @@ extension Double {
         mf_dense_mm_d(variant.isa, Int32(rows), Int32(n), Int32(k), d, Int32(ldd), v, Int32(ldv), b, Int32(ldb))
     }
     @inline(__always)
+    static func packRows(k: Int, kp: Int, count: Int, v: UnsafePointer<Double>, ldv: Int, out: UnsafeMutablePointer<Double>) {
+        mf_pack_rows_d(Int32(k), Int32(kp), Int32(count), v, Int32(ldv), out)
+    }
+    @inline(__always)
     static func nativeSolveMany(_ variant: NativeKernelVariant, k: Int, lda: Int, u: UnsafePointer<Double>, inverse: UnsafePointer<Double>,
                                 count: Int, b: UnsafeMutablePointer<Double>, ldb: Int, work: UnsafeMutablePointer<Double>) {
         mf_cholesky_solve_many_d(variant.isa, Int32(k), Int32(lda), u, inverse, Int32(count), b, Int32(ldb), work)
@@ -138,6 +142,10 @@ extension Float {
     static func nativeDenseMM(_ variant: NativeKernelVariant, rows: Int, n: Int, k: Int, d: UnsafePointer<Double>, ldd: Int,
                               v: UnsafePointer<Float>, ldv: Int, b: UnsafeMutablePointer<Float>, ldb: Int) {
         mf_dense_mm_s(variant.isa, Int32(rows), Int32(n), Int32(k), d, Int32(ldd), v, Int32(ldv), b, Int32(ldb))
+    }
+    @inline(__always)
+    static func packRows(k: Int, kp: Int, count: Int, v: UnsafePointer<Float>, ldv: Int, out: UnsafeMutablePointer<Float>) {
+        mf_pack_rows_s(Int32(k), Int32(kp), Int32(count), v, Int32(ldv), out)
     }
     @inline(__always)
     static func nativeSolveMany(_ variant: NativeKernelVariant, k: Int, lda: Int, u: UnsafePointer<Float>, inverse: UnsafePointer<Float>,

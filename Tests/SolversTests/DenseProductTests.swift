@@ -1,0 +1,81 @@
+import Matrices
+@testable import Solvers
+import Testing
+
+@Suite("The dense product R·V and the dense loss's task pool")
+struct DenseProductTests {
+    /// B = D·V by the native kernel against sums in double, for `rows` dense rows of D.
+    func checkProduct<S: LinearAlgebraScalar>(_: S.Type, variant: NativeKernelVariant, rows: Int, n: Int, k: Int, seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        let kp = S.nativePadding(variant, k)
+        let D = (0..<(rows * n)).map { _ in Double.random(in: -1..<1, using: &rng) }
+        var V = [S](repeating: 0, count: n * kp)
+        for i in 0..<n { for c in 0..<k { V[i * kp + c] = S(Double.random(in: -1..<1, using: &rng)) } }
+        var B = [S](repeating: .nan, count: rows * kp)
+        D.withUnsafeBufferPointer { d in
+            V.withUnsafeBufferPointer { v in
+                B.withUnsafeMutableBufferPointer { b in
+                    S.nativeDenseMM(variant, rows: rows, n: n, k: k, d: d.baseAddress!, ldd: n, v: v.baseAddress!, ldv: kp,
+                                    b: b.baseAddress!, ldb: kp)
+                }
+            }
+        }
+        // Each entry is a chain of n multiply-adds of values converted to S: its error is at most
+        // (n + 1)·u·Σ|d·v| (u the unit roundoff; one more u for converting d to float).
+        let u = S.self == Double.self ? 0x1p-53 : 0x1p-24
+        var worst = 0.0
+        for r in 0..<rows {
+            for c in 0..<k {
+                var sum = 0.0, magnitude = 0.0
+                for i in 0..<n {
+                    let term = Double(S(D[r * n + i])) * Double(V[i * kp + c])
+                    sum += term
+                    magnitude += abs(term)
+                }
+                let error = abs(Double(B[r * kp + c]) - sum) / (Double(n + 2) * u * magnitude)
+                worst = Swift.max(worst, error.isNaN ? .infinity : error)
+            }
+        }
+        #expect(worst <= 1, "\(S.self) \(variant) rows=\(rows) n=\(n) k=\(k): error \(worst) of its bound")
+    }
+
+    @Test("every row count (the full tile and each remainder), items below and off a multiple of 8, both precisions, every variant",
+          arguments: [1, 7, 8, 19, 77])
+    func productAgainstSums(n: Int) {
+        for variant in NativeKernelVariant.supported {
+            for rows in 1...13 {
+                for k in [5, 50] {
+                    checkProduct(Double.self, variant: variant, rows: rows, n: n, k: k, seed: UInt64(rows * 100 + n))
+                    checkProduct(Float.self, variant: variant, rows: rows, n: n, k: k, seed: UInt64(rows * 100 + n))
+                }
+            }
+        }
+    }
+
+    @Test("a Gram matrix that is not positive definite: the pool stops, and the LAPACK path reports or falls back as LAPACK alone does",
+          arguments: [1, 2])
+    func singularGram(threads: Int) throws {
+        // Fewer items than the width and λ = 0: VᵀV has rank 3 < 6.
+        let (R, V) = syntheticProblem(users: 150, items: 3, k: 6, density: 1, seed: 7)
+        let problem = try RidgeProblem(interactions: R, items: V, objective: Objective(loss: .dense, lambda: 0))
+        var lapack = RidgeSolver(threads: 1)
+        lapack.kernel = .lapack
+        var expectedRow = -1
+        do { _ = try lapack.solve(problem) } catch { expectedRow = error.row }
+        #expect(expectedRow >= 0)
+        for variant in NativeKernelVariant.supported {
+            var solver = RidgeSolver(threads: threads)
+            solver.variant = variant
+            do {
+                _ = try solver.solve(problem)
+                Issue.record("\(variant) solved a singular dense problem")
+            } catch {
+                #expect(error.row == expectedRow, "\(variant)")
+            }
+            solver.fallback = .lstsq
+            var lapackFallback = lapack
+            lapackFallback.fallback = .lstsq
+            #expect(relativeError(try solver.solve(problem).factors, try lapackFallback.solve(problem).factors) <= 1e-9, "\(variant)")
+        }
+    }
+}

@@ -437,6 +437,12 @@ int mf_kernel_padding(int isa, int k, int single) {
     return (k + tile - 1) / tile * tile;
 }
 
+int mf_kernel_vector_padding(int isa, int k, int single) {
+    static const int width[3][2] = {{2, 4}, {4, 8}, {8, 16}};  // one vector: double, float
+    int vw = width[mf_clamp_isa(isa)][single ? 1 : 0];
+    return (k + vw - 1) / vw * vw;
+}
+
 #if MF_HAVE_X86_VARIANTS
 #define MF_DISPATCH(NAME, ...)                                                                    \
     switch (mf_clamp_isa(isa)) {                                                                    \

@@ -30,7 +30,8 @@ struct FullBatchObjective {
                 var rows: [Double] = []
                 R.indptr.withUnsafeBufferPointer { ip in
                     ip.baseAddress!.withMemoryRebound(to: Int64.self, capacity: m + 1) { indptr in
-                        kernel.multiplyRows(0..<m, indptr: indptr, indices: R.indices, values: R.values, padded: padded, into: &product, rows: &rows)
+                        kernel.multiplyRows(0..<m, indptr: indptr, indices: R.indices, values: R.values, padded: padded, ldv: kp,
+                                            into: &product, rows: &rows)
                     }
                 }
             }

@@ -5,20 +5,24 @@ import Matrices
 /// work is the right-hand sides R·V and the triangular solves.
 extension RidgeKernel {
     /// The dense loss with constant λ on the native kernels, as one pool of tasks dealt to the
-    /// threads in order: copying V into rows padded to kp, factorizing VᵀV + λI, then, for each
-    /// block of 64 users, B = R·V (``multiplyRows(_:indptr:indices:values:padded:into:rows:)``)
-    /// and the triangular solves. The copy and the factorization run while the other threads
-    /// start and take the first blocks, instead of before the threads start; a block multiplied
-    /// before the factor is published waits, in its thread, until it is. Each user's arithmetic
-    /// does not depend on the thread that runs it. A factorization failure is handed to the
-    /// LAPACK path, which reports or falls back.
+    /// threads in order: copying V into rows padded to whole vectors, factorizing VᵀV + λI,
+    /// then, for each block of 64 users, B = R·V
+    /// (``multiplyRows(_:indptr:indices:values:padded:ldv:into:rows:)``) and the triangular
+    /// solves. The copy and the factorization run while the other threads start and take the
+    /// first blocks, instead of before the threads start; a block multiplied before the factor
+    /// is published waits, in its thread, until it is. Each user's arithmetic does not depend on
+    /// the thread that runs it. A factorization failure is handed to the LAPACK path, which
+    /// reports or falls back.
     func solveDenseSharedNative(background: [Double], X: inout [Double]) throws(SolverError) -> Double {
         let m = problem.userCount, n = problem.itemCount
         let R = problem.interactions
         let block = 64
         let blocks = (m + block - 1) / block
         let threads = Swift.min(solver.threads, Swift.max(1, R.nnz * w / (1 << 18)), Swift.max(1, blocks))
-        let padded = SharedBuffer<S>(count: Swift.max(1, n) * kp)
+        // The products read V with rows padded to whole vectors only: the dense kernel ran
+        // slower on rows padded to kp (the Gram kernel's tiles), 512 bytes apart in double.
+        let ldv = S.nativeVectorPadding(variant, w)
+        let padded = SharedBuffer<S>(count: Swift.max(1, n) * ldv)
         let factor = SharedBuffer<S>(count: kp * kp + kp)   // the factor, then its diagonal's reciprocals
         let pool = TaskPool()
         // B is written by the products before it is read: no need to zero it.
@@ -55,20 +59,20 @@ extension RidgeKernel {
                                     let task = pool.next()
                                     if task > blocks + 1 { break }
                                     if task == 0 {
-                                        if n > 0 { S.packRows(k: w, kp: kp, count: n, v: items, ldv: w, out: padded.base) }
+                                        if n > 0 { S.packRows(k: w, kp: ldv, count: n, v: items, ldv: w, out: padded.base) }
                                         padded.publish(.ready)
                                         continue
                                     }
-                                    _ = padded.waitForState()
                                     if task == 1 {
-                                        factor.publish(kernel.factorGram(padded: padded.base, into: factor.base) ? .ready : .failed)
+                                        factor.publish(kernel.factorGram(items: items, into: factor.base) ? .ready : .failed)
                                         continue
                                     }
+                                    _ = padded.waitForState()
                                     let b = task - 2
                                     let u0 = b * block, u1 = Swift.min(m, u0 + block)
                                     indptr.withMemoryRebound(to: Int64.self, capacity: m + 1) { ip in
                                         kernel.multiplyRows(u0..<u1, indptr: ip, indices: indices, values: values, padded: padded.base,
-                                                            into: B.base, rows: &rows)
+                                                            ldv: ldv, into: B.base, rows: &rows)
                                     }
                                     switch factor.state {
                                     case .ready: solve(b)
@@ -88,36 +92,48 @@ extension RidgeKernel {
         return Double(w * w * w) / 3 + 2 * Double(R.nnz * w) + 2 * Double(m * w * w)
     }
 
-    /// G = VᵀV + λI from the padded items into `a` (kp × kp, then kp reciprocals of the factor's
-    /// diagonal), factorized in place by the native Cholesky; returns whether it succeeded.
-    func factorGram(padded: UnsafePointer<S>, into a: UnsafeMutablePointer<S>) -> Bool {
-        S.nativeGram(variant, kp: kp, count: problem.itemCount, x: padded, y: nil, base: nil, a: a)
+    /// G = VᵀV + λI into `a` (kp × kp, then kp reciprocals of the factor's diagonal),
+    /// factorized in place by the native Cholesky; returns whether it succeeded. V's rows are
+    /// padded to kp a chunk at a time, each chunk's products added to the last in row order:
+    /// the same sums as one pass over a padded copy.
+    func factorGram(items: UnsafePointer<S>, into a: UnsafeMutablePointer<S>) -> Bool {
+        let n = problem.itemCount, chunk = 256
+        var packed = [S](repeating: 0, count: Swift.min(Swift.max(n, 1), chunk) * kp)
+        packed.withUnsafeMutableBufferPointer { p in
+            var i0 = 0
+            repeat {
+                let count = Swift.min(chunk, n - i0)
+                if count > 0 { S.packRows(k: w, kp: kp, count: count, v: items + i0 * w, ldv: w, out: p.baseAddress!) }
+                S.nativeGram(variant, kp: kp, count: count, x: p.baseAddress!, y: nil, base: i0 == 0 ? nil : UnsafePointer(a), a: a)
+                i0 += chunk
+            } while i0 < n
+        }
         for c in 0..<w where problem.isRegularized(c) { a[c * kp + c] += S(problem.objective.lambda) }
         var largest: S = 0
         for c in 0..<w { largest = Swift.max(largest, a[c * kp + c]) }
         return S.nativeCholesky(variant, k: w, lda: kp, a: a, threshold: S(w) * S.ulpOfOne * largest, inverse: a + kp * kp) == 0
     }
 
-    /// B rows `users` = R·V (V and B padded to kp), in blocks of 64 rows: blocks whose rows are
-    /// at least a quarter full by the dense kernel in register tiles (rows densified 12 at a
-    /// time into `rows` unless they are complete already), the others by the sparse kernel. The
-    /// choice depends on the block alone, so the arithmetic does not depend on the caller's
-    /// threads.
+    /// B rows `users` = R·V (V's rows ldv apart, padded to whole vectors; B's padded to kp), in
+    /// blocks of 64 rows: blocks whose rows are at least a quarter full by the dense kernel in
+    /// register tiles (rows densified 12 at a time into `rows` unless they are complete
+    /// already), the others by the sparse kernel. The choice depends on the block alone, so the
+    /// arithmetic does not depend on the caller's threads.
     func multiplyRows(_ users: Range<Int>, indptr: UnsafePointer<Int64>, indices: UnsafePointer<Int32>, values: UnsafePointer<Double>,
-                      padded V: UnsafePointer<S>, into B: UnsafeMutablePointer<S>, rows: inout [Double]) {
+                      padded V: UnsafePointer<S>, ldv: Int, into B: UnsafeMutablePointer<S>, rows: inout [Double]) {
         let n = problem.itemCount
         var u0 = users.lowerBound
         while u0 < users.upperBound {
             let u1 = Swift.min(u0 + 64, users.upperBound)
             if n > 0 && Int(indptr[u1] - indptr[u0]) == (u1 - u0) * n {
                 // Complete rows: the block in one call, read in place.
-                S.nativeDenseMM(variant, rows: u1 - u0, n: n, k: w, d: values + Int(indptr[u0]), ldd: n, v: V, ldv: kp, b: B + u0 * kp, ldb: kp)
+                S.nativeDenseMM(variant, rows: u1 - u0, n: n, k: w, d: values + Int(indptr[u0]), ldd: n, v: V, ldv: ldv, b: B + u0 * kp, ldb: kp)
             } else if n > 0 && Int(indptr[u1] - indptr[u0]) * 4 >= (u1 - u0) * n {
                 var s = u0
                 while s < u1 {
                     let e = Swift.min(s + 12, u1)
                     if Int(indptr[e] - indptr[s]) == (e - s) * n {
-                        S.nativeDenseMM(variant, rows: e - s, n: n, k: w, d: values + Int(indptr[s]), ldd: n, v: V, ldv: kp, b: B + s * kp, ldb: kp)
+                        S.nativeDenseMM(variant, rows: e - s, n: n, k: w, d: values + Int(indptr[s]), ldd: n, v: V, ldv: ldv, b: B + s * kp, ldb: kp)
                     } else {
                         if rows.count < 12 * n { rows = [Double](repeating: 0, count: 12 * n) }
                         rows.withUnsafeMutableBufferPointer { d in
@@ -125,13 +141,13 @@ extension RidgeKernel {
                             for u in s..<e {
                                 for p in Int(indptr[u])..<Int(indptr[u + 1]) { d[(u - s) * n + Int(indices[p])] = values[p] }
                             }
-                            S.nativeDenseMM(variant, rows: e - s, n: n, k: w, d: d.baseAddress!, ldd: n, v: V, ldv: kp, b: B + s * kp, ldb: kp)
+                            S.nativeDenseMM(variant, rows: e - s, n: n, k: w, d: d.baseAddress!, ldd: n, v: V, ldv: ldv, b: B + s * kp, ldb: kp)
                         }
                     }
                     s = e
                 }
             } else {
-                S.nativeSpmm(variant, rows: u1 - u0, k: w, ldv: kp, indptr: indptr + u0, indices: indices, values: values,
+                S.nativeSpmm(variant, rows: u1 - u0, k: w, ldv: ldv, indptr: indptr + u0, indices: indices, values: values,
                              v: V, b: B + u0 * kp, ldb: kp)
             }
             u0 = u1

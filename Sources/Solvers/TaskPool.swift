@@ -24,7 +24,12 @@ final class SharedBuffer<S: LinearAlgebraScalar>: @unchecked Sendable {
     let base: UnsafeMutablePointer<S>
     private let published = Atomic<Int>(State.pending.rawValue)
 
-    init(count: Int) { base = .allocate(capacity: count) }
+    /// Room for `count` elements, starting on a cache line: the kernels' vector loads of
+    /// padded rows then never straddle two lines.
+    init(count: Int) {
+        base = UnsafeMutableRawPointer.allocate(byteCount: count * MemoryLayout<S>.stride, alignment: 64)
+            .bindMemory(to: S.self, capacity: count)
+    }
 
     deinit { base.deallocate() }
 

@@ -22,6 +22,10 @@ int mf_kernel_best_isa(void);
 /// its tile width).
 int mf_kernel_padding(int isa, int k, int single);
 
+/// k rounded up to whole vectors of the variant: the shortest leading dimension mf_spmm and
+/// mf_dense_mm accept (they read V's rows a vector at a time and need no tiles of rows).
+int mf_kernel_vector_padding(int isa, int k, int single);
+
 /// X[t] = V[idx[t]] (k values, zero-padded to kp); when Y is not NULL, Y[t] = gw[t]·X[t];
 /// when rw is not NULL, b[c] += rw[t]·V[idx[t]][c], accumulated in double.
 void mf_gather_d(int isa, int k, int kp, int count, const double *V, const int32_t *idx, const double *gw,

@@ -68,6 +68,8 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
                              kept: UnsafeMutablePointer<Int32>)
     /// The padded row length `nativeGram` needs for k columns.
     static func nativePadding(_ variant: NativeKernelVariant, _ k: Int) -> Int
+    /// k rounded up to whole vectors: the row length `nativeSpmm` and `nativeDenseMM` need.
+    static func nativeVectorPadding(_ variant: NativeKernelVariant, _ k: Int) -> Int
 }
 
 extension Double: LinearAlgebraScalar {

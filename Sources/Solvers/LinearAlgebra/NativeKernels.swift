@@ -46,6 +46,9 @@ extension Double {
         mf_cholesky_solve_d(variant.isa, Int32(k), Int32(lda), u, inverse, b)
     }
     static func nativePadding(_ variant: NativeKernelVariant, _ k: Int) -> Int { Int(mf_kernel_padding(variant.isa, Int32(k), 0)) }
+    static func nativeVectorPadding(_ variant: NativeKernelVariant, _ k: Int) -> Int {
+        Int(mf_kernel_vector_padding(variant.isa, Int32(k), 0))
+    }
     @inline(__always)
     static func nativeSpmm(_ variant: NativeKernelVariant, rows: Int, k: Int, ldv: Int, indptr: UnsafePointer<Int64>, indices: UnsafePointer<Int32>,
                            values: UnsafePointer<Double>, v: UnsafePointer<Double>, b: UnsafeMutablePointer<Double>, ldb: Int) {
@@ -114,6 +117,9 @@ extension Float {
         mf_cholesky_solve_s(variant.isa, Int32(k), Int32(lda), u, inverse, b)
     }
     static func nativePadding(_ variant: NativeKernelVariant, _ k: Int) -> Int { Int(mf_kernel_padding(variant.isa, Int32(k), 1)) }
+    static func nativeVectorPadding(_ variant: NativeKernelVariant, _ k: Int) -> Int {
+        Int(mf_kernel_vector_padding(variant.isa, Int32(k), 1))
+    }
     @inline(__always)
     static func nativeSpmm(_ variant: NativeKernelVariant, rows: Int, k: Int, ldv: Int, indptr: UnsafePointer<Int64>, indices: UnsafePointer<Int32>,
                            values: UnsafePointer<Double>, v: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>, ldb: Int) {

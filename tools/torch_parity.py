@@ -337,6 +337,28 @@ def main() -> int:
         warm = json.loads(run_measured(solve_cmd + ["--repeat", "200"]).stdout)["seconds"]
         print(f"mftool solve --repeat 200: warm kernel median {warm * 1e3:.2f} ms")
     res["solve_kernel_warm"] = warm
+    # The peer for the exact solve: the same solve in NumPy/SciPy on the same arrays, warm, in
+    # this process (LAPACK Cholesky of VᵀV + λI, OpenBLAS's R·V on its default threads, the
+    # triangular solves), median of 200; and R·V alone, the bulk of the work.
+    import scipy.linalg
+
+    def median_seconds(fn, n=200):
+        times = []
+        for _ in range(n):
+            t = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t)
+        return statistics.median(times)
+
+    def numpy_exact():
+        return scipy.linalg.cho_solve(scipy.linalg.cho_factor(V.T @ V + lam * np.eye(K)), (R @ V).T).T
+
+    print(f"NumPy/SciPy exact solve: max |U* − NumPy| {np.abs(numpy_exact() - U_star).max():.2e}")
+    res["solve_numpy_warm"] = median_seconds(numpy_exact)
+    res["rv_numpy_warm"] = median_seconds(lambda: R @ V)
+    print(f"NumPy/SciPy exact solve, warm median of 200: {res['solve_numpy_warm'] * 1e3:.2f} ms "
+          f"(R @ V alone {res['rv_numpy_warm'] * 1e3:.2f} ms)"
+          + (f"; mftool warm {warm * 1e3:.2f} ms: {res['solve_numpy_warm'] / warm:.2f}×" if warm else ""))
 
     adam_log = read_jsonl(work / "seed_adam.jsonl")
     f100 = objective(torch_runs["adam"][2], V, R, lam)
@@ -565,7 +587,10 @@ def json_rows(worst: float, failed: bool) -> list[dict]:
                         mftool_peak=res.get("solve_peak"), peer_peak=res.get("conv_peak"), timing="whole process / loop",
                         note=f"mftool kernel {res['solve_kernel'] * 1e3:.2f} ms"
                         + (f" (warm, median of 200 in one process: {res['solve_kernel_warm'] * 1e3:.2f} ms)"
-                           if res.get("solve_kernel_warm") else "") + mf_fit, other_cpu=res.get("other4")))
+                           if res.get("solve_kernel_warm") else "")
+                        + (f"; NumPy/SciPy's exact solve, warm in the same run: {res['solve_numpy_warm'] * 1e3:.2f} ms "
+                           f"(R·V alone {res['rv_numpy_warm'] * 1e3:.2f} ms)" if res.get("solve_numpy_warm") else "")
+                        + mf_fit, other_cpu=res.get("other4")))
     if "epoch_mftool" in res:
         for name, key in (("float32", "epoch_torch32"), ("float64", "epoch_torch64")):
             rows.append(row(f"seed problem: one full-batch Adam epoch (mftool double vs PyTorch {name})",

@@ -271,20 +271,8 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
         VT acc[UB][NV];                                                                           \
         for (int u = 0; u < nu; u++)                                                              \
             for (int c = 0; c < nv; c++) acc[u][c] = 0;                                           \
-        int i = 0;                                                                                \
-        for (; i + 8 <= n; i += 8) {                                                              \
-            _Pragma("clang loop unroll(full)")                                                    \
-            for (int j = i; j < i + 8; j++) {                                                     \
-                const T *restrict v = V + (size_t)j * ldv;                                        \
-                VT t[NV];                                                                         \
-                for (int c = 0; c < nv; c++) t[c] = *(const VT *)(v + c * (VW));                  \
-                for (int u = 0; u < nu; u++) {                                                    \
-                    const VT r = (VT)(T)D[(size_t)u * ldd + j];                                   \
-                    for (int c = 0; c < nv; c++) acc[u][c] += r * t[c];                           \
-                }                                                                                 \
-            }                                                                                     \
-        }                                                                                         \
-        for (; i < n; i++) {                                                                      \
+        _Pragma("clang loop unroll_count(8)")                                                     \
+        for (int i = 0; i < n; i++) {                                                             \
             const T *restrict v = V + (size_t)i * ldv;                                            \
             VT t[NV];                                                                             \
             for (int c = 0; c < nv; c++) t[c] = *(const VT *)(v + c * (VW));                      \

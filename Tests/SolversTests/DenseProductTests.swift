@@ -58,24 +58,6 @@ struct DenseProductTests {
         // Fewer items than the width and λ = 0: VᵀV has rank 3 < 6.
         let (R, V) = syntheticProblem(users: 150, items: 3, k: 6, density: 1, seed: 7)
         let problem = try RidgeProblem(interactions: R, items: V, objective: Objective(loss: .dense, lambda: 0))
-        var lapack = RidgeSolver(threads: 1)
-        lapack.kernel = .lapack
-        var expectedRow = -1
-        do { _ = try lapack.solve(problem) } catch { expectedRow = error.row }
-        #expect(expectedRow >= 0)
-        for variant in NativeKernelVariant.supported {
-            var solver = RidgeSolver(threads: threads)
-            solver.variant = variant
-            do {
-                _ = try solver.solve(problem)
-                Issue.record("\(variant) solved a singular dense problem")
-            } catch {
-                #expect(error.row == expectedRow, "\(variant)")
-            }
-            solver.fallback = .lstsq
-            var lapackFallback = lapack
-            lapackFallback.fallback = .lstsq
-            #expect(relativeError(try solver.solve(problem).factors, try lapackFallback.solve(problem).factors) <= 1e-9, "\(variant)")
-        }
+        try expectEveryVariantFailsLikeLAPACK(problem, threads: threads)
     }
 }

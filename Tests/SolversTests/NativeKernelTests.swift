@@ -45,26 +45,7 @@ struct NativeKernelTests {
         let reference = RidgeReference.shared
         let problem = try RidgeProblem(interactions: reference.interactions.matrix, items: reference.items,
                                        objective: Objective(loss: .observed, lambda: 0))
-        var lapack = RidgeSolver(threads: 1)
-        lapack.kernel = .lapack
-        var expectedRow = -1
-        do { _ = try lapack.solve(problem) } catch { expectedRow = error.row }
-        #expect(expectedRow >= 0)
-        for variant in NativeKernelVariant.supported {
-            var solver = RidgeSolver(threads: 1)
-            solver.variant = variant
-            do {
-                _ = try solver.solve(problem)
-                Issue.record("\(variant) solved a rank-deficient user")
-            } catch {
-                #expect(error.row == expectedRow, "\(variant)")
-            }
-            solver.fallback = .lstsq
-            var lapackFallback = lapack
-            lapackFallback.fallback = .lstsq
-            let a = try solver.solve(problem), b = try lapackFallback.solve(problem)
-            #expect(a.fallbackUsers == b.fallbackUsers && relativeError(a.factors, b.factors) <= 1e-9, "\(variant)")
-        }
+        try expectEveryVariantFailsLikeLAPACK(problem, threads: 1)
     }
 
     @Test("the dense loss's shared factorization: complete, mostly full and sparse blocks of users, every variant, both precisions, any thread count",

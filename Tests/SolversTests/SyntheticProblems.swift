@@ -2,6 +2,7 @@ import Matrices
 @testable import Solvers
 
 import Foundation
+import Testing
 
 /// Random interactions (ratings 1…5 in half steps) and item factors.
 func syntheticProblem(users m: Int, items n: Int, k: Int, density: Double, seed: UInt64) -> (CSRMatrix, DenseMatrix<Double>) {
@@ -26,3 +27,31 @@ func syntheticProblem(users m: Int, items n: Int, k: Int, seed: UInt64, density:
 }
 
 func maxAbs(_ values: [Double]) -> Double { values.map { abs($0) }.max() ?? 0 }
+
+/// Every native variant, on `threads` threads, refuses `problem` naming the row LAPACK names, and
+/// with `--fallback lstsq` agrees with LAPACK's fallback (to 1e-9: both are minimum-norm
+/// least-squares solutions of the same systems, computed differently).
+func expectEveryVariantFailsLikeLAPACK(_ problem: RidgeProblem, threads: Int, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    var lapack = RidgeSolver(threads: 1)
+    lapack.kernel = .lapack
+    var expectedRow = -1
+    do { _ = try lapack.solve(problem) } catch { expectedRow = error.row }
+    #expect(expectedRow >= 0, sourceLocation: sourceLocation)
+    var lapackFallback = lapack
+    lapackFallback.fallback = .lstsq
+    let expected = try lapackFallback.solve(problem)
+    for variant in NativeKernelVariant.supported {
+        var solver = RidgeSolver(threads: threads)
+        solver.variant = variant
+        do {
+            _ = try solver.solve(problem)
+            Issue.record("\(variant) solved a problem LAPACK refuses", sourceLocation: sourceLocation)
+        } catch {
+            #expect(error.row == expectedRow, "\(variant)", sourceLocation: sourceLocation)
+        }
+        solver.fallback = .lstsq
+        let a = try solver.solve(problem)
+        #expect(a.fallbackUsers == expected.fallbackUsers && relativeError(a.factors, expected.factors) <= 1e-9, "\(variant)",
+                sourceLocation: sourceLocation)
+    }
+}

@@ -312,36 +312,113 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
             NAME##_rows(1, kv, n, D + (size_t)u0 * ldd, ldd, V, ldv, B + (size_t)u0 * ldb, ldb);      \
     }
 
-// UᵀU xᵣ = bᵣ for many rows r of B at once, VW rows per pass with the rows in vector lanes:
-// the rows are transposed into `work` (k vectors), both sweeps run as broadcast-scalar ×
-// vector updates with no reductions (forward: y_j, then y_l −= U[j][l]·y_j for l > j;
-// backward: x_j, then y_l −= U[l][j]·x_j for l < j), and the lanes are written back. Padded
-// lanes of a last, partial group are zeros and stay finite.
-#define MF_SOLVE_MANY(NAME, T, VT, VW, ATTR)                                                      \
+// UᵀU xᵣ = bᵣ for many rows r of B at once, 2·VW rows per pass with the rows in the lanes of
+// two vectors per entry: the rows are transposed into `work` (k pairs of vectors), both sweeps run
+// left-looking in register blocks of LB entries (the block's 2·LB vectors stay in registers while
+// the entries solved before it, or after it going back, are subtracted, each broadcast entry of U
+// serving both vectors; then the block is solved within itself), and the lanes are written back.
+// Each entry receives its updates in the same order as in a sweep one entry at a time (forward:
+// y_l −= U[j][l]·y_j for j = 0, 1, …; backward: y_l −= U[l][j]·x_j for j = k − 1, k − 2, …), so
+// the results are the same. Padded lanes of a last, partial pass are zeros and stay finite.
+// A switch over the block's size (a last block may be short) with the size a constant in each case.
+#define MF_BLOCK_CASES(LB, F, ...)                                                                   \
+    case 8: F(8 <= (LB) ? 8 : 1, __VA_ARGS__); break;                                             \
+    case 7: F(7 <= (LB) ? 7 : 1, __VA_ARGS__); break;                                             \
+    case 6: F(6 <= (LB) ? 6 : 1, __VA_ARGS__); break;                                             \
+    case 5: F(5 <= (LB) ? 5 : 1, __VA_ARGS__); break;                                             \
+    case 4: F(4 <= (LB) ? 4 : 1, __VA_ARGS__); break;                                             \
+    case 3: F(3 <= (LB) ? 3 : 1, __VA_ARGS__); break;                                             \
+    case 2: F(2 <= (LB) ? 2 : 1, __VA_ARGS__); break;                                             \
+    default: F(1, __VA_ARGS__); break;
+#define MF_SOLVE_MANY(NAME, T, VT, VW, LB, ATTR)                                                  \
+    /* Forward: entries l0..<l0 + nb (nb ≤ LB, a constant after inlining) of y = U⁻ᵀb. */         \
+    ATTR static inline __attribute__((always_inline)) void NAME##_forward(                        \
+        const int nb, const int l0, const int lda, const T *restrict U, const T *restrict inverse, VT *restrict y) {\
+        VT a[LB], b[LB];                                                                          \
+        for (int q = 0; q < nb; q++) { a[q] = y[2 * (l0 + q)]; b[q] = y[2 * (l0 + q) + 1]; }      \
+        for (int p = 0; p < l0; p++) {                                                            \
+            const VT yp = y[2 * p], zp = y[2 * p + 1];                                            \
+            const T *restrict up = U + (size_t)p * lda + l0;                                      \
+            for (int q = 0; q < nb; q++) { const VT s = (VT)up[q]; a[q] -= s * yp; b[q] -= s * zp; }\
+        }                                                                                         \
+        for (int j = 0; j < nb; j++) {                                                            \
+            a[j] = a[j] * inverse[l0 + j];                                                        \
+            b[j] = b[j] * inverse[l0 + j];                                                        \
+            const T *restrict uj = U + (size_t)(l0 + j) * lda + l0;                               \
+            for (int q = j + 1; q < nb; q++) { const VT s = (VT)uj[q]; a[q] -= s * a[j]; b[q] -= s * b[j]; }\
+        }                                                                                         \
+        for (int q = 0; q < nb; q++) { y[2 * (l0 + q)] = a[q]; y[2 * (l0 + q) + 1] = b[q]; }      \
+    }                                                                                             \
+    /* Backward: entries l0..<l0 + nb of x = U⁻¹y, the entries after them already solved. */      \
+    ATTR static inline __attribute__((always_inline)) void NAME##_backward(                       \
+        const int nb, const int l0, const int k, const int lda, const T *restrict U, const T *restrict inverse,\
+        VT *restrict y) {                                                                         \
+        VT a[LB], b[LB];                                                                          \
+        for (int q = 0; q < nb; q++) { a[q] = y[2 * (l0 + q)]; b[q] = y[2 * (l0 + q) + 1]; }      \
+        for (int p = k - 1; p >= l0 + nb; p--) {                                                  \
+            const VT xp = y[2 * p], zp = y[2 * p + 1];                                            \
+            for (int q = 0; q < nb; q++) {                                                        \
+                const VT s = (VT)U[(size_t)(l0 + q) * lda + p];                                   \
+                a[q] -= s * xp;                                                                   \
+                b[q] -= s * zp;                                                                   \
+            }                                                                                     \
+        }                                                                                         \
+        for (int j = nb - 1; j >= 0; j--) {                                                       \
+            a[j] = a[j] * inverse[l0 + j];                                                        \
+            b[j] = b[j] * inverse[l0 + j];                                                        \
+            for (int q = 0; q < j; q++) {                                                         \
+                const VT s = (VT)U[(size_t)(l0 + q) * lda + l0 + j];                              \
+                a[q] -= s * a[j];                                                                 \
+                b[q] -= s * b[j];                                                                 \
+            }                                                                                     \
+        }                                                                                         \
+        for (int q = 0; q < nb; q++) { y[2 * (l0 + q)] = a[q]; y[2 * (l0 + q) + 1] = b[q]; }      \
+    }                                                                                             \
     ATTR static void NAME(int k, int lda, const T *restrict U, const T *restrict inverse,         \
                           int count, T *restrict B, int ldb, T *restrict work) {                  \
         VT *restrict y = (VT *)work;                                                              \
-        for (int r0 = 0; r0 < count; r0 += (VW)) {                                                \
-            const int lanes = count - r0 < (VW) ? count - r0 : (VW);                              \
+        for (int r0 = 0; r0 < count; r0 += 2 * (VW)) {                                            \
+            const int lanes = count - r0 < 2 * (VW) ? count - r0 : 2 * (VW);                      \
+            const T *restrict rows = B + (size_t)r0 * ldb;                                        \
             for (int l = 0; l < k; l++) {                                                         \
-                VT t = 0;                                                                         \
-                for (int q = 0; q < lanes; q++) t[q] = B[(size_t)(r0 + q) * ldb + l];             \
-                y[l] = t;                                                                         \
+                VT t0 = 0, t1 = 0;                                                                \
+                if (lanes == 2 * (VW)) {                                                          \
+                    /* Constant lane indices: inserts in registers, no trip through memory. */    \
+                    _Pragma("clang loop unroll(full)")                                            \
+                    for (int q = 0; q < (VW); q++) {                                              \
+                        t0[q] = rows[(size_t)q * ldb + l];                                        \
+                        t1[q] = rows[(size_t)((VW) + q) * ldb + l];                               \
+                    }                                                                             \
+                } else {                                                                          \
+                    for (int q = 0; q < lanes && q < (VW); q++) t0[q] = rows[(size_t)q * ldb + l];\
+                    for (int q = (VW); q < lanes; q++) t1[q - (VW)] = rows[(size_t)q * ldb + l];  \
+                }                                                                                 \
+                y[2 * l] = t0;                                                                    \
+                y[2 * l + 1] = t1;                                                                \
             }                                                                                     \
-            for (int j = 0; j < k; j++) {                                                         \
-                const T *restrict rj = U + (size_t)j * lda;                                       \
-                const VT yj = y[j] * inverse[j];                                                  \
-                y[j] = yj;                                                                        \
-                for (int l = j + 1; l < k; l++) y[l] -= rj[l] * yj;                               \
+            for (int l0 = 0; l0 < k; l0 += (LB)) {                                                \
+                switch (k - l0 < (LB) ? k - l0 : (LB)) {                                          \
+                MF_BLOCK_CASES(LB, NAME##_forward, l0, lda, U, inverse, y)                            \
+                }                                                                                 \
             }                                                                                     \
-            for (int j = k - 1; j >= 0; j--) {                                                    \
-                const VT xj = y[j] * inverse[j];                                                  \
-                y[j] = xj;                                                                        \
-                for (int l = 0; l < j; l++) y[l] -= U[(size_t)l * lda + j] * xj;                  \
+            for (int l0 = (k - 1) / (LB) * (LB); l0 >= 0; l0 -= (LB)) {                           \
+                switch (k - l0 < (LB) ? k - l0 : (LB)) {                                          \
+                MF_BLOCK_CASES(LB, NAME##_backward, l0, k, lda, U, inverse, y)                        \
+                }                                                                                 \
             }                                                                                     \
+            T *restrict out = B + (size_t)r0 * ldb;                                               \
             for (int l = 0; l < k; l++) {                                                         \
-                const VT t = y[l];                                                                \
-                for (int q = 0; q < lanes; q++) B[(size_t)(r0 + q) * ldb + l] = t[q];             \
+                const VT t0 = y[2 * l], t1 = y[2 * l + 1];                                        \
+                if (lanes == 2 * (VW)) {                                                          \
+                    _Pragma("clang loop unroll(full)")                                            \
+                    for (int q = 0; q < (VW); q++) {                                              \
+                        out[(size_t)q * ldb + l] = t0[q];                                         \
+                        out[(size_t)((VW) + q) * ldb + l] = t1[q];                                \
+                    }                                                                             \
+                } else {                                                                          \
+                    for (int q = 0; q < lanes && q < (VW); q++) out[(size_t)q * ldb + l] = t0[q]; \
+                    for (int q = (VW); q < lanes; q++) out[(size_t)q * ldb + l] = t1[q - (VW)];   \
+                }                                                                                 \
             }                                                                                     \
         }                                                                                         \
     }
@@ -371,7 +448,7 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
         return count < capacity ? count + 1 : capacity;                                           \
     }
 
-#define MF_VARIANTS(SUFFIX, ATTR, DV, DW, DSUM, DMAX, FV, FW, FSUM, FMAX, DUB, DNV)                                                 \
+#define MF_VARIANTS(SUFFIX, ATTR, DV, DW, DSUM, DMAX, FV, FW, FSUM, FMAX, DUB, DNV, SLB)                                                 \
     MF_GATHER(gather_d_##SUFFIX, double, ATTR)                                                    \
     MF_GATHER(gather_s_##SUFFIX, float, ATTR)                                                     \
     MF_GRAM(gram_d_##SUFFIX, double, DV, DW, ATTR)                                                \
@@ -384,14 +461,14 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
     MF_SOLVE(solve_s_##SUFFIX, float, FV, FW, FSUM, ATTR)                                        \
     MF_DENSE_MM(dense_mm_d_##SUFFIX, double, DV, DW, DUB, DNV, ATTR)                              \
     MF_DENSE_MM(dense_mm_s_##SUFFIX, float, FV, FW, DUB, DNV, ATTR)                               \
-    MF_SOLVE_MANY(solve_many_d_##SUFFIX, double, DV, DW, ATTR)                                    \
-    MF_SOLVE_MANY(solve_many_s_##SUFFIX, float, FV, FW, ATTR)                                     \
+    MF_SOLVE_MANY(solve_many_d_##SUFFIX, double, DV, DW, SLB, ATTR)                               \
+    MF_SOLVE_MANY(solve_many_s_##SUFFIX, float, FV, FW, SLB, ATTR)                                \
     MF_TOPK_INSERT(topk_insert_##SUFFIX, ATTR)
 
-MF_VARIANTS(portable, , mf_d2, 2, MF_SUM2, 4, mf_f4, 4, MF_SUM4, 4, 3, 3)
+MF_VARIANTS(portable, , mf_d2, 2, MF_SUM2, 4, mf_f4, 4, MF_SUM4, 4, 3, 3, 4)
 #if MF_HAVE_X86_VARIANTS
-MF_VARIANTS(avx2, MF_AVX2, mf_d4, 4, MF_SUM4, 6, mf_f8, 8, MF_SUM8, 6, 3, 3)
-MF_VARIANTS(avx512, MF_AVX512, mf_d8, 8, MF_SUM8, 8, mf_f16, 16, MF_SUM16, 8, 4, 4)
+MF_VARIANTS(avx2, MF_AVX2, mf_d4, 4, MF_SUM4, 6, mf_f8, 8, MF_SUM8, 6, 3, 3, 4)
+MF_VARIANTS(avx512, MF_AVX512, mf_d8, 8, MF_SUM8, 8, mf_f16, 16, MF_SUM16, 8, 4, 4, 8)
 #endif
 
 // MARK: Dispatch

@@ -40,7 +40,7 @@ extension RidgeKernel {
                                 let (X, indptr, indices, values, items) = pointers.value
                                 let (w, kp) = (kernel.w, kernel.kp)
                                 let (a, inverse) = (UnsafePointer(factor.base), UnsafePointer(factor.base + kp * kp))
-                                var solveWork = [S](repeating: 0, count: 16 * kp)
+                                var solveWork = [S](repeating: 0, count: 32 * kp)
                                 var rows: [Double] = []   // densified rows (multiplyRows)
                                 var waiting: [Int] = []   // blocks multiplied before the factor was published
                                 func solve(_ b: Int) {

@@ -69,8 +69,8 @@ void mf_dense_mm_s(int isa, int rows, int n, int k, const double *D, int ldd, co
 void mf_pack_rows_d(int k, int kp, int count, const double *V, int ldv, double *out);
 void mf_pack_rows_s(int k, int kp, int count, const float *V, int ldv, float *out);
 
-/// mf_cholesky_solve for `count` rows of B (row r at B + r·ldb, k entries used) at once, a
-/// vector's width of rows per pass. `work` holds 16·k elements.
+/// mf_cholesky_solve for `count` rows of B (row r at B + r·ldb, k entries used) at once, two
+/// vectors' width of rows per pass. `work` holds 32·k elements.
 void mf_cholesky_solve_many_d(int isa, int k, int lda, const double *U, const double *inverse, int count, double *B, int ldb,
                               double *work);
 void mf_cholesky_solve_many_s(int isa, int k, int lda, const float *U, const float *inverse, int count, float *B, int ldb,

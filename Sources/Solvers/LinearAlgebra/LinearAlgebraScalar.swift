@@ -49,7 +49,7 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
                               v: UnsafePointer<Self>, ldv: Int, b: UnsafeMutablePointer<Self>, ldb: Int)
     /// out[i] = V[i][0..<k] zero-padded to kp entries, for `count` rows of V.
     static func packRows(k: Int, kp: Int, count: Int, v: UnsafePointer<Self>, ldv: Int, out: UnsafeMutablePointer<Self>)
-    /// `nativeSolve` for `count` rows of B at once; `work` holds 16·k elements.
+    /// `nativeSolve` for `count` rows of B at once; `work` holds 32·k elements.
     static func nativeSolveMany(_ variant: NativeKernelVariant, k: Int, lda: Int, u: UnsafePointer<Self>, inverse: UnsafePointer<Self>,
                                 count: Int, b: UnsafeMutablePointer<Self>, ldb: Int, work: UnsafeMutablePointer<Self>)
     /// The first index below n whose entry is at least t (n when none).

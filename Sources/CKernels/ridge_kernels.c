@@ -259,11 +259,12 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
 // register tiles of UB rows × up to NV vectors: each vector of V is loaded once per tile and
 // used UB times. A tile runs over all n items in order, so its rows of D are long sequential
 // streams that the hardware prefetcher follows (panels of items made them short runs that it
-// missed, and D, read once, comes from memory), while V, read by every tile, stays in L2. The
-// items go eight per step, unrolled, to keep the loop's own instructions few. Each entry of B
-// is one chain of multiply-adds in item order, whatever the tile, so a row's result does not
-// depend on the rows beside it. Tiles are 4 × 4 vectors under AVX-512: 6 × 4 spilled
-// accumulators to the stack in the package's builds, which keep a frame pointer.
+// missed, and D, read once, comes from memory), while V, read by every tile, stays in L2: the
+// more rows a tile has, the fewer times V crosses from L2. The items go two per step. Each
+// entry of B is one chain of multiply-adds in item order, whatever the tile, so a row's result
+// does not depend on the rows beside it. Unrolled by eight items, the 6 × 4 tile of AVX-512
+// spilled accumulators to the stack in the package's builds (which keep a frame pointer); by
+// two it does not.
 #define MF_DENSE_MM(NAME, T, VT, VW, UB, NV, ATTR)                                                \
     ATTR static inline __attribute__((always_inline)) void NAME##_tile(                           \
         const int nu, const int nv, const int n, const double *restrict D, const int ldd,         \
@@ -271,7 +272,7 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
         VT acc[UB][NV];                                                                           \
         for (int u = 0; u < nu; u++)                                                              \
             for (int c = 0; c < nv; c++) acc[u][c] = 0;                                           \
-        _Pragma("clang loop unroll_count(8)")                                                     \
+        _Pragma("clang loop unroll_count(2)")                                                     \
         for (int i = 0; i < n; i++) {                                                             \
             const T *restrict v = V + (size_t)i * ldv;                                            \
             VT t[NV];                                                                             \
@@ -468,7 +469,7 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
 MF_VARIANTS(portable, , mf_d2, 2, MF_SUM2, 4, mf_f4, 4, MF_SUM4, 4, 3, 3, 4)
 #if MF_HAVE_X86_VARIANTS
 MF_VARIANTS(avx2, MF_AVX2, mf_d4, 4, MF_SUM4, 6, mf_f8, 8, MF_SUM8, 6, 3, 3, 4)
-MF_VARIANTS(avx512, MF_AVX512, mf_d8, 8, MF_SUM8, 8, mf_f16, 16, MF_SUM16, 8, 4, 4, 8)
+MF_VARIANTS(avx512, MF_AVX512, mf_d8, 8, MF_SUM8, 8, mf_f16, 16, MF_SUM16, 8, 6, 4, 8)
 #endif
 
 // MARK: Dispatch

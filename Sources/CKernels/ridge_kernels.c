@@ -321,7 +321,9 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
 // Each entry receives its updates in the same order as in a sweep one entry at a time (forward:
 // y_l −= U[j][l]·y_j for j = 0, 1, …; backward: y_l −= U[l][j]·x_j for j = k − 1, k − 2, …), so
 // the results are the same. Padded lanes of a last, partial pass are zeros and stay finite.
-// A switch over the block's size (a last block may be short) with the size a constant in each case.
+//
+// MF_BLOCK_CASES: the cases of a switch over a block's size (the last block may be short), the
+// size a constant in each call of F.
 #define MF_BLOCK_CASES(LB, F, ...)                                                                   \
     case 8: F(8 <= (LB) ? 8 : 1, __VA_ARGS__); break;                                             \
     case 7: F(7 <= (LB) ? 7 : 1, __VA_ARGS__); break;                                             \

@@ -109,9 +109,7 @@ extension RidgeKernel {
             } while i0 < n
         }
         for c in 0..<w where problem.isRegularized(c) { a[c * kp + c] += S(problem.objective.lambda) }
-        var largest: S = 0
-        for c in 0..<w { largest = Swift.max(largest, a[c * kp + c]) }
-        return S.nativeCholesky(variant, k: w, lda: kp, a: a, threshold: S(w) * S.ulpOfOne * largest, inverse: a + kp * kp) == 0
+        return nativeFactor(a, inverse: a + kp * kp) == 0
     }
 
     /// B rows `users` = R·V (V's rows ldv apart, padded to whole vectors; B's padded to kp), in

@@ -305,12 +305,8 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         if solver.fallback == .lstsq {
             for i in 0..<w { for j in i..<w { ws.backup[i * w + j] = ws.a[i * kp + j]; ws.backup[j * w + i] = ws.a[i * kp + j] } }
         }
-        var largest: S = 0
-        for c in 0..<w { largest = Swift.max(largest, ws.a[c * kp + c]) }
-        // The same test as `cholesky`: a pivot below w·ε·max A_cc means singular to working precision.
-        let threshold = S(w) * S.ulpOfOne * largest
         let info = ws.a.withUnsafeMutableBufferPointer { a in
-            ws.inverse.withUnsafeMutableBufferPointer { S.nativeCholesky(variant, k: w, lda: kp, a: a.baseAddress!, threshold: threshold, inverse: $0.baseAddress!) }
+            ws.inverse.withUnsafeMutableBufferPointer { nativeFactor(a.baseAddress!, inverse: $0.baseAddress!) }
         }
         if info != 0 {
             guard solver.fallback == .lstsq else {
@@ -336,10 +332,19 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         var out = [S](repeating: 0, count: n * kp)
         out.withUnsafeMutableBufferPointer { o in
             items.withUnsafeBufferPointer { v in
-                for i in 0..<n { for c in 0..<w { o[i * kp + c] = v[i * w + c] } }
+                if n > 0 { S.packRows(k: w, kp: kp, count: n, v: v.baseAddress!, ldv: w, out: o.baseAddress!) }
             }
         }
         return out
+    }
+
+    /// The native Cholesky of the w × w system in `a` (leading dimension kp), refusing it, as
+    /// `cholesky` does, when a pivot falls below w·ε·max A_cc (singular to working precision);
+    /// `inverse` receives the reciprocals of the factor's diagonal. Returns 0 or the failure code.
+    func nativeFactor(_ a: UnsafeMutablePointer<S>, inverse: UnsafeMutablePointer<S>) -> Int {
+        var largest: S = 0
+        for c in 0..<w { largest = Swift.max(largest, a[c * kp + c]) }
+        return S.nativeCholesky(variant, k: w, lda: kp, a: a, threshold: S(w) * S.ulpOfOne * largest, inverse: inverse)
     }
 
     /// G = VᵀV from padded items with the native Gram kernel: kp × kp, upper tiles (the region

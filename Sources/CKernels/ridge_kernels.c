@@ -62,37 +62,43 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
 // Gram: A = B + YᵀX (B = NULL: zero) in tiles of 8 rows × 2 vectors, each accumulated in
 // registers. The rows t come in chunks whose X and Y rows fit in L1 together (MF_GRAM_L1 bytes),
 // so the tiles after a chunk's first read it from L1; each tile starts from B on the first chunk
-// and from A after it. B may equal A.
+// and from A after it. B may equal A. X's and Y's rows are ldx apart, and A is computed for
+// i, j < ldx: where ldx is an odd number of vectors, the last tiles of each row have one
+// vector (`two` is loop-invariant).
 #define MF_GRAM_L1 (24 * 1024)
 #define MF_GRAM(NAME, T, VT, VW, ATTR)                                                            \
-    ATTR static void NAME(int kp, int count, const T *restrict X, const T *restrict Y,           \
+    ATTR static void NAME(int kp, int ldx, int count, const T *restrict X, const T *restrict Y,  \
                           const T *B, T *A) {                                                     \
         if (!Y) Y = X;                                                                            \
         const int cw = 2 * (VW);                                                                  \
-        int chunk = MF_GRAM_L1 / (int)((Y == X ? 1 : 2) * (size_t)kp * sizeof(T));                \
+        int chunk = MF_GRAM_L1 / (int)((Y == X ? 1 : 2) * (size_t)ldx * sizeof(T));               \
         if (chunk < 8) chunk = 8;                                                                 \
         for (int t0 = 0; t0 < count || t0 == 0; t0 += chunk) {                                    \
             const int t1 = count - t0 < chunk ? count : t0 + chunk;                               \
             const T *src = t0 == 0 ? B : A;                                                       \
-            for (int i0 = 0; i0 < kp; i0 += 8) {                                                  \
-                for (int j0 = (i0 / cw) * cw; j0 < kp; j0 += cw) {                                \
+            for (int i0 = 0; i0 < ldx; i0 += 8) {                                                 \
+                for (int j0 = (i0 / cw) * cw; j0 < ldx; j0 += cw) {                               \
+                    const int two = j0 + (VW) < ldx;                                              \
                     VT a00 = 0, a01 = 0, a10 = 0, a11 = 0, a20 = 0, a21 = 0, a30 = 0, a31 = 0;    \
                     VT a40 = 0, a41 = 0, a50 = 0, a51 = 0, a60 = 0, a61 = 0, a70 = 0, a71 = 0;    \
                     if (src) {                                                                    \
                         const T *g = src + (size_t)i0 * kp + j0;                                  \
-                        a00 = *(const VT *)(g + 0 * kp); a01 = *(const VT *)(g + 0 * kp + (VW));  \
-                        a10 = *(const VT *)(g + 1 * kp); a11 = *(const VT *)(g + 1 * kp + (VW));  \
-                        a20 = *(const VT *)(g + 2 * kp); a21 = *(const VT *)(g + 2 * kp + (VW));  \
-                        a30 = *(const VT *)(g + 3 * kp); a31 = *(const VT *)(g + 3 * kp + (VW));  \
-                        a40 = *(const VT *)(g + 4 * kp); a41 = *(const VT *)(g + 4 * kp + (VW));  \
-                        a50 = *(const VT *)(g + 5 * kp); a51 = *(const VT *)(g + 5 * kp + (VW));  \
-                        a60 = *(const VT *)(g + 6 * kp); a61 = *(const VT *)(g + 6 * kp + (VW));  \
-                        a70 = *(const VT *)(g + 7 * kp); a71 = *(const VT *)(g + 7 * kp + (VW));  \
+                        a00 = *(const VT *)(g + 0 * kp); a10 = *(const VT *)(g + 1 * kp);         \
+                        a20 = *(const VT *)(g + 2 * kp); a30 = *(const VT *)(g + 3 * kp);         \
+                        a40 = *(const VT *)(g + 4 * kp); a50 = *(const VT *)(g + 5 * kp);         \
+                        a60 = *(const VT *)(g + 6 * kp); a70 = *(const VT *)(g + 7 * kp);         \
+                        if (two) {                                                                \
+                            g += (VW);                                                            \
+                            a01 = *(const VT *)(g + 0 * kp); a11 = *(const VT *)(g + 1 * kp);     \
+                            a21 = *(const VT *)(g + 2 * kp); a31 = *(const VT *)(g + 3 * kp);     \
+                            a41 = *(const VT *)(g + 4 * kp); a51 = *(const VT *)(g + 5 * kp);     \
+                            a61 = *(const VT *)(g + 6 * kp); a71 = *(const VT *)(g + 7 * kp);     \
+                        }                                                                         \
                     }                                                                             \
-                    const T *restrict x = X + (size_t)t0 * kp + j0;                               \
-                    const T *restrict y = Y + (size_t)t0 * kp + i0;                               \
-                    for (int t = t0; t < t1; t++, x += kp, y += kp) {                             \
-                        const VT x0 = *(const VT *)x, x1 = *(const VT *)(x + (VW));               \
+                    const T *restrict x = X + (size_t)t0 * ldx + j0;                              \
+                    const T *restrict y = Y + (size_t)t0 * ldx + i0;                              \
+                    for (int t = t0; t < t1; t++, x += ldx, y += ldx) {                           \
+                        const VT x0 = *(const VT *)x, x1 = two ? *(const VT *)(x + (VW)) : 0;     \
                         VT s;                                                                     \
                         s = (VT)y[0]; a00 += s * x0; a01 += s * x1;                               \
                         s = (VT)y[1]; a10 += s * x0; a11 += s * x1;                               \
@@ -104,14 +110,17 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
                         s = (VT)y[7]; a70 += s * x0; a71 += s * x1;                               \
                     }                                                                             \
                     T *o = A + (size_t)i0 * kp + j0;                                              \
-                    *(VT *)(o + 0 * kp) = a00; *(VT *)(o + 0 * kp + (VW)) = a01;                \
-                    *(VT *)(o + 1 * kp) = a10; *(VT *)(o + 1 * kp + (VW)) = a11;                \
-                    *(VT *)(o + 2 * kp) = a20; *(VT *)(o + 2 * kp + (VW)) = a21;                \
-                    *(VT *)(o + 3 * kp) = a30; *(VT *)(o + 3 * kp + (VW)) = a31;                \
-                    *(VT *)(o + 4 * kp) = a40; *(VT *)(o + 4 * kp + (VW)) = a41;                \
-                    *(VT *)(o + 5 * kp) = a50; *(VT *)(o + 5 * kp + (VW)) = a51;                \
-                    *(VT *)(o + 6 * kp) = a60; *(VT *)(o + 6 * kp + (VW)) = a61;                \
-                    *(VT *)(o + 7 * kp) = a70; *(VT *)(o + 7 * kp + (VW)) = a71;                \
+                    *(VT *)(o + 0 * kp) = a00; *(VT *)(o + 1 * kp) = a10;                         \
+                    *(VT *)(o + 2 * kp) = a20; *(VT *)(o + 3 * kp) = a30;                         \
+                    *(VT *)(o + 4 * kp) = a40; *(VT *)(o + 5 * kp) = a50;                         \
+                    *(VT *)(o + 6 * kp) = a60; *(VT *)(o + 7 * kp) = a70;                         \
+                    if (two) {                                                                    \
+                        o += (VW);                                                                \
+                        *(VT *)(o + 0 * kp) = a01; *(VT *)(o + 1 * kp) = a11;                     \
+                        *(VT *)(o + 2 * kp) = a21; *(VT *)(o + 3 * kp) = a31;                     \
+                        *(VT *)(o + 4 * kp) = a41; *(VT *)(o + 5 * kp) = a51;                     \
+                        *(VT *)(o + 6 * kp) = a61; *(VT *)(o + 7 * kp) = a71;                     \
+                    }                                                                             \
                 }                                                                                 \
             }                                                                                     \
         }                                                                                         \
@@ -508,6 +517,7 @@ int mf_kernel_padding(int isa, int k, int single) {
 int mf_kernel_vector_padding(int isa, int k, int single) {
     static const int width[3][2] = {{2, 4}, {4, 8}, {8, 16}};  // one vector: double, float
     int vw = width[mf_clamp_isa(isa)][single ? 1 : 0];
+    if (vw < 8) vw = 8;  // the Gram kernel's tiles of 8 rows
     return (k + vw - 1) / vw * vw;
 }
 
@@ -530,11 +540,11 @@ void mf_gather_s(int isa, int k, int kp, int count, const float *V, const int32_
                  const double *rw, float *X, float *Y, double *b) {
     MF_DISPATCH(gather_s, k, kp, count, V, idx, gw, rw, X, Y, b)
 }
-void mf_gram_d(int isa, int kp, int count, const double *X, const double *Y, const double *B, double *A) {
-    MF_DISPATCH(gram_d, kp, count, X, Y, B, A)
+void mf_gram_d(int isa, int kp, int ldx, int count, const double *X, const double *Y, const double *B, double *A) {
+    MF_DISPATCH(gram_d, kp, ldx, count, X, Y, B, A)
 }
-void mf_gram_s(int isa, int kp, int count, const float *X, const float *Y, const float *B, float *A) {
-    MF_DISPATCH(gram_s, kp, count, X, Y, B, A)
+void mf_gram_s(int isa, int kp, int ldx, int count, const float *X, const float *Y, const float *B, float *A) {
+    MF_DISPATCH(gram_s, kp, ldx, count, X, Y, B, A)
 }
 int mf_cholesky_d(int isa, int k, int lda, double *A, double threshold, double *inverse) {
     MF_DISPATCH(cholesky_d, k, lda, A, threshold, inverse)

@@ -5,14 +5,13 @@ import Matrices
 /// work is the right-hand sides R·V and the triangular solves.
 extension RidgeKernel {
     /// The dense loss with constant λ on the native kernels, as one pool of tasks dealt to the
-    /// threads in order: copying V into rows padded to whole vectors, factorizing VᵀV + λI,
-    /// then, for each block of 48 users, B = R·V
+    /// threads in order: first copying V into rows padded to whole vectors, then factorizing
+    /// VᵀV + λI from that copy while it is in cache; then, for each block of 48 users, B = R·V
     /// (``multiplyRows(_:indptr:indices:values:padded:ldv:into:rows:)``) and the triangular
-    /// solves. The copy and the factorization run while the other threads start and take the
-    /// first blocks, instead of before the threads start; a block multiplied before the factor
-    /// is published waits, in its thread, until it is. Each user's arithmetic does not depend on
-    /// the thread that runs it. A factorization failure is handed to the LAPACK path, which
-    /// reports or falls back.
+    /// solves. The other threads take the first blocks as soon as the copy is published, while
+    /// the factorization runs; a block multiplied before the factor is published waits, in its
+    /// thread, until it is. Each user's arithmetic does not depend on the thread that runs it.
+    /// A factorization failure is handed to the LAPACK path, which reports or falls back.
     func solveDenseSharedNative(background: [Double], X: inout [Double]) throws(SolverError) -> Double {
         let m = problem.userCount, n = problem.itemCount
         let R = problem.interactions
@@ -22,8 +21,9 @@ extension RidgeKernel {
         let block = 48
         let blocks = (m + block - 1) / block
         let threads = Swift.min(solver.threads, Swift.max(1, R.nnz * w / (1 << 18)), Swift.max(1, blocks))
-        // The products read V with rows padded to whole vectors only: the dense kernel ran
-        // slower on rows padded to kp (the Gram kernel's tiles), 512 bytes apart in double.
+        // The products and the Gram matrix read V with rows padded to whole vectors only: the
+        // dense kernel ran slower on rows padded to kp (the Gram kernel's tiles), 512 bytes apart
+        // in double, and read unpadded (rows split across cache lines) slower still.
         let ldv = S.nativeVectorPadding(variant, w)
         let padded = SharedBuffer<S>(count: Swift.max(1, n) * ldv)
         let factor = SharedBuffer<S>(count: kp * kp + kp)   // the factor, then its diagonal's reciprocals
@@ -60,18 +60,16 @@ extension RidgeKernel {
                                 }
                                 while true {
                                     let task = pool.next()
-                                    if task > blocks + 1 { break }
+                                    if task > blocks { break }
                                     if task == 0 {
                                         if n > 0 { S.packRows(k: w, kp: ldv, count: n, v: items, ldv: w, out: padded.base) }
                                         padded.publish(.ready)
-                                        continue
-                                    }
-                                    if task == 1 {
-                                        factor.publish(kernel.factorGram(items: items, into: factor.base) ? .ready : .failed)
+                                        let factored = kernel.factorGram(padded: padded.base, ldv: ldv, into: factor.base)
+                                        factor.publish(factored ? .ready : .failed)
                                         continue
                                     }
                                     _ = padded.waitForState()
-                                    let b = task - 2
+                                    let b = task - 1
                                     let u0 = b * block, u1 = Swift.min(m, u0 + block)
                                     indptr.withMemoryRebound(to: Int64.self, capacity: m + 1) { ip in
                                         kernel.multiplyRows(u0..<u1, indptr: ip, indices: indices, values: values, padded: padded.base,
@@ -95,22 +93,11 @@ extension RidgeKernel {
         return Double(w * w * w) / 3 + 2 * Double(R.nnz * w) + 2 * Double(m * w * w)
     }
 
-    /// G = VᵀV + λI into `a` (kp × kp, then kp reciprocals of the factor's diagonal),
-    /// factorized in place by the native Cholesky; returns whether it succeeded. V's rows are
-    /// padded to kp a chunk at a time, each chunk's products added to the last in row order:
-    /// the same sums as one pass over a padded copy.
-    func factorGram(items: UnsafePointer<S>, into a: UnsafeMutablePointer<S>) -> Bool {
-        let n = problem.itemCount, chunk = 256
-        var packed = [S](repeating: 0, count: Swift.min(Swift.max(n, 1), chunk) * kp)
-        packed.withUnsafeMutableBufferPointer { p in
-            var i0 = 0
-            repeat {
-                let count = Swift.min(chunk, n - i0)
-                if count > 0 { S.packRows(k: w, kp: kp, count: count, v: items + i0 * w, ldv: w, out: p.baseAddress!) }
-                S.nativeGram(variant, kp: kp, count: count, x: p.baseAddress!, y: nil, base: i0 == 0 ? nil : UnsafePointer(a), a: a)
-                i0 += chunk
-            } while i0 < n
-        }
+    /// G = VᵀV + λI into `a` (kp × kp, then kp reciprocals of the factor's diagonal) from V's
+    /// rows padded to ldv (`nativeVectorPadding`), factorized in place by the native Cholesky;
+    /// returns whether it succeeded. The sums are those of the Gram kernel on rows padded to kp.
+    func factorGram(padded: UnsafePointer<S>, ldv: Int, into a: UnsafeMutablePointer<S>) -> Bool {
+        S.nativeGram(variant, kp: kp, ldx: ldv, count: problem.itemCount, x: padded, y: nil, base: nil, a: a)
         for c in 0..<w where problem.isRegularized(c) { a[c * kp + c] += S(problem.objective.lambda) }
         return nativeFactor(a, inverse: a + kp * kp) == 0
     }

@@ -291,7 +291,7 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
                 ws.rows.withUnsafeBufferPointer { x in
                     ws.scaled.withUnsafeBufferPointer { y in
                         G.withUnsafeBufferPointer { g in
-                            S.nativeGram(variant, kp: kp, count: count, x: x.baseAddress!, y: implicit ? y.baseAddress : nil,
+                            S.nativeGram(variant, kp: kp, ldx: kp, count: count, x: x.baseAddress!, y: implicit ? y.baseAddress : nil,
                                          base: implicit ? g.baseAddress : nil, a: a.baseAddress!)
                         }
                     }
@@ -352,7 +352,7 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
     func nativeGramMatrix(_ padded: [S]) -> [S] {
         var g = [S](repeating: 0, count: kp * kp)
         padded.withUnsafeBufferPointer { v in
-            g.withUnsafeMutableBufferPointer { S.nativeGram(variant, kp: kp, count: problem.itemCount, x: v.baseAddress!, y: nil, base: nil, a: $0.baseAddress!) }
+            g.withUnsafeMutableBufferPointer { S.nativeGram(variant, kp: kp, ldx: kp, count: problem.itemCount, x: v.baseAddress!, y: nil, base: nil, a: $0.baseAddress!) }
         }
         return g
     }

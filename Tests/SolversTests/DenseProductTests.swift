@@ -52,6 +52,46 @@ struct DenseProductTests {
         }
     }
 
+    @Test("the Gram matrix from rows padded to whole vectors (odd and even numbers of them) equals the one from rows padded to kp, every variant, both precisions",
+          arguments: [1, 5, 13, 20, 50, 65])
+    func gramFromVectorPaddedRows(k: Int) {
+        func check<S: LinearAlgebraScalar>(_: S.Type, _ variant: NativeKernelVariant) {
+            var rng = SplitMix64(seed: UInt64(k))
+            let n = 37, kp = S.nativePadding(variant, k), ldv = S.nativeVectorPadding(variant, k)
+            let V = (0..<(n * k)).map { _ in S(Double.random(in: -1..<1, using: &rng)) }
+            func gram(_ ld: Int) -> [S] {
+                var rows = [S](repeating: 0, count: n * ld)
+                var a = [S](repeating: 0, count: kp * kp)
+                V.withUnsafeBufferPointer { v in
+                    rows.withUnsafeMutableBufferPointer { S.packRows(k: k, kp: ld, count: n, v: v.baseAddress!, ldv: k, out: $0.baseAddress!) }
+                }
+                rows.withUnsafeBufferPointer { x in
+                    a.withUnsafeMutableBufferPointer { S.nativeGram(variant, kp: kp, ldx: ld, count: n, x: x.baseAddress!, y: nil, base: nil, a: $0.baseAddress!) }
+                }
+                return a
+            }
+            let (full, short) = (gram(kp), gram(ldv))
+            var differing = 0
+            for i in 0..<k { for j in i..<k where full[i * kp + j] != short[i * kp + j] { differing += 1 } }
+            #expect(differing == 0, "\(S.self) \(variant) k=\(k) ldv=\(ldv): \(differing) entries differ")
+            // And the sums themselves, against double within the chain's bound (n + 1)·u·Σ|x·y|.
+            let u = S.self == Double.self ? 0x1p-53 : 0x1p-24
+            var worst = 0.0
+            for i in 0..<k {
+                for j in i..<k {
+                    var sum = 0.0, magnitude = 0.0
+                    for t in 0..<n { let p = Double(V[t * k + i]) * Double(V[t * k + j]); sum += p; magnitude += abs(p) }
+                    worst = Swift.max(worst, abs(Double(short[i * kp + j]) - sum) / (Double(n + 1) * u * magnitude))
+                }
+            }
+            #expect(worst <= 1, "\(S.self) \(variant) k=\(k): error \(worst) of its bound")
+        }
+        for variant in NativeKernelVariant.supported {
+            check(Double.self, variant)
+            check(Float.self, variant)
+        }
+    }
+
     @Test("a Gram matrix that is not positive definite: the pool stops, and the LAPACK path reports or falls back as LAPACK alone does",
           arguments: [1, 2])
     func singularGram(threads: Int) throws {

@@ -51,10 +51,10 @@ struct NativeKernelTests {
     @Test("the dense loss's shared factorization: complete, mostly full and sparse blocks of users, every variant, both precisions, any thread count",
           arguments: [1, 5, 13, 50, 65])
     func denseSharedPath(k: Int) throws {
-        // Blocks of 64 users: complete rows (the dense product reads them in place), rows 60 %
+        // Blocks of 48 users: complete rows (the dense product reads them in place), rows 60 %
         // full (densified), rows 3 % full (the sparse product), and a partial last block.
         let (R, V) = syntheticProblem(users: 230, items: 77, k: k, seed: UInt64(100 + k)) { u in
-            u < 64 ? 1 : u < 128 ? 0.6 : u < 192 ? 0.03 : 1
+            u < 48 ? 1 : u < 96 ? 0.6 : u < 144 ? 0.03 : 1
         }
         let problem = try RidgeProblem(interactions: R, items: V, objective: Objective(loss: .dense, lambda: 0.3))
         var lapack = RidgeSolver(threads: 1)

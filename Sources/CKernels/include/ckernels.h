@@ -22,8 +22,9 @@ int mf_kernel_best_isa(void);
 /// its tile width).
 int mf_kernel_padding(int isa, int k, int single);
 
-/// k rounded up to whole vectors of the variant: the shortest leading dimension mf_spmm and
-/// mf_dense_mm accept (they read V's rows a vector at a time and need no tiles of rows).
+/// k rounded up to whole vectors of the variant and to a multiple of 8: the shortest leading
+/// dimension mf_spmm and mf_dense_mm accept (they read V's rows a vector at a time and need no
+/// tiles of rows), and the shortest row length (ldx) mf_gram accepts.
 int mf_kernel_vector_padding(int isa, int k, int single);
 
 /// X[t] = V[idx[t]] (k values, zero-padded to kp); when Y is not NULL, Y[t] = gw[t]·X[t];
@@ -33,11 +34,12 @@ void mf_gather_d(int isa, int k, int kp, int count, const double *V, const int32
 void mf_gather_s(int isa, int k, int kp, int count, const float *V, const int32_t *idx, const double *gw,
                  const double *rw, float *X, float *Y, double *b);
 
-/// A[i][j] = B[i][j] + Σ_t Y[t][i]·X[t][j] for j ≥ i (the upper triangle and a little beyond,
-/// row-major, leading dimension kp); Y = NULL means Y = X, B = NULL means zero. kp must come
-/// from mf_kernel_padding.
-void mf_gram_d(int isa, int kp, int count, const double *X, const double *Y, const double *B, double *A);
-void mf_gram_s(int isa, int kp, int count, const float *X, const float *Y, const float *B, float *A);
+/// A[i][j] = B[i][j] + Σ_t Y[t][i]·X[t][j] for i, j < ldx, j ≥ i (the upper triangle and a
+/// little beyond, row-major, leading dimension kp); Y = NULL means Y = X, B = NULL means zero.
+/// X's and Y's rows are ldx apart, with ldx = kp (from mf_kernel_padding) or the shorter
+/// mf_kernel_vector_padding; A's entries with i or j ≥ ldx are not written.
+void mf_gram_d(int isa, int kp, int ldx, int count, const double *X, const double *Y, const double *B, double *A);
+void mf_gram_s(int isa, int kp, int ldx, int count, const float *X, const float *Y, const float *B, float *A);
 
 /// In-place Cholesky A = UᵀU of the k × k upper triangle (leading dimension lda, a multiple of
 /// the variant's vector width: mf_kernel_padding's value is). Returns 0, or

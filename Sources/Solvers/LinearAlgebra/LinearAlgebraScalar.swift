@@ -31,8 +31,9 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
     static func nativeGather(_ variant: NativeKernelVariant, k: Int, kp: Int, count: Int, v: UnsafePointer<Self>, indices: UnsafePointer<Int32>,
                              gramWeights: UnsafePointer<Double>?, rhsWeights: UnsafePointer<Double>?,
                              x: UnsafeMutablePointer<Self>, y: UnsafeMutablePointer<Self>?, b: UnsafeMutablePointer<Double>)
-    /// A = B + YᵀX on the upper triangle (kp × kp); `y` nil means X, `base` nil means B = 0.
-    static func nativeGram(_ variant: NativeKernelVariant, kp: Int, count: Int, x: UnsafePointer<Self>, y: UnsafePointer<Self>?,
+    /// A = B + YᵀX on the upper triangle (kp × kp; rows of X and Y ldx apart, ldx = kp or
+    /// `nativeVectorPadding`'s value); `y` nil means X, `base` nil means B = 0.
+    static func nativeGram(_ variant: NativeKernelVariant, kp: Int, ldx: Int, count: Int, x: UnsafePointer<Self>, y: UnsafePointer<Self>?,
                            base: UnsafePointer<Self>?, a: UnsafeMutablePointer<Self>)
     /// In-place Cholesky of the k × k upper triangle, with the reciprocal pivots in `inverse`;
     /// 0 or the failing pivot + 1.
@@ -68,7 +69,8 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
                              kept: UnsafeMutablePointer<Int32>)
     /// The padded row length `nativeGram` needs for k columns.
     static func nativePadding(_ variant: NativeKernelVariant, _ k: Int) -> Int
-    /// k rounded up to whole vectors: the row length `nativeSpmm` and `nativeDenseMM` need.
+    /// k rounded up to whole vectors and to a multiple of 8: the row length `nativeSpmm` and
+    /// `nativeDenseMM` need, and the shortest `nativeGram` reads.
     static func nativeVectorPadding(_ variant: NativeKernelVariant, _ k: Int) -> Int
 }
 

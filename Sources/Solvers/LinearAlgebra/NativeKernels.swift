@@ -33,8 +33,8 @@ extension Double {
         mf_gather_d(variant.isa, Int32(k), Int32(kp), Int32(count), v, indices, gramWeights, rhsWeights, x, y, b)
     }
     @inline(__always)
-    static func nativeGram(_ variant: NativeKernelVariant, kp: Int, count: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>?, base: UnsafePointer<Double>?, a: UnsafeMutablePointer<Double>) {
-        mf_gram_d(variant.isa, Int32(kp), Int32(count), x, y, base, a)
+    static func nativeGram(_ variant: NativeKernelVariant, kp: Int, ldx: Int, count: Int, x: UnsafePointer<Double>, y: UnsafePointer<Double>?, base: UnsafePointer<Double>?, a: UnsafeMutablePointer<Double>) {
+        mf_gram_d(variant.isa, Int32(kp), Int32(ldx), Int32(count), x, y, base, a)
     }
     @inline(__always)
     static func nativeCholesky(_ variant: NativeKernelVariant, k: Int, lda: Int, a: UnsafeMutablePointer<Double>, threshold: Double,
@@ -104,8 +104,8 @@ extension Float {
         mf_gather_s(variant.isa, Int32(k), Int32(kp), Int32(count), v, indices, gramWeights, rhsWeights, x, y, b)
     }
     @inline(__always)
-    static func nativeGram(_ variant: NativeKernelVariant, kp: Int, count: Int, x: UnsafePointer<Float>, y: UnsafePointer<Float>?, base: UnsafePointer<Float>?, a: UnsafeMutablePointer<Float>) {
-        mf_gram_s(variant.isa, Int32(kp), Int32(count), x, y, base, a)
+    static func nativeGram(_ variant: NativeKernelVariant, kp: Int, ldx: Int, count: Int, x: UnsafePointer<Float>, y: UnsafePointer<Float>?, base: UnsafePointer<Float>?, a: UnsafeMutablePointer<Float>) {
+        mf_gram_s(variant.isa, Int32(kp), Int32(ldx), Int32(count), x, y, base, a)
     }
     @inline(__always)
     static func nativeCholesky(_ variant: NativeKernelVariant, k: Int, lda: Int, a: UnsafeMutablePointer<Float>, threshold: Float,

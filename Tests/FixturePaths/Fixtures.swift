@@ -11,11 +11,19 @@ public enum Fixtures {
         root.appendingPathComponent("fixtures").appendingPathComponent(relative).path
     }
 
-    /// A fresh empty folder for a test's output files.
+    /// The folder that holds this test process's scratch folders; removed, with them, when
+    /// the process exits.
+    static let scratchRoot: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("mftool-tests-\(getpid())")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        atexit { try? FileManager.default.removeItem(at: Fixtures.scratchRoot) }
+        return url
+    }()
+
+    /// A fresh empty folder for a test's output files, removed when the test process exits.
     public static func scratchFolder(_ name: String = #function) -> String {
         let safe = name.filter { $0.isLetter || $0.isNumber }
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("mftool-tests-\(getpid())-\(safe)-\(UInt32.random(in: 0...UInt32.max))")
+        let url = scratchRoot.appendingPathComponent("\(safe)-\(UInt32.random(in: 0...UInt32.max))")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url.path
     }

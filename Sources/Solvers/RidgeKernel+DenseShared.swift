@@ -28,9 +28,7 @@ extension RidgeKernel {
         let padded = SharedBuffer<S>(count: Swift.max(1, n) * ldv)
         let factor = SharedBuffer<S>(count: kp * kp + kp)   // the factor, then its diagonal's reciprocals
         let pool = TaskPool()
-        // B is written by the products before it is read: no need to zero it.
-        let B = SharedBuffer<S>(count: Swift.max(1, m) * kp)
-        let shared = UnsafeSendable((self, background, padded, factor, B, pool))
+        let shared = UnsafeSendable((self, background, padded, factor, pool))
         X.withUnsafeMutableBufferPointer { xp in
             R.indptr.withUnsafeBufferPointer { indptr in
                 R.indices.withUnsafeBufferPointer { indices in
@@ -39,24 +37,29 @@ extension RidgeKernel {
                             let pointers = UnsafeSendable((xp.baseAddress!, indptr.baseAddress!, indices.baseAddress!, values.baseAddress!,
                                                            itemsp.baseAddress!))
                             let work: @Sendable (Int) -> Void = { _ in
-                                let (kernel, background, padded, factor, B, pool) = shared.value
+                                let (kernel, background, padded, factor, pool) = shared.value
                                 let (X, indptr, indices, values, items) = pointers.value
                                 let (w, kp) = (kernel.w, kernel.kp)
                                 let (a, inverse) = (UnsafePointer(factor.base), UnsafePointer(factor.base + kp * kp))
                                 var solveWork = [S](repeating: 0, count: 32 * kp)
                                 var rows: [Double] = []   // densified rows (multiplyRows)
-                                var waiting: [Int] = []   // blocks multiplied before the factor was published
-                                func solve(_ b: Int) {
+                                // The block in hand's B = R·V (row r for user u0 + r), and the blocks
+                                // multiplied before the factor was published with theirs.
+                                var product = [S](repeating: 0, count: block * kp)
+                                var waiting: [(block: Int, product: [S])] = []
+                                func solve(_ b: Int, _ product: inout [S]) {
                                     let u0 = b * block, u1 = Swift.min(m, u0 + block)
-                                    let B = B.base
-                                    if kernel.problem.hasBackground {
-                                        for u in u0..<u1 { for c in 0..<w { B[u * kp + c] += S(background[c]) } }
+                                    product.withUnsafeMutableBufferPointer { p in
+                                        let B = p.baseAddress!
+                                        if kernel.problem.hasBackground {
+                                            for r in 0..<(u1 - u0) { for c in 0..<w { B[r * kp + c] += S(background[c]) } }
+                                        }
+                                        solveWork.withUnsafeMutableBufferPointer {
+                                            S.nativeSolveMany(kernel.variant, k: w, lda: kp, u: a, inverse: inverse, count: u1 - u0,
+                                                              b: B, ldb: kp, work: $0.baseAddress!)
+                                        }
+                                        for r in 0..<(u1 - u0) { for c in 0..<w { X[(u0 + r) * w + c] = Double(B[r * kp + c]) } }
                                     }
-                                    solveWork.withUnsafeMutableBufferPointer {
-                                        S.nativeSolveMany(kernel.variant, k: w, lda: kp, u: a, inverse: inverse, count: u1 - u0,
-                                                          b: B + u0 * kp, ldb: kp, work: $0.baseAddress!)
-                                    }
-                                    for u in u0..<u1 { for c in 0..<w { X[u * w + c] = Double(B[u * kp + c]) } }
                                 }
                                 while true {
                                     let task = pool.next()
@@ -71,17 +74,21 @@ extension RidgeKernel {
                                     _ = padded.waitForState()
                                     let b = task - 1
                                     let u0 = b * block, u1 = Swift.min(m, u0 + block)
-                                    indptr.withMemoryRebound(to: Int64.self, capacity: m + 1) { ip in
-                                        kernel.multiplyRows(u0..<u1, indptr: ip, indices: indices, values: values, padded: padded.base,
-                                                            ldv: ldv, into: B.base, rows: &rows)
+                                    product.withUnsafeMutableBufferPointer { p in
+                                        indptr.withMemoryRebound(to: Int64.self, capacity: m + 1) { ip in
+                                            kernel.multiplyRows(u0..<u1, indptr: ip, indices: indices, values: values, padded: padded.base,
+                                                                ldv: ldv, into: p.baseAddress!, rows: &rows)
+                                        }
                                     }
                                     switch factor.state {
-                                    case .ready: solve(b)
+                                    case .ready: solve(b, &product)
                                     case .failed: break
-                                    case .pending: waiting.append(b)
+                                    case .pending: waiting.append((b, product))   // the next block's product goes to a copy
                                     }
                                 }
-                                if !waiting.isEmpty && factor.waitForState() == .ready { for b in waiting { solve(b) } }
+                                if !waiting.isEmpty && factor.waitForState() == .ready {
+                                    for i in waiting.indices { solve(waiting[i].block, &waiting[i].product) }
+                                }
                             }
                             if threads > 1 { DispatchQueue.concurrentPerform(iterations: threads, execute: work) } else { work(0) }
                         }
@@ -102,7 +109,8 @@ extension RidgeKernel {
         return nativeFactor(a, inverse: a + kp * kp) == 0
     }
 
-    /// B rows `users` = R·V (V's rows ldv apart, padded to whole vectors; B's padded to kp), in
+    /// B = R·V for the rows `users` (B's row r for user users.lowerBound + r; V's rows ldv apart,
+    /// padded to whole vectors; B's padded to kp), in
     /// blocks of 64 rows: blocks whose rows are at least a quarter full by the dense kernel in
     /// register tiles (rows densified 12 at a time into `rows` unless they are complete
     /// already), the others by the sparse kernel. The choice depends on the block alone, so the
@@ -110,18 +118,19 @@ extension RidgeKernel {
     func multiplyRows(_ users: Range<Int>, indptr: UnsafePointer<Int64>, indices: UnsafePointer<Int32>, values: UnsafePointer<Double>,
                       padded V: UnsafePointer<S>, ldv: Int, into B: UnsafeMutablePointer<S>, rows: inout [Double]) {
         let n = problem.itemCount
-        var u0 = users.lowerBound
+        let first = users.lowerBound
+        var u0 = first
         while u0 < users.upperBound {
             let u1 = Swift.min(u0 + 64, users.upperBound)
             if n > 0 && Int(indptr[u1] - indptr[u0]) == (u1 - u0) * n {
                 // Complete rows: the block in one call, read in place.
-                S.nativeDenseMM(variant, rows: u1 - u0, n: n, k: w, d: values + Int(indptr[u0]), ldd: n, v: V, ldv: ldv, b: B + u0 * kp, ldb: kp)
+                S.nativeDenseMM(variant, rows: u1 - u0, n: n, k: w, d: values + Int(indptr[u0]), ldd: n, v: V, ldv: ldv, b: B + (u0 - first) * kp, ldb: kp)
             } else if n > 0 && Int(indptr[u1] - indptr[u0]) * 4 >= (u1 - u0) * n {
                 var s = u0
                 while s < u1 {
                     let e = Swift.min(s + 12, u1)
                     if Int(indptr[e] - indptr[s]) == (e - s) * n {
-                        S.nativeDenseMM(variant, rows: e - s, n: n, k: w, d: values + Int(indptr[s]), ldd: n, v: V, ldv: ldv, b: B + s * kp, ldb: kp)
+                        S.nativeDenseMM(variant, rows: e - s, n: n, k: w, d: values + Int(indptr[s]), ldd: n, v: V, ldv: ldv, b: B + (s - first) * kp, ldb: kp)
                     } else {
                         if rows.count < 12 * n { rows = [Double](repeating: 0, count: 12 * n) }
                         rows.withUnsafeMutableBufferPointer { d in
@@ -129,14 +138,14 @@ extension RidgeKernel {
                             for u in s..<e {
                                 for p in Int(indptr[u])..<Int(indptr[u + 1]) { d[(u - s) * n + Int(indices[p])] = values[p] }
                             }
-                            S.nativeDenseMM(variant, rows: e - s, n: n, k: w, d: d.baseAddress!, ldd: n, v: V, ldv: ldv, b: B + s * kp, ldb: kp)
+                            S.nativeDenseMM(variant, rows: e - s, n: n, k: w, d: d.baseAddress!, ldd: n, v: V, ldv: ldv, b: B + (s - first) * kp, ldb: kp)
                         }
                     }
                     s = e
                 }
             } else {
                 S.nativeSpmm(variant, rows: u1 - u0, k: w, ldv: ldv, indptr: indptr + u0, indices: indices, values: values,
-                             v: V, b: B + u0 * kp, ldb: kp)
+                             v: V, b: B + (u0 - first) * kp, ldb: kp)
             }
             u0 = u1
         }

@@ -110,11 +110,11 @@ extension RidgeKernel {
     }
 
     /// B = R·V for the rows `users` (B's row r for user users.lowerBound + r; V's rows ldv apart,
-    /// padded to whole vectors; B's padded to kp), in
-    /// blocks of 64 rows: blocks whose rows are at least a quarter full by the dense kernel in
-    /// register tiles (rows densified 12 at a time into `rows` unless they are complete
-    /// already), the others by the sparse kernel. The choice depends on the block alone, so the
-    /// arithmetic does not depend on the caller's threads.
+    /// padded to whole vectors; B's padded to kp), in blocks of 64 rows: blocks whose rows are
+    /// at least a quarter full by the dense kernel in register tiles (rows densified 12 at a
+    /// time into `rows` unless they are complete already), the others by the sparse kernel. The
+    /// choice depends on the block alone, so the arithmetic does not depend on the caller's
+    /// threads.
     func multiplyRows(_ users: Range<Int>, indptr: UnsafePointer<Int64>, indices: UnsafePointer<Int32>, values: UnsafePointer<Double>,
                       padded V: UnsafePointer<S>, ldv: Int, into B: UnsafeMutablePointer<S>, rows: inout [Double]) {
         let n = problem.itemCount

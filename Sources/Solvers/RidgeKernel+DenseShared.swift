@@ -1,6 +1,12 @@
 import Dispatch
 import Matrices
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The dense loss with a constant λ: one factorization of VᵀV + λI serves every user, so the
 /// work is the right-hand sides R·V and the triangular solves.
 extension RidgeKernel {
@@ -29,6 +35,7 @@ extension RidgeKernel {
         let factor = SharedBuffer<S>(count: kp * kp + kp)   // the factor, then its diagonal's reciprocals
         let pool = TaskPool()
         let shared = UnsafeSendable((self, background, padded, factor, pool))
+        let caller = UnsafeSendable(pthread_self()), callerCPU = ThreadPlacement.currentCPU
         X.withUnsafeMutableBufferPointer { xp in
             R.indptr.withUnsafeBufferPointer { indptr in
                 R.indices.withUnsafeBufferPointer { indices in
@@ -36,7 +43,7 @@ extension RidgeKernel {
                         items.withUnsafeBufferPointer { itemsp in
                             let pointers = UnsafeSendable((xp.baseAddress!, indptr.baseAddress!, indices.baseAddress!, values.baseAddress!,
                                                            itemsp.baseAddress!))
-                            let work: @Sendable (Int) -> Void = { _ in
+                            let solveBlocks: @Sendable (Int) -> Void = { _ in
                                 let (kernel, background, padded, factor, pool) = shared.value
                                 let (X, indptr, indices, values, items) = pointers.value
                                 let (w, kp) = (kernel.w, kernel.kp)
@@ -90,7 +97,18 @@ extension RidgeKernel {
                                     for i in waiting.indices { solve(waiting[i].block, &waiting[i].product) }
                                 }
                             }
-                            if threads > 1 { DispatchQueue.concurrentPerform(iterations: threads, execute: work) } else { work(0) }
+                            // The caller yields its CPU once, and a helper woken onto it moves away
+                            // (ThreadPlacement): otherwise such a helper waited until the caller had
+                            // done every block, in a process's first solve.
+                            let placed: @Sendable (Int) -> Void = { t in
+                                if pthread_equal(pthread_self(), caller.value) != 0 {
+                                    ThreadPlacement.yieldOnce()
+                                    solveBlocks(t)
+                                } else {
+                                    ThreadPlacement.avoiding(cpu: callerCPU) { solveBlocks(t) }
+                                }
+                            }
+                            if threads > 1 { DispatchQueue.concurrentPerform(iterations: threads, execute: placed) } else { solveBlocks(0) }
                         }
                     }
                 }

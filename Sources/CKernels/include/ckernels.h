@@ -155,6 +155,18 @@ int mf_select_best(double *scores, int32_t *items, int count, int k);
 /// mf_select_best, then the best min(k, count) sorted best first.
 int mf_sorted_best(double *scores, int32_t *items, int count, int k);
 
+/// The CPU the calling thread runs on, or -1 where unknown.
+int mf_current_cpu(void);
+/// How many CPUs the calling thread may run on, or -1 where unknown.
+int mf_allowed_cpus(void);
+/// When the calling thread runs on `cpu` and may run elsewhere, restricts it to its other
+/// allowed CPUs (the scheduler moves it at once) and returns 1; otherwise returns 0. A helper
+/// thread woken onto the CPU of the thread that woke it, which keeps that CPU busy, would wait
+/// for it for milliseconds (until the load balancer runs) while another CPU idles.
+int mf_avoid_cpu(int cpu);
+/// Restores the calling thread's CPUs as they were before mf_avoid_cpu moved it.
+void mf_restore_cpus(void);
+
 #ifdef __cplusplus
 }
 #endif

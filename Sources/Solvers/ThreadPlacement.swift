@@ -1,0 +1,33 @@
+import CKernels
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Where the threads of a parallel region run: a thin layer over CKernels' Linux calls
+/// (elsewhere they do nothing).
+///
+/// When the calling thread wakes a helper, the scheduler may queue the helper on the caller's
+/// own CPU; while the caller keeps that CPU busy the helper then waits, milliseconds on this
+/// machine (until the load balancer runs), although another CPU is idle. The caller yields its
+/// CPU once, and a helper that finds itself on the caller's CPU leaves it for the region.
+enum ThreadPlacement {
+    /// The CPU the calling thread runs on, or -1 where unknown.
+    static var currentCPU: Int { Int(mf_current_cpu()) }
+
+    /// How many CPUs the calling thread may run on, or -1 where unknown.
+    static var allowedCPUs: Int { Int(mf_allowed_cpus()) }
+
+    /// Gives the CPU to a helper that was woken onto it, if any.
+    static func yieldOnce() { sched_yield() }
+
+    /// Runs `body` off `cpu` when the calling thread is on it and may run elsewhere; the
+    /// thread's CPUs are restored after.
+    static func avoiding<R>(cpu: Int, _ body: () throws -> R) rethrows -> R {
+        let moved = mf_avoid_cpu(Int32(cpu)) != 0
+        defer { if moved { mf_restore_cpus() } }
+        return try body()
+    }
+}

@@ -16,7 +16,7 @@ int mf_allowed_cpus(void) {
 }
 
 int mf_avoid_cpu(int cpu) {
-    if (mf_moved || cpu < 0 || sched_getcpu() != cpu) return 0;
+    if (mf_moved || cpu < 0 || cpu >= CPU_SETSIZE || sched_getcpu() != cpu) return 0;
     cpu_set_t allowed;
     if (sched_getaffinity(0, sizeof allowed, &allowed) != 0 || !CPU_ISSET(cpu, &allowed) || CPU_COUNT(&allowed) < 2) return 0;
     mf_saved_cpus = allowed;

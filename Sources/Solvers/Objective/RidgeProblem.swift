@@ -73,44 +73,21 @@ public struct RidgeProblem: Sendable {
         }
     }
 
-    /// The target of unobserved entries under the dense loss, per item: −μ − b_i.
-    var backgroundTargets: [Double] {
-        (0..<itemCount).map { i in -mean - (itemBias?[i] ?? 0) }
-    }
+    /// The objective's terms for this problem's offsets: targets, weights and λ_u.
+    public var terms: ObjectiveTerms { ObjectiveTerms(objective: objective, mean: mean, itemBias: itemBias) }
 
-    /// Vᵀt0: the dense loss's right-hand side from the unobserved entries' targets (zero
-    /// without an offset or item bias).
+    /// Whether factor component `c` is penalized: all but a trailing user bias.
+    @inlinable
+    public func isRegularized(_ c: Int) -> Bool { !(objective.userBias && c == width - 1) }
+
+    /// c0·Vᵀt0, the part of every b_u from the entries outside Ω_u (zero unless the dense loss has
+    /// an offset or an item bias).
     var backgroundRightHandSide: [Double] {
         var out = [Double](repeating: 0, count: width)
-        guard hasBackground else { return out }
-        let t0 = backgroundTargets
+        let terms = self.terms
+        guard terms.hasBackgroundTarget else { return out }
+        let t0 = (0..<itemCount).map { terms.backgroundTarget(item: $0) }
         for i in 0..<itemCount { for c in 0..<width { out[c] += items[i, c] * t0[i] } }
         return out
-    }
-
-    /// Whether the background target is zero everywhere (no offset, no item bias).
-    var hasBackground: Bool { mean != 0 || itemBias != nil }
-
-    /// The regularization weight of each factor component for λ_u = 1: 1, …, 1, then 0 for bias.
-    @inlinable
-    func isRegularized(_ component: Int) -> Bool { !(objective.userBias && component == width - 1) }
-}
-
-/// A failure of the solver or of its inputs.
-public enum SolverError: Error, Equatable, CustomStringConvertible {
-    /// The inputs' shapes do not fit together.
-    case shapeMismatch(String)
-    /// The objective's settings are inconsistent.
-    case invalidObjective(String)
-    /// A user's system matrix is not positive definite.
-    case notPositiveDefinite(user: String, row: Int, interactions: Int, lambda: Double, k: Int)
-
-    public var description: String {
-        switch self {
-        case let .shapeMismatch(s): return s
-        case let .invalidObjective(s): return s
-        case let .notPositiveDefinite(user, row, count, lambda, k):
-            return "user '\(user)' (row \(row), \(count) interactions): the system matrix is not positive definite (λ_u = \(lambda), k = \(k)); raise --lambda above 0, or pass --fallback lstsq for the minimum-norm least-squares solution"
-        }
     }
 }

@@ -57,7 +57,7 @@ public struct RidgeSolver: Sendable {
         case .single: solution = try RidgeKernel<Float>(problem: problem, solver: self).run()
         }
         solution.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        solution.objective = FullBatchObjective(problem).value(solution.factors.storage)
+        solution.objective = ObjectiveEvaluator(problem).value(solution.factors.storage)
         return solution
     }
 }

@@ -21,7 +21,7 @@ public struct CheckReport: Sendable, Equatable {
     /// Compares `factors` with the exact solution `exact` of `problem`.
     public init(factors: DenseMatrix<Double>, exact: DenseMatrix<Double>, problem: RidgeProblem) {
         precondition(factors.rows == exact.rows && factors.columns == exact.columns)
-        let full = FullBatchObjective(problem)
+        let full = ObjectiveEvaluator(problem)
         objective = full.value(factors.storage)
         optimum = full.value(exact.storage)
         relativeGap = (objective - optimum) / Swift.max(abs(optimum), .leastNormalMagnitude)

@@ -44,7 +44,7 @@ public struct GradientTrainer: Sendable {
 
     /// The number of terms `mean` divides by.
     func termCount(_ problem: RidgeProblem) -> Double {
-        problem.objective.loss == .observed ? Double(Swift.max(1, problem.interactions.nnz))
+        !problem.terms.hasBackground ? Double(Swift.max(1, problem.interactions.nnz))
                                             : Double(problem.userCount) * Double(problem.itemCount)
     }
 
@@ -73,7 +73,7 @@ public struct GradientTrainer: Sendable {
         let tracked = try effectiveProblem(problem)
         let scale = lossScale == .mean ? 1 / termCount(problem) : 1
         var X = initial.storage
-        if problem.objective.loss == .observed {
+        if !problem.terms.hasBackground {
             // Mini-batches never visit users without interactions; they get their defined result, 0.
             let w = problem.width
             for u in 0..<problem.userCount where problem.interactions.degree(ofRow: u) == 0 {
@@ -82,17 +82,17 @@ public struct GradientTrainer: Sendable {
         }
         var state = OptimizerState(settings: optimizer, count: X.count)
         var history: [Epoch] = []
-        let full = FullBatchObjective(problem)
-        let check = optimizer.weightDecay != 0 && !optimizer.decoupled ? FullBatchObjective(tracked) : full
+        let full = ObjectiveEvaluator(problem)
+        let check = optimizer.weightDecay != 0 && !optimizer.decoupled ? ObjectiveEvaluator(tracked) : full
         var gradient = [Double](repeating: 0, count: X.count)
         var rng = SplitMix64(seed: seed)
         var order = Array(0..<problem.interactions.nnz)
-        let batchData = problem.objective.loss == .observed ? MiniBatchData(problem) : nil
+        let batchData = problem.terms.hasBackground ? nil : MiniBatchData(problem)
         var previous: Double? = nil
         for epoch in 1...Swift.max(1, epochs) {
             let start = DispatchTime.now().uptimeNanoseconds
             var loss = 0.0
-            if problem.objective.loss == .observed {
+            if !problem.terms.hasBackground {
                 loss = miniBatchEpoch(problem, X: &X, state: &state, gradient: &gradient, order: &order, data: batchData!, rng: &rng)
             } else {
                 X.withUnsafeMutableBufferPointer { x in
@@ -127,14 +127,14 @@ public struct GradientTrainer: Sendable {
 
         init(_ problem: RidgeProblem) {
             let R = problem.interactions
+            let terms = problem.terms
             targets = [Double](repeating: 0, count: R.nnz)
             shares = [Double](repeating: 0, count: R.nnz)
             rows = [Int32](repeating: 0, count: R.nnz)
             for u in 0..<R.rows {
-                let share = problem.objective.lambda(forCount: R.degree(ofRow: u)) / Double(Swift.max(1, R.degree(ofRow: u)))
+                let share = terms.lambda(forCount: R.degree(ofRow: u)) / Double(Swift.max(1, R.degree(ofRow: u)))
                 for p in R.range(ofRow: u) {
-                    let j = Int(R.indices[p])
-                    targets[p] = R.values[p] - problem.mean - (problem.itemBias?[j] ?? 0)
+                    targets[p] = terms.target(R.values[p], item: Int(R.indices[p]))
                     shares[p] = share
                     rows[p] = Int32(u)
                 }
@@ -158,23 +158,20 @@ public struct GradientTrainer: Sendable {
         X.withUnsafeMutableBufferPointer { xp in
             gradient.withUnsafeMutableBufferPointer { gp in
                 problem.items.storage.withUnsafeBufferPointer { vp in
-                    do {
-                        let x = xp.baseAddress!, g = gp.baseAddress!, V = vp.baseAddress!
-                        let regularized = data.regularized
-                        var b0 = 0
-                        while b0 < order.count {
-                            let b1 = Swift.min(b0 + batch, order.count)
-                            let scale = lossScale == .mean ? 1 / Double(b1 - b0) : 1
-                            g.update(repeating: 0, count: gp.count)
-                            let loss = order.withUnsafeBufferPointer { o in
-                                NativeKernels.batchGradient(width: w, regularized: regularized, entries: UnsafeBufferPointer(rebasing: o[b0..<b1]),
-                                                            data: data, columns: columns, X: x, V: V, scale: scale, gradient: g)
-                            }
-                            total += loss * scale
-                            batches += 1
-                            state.update(x, g, count: xp.count)
-                            b0 = b1
+                    let x = xp.baseAddress!, g = gp.baseAddress!, V = vp.baseAddress!
+                    var b0 = 0
+                    while b0 < order.count {
+                        let b1 = Swift.min(b0 + batch, order.count)
+                        let scale = lossScale == .mean ? 1 / Double(b1 - b0) : 1
+                        g.update(repeating: 0, count: gp.count)
+                        let loss = order.withUnsafeBufferPointer { o in
+                            NativeKernels.batchGradient(width: w, regularized: data.regularized, entries: UnsafeBufferPointer(rebasing: o[b0..<b1]),
+                                                        data: data, columns: columns, X: x, V: V, scale: scale, gradient: g)
                         }
+                        total += loss * scale
+                        batches += 1
+                        state.update(x, g, count: xp.count)
+                        b0 = b1
                     }
                 }
             }

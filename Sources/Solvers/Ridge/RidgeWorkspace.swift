@@ -1,0 +1,46 @@
+/// One thread's scratch memory for per-user solves, allocated once and zeroed, so that no user
+/// allocates and the kernels get plain pointers.
+final class RidgeWorkspace<S: LinearAlgebraScalar> {
+    /// Gathered (scaled) item rows: maxDegree rows of `stride`.
+    let rows: UnsafeMutablePointer<S>
+    /// Native: the gathered rows times their Gram weights, the same shape.
+    let scaled: UnsafeMutablePointer<S>
+    /// The system matrix A_u, stride × stride (only w × w is used by the LAPACK path).
+    let a: UnsafeMutablePointer<S>
+    /// A copy of A_u (w × w, full) for the least-squares fallback.
+    let backup: UnsafeMutablePointer<S>
+    /// The right-hand side in the kernel's precision, zero-padded to `stride`.
+    let b: UnsafeMutablePointer<S>
+    /// The right-hand side accumulated in Float64, w.
+    let rhs: UnsafeMutablePointer<Double>
+    /// The per-entry weights of A_u and b_u (``ObjectiveTerms``), maxDegree.
+    let gramWeights: UnsafeMutablePointer<Double>
+    let rhsWeights: UnsafeMutablePointer<Double>
+    /// Native: the reciprocals of the factor's diagonal, w.
+    let inverse: UnsafeMutablePointer<S>
+    private let memory: [UnsafeMutableRawPointer]
+
+    /// Room for users of up to `maxDegree` entries; rows and systems `stride` wide (kp for the
+    /// native kernels, w for LAPACK).
+    init(w: Int, stride: Int, maxDegree: Int) {
+        var memory: [UnsafeMutableRawPointer] = []
+        func zeroed<T: Numeric>(_ count: Int, _: T.Type) -> UnsafeMutablePointer<T> {
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count) * MemoryLayout<T>.stride, alignment: 64)
+            memory.append(raw)
+            return raw.initializeMemory(as: T.self, repeating: 0, count: Swift.max(1, count))
+        }
+        let entries = Swift.max(1, maxDegree)
+        rows = zeroed(entries * stride, S.self)
+        scaled = zeroed(entries * stride, S.self)
+        a = zeroed(stride * stride, S.self)
+        backup = zeroed(w * w, S.self)
+        b = zeroed(stride, S.self)
+        rhs = zeroed(w, Double.self)
+        gramWeights = zeroed(entries, Double.self)
+        rhsWeights = zeroed(entries, Double.self)
+        inverse = zeroed(w, S.self)
+        self.memory = memory
+    }
+
+    deinit { for raw in memory { raw.deallocate() } }
+}

@@ -227,7 +227,7 @@ def main():
                     mt, "pandas + SciPy + h5py", pt, mftool_peak=med["mftool"]["rss"], peer_peak=med["pandas"]["rss"],
                     timing="whole process",
                     note=("outputs equal" if not (problems or layout) else "OUTPUTS DIFFER")
-                    + f"; memory target 2·CSR + text {'met' if med['mftool']['rss'] <= budget else 'NOT met'}",
+                    + f"; peak {'within' if med['mftool']['rss'] <= budget else 'ABOVE'} 2·CSR + text",
                     other_cpu=busy_share)]
         write_json(a.json, rows, bench="convert", machine=machine(a.mftool, env), reps=a.reps,
                    versions=dict(pandas=pandas.__version__, scipy=scipy.__version__, h5py=h5py.__version__),

@@ -6,7 +6,7 @@
 #   2. a MovieLens-100K-shaped log: split → solve (observed loss, biases) → eval.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/setup.sh
+tools/env/setup.sh
 swift build -c release --product mftool >&2
 bin=.build/release/mftool
 out=${DEMO_OUT:-$(mktemp -d)}

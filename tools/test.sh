@@ -2,5 +2,5 @@
 # The whole test suite on a fresh Debian machine: system packages, then `swift test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-tools/setup.sh
+tools/env/setup.sh
 swift test "$@"

@@ -20,8 +20,8 @@ Outputs in --out (default tools/.cache/ml20m/, gitignored):
   meta.json    the parameters, used by the bench scripts to reuse an up-to-date cache
 
 Usage:
-  tools/.venv/bin/python tools/gen_ml20m_shape.py                      # full ML-20M shape
-  tools/.venv/bin/python tools/gen_ml20m_shape.py --users 20000 --items 5000 --nnz 1500000 \
+  tools/benchmarks/gen_ml20m_shape.py                      # full ML-20M shape
+  tools/benchmarks/gen_ml20m_shape.py --users 20000 --items 5000 --nnz 1500000 \
       --out tools/.cache/quick
 """
 from __future__ import annotations
@@ -32,10 +32,15 @@ import os
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "env"))
+from bootstrap import use_venv  # noqa: E402
+
+use_venv("io")  # re-runs this script under tools/.venv's Python
+
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-DEFAULT_OUT = os.path.join(HERE, ".cache", "ml20m")
+DEFAULT_OUT = os.path.join(os.path.dirname(HERE), ".cache", "ml20m")
 
 ML20M = dict(users=138_493, items=26_744, nnz=16_000_000, k=64, seed=20_000_263)
 QUICK = dict(users=20_000, items=5_000, nnz=1_500_000, k=64, seed=20_000_263)

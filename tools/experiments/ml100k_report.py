@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""MovieLens-100K end to end with mftool (issue #5): figures and a Markdown report.
+"""MovieLens-100K end to end with mftool: figures and a Markdown report (ML100K.md).
 
 Two experiments, every figure from an mftool command this script runs:
 
@@ -29,12 +29,14 @@ Two experiments, every figure from an mftool command this script runs:
    through a 1-factor users/items file pair) is reported beside it.
 
 A NumPy re-implementation of RMSE/MAE (fold 0) and of Recall@K/NDCG@K (seed 0) cross-checks
-`mftool eval`'s figures (needs h5py, which tools/venv.sh installs).
+`mftool eval`'s figures (with h5py).
 
-Usage (from the repo root; `bash tools/venv.sh` once):
-  tools/.venv/bin/python tools/ml100k_report.py            # full grid, ~25 min on 2 cores
-  tools/.venv/bin/python tools/ml100k_report.py --quick    # a few grid points, 1 seed, ~1 min
-  tools/.venv/bin/python tools/ml100k_report.py --mftool .build/release/mftool
+Usage (from the repo root):
+  tools/experiments/ml100k_report.py            # full grid, ~25 min on 2 cores
+  tools/experiments/ml100k_report.py --quick    # a few grid points, 1 seed, ~1 min
+  tools/experiments/ml100k_report.py --mftool .build/release/mftool
+  cp tools/.cache/ml100k_report.md ML100K.md    # after a full run: the report the README cites
+The script runs itself under tools/.venv's Python, creating it when missing.
 
 The report is printed and written to tools/.cache/ml100k_report.md (--quick:
 tools/.cache/ml100k_report.quick.md); all grid scores go to WORKDIR/results.json. Data and
@@ -57,9 +59,15 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "env"))
+from bootstrap import use_venv  # noqa: E402
+
+use_venv("io")  # re-runs this script under tools/.venv's Python
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-CACHE = os.path.join(HERE, ".cache")
+TOOLS = os.path.dirname(HERE)
+ROOT = os.path.dirname(TOOLS)
+CACHE = os.path.join(TOOLS, ".cache")
 
 # Surprise's published ML-100K table (5-fold CV, default parameters, "The folds are the same
 # for all the algorithms"): README "Benchmarks", github.com/NicolasHug/Surprise (as of commit
@@ -464,12 +472,12 @@ def report(ctx: dict, rm: dict, im: dict, pipe: Pipeline, runner: Runner, checks
     add = L.append
     add("# MovieLens-100K end to end")
     add("")
-    add(f"Produced by `tools/ml100k_report.py{' --quick' if args.quick else ''}` on {ctx['date']} "
+    add(f"Produced by `tools/experiments/ml100k_report.py{' --quick' if args.quick else ''}` on {ctx['date']} "
         f"({ctx['machine']}); mftool {ctx['mftool_version']} built from {ctx['git']}. "
         f"Whole run: {ctx['total_s'] / 60:.1f} min. Times are wall-clock of whole mftool "
         "processes on a shared 2-core machine with other work running: indicative only.")
     add("")
-    add(f"Data: `ml-100k.inter` from the recbole 1.2.1 wheel (`tools/fetch_ml100k.sh`): "
+    add(f"Data: `ml-100k.inter` from the recbole 1.2.1 wheel (`tools/env/fetch_ml100k.sh`): "
         f"{ctx['data']['shape'][0]} users × {ctx['data']['shape'][1]} items, "
         f"{ctx['data']['nnz']:,} ratings 1–5.")
     add("")
@@ -732,7 +740,7 @@ def main() -> None:
 
     t_start = time.perf_counter()
     # 1. data
-    p = sh(["bash", os.path.join(HERE, "fetch_ml100k.sh")])
+    p = sh(["bash", os.path.join(TOOLS, "env", "fetch_ml100k.sh")])
     inter = p.stdout.strip().splitlines()[-1]
     inter_rel = os.path.relpath(inter, args.workdir)
 
@@ -798,7 +806,7 @@ def main() -> None:
         names += ["Recall@20/50/100 and NDCG@20/50/100 (seed 0)"]
         checks = {"max_abs_diff": max(diffs), "metrics": names}
     except ImportError as e:
-        checks = {"skipped": f"{e} (run with tools/.venv/bin/python after bash tools/venv.sh)"}
+        checks = {"skipped": f"{e} (tools/env/venv.sh installs h5py)"}
 
     ctx = {"date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
            "machine": f"{platform.machine()}, {os.cpu_count()} cores",

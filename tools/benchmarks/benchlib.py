@@ -1,4 +1,4 @@
-"""Shared helpers of the benchmark scripts (tools/bench_*.py, tools/torch_parity.py, tools/bench).
+"""Shared helpers of the benchmark scripts (tools/benchmarks/*.py and tools/bench).
 
 Standard library only, so that tools/bench can import it before the virtual environment exists.
 
@@ -29,8 +29,9 @@ import tempfile
 import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
-CACHE = os.path.join(HERE, ".cache")
+TOOLS = os.path.dirname(HERE)
+ROOT = os.path.dirname(TOOLS)
+CACHE = os.path.join(TOOLS, ".cache")
 SCRATCH = os.path.join(ROOT, ".build-bench")
 DEFAULT_MFTOOL = os.path.join(SCRATCH, "release", "mftool")
 BUILD_HINT = f"cd {ROOT} && swift build -c release --product mftool --scratch-path .build-bench"

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `mftool solve` (exact per-user ridge / implicit-ALS fold-in) against `implicit`.
 
-Data: tools/gen_ml20m_shape.py's ratings.csv + items.h5 (k = 64), converted once with
+Data: tools/benchmarks/gen_ml20m_shape.py's ratings.csv + items.h5 (k = 64), converted once with
 `mftool convert` to ratings.h5 in the same cache folder.
 
 mftool cases (each one process, --threads 2, --json; kernel "seconds"/"gflops" are mftool's
@@ -38,10 +38,11 @@ mftool links the system OpenBLAS (Debian 12: 0.3.21, DYNAMIC_ARCH), which picks 
 kernel set, and --openblas-coretype SKYLAKEX reruns mftool with OPENBLAS_CORETYPE forced.
 The peer uses SciPy's bundled OpenBLAS (printed too).
 
-Usage (from the repo root, after `bash tools/venv-bench.sh` and a release build into
-.build-bench):
-  tools/.venv/bin/python tools/bench_ridge.py --quick    # 20k x 5k, 1.5M nnz, < 2 min
-  tools/.venv/bin/python tools/bench_ridge.py            # ML-20M shape, 16M nnz
+Usage (from the repo root, after a release build into .build-bench; tools/bench runs it with
+the other benchmarks):
+  tools/benchmarks/bench_ridge.py --quick    # 20k x 5k, 1.5M nnz, < 2 min
+  tools/benchmarks/bench_ridge.py            # ML-20M shape, 16M nnz
+The script runs itself under tools/.venv's Python, creating it when missing.
 """
 from __future__ import annotations
 
@@ -53,13 +54,17 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "env"))
+from bootstrap import use_venv  # noqa: E402
+
+use_venv("bench")  # re-runs this script under tools/.venv's Python
+
 import numpy as np
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-from benchlib import (InProcessPeak, OtherCPU, common_args, ensure_canonical, machine, openblas_of,  # noqa: E402
+from benchlib import (CACHE, InProcessPeak, OtherCPU, common_args, ensure_canonical, machine, openblas_of,  # noqa: E402
                       require_mftool, row, run_measured, write_json)
 
 
@@ -150,7 +155,7 @@ def main():
     from implicit.cpu import _als
 
     shape = QUICK if a.quick else ML20M
-    data = a.data or os.path.join(HERE, ".cache", "quick" if a.quick else "ml20m")
+    data = a.data or os.path.join(CACHE, "quick" if a.quick else "ml20m")
     meta = ensure(out=data, **shape)
     csv, items_h5, ratings_h5 = (os.path.join(data, x) for x in ("ratings.csv", "items.h5", "ratings.h5"))
     a.mftool = require_mftool(a.mftool)

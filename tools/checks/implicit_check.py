@@ -10,10 +10,11 @@ constant regularization is the same objective.
 The script writes a random problem (power-law item popularity, counts as values) to HDF5, folds
 every user in with both, and prints the worst relative error per user, max |x - y| / max |y|,
 for mftool double and single precision against implicit (float32). It exits 1 when the error
-exceeds 1e-5 (the issue's bound for single precision).
+exceeds 1e-5 (the bound for single precision).
 
-    bash tools/venv-bench.sh
-    tools/.venv/bin/python tools/implicit_check.py [--mftool .build/release/mftool]
+    tools/checks/implicit_check.py [--mftool .build/release/mftool]   # default .build/debug/mftool
+
+The script runs itself under tools/.venv's Python (with implicit 0.7.3), creating it when missing.
 """
 from __future__ import annotations
 
@@ -23,13 +24,18 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "env"))
+from bootstrap import use_venv  # noqa: E402
+
+use_venv("bench")  # re-runs this script under tools/.venv's Python
+
 import h5py
 import numpy as np
 import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
+ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
 def main() -> int:

@@ -2,7 +2,7 @@
 # Fetch MovieLens-100K in RecBole's atomic-file form (ml-100k.inter) from PyPI: the
 # recbole 1.2.1 wheel ships it as recbole/dataset_example/ml-100k/ml-100k.inter.
 #
-#   bash tools/fetch_ml100k.sh    # idempotent; prints the .inter path on the last line
+#   tools/env/fetch_ml100k.sh     # idempotent; prints the .inter path on the last line
 #
 # Files (gitignored, never committed):
 #   tools/.cache/recbole/recbole-1.2.1-py3-none-any.whl   (pip download --no-deps)
@@ -13,13 +13,14 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-cache="$here/.cache"
+tools="$(dirname "$here")"
+cache="$tools/.cache"
 wheeldir="$cache/recbole"
 outdir="$cache/ml-100k"
 out="$outdir/ml-100k.inter"
 member="recbole/dataset_example/ml-100k/ml-100k.inter"
 
-if [[ -x "$here/.venv/bin/python" ]]; then py="$here/.venv/bin/python"; else py="${PYTHON:-python3}"; fi
+if [[ -x "$tools/.venv/bin/python" ]]; then py="$tools/.venv/bin/python"; else py="${PYTHON:-python3}"; fi
 
 # 100,000 ratings + 1 header line.
 if [[ -s "$out" ]] && [[ "$(wc -l < "$out")" -eq 100001 ]]; then

@@ -11,9 +11,10 @@ the output nor a leftover temporary ``.NAME.tmp-*`` file.
 
 Usage (from the repository root)::
 
-    swift build --product mftool --scratch-path .build-interop
-    bash tools/venv.sh
-    tools/.venv/bin/python tools/interop_check.py .build-interop/debug/mftool
+    swift build --product mftool
+    tools/checks/interop_check.py .build/debug/mftool
+
+The script runs itself under tools/.venv's Python, creating it when missing.
 
 Arguments: ``MFTOOL`` (default ``.build/debug/mftool``), ``--keep DIR`` to keep
 the work files in DIR, ``-k SUBSTRING`` to run only matching cases,
@@ -42,6 +43,11 @@ import tempfile
 import traceback
 import unicodedata
 import warnings
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "env"))
+from bootstrap import use_venv  # noqa: E402
+
+use_venv("io")  # re-runs this script under tools/.venv's Python
 
 import numpy as np
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark `mftool convert CSV -> canonical HDF5` against a pandas/SciPy/h5py peer.
 
-Both sides read the same ratings.csv (from tools/gen_ml20m_shape.py) and write the same
+Both sides read the same ratings.csv (from tools/benchmarks/gen_ml20m_shape.py) and write the same
 layout (mftool's canonical HDF5, see README): root attrs encoding-type=csr_matrix,
 encoding-version, shape; datasets data (f64), indices and indptr of one integer type (int32,
 int64 past 2^31 entries, as SciPy/AnnData write them), user_ids, item_ids (int64), ids in
@@ -17,10 +17,11 @@ Also printed: the CSR size nnz*(8+4) + (m+1)*8 and the text file's size, to judg
 target "peak <= 2 x CSR size + text buffer" (taken here as 2*CSR + text file size), and an
 equality check of the two outputs (ids mapped, matrices compared exactly).
 
-Usage (from the repo root, after `bash tools/venv-bench.sh` and a release build into
-.build-bench, see --help):
-  tools/.venv/bin/python tools/bench_convert.py --quick     # 20k x 5k, 1.5M nnz, < 2 min
-  tools/.venv/bin/python tools/bench_convert.py             # ML-20M shape, 16M nnz
+Usage (from the repo root, after a release build into .build-bench, see --help; tools/bench
+runs it with the other benchmarks):
+  tools/benchmarks/bench_convert.py --quick     # 20k x 5k, 1.5M nnz, < 2 min
+  tools/benchmarks/bench_convert.py             # ML-20M shape, 16M nnz
+The script runs itself under tools/.venv's Python, creating it when missing.
 """
 from __future__ import annotations
 
@@ -30,11 +31,15 @@ import statistics
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "env"))
+from bootstrap import use_venv  # noqa: E402
+
+use_venv("io")  # re-runs this script under tools/.venv's Python
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
-from benchlib import (OtherCPU, common_args, machine, require_mftool, row, run_measured, schedule,  # noqa: E402
+from benchlib import (CACHE, OtherCPU, common_args, machine, require_mftool, row, run_measured, schedule,  # noqa: E402
                       write_json)
 
 
@@ -70,7 +75,7 @@ def peer_convert(csv_path: str, out_path: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Measurement helpers: tools/benchlib.py (run_measured, OtherCPU)
+# Measurement helpers: tools/benchmarks/benchlib.py (run_measured, OtherCPU)
 
 
 def read_canonical(path):
@@ -144,7 +149,7 @@ def main():
         return
 
     shape = QUICK if a.quick else ML20M
-    data = a.data or os.path.join(HERE, ".cache", "quick" if a.quick else "ml20m")
+    data = a.data or os.path.join(CACHE, "quick" if a.quick else "ml20m")
     meta = ensure(out=data, **shape)
     csv = os.path.join(data, "ratings.csv")
     a.mftool = require_mftool(a.mftool)
@@ -222,7 +227,7 @@ def main():
                     mt, "pandas + SciPy + h5py", pt, mftool_peak=med["mftool"]["rss"], peer_peak=med["pandas"]["rss"],
                     timing="whole process",
                     note=("outputs equal" if not (problems or layout) else "OUTPUTS DIFFER")
-                    + f"; memory target 2·CSR + text {'met' if med['mftool']['rss'] <= budget else 'NOT met'}",
+                    + f"; peak {'within' if med['mftool']['rss'] <= budget else 'ABOVE'} 2·CSR + text",
                     other_cpu=busy_share)]
         write_json(a.json, rows, bench="convert", machine=machine(a.mftool, env), reps=a.reps,
                    versions=dict(pandas=pandas.__version__, scipy=scipy.__version__, h5py=h5py.__version__),

@@ -4,7 +4,7 @@ import Matrices
 import Solvers
 import Testing
 
-/// The reference problem of `tools/make_ridge_reference.py` and its NumPy solutions.
+/// The reference problem of `tools/fixtures/make_ridge_reference.py` and its NumPy solutions.
 struct RidgeReference {
     let interactions: Interactions
     let items: DenseMatrix<Double>

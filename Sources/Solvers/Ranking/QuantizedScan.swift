@@ -1,4 +1,3 @@
-import CKernels
 import Matrices
 
 /// One thread's buffers for ranking a block of users through `QuantizedItems`: bytes for the
@@ -58,7 +57,7 @@ struct QuantizedScan {
             for j in 0..<k { augmented[r * width + j] = model.users[u, j] }
             if width > k { augmented[r * width + k] = items.biasWeight }
         }
-        mf_i8_quantize_rows(Int32(count), Int32(width), augmented, Int32(width), Int32(k4), &bytes, &scales, &sums)
+        NativeKernels.quantizeRows(rows: count, width: width, x: augmented, ldx: width, k4: k4, bytes: &bytes, scales: &scales, sums: &sums)
         let sv = items.scale
         for (r, u) in users.enumerated() {
             guard floors[r] > -.infinity else {
@@ -87,8 +86,9 @@ struct QuantizedScan {
             let g1 = Swift.min(items.groups, g0 + QuantizedScan.panelGroups)
             bytes.withUnsafeBufferPointer { bp in
                 items.packed.withUnsafeBufferPointer { pp in
-                    mf_i8_candidates(1, Int32(k4), Int32(count), bp.baseAddress!, pp.baseAddress!, Int32(g0), Int32(g1), thresholds,
-                                     &candidates, Int32(stride), Int32(cap), &counts)
+                    NativeKernels.quantizedCandidates(fast: true, k4: k4, users: count, x: bp.baseAddress!, packed: pp.baseAddress!,
+                                                      groups: g0..<g1, thresholds: thresholds, candidates: &candidates, stride: stride,
+                                                      cap: cap, counts: &counts)
                 }
             }
             // The new candidates' rows are still in cache: score them now.
@@ -106,7 +106,7 @@ struct QuantizedScan {
             keptScores.withUnsafeMutableBufferPointer { sp in
                 keptItems.withUnsafeMutableBufferPointer { ip in
                     let (scores, ids) = (sp.baseAddress! + r * cap, ip.baseAddress! + r * cap)
-                    let best = Int(mf_sorted_best(scores, ids, Int32(kept[r]), Int32(heaps[r].capacity)))
+                    let best = NativeKernels.sortedBest(scores: scores, items: ids, count: Int(kept[r]), k: heaps[r].capacity)
                     heaps[r].assignSorted(scores: scores, items: ids, count: best)
                 }
             }

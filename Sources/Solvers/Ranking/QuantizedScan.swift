@@ -50,14 +50,49 @@ struct QuantizedScan {
     mutating func rank<S: LinearAlgebraScalar>(model: FactorModel, users: ArraySlice<Int>, rows: UnsafePointer<S>, w: Int,
                                                itemMatrix: UnsafePointer<S>, itemBias: [S]?, train: CSRMatrix?, floors: [S],
                                                heaps: inout [TopK]) {
+        quantizeUsers(model: model, users: users)
+        setThresholds(model: model, users: users, rows: rows, w: w, floors: floors)
+        startTrainingRows(users: users, train: train)
+        itemBias.withOptionalPointer { bias in
+            train.withIndicesPointer { trainIndices in
+                let inputs = BlockInputs(rows: rows, w: w, itemMatrix: itemMatrix, bias: bias, train: trainIndices, floors: floors)
+                var g0 = 0
+                while g0 < items.groups {
+                    let g1 = Swift.min(items.groups, g0 + QuantizedScan.panelGroups)
+                    scan(groups: g0..<g1, users: users.count, inputs)
+                    g0 = g1
+                }
+            }
+        }
+        keepBest(users: users.count, floors: floors, heaps: &heaps)
+    }
+
+    /// The block's rows for the rescoring: the users' rows (w values each), the item rows and
+    /// biases, the training rows' item indices, and the users' floors.
+    private struct BlockInputs<S> {
+        let rows: UnsafePointer<S>, w: Int
+        let itemMatrix: UnsafePointer<S>, bias: UnsafePointer<S>?
+        let train: UnsafePointer<Int32>?
+        let floors: [S]
+    }
+
+    /// The users' rows with the bias column (`augmented`), quantized to bytes with their scales
+    /// and byte sums.
+    private mutating func quantizeUsers(model: FactorModel, users: ArraySlice<Int>) {
         let (k, width, k4) = (items.k, items.width, items.k4)
-        let count = users.count
-        let epsilon = Double(S.ulpOfOne) / 2
         for (r, u) in users.enumerated() {
             for j in 0..<k { augmented[r * width + j] = model.users[u, j] }
             if width > k { augmented[r * width + k] = items.biasWeight }
         }
-        NativeKernels.quantizeRows(rows: count, width: width, x: augmented, ldx: width, k4: k4, bytes: &bytes, scales: &scales, sums: &sums)
+        NativeKernels.quantizeRows(rows: users.count, width: width, x: augmented, ldx: width, k4: k4, bytes: &bytes, scales: &scales, sums: &sums)
+    }
+
+    /// Each user's threshold on the integer sums: the floor less the bound on the quantization
+    /// and rounding errors, in integer units (`.max` for a floor of −∞); counts start at zero.
+    private mutating func setThresholds<S: LinearAlgebraScalar>(model: FactorModel, users: ArraySlice<Int>, rows: UnsafePointer<S>, w: Int,
+                                                                floors: [S]) {
+        let (k, width) = (items.k, items.width)
+        let epsilon = Double(S.ulpOfOne) / 2
         let sv = items.scale
         for (r, u) in users.enumerated() {
             guard floors[r] > -.infinity else {
@@ -76,35 +111,35 @@ struct QuantizedScan {
             thresholds[r] = Int32(t) + 128 * sums[r]
             counts[r] = 0
         }
+    }
+
+    /// Each user's training row (start and length in `train`), none handled yet.
+    private mutating func startTrainingRows(users: ArraySlice<Int>, train: CSRMatrix?) {
         for (r, u) in users.enumerated() {
             (done[r], kept[r], trainAt[r]) = (0, 0, 0)
             let row = train.map { u < $0.rows ? $0.range(ofRow: u) : 0..<0 } ?? 0..<0
             (trainStart[r], trainCount[r]) = (Int64(row.lowerBound), Int32(row.count))
         }
-        var g0 = 0
-        while g0 < items.groups {
-            let g1 = Swift.min(items.groups, g0 + QuantizedScan.panelGroups)
-            bytes.withUnsafeBufferPointer { bp in
-                items.packed.withUnsafeBufferPointer { pp in
-                    NativeKernels.quantizedCandidates(fast: true, k4: k4, users: count, x: bp.baseAddress!, packed: pp.baseAddress!,
-                                                      groups: g0..<g1, thresholds: thresholds, candidates: &candidates, stride: stride,
-                                                      cap: cap, counts: &counts)
-                }
-            }
-            // The new candidates' rows are still in cache: score them now.
-            itemBias.withOptionalPointer { bias in
-                train.withIndicesPointer { trainIndices in
-                    S.rescoreBlock(.best, users: count, w: w, x: rows, v: itemMatrix, bias: bias, n: items.n, candidates: &candidates,
-                                   stride: stride, counts: counts, cap: cap, done: &done, train: trainIndices, trainStart: trainStart,
-                                   trainCount: trainCount, trainAt: &trainAt, floors: floors, scores: &keptScores, items: &keptItems,
-                                   kept: &kept)
-                }
-            }
-            g0 = g1
-        }
-        for r in 0..<count where floors[r] > -.infinity && Int(counts[r]) <= cap {
-            keptScores.withUnsafeMutableBufferPointer { sp in
-                keptItems.withUnsafeMutableBufferPointer { ip in
+    }
+
+    /// Scans the 16-item `groups` for candidates, then scores the new candidates while their
+    /// rows are still in cache.
+    private mutating func scan<S: LinearAlgebraScalar>(groups: Range<Int>, users count: Int, _ inputs: BlockInputs<S>) {
+        NativeKernels.quantizedCandidates(fast: true, k4: items.k4, users: count, x: bytes, packed: items.packed, groups: groups,
+                                          thresholds: thresholds, candidates: &candidates, stride: stride, cap: cap, counts: &counts)
+        S.rescoreBlock(.best, users: count, w: inputs.w, x: inputs.rows, v: inputs.itemMatrix, bias: inputs.bias, n: items.n,
+                       candidates: &candidates, stride: stride, counts: counts, cap: cap, done: &done, train: inputs.train,
+                       trainStart: trainStart, trainCount: trainCount, trainAt: &trainAt, floors: inputs.floors, scores: &keptScores,
+                       items: &keptItems, kept: &kept)
+    }
+
+    /// Each user's best kept pairs, sorted, as its top-K list (users whose floor is −∞ or whose
+    /// candidates overflowed keep theirs).
+    private mutating func keepBest<S: LinearAlgebraScalar>(users count: Int, floors: [S], heaps: inout [TopK]) {
+        let cap = cap
+        keptScores.withUnsafeMutableBufferPointer { sp in
+            keptItems.withUnsafeMutableBufferPointer { ip in
+                for r in 0..<count where floors[r] > -.infinity && Int(counts[r]) <= cap {
                     let (scores, ids) = (sp.baseAddress! + r * cap, ip.baseAddress! + r * cap)
                     let best = NativeKernels.sortedBest(scores: scores, items: ids, count: Int(kept[r]), k: heaps[r].capacity)
                     heaps[r].assignSorted(scores: scores, items: ids, count: best)

@@ -26,8 +26,9 @@ struct QuantizedScan {
 
     init(items: QuantizedItems, blockSize: Int, k: Int, capacity: Int? = nil) {
         self.items = items
-        // About 4K candidates per user were measured for K = 100 (ML-20M shape); twice that
-        // bounds the buffers (users beyond it are ranked in full) without gigabytes for large K.
+        // A user with more candidates than the cap is ranked in full. 8·K (at least 4096) leaves
+        // room well beyond the ~2K items a sampled floor lets through, and keeps the buffers
+        // (blockSize × cap) small for large K.
         cap = capacity ?? Swift.min(items.groups * 16, Swift.max(4096, 8 * k))
         stride = cap + 16
         augmented = [Double](repeating: 0, count: blockSize * items.width)

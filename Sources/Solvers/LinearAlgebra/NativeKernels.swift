@@ -3,9 +3,9 @@ import CKernels
 // The one layer of Swift that calls mftool's C kernels (Sources/CKernels): this file and its
 // NativeKernels+Area.swift extensions, one per header of CKernels/include (ridge solve, products,
 // ranking, quantized scan, training, threads). The kernels come in portable, AVX2+FMA and AVX-512
-// variants chosen at run time (NativeKernelVariant). Per-scalar kernels are static functions of
-// Double and Float (LinearAlgebraScalar's `native…` requirements); the rest live in
-// `NativeKernels`.
+// variants chosen at run time (NativeKernelVariant). Kernels with a Float and a Double version
+// are static functions of those types (requirements of LinearAlgebraScalar, so generic solvers
+// call S.nativeGram and the like); the others are static members of `NativeKernels`.
 
 /// The instruction-set variant of mftool's own kernels.
 public enum NativeKernelVariant: Int, Sendable, CaseIterable, CustomStringConvertible {

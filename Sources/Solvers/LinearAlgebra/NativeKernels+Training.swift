@@ -12,24 +12,17 @@ extension NativeKernels {
         mf_adam_step(NativeKernelVariant.best.isa, count, x, g, m, v, decay, beta1, beta2, epsilon, stepSize, root2)
     }
 
-    /// The observed loss of one mini-batch and its gradient (added to `gradient`).
+    /// The observed loss of one mini-batch (the stored entries `entries`, with the entries' rows,
+    /// targets and shares from `data` and their columns from `columns`) and its gradient (added
+    /// to `gradient`).
     @inline(__always)
     static func batchGradient(width: Int, regularized: Int, entries: UnsafeBufferPointer<Int>, data: GradientTrainer.MiniBatchData,
                               columns: [Int32], X: UnsafePointer<Double>, V: UnsafePointer<Double>, scale: Double,
                               gradient: UnsafeMutablePointer<Double>) -> Double {
         guard let start = entries.baseAddress else { return 0 }
         return start.withMemoryRebound(to: Int64.self, capacity: entries.count) { order in
-            data.rows.withUnsafeBufferPointer { rows in
-                columns.withUnsafeBufferPointer { cols in
-                    data.targets.withUnsafeBufferPointer { targets in
-                        data.shares.withUnsafeBufferPointer { shares in
-                            mf_batch_gradient(NativeKernelVariant.best.isa, Int32(width), Int32(regularized), entries.count, order,
-                                              rows.baseAddress!, cols.baseAddress!, targets.baseAddress!, shares.baseAddress!,
-                                              X, V, scale, gradient)
-                        }
-                    }
-                }
-            }
+            mf_batch_gradient(NativeKernelVariant.best.isa, Int32(width), Int32(regularized), entries.count, order,
+                              data.rows, columns, data.targets, data.shares, X, V, scale, gradient)
         }
     }
 }

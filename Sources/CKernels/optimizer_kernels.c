@@ -1,24 +1,14 @@
-// mftool's SIMD kernel for PyTorch's Adam update (see include/ckernels.h).
+// Gradient training's kernels (include/mf_training.h): PyTorch's Adam update and the loss and
+// gradient of a mini-batch, instantiated for each variant (mf_simd.h).
 //
-// The arithmetic is PyTorch's single-tensor Adam, element by element, with contraction into fused
-// multiply-adds switched off: every variant rounds exactly as the scalar formula does.
-#include "ckernels.h"
+// Adam's arithmetic is PyTorch's single-tensor Adam, element by element, with contraction into
+// fused multiply-adds switched off: every variant rounds exactly as the scalar formula does.
+#include "mf_simd.h"
+#include "mf_training.h"
 
 #include <stddef.h>
 
-#if defined(__x86_64__) && defined(__clang__)
-#define MF_HAVE_X86_VARIANTS 1
-#define MF_AVX2 __attribute__((target("avx2,fma")))
-#define MF_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma")))
-#else
-#define MF_HAVE_X86_VARIANTS 0
-#endif
-
 #pragma clang fp contract(off)
-
-typedef double mf_ad2 __attribute__((ext_vector_type(2), aligned(8)));
-typedef double mf_ad4 __attribute__((ext_vector_type(4), aligned(8)));
-typedef double mf_ad8 __attribute__((ext_vector_type(8), aligned(8)));
 
 #define MF_ADAM(NAME, VT, VW, ATTR)                                                               \
     ATTR static void NAME(long count, double *restrict x, const double *restrict g,               \
@@ -43,10 +33,10 @@ typedef double mf_ad8 __attribute__((ext_vector_type(8), aligned(8)));
         }                                                                                         \
     }
 
-MF_ADAM(adam_portable, mf_ad2, 2, )
+MF_ADAM(adam_portable, mf_d2, 2, )
 #if MF_HAVE_X86_VARIANTS
-MF_ADAM(adam_avx2, mf_ad4, 4, MF_AVX2)
-MF_ADAM(adam_avx512, mf_ad8, 8, MF_AVX512)
+MF_ADAM(adam_avx2, mf_d4, 4, MF_AVX2)
+MF_ADAM(adam_avx512, mf_d8, 8, MF_AVX512)
 #endif
 
 void mf_adam_step(int isa, long count, double *x, const double *g, double *m, double *v, double decay,
@@ -63,10 +53,6 @@ void mf_adam_step(int isa, long count, double *x, const double *g, double *m, do
 // MARK: Mini-batch gradient
 
 #pragma clang fp contract(on)
-
-#define MF_SUM2(v) ({ __typeof__(v) v2_ = (v); v2_[0] + v2_[1]; })
-#define MF_SUM4(v) ({ __typeof__(v) v4_ = (v); MF_SUM2(v4_.lo + v4_.hi); })
-#define MF_SUM8(v) ({ __typeof__(v) v8_ = (v); MF_SUM4(v8_.lo + v8_.hi); })
 
 // The observed loss on one mini-batch of stored entries and its gradient: for each entry p of
 // the batch (user u, item j), e = t_p − x_u·v_j, loss += e² + s_p‖x_u‖² over the regularized
@@ -107,10 +93,10 @@ void mf_adam_step(int isa, long count, double *x, const double *g, double *m, do
         return loss;                                                                              \
     }
 
-MF_BATCH(batch_portable, mf_ad2, 2, MF_SUM2, )
+MF_BATCH(batch_portable, mf_d2, 2, MF_SUM2, )
 #if MF_HAVE_X86_VARIANTS
-MF_BATCH(batch_avx2, mf_ad4, 4, MF_SUM4, MF_AVX2)
-MF_BATCH(batch_avx512, mf_ad8, 8, MF_SUM8, MF_AVX512)
+MF_BATCH(batch_avx2, mf_d4, 4, MF_SUM4, MF_AVX2)
+MF_BATCH(batch_avx512, mf_d8, 8, MF_SUM8, MF_AVX512)
 #endif
 
 double mf_batch_gradient(int isa, int w, int regularized, long count, const int64_t *order, const int32_t *rows,

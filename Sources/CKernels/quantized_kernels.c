@@ -1,24 +1,23 @@
-// Quantized scoring for top-K ranking (see include/ckernels.h): 8-bit user and item vectors whose
+// Quantized scoring for top-K ranking (include/mf_quantized.h): 8-bit user and item vectors whose
 // integer dot products bound the real scores, so that only the items that can reach a user's
 // floor are scored exactly. AVX-512 VNNI multiplies 64 byte pairs per instruction, four times the
-// pairs of a single-precision FMA.
-#include "ckernels.h"
+// pairs of a single-precision FMA. Also the exact dot products of mf_row_dots (mf_products.h).
+#include "mf_products.h"
+#include "mf_quantized.h"
+#include "mf_simd.h"
 
 #include <math.h>
 #include <string.h>
 
-#if defined(__x86_64__) && defined(__clang__)
-#define MF_HAVE_VNNI_VARIANT 1
+#if MF_HAVE_X86_VARIANTS
 #include <immintrin.h>
 #define MF_VNNI __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq,avx512vnni")))
-#else
-#define MF_HAVE_VNNI_VARIANT 0
 #endif
 
 enum { MF_I8_TILE = 12, MF_I8_PANEL_GROUPS = 256 };
 
 int mf_i8_fast(void) {
-#if MF_HAVE_VNNI_VARIANT
+#if MF_HAVE_X86_VARIANTS
     __builtin_cpu_init();
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
            __builtin_cpu_supports("avx512vnni");
@@ -62,8 +61,8 @@ void mf_i8_quantize_rows(int rows, int w, const double *X, int ldx, int k4, int8
     }
 }
 
-// Appends to row r's candidates the items of one 16-item group whose sums reach thr (lanes in
-// `mask`); the count runs on past `cap` (which flags an overflow) while writes stay in bounds.
+// Appends to row r's candidates the items of one 16-item group whose sums (acc) reach thr; the
+// count runs on past `cap` (which flags an overflow) while writes stay in bounds.
 static inline void mf_i8_emit_portable(int32_t *cand, int32_t *count, int cap, int base, const int32_t *acc,
                                        int32_t thr) {
     for (int lane = 0; lane < 16; lane++)
@@ -87,7 +86,7 @@ static void mf_i8_candidates_portable(int k4, int nu, const int8_t *x, const uin
         }
 }
 
-#if MF_HAVE_VNNI_VARIANT
+#if MF_HAVE_X86_VARIANTS
 // One tile: MF_I8_TILE users (their 4-byte words at x, k4 per user) against the groups g0..<g1
 // (an even count), two groups (32 items) per step: 24 accumulators and two item vectors in
 // registers, the user words broadcast from memory.
@@ -156,7 +155,7 @@ MF_VNNI static void mf_i8_candidates_vnni(int k4, int nu, const int8_t *x, const
 
 void mf_i8_candidates(int fast, int k4, int nu, const int8_t *x, const uint8_t *packed, int g0, int g1,
                       const int32_t *thr, int32_t *cand, int stride, int cap, int32_t *counts) {
-#if MF_HAVE_VNNI_VARIANT
+#if MF_HAVE_X86_VARIANTS
     if (fast && k4 <= 64 && g0 % 2 == 0 && g1 % 2 == 0 && mf_i8_fast()) {
         mf_i8_candidates_vnni(k4, nu, x, packed, g0, g1, thr, cand, stride, cap, counts);
         return;
@@ -165,7 +164,8 @@ void mf_i8_candidates(int fast, int k4, int nu, const int8_t *x, const uint8_t *
     mf_i8_candidates_portable(k4, nu, x, packed, g0, g1, thr, cand, stride, cap, counts);
 }
 
-// Fetches a row six candidates ahead (candidate rows are scattered through the item matrix).
+// Fetches a row into cache; the dot products below fetch the row six candidates ahead (candidate
+// rows are scattered through the item matrix).
 static inline void mf_prefetch(const void *row, size_t bytes) {
     for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch((const char *)row + b);
 }
@@ -190,11 +190,10 @@ static inline void mf_prefetch(const void *row, size_t bytes) {
     }
 MF_DOT_ROWS(mf_dot_rows_d_portable, double, 8, )
 MF_DOT_ROWS(mf_dot_rows_s_portable, float, 16, )
-#if MF_HAVE_VNNI_VARIANT
+#if MF_HAVE_X86_VARIANTS
 // The AVX-512 variants: whole vectors, a masked tail, one reduction per row.
-#define MF_AVX512_DOT __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma")))
 #define MF_DOT_ROWS_AVX512(NAME, T, L, VEC, SETZERO, LOADU, MASKZ_LOADU, FMADD, REDUCE)            \
-    MF_AVX512_DOT static void NAME(int w, const T *x, const T *V, int ldv, const int32_t *items, int count, \
+    MF_AVX512 static void NAME(int w, const T *x, const T *V, int ldv, const int32_t *items, int count, \
                                    double *out) {                                                 \
         const int whole = w / L * L;                                                              \
         const unsigned tailMask = (1u << (w - whole)) - 1;                                        \
@@ -213,7 +212,7 @@ MF_DOT_ROWS_AVX512(mf_dot_rows_s_avx512, float, 16, __m512, _mm512_setzero_ps, _
                    _mm512_fmadd_ps, _mm512_reduce_add_ps)
 #endif
 
-#if MF_HAVE_VNNI_VARIANT
+#if MF_HAVE_X86_VARIANTS
 #define MF_DOT_ROWS_DISPATCH(NAME, T)                                                             \
     static void NAME(int isa, int w, const T *x, const T *V, int ldv, const int32_t *items, int count, double *out) { \
         if (isa >= MF_ISA_AVX512 && mf_kernel_best_isa() >= MF_ISA_AVX512)                        \
@@ -235,67 +234,6 @@ MF_DOT_ROWS_DISPATCH(mf_dot_rows_s, float)
 void mf_row_dots_d(int isa, int w, const double *x, const double *V, int ldv, const int32_t *items, int count,
                    double *out) {
     mf_dot_rows_d(isa, w, x, V, ldv, items, count, out);
-}
-
-int mf_select_best(double *scores, int32_t *items, int count, int k);
-
-static inline int mf_pair_better(double sa, int32_t ia, double sb, int32_t ib) {
-    return sa > sb || (sa == sb && ia < ib);
-}
-
-static void mf_sort_pairs(double *scores, int32_t *items, int count) {
-    while (count > 16) {
-        const int half = mf_select_best(scores, items, count, count / 2);
-        mf_sort_pairs(scores + half, items + half, count - half);
-        count = half;
-    }
-    for (int a = 1; a < count; a++) {
-        const double s = scores[a];
-        const int32_t it = items[a];
-        int b = a;
-        for (; b > 0 && mf_pair_better(s, it, scores[b - 1], items[b - 1]); b--) {
-            scores[b] = scores[b - 1];
-            items[b] = items[b - 1];
-        }
-        scores[b] = s;
-        items[b] = it;
-    }
-}
-
-int mf_sorted_best(double *scores, int32_t *items, int count, int k) {
-    const int best = mf_select_best(scores, items, count, k);
-    mf_sort_pairs(scores, items, best);
-    return best;
-}
-
-int mf_select_best(double *scores, int32_t *items, int count, int k) {
-    if (k >= count) return count;
-    int lo = 0, hi = count - 1;
-    while (lo < hi) {
-        // Partition around the median of three: pairs better than the pivot first.
-        const int mid = lo + (hi - lo) / 2;
-        int a = lo, b = mid, c = hi, m;
-        if (mf_pair_better(scores[a], items[a], scores[b], items[b])) { m = a; a = b; b = m; }
-        if (mf_pair_better(scores[b], items[b], scores[c], items[c])) { m = b; b = c; c = m; }
-        if (mf_pair_better(scores[a], items[a], scores[b], items[b])) { m = a; a = b; b = m; }
-        const double ps = scores[b];
-        const int32_t pi = items[b];
-        int i = lo, j = hi;
-        while (i <= j) {
-            while (mf_pair_better(scores[i], items[i], ps, pi)) i++;
-            while (mf_pair_better(ps, pi, scores[j], items[j])) j--;
-            if (i <= j) {
-                const double ts = scores[i]; scores[i] = scores[j]; scores[j] = ts;
-                const int32_t ti = items[i]; items[i] = items[j]; items[j] = ti;
-                i++;
-                j--;
-            }
-        }
-        if (k - 1 <= j) hi = j;
-        else if (k - 1 >= i) lo = i;
-        else break;
-    }
-    return k;
 }
 
 // Keeps a user's real (below n), untrained candidates in place, scores them exactly and appends
@@ -331,7 +269,7 @@ int mf_select_best(double *scores, int32_t *items, int count, int k) {
 MF_RESCORE(mf_rescore_d, double, mf_dot_rows_d)
 MF_RESCORE(mf_rescore_s, float, mf_dot_rows_s)
 
-// mf_rescore for every user of a block with new candidates (see ckernels.h).
+// mf_rescore for every user of a block with new candidates (see mf_quantized.h).
 #define MF_RESCORE_BLOCK(NAME, T, RESCORE)                                                        \
     void NAME(int isa, int nu, int w, const T *X, const T *V, const T *bias, int n, int32_t *cand, int stride,  \
               const int32_t *counts, int cap, int32_t *done, const int32_t *train, const int64_t *trainStart, \

@@ -1,30 +1,10 @@
-// mftool's SIMD kernels for the per-user ridge solve (see include/ckernels.h).
-//
-// One source, three variants: the templates below are instantiated for the portable baseline
-// and, on x86-64, under target("avx2,fma") and target("avx512f,..."), with clang's vector
-// extensions sized to each instruction set. Within a variant the arithmetic order is fixed, so
-// results do not depend on threads.
-#include "ckernels.h"
+// The per-user ridge solve's kernels (include/mf_ridge.h): gather, Gram, Cholesky and the
+// solves, instantiated for each variant (mf_simd.h).
+#include "mf_ridge.h"
+#include "mf_simd.h"
 
 #include <math.h>
 #include <stddef.h>
-#include <string.h>
-
-#if defined(__x86_64__) && defined(__clang__)
-#define MF_HAVE_X86_VARIANTS 1
-#define MF_AVX2 __attribute__((target("avx2,fma")))
-#define MF_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma")))
-#else
-#define MF_HAVE_X86_VARIANTS 0
-#endif
-
-// Vector types: aligned to their element only, so loads from any row are valid.
-typedef double mf_d2 __attribute__((ext_vector_type(2), aligned(8)));
-typedef double mf_d4 __attribute__((ext_vector_type(4), aligned(8)));
-typedef double mf_d8 __attribute__((ext_vector_type(8), aligned(8)));
-typedef float mf_f4 __attribute__((ext_vector_type(4), aligned(4)));
-typedef float mf_f8 __attribute__((ext_vector_type(8), aligned(4)));
-typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
 
 // MARK: Templates
 
@@ -188,12 +168,6 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
         return 0;                                                                                 \
     }
 
-// Sums of vector lanes in a fixed tree order (halves added until one lane is left).
-#define MF_SUM2(v) ({ __typeof__(v) v2_ = (v); v2_[0] + v2_[1]; })
-#define MF_SUM4(v) ({ __typeof__(v) v4_ = (v); MF_SUM2(v4_.lo + v4_.hi); })
-#define MF_SUM8(v) ({ __typeof__(v) v8_ = (v); MF_SUM4(v8_.lo + v8_.hi); })
-#define MF_SUM16(v) ({ __typeof__(v) v16_ = (v); MF_SUM8(v16_.lo + v16_.hi); })
-
 // UᵀU x = b with the factor of MF_CHOLESKY, whose rows are exact zeros left of the diagonal
 // (within a vector) and in the padding: both sweeps run over whole, aligned vectors of a row.
 // Forward (Uᵀy = b): y_j, then b[l] −= U[j][l]·y_j on the rest of the row (b[j] is rewritten
@@ -218,116 +192,6 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
             for (int l = j / (VW) * (VW); l < end; l += (VW)) acc += *(const VT *)(rj + l) * *(const VT *)(b + l); \
             b[j] = (bj - SUM(acc)) * inverse[j];                                                  \
         }                                                                                         \
-    }
-
-// Sparse × dense: B[u] = Σ_p values[p]·V[indices[p]] over row u's entries, for rows of V and B
-// padded to whole vectors (ldv, ldb multiples of VW covering k). Each row accumulates up to four
-// vectors of columns in registers per pass over its entries.
-#define MF_SPMM(NAME, T, VT, VW, MAXV, ATTR)                                                      \
-    /* One pass over a row's nonzeros for nv (≤ 8, a constant after inlining) vectors of B,    */ \
-    /* two nonzeros per step into two accumulator sets, so the FMA latency chains interleave. */ \
-    ATTR static inline __attribute__((always_inline)) void NAME##_chunk(                          \
-        const int nv, int64_t p, const int64_t end, const int32_t *restrict indices,              \
-        const double *restrict values, const T *restrict V, const int ldv, T *restrict b) {       \
-        VT a[8], c[8];                                                                            \
-        for (int i = 0; i < nv; i++) { a[i] = 0; c[i] = 0; }                                      \
-        for (; p + 1 < end; p += 2) {                                                             \
-            const T *restrict v = V + (size_t)indices[p] * ldv;                                   \
-            const T *restrict w = V + (size_t)indices[p + 1] * ldv;                               \
-            const VT r = (VT)(T)values[p], s = (VT)(T)values[p + 1];                              \
-            for (int i = 0; i < nv; i++) {                                                        \
-                a[i] += r * *(const VT *)(v + i * (VW));                                          \
-                c[i] += s * *(const VT *)(w + i * (VW));                                          \
-            }                                                                                     \
-        }                                                                                         \
-        if (p < end) {                                                                            \
-            const T *restrict v = V + (size_t)indices[p] * ldv;                                   \
-            const VT r = (VT)(T)values[p];                                                        \
-            for (int i = 0; i < nv; i++) a[i] += r * *(const VT *)(v + i * (VW));                 \
-        }                                                                                         \
-        for (int i = 0; i < nv; i++) *(VT *)(b + i * (VW)) = a[i] + c[i];                         \
-    }                                                                                             \
-    ATTR static void NAME(int rows, int k, int ldv, const int64_t *restrict indptr,               \
-                          const int32_t *restrict indices, const double *restrict values,        \
-                          const T *restrict V, T *restrict B, int ldb) {                          \
-        const int kv = (k + (VW) - 1) / (VW);                                                     \
-        for (int u = 0; u < rows; u++) {                                                          \
-            T *restrict b = B + (size_t)u * ldb;                                                  \
-            const int64_t p0 = indptr[u], p1 = indptr[u + 1];                                     \
-            for (int c0 = 0; c0 < kv; c0 += (MAXV)) {                                             \
-                const int n = kv - c0 < (MAXV) ? kv - c0 : (MAXV);                                \
-                const T *restrict v = V + c0 * (VW);                                              \
-                T *restrict bc = b + c0 * (VW);                                                   \
-                switch (n) {                                                                      \
-                case 8: NAME##_chunk(8, p0, p1, indices, values, v, ldv, bc); break;              \
-                case 7: NAME##_chunk(7, p0, p1, indices, values, v, ldv, bc); break;              \
-                case 6: NAME##_chunk(6, p0, p1, indices, values, v, ldv, bc); break;              \
-                case 5: NAME##_chunk(5, p0, p1, indices, values, v, ldv, bc); break;              \
-                case 4: NAME##_chunk(4, p0, p1, indices, values, v, ldv, bc); break;              \
-                case 3: NAME##_chunk(3, p0, p1, indices, values, v, ldv, bc); break;              \
-                case 2: NAME##_chunk(2, p0, p1, indices, values, v, ldv, bc); break;              \
-                default: NAME##_chunk(1, p0, p1, indices, values, v, ldv, bc); break;             \
-                }                                                                                 \
-            }                                                                                     \
-        }                                                                                         \
-    }
-
-// Dense × dense: B[r] = Σ_i D[r][i]·V[i] for dense rows of D (doubles, converted to T), in
-// register tiles of UB rows × up to NV vectors: each vector of V is loaded once per tile and
-// used UB times. A tile runs over all n items in order, so its rows of D are long sequential
-// streams that the hardware prefetcher follows (panels of items made them short runs that it
-// missed, and D, read once, comes from memory), while V, read by every tile, stays in L2: the
-// more rows a tile has, the fewer times V crosses from L2. The items go two per step. Each
-// entry of B is one chain of multiply-adds in item order, whatever the tile, so a row's result
-// does not depend on the rows beside it. Unrolled by eight items, the 6 × 4 tile of AVX-512
-// spilled accumulators to the stack in the package's builds (which keep a frame pointer); by
-// two it does not.
-#define MF_DENSE_MM(NAME, T, VT, VW, UB, NV, ATTR)                                                \
-    ATTR static inline __attribute__((always_inline)) void NAME##_tile(                           \
-        const int nu, const int nv, const int n, const double *restrict D, const int ldd,         \
-        const T *restrict V, const int ldv, T *restrict B, const int ldb) {                       \
-        VT acc[UB][NV];                                                                           \
-        for (int u = 0; u < nu; u++)                                                              \
-            for (int c = 0; c < nv; c++) acc[u][c] = 0;                                           \
-        _Pragma("clang loop unroll_count(2)")                                                     \
-        for (int i = 0; i < n; i++) {                                                             \
-            const T *restrict v = V + (size_t)i * ldv;                                            \
-            VT t[NV];                                                                             \
-            for (int c = 0; c < nv; c++) t[c] = *(const VT *)(v + c * (VW));                      \
-            for (int u = 0; u < nu; u++) {                                                        \
-                const VT r = (VT)(T)D[(size_t)u * ldd + i];                                       \
-                for (int c = 0; c < nv; c++) acc[u][c] += r * t[c];                               \
-            }                                                                                     \
-        }                                                                                         \
-        for (int u = 0; u < nu; u++)                                                              \
-            for (int c = 0; c < nv; c++) *(VT *)(B + (size_t)u * ldb + c * (VW)) = acc[u][c];     \
-    }                                                                                             \
-    /* Rows u0..<u0 + nu (nu a constant after inlining), every vector of B in groups of NV. */   \
-    ATTR static inline __attribute__((always_inline)) void NAME##_rows(                           \
-        const int nu, const int kv, const int n, const double *restrict D, const int ldd,         \
-        const T *restrict V, const int ldv, T *restrict B, const int ldb) {                       \
-        for (int c0 = 0; c0 < kv; c0 += (NV)) {                                                   \
-            const T *restrict v = V + c0 * (VW);                                                  \
-            T *restrict b = B + c0 * (VW);                                                        \
-            switch (kv - c0 < (NV) ? kv - c0 : (NV)) {                                            \
-            case 4: NAME##_tile(nu, 4 <= (NV) ? 4 : 1, n, D, ldd, v, ldv, b, ldb); break;         \
-            case 3: NAME##_tile(nu, 3 <= (NV) ? 3 : 1, n, D, ldd, v, ldv, b, ldb); break;         \
-            case 2: NAME##_tile(nu, 2, n, D, ldd, v, ldv, b, ldb); break;                         \
-            default: NAME##_tile(nu, 1, n, D, ldd, v, ldv, b, ldb); break;                        \
-            }                                                                                     \
-        }                                                                                         \
-    }                                                                                             \
-    ATTR static void NAME(int rows, int n, int k, const double *restrict D, int ldd,             \
-                          const T *restrict V, int ldv, T *restrict B, int ldb) {                 \
-        const int kv = (k + (VW) - 1) / (VW);                                                     \
-        int u0 = 0;                                                                               \
-        for (; u0 + (UB) <= rows; u0 += (UB))                                                     \
-            NAME##_rows(UB, kv, n, D + (size_t)u0 * ldd, ldd, V, ldv, B + (size_t)u0 * ldb, ldb);     \
-        /* The rest in tiles of 3 rows (several FMA chains), then one at a time. */              \
-        for (; (UB) > 3 && u0 + 3 <= rows; u0 += 3)                                               \
-            NAME##_rows((UB) > 3 ? 3 : 1, kv, n, D + (size_t)u0 * ldd, ldd, V, ldv, B + (size_t)u0 * ldb, ldb);    \
-        for (; u0 < rows; u0++)                                                                   \
-            NAME##_rows(1, kv, n, D + (size_t)u0 * ldd, ldd, V, ldv, B + (size_t)u0 * ldb, ldb);      \
     }
 
 // UᵀU xᵣ = bᵣ for many rows r of B at once, 2·VW rows per pass with the rows in the lanes of
@@ -443,102 +307,25 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
         }                                                                                         \
     }
 
-// Top-K insertion into pairs kept sorted best first (score descending, item ascending): the
-// pairs scoring above the new one are a prefix, counted by branch-free compares that vectorize;
-// equal scores (rare) are stepped over while their items come first; the pairs below move down.
-#define MF_TOPK_INSERT(NAME, ATTR)                                                                \
-    ATTR static int NAME(double *restrict scores, int64_t *restrict items, int count, int capacity, \
-                         double score, int64_t item) {                                            \
-        if (capacity <= 0) return 0;                                                              \
-        if (count >= capacity) {                                                                  \
-            const double ws = scores[capacity - 1];                                               \
-            if (!(score > ws || (score == ws && item < items[capacity - 1]))) return capacity;    \
-            count = capacity;                                                                     \
-        }                                                                                         \
-        int pos = 0;                                                                              \
-        for (int j = 0; j < count; j++) pos += scores[j] > score;                                 \
-        while (pos < count && scores[pos] == score && items[pos] < item) pos++;                   \
-        const int end = count < capacity ? count : capacity - 1;                                  \
-        if (end > pos) {                                                                          \
-            memmove(scores + pos + 1, scores + pos, (size_t)(end - pos) * sizeof(double));        \
-            memmove(items + pos + 1, items + pos, (size_t)(end - pos) * sizeof(int64_t));         \
-        }                                                                                         \
-        scores[pos] = score;                                                                      \
-        items[pos] = item;                                                                        \
-        return count < capacity ? count + 1 : capacity;                                           \
-    }
-
-#define MF_VARIANTS(SUFFIX, ATTR, DV, DW, DSUM, DMAX, FV, FW, FSUM, FMAX, DUB, DNV, SLB)                                                 \
+#define MF_VARIANTS(SUFFIX, ATTR, DV, DW, DSUM, FV, FW, FSUM, SLB)                               \
     MF_GATHER(gather_d_##SUFFIX, double, ATTR)                                                    \
     MF_GATHER(gather_s_##SUFFIX, float, ATTR)                                                     \
     MF_GRAM(gram_d_##SUFFIX, double, DV, DW, ATTR)                                                \
     MF_GRAM(gram_s_##SUFFIX, float, FV, FW, ATTR)                                                 \
     MF_CHOLESKY(cholesky_d_##SUFFIX, double, DV, DW, sqrt, ATTR)                                  \
     MF_CHOLESKY(cholesky_s_##SUFFIX, float, FV, FW, sqrtf, ATTR)                                  \
-    MF_SPMM(spmm_d_##SUFFIX, double, DV, DW, DMAX, ATTR)                                                \
-    MF_SPMM(spmm_s_##SUFFIX, float, FV, FW, FMAX, ATTR)                                                 \
     MF_SOLVE(solve_d_##SUFFIX, double, DV, DW, DSUM, ATTR)                                        \
-    MF_SOLVE(solve_s_##SUFFIX, float, FV, FW, FSUM, ATTR)                                        \
-    MF_DENSE_MM(dense_mm_d_##SUFFIX, double, DV, DW, DUB, DNV, ATTR)                              \
-    MF_DENSE_MM(dense_mm_s_##SUFFIX, float, FV, FW, DUB, DNV, ATTR)                               \
+    MF_SOLVE(solve_s_##SUFFIX, float, FV, FW, FSUM, ATTR)                                         \
     MF_SOLVE_MANY(solve_many_d_##SUFFIX, double, DV, DW, SLB, ATTR)                               \
-    MF_SOLVE_MANY(solve_many_s_##SUFFIX, float, FV, FW, SLB, ATTR)                                \
-    MF_TOPK_INSERT(topk_insert_##SUFFIX, ATTR)
+    MF_SOLVE_MANY(solve_many_s_##SUFFIX, float, FV, FW, SLB, ATTR)
 
-MF_VARIANTS(portable, , mf_d2, 2, MF_SUM2, 4, mf_f4, 4, MF_SUM4, 4, 3, 3, 4)
+MF_VARIANTS(portable, , mf_d2, 2, MF_SUM2, mf_f4, 4, MF_SUM4, 4)
 #if MF_HAVE_X86_VARIANTS
-MF_VARIANTS(avx2, MF_AVX2, mf_d4, 4, MF_SUM4, 6, mf_f8, 8, MF_SUM8, 6, 3, 3, 4)
-MF_VARIANTS(avx512, MF_AVX512, mf_d8, 8, MF_SUM8, 8, mf_f16, 16, MF_SUM16, 8, 6, 4, 8)
+MF_VARIANTS(avx2, MF_AVX2, mf_d4, 4, MF_SUM4, mf_f8, 8, MF_SUM8, 4)
+MF_VARIANTS(avx512, MF_AVX512, mf_d8, 8, MF_SUM8, mf_f16, 16, MF_SUM16, 8)
 #endif
 
 // MARK: Dispatch
-
-static int mf_supported_isa(void) {
-#if MF_HAVE_X86_VARIANTS
-    __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"))
-        return MF_ISA_AVX512;
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return MF_ISA_AVX2;
-#endif
-    return MF_ISA_PORTABLE;
-}
-
-int mf_kernel_best_isa(void) {
-    static _Atomic int best = -1;
-    int isa = best;
-    if (isa < 0) best = isa = mf_supported_isa();
-    return isa;
-}
-
-static int mf_clamp_isa(int isa) {
-    int best = mf_kernel_best_isa();
-    return isa < 0 || isa > best ? best : isa;
-}
-
-int mf_kernel_padding(int isa, int k, int single) {
-    static const int width[3][2] = {{4, 8}, {8, 16}, {16, 32}};  // 2 vectors: double, float
-    int tile = width[mf_clamp_isa(isa)][single ? 1 : 0];
-    if (tile < 8) tile = 8;  // rows come in tiles of 8 too
-    return (k + tile - 1) / tile * tile;
-}
-
-int mf_kernel_vector_padding(int isa, int k, int single) {
-    static const int width[3][2] = {{2, 4}, {4, 8}, {8, 16}};  // one vector: double, float
-    int vw = width[mf_clamp_isa(isa)][single ? 1 : 0];
-    if (vw < 8) vw = 8;  // the Gram kernel's tiles of 8 rows
-    return (k + vw - 1) / vw * vw;
-}
-
-#if MF_HAVE_X86_VARIANTS
-#define MF_DISPATCH(NAME, ...)                                                                    \
-    switch (mf_clamp_isa(isa)) {                                                                    \
-    case MF_ISA_AVX512: return NAME##_avx512(__VA_ARGS__);                                        \
-    case MF_ISA_AVX2: return NAME##_avx2(__VA_ARGS__);                                            \
-    default: return NAME##_portable(__VA_ARGS__);                                                 \
-    }
-#else
-#define MF_DISPATCH(NAME, ...) return NAME##_portable(__VA_ARGS__);
-#endif
 
 void mf_gather_d(int isa, int k, int kp, int count, const double *V, const int32_t *idx, const double *gw,
                  const double *rw, double *X, double *Y, double *b) {
@@ -566,32 +353,6 @@ void mf_cholesky_solve_d(int isa, int k, int lda, const double *U, const double 
 void mf_cholesky_solve_s(int isa, int k, int lda, const float *U, const float *inverse, float *b) {
     MF_DISPATCH(solve_s, k, lda, U, inverse, b)
 }
-void mf_spmm_d(int isa, int rows, int k, int ldv, const int64_t *indptr, const int32_t *indices, const double *values,
-               const double *V, double *B, int ldb) {
-    MF_DISPATCH(spmm_d, rows, k, ldv, indptr, indices, values, V, B, ldb)
-}
-void mf_spmm_s(int isa, int rows, int k, int ldv, const int64_t *indptr, const int32_t *indices, const double *values,
-               const float *V, float *B, int ldb) {
-    MF_DISPATCH(spmm_s, rows, k, ldv, indptr, indices, values, V, B, ldb)
-}
-void mf_dense_mm_d(int isa, int rows, int n, int k, const double *D, int ldd, const double *V, int ldv, double *B, int ldb) {
-    MF_DISPATCH(dense_mm_d, rows, n, k, D, ldd, V, ldv, B, ldb)
-}
-void mf_dense_mm_s(int isa, int rows, int n, int k, const double *D, int ldd, const float *V, int ldv, float *B, int ldb) {
-    MF_DISPATCH(dense_mm_s, rows, n, k, D, ldd, V, ldv, B, ldb)
-}
-void mf_pack_rows_d(int k, int kp, int count, const double *V, int ldv, double *out) {
-    for (int i = 0; i < count; i++) {
-        for (int c = 0; c < k; c++) out[(size_t)i * kp + c] = V[(size_t)i * ldv + c];
-        for (int c = k; c < kp; c++) out[(size_t)i * kp + c] = 0;
-    }
-}
-void mf_pack_rows_s(int k, int kp, int count, const float *V, int ldv, float *out) {
-    for (int i = 0; i < count; i++) {
-        for (int c = 0; c < k; c++) out[(size_t)i * kp + c] = V[(size_t)i * ldv + c];
-        for (int c = k; c < kp; c++) out[(size_t)i * kp + c] = 0;
-    }
-}
 void mf_cholesky_solve_many_d(int isa, int k, int lda, const double *U, const double *inverse, int count, double *B, int ldb,
                               double *work) {
     MF_DISPATCH(solve_many_d, k, lda, U, inverse, count, B, ldb, work)
@@ -599,7 +360,4 @@ void mf_cholesky_solve_many_d(int isa, int k, int lda, const double *U, const do
 void mf_cholesky_solve_many_s(int isa, int k, int lda, const float *U, const float *inverse, int count, float *B, int ldb,
                               float *work) {
     MF_DISPATCH(solve_many_s, k, lda, U, inverse, count, B, ldb, work)
-}
-int mf_topk_insert(int isa, double *scores, int64_t *items, int count, int capacity, double score, int64_t item) {
-    MF_DISPATCH(topk_insert, scores, items, count, capacity, score, item)
 }

@@ -1,6 +1,7 @@
-// Thread placement for the solvers' parallel regions (Linux; elsewhere the calls do nothing).
+// Thread placement for the solvers' parallel regions (include/mf_threads.h; Linux, elsewhere the
+// calls report "unknown" and do nothing).
 #define _GNU_SOURCE
-#include "ckernels.h"
+#include "mf_threads.h"
 
 #if defined(__linux__)
 #include <sched.h>

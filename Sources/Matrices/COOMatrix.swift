@@ -1,11 +1,5 @@
 import Dispatch
 
-/// Wraps pointers for a concurrent loop whose accesses are disjoint by construction.
-struct UnsafeSendableMatrices<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
-
 /// A sparse matrix as coordinate triplets (row, column, value), in any order, duplicates allowed.
 public struct COOMatrix: Sendable, Equatable {
     /// The number of rows (users).
@@ -68,94 +62,130 @@ extension COOMatrix {
     public func toCSR(duplicates policy: DuplicatePolicy, duplicateCount: inout Int,
                       carrying extra: [Double]?) throws(DuplicateEntryError) -> (matrix: CSRMatrix, carried: [Double]?) {
         precondition(extra == nil || extra!.count == count)
-        let n = count
-        var outExtra = [Double](repeating: 0, count: extra == nil ? 0 : n)
-        // Stable counting sort by row, then each row's (column, position) pairs sorted unless
-        // they already ascend (files are often grouped by user and sorted by item).
-        var rowStart = [Int](repeating: 0, count: rows + 1)
-        var order = [Int32](repeating: 0, count: n)
-        var indptr = [Int](repeating: 0, count: rows + 1)
-        var outIndices = [Int32](repeating: 0, count: n)
-        var outValues = [Double](repeating: 0, count: n)
-        var written = 0
-        var repeats = 0
-        var firstRepeat: (Int, Int)? = nil
-        rowIndices.withUnsafeBufferPointer { r in
+        let merged = rowIndices.withUnsafeBufferPointer { r in
             columnIndices.withUnsafeBufferPointer { c in
                 values.withUnsafeBufferPointer { v in
-                    rowStart.withUnsafeMutableBufferPointer { start in
-                        order.withUnsafeMutableBufferPointer { ord in
-                            outIndices.withUnsafeMutableBufferPointer { oi in
-                                outValues.withUnsafeMutableBufferPointer { ov in
-                                    for t in 0..<n { start[Int(r[t]) + 1] += 1 }
-                                    for i in 0..<rows { start[i + 1] += start[i] }
-                                    var next = Array(start)
-                                    for t in 0..<n {
-                                        let i = Int(r[t])
-                                        ord[next[i]] = Int32(t)
-                                        next[i] += 1
-                                    }
-                                    // Rows out of column order are sorted in parallel (disjoint ranges of
-                                    // `ord`), by keys packing (column, position): stable by construction.
-                                    let shared = UnsafeSendableMatrices((ord.baseAddress!, c.baseAddress!, start.baseAddress!))
-                                    let workers = n > 1 << 20 ? 2 : 1
-                                    DispatchQueue.concurrentPerform(iterations: workers) { w in
-                                        let (ord, c, start) = shared.value
-                                        var keys: [UInt64] = []
-                                        for i in stride(from: w, to: rows, by: workers) {
-                                            let lo = start[i], hi = start[i + 1]
-                                            var p = lo + 1
-                                            while p < hi && c[Int(ord[p])] >= c[Int(ord[p - 1])] { p += 1 }
-                                            guard p < hi else { continue }
-                                            keys.removeAll(keepingCapacity: true)
-                                            for q in lo..<hi { keys.append(UInt64(UInt32(c[Int(ord[q])])) << 32 | UInt64(UInt32(ord[q]))) }
-                                            keys.withUnsafeMutableBufferPointer { KeySort.sort($0.baseAddress!, $0.count) }
-                                            for (q, key) in keys.enumerated() { ord[lo + q] = Int32(truncatingIfNeeded: key & 0xFFFF_FFFF) }
-                                        }
-                                    }
-                                    for i in 0..<rows {
-                                        let lo = start[i], hi = start[i + 1]
-                                        var lastColumn: Int32 = -1
-                                        for q in lo..<hi {
-                                            let t = Int(ord[q])
-                                            let j = c[t]
-                                            if j == lastColumn {
-                                                repeats += 1
-                                                if firstRepeat == nil { firstRepeat = (i, Int(j)) }
-                                                switch policy {
-                                                case .sum: ov[written - 1] += v[t]
-                                                case .last: ov[written - 1] = v[t]
-                                                case .error: break
-                                                }
-                                                if let extra {
-                                                    outExtra[written - 1] = policy == .sum ? Swift.max(outExtra[written - 1], extra[t]) : extra[t]
-                                                }
-                                            } else {
-                                                oi[written] = j
-                                                ov[written] = v[t]
-                                                if let extra { outExtra[written] = extra[t] }
-                                                written += 1
-                                                lastColumn = j
-                                            }
-                                        }
-                                        indptr[i + 1] = written
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    let build = CSRBuild(rows: rows, rowIndices: r, columns: c, values: v)
+                    defer { build.deallocate() }
+                    build.sortByRow()
+                    build.sortRowsByColumn()
+                    return build.merge(policy: policy, extra: extra)
                 }
             }
         }
-        outIndices.removeLast(n - written)
-        outValues.removeLast(n - written)
-        if extra != nil { outExtra.removeLast(n - written) }
-        duplicateCount = repeats
-        if policy == .error, let (i, j) = firstRepeat {
-            throw DuplicateEntryError(row: i, column: j, duplicates: repeats)
+        duplicateCount = merged.repeats
+        if policy == .error, let (i, j) = merged.firstRepeat {
+            throw DuplicateEntryError(row: i, column: j, duplicates: merged.repeats)
         }
-        return (CSRMatrix(rows: rows, columns: columns, indptr: indptr, indices: outIndices, values: outValues),
-                extra == nil ? nil : outExtra)
+        return (CSRMatrix(rows: rows, columns: columns, indptr: merged.indptr, indices: merged.indices, values: merged.values),
+                merged.extra)
+    }
+}
+
+/// A conversion of triplets to CSR: a stable counting sort by row, then each row's (column,
+/// position) pairs sorted unless they already ascend (files are often grouped by user and sorted
+/// by item), then repeated pairs merged.
+private struct CSRBuild: @unchecked Sendable {
+    let rows: Int
+    let rowIndices: UnsafeBufferPointer<Int32>, columns: UnsafeBufferPointer<Int32>, values: UnsafeBufferPointer<Double>
+    /// Row i's first position in `order` (rows + 1 entries), and the triplets in CSR order.
+    let start: UnsafeMutableBufferPointer<Int>, order: UnsafeMutableBufferPointer<Int32>
+
+    /// The merged entries, how many triplets repeated an earlier pair, and the first repeat.
+    struct Merged {
+        var indptr: [Int], indices: [Int32], values: [Double], extra: [Double]?
+        var repeats: Int, firstRepeat: (Int, Int)?
+    }
+
+    init(rows: Int, rowIndices: UnsafeBufferPointer<Int32>, columns: UnsafeBufferPointer<Int32>, values: UnsafeBufferPointer<Double>) {
+        (self.rows, self.rowIndices, self.columns, self.values) = (rows, rowIndices, columns, values)
+        start = .allocate(capacity: rows + 1)
+        start.initialize(repeating: 0)
+        order = .allocate(capacity: rowIndices.count)
+        order.initialize(repeating: 0)
+    }
+
+    func deallocate() {
+        start.deallocate()
+        order.deallocate()
+    }
+
+    /// The triplets' positions by row, in input order within a row.
+    func sortByRow() {
+        let (r, start, ord) = (rowIndices, start, order)
+        for t in 0..<r.count { start[Int(r[t]) + 1] += 1 }
+        for i in 0..<rows { start[i + 1] += start[i] }
+        var next = Array(start)
+        for t in 0..<r.count {
+            let i = Int(r[t])
+            ord[next[i]] = Int32(t)
+            next[i] += 1
+        }
+    }
+
+    /// Rows out of column order are sorted in parallel (disjoint ranges of `order`), by keys
+    /// packing (column, position): stable by construction.
+    func sortRowsByColumn() {
+        let workers = rowIndices.count > 1 << 20 ? 2 : 1
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            let (ord, c, start) = (order, columns, start)
+            var keys: [UInt64] = []
+            for i in stride(from: w, to: rows, by: workers) {
+                let lo = start[i], hi = start[i + 1]
+                var p = lo + 1
+                while p < hi && c[Int(ord[p])] >= c[Int(ord[p - 1])] { p += 1 }
+                guard p < hi else { continue }
+                keys.removeAll(keepingCapacity: true)
+                for q in lo..<hi { keys.append(UInt64(UInt32(c[Int(ord[q])])) << 32 | UInt64(UInt32(ord[q]))) }
+                keys.withUnsafeMutableBufferPointer { KeySort.sort($0.baseAddress!, $0.count) }
+                for (q, key) in keys.enumerated() { ord[lo + q] = Int32(truncatingIfNeeded: key & 0xFFFF_FFFF) }
+            }
+        }
+    }
+
+    /// The entries in CSR order with repeated pairs merged by `policy`; `extra` follows its
+    /// triplet (a repeat keeps the largest under `.sum`, the last otherwise).
+    func merge(policy: DuplicatePolicy, extra: [Double]?) -> Merged {
+        let n = rowIndices.count
+        var merged = Merged(indptr: [Int](repeating: 0, count: rows + 1), indices: [Int32](repeating: 0, count: n),
+                            values: [Double](repeating: 0, count: n), extra: nil, repeats: 0, firstRepeat: nil)
+        var outExtra = [Double](repeating: 0, count: extra == nil ? 0 : n)
+        var written = 0
+        merged.indices.withUnsafeMutableBufferPointer { oi in
+            merged.values.withUnsafeMutableBufferPointer { ov in
+                for i in 0..<rows {
+                    var lastColumn: Int32 = -1
+                    for q in start[i]..<start[i + 1] {
+                        let t = Int(order[q])
+                        let j = columns[t]
+                        if j == lastColumn {
+                            merged.repeats += 1
+                            if merged.firstRepeat == nil { merged.firstRepeat = (i, Int(j)) }
+                            switch policy {
+                            case .sum: ov[written - 1] += values[t]
+                            case .last: ov[written - 1] = values[t]
+                            case .error: break
+                            }
+                            if let extra { outExtra[written - 1] = policy == .sum ? Swift.max(outExtra[written - 1], extra[t]) : extra[t] }
+                        } else {
+                            oi[written] = j
+                            ov[written] = values[t]
+                            if let extra { outExtra[written] = extra[t] }
+                            written += 1
+                            lastColumn = j
+                        }
+                    }
+                    merged.indptr[i + 1] = written
+                }
+            }
+        }
+        merged.indices.removeLast(n - written)
+        merged.values.removeLast(n - written)
+        if extra != nil {
+            outExtra.removeLast(n - written)
+            merged.extra = outExtra
+        }
+        return merged
     }
 }
 

@@ -23,43 +23,12 @@ extension CSRMatrix {
                         outIndices.withUnsafeMutableBufferPointer { oi in
                             outValues.withUnsafeMutableBufferPointer { ov in
                                 outExtra.withUnsafeMutableBufferPointer { oe in
-                                    let shared = UnsafeSendableMatrices((t.baseAddress!, ip.baseAddress!, ix.baseAddress, v.baseAddress,
-                                                                         oi.baseAddress, ov.baseAddress, oe.baseAddress, extra))
+                                    let renumbering = ColumnRenumbering(target: t.baseAddress!, indptr: ip.baseAddress!, indices: ix.baseAddress,
+                                                                        values: v.baseAddress, extra: extra, outIndices: oi.baseAddress,
+                                                                        outValues: ov.baseAddress, outExtra: oe.baseAddress, bits: bits)
                                     let workers = nnz > 1 << 20 ? 2 : 1
                                     DispatchQueue.concurrentPerform(iterations: workers) { w in
-                                        let (t, ip, ix, v, oi, ov, oe, extra) = shared.value
-                                        var keys: [UInt64] = []
-                                        var scratch: [UInt64] = []
-                                        for u in stride(from: w, to: rows, by: workers) {
-                                            let lo = ip[u], hi = ip[u + 1]
-                                            guard hi > lo else { continue }
-                                            keys.removeAll(keepingCapacity: true)
-                                            var sorted = true
-                                            var last: Int32 = -1
-                                            for p in lo..<hi {
-                                                let j = t[Int(ix![p])]
-                                                if j < last { sorted = false }
-                                                last = j
-                                                keys.append(UInt64(UInt32(j)) << 32 | UInt64(UInt32(p - lo)))
-                                            }
-                                            if !sorted {
-                                                // Long rows by radix (no mispredicted compares), short ones by quicksort.
-                                                if keys.count >= KeySort.radixMinimum {
-                                                    if scratch.count < keys.count { scratch = [UInt64](repeating: 0, count: keys.count) }
-                                                    keys.withUnsafeMutableBufferPointer { k in
-                                                        scratch.withUnsafeMutableBufferPointer { KeySort.radixSortHigh(k.baseAddress!, k.count, bits: bits, scratch: $0.baseAddress!) }
-                                                    }
-                                                } else {
-                                                    keys.withUnsafeMutableBufferPointer { KeySort.sort($0.baseAddress!, $0.count) }
-                                                }
-                                            }
-                                            for (q, key) in keys.enumerated() {
-                                                let p = lo + Int(key & 0xFFFF_FFFF)
-                                                oi![lo + q] = Int32(truncatingIfNeeded: key >> 32)
-                                                ov![lo + q] = v![p]
-                                                if let extra { oe![lo + q] = extra[p] }
-                                            }
-                                        }
+                                        renumbering.renumber(rows: stride(from: w, to: rows, by: workers))
                                     }
                                 }
                             }
@@ -70,5 +39,53 @@ extension CSRMatrix {
         }
         return (CSRMatrix(rows: rows, columns: newColumns, indptr: indptr, indices: outIndices, values: outValues),
                 extra == nil ? nil : outExtra)
+    }
+}
+
+/// Base pointers of a column renumbering (`CSRMatrix.renumberingColumns`): the new number of each
+/// column, the matrix's rows, and the outputs; rows are renumbered by disjoint workers.
+private struct ColumnRenumbering: @unchecked Sendable {
+    let target: UnsafePointer<Int32>, indptr: UnsafePointer<Int>
+    let indices: UnsafePointer<Int32>?, values: UnsafePointer<Double>?, extra: [Double]?
+    let outIndices: UnsafeMutablePointer<Int32>?, outValues: UnsafeMutablePointer<Double>?, outExtra: UnsafeMutablePointer<Double>?
+    /// Significant bits of the new columns, for the radix sort.
+    let bits: Int
+
+    /// Writes `rows` with their new columns, each row sorted by them.
+    func renumber(rows: StrideTo<Int>) {
+        var keys: [UInt64] = []
+        var scratch: [UInt64] = []
+        for u in rows {
+            let lo = indptr[u], hi = indptr[u + 1]
+            guard hi > lo else { continue }
+            keys.removeAll(keepingCapacity: true)
+            var sorted = true
+            var last: Int32 = -1
+            for p in lo..<hi {
+                let j = target[Int(indices![p])]
+                if j < last { sorted = false }
+                last = j
+                keys.append(UInt64(UInt32(j)) << 32 | UInt64(UInt32(p - lo)))
+            }
+            if !sorted { sort(&keys, scratch: &scratch) }
+            for (q, key) in keys.enumerated() {
+                let p = lo + Int(key & 0xFFFF_FFFF)
+                outIndices![lo + q] = Int32(truncatingIfNeeded: key >> 32)
+                outValues![lo + q] = values![p]
+                if let extra { outExtra![lo + q] = extra[p] }
+            }
+        }
+    }
+
+    /// Long rows by radix (no mispredicted compares), short ones by quicksort.
+    private func sort(_ keys: inout [UInt64], scratch: inout [UInt64]) {
+        if keys.count >= KeySort.radixMinimum {
+            if scratch.count < keys.count { scratch = [UInt64](repeating: 0, count: keys.count) }
+            keys.withUnsafeMutableBufferPointer { k in
+                scratch.withUnsafeMutableBufferPointer { KeySort.radixSortHigh(k.baseAddress!, k.count, bits: bits, scratch: $0.baseAddress!) }
+            }
+        } else {
+            keys.withUnsafeMutableBufferPointer { KeySort.sort($0.baseAddress!, $0.count) }
+        }
     }
 }

@@ -95,8 +95,8 @@ struct DenseProductTests {
     @Test("a factorization slower than the first blocks' products (k = 160): the blocks that waited for it are solved, as on one thread")
     func blocksWaitForTheFactor() throws {
         // The factor's Gram work is n·k² against 48·n·k for a block: when the helper thread starts
-        // promptly it finishes its first products before the factor is published. It did in 1 to
-        // 3 of every 3 solves here (a temporary count), so the test solves 6 times.
+        // promptly it finishes its first products before the factor is published. Whether it
+        // starts promptly depends on the scheduler, so the test solves 6 times.
         let (R, V) = syntheticProblem(users: 300, items: 400, k: 160, density: 1, seed: 11)
         let problem = try RidgeProblem(interactions: R, items: V, objective: Objective(loss: .dense, lambda: 2))
         var lapack = RidgeSolver(threads: 1)

@@ -1,4 +1,3 @@
-import CKernels
 import Matrices
 @testable import Solvers
 import Testing
@@ -74,7 +73,7 @@ struct QuantizedScanTests {
 
     @Test("the VNNI kernel finds the same candidates as the portable one")
     func kernelVariants() throws {
-        guard mf_i8_fast() != 0 else { return }
+        guard NativeKernels.hasFastQuantizedScan else { return }
         var rng = SplitMix64(seed: 3)
         let (k4, users, groups, cap) = (5, 27, 10, 60)
         let x = (0..<(users * k4 * 4)).map { _ in Int8(Int(rng.next() % 255) - 127) }
@@ -82,10 +81,11 @@ struct QuantizedScanTests {
         let thresholds = (0..<users).map { r in Int32(r * 2000 - 20000) }   // from nearly all items to none
         var lists: [[Int32]] = []
         var totals: [[Int32]] = []
-        for fast in [Int32(0), 1] {
+        for fast in [false, true] {
             var candidates = [Int32](repeating: -1, count: users * (cap + 16))
             var counts = [Int32](repeating: 0, count: users)
-            mf_i8_candidates(fast, Int32(k4), Int32(users), x, packed, 2, Int32(groups), thresholds, &candidates, Int32(cap + 16), Int32(cap), &counts)
+            NativeKernels.quantizedCandidates(fast: fast, k4: k4, users: users, x: x, packed: packed, groups: 2..<groups, thresholds: thresholds,
+                                              candidates: &candidates, stride: cap + 16, cap: cap, counts: &counts)
             var list: [Int32] = []
             for r in 0..<users {
                 let start = r * (cap + 16)
@@ -120,7 +120,7 @@ struct QuantizedScanTests {
             var pairs: [(score: Double, item: Int32)] = Array(zip(scores, items))
             pairs.sort { a, b in a.score > b.score || (a.score == b.score && a.item < b.item) }
             let expected = pairs.prefix(25)
-            let best = Int(mf_sorted_best(&scores, &items, Int32(count), 25))
+            let best = NativeKernels.sortedBest(scores: &scores, items: &items, count: count, k: 25)
             #expect(best == Swift.min(25, count))
             #expect(Array(scores.prefix(best)) == expected.map(\.score))
             #expect(Array(items.prefix(best)) == expected.map(\.item))

@@ -29,7 +29,7 @@ final class HugePageBuffer<S>: @unchecked Sendable {
 
     deinit {
         // posix_memalign's memory and allocate's are both released by free on Linux; elsewhere
-        // only allocate was used.
+        // the memory always comes from allocate.
         #if canImport(Glibc)
         free(base)
         #else

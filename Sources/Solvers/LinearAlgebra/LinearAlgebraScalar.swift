@@ -1,17 +1,18 @@
 import CLinearAlgebra
 
-// The one layer that calls CBLAS and LAPACKE. Matrices are row-major with explicit leading
-// dimensions; a symmetric k × k matrix is addressed through its upper triangle in row-major
-// terms (LAPACK's lower triangle in column-major terms: the same memory).
+// The one layer of Swift that calls CBLAS, LAPACKE and OpenBLAS's thread control
+// (Sources/CLinearAlgebra). Matrices are row-major with explicit leading dimensions; a symmetric
+// k × k matrix is addressed through its upper triangle in row-major terms (LAPACK's lower
+// triangle in column-major terms: the same memory).
+//
+// `LinearAlgebraScalar` also lists, as requirements, the per-scalar kernels of mftool's own C
+// code; those are implemented in NativeKernels+Area.swift, the layer that calls CKernels.
 
 /// A floating-point type with BLAS and LAPACK kernels: `Float` (s) or `Double` (d).
 protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
     /// C ← α·AᵀA + β·C, with A rows × k (row-major, leading dimension lda), C k × k upper.
     static func syrkTransposed(rows: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
                                beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
-    /// y ← α·Aᵀx + β·y, with A rows × cols (row-major).
-    static func gemvTransposed(rows: Int, cols: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
-                               x: UnsafePointer<Self>, beta: Self, y: UnsafeMutablePointer<Self>)
     /// C ← α·A·Bᵀ + β·C, with A m × k, B n × k, C m × n (row-major).
     static func gemmTransposedB(m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
                                 b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
@@ -26,7 +27,7 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
     /// symmetric matrix given by its lower triangle in column-major terms.
     static func syevd(n: Int, a: UnsafeMutablePointer<Self>, w: UnsafeMutablePointer<Self>) -> Int
 
-    // mftool's own kernels (NativeKernels.swift).
+    // mftool's own kernels (NativeKernels+Ridge.swift, +Products, +Ranking, +Quantized).
     /// Gathers item rows (padded to `kp`), optional scaled copies and the right-hand side.
     static func nativeGather(_ variant: NativeKernelVariant, k: Int, kp: Int, count: Int, v: UnsafePointer<Self>, indices: UnsafePointer<Int32>,
                              gramWeights: UnsafePointer<Double>?, rhsWeights: UnsafePointer<Double>?,
@@ -81,11 +82,6 @@ extension Double: LinearAlgebraScalar {
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, blasint(k), blasint(rows), alpha, a, blasint(lda), beta, c, blasint(ldc))
     }
     @inline(__always)
-    static func gemvTransposed(rows: Int, cols: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
-                               x: UnsafePointer<Double>, beta: Double, y: UnsafeMutablePointer<Double>) {
-        cblas_dgemv(CblasRowMajor, CblasTrans, blasint(rows), blasint(cols), alpha, a, blasint(lda), x, 1, beta, y, 1)
-    }
-    @inline(__always)
     static func gemmTransposedB(m: Int, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
                                 b: UnsafePointer<Double>, ldb: Int, beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
         cblas_dgemm(CblasRowMajor, CblasNoTrans, CblasTrans, blasint(m), blasint(n), blasint(k), alpha, a, blasint(lda), b, blasint(ldb), beta, c, blasint(ldc))
@@ -113,11 +109,6 @@ extension Float: LinearAlgebraScalar {
     static func syrkTransposed(rows: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
                                beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, blasint(k), blasint(rows), alpha, a, blasint(lda), beta, c, blasint(ldc))
-    }
-    @inline(__always)
-    static func gemvTransposed(rows: Int, cols: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
-                               x: UnsafePointer<Float>, beta: Float, y: UnsafeMutablePointer<Float>) {
-        cblas_sgemv(CblasRowMajor, CblasTrans, blasint(rows), blasint(cols), alpha, a, blasint(lda), x, 1, beta, y, 1)
     }
     @inline(__always)
     static func gemmTransposedB(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,

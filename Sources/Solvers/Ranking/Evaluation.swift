@@ -1,4 +1,3 @@
-import CKernels
 import Dispatch
 import Foundation
 import Matrices
@@ -229,7 +228,7 @@ public struct RankingEvaluator: Sendable {
 
 /// The K best (item, score) pairs seen, by score descending, ties by item ascending: kept sorted,
 /// best first, so an offer is a vectorized count of the better pairs and a shift (the C kernel
-/// `mf_topk_insert`), and the worst kept score is the last.
+/// `NativeKernels.topKInsert`), and the worst kept score is the last.
 struct TopK {
     let capacity: Int
     private(set) var count = 0
@@ -284,7 +283,7 @@ struct TopK {
         let scores: UnsafeMutablePointer<Double>?
         var count: Int
         let capacity: Int
-        let isa = NativeKernelVariant.best.isa
+        let variant = NativeKernelVariant.best
 
         var worstScore: Double { scores![count - 1] }
 
@@ -292,7 +291,7 @@ struct TopK {
         mutating func offer(_ item: Int, _ score: Double) {
             guard capacity > 0, let items, let scores else { return }
             count = items.withMemoryRebound(to: Int64.self, capacity: capacity) {
-                Int(mf_topk_insert(isa, scores, $0, Int32(count), Int32(capacity), score, Int64(item)))
+                NativeKernels.topKInsert(variant, scores: scores, items: $0, count: count, capacity: capacity, score: score, item: Int64(item))
             }
         }
     }

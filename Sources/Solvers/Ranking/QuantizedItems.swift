@@ -1,5 +1,3 @@
-import CKernels
-
 /// A model's items as bytes, for the candidate scan that lets ranking score exactly only the
 /// items that can reach a user's floor (see `QuantizedScan`).
 ///
@@ -12,7 +10,7 @@ struct QuantizedItems: @unchecked Sendable {
     let n: Int, k: Int, width: Int
     /// 4-byte words per row, and 16-item groups packed (an even count).
     let k4: Int, groups: Int
-    /// The packed bytes (mf_i8_pack_items's layout).
+    /// The packed bytes (`NativeKernels.packQuantizedItems`'s layout).
     let packed: [UInt8]
     /// The scale s, the largest row sum of |entry| (before rounding), and the user-side bias weight c.
     let scale: Double, l1Max: Double, biasWeight: Double
@@ -51,11 +49,12 @@ struct QuantizedItems: @unchecked Sendable {
         var packed = [UInt8](repeating: 128, count: Swift.max(1, groups * k4 * 64))
         let (n, width, k4, groups, scale) = (n, width, k4, groups, scale)
         packed.withUnsafeMutableBufferPointer { pp in
-            mf_i8_pack_items(Int32(n), Int32(width), rows, Int32(width), 1 / scale, Int32(k4), Int32(groups), pp.baseAddress!)
+            NativeKernels.packQuantizedItems(n: n, width: width, v: rows, ldv: width, inverseScale: 1 / scale, k4: k4, groups: groups,
+                                             packed: pp.baseAddress!)
         }
         self.packed = packed
     }
 
     /// Whether the scan is worth it here: a fast kernel on this CPU and rows it takes.
-    static var isFast: Bool { mf_i8_fast() != 0 }
+    static var isFast: Bool { NativeKernels.hasFastQuantizedScan }
 }

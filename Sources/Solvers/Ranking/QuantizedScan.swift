@@ -1,4 +1,3 @@
-import CKernels
 import Matrices
 
 /// One thread's buffers for ranking a block of users through `QuantizedItems`: bytes for the
@@ -27,8 +26,9 @@ struct QuantizedScan {
 
     init(items: QuantizedItems, blockSize: Int, k: Int, capacity: Int? = nil) {
         self.items = items
-        // About 4K candidates per user were measured for K = 100 (ML-20M shape); twice that
-        // bounds the buffers (users beyond it are ranked in full) without gigabytes for large K.
+        // A user with more candidates than the cap is ranked in full. 8·K (at least 4096) leaves
+        // room well beyond the ~2K items a sampled floor lets through, and keeps the buffers
+        // (blockSize × cap) small for large K.
         cap = capacity ?? Swift.min(items.groups * 16, Swift.max(4096, 8 * k))
         stride = cap + 16
         augmented = [Double](repeating: 0, count: blockSize * items.width)
@@ -51,14 +51,49 @@ struct QuantizedScan {
     mutating func rank<S: LinearAlgebraScalar>(model: FactorModel, users: ArraySlice<Int>, rows: UnsafePointer<S>, w: Int,
                                                itemMatrix: UnsafePointer<S>, itemBias: [S]?, train: CSRMatrix?, floors: [S],
                                                heaps: inout [TopK]) {
+        quantizeUsers(model: model, users: users)
+        setThresholds(model: model, users: users, rows: rows, w: w, floors: floors)
+        startTrainingRows(users: users, train: train)
+        itemBias.withOptionalPointer { bias in
+            train.withIndicesPointer { trainIndices in
+                let inputs = BlockInputs(rows: rows, w: w, itemMatrix: itemMatrix, bias: bias, train: trainIndices, floors: floors)
+                var g0 = 0
+                while g0 < items.groups {
+                    let g1 = Swift.min(items.groups, g0 + QuantizedScan.panelGroups)
+                    scan(groups: g0..<g1, users: users.count, inputs)
+                    g0 = g1
+                }
+            }
+        }
+        keepBest(users: users.count, floors: floors, heaps: &heaps)
+    }
+
+    /// The block's rows for the rescoring: the users' rows (w values each), the item rows and
+    /// biases, the training rows' item indices, and the users' floors.
+    private struct BlockInputs<S> {
+        let rows: UnsafePointer<S>, w: Int
+        let itemMatrix: UnsafePointer<S>, bias: UnsafePointer<S>?
+        let train: UnsafePointer<Int32>?
+        let floors: [S]
+    }
+
+    /// The users' rows with the bias column (`augmented`), quantized to bytes with their scales
+    /// and byte sums.
+    private mutating func quantizeUsers(model: FactorModel, users: ArraySlice<Int>) {
         let (k, width, k4) = (items.k, items.width, items.k4)
-        let count = users.count
-        let epsilon = Double(S.ulpOfOne) / 2
         for (r, u) in users.enumerated() {
             for j in 0..<k { augmented[r * width + j] = model.users[u, j] }
             if width > k { augmented[r * width + k] = items.biasWeight }
         }
-        mf_i8_quantize_rows(Int32(count), Int32(width), augmented, Int32(width), Int32(k4), &bytes, &scales, &sums)
+        NativeKernels.quantizeRows(rows: users.count, width: width, x: augmented, ldx: width, k4: k4, bytes: &bytes, scales: &scales, sums: &sums)
+    }
+
+    /// Each user's threshold on the integer sums: the floor less the bound on the quantization
+    /// and rounding errors, in integer units (`.max` for a floor of −∞); counts start at zero.
+    private mutating func setThresholds<S: LinearAlgebraScalar>(model: FactorModel, users: ArraySlice<Int>, rows: UnsafePointer<S>, w: Int,
+                                                                floors: [S]) {
+        let (k, width) = (items.k, items.width)
+        let epsilon = Double(S.ulpOfOne) / 2
         let sv = items.scale
         for (r, u) in users.enumerated() {
             guard floors[r] > -.infinity else {
@@ -77,36 +112,37 @@ struct QuantizedScan {
             thresholds[r] = Int32(t) + 128 * sums[r]
             counts[r] = 0
         }
+    }
+
+    /// Each user's training row (start and length in `train`), none handled yet.
+    private mutating func startTrainingRows(users: ArraySlice<Int>, train: CSRMatrix?) {
         for (r, u) in users.enumerated() {
             (done[r], kept[r], trainAt[r]) = (0, 0, 0)
             let row = train.map { u < $0.rows ? $0.range(ofRow: u) : 0..<0 } ?? 0..<0
             (trainStart[r], trainCount[r]) = (Int64(row.lowerBound), Int32(row.count))
         }
-        var g0 = 0
-        while g0 < items.groups {
-            let g1 = Swift.min(items.groups, g0 + QuantizedScan.panelGroups)
-            bytes.withUnsafeBufferPointer { bp in
-                items.packed.withUnsafeBufferPointer { pp in
-                    mf_i8_candidates(1, Int32(k4), Int32(count), bp.baseAddress!, pp.baseAddress!, Int32(g0), Int32(g1), thresholds,
-                                     &candidates, Int32(stride), Int32(cap), &counts)
-                }
-            }
-            // The new candidates' rows are still in cache: score them now.
-            itemBias.withOptionalPointer { bias in
-                train.withIndicesPointer { trainIndices in
-                    S.rescoreBlock(.best, users: count, w: w, x: rows, v: itemMatrix, bias: bias, n: items.n, candidates: &candidates,
-                                   stride: stride, counts: counts, cap: cap, done: &done, train: trainIndices, trainStart: trainStart,
-                                   trainCount: trainCount, trainAt: &trainAt, floors: floors, scores: &keptScores, items: &keptItems,
-                                   kept: &kept)
-                }
-            }
-            g0 = g1
-        }
-        for r in 0..<count where floors[r] > -.infinity && Int(counts[r]) <= cap {
-            keptScores.withUnsafeMutableBufferPointer { sp in
-                keptItems.withUnsafeMutableBufferPointer { ip in
+    }
+
+    /// Scans the 16-item `groups` for candidates, then scores the new candidates while their
+    /// rows are still in cache.
+    private mutating func scan<S: LinearAlgebraScalar>(groups: Range<Int>, users count: Int, _ inputs: BlockInputs<S>) {
+        NativeKernels.quantizedCandidates(fast: true, k4: items.k4, users: count, x: bytes, packed: items.packed, groups: groups,
+                                          thresholds: thresholds, candidates: &candidates, stride: stride, cap: cap, counts: &counts)
+        S.rescoreBlock(.best, users: count, w: inputs.w, x: inputs.rows, v: inputs.itemMatrix, bias: inputs.bias, n: items.n,
+                       candidates: &candidates, stride: stride, counts: counts, cap: cap, done: &done, train: inputs.train,
+                       trainStart: trainStart, trainCount: trainCount, trainAt: &trainAt, floors: inputs.floors, scores: &keptScores,
+                       items: &keptItems, kept: &kept)
+    }
+
+    /// Each user's best kept pairs, sorted, as its top-K list (users whose floor is −∞ or whose
+    /// candidates overflowed keep theirs).
+    private mutating func keepBest<S: LinearAlgebraScalar>(users count: Int, floors: [S], heaps: inout [TopK]) {
+        let cap = cap
+        keptScores.withUnsafeMutableBufferPointer { sp in
+            keptItems.withUnsafeMutableBufferPointer { ip in
+                for r in 0..<count where floors[r] > -.infinity && Int(counts[r]) <= cap {
                     let (scores, ids) = (sp.baseAddress! + r * cap, ip.baseAddress! + r * cap)
-                    let best = Int(mf_sorted_best(scores, ids, Int32(kept[r]), Int32(heaps[r].capacity)))
+                    let best = NativeKernels.sortedBest(scores: scores, items: ids, count: Int(kept[r]), k: heaps[r].capacity)
                     heaps[r].assignSorted(scores: scores, items: ids, count: best)
                 }
             }

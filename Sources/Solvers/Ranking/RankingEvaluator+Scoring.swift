@@ -49,10 +49,48 @@ extension RankingEvaluator {
         let n = model.items.rows, w = model.users.columns
         let k = Swift.min(k, n)
         // Items with a ones column against the user bias, when there is one.
-        var itemMatrix = [S](repeating: 1, count: n * w)
+        var itemMatrix = [S](repeating: 1, count: Swift.max(1, n * w))
         for i in 0..<n { for c in 0..<model.items.columns { itemMatrix[i * w + c] = S(model.items[i, c]) } }
         let itemBias = model.itemBias.map { $0.map { S($0) } }
         let panel = Swift.max(1, Swift.min(n, panelSize))
+        let (sampled, rank) = sample(items: n, k: k)
+        var sampleMatrix = [S](repeating: 0, count: Swift.max(1, sampled.count * w))
+        var samplePosition = [Int32](repeating: -1, count: sampled.isEmpty ? 0 : n)
+        for (j, i) in sampled.enumerated() {
+            for c in 0..<w { sampleMatrix[j * w + c] = itemMatrix[i * w + c] }
+            samplePosition[i] = Int32(j)
+        }
+        let quantized = sampled.isEmpty || !(candidateScan ?? QuantizedItems.isFast) ? nil : QuantizedItems(model: model)
+        let (blockSize, scanCapacity) = (blockSize, scanCapacity)
+        let blocks = (users.count + blockSize - 1) / blockSize
+        let threadCount = Swift.max(1, Swift.min(threads, blocks))
+        itemMatrix.withUnsafeBufferPointer { items in
+            sampleMatrix.withUnsafeBufferPointer { samples in
+                let plan = UnsafeSendable(RankingPlan(
+                    model: model, users: users, train: train, n: n, w: w, k: k, blockSize: blockSize,
+                    itemMatrix: items.baseAddress!, itemBias: itemBias, panel: panel, order: Self.panelOrder(n: n, panel: panel),
+                    sampleCount: sampled.count, rank: rank, sampleMatrix: samples.baseAddress!, samplePosition: samplePosition,
+                    sampleBias: itemBias.map { bias in sampled.map { bias[$0] } }, quantized: quantized, scanCapacity: scanCapacity))
+                BLASThreads.singleThreaded {
+                    DispatchQueue.concurrentPerform(iterations: threadCount) { t in
+                        var workspace = RankingWorkspace(plan: plan.value)
+                        defer { workspace.deallocate() }
+                        var block = t
+                        while block < blocks {
+                            let b0 = block * blockSize
+                            workspace.rank(block: b0..<Swift.min(b0 + blockSize, users.count), thread: t, body)
+                            block += threadCount
+                        }
+                    }
+                }
+            }
+        }
+        return threadCount
+    }
+
+    /// The panels of n items in the order they are visited: from both ends inward (0, last, 1,
+    /// last − 1, …); the odd visits, from the back, are scanned backwards.
+    static func panelOrder(n: Int, panel: Int) -> [Int] {
         let panels = (n + panel - 1) / panel
         var order: [Int] = []
         var (front, back) = (0, panels - 1)
@@ -62,122 +100,7 @@ extension RankingEvaluator {
             front += 1
             back -= 1
         }
-        let (sampled, rank) = sample(items: n, k: k)
-        var sampleMatrix = [S](repeating: 0, count: Swift.max(1, sampled.count * w))
-        var samplePosition = [Int32](repeating: -1, count: sampled.isEmpty ? 0 : n)
-        for (j, i) in sampled.enumerated() {
-            for c in 0..<w { sampleMatrix[j * w + c] = itemMatrix[i * w + c] }
-            samplePosition[i] = Int32(j)
-        }
-        let sampleBias = itemBias.map { bias in sampled.map { bias[$0] } }
-        let quantized = sampled.isEmpty || !(candidateScan ?? QuantizedItems.isFast) ? nil : QuantizedItems(model: model)
-        let blocks = (users.count + blockSize - 1) / blockSize
-        let threadCount = Swift.max(1, Swift.min(threads, blocks))
-        let shared = UnsafeSendable((model, itemMatrix, itemBias, users, train, k, blockSize, order, panel,
-                                     sampled.count, rank, sampleMatrix, samplePosition, sampleBias, quantized, scanCapacity))
-        BLASThreads.singleThreaded {
-            DispatchQueue.concurrentPerform(iterations: threadCount) { t in
-                let (model, itemMatrix, itemBias, users, train, k, blockSize, order, panel,
-                     sampleCount, rank, sampleMatrix, samplePosition, sampleBias, quantized, scanCapacity) = shared.value
-                var rows = [S](repeating: 0, count: blockSize * w)
-                var scores = [S](repeating: 0, count: blockSize * panel)
-                var sampleScores = [S](repeating: 0, count: blockSize * sampleCount)
-                var floors = [S](repeating: -.infinity, count: blockSize)
-                var sampleTop = TopK(capacity: rank)
-                var fullRow: [S] = []
-                var heaps = [TopK](repeating: TopK(capacity: k), count: blockSize)
-                var scan = quantized.map { QuantizedScan(items: $0, blockSize: blockSize, k: k, capacity: scanCapacity) }
-                var block = t
-                while block < blocks {
-                    let b0 = block * blockSize, b1 = Swift.min(b0 + blockSize, users.count)
-                    for (r, u) in users[b0..<b1].enumerated() {
-                        for c in 0..<w { rows[r * w + c] = S(model.users[u, c]) }
-                        heaps[r].reset()
-                    }
-                    if sampleCount > 0 {
-                        // Floors from the sample: its scores with the user's training items removed.
-                        rows.withUnsafeBufferPointer { up in
-                            sampleMatrix.withUnsafeBufferPointer { vp in
-                                sampleScores.withUnsafeMutableBufferPointer { sp in
-                                    S.gemmTransposedB(m: b1 - b0, n: sampleCount, k: w, alpha: 1, a: up.baseAddress!, lda: w,
-                                                      b: vp.baseAddress!, ldb: w, beta: 0, c: sp.baseAddress!, ldc: sampleCount)
-                                }
-                            }
-                        }
-                        sampleScores.withUnsafeMutableBufferPointer { sp in
-                            for (r, u) in users[b0..<b1].enumerated() {
-                                let row = sp.baseAddress! + r * sampleCount
-                                if let sampleBias { for j in 0..<sampleCount { row[j] += sampleBias[j] } }
-                                if let train, u < train.rows {
-                                    for p in train.range(ofRow: u) {
-                                        let j = samplePosition[Int(train.indices[p])]
-                                        if j >= 0 { row[Int(j)] = -.infinity }
-                                    }
-                                }
-                                // The rank-th best sampled score: by a vector kernel, or by the heap.
-                                if let floor = S.kthLargest(row, count: sampleCount, rank) {
-                                    floors[r] = floor
-                                } else {
-                                    sampleTop.reset()
-                                    sampleTop.offerPanel(row, count: sampleCount, offset: 0, backward: false, floor: -S.infinity)
-                                    floors[r] = sampleTop.count == rank ? S(sampleTop.worstScore) : -.infinity
-                                }
-                            }
-                        }
-                    }
-                    if scan != nil {
-                        rows.withUnsafeBufferPointer { up in
-                            itemMatrix.withUnsafeBufferPointer { vp in
-                                scan!.rank(model: model, users: users[b0..<b1], rows: up.baseAddress!, w: w, itemMatrix: vp.baseAddress!,
-                                           itemBias: itemBias, train: train, floors: floors, heaps: &heaps)
-                            }
-                        }
-                    }
-                    for (visit, p) in order.enumerated() where scan == nil {
-                        let p0 = p * panel, width = Swift.min(n, p0 + panel) - p0
-                        rows.withUnsafeBufferPointer { up in
-                            itemMatrix.withUnsafeBufferPointer { vp in
-                                scores.withUnsafeMutableBufferPointer { sp in
-                                    S.gemmTransposedB(m: b1 - b0, n: width, k: w, alpha: 1, a: up.baseAddress!, lda: w,
-                                                      b: vp.baseAddress! + p0 * w, ldb: w, beta: 0, c: sp.baseAddress!, ldc: panel)
-                                }
-                            }
-                        }
-                        scores.withUnsafeMutableBufferPointer { sp in
-                            for (r, u) in users[b0..<b1].enumerated() {
-                                let row = sp.baseAddress! + r * panel
-                                if let itemBias { for i in 0..<width { row[i] += itemBias[p0 + i] } }
-                                if let train { RankingEvaluator.exclude(train, user: u, from: row, items: p0..<(p0 + width)) }
-                                heaps[r].offerPanel(row, count: width, offset: p0, backward: visit % 2 == 1, floor: floors[r])
-                            }
-                        }
-                    }
-                    for (r, u) in users[b0..<b1].enumerated() {
-                        let available = n - (train.map { u < $0.rows ? $0.degree(ofRow: u) : 0 } ?? 0)
-                        if (scan != nil || floors[r] > -.infinity) && heaps[r].count < Swift.min(k, available) {
-                            // The floor was too high for this user (or the scan left it out): rank every item without it.
-                            if fullRow.isEmpty { fullRow = [S](repeating: 0, count: n) }
-                            rows.withUnsafeBufferPointer { up in
-                                itemMatrix.withUnsafeBufferPointer { vp in
-                                    fullRow.withUnsafeMutableBufferPointer { fp in
-                                        let row = fp.baseAddress!
-                                        S.gemmTransposedB(m: 1, n: n, k: w, alpha: 1, a: up.baseAddress! + r * w, lda: w,
-                                                          b: vp.baseAddress!, ldb: w, beta: 0, c: row, ldc: n)
-                                        if let itemBias { for i in 0..<n { row[i] += itemBias[i] } }
-                                        if let train { RankingEvaluator.exclude(train, user: u, from: row, items: 0..<n) }
-                                        heaps[r].reset()
-                                        heaps[r].offerPanel(row, count: n, offset: 0, backward: false, floor: -S.infinity)
-                                    }
-                                }
-                            }
-                        }
-                        body(t, u, heaps[r].sortedPairs(offset: model.mean))
-                    }
-                    block += threadCount
-                }
-            }
-        }
-        return threadCount
+        return order
     }
 
     /// Sets the scores of the user's training items within `items` (a panel starting at row[0])

@@ -60,20 +60,8 @@ public struct SyntheticData: Sendable {
         var vals: [Double] = []
         indices.reserveCapacity(dense ? users * items : nnz)
         vals.reserveCapacity(dense ? users * items : nnz)
-        // Item popularity: Zipf over a random ranking of the items.
-        var ranking = Array(0..<items)
-        rng.shuffle(&ranking)
-        var cumulative = [Double](repeating: 0, count: items)
-        var total = 0.0
-        for r in 0..<items {
-            total += pow(Double(r + 1), -popularityExponent)
-            cumulative[r] = total
-        }
-        // User activity: log-normal, scaled to the target nnz, 1 ≤ n_u ≤ items / 2.
-        let raw = (0..<users).map { _ in exp(activitySigma * rng.normal()) }
-        let rawTotal = raw.reduce(0, +)
-        let cap = Swift.max(1, items / 2)
-        let counts = raw.map { Swift.min(cap, Swift.max(1, Int(($0 / rawTotal * Double(nnz)).rounded()))) }
+        let popularity = Popularity(items: items, exponent: popularityExponent, rng: &rng)
+        let counts = activity(rng: &rng)
         var chosen = [Bool](repeating: false, count: items)
         var row: [Int32] = []
         for u in 0..<users {
@@ -81,50 +69,91 @@ public struct SyntheticData: Sendable {
             if dense {
                 row = (0..<Int32(items)).map { $0 }
             } else {
-                while row.count < counts[u] {
-                    // Exposure follows popularity, choice follows preference: of three items
-                    // drawn by popularity, the user takes the one the planted model likes best.
-                    var best = -1, bestScore = -Double.infinity
-                    for _ in 0..<3 {
-                        let target = rng.uniform() * total
-                        var lo = 0, hi = items - 1
-                        while lo < hi {
-                            let mid = (lo + hi) / 2
-                            if cumulative[mid] < target { lo = mid + 1 } else { hi = mid }
-                        }
-                        let item = ranking[lo]
-                        guard !chosen[item] else { continue }
-                        var score = 0.0
-                        for c in 0..<k { score += U[u, c] * V[item, c] }
-                        if score > bestScore { best = item; bestScore = score }
-                    }
-                    if best >= 0 { chosen[best] = true; row.append(Int32(best)) }
-                }
-                for j in row { chosen[Int(j)] = false }
-                row.sort()
+                drawRow(user: u, count: counts[u], U: U, V: V, popularity: popularity, chosen: &chosen, row: &row, rng: &rng)
             }
             for j in row {
-                var score = 0.0
-                for c in 0..<k { score += U[u, c] * V[Int(j), c] }
-                let value: Double
-                switch values {
-                case .ratings:
-                    if dense {
-                        // Dense targets as the PyTorch example: the planted product plus small noise.
-                        value = score / scale + 0.1 * rng.normal()
-                    } else {
-                        let r = 3.5 + 1.5 * score / scale + noise * rng.normal()
-                        value = Swift.min(5, Swift.max(1, (r * 2).rounded() / 2))
-                    }
-                case .counts:
-                    value = Swift.max(1, (exp(score / scale + noise * rng.normal())).rounded())
-                }
                 indices.append(j)
-                vals.append(value)
+                vals.append(value(user: u, item: Int(j), U: U, V: V, scale: scale, rng: &rng))
             }
             indptr.append(indices.count)
         }
         let matrix = CSRMatrix(rows: users, columns: items, indptr: indptr, indices: indices, values: vals)
         return (Interactions(matrix: matrix, userIDs: .positional(users), itemIDs: .positional(items)), V, U)
+    }
+
+    /// Item popularity: Zipf over a random ranking of the items, as cumulative weights.
+    struct Popularity {
+        let ranking: [Int], cumulative: [Double], total: Double
+
+        init(items: Int, exponent: Double, rng: inout SplitMix64) {
+            var ranking = Array(0..<items)
+            rng.shuffle(&ranking)
+            var cumulative = [Double](repeating: 0, count: items)
+            var total = 0.0
+            for r in 0..<items {
+                total += pow(Double(r + 1), -exponent)
+                cumulative[r] = total
+            }
+            (self.ranking, self.cumulative, self.total) = (ranking, cumulative, total)
+        }
+
+        /// An item drawn by popularity.
+        func draw(_ rng: inout SplitMix64) -> Int {
+            let target = rng.uniform() * total
+            var lo = 0, hi = cumulative.count - 1
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if cumulative[mid] < target { lo = mid + 1 } else { hi = mid }
+            }
+            return ranking[lo]
+        }
+    }
+
+    /// Each user's number of interactions: log-normal activity scaled to the target nnz,
+    /// 1 ≤ n_u ≤ items / 2.
+    private func activity(rng: inout SplitMix64) -> [Int] {
+        let raw = (0..<users).map { _ in exp(activitySigma * rng.normal()) }
+        let rawTotal = raw.reduce(0, +)
+        let cap = Swift.max(1, items / 2)
+        return raw.map { Swift.min(cap, Swift.max(1, Int(($0 / rawTotal * Double(nnz)).rounded()))) }
+    }
+
+    /// User u's `count` distinct items, ascending, into `row`. Exposure follows popularity,
+    /// choice follows preference: of three items drawn by popularity, the user takes the one the
+    /// planted model likes best. `chosen` is all false before and after.
+    private func drawRow(user u: Int, count: Int, U: DenseMatrix<Double>, V: DenseMatrix<Double>, popularity: Popularity,
+                         chosen: inout [Bool], row: inout [Int32], rng: inout SplitMix64) {
+        while row.count < count {
+            var best = -1, bestScore = -Double.infinity
+            for _ in 0..<3 {
+                let item = popularity.draw(&rng)
+                guard !chosen[item] else { continue }
+                var score = 0.0
+                for c in 0..<k { score += U[u, c] * V[item, c] }
+                if score > bestScore { best = item; bestScore = score }
+            }
+            if best >= 0 { chosen[best] = true; row.append(Int32(best)) }
+        }
+        for j in row { chosen[Int(j)] = false }
+        row.sort()
+    }
+
+    /// The value of user u's interaction with `item`: a rating or a count from the planted
+    /// product (x_u·v_i / scale) and noise.
+    private func value(user u: Int, item: Int, U: DenseMatrix<Double>, V: DenseMatrix<Double>, scale: Double,
+                       rng: inout SplitMix64) -> Double {
+        var score = 0.0
+        for c in 0..<k { score += U[u, c] * V[item, c] }
+        switch values {
+        case .ratings:
+            if dense {
+                // Dense targets as the PyTorch example: the planted product plus small noise.
+                return score / scale + 0.1 * rng.normal()
+            }
+            let r = 3.5 + 1.5 * score / scale + noise * rng.normal()
+            return Swift.min(5, Swift.max(1, (r * 2).rounded() / 2))
+        case .counts:
+            return Swift.max(1, (exp(score / scale + noise * rng.normal())).rounded())
+        }
     }
 }

@@ -1,7 +1,12 @@
-// Threshold scans for top-K selection (see include/ckernels.h): eight entries compared per step
-// with no branch inside the group, so the compiler turns each group into vector compares.
-#include "ckernels.h"
+// Top-K selection (include/mf_ranking.h): threshold scans, the k-th largest value, insertion into
+// a sorted list, and selection of the best (score, item) pairs.
+#include "mf_ranking.h"
+#include "mf_simd.h"
 
+#include <string.h>
+
+// Threshold scans: eight entries compared per step with no branch inside the group, so the
+// compiler turns each group into vector compares.
 #define MF_SCANS(T, FIRST, LAST)                                                                  \
     long FIRST(const T *s, long n, T t) {                                                         \
         long i = 0;                                                                               \
@@ -33,10 +38,9 @@ MF_SCANS(float, mf_first_at_least_s, mf_last_at_least_s)
 // (k distinct entries reach it), so the k-th largest is that of the few entries at or above it,
 // gathered by vector compress and selected exactly. Declines (returns 0) on NaN, on short rows
 // or large k, and when too many entries reach the bound.
-#if defined(__x86_64__) && defined(__clang__)
+#if MF_HAVE_X86_VARIANTS
 #include <immintrin.h>
 #include <math.h>
-#define MF_KTH_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma")))
 enum { MF_KTH_BUFFER = 512 };
 
 // The k-th largest of buf[0..<count] (k ≤ count), by quickselect.
@@ -62,7 +66,7 @@ MF_SELECT_KTH(mf_select_kth_d, double)
 MF_SELECT_KTH(mf_select_kth_s, float)
 
 #define MF_KTH_LARGEST(NAME, T, L, VEC, MASK, SET1, LOADU, MAX, CMP, REDUCE_MAX, COMPRESS, STOREU, SELECT) \
-    MF_KTH_AVX512 static int NAME##_avx512(const T *v, long n, int k, T *out) {                   \
+    MF_AVX512 static int NAME##_avx512(const T *v, long n, int k, T *out) {                   \
         if (k < 1 || k > 64 || n < 16L * k) return 0;                                             \
         const long chunk = n / k;                                                                 \
         T bound = INFINITY;                                                                       \
@@ -125,3 +129,100 @@ MF_KTH_LARGEST(mf_kth_largest_s, float, 16, __m512, __mmask16, _mm512_set1_ps, _
 #endif
 MF_KTH_DISPATCH(mf_kth_largest_d, double)
 MF_KTH_DISPATCH(mf_kth_largest_s, float)
+
+// Top-K insertion into pairs kept sorted best first (score descending, item ascending): the
+// pairs scoring above the new one are a prefix, counted by branch-free compares that vectorize;
+// equal scores (rare) are stepped over while their items come first; the pairs below move down.
+#define MF_TOPK_INSERT(NAME, ATTR)                                                                \
+    ATTR static int NAME(double *restrict scores, int64_t *restrict items, int count, int capacity, \
+                         double score, int64_t item) {                                            \
+        if (capacity <= 0) return 0;                                                              \
+        if (count >= capacity) {                                                                  \
+            const double ws = scores[capacity - 1];                                               \
+            if (!(score > ws || (score == ws && item < items[capacity - 1]))) return capacity;    \
+            count = capacity;                                                                     \
+        }                                                                                         \
+        int pos = 0;                                                                              \
+        for (int j = 0; j < count; j++) pos += scores[j] > score;                                 \
+        while (pos < count && scores[pos] == score && items[pos] < item) pos++;                   \
+        const int end = count < capacity ? count : capacity - 1;                                  \
+        if (end > pos) {                                                                          \
+            memmove(scores + pos + 1, scores + pos, (size_t)(end - pos) * sizeof(double));        \
+            memmove(items + pos + 1, items + pos, (size_t)(end - pos) * sizeof(int64_t));         \
+        }                                                                                         \
+        scores[pos] = score;                                                                      \
+        items[pos] = item;                                                                        \
+        return count < capacity ? count + 1 : capacity;                                           \
+    }
+
+
+MF_TOPK_INSERT(topk_insert_portable, )
+#if MF_HAVE_X86_VARIANTS
+MF_TOPK_INSERT(topk_insert_avx2, MF_AVX2)
+MF_TOPK_INSERT(topk_insert_avx512, MF_AVX512)
+#endif
+
+int mf_topk_insert(int isa, double *scores, int64_t *items, int count, int capacity, double score, int64_t item) {
+    MF_DISPATCH(topk_insert, scores, items, count, capacity, score, item)
+}
+
+// Selection of the best (score, item) pairs: quickselect around a median of three, then an
+// insertion sort of the best for mf_sorted_best.
+static inline int mf_pair_better(double sa, int32_t ia, double sb, int32_t ib) {
+    return sa > sb || (sa == sb && ia < ib);
+}
+
+static void mf_sort_pairs(double *scores, int32_t *items, int count) {
+    while (count > 16) {
+        const int half = mf_select_best(scores, items, count, count / 2);
+        mf_sort_pairs(scores + half, items + half, count - half);
+        count = half;
+    }
+    for (int a = 1; a < count; a++) {
+        const double s = scores[a];
+        const int32_t it = items[a];
+        int b = a;
+        for (; b > 0 && mf_pair_better(s, it, scores[b - 1], items[b - 1]); b--) {
+            scores[b] = scores[b - 1];
+            items[b] = items[b - 1];
+        }
+        scores[b] = s;
+        items[b] = it;
+    }
+}
+
+int mf_sorted_best(double *scores, int32_t *items, int count, int k) {
+    const int best = mf_select_best(scores, items, count, k);
+    mf_sort_pairs(scores, items, best);
+    return best;
+}
+
+int mf_select_best(double *scores, int32_t *items, int count, int k) {
+    if (k >= count) return count;
+    int lo = 0, hi = count - 1;
+    while (lo < hi) {
+        // Partition around the median of three: pairs better than the pivot first.
+        const int mid = lo + (hi - lo) / 2;
+        int a = lo, b = mid, c = hi, m;
+        if (mf_pair_better(scores[a], items[a], scores[b], items[b])) { m = a; a = b; b = m; }
+        if (mf_pair_better(scores[b], items[b], scores[c], items[c])) { m = b; b = c; c = m; }
+        if (mf_pair_better(scores[a], items[a], scores[b], items[b])) { m = a; a = b; b = m; }
+        const double ps = scores[b];
+        const int32_t pi = items[b];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (mf_pair_better(scores[i], items[i], ps, pi)) i++;
+            while (mf_pair_better(ps, pi, scores[j], items[j])) j--;
+            if (i <= j) {
+                const double ts = scores[i]; scores[i] = scores[j]; scores[j] = ts;
+                const int32_t ti = items[i]; items[i] = items[j]; items[j] = ti;
+                i++;
+                j--;
+            }
+        }
+        if (k - 1 <= j) hi = j;
+        else if (k - 1 >= i) lo = i;
+        else break;
+    }
+    return k;
+}

@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "FixturePaths", path: "Tests/FixturePaths"),
         .testTarget(name: "MatricesTests", dependencies: ["Matrices"]),
         .testTarget(name: "IOTests", dependencies: ["IO", "Matrices", "FixturePaths"]),
-        .testTarget(name: "SolversTests", dependencies: ["Solvers", "Matrices", "IO", "CKernels", "FixturePaths"]),
+        .testTarget(name: "SolversTests", dependencies: ["Solvers", "Matrices", "IO", "FixturePaths"]),
         .testTarget(name: "MFToolCommandsTests", dependencies: ["MFToolCommands", "IO", "Matrices", "Solvers", "FixturePaths"]),
     ]
 )

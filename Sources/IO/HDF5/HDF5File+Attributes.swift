@@ -114,3 +114,41 @@ extension HDF5File {
         try createAttribute(name, on: object, type: .int64FileType, dims: nil) { $0.writeAttribute([integer]) }
     }
 }
+
+/// An attribute's value as mftool stores it: a string, a float64 or an int64 scalar.
+enum AttributeValue: Sendable, Equatable, CustomStringConvertible {
+    case string(String)
+    case double(Double)
+    case integer(Int64)
+
+    var description: String {
+        switch self {
+        case let .string(s): return s
+        case let .double(d): return "\(d)"
+        case let .integer(i): return "\(i)"
+        }
+    }
+}
+
+extension HDF5File {
+    /// The attribute `name` of `object` as a string, an integer (the first, when 1-D) or a
+    /// float; nil for other element types.
+    func attribute(_ name: String, on object: String) throws(IOError) -> AttributeValue? {
+        let elementKind = try withAttribute(name, on: object) { a throws(IOError) in try kind(of: a, name, on: object) }
+        switch elementKind {
+        case .string: return .string(try stringAttribute(name, on: object))
+        case .integer: return try integerAttribute(name, on: object).first.map { .integer($0) }
+        case .float: return .double(try doubleAttribute(name, on: object))
+        case .other: return nil
+        }
+    }
+
+    /// Writes `value` as a scalar attribute: a variable-length UTF-8 string, float64 or int64.
+    func setAttribute(_ name: String, on object: String, _ value: AttributeValue) throws(IOError) {
+        switch value {
+        case let .string(s): try setAttribute(name, on: object, string: s)
+        case let .double(d): try setAttribute(name, on: object, double: d)
+        case let .integer(i): try setAttribute(name, on: object, integer: i)
+        }
+    }
+}

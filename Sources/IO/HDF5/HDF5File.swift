@@ -33,7 +33,7 @@ final class HDF5File {
         return HDF5File(path: path, handle: handle)
     }
 
-    /// Flushes and closes the file now rather than at deinit.
+    /// Flushes the whole file to disk now; it is closed when the last reference to it goes.
     func flush() throws(IOError) {
         guard handle.flushFile() else { throw IOError(file: path, "cannot flush") }
     }

@@ -3,9 +3,10 @@ import Foundation
 
 // The one layer that calls the HDF5 C library. Each wrapper below calls one H5* function (or a
 // short fixed sequence, such as building a string type) and speaks Swift: identifiers are owned
-// by `HDF5Handle` and closed by it, a failed call returns nil or false, and the callers in
+// by `HDF5Handle` and closed by it, a call that can fail returns nil or false, and the callers in
 // HDF5File turn that into an `IOError` naming the file and object. HDF5's own printing of its
-// error stack is switched off once, in `HDF5Library`. No `hid_t` leaves this file.
+// error stack is switched off once, in `HDF5Library`. No other file imports CHDF5 or handles a
+// `hid_t`.
 
 /// An owned HDF5 identifier, closed when the last reference goes.
 final class HDF5Handle {

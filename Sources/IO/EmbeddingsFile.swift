@@ -1,26 +1,42 @@
 import Foundation
 import Matrices
 
-/// Reads and writes dense item (or user) factor matrices: HDF5 datasets and NumPy `.npy`.
+/// Reads and writes dense item embedding matrices: HDF5 datasets and NumPy `.npy`. User (and
+/// solved item) factors with their recorded settings go through `FactorFile`.
 public enum EmbeddingsFile {
     /// The dataset name mftool writes item embeddings under, and looks for first.
     public static let itemDataset = "item_factors"
 
     /// Reads embeddings from `spec`: `FILE.npy`, `FILE.h5` (dataset `item_factors`, else the only
     /// 2-D dataset) or `FILE.h5:/path/to/dataset`; ids from `item_ids` when present.
-    public static func read(_ spec: FileSpec, preferred: [String] = [itemDataset], idsName: String = "item_ids") throws(IOError) -> ItemEmbeddings {
+    public static func read(_ spec: FileSpec) throws(IOError) -> ItemEmbeddings {
+        let stored = try readMatrix(spec, preferred: [itemDataset], idsName: "item_ids")
+        return ItemEmbeddings(factors: stored.factors, itemIDs: stored.ids)
+    }
+
+    /// A 2-D matrix read from a file, with its ids and, for HDF5, the open file and dataset.
+    struct StoredMatrix {
+        var factors: DenseMatrix<Double>
+        var ids: IDMap?
+        var file: HDF5File?
+        var dataset: String?
+    }
+
+    /// Reads a matrix from `FILE.npy`, or from `FILE.h5` (the dataset named in `spec`, else the
+    /// first of `preferred`, else the only 2-D dataset) with the ids `idsName` beside it.
+    static func readMatrix(_ spec: FileSpec, preferred: [String], idsName: String) throws(IOError) -> StoredMatrix {
         let path = spec.path
         guard FileManager.default.fileExists(atPath: path) else { throw IOError(file: path, "no such file") }
         switch FileFormat.detect(path) {
         case .npy:
             let (shape, values) = try NumPyReaders.readDense(path: path)
-            return ItemEmbeddings(factors: DenseMatrix(rows: shape[0], columns: shape[1], storage: values), itemIDs: nil)
+            return StoredMatrix(factors: DenseMatrix(rows: shape[0], columns: shape[1], storage: values))
         case .hdf5:
             let file = try HDF5File.open(path)
             let dataset = try file.resolveMatrixDataset(spec.object, preferred: preferred)
             let factors = try file.readMatrix(dataset)
             let ids = try file.optionalIDs(idsName, besideDataset: dataset, count: factors.rows)
-            return ItemEmbeddings(factors: factors, itemIDs: ids)
+            return StoredMatrix(factors: factors, ids: ids, file: file, dataset: dataset)
         default:
             throw IOError(file: path, "unknown embeddings format: expected an HDF5 file or a NumPy .npy array")
         }
@@ -35,17 +51,12 @@ public enum EmbeddingsFile {
         return ids
     }
 
-    /// Writes a factor matrix to HDF5 under `dataset` with ids (`idsName`), root attributes, and
-    /// any named 1-D `vectors` (such as a learned `item_bias`).
-    public static func write(_ factors: DenseMatrix<Double>, ids: IDMap?, to path: String,
-                             dataset: String = itemDataset, idsName: String = "item_ids", single: Bool = false,
-                             attributes: [(String, AttributeValue)] = [], vectors: [(String, [Double])] = []) throws(IOError) {
-        try AtomicOutput.write(to: path) { temporary throws(IOError) in
-            let file = try HDF5File.create(temporary)
-            try file.writeFactors(factors, name: dataset, ids: ids, idsName: idsName, single: single, attributes: attributes)
-            for (name, values) in vectors { try file.write("/" + name, values, shape: [values.count]) }
-            try file.flush()
-        }
+    /// Writes item embeddings to HDF5 as `item_factors` (float64, or float32 when `single`) with
+    /// `item_ids`.
+    public static func write(_ factors: DenseMatrix<Double>, ids: IDMap?, to path: String, single: Bool = false) throws(IOError) {
+        var file = FactorFile(side: .items, factors: factors, ids: ids)
+        file.single = single
+        try file.write(to: path)
     }
 }
 
@@ -82,21 +93,5 @@ extension EmbeddingsFile {
         default:
             throw IOError(file: path, "expected an HDF5 dataset or a .npy vector")
         }
-    }
-}
-
-extension EmbeddingsFile {
-    /// The root attributes of an HDF5 factor file (what `solve` and `fit` recorded).
-    public static func readAttributes(_ path: String) throws(IOError) -> [String: AttributeValue] {
-        let file = try HDF5File.open(path)
-        var out: [String: AttributeValue] = [:]
-        for name in file.attributeNames(on: "/") {
-            if let s = try? file.stringAttribute(name, on: "/") {
-                out[name] = .string(s)
-            } else if let d = try? file.doubleAttribute(name, on: "/") {
-                out[name] = d == d.rounded() && abs(d) < 1e15 ? .integer(Int64(d)) : .double(d)
-            }
-        }
-        return out
     }
 }

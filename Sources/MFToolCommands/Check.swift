@@ -34,7 +34,7 @@ struct Check: ParsableCommand {
 
     mutating func run() throws {
         let (interactions, _, problem) = try data.load(objective: objective)
-        let factors = try FactorFiles.readUsers(users, aligned: interactions.userIDs)
+        let factors = try FactorFile.read(FileSpec(users)).factors(alignedTo: interactions.userIDs, argument: users)
         guard factors.columns == problem.width else {
             throw ValidationError("\(users) has \(factors.columns) columns, the objective needs \(problem.width)\(objective.userBias ? " (k + 1 for the user bias)" : "")")
         }
@@ -43,27 +43,5 @@ struct Check: ParsableCommand {
         options.checkTol = checkTol
         options.checkJSON = json
         try options.finish(CheckReport(factors: factors, exact: exact.factors, problem: problem), userIDs: interactions.userIDs)
-    }
-}
-
-/// Reading user-factor files.
-enum FactorFiles {
-    /// Reads user factors and reorders their rows to `aligned` when the file carries user ids.
-    static func readUsers(_ argument: String, aligned: IDMap) throws -> DenseMatrix<Double> {
-        let file = try EmbeddingsFile.read(FileSpec(argument), preferred: ["user_factors"], idsName: "user_ids")
-        guard let ids = file.itemIDs, ids != aligned else {
-            guard file.factors.rows == aligned.count else {
-                throw ValidationError("\(argument) has \(file.factors.rows) rows but there are \(aligned.count) users")
-            }
-            return file.factors
-        }
-        var out = DenseMatrix<Double>(rows: aligned.count, columns: file.factors.columns, repeating: 0)
-        for (u, id) in aligned.ids.enumerated() {
-            guard let row = ids.index(of: id) else {
-                throw ValidationError("\(argument) has no row for user '\(id)'")
-            }
-            for c in 0..<out.columns { out[u, c] = file.factors[row, c] }
-        }
-        return out
     }
 }

@@ -128,7 +128,7 @@ struct Fit: ParsableCommand {
         switch `init` {
         case .random: initial = GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: seed)
         case .zeros: initial = DenseMatrix(rows: problem.userCount, columns: problem.width, repeating: 0)
-        case let .file(path): initial = try FactorFiles.readUsers(path, aligned: interactions.userIDs)
+        case let .file(path): initial = try FactorFile.read(FileSpec(path)).factors(alignedTo: interactions.userIDs, argument: path)
         }
         // The optimum is known before training when it is needed for progress or the check.
         let tracked = try trainer.effectiveProblem(problem)
@@ -153,14 +153,9 @@ struct Fit: ParsableCommand {
             return true
         }
         let t2 = Date()
-        var attributes = objective.attributes(problem: problem)
-        attributes += [("method", .string(method.rawValue)), ("lr", .double(lr)), ("lr_decay", .double(lrDecay)), ("epochs", .integer(Int64(history.count))),
-                       ("batch_size", .integer(Int64(batchSize))), ("seed", .integer(Int64(bitPattern: seed))),
-                       ("weight_decay", .double(weightDecay)), ("decoupled", .integer(decoupled ? 1 : 0)),
-                       ("momentum", .double(momentum)), ("beta1", .double(beta1)), ("beta2", .double(beta2)),
-                       ("eps", .double(eps)), ("loss_scale", .string(lossScale.rawValue)),
-                       ("interactions", .string(data.interactionsFile)), ("items", .string(data.itemsFile ?? ""))]
-        try EmbeddingsFile.write(factors, ids: interactions.userIDs, to: out, dataset: "user_factors", idsName: "user_ids", attributes: attributes)
+        var file = objective.factorFile(factors, ids: interactions.userIDs, mean: problem.mean)
+        file.run = gradientRun(epochs: history.count)
+        try file.write(to: out)
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
         if timings {
             let steps = history.reduce(0) { $0 + $1.seconds }
@@ -199,19 +194,38 @@ extension Fit {
             logLines.append(Console.json(["epoch": epoch.epoch, "objective": epoch.objective, "seconds": epoch.seconds]))
             if !quiet { Console.error(String(format: "epoch %d  objective %.10g  %.3f s", epoch.epoch, epoch.objective, epoch.seconds)) }
         }
+        // Both files record the same settings; the learned item bias is stored in the items file.
         let biases = result.itemBias != nil
-        let itemBiasSource = biases ? "\(itemsOut):/item_bias" : ""
-        let attributes: [(String, AttributeValue)] = [
-            ("method", .string("als")), ("loss", .string(objective.loss.rawValue)), ("lambda", .double(objective.lambda)),
-            ("reg", .string(objective.reg.rawValue)), ("alpha", .double(objective.alpha)), ("confidence", .string(objective.confidence.rawValue)),
-            ("user_bias", .integer(biases ? 1 : 0)), ("offset", .string(objective.offset.rawValue)), ("global_mean", .double(result.mean)),
-            ("item_bias", .string(itemBiasSource)), ("k", .integer(Int64(factors))), ("epochs", .integer(Int64(epochs))),
-            ("seed", .integer(Int64(bitPattern: seed))), ("mftool_version", .string(mftoolVersion)),
-        ]
-        try EmbeddingsFile.write(result.users, ids: interactions.userIDs, to: out, dataset: "user_factors", idsName: "user_ids", attributes: attributes)
-        try EmbeddingsFile.write(result.items, ids: interactions.itemIDs, to: itemsOut, attributes: attributes,
-                                 vectors: result.itemBias.map { [("item_bias", $0)] } ?? [])
+        var users = objective.factorFile(result.users, ids: interactions.userIDs, mean: result.mean)
+        users.userBias = biases
+        users.itemBiasSource = biases ? FileSpec(path: itemsOut, object: "/item_bias") : nil
+        users.run = FactorFile.Run(method: .als)
+        users.run?.epochs = epochs
+        users.run?.seed = seed
+        var items = users
+        items.side = .items
+        items.factors = result.items
+        items.ids = interactions.itemIDs
+        items.itemBias = result.itemBias
+        try users.write(to: out)
+        try items.write(to: itemsOut)
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
+    }
+}
+
+extension Fit {
+    /// What `fit --method sgd|adam` records: the optimizer settings, the epochs run and the inputs.
+    func gradientRun(epochs: Int) -> FactorFile.Run {
+        var run = FactorFile.Run(method: method == .sgd ? .sgd : .adam)
+        run.epochs = epochs
+        run.seed = seed
+        run.gradient = FactorFile.Gradient(learningRate: lr, learningRateDecay: lrDecay, batchSize: batchSize,
+                                           weightDecay: weightDecay, decoupled: decoupled, momentum: momentum,
+                                           beta1: beta1, beta2: beta2, epsilon: eps,
+                                           lossScale: FactorFile.Gradient.LossScale(lossScale))
+        run.interactions = data.interactionsFile
+        run.items = data.itemsFile ?? ""
+        return run
     }
 }
 

@@ -65,7 +65,7 @@ struct Generate: ParsableCommand {
         try InteractionsFile.write(data.interactions, to: out)
         try EmbeddingsFile.write(data.items, ids: data.interactions.itemIDs, to: itemsOut)
         if let usersOut {
-            try EmbeddingsFile.write(data.users, ids: data.interactions.userIDs, to: usersOut, dataset: "user_factors", idsName: "user_ids")
+            try FactorFile(factors: data.users, ids: data.interactions.userIDs).write(to: usersOut)
         }
         if !quiet {
             Console.error("generated \(data.interactions.userCount) users × \(data.interactions.itemCount) items, \(data.interactions.matrix.nnz) interactions, k = \(data.items.columns) → \(out), \(itemsOut) (\(Console.seconds(since: started)))")

@@ -58,17 +58,6 @@ struct ObjectiveOptions: ParsableArguments {
             guard mean.isFinite else { throw ValidationError("--mean must be a finite number") }
         }
     }
-
-    /// The attributes recorded in factor files.
-    func attributes(problem: RidgeProblem) -> [(String, AttributeValue)] {
-        [
-            ("loss", .string(loss.rawValue)), ("lambda", .double(lambda)), ("reg", .string(reg.rawValue)),
-            ("alpha", .double(alpha)), ("confidence", .string(confidence.rawValue)),
-            ("user_bias", .integer(userBias ? 1 : 0)), ("offset", .string(offset.rawValue)),
-            ("global_mean", .double(problem.mean)), ("item_bias", .string(itemBias ?? "")),
-            ("k", .integer(Int64(problem.k))), ("mftool_version", .string(mftoolVersion)),
-        ]
-    }
 }
 
 /// The data of a problem: interactions and the fixed item matrix, aligned by item id.

@@ -53,15 +53,9 @@ struct Recommend: ParsableCommand {
     /// The model a factor file describes, with its user ids and the item file.
     static func loadModel(users: String, items: String) throws -> (FactorModel, IDMap, ItemEmbeddings) {
         let itemFile = try EmbeddingsFile.read(FileSpec(items))
-        let userFile = try EmbeddingsFile.read(FileSpec(users), preferred: ["user_factors"], idsName: "user_ids")
-        let attributes = (try? EmbeddingsFile.readAttributes(FileSpec(users).path)) ?? [:]
-        let userBias = attributes["user_bias"]?.description == "1"
-        let mean = attributes["offset"]?.description == "global-mean" ? Double(attributes["global_mean"]?.description ?? "0") ?? 0 : 0
-        var itemBias: [Double]? = nil
-        if let source = attributes["item_bias"]?.description, !source.isEmpty {
-            itemBias = try EmbeddingsFile.readVector(FileSpec(source))
-        }
-        let model = try FactorModel(users: userFile.factors, items: itemFile.factors, mean: mean, itemBias: itemBias, userBias: userBias)
-        return (model, userFile.itemIDs ?? .positional(userFile.factors.rows), itemFile)
+        let userFile = try FactorFile.read(FileSpec(users))
+        let model = try FactorModel(users: userFile.factors, items: itemFile.factors, mean: userFile.mean,
+                                    itemBias: userFile.resolvedItemBias(), userBias: userFile.userBias)
+        return (model, userFile.ids ?? .positional(userFile.factors.rows), itemFile)
     }
 }

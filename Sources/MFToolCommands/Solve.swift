@@ -97,11 +97,12 @@ struct Solve: ParsableCommand {
             solution.seconds = times.sorted()[times.count / 2]
         }
         let t2 = Date()
-        var attributes = objective.attributes(problem: problem)
-        attributes += [("method", .string("ridge")), ("precision", .string(precision.rawValue)), ("kernel", .string(kernelName)),
-                       ("interactions", .string(data.interactionsFile)), ("items", .string(data.itemsFile ?? ""))]
-        try EmbeddingsFile.write(solution.factors, ids: interactions.userIDs, to: out, dataset: "user_factors",
-                                 idsName: "user_ids", single: dtype == .float32, attributes: attributes)
+        var file = objective.factorFile(solution.factors, ids: interactions.userIDs, mean: problem.mean)
+        file.run = recordedRun
+        file.run?.kernel = kernelName
+        file.run?.items = data.itemsFile ?? ""
+        file.single = dtype == .float32
+        try file.write(to: out)
         let t3 = Date()
         let summary: [String: Any] = [
             "users": problem.userCount, "items": problem.itemCount, "k": problem.k, "nnz": problem.interactions.nnz,
@@ -124,7 +125,6 @@ struct Solve: ParsableCommand {
 }
 
 extension Solve {
-    /// The item side: item factors that best explain the interactions for fixed user factors.
     /// The solver these options describe.
     func makeSolver(userIDs: IDMap) -> RidgeSolver {
         var solver = RidgeSolver(threads: threads, precision: precision, fallback: fallback, userIDs: userIDs)
@@ -138,22 +138,33 @@ extension Solve {
         kernel == .lapack ? "lapack" : "native-\(Swift.min(isa ?? .best, .best))"
     }
 
+    /// What every output records of the solve: the method, precision and interactions file.
+    var recordedRun: FactorFile.Run {
+        var run = FactorFile.Run(method: .ridge)
+        run.precision = FactorFile.Run.Precision(precision)
+        run.interactions = data.interactionsFile
+        return run
+    }
+
+    /// The item side: item factors that best explain the interactions for fixed user factors.
     func solveItems() throws {
         guard let usersFile else { throw ValidationError("--side items needs --users, the fixed user factors") }
         guard !objective.userBias, objective.itemBias == nil else {
             throw ValidationError("--side items takes no --user-bias or --item-bias")
         }
-        let userFile = try EmbeddingsFile.read(FileSpec(usersFile), preferred: ["user_factors"], idsName: "user_ids")
-        let userIDs = userFile.itemIDs ?? .positional(userFile.factors.rows)
+        let userFile = try FactorFile.read(FileSpec(usersFile))
+        let userIDs = userFile.ids ?? .positional(userFile.factors.rows)
         let (interactions, _) = try data.input.read(data.interactionsFile)
         // Rows renumbered to the user file's order; users it lacks are left out and counted.
         let (aligned, unknown) = interactions.rows(alignedTo: userIDs)
         let problem = try RidgeProblem(interactions: aligned.transposed(), items: userFile.factors, objective: objective.objective)
         let solution = try makeSolver(userIDs: interactions.itemIDs).solve(problem)
-        var attributes = objective.attributes(problem: problem)
-        attributes += [("method", .string("ridge")), ("side", .string("items")), ("precision", .string(precision.rawValue)),
-                       ("interactions", .string(data.interactionsFile)), ("users", .string(usersFile))]
-        try EmbeddingsFile.write(solution.factors, ids: interactions.itemIDs, to: out, single: dtype == .float32, attributes: attributes)
+        var file = objective.factorFile(solution.factors, ids: interactions.itemIDs, side: .items, mean: problem.mean)
+        file.run = recordedRun
+        file.run?.side = .items
+        file.run?.users = usersFile
+        file.single = dtype == .float32
+        try file.write(to: out)
         if !quiet {
             Console.error(String(format: "solved %d items × k=%d (%d empty, %d users without factors skipped) in %.4f s, objective %.10g → %@",
                                  problem.userCount, problem.width, solution.emptyUsers, unknown, solution.seconds, solution.objective, out))

@@ -13,12 +13,12 @@ struct SolveCommandTests {
                               "--out", folder + "/u.h5", "--lambda", "0.3", "--reg", "count", "--user-bias", "--offset", "global-mean",
                               "--item-bias", Fixtures.path("ridge/items.h5") + ":/item_bias", "--quiet"])
         #expect(code == 0)
-        let users = try EmbeddingsFile.read(FileSpec(folder + "/u.h5"), preferred: ["user_factors"], idsName: "user_ids")
+        let users = try FactorFile.read(FileSpec(folder + "/u.h5"))
         let expected = try EmbeddingsFile.read(FileSpec(path: Fixtures.path("ridge/expected.h5"), object: "/observed_count_userbias-offset-itembias/user_factors")).factors
         let scale = expected.storage.map { abs($0) }.max()!
         let diff = zip(users.factors.storage, expected.storage).map { abs($0 - $1) }.max()!
         #expect(diff <= 1e-10 * scale)
-        #expect(users.itemIDs?.ids == (0..<40).map(String.init))
+        #expect(users.ids?.ids == (0..<40).map(String.init))
     }
 
     @Test("a singular user fails with exit 1 and no output; --fallback lstsq succeeds")
@@ -39,8 +39,8 @@ struct SolveCommandTests {
                          "--lambda", "0.3", "--user-bias", "--quiet"]
         #expect(runMFTool(arguments + ["--offset", "global-mean", "--mean", "2.5", "--out", folder + "/fixed.h5"]) == 0)
         #expect(runMFTool(arguments + ["--offset", "global-mean", "--out", folder + "/own.h5"]) == 0)
-        let fixed = try EmbeddingsFile.read(FileSpec(folder + "/fixed.h5"), preferred: ["user_factors"], idsName: "user_ids").factors
-        let own = try EmbeddingsFile.read(FileSpec(folder + "/own.h5"), preferred: ["user_factors"], idsName: "user_ids").factors
+        let fixed = try FactorFile.read(FileSpec(folder + "/fixed.h5")).factors
+        let own = try FactorFile.read(FileSpec(folder + "/own.h5")).factors
         #expect(fixed.storage != own.storage)
         #expect(runMFTool(arguments + ["--mean", "2.5", "--out", folder + "/x.h5"]) == 64)
         #expect(!FileManager.default.fileExists(atPath: folder + "/x.h5"))

@@ -1,74 +1,72 @@
-import CHDF5
-
 extension HDF5File {
     /// Whether `object` carries the attribute `name`.
     func hasAttribute(_ name: String, on object: String) -> Bool {
-        H5Aexists_by_name(handle.id, object, name, mf_H5P_DEFAULT()) > 0
+        handle.attributeExists(name, on: object)
     }
 
-    private func withAttribute<T>(_ name: String, on object: String, _ body: (hid_t) throws(IOError) -> T) throws(IOError) -> T {
+    private func withAttribute<T>(_ name: String, on object: String, _ body: (HDF5Handle) throws(IOError) -> T) throws(IOError) -> T {
         guard hasAttribute(name, on: object) else {
             throw IOError(file: path, location: object, "has no attribute '\(name)'")
         }
-        let a = H5Aopen_by_name(handle.id, object, name, mf_H5P_DEFAULT(), mf_H5P_DEFAULT())
-        guard a >= 0 else { throw IOError(file: path, location: object, "cannot open attribute '\(name)'") }
-        defer { H5Aclose(a) }
+        guard let a = handle.openAttribute(name, on: object) else {
+            throw IOError(file: path, location: object, "cannot open attribute '\(name)'")
+        }
         return try body(a)
+    }
+
+    /// The element kind of an open attribute, or an error naming it.
+    private func kind(of a: HDF5Handle, _ name: String, on object: String) throws(IOError) -> HDF5ElementKind {
+        guard let type = a.attributeType() else {
+            throw IOError(file: path, location: object, "cannot read the type of attribute '\(name)'")
+        }
+        return type.elementKind
     }
 
     /// Reads a numeric attribute (scalar or 1-D) as Int64 values.
     func integerAttribute(_ name: String, on object: String) throws(IOError) -> [Int64] {
         try withAttribute(name, on: object) { a throws(IOError) in
-            let type = HDF5Handle.type(H5Aget_type(a))
-            switch hdf5ElementKind(ofType: type.id) {
+            switch try kind(of: a, name, on: object) {
             case .integer, .float: break
             case let k: throw IOError(file: path, location: object, "attribute '\(name)' holds \(k.name), expected integers")
             }
-            let space = HDF5Handle.space(H5Aget_space(a))
-            let count = Int(H5Sget_simple_extent_npoints(space.id))
-            var values = [Int64](repeating: 0, count: count)
-            guard H5Aread(a, mf_H5T_NATIVE_INT64(), &values) >= 0 else {
+            var values = [Int64](repeating: 0, count: a.attributeSpace()?.spacePointCount() ?? 0)
+            guard a.readAttribute(into: &values) else {
                 throw IOError(file: path, location: object, "cannot read attribute '\(name)'")
             }
             return values
         }
     }
 
-    /// Reads a numeric scalar attribute as a Double.
+    /// Reads a numeric scalar attribute as a Double (the first element of a 1-D one).
     func doubleAttribute(_ name: String, on object: String) throws(IOError) -> Double {
         try withAttribute(name, on: object) { a throws(IOError) in
-            var value = 0.0
-            let type = HDF5Handle.type(H5Aget_type(a))
-            switch hdf5ElementKind(ofType: type.id) {
+            switch try kind(of: a, name, on: object) {
             case .integer, .float: break
             case let k: throw IOError(file: path, location: object, "attribute '\(name)' holds \(k.name), expected a number")
             }
-            guard H5Aread(a, mf_H5T_NATIVE_DOUBLE(), &value) >= 0 else {
+            var values = [Double](repeating: 0, count: Swift.max(1, a.attributeSpace()?.spacePointCount() ?? 1))
+            guard a.readAttribute(into: &values) else {
                 throw IOError(file: path, location: object, "cannot read attribute '\(name)'")
             }
-            return value
+            return values[0]
         }
     }
 
     /// Reads a scalar string attribute (variable or fixed length).
     func stringAttribute(_ name: String, on object: String) throws(IOError) -> String {
         try withAttribute(name, on: object) { a throws(IOError) in
-            let fileType = HDF5Handle.type(H5Aget_type(a))
-            guard H5Tget_class(fileType.id) == H5T_STRING else {
+            guard let fileType = a.attributeType(), fileType.elementKind == .string else {
                 throw IOError(file: path, location: object, "attribute '\(name)' is not a string")
             }
-            if H5Tis_variable_str(fileType.id) > 0 {
-                let memType = variableStringType()
-                var pointer: UnsafeMutablePointer<CChar>? = nil
-                guard H5Aread(a, memType.id, &pointer) >= 0 else {
+            if fileType.isVariableString {
+                guard let string = a.readVariableStringAttribute() else {
                     throw IOError(file: path, location: object, "cannot read attribute '\(name)'")
                 }
-                defer { H5free_memory(pointer) }
-                return pointer.map { String(cString: $0) } ?? ""
+                return string
             }
-            let width = H5Tget_size(fileType.id)
+            let width = fileType.typeSize
             var bytes = [UInt8](repeating: 0, count: width + 1)
-            guard H5Aread(a, fileType.id, &bytes) >= 0 else {
+            guard a.readAttribute(type: fileType, into: &bytes) else {
                 throw IOError(file: path, location: object, "cannot read attribute '\(name)'")
             }
             let end = bytes.firstIndex(of: 0) ?? width
@@ -78,68 +76,79 @@ extension HDF5File {
 
     /// The attribute's names on `object`.
     func attributeNames(on object: String) -> [String] {
-        var info = H5O_info_t()
-        _ = info
-        let obj = H5Oopen(handle.id, object, mf_H5P_DEFAULT())
-        guard obj >= 0 else { return [] }
-        defer { H5Oclose(obj) }
-        let count = H5Aget_num_attrs(obj)
-        var names: [String] = []
-        for k in 0..<Swift.max(0, Int(count)) {
-            let a = H5Aopen_by_idx(obj, ".", H5_INDEX_NAME, H5_ITER_INC, hsize_t(k), mf_H5P_DEFAULT(), mf_H5P_DEFAULT())
-            guard a >= 0 else { continue }
-            defer { H5Aclose(a) }
-            let n = H5Aget_name(a, 0, nil)
-            var buffer = [CChar](repeating: 0, count: Int(n) + 1)
-            _ = H5Aget_name(a, Int(n) + 1, &buffer)
-            names.append(String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
-        return names
+        guard let obj = handle.openObject(object) else { return [] }
+        return (0..<obj.attributeCount()).compactMap { obj.openAttribute(at: $0)?.attributeName() }
     }
 
-    private func createAttribute(_ name: String, on object: String, type: hid_t, dims: [Int]?,
-                                 _ write: (hid_t) -> herr_t) throws(IOError) {
-        if hasAttribute(name, on: object) { H5Adelete_by_name(handle.id, object, name, mf_H5P_DEFAULT()) }
-        let space: HDF5Handle
-        if let dims {
-            space = HDF5Handle.space(H5Screate_simple(Int32(dims.count), dims.map { hsize_t($0) }, nil))
-        } else {
-            space = HDF5Handle.space(H5Screate(H5S_SCALAR))
+    /// Creates (replacing) the attribute `name` of `type`, scalar or of `dims`, and fills it by `write`.
+    private func createAttribute(_ name: String, on object: String, type: HDF5Handle, dims: [Int]?,
+                                 _ write: (HDF5Handle) -> Bool) throws(IOError) {
+        if hasAttribute(name, on: object) { handle.deleteAttribute(name, on: object) }
+        let space = if let dims { HDF5Handle.simpleSpace(dims) } else { HDF5Handle.scalarSpace() }
+        guard let space, let a = handle.createAttribute(name, on: object, type: type, space: space) else {
+            throw IOError(file: path, location: object, "cannot create attribute '\(name)'")
         }
-        let a = H5Acreate_by_name(handle.id, object, name, type, space.id, mf_H5P_DEFAULT(), mf_H5P_DEFAULT(), mf_H5P_DEFAULT())
-        guard a >= 0 else { throw IOError(file: path, location: object, "cannot create attribute '\(name)'") }
-        defer { H5Aclose(a) }
-        guard write(a) >= 0 else { throw IOError(file: path, location: object, "cannot write attribute '\(name)'") }
+        guard write(a) else { throw IOError(file: path, location: object, "cannot write attribute '\(name)'") }
     }
 
     /// Writes a scalar variable-length UTF-8 string attribute, as h5py does for a `str`.
     func setAttribute(_ name: String, on object: String, string: String) throws(IOError) {
-        let type = variableStringType()
-        try createAttribute(name, on: object, type: type.id, dims: nil) { a in
-            withCStringArray([string]) { H5Awrite(a, type.id, $0) }
+        guard let type = HDF5Handle.variableStringType() else {
+            throw IOError(file: path, location: object, "cannot create attribute '\(name)'")
         }
+        try createAttribute(name, on: object, type: type, dims: nil) { $0.writeAttribute(string: string, type: type) }
     }
 
     /// Writes a 1-D int64 attribute (such as a CSR group's `shape`).
     func setAttribute(_ name: String, on object: String, integers: [Int64]) throws(IOError) {
-        try createAttribute(name, on: object, type: mf_H5T_STD_I64LE(), dims: [integers.count]) { a in
-            H5Awrite(a, mf_H5T_NATIVE_INT64(), integers)
-        }
+        try createAttribute(name, on: object, type: .int64FileType, dims: [integers.count]) { $0.writeAttribute(integers) }
     }
 
     /// Writes a scalar float64 attribute.
     func setAttribute(_ name: String, on object: String, double: Double) throws(IOError) {
-        var value = double
-        try createAttribute(name, on: object, type: mf_H5T_IEEE_F64LE(), dims: nil) { a in
-            H5Awrite(a, mf_H5T_NATIVE_DOUBLE(), &value)
-        }
+        try createAttribute(name, on: object, type: .float64FileType, dims: nil) { $0.writeAttribute([double]) }
     }
 
     /// Writes a scalar int64 attribute.
     func setAttribute(_ name: String, on object: String, integer: Int64) throws(IOError) {
-        var value = integer
-        try createAttribute(name, on: object, type: mf_H5T_STD_I64LE(), dims: nil) { a in
-            H5Awrite(a, mf_H5T_NATIVE_INT64(), &value)
+        try createAttribute(name, on: object, type: .int64FileType, dims: nil) { $0.writeAttribute([integer]) }
+    }
+}
+
+/// An attribute's value as mftool stores it: a string, a float64 or an int64 scalar.
+enum AttributeValue: Sendable, Equatable, CustomStringConvertible {
+    case string(String)
+    case double(Double)
+    case integer(Int64)
+
+    var description: String {
+        switch self {
+        case let .string(s): return s
+        case let .double(d): return "\(d)"
+        case let .integer(i): return "\(i)"
+        }
+    }
+}
+
+extension HDF5File {
+    /// The attribute `name` of `object` as a string, an integer (the first, when 1-D) or a
+    /// float; nil for other element types.
+    func attribute(_ name: String, on object: String) throws(IOError) -> AttributeValue? {
+        let elementKind = try withAttribute(name, on: object) { a throws(IOError) in try kind(of: a, name, on: object) }
+        switch elementKind {
+        case .string: return .string(try stringAttribute(name, on: object))
+        case .integer: return try integerAttribute(name, on: object).first.map { .integer($0) }
+        case .float: return .double(try doubleAttribute(name, on: object))
+        case .other: return nil
+        }
+    }
+
+    /// Writes `value` as a scalar attribute: a variable-length UTF-8 string, float64 or int64.
+    func setAttribute(_ name: String, on object: String, _ value: AttributeValue) throws(IOError) {
+        switch value {
+        case let .string(s): try setAttribute(name, on: object, string: s)
+        case let .double(d): try setAttribute(name, on: object, double: d)
+        case let .integer(i): try setAttribute(name, on: object, integer: i)
         }
     }
 }

@@ -1,20 +1,5 @@
 import Matrices
 
-/// A value stored as an HDF5 attribute on a factor file.
-public enum AttributeValue: Sendable, Equatable, CustomStringConvertible {
-    case string(String)
-    case double(Double)
-    case integer(Int64)
-
-    public var description: String {
-        switch self {
-        case let .string(s): return s
-        case let .double(d): return "\(d)"
-        case let .integer(i): return "\(i)"
-        }
-    }
-}
-
 extension HDF5File {
     /// Finds the 2-D dataset to read: the one asked for, else `item_factors` (or `preferred`),
     /// else the only 2-D dataset in the file.
@@ -58,22 +43,13 @@ extension HDF5File {
         return nil
     }
 
-    /// Writes a factor matrix (float64 or float32) with its ids and attributes on the root.
-    func writeFactors(_ matrix: DenseMatrix<Double>, name: String, ids: IDMap?, idsName: String,
-                      single: Bool, attributes: [(String, AttributeValue)]) throws(IOError) {
+    /// Writes a factor matrix as a 2-D dataset of float64, or float32 when `single`.
+    func writeMatrix(_ matrix: DenseMatrix<Double>, name: String, single: Bool) throws(IOError) {
         let shape = [matrix.rows, matrix.columns]
         if single {
-            try write("/" + name, matrix.storage.map { Float($0) }, shape: shape)
+            try write(name, matrix.storage.map { Float($0) }, shape: shape)
         } else {
-            try write("/" + name, matrix.storage, shape: shape)
-        }
-        if let ids { try writeIDs("/" + idsName, ids) }
-        for (key, value) in attributes {
-            switch value {
-            case let .string(s): try setAttribute(key, on: "/", string: s)
-            case let .double(d): try setAttribute(key, on: "/", double: d)
-            case let .integer(i): try setAttribute(key, on: "/", integer: i)
-            }
+            try write(name, matrix.storage, shape: shape)
         }
     }
 }

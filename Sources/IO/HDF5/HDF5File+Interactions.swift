@@ -3,36 +3,9 @@ import Matrices
 extension HDF5File {
     /// Reads an AnnData-encoded CSR (or CSC) group and its optional `user_ids`/`item_ids`.
     func readInteractions(group requested: String?) throws(IOError) -> ParsedTriplets {
-        let group: String
-        if let requested {
-            group = requested
-        } else if kind(of: "/indptr") == .dataset {
-            group = "/"
-        } else if kind(of: "/X/indptr") == .dataset {
-            group = "/X"
-        } else {
-            let here = (try? members(of: "/")) ?? []
-            throw IOError(file: path, location: "/", "no CSR group found: expected datasets data, indices, indptr at the root or in /X (the file holds: \(here.joined(separator: ", ")))")
-        }
-        guard kind(of: group) == .group else {
-            throw IOError(file: path, location: group, "no such group")
-        }
+        let group = try csrGroup(requested)
         let prefix = group == "/" ? "/" : group + "/"
-        var encoding = "csr_matrix"
-        if hasAttribute("encoding-type", on: group) {
-            encoding = try stringAttribute("encoding-type", on: group)
-        }
-        guard encoding == "csr_matrix" || encoding == "csc_matrix" else {
-            throw IOError(file: path, location: group, "encoding-type is '\(encoding)', expected csr_matrix or csc_matrix")
-        }
-        guard hasAttribute("shape", on: group) else {
-            throw IOError(file: path, location: group, "has no 'shape' attribute (expected [users, items])")
-        }
-        let shape = try integerAttribute("shape", on: group)
-        guard shape.count == 2, shape.allSatisfy({ $0 >= 0 && $0 < Int64(Int32.max) }) else {
-            throw IOError(file: path, location: group, "attribute 'shape' is \(shape), expected two non-negative integers")
-        }
-        let (m, n) = (Int(shape[0]), Int(shape[1]))
+        let (csc, m, n) = try csrLayout(group)
         for name in ["data", "indices", "indptr"] {
             let info = try info(prefix + name)
             guard info.shape.count == 1 else {
@@ -42,7 +15,6 @@ extension HDF5File {
         let data = try read(prefix + "data", as: Double.self).values
         let indices = try read(prefix + "indices", as: Int64.self).values
         let indptr = try read(prefix + "indptr", as: Int64.self).values
-        let csc = encoding == "csc_matrix"
         let compressed = try SparseArrays.compressed(indptr: indptr, indices: indices, data: data,
                                                      major: csc ? n : m, minor: csc ? m : n, file: path, prefix: prefix)
         let csr = csc ? compressed.transposed() : compressed
@@ -64,6 +36,44 @@ extension HDF5File {
             parsed.timestamps = times
         }
         return parsed
+    }
+
+    /// The group to read: the one asked for, else the root or `/X`, whichever holds `indptr`.
+    func csrGroup(_ requested: String?) throws(IOError) -> String {
+        let group: String
+        if let requested {
+            group = requested
+        } else if kind(of: "/indptr") == .dataset {
+            group = "/"
+        } else if kind(of: "/X/indptr") == .dataset {
+            group = "/X"
+        } else {
+            let here = (try? members(of: "/")) ?? []
+            throw IOError(file: path, location: "/", "no CSR group found: expected datasets data, indices, indptr at the root or in /X (the file holds: \(here.joined(separator: ", ")))")
+        }
+        guard kind(of: group) == .group else {
+            throw IOError(file: path, location: group, "no such group")
+        }
+        return group
+    }
+
+    /// The group's `encoding-type` (CSR unless it says CSC) and its `shape` attribute.
+    func csrLayout(_ group: String) throws(IOError) -> (csc: Bool, rows: Int, columns: Int) {
+        var encoding = "csr_matrix"
+        if hasAttribute("encoding-type", on: group) {
+            encoding = try stringAttribute("encoding-type", on: group)
+        }
+        guard encoding == "csr_matrix" || encoding == "csc_matrix" else {
+            throw IOError(file: path, location: group, "encoding-type is '\(encoding)', expected csr_matrix or csc_matrix")
+        }
+        guard hasAttribute("shape", on: group) else {
+            throw IOError(file: path, location: group, "has no 'shape' attribute (expected [users, items])")
+        }
+        let shape = try integerAttribute("shape", on: group)
+        guard shape.count == 2, shape.allSatisfy({ $0 >= 0 && $0 < Int64(Int32.max) }) else {
+            throw IOError(file: path, location: group, "attribute 'shape' is \(shape), expected two non-negative integers")
+        }
+        return (encoding == "csc_matrix", Int(shape[0]), Int(shape[1]))
     }
 
     /// Ids from `prefix + name`, else from the root, else positional; checked against `count`.

@@ -1,4 +1,3 @@
-import CHDF5
 import Foundation
 
 /// An open HDF5 file, addressed by object paths such as `/`, `/X` or `/X/indptr`.
@@ -18,25 +17,25 @@ final class HDF5File {
         guard FileManager.default.fileExists(atPath: path) else {
             throw IOError(file: path, "no such file")
         }
-        guard H5Fis_hdf5(path) > 0 else {
+        guard HDF5Handle.isHDF5File(path) else {
             throw IOError(file: path, "not an HDF5 file (or truncated): no HDF5 signature found")
         }
-        let id = H5Fopen(path, mf_H5F_ACC_RDONLY(), mf_H5P_DEFAULT())
-        guard id >= 0 else { throw IOError(file: path, "cannot be opened as HDF5 (truncated or damaged?)") }
-        return HDF5File(path: path, handle: HDF5Handle(id, close: H5Fclose))
+        guard let handle = HDF5Handle.openFile(readOnly: path) else {
+            throw IOError(file: path, "cannot be opened as HDF5 (truncated or damaged?)")
+        }
+        return HDF5File(path: path, handle: handle)
     }
 
     /// Creates (or truncates) a file for writing.
     static func create(_ path: String) throws(IOError) -> HDF5File {
         HDF5Library.ensure()
-        let id = H5Fcreate(path, mf_H5F_ACC_TRUNC(), mf_H5P_DEFAULT(), mf_H5P_DEFAULT())
-        guard id >= 0 else { throw IOError(file: path, "cannot create the file") }
-        return HDF5File(path: path, handle: HDF5Handle(id, close: H5Fclose))
+        guard let handle = HDF5Handle.createFile(path) else { throw IOError(file: path, "cannot create the file") }
+        return HDF5File(path: path, handle: handle)
     }
 
-    /// Flushes and closes the file now rather than at deinit.
+    /// Flushes the whole file to disk now; it is closed when the last reference to it goes.
     func flush() throws(IOError) {
-        guard H5Fflush(handle.id, H5F_SCOPE_GLOBAL) >= 0 else { throw IOError(file: path, "cannot flush") }
+        guard handle.flushFile() else { throw IOError(file: path, "cannot flush") }
     }
 
     // MARK: Structure
@@ -46,38 +45,20 @@ final class HDF5File {
     /// Whether `object` exists and what it is.
     func kind(of object: String) -> ObjectKind {
         if object == "/" || object.isEmpty { return .group }
-        // Check each link on the way down: H5Lexists fails on a missing intermediate group.
+        // Check each link on the way down: HDF5 fails on a missing intermediate group.
         var prefix = ""
         for part in object.split(separator: "/") {
             prefix += "/" + part
-            guard H5Lexists(handle.id, prefix, mf_H5P_DEFAULT()) > 0 else { return .missing }
+            guard handle.linkExists(prefix) else { return .missing }
         }
-        let obj = H5Oopen(handle.id, object, mf_H5P_DEFAULT())
-        guard obj >= 0 else { return .missing }
-        defer { H5Oclose(obj) }
-        switch H5Iget_type(obj) {
-        case H5I_GROUP: return .group
-        case H5I_DATASET: return .dataset
-        default: return .other
-        }
+        return handle.openObject(object)?.objectKind ?? .missing
     }
 
     /// The names of the links directly in `group`, in name order.
     func members(of group: String) throws(IOError) -> [String] {
-        let g = H5Gopen2(handle.id, group, mf_H5P_DEFAULT())
-        guard g >= 0 else { throw IOError(file: path, location: group, "no such group") }
-        defer { H5Gclose(g) }
-        var info = H5G_info_t()
-        guard H5Gget_info(g, &info) >= 0 else { throw IOError(file: path, location: group, "cannot list the group") }
-        var names: [String] = []
-        for k in 0..<info.nlinks {
-            let n = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, k, nil, 0, mf_H5P_DEFAULT())
-            guard n >= 0 else { continue }
-            var buffer = [CChar](repeating: 0, count: Int(n) + 1)
-            _ = H5Lget_name_by_idx(g, ".", H5_INDEX_NAME, H5_ITER_INC, k, &buffer, Int(n) + 1, mf_H5P_DEFAULT())
-            names.append(String(decoding: buffer.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self))
-        }
-        return names
+        guard let g = handle.openGroup(group) else { throw IOError(file: path, location: group, "no such group") }
+        guard let count = g.groupLinkCount() else { throw IOError(file: path, location: group, "cannot list the group") }
+        return (0..<count).compactMap { g.linkName(at: $0) }
     }
 
     /// Every dataset below `group` (recursively), as absolute paths.
@@ -97,12 +78,7 @@ final class HDF5File {
     /// Creates a group (intermediate groups too).
     func createGroup(_ group: String) throws(IOError) {
         if kind(of: group) == .group { return }
-        let lcpl = H5Pcreate(mf_H5P_LINK_CREATE())
-        defer { H5Pclose(lcpl) }
-        H5Pset_create_intermediate_group(lcpl, 1)
-        let g = H5Gcreate2(handle.id, group, lcpl, mf_H5P_DEFAULT(), mf_H5P_DEFAULT())
-        guard g >= 0 else { throw IOError(file: path, location: group, "cannot create the group") }
-        H5Gclose(g)
+        guard handle.createGroup(group) != nil else { throw IOError(file: path, location: group, "cannot create the group") }
     }
 
     // MARK: Datasets
@@ -114,7 +90,7 @@ final class HDF5File {
         var count: Int { shape.reduce(1, *) }
     }
 
-    func withDataset<T>(_ object: String, _ body: (hid_t) throws(IOError) -> T) throws(IOError) -> T {
+    func withDataset<T>(_ object: String, _ body: (HDF5Handle) throws(IOError) -> T) throws(IOError) -> T {
         switch kind(of: object) {
         case .dataset: break
         case .missing:
@@ -125,20 +101,17 @@ final class HDF5File {
         default:
             throw IOError(file: path, location: object, "is not a dataset")
         }
-        let d = H5Dopen2(handle.id, object, mf_H5P_DEFAULT())
-        guard d >= 0 else { throw IOError(file: path, location: object, "cannot open the dataset") }
-        defer { H5Dclose(d) }
+        guard let d = handle.openDataset(object) else { throw IOError(file: path, location: object, "cannot open the dataset") }
         return try body(d)
     }
 
     func info(_ object: String) throws(IOError) -> DatasetInfo {
         try withDataset(object) { d throws(IOError) in
-            let type = HDF5Handle.type(H5Dget_type(d))
-            let space = HDF5Handle.space(H5Dget_space(d))
-            guard let dims = hdf5Dimensions(ofSpace: space.id) else {
+            guard let type = d.datasetType() else { throw IOError(file: path, location: object, "cannot read the datatype") }
+            guard let dims = d.datasetSpace()?.spaceDimensions() else {
                 throw IOError(file: path, location: object, "cannot read the dataspace")
             }
-            return DatasetInfo(shape: dims, kind: hdf5ElementKind(ofType: type.id))
+            return DatasetInfo(shape: dims, kind: type.elementKind)
         }
     }
 
@@ -146,23 +119,19 @@ final class HDF5File {
     /// float widths; a string dataset is refused).
     func read<T: HDF5Scalar>(_ object: String, as: T.Type = T.self) throws(IOError) -> (shape: [Int], values: [T]) {
         try withDataset(object) { d throws(IOError) in
-            let type = HDF5Handle.type(H5Dget_type(d))
-            let kind = hdf5ElementKind(ofType: type.id)
+            guard let type = d.datasetType() else { throw IOError(file: path, location: object, "cannot read the datatype") }
+            let kind = type.elementKind
             switch kind {
             case .integer, .float: break
             default: throw IOError(file: path, location: object, "holds \(kind.name) elements, expected numbers")
             }
-            let space = HDF5Handle.space(H5Dget_space(d))
-            guard let dims = hdf5Dimensions(ofSpace: space.id) else {
+            guard let dims = d.datasetSpace()?.spaceDimensions() else {
                 throw IOError(file: path, location: object, "cannot read the dataspace")
             }
             let count = dims.reduce(1, *)
             var values = [T](repeating: T.zero, count: count)
             if count > 0 {
-                let status = values.withUnsafeMutableBytes {
-                    H5Dread(d, T.nativeType, mf_H5S_ALL(), mf_H5S_ALL(), mf_H5P_DEFAULT(), $0.baseAddress)
-                }
-                guard status >= 0 else {
+                guard d.readDataset(into: &values) else {
                     throw IOError(file: path, location: object, "cannot read the data (truncated file, or a value out of range for \(T.self))")
                 }
             }
@@ -198,29 +167,16 @@ final class HDF5File {
         }
     }
 
-    private func readStringDataset(_ d: hid_t, object: String, count: Int) throws(IOError) -> [String] {
-        let fileType = HDF5Handle.type(H5Dget_type(d))
-        if H5Tis_variable_str(fileType.id) > 0 {
-            let memType = HDF5Handle.type(H5Tcopy(mf_H5T_C_S1()))
-            H5Tset_size(memType.id, mf_H5T_VARIABLE())
-            H5Tset_cset(memType.id, H5Tget_cset(fileType.id))
-            var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
-            guard count == 0 || H5Dread(d, memType.id, mf_H5S_ALL(), mf_H5S_ALL(), mf_H5P_DEFAULT(), &pointers) >= 0 else {
+    private func readStringDataset(_ d: HDF5Handle, object: String, count: Int) throws(IOError) -> [String] {
+        guard let fileType = d.datasetType() else { throw IOError(file: path, location: object, "cannot read the datatype") }
+        if fileType.isVariableString {
+            guard let strings = d.readVariableStrings(count: count, fileType: fileType) else {
                 throw IOError(file: path, location: object, "cannot read the strings")
-            }
-            let strings = pointers.map { $0.map { String(cString: $0) } ?? "" }
-            if count > 0 {
-                let space = HDF5Handle.space(H5Dget_space(d))
-                H5Dvlen_reclaim(memType.id, space.id, mf_H5P_DEFAULT(), &pointers)
             }
             return strings
         }
-        let width = H5Tget_size(fileType.id)
-        let memType = HDF5Handle.type(H5Tcopy(mf_H5T_C_S1()))
-        H5Tset_size(memType.id, width)
-        H5Tset_strpad(memType.id, H5T_STR_NULLPAD)
-        var bytes = [UInt8](repeating: 0, count: width * count)
-        guard count == 0 || H5Dread(d, memType.id, mf_H5S_ALL(), mf_H5S_ALL(), mf_H5P_DEFAULT(), &bytes) >= 0 else {
+        let width = fileType.typeSize
+        guard let bytes = d.readFixedStrings(width: width, count: count) else {
             throw IOError(file: path, location: object, "cannot read the strings")
         }
         return (0..<count).map { k in
@@ -234,53 +190,30 @@ final class HDF5File {
     /// dataset is large enough for chunking to pay.
     func write<T: HDF5Scalar>(_ object: String, _ values: [T], shape: [Int], compression: Int? = nil) throws(IOError) {
         precondition(shape.reduce(1, *) == values.count)
-        let dims = shape.map { hsize_t($0) }
-        let space = HDF5Handle.space(H5Screate_simple(Int32(dims.count), dims, nil))
-        let dcpl = HDF5Handle.plist(H5Pcreate(mf_H5P_DATASET_CREATE()))
+        let dcpl = HDF5Handle.datasetCreationList()
         if let level = compression, values.count >= 4096, !shape.isEmpty, !shape.contains(0) {
-            var chunk = dims
-            let rowLength = dims.dropFirst().reduce(1, *)
-            chunk[0] = Swift.max(1, Swift.min(dims[0], hsize_t(Swift.max(1, 65536 / Int(rowLength)))))
-            H5Pset_chunk(dcpl.id, Int32(chunk.count), chunk)
-            H5Pset_shuffle(dcpl.id)
-            H5Pset_deflate(dcpl.id, UInt32(level))
+            var chunk = shape
+            let rowLength = shape.dropFirst().reduce(1, *)
+            chunk[0] = Swift.max(1, Swift.min(shape[0], Swift.max(1, 65536 / rowLength)))
+            dcpl?.setChunkedCompression(chunk: chunk, level: level)
         }
-        let d = H5Dcreate2(handle.id, object, T.nativeType, space.id, mf_H5P_DEFAULT(), dcpl.id, mf_H5P_DEFAULT())
-        guard d >= 0 else { throw IOError(file: path, location: object, "cannot create the dataset") }
-        defer { H5Dclose(d) }
+        guard let space = HDF5Handle.simpleSpace(shape),
+              let d = handle.createDataset(object, of: T.self, space: space, creation: dcpl) else {
+            throw IOError(file: path, location: object, "cannot create the dataset")
+        }
         if !values.isEmpty {
-            let status = values.withUnsafeBytes {
-                H5Dwrite(d, T.nativeType, mf_H5S_ALL(), mf_H5S_ALL(), mf_H5P_DEFAULT(), $0.baseAddress)
-            }
-            guard status >= 0 else { throw IOError(file: path, location: object, "cannot write the data") }
+            guard d.writeDataset(values) else { throw IOError(file: path, location: object, "cannot write the data") }
         }
     }
 
     /// Writes a 1-D dataset of variable-length UTF-8 strings, as h5py and AnnData store them.
     func writeStrings(_ object: String, _ strings: [String], shape: [Int]? = nil) throws(IOError) {
-        let type = variableStringType()
-        let dims = (shape ?? [strings.count]).map { hsize_t($0) }
-        let space = HDF5Handle.space(H5Screate_simple(Int32(dims.count), dims, nil))
-        let d = H5Dcreate2(handle.id, object, type.id, space.id, mf_H5P_DEFAULT(), mf_H5P_DEFAULT(), mf_H5P_DEFAULT())
-        guard d >= 0 else { throw IOError(file: path, location: object, "cannot create the dataset") }
-        defer { H5Dclose(d) }
-        let status = withCStringArray(strings) { pointers in
-            H5Dwrite(d, type.id, mf_H5S_ALL(), mf_H5S_ALL(), mf_H5P_DEFAULT(), pointers)
+        guard let type = HDF5Handle.variableStringType(),
+              let space = HDF5Handle.simpleSpace(shape ?? [strings.count]),
+              let d = handle.createDataset(object, type: type, space: space) else {
+            throw IOError(file: path, location: object, "cannot create the dataset")
         }
-        guard strings.isEmpty || status >= 0 else { throw IOError(file: path, location: object, "cannot write the strings") }
+        let written = d.writeVariableStrings(strings, type: type)
+        guard strings.isEmpty || written else { throw IOError(file: path, location: object, "cannot write the strings") }
     }
-
-    func variableStringType() -> HDF5Handle {
-        let type = HDF5Handle.type(H5Tcopy(mf_H5T_C_S1()))
-        H5Tset_size(type.id, mf_H5T_VARIABLE())
-        H5Tset_cset(type.id, H5T_CSET_UTF8)
-        return type
-    }
-}
-
-/// Calls `body` with a C array of pointers to NUL-terminated copies of `strings`.
-func withCStringArray<R>(_ strings: [String], _ body: (UnsafeRawPointer) -> R) -> R {
-    let copies = strings.map { strdup($0) }
-    defer { copies.forEach { free($0) } }
-    return copies.withUnsafeBufferPointer { body(UnsafeRawPointer($0.baseAddress ?? UnsafePointer(bitPattern: 1)!)) }
 }

@@ -37,82 +37,17 @@ enum Canonicalizer {
     /// Applies id sorting, item alignment and duplicate handling, and builds sorted CSR.
     static func build(_ parsed: ParsedTriplets, options: CanonicalOptions, file: String,
                       report: inout ConversionReport) throws(IOError) -> Interactions {
-        // Already canonical (sorted CSR without repeats, nothing to reorder): no sort needed.
-        if let csr = parsed.csr, !options.sortIDs, options.minimumValue == nil, options.itemOrder.map({ $0 == (try? IDMap(parsed.itemIDs)) }) ?? true,
-           csr.hasStrictlyAscendingRows, let users = try? IDMap(parsed.userIDs), let items = try? IDMap(parsed.itemIDs) {
-            return Interactions(matrix: csr, userIDs: users, itemIDs: items, timestamps: parsed.timestamps)
-        }
-        // Canonical CSR whose items only need renumbering to the embeddings' order: re-sort
-        // each row in place of a round trip through triplets.
-        if let csr = parsed.csr, !options.sortIDs, options.minimumValue == nil, let order = options.itemOrder,
-           csr.hasStrictlyAscendingRows, let users = try? IDMap(parsed.userIDs), (try? IDMap(parsed.itemIDs)) != nil {
-            let target = parsed.itemIDs.map { id in order.index(of: id).map(Int32.init) ?? -1 }
-            if !target.contains(-1) {
-                let (matrix, times) = csr.renumberingColumns(target, columns: order.count, carrying: parsed.timestamps)
-                return Interactions(matrix: matrix, userIDs: users, itemIDs: order, timestamps: times)
-            }
-        }
+        if let ready = alreadyCanonical(parsed, options: options) { return ready }
         var coo = parsed.triplets
         var times = parsed.timestamps
         var userIDs = parsed.userIDs
         var itemIDs = parsed.itemIDs
-        if options.sortIDs {
-            let userOrder = try! IDMap(userIDs).sortingPermutation()
-            var userRank = [Int32](repeating: 0, count: userIDs.count)
-            for (new, old) in userOrder.enumerated() { userRank[old] = Int32(new) }
-            userIDs = userOrder.map { userIDs[$0] }
-            coo.rowIndices = coo.rowIndices.map { userRank[Int($0)] }
-            if options.itemOrder == nil {
-                let itemOrder = try! IDMap(itemIDs).sortingPermutation()
-                var itemRank = [Int32](repeating: 0, count: itemIDs.count)
-                for (new, old) in itemOrder.enumerated() { itemRank[old] = Int32(new) }
-                itemIDs = itemOrder.map { itemIDs[$0] }
-                coo.columnIndices = coo.columnIndices.map { itemRank[Int($0)] }
-            }
-        }
+        if options.sortIDs { sortIDs(&coo, &userIDs, &itemIDs, items: options.itemOrder == nil) }
         if let minimum = options.minimumValue {
-            var keep = 0
-            for t in 0..<coo.count where coo.values[t] >= minimum {
-                coo.rowIndices[keep] = coo.rowIndices[t]
-                coo.columnIndices[keep] = coo.columnIndices[t]
-                coo.values[keep] = coo.values[t]
-                if let old = times?[t] { times![keep] = old }
-                keep += 1
-            }
-            report.belowMinimum = coo.count - keep
-            coo.rowIndices.removeLast(coo.count - keep)
-            coo.columnIndices.removeLast(coo.columnIndices.count - keep)
-            coo.values.removeLast(coo.values.count - keep)
-            if let count = times?.count { times!.removeLast(count - keep) }
+            report.belowMinimum = compact(&coo, &times) { _, value in value >= minimum }
         }
         if let order = options.itemOrder {
-            let target = itemIDs.map { id in order.index(of: id).map(Int32.init) ?? -1 }
-            let unknown = itemIDs.indices.filter { target[$0] < 0 }
-            if !unknown.isEmpty {
-                let unknownSet = Set(unknown.map(Int32.init))
-                let affected = coo.columnIndices.reduce(0) { $0 + (unknownSet.contains($1) ? 1 : 0) }
-                if !options.dropUnknownItems {
-                    let sample = unknown.prefix(5).map { "'\(itemIDs[$0])'" }.joined(separator: ", ")
-                    throw IOError(file: file, "\(affected) interactions name \(unknown.count) items missing from the item_ids of \(options.itemOrderSource) (first: \(sample)); pass --drop-unknown-items to drop them")
-                }
-                report.droppedInteractions = affected
-                report.droppedItems = unknown.count
-                var keep = 0
-                for t in 0..<coo.count where target[Int(coo.columnIndices[t])] >= 0 {
-                    coo.rowIndices[keep] = coo.rowIndices[t]
-                    coo.columnIndices[keep] = coo.columnIndices[t]
-                    coo.values[keep] = coo.values[t]
-                    if let old = times?[t] { times![keep] = old }
-                    keep += 1
-                }
-                coo.rowIndices.removeLast(coo.count - keep)
-                coo.columnIndices.removeLast(coo.count - keep)
-                coo.values.removeLast(coo.values.count - keep)
-                if let count = times?.count { times!.removeLast(count - keep) }
-            }
-            coo.columnIndices = coo.columnIndices.map { target[Int($0)] }
-            coo.columns = order.count
-            itemIDs = order.ids
+            try align(&coo, &times, &itemIDs, to: order, options: options, file: file, report: &report)
         }
         coo.rows = userIDs.count
         var duplicates = 0
@@ -131,5 +66,77 @@ enum Canonicalizer {
             throw IOError(file: file, "id '\(error.id)' occurs twice in the id list")
         }
         return Interactions(matrix: csr, userIDs: users, itemIDs: items, timestamps: times)
+    }
+
+    /// The interactions without a round trip through triplets, when the reader's CSR is already
+    /// canonical (sorted rows without repeats, nothing to reorder) or only needs its items
+    /// renumbered to `itemOrder` (each row re-sorted in place); nil otherwise.
+    static func alreadyCanonical(_ parsed: ParsedTriplets, options: CanonicalOptions) -> Interactions? {
+        guard let csr = parsed.csr, !options.sortIDs, options.minimumValue == nil, csr.hasStrictlyAscendingRows,
+              let users = try? IDMap(parsed.userIDs), let items = try? IDMap(parsed.itemIDs) else { return nil }
+        guard let order = options.itemOrder, order != items else {
+            return Interactions(matrix: csr, userIDs: users, itemIDs: items, timestamps: parsed.timestamps)
+        }
+        let target = parsed.itemIDs.map { id in order.index(of: id).map(Int32.init) ?? -1 }
+        guard !target.contains(-1) else { return nil }
+        let (matrix, times) = csr.renumberingColumns(target, columns: order.count, carrying: parsed.timestamps)
+        return Interactions(matrix: matrix, userIDs: users, itemIDs: order, timestamps: times)
+    }
+
+    /// Renumbers users (and, with `items`, items) in sorted id order.
+    static func sortIDs(_ coo: inout COOMatrix, _ userIDs: inout [String], _ itemIDs: inout [String], items: Bool) {
+        let userOrder = try! IDMap(userIDs).sortingPermutation()
+        var userRank = [Int32](repeating: 0, count: userIDs.count)
+        for (new, old) in userOrder.enumerated() { userRank[old] = Int32(new) }
+        userIDs = userOrder.map { userIDs[$0] }
+        coo.rowIndices = coo.rowIndices.map { userRank[Int($0)] }
+        if items {
+            let itemOrder = try! IDMap(itemIDs).sortingPermutation()
+            var itemRank = [Int32](repeating: 0, count: itemIDs.count)
+            for (new, old) in itemOrder.enumerated() { itemRank[old] = Int32(new) }
+            itemIDs = itemOrder.map { itemIDs[$0] }
+            coo.columnIndices = coo.columnIndices.map { itemRank[Int($0)] }
+        }
+    }
+
+    /// Keeps, in order, the triplets (and their times) whose column and value pass `keep`;
+    /// returns how many were dropped.
+    static func compact(_ coo: inout COOMatrix, _ times: inout [Double]?, keep: (Int32, Double) -> Bool) -> Int {
+        var kept = 0
+        for t in 0..<coo.count where keep(coo.columnIndices[t], coo.values[t]) {
+            coo.rowIndices[kept] = coo.rowIndices[t]
+            coo.columnIndices[kept] = coo.columnIndices[t]
+            coo.values[kept] = coo.values[t]
+            if let old = times?[t] { times![kept] = old }
+            kept += 1
+        }
+        let dropped = coo.count - kept
+        coo.rowIndices.removeLast(dropped)
+        coo.columnIndices.removeLast(dropped)
+        coo.values.removeLast(dropped)
+        if let count = times?.count { times!.removeLast(count - kept) }
+        return dropped
+    }
+
+    /// Renumbers items to `order`; items it lacks fail, or with `dropUnknownItems` have their
+    /// interactions dropped and counted.
+    static func align(_ coo: inout COOMatrix, _ times: inout [Double]?, _ itemIDs: inout [String], to order: IDMap,
+                      options: CanonicalOptions, file: String, report: inout ConversionReport) throws(IOError) {
+        let target = itemIDs.map { id in order.index(of: id).map(Int32.init) ?? -1 }
+        let unknown = itemIDs.indices.filter { target[$0] < 0 }
+        if !unknown.isEmpty {
+            let unknownSet = Set(unknown.map(Int32.init))
+            let affected = coo.columnIndices.reduce(0) { $0 + (unknownSet.contains($1) ? 1 : 0) }
+            if !options.dropUnknownItems {
+                let sample = unknown.prefix(5).map { "'\(itemIDs[$0])'" }.joined(separator: ", ")
+                throw IOError(file: file, "\(affected) interactions name \(unknown.count) items missing from the item_ids of \(options.itemOrderSource) (first: \(sample)); pass --drop-unknown-items to drop them")
+            }
+            report.droppedInteractions = affected
+            report.droppedItems = unknown.count
+            _ = compact(&coo, &times) { column, _ in target[Int(column)] >= 0 }
+        }
+        coo.columnIndices = coo.columnIndices.map { target[Int($0)] }
+        coo.columns = order.count
+        itemIDs = order.ids
     }
 }

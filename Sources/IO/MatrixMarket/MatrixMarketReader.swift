@@ -10,48 +10,13 @@ enum MatrixMarketReader {
     }
 
     static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, path: String) throws(IOError) -> ParsedTriplets {
-        var i = 0
-        var line = 1
-        var e = DelimitedReader.lineEnd(p, 0, n)
-        let header = String(decoding: UnsafeBufferPointer(start: p, count: e), as: UTF8.self)
-            .trimmingCharacters(in: .whitespacesAndNewlines).lowercased().split(separator: " ").map(String.init)
-        guard header.count == 5, header[0] == "%%matrixmarket", header[1] == "matrix" else {
-            throw IOError.line(1, of: path, "expected a header '%%MatrixMarket matrix coordinate <field> <symmetry>'")
-        }
-        guard header[2] == "coordinate" else {
-            throw IOError.line(1, of: path, "'\(header[2])' storage is not supported; expected 'coordinate'")
-        }
-        let pattern: Bool
-        switch header[3] {
-        case "real", "double", "integer": pattern = false
-        case "pattern": pattern = true
-        default: throw IOError.line(1, of: path, "field '\(header[3])' is not supported; expected real, integer or pattern")
-        }
-        let symmetric: Bool
-        switch header[4] {
-        case "general": symmetric = false
-        case "symmetric": symmetric = true
-        default: throw IOError.line(1, of: path, "symmetry '\(header[4])' is not supported; expected general or symmetric")
-        }
+        let headerEnd = DelimitedReader.lineEnd(p, 0, n)
+        let (pattern, symmetric) = try header(p, headerEnd, path: path)
         let fields = UnsafeMutablePointer<DelimitedReader.Field>.allocate(capacity: 4)
         defer { fields.deallocate() }
-        // Skip comments to the size line.
-        var size: (Int, Int, Int)? = nil
-        i = e + 1
-        while i < n {
-            line += 1
-            e = DelimitedReader.lineEnd(p, i, n)
-            defer { i = e + 1 }
-            if DelimitedReader.isSkippable(p, i, e, comment: UInt8(ascii: "%")) { continue }
-            let count = DelimitedReader.split(p, i, e, .whitespace, quotes: false, fields, capacity: 4)
-            let numbers = (0..<Swift.min(count, 3)).compactMap { ByteParsing.canonicalInteger(p + fields[$0].start, fields[$0].count) }
-            guard count == 3, numbers.count == 3, numbers.allSatisfy({ $0 >= 0 }), numbers[0] < Int32.max, numbers[1] < Int32.max else {
-                throw IOError.line(line, of: path, "expected the size line 'rows columns entries'")
-            }
-            size = (Int(numbers[0]), Int(numbers[1]), Int(numbers[2]))
-            break
-        }
-        guard let (rows, columns, entries) = size else { throw IOError(file: path, "has no size line") }
+        var i = headerEnd + 1
+        var line = 1
+        let (rows, columns, entries) = try sizeLine(p, n, &i, &line, fields, path: path)
         if symmetric && rows != columns {
             throw IOError(file: path, "is symmetric but not square (\(rows) × \(columns))")
         }
@@ -62,7 +27,7 @@ enum MatrixMarketReader {
         var seen = 0
         while i < n {
             line += 1
-            e = DelimitedReader.lineEnd(p, i, n)
+            let e = DelimitedReader.lineEnd(p, i, n)
             defer { i = e + 1 }
             if DelimitedReader.isSkippable(p, i, e, comment: UInt8(ascii: "%")) { continue }
             let count = DelimitedReader.split(p, i, e, .whitespace, quotes: false, fields, capacity: 4)
@@ -95,5 +60,47 @@ enum MatrixMarketReader {
         }
         return ParsedTriplets(userIDs: (0..<rows).map(String.init), itemIDs: (0..<columns).map(String.init),
                               coo: COOMatrix(rows: rows, columns: columns, rowIndices: r, columnIndices: c, values: v))
+    }
+
+    /// The header line's field and symmetry: whether entries carry no value, and whether each
+    /// off-diagonal entry stands for its mirror too.
+    static func header(_ p: UnsafePointer<UInt8>, _ end: Int, path: String) throws(IOError) -> (pattern: Bool, symmetric: Bool) {
+        let header = String(decoding: UnsafeBufferPointer(start: p, count: end), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines).lowercased().split(separator: " ").map(String.init)
+        guard header.count == 5, header[0] == "%%matrixmarket", header[1] == "matrix" else {
+            throw IOError.line(1, of: path, "expected a header '%%MatrixMarket matrix coordinate <field> <symmetry>'")
+        }
+        guard header[2] == "coordinate" else {
+            throw IOError.line(1, of: path, "'\(header[2])' storage is not supported; expected 'coordinate'")
+        }
+        let pattern: Bool
+        switch header[3] {
+        case "real", "double", "integer": pattern = false
+        case "pattern": pattern = true
+        default: throw IOError.line(1, of: path, "field '\(header[3])' is not supported; expected real, integer or pattern")
+        }
+        switch header[4] {
+        case "general": return (pattern, false)
+        case "symmetric": return (pattern, true)
+        default: throw IOError.line(1, of: path, "symmetry '\(header[4])' is not supported; expected general or symmetric")
+        }
+    }
+
+    /// Skips comment lines from `i` to the size line and reads it; `i` and `line` end after it.
+    static func sizeLine(_ p: UnsafePointer<UInt8>, _ n: Int, _ i: inout Int, _ line: inout Int,
+                         _ fields: UnsafeMutablePointer<DelimitedReader.Field>, path: String) throws(IOError) -> (Int, Int, Int) {
+        while i < n {
+            line += 1
+            let e = DelimitedReader.lineEnd(p, i, n)
+            defer { i = e + 1 }
+            if DelimitedReader.isSkippable(p, i, e, comment: UInt8(ascii: "%")) { continue }
+            let count = DelimitedReader.split(p, i, e, .whitespace, quotes: false, fields, capacity: 4)
+            let numbers = (0..<Swift.min(count, 3)).compactMap { ByteParsing.canonicalInteger(p + fields[$0].start, fields[$0].count) }
+            guard count == 3, numbers.count == 3, numbers.allSatisfy({ $0 >= 0 }), numbers[0] < Int32.max, numbers[1] < Int32.max else {
+                throw IOError.line(line, of: path, "expected the size line 'rows columns entries'")
+            }
+            return (Int(numbers[0]), Int(numbers[1]), Int(numbers[2]))
+        }
+        throw IOError(file: path, "has no size line")
     }
 }

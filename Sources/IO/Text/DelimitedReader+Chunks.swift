@@ -33,8 +33,18 @@ extension DelimitedReader {
         var message: String
     }
 
+    /// Parses the lines in `start..<end`; a failure carries its line number within the chunk.
     static func parseChunk(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ layout: Layout,
                            _ comment: UInt8?) -> Result<Chunk, ChunkError> {
+        do {
+            return .success(try parseLines(p, start, end, layout, comment))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    static func parseLines(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ layout: Layout,
+                           _ comment: UInt8?) throws(ChunkError) -> Chunk {
         var chunk = Chunk()
         let estimate = (end - start) / 16
         chunk.rows.reserveCapacity(estimate)
@@ -55,46 +65,52 @@ extension DelimitedReader {
                 if isSkippable(p, i, e, comment: comment) { continue }
             }
             let count = split(p, i, e, layout.separator, quotes: layout.quotes, fields, capacity: capacity)
-            if count < 0 { return .failure(ChunkError(line: line, message: "unterminated quoted field")) }
+            if count < 0 { throw ChunkError(line: line, message: "unterminated quoted field") }
             if count != layout.fieldCount {
-                return .failure(ChunkError(line: line, message: "expected \(layout.fieldCount) fields, found \(count)"))
+                throw ChunkError(line: line, message: "expected \(layout.fieldCount) fields, found \(count)")
             }
             let uf = fields[layout.user], itf = fields[layout.item]
-            guard uf.count > 0 else { return .failure(ChunkError(line: line, message: "empty user id")) }
-            guard itf.count > 0 else { return .failure(ChunkError(line: line, message: "empty item id")) }
-            let u: Int32, it: Int32
-            if !uf.escaped, let v = ByteParsing.canonicalInteger(p + uf.start, uf.count) {
-                u = chunk.users.index(ofInteger: v)
-            } else {
-                u = chunk.users.index(ofString: text(p, uf))
-            }
-            if !itf.escaped, let v = ByteParsing.canonicalInteger(p + itf.start, itf.count) {
-                it = chunk.items.index(ofInteger: v)
-            } else {
-                it = chunk.items.index(ofString: text(p, itf))
-            }
+            guard uf.count > 0 else { throw ChunkError(line: line, message: "empty user id") }
+            guard itf.count > 0 else { throw ChunkError(line: line, message: "empty item id") }
+            let u = intern(p, uf, in: &chunk.users)
+            let it = intern(p, itf, in: &chunk.items)
             var value = 1.0
-            if let vc = layout.value {
-                let vf = fields[vc]
-                guard let v = ByteParsing.double(p + vf.start, vf.count) else {
-                    return .failure(ChunkError(line: line, message: "value '\(text(p, vf))' is not a number"))
-                }
-                guard v.isFinite else {
-                    return .failure(ChunkError(line: line, message: "value '\(text(p, vf))' is not finite; expected a finite number"))
-                }
-                value = v
-            }
-            if let tc = layout.time {
-                let tf = fields[tc]
-                guard let t = ByteParsing.timestamp(p + tf.start, tf.count), t.isFinite else {
-                    return .failure(ChunkError(line: line, message: "time '\(text(p, tf))' is neither a number nor an ISO 8601 date (YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|±HH:MM])"))
-                }
-                chunk.times.append(t)
-            }
+            if let vc = layout.value { value = try number(p, fields[vc], line: line) }
+            if let tc = layout.time { chunk.times.append(try timestamp(p, fields[tc], line: line)) }
             chunk.rows.append(u)
             chunk.columns.append(it)
             chunk.values.append(value)
         }
-        return .success(chunk)
+        return chunk
+    }
+
+    /// The index of an id in `table`: integer ids by value, others (and quoted ones) as text.
+    @inline(__always)
+    static func intern(_ p: UnsafePointer<UInt8>, _ f: Field, in table: inout TokenTable) -> Int32 {
+        if !f.escaped, let v = ByteParsing.canonicalInteger(p + f.start, f.count) {
+            return table.index(ofInteger: v)
+        }
+        return table.index(ofString: text(p, f))
+    }
+
+    /// A value field as a finite number.
+    @inline(__always)
+    static func number(_ p: UnsafePointer<UInt8>, _ f: Field, line: Int) throws(ChunkError) -> Double {
+        guard let v = ByteParsing.double(p + f.start, f.count) else {
+            throw ChunkError(line: line, message: "value '\(text(p, f))' is not a number")
+        }
+        guard v.isFinite else {
+            throw ChunkError(line: line, message: "value '\(text(p, f))' is not finite; expected a finite number")
+        }
+        return v
+    }
+
+    /// A time field as seconds: a number or an ISO 8601 date.
+    @inline(__always)
+    static func timestamp(_ p: UnsafePointer<UInt8>, _ f: Field, line: Int) throws(ChunkError) -> Double {
+        guard let t = ByteParsing.timestamp(p + f.start, f.count), t.isFinite else {
+            throw ChunkError(line: line, message: "time '\(text(p, f))' is neither a number nor an ISO 8601 date (YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|±HH:MM])")
+        }
+        return t
     }
 }

@@ -253,22 +253,27 @@ enum DelimitedReader {
         guard firstCount >= 0 else { throw IOError.line(lineNumber, of: path, "unterminated quoted field") }
         guard firstCount <= capacity else { throw IOError.line(lineNumber, of: path, "has \(firstCount) fields; at most \(capacity) are supported") }
         let firstFields = (0..<firstCount).map { text(p, scratch[$0]) }
-        let hasHeader: Bool
-        if let forced = options.header {
-            hasHeader = forced
-        } else {
-            let names = firstFields.map(KnownColumns.normalize)
-            let knownName = names.contains { KnownColumns.user.contains($0) || KnownColumns.item.contains($0) || KnownColumns.value.contains($0) }
-            let nonNumericValue = firstFields.count >= 3 && !options.implicit
-                && !ByteParsing.isNumber(firstFields[2])
-            hasHeader = knownName || nonNumericValue
-        }
+        let hasHeader = options.header ?? looksLikeHeader(firstFields, implicit: options.implicit)
         let layout = try layout(firstLine: firstFields, hasHeader: hasHeader, separator: separator, quotes: quotes,
                                 options: options, path: path, line: lineNumber)
         let dataStart = hasHeader ? Swift.min(firstEnd + 1, n) : i
         let firstDataLine = hasHeader ? lineNumber + 1 : lineNumber
+        return try parseChunks(p, n, from: dataStart, firstLine: firstDataLine, layout: layout, comment: options.commentByte, path: path)
+    }
 
-        // Chunks split at line boundaries, parsed in parallel.
+    /// Whether a first line is a header: it names a known column, or its third field (the value
+    /// of explicit data) is not a number.
+    static func looksLikeHeader(_ fields: [String], implicit: Bool) -> Bool {
+        let names = fields.map(KnownColumns.normalize)
+        let knownName = names.contains { KnownColumns.user.contains($0) || KnownColumns.item.contains($0) || KnownColumns.value.contains($0) }
+        let nonNumericValue = fields.count >= 3 && !implicit && !ByteParsing.isNumber(fields[2])
+        return knownName || nonNumericValue
+    }
+
+    /// Parses the data lines from `dataStart` in chunks split at line boundaries, in parallel
+    /// when the text is large; a failure is reported at its absolute line (the earliest chunk's).
+    static func parseChunks(_ p: UnsafePointer<UInt8>, _ n: Int, from dataStart: Int, firstLine firstDataLine: Int,
+                            layout: Layout, comment: UInt8?, path: String) throws(IOError) -> [Chunk] {
         let chunkCount = n - dataStart > (8 << 20) ? Swift.min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
         var bounds = [dataStart]
         for c in 1..<Swift.max(chunkCount, 1) {
@@ -284,10 +289,9 @@ enum DelimitedReader {
         results.withUnsafeMutableBufferPointer { out in
             let outPointer = UnsafeSendable(out)
             DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { c in
-                outPointer.value[c] = parseChunk(pointer.value, chunkBounds[c], chunkBounds[c + 1], layout, options.commentByte)
+                outPointer.value[c] = parseChunk(pointer.value, chunkBounds[c], chunkBounds[c + 1], layout, comment)
             }
         }
-        // Report the earliest error with its absolute line number.
         var chunks: [Chunk] = []
         for (c, result) in results.enumerated() {
             switch result! {

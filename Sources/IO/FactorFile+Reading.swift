@@ -1,0 +1,147 @@
+import Foundation
+import Matrices
+
+extension FactorFile {
+    /// Reads factors from `FILE.npy` (no ids, nothing recorded) or from `FILE.h5`: the dataset
+    /// named as `FILE.h5:/DATASET`, else `user_factors` (`item_factors` for the item side), else
+    /// the only 2-D dataset; ids from `user_ids` (`item_ids`) beside it or at the root; the
+    /// recorded settings from the root attributes, and for the item side a stored `item_bias`.
+    ///
+    /// Attributes may be encoded as earlier versions and other tools wrote them: numbers and
+    /// flags as strings ("1", "0.5") or numbers of either type, strings as numbers.
+    public static func read(_ spec: FileSpec, side: Side = .users) throws(IOError) -> FactorFile {
+        let stored = try EmbeddingsFile.readMatrix(spec, preferred: [side.dataset], idsName: side.idsDataset)
+        var result = FactorFile(side: side, factors: stored.factors, ids: stored.ids)
+        guard let file = stored.file, let dataset = stored.dataset else { return result }
+        result.single = try file.info(dataset).kind == .float(bytes: 4)
+        try result.decode(RecordedAttributes(file))
+        if side == .items, file.kind(of: "/item_bias") == .dataset {
+            result.itemBias = try EmbeddingsFile.readVector(FileSpec(path: spec.path, object: "/item_bias"))
+        }
+        return result
+    }
+
+    private mutating func decode(_ recorded: RecordedAttributes) throws(IOError) {
+        userBias = try recorded.flag("user_bias") ?? false
+        offset = try recorded.value("offset", as: Offset.self) ?? .none
+        globalMean = try recorded.double("global_mean") ?? 0
+        if let source = recorded.string("item_bias"), !source.isEmpty { itemBiasSource = FileSpec(source) }
+        version = recorded.string("mftool_version")
+        objective = try Objective(recorded)
+        run = try Run(recorded)
+    }
+}
+
+extension FactorFile.Objective {
+    /// The recorded objective, or nil when the file records no `loss`.
+    init?(_ recorded: RecordedAttributes) throws(IOError) {
+        guard let loss = try recorded.value("loss", as: Loss.self) else { return nil }
+        self.init(loss: loss, lambda: try recorded.required(recorded.double("lambda"), "lambda", with: "loss"),
+                  regularization: try recorded.required(recorded.value("reg", as: Regularization.self), "reg", with: "loss"),
+                  alpha: try recorded.required(recorded.double("alpha"), "alpha", with: "loss"),
+                  confidence: try recorded.required(recorded.value("confidence", as: Confidence.self), "confidence", with: "loss"))
+    }
+}
+
+extension FactorFile.Run {
+    /// The recorded run, or nil when the file records no `method`.
+    init?(_ recorded: RecordedAttributes) throws(IOError) {
+        guard let method = try recorded.value("method", as: Method.self) else { return nil }
+        self.init(method: method)
+        side = try recorded.value("side", as: FactorFile.Side.self)
+        precision = try recorded.value("precision", as: Precision.self)
+        kernel = recorded.string("kernel")
+        epochs = try recorded.integer("epochs").map { Int($0) }
+        seed = try recorded.integer("seed").map { UInt64(bitPattern: $0) }
+        gradient = try FactorFile.Gradient(recorded)
+        interactions = recorded.string("interactions")
+        items = recorded.string("items")
+        users = recorded.string("users")
+    }
+}
+
+extension FactorFile.Gradient {
+    /// The recorded optimizer settings, or nil when the file records no `lr`. A missing
+    /// `lr_decay` is 1: files written before the option existed trained at a constant rate.
+    init?(_ recorded: RecordedAttributes) throws(IOError) {
+        guard let learningRate = try recorded.double("lr") else { return nil }
+        func require<T>(_ value: T?, _ name: String) throws(IOError) -> T { try recorded.required(value, name, with: "lr") }
+        self.init(learningRate: learningRate, learningRateDecay: try recorded.double("lr_decay") ?? 1,
+                  batchSize: Int(try require(recorded.integer("batch_size"), "batch_size")),
+                  weightDecay: try require(recorded.double("weight_decay"), "weight_decay"),
+                  decoupled: try require(recorded.flag("decoupled"), "decoupled"),
+                  momentum: try require(recorded.double("momentum"), "momentum"),
+                  beta1: try require(recorded.double("beta1"), "beta1"),
+                  beta2: try require(recorded.double("beta2"), "beta2"),
+                  epsilon: try require(recorded.double("eps"), "eps"),
+                  lossScale: try require(recorded.value("loss_scale", as: LossScale.self), "loss_scale"))
+    }
+}
+
+/// The root attributes of a factor file, decoded to typed values whatever their stored
+/// encoding: a number may be stored as an int64, a float64 or a string, a string as a number.
+struct RecordedAttributes {
+    let path: String
+    let values: [String: AttributeValue]
+
+    init(_ file: HDF5File) throws(IOError) {
+        path = file.path
+        var values: [String: AttributeValue] = [:]
+        for name in file.attributeNames(on: "/") {
+            if let value = try file.attribute(name, on: "/") { values[name] = value }
+        }
+        self.values = values
+    }
+
+    private func invalid(_ name: String, _ value: AttributeValue, expected: String) -> IOError {
+        IOError(file: path, location: "/", "attribute '\(name)' is '\(value)', expected \(expected)")
+    }
+
+    /// The value of `name` as text: a string as stored, a number as Swift prints it.
+    func string(_ name: String) -> String? { values[name]?.description }
+
+    func double(_ name: String) throws(IOError) -> Double? {
+        switch values[name] {
+        case nil: return nil
+        case let .double(d): return d
+        case let .integer(i): return Double(i)
+        case let .string(s)?:
+            guard let d = Double(s.trimmingCharacters(in: .whitespaces)) else { throw invalid(name, .string(s), expected: "a number") }
+            return d
+        }
+    }
+
+    func integer(_ name: String) throws(IOError) -> Int64? {
+        guard let value = values[name] else { return nil }
+        if case let .integer(i) = value { return i }
+        if case let .string(s) = value, let i = Int64(s.trimmingCharacters(in: .whitespaces)) { return i }
+        guard let d = try double(name), d == d.rounded(), abs(d) < 9.2e18 else { throw invalid(name, value, expected: "an integer") }
+        return Int64(d)
+    }
+
+    /// A flag: 1 or 0 as a number, or "1", "0", "true", "false" as a string.
+    func flag(_ name: String) throws(IOError) -> Bool? {
+        guard let value = values[name] else { return nil }
+        switch value.description.trimmingCharacters(in: .whitespaces).lowercased() {
+        case "1", "1.0", "true": return true
+        case "0", "0.0", "false": return false
+        default: throw invalid(name, value, expected: "1 or 0")
+        }
+    }
+
+    func value<E: RawRepresentable & CaseIterable>(_ name: String, as _: E.Type) throws(IOError) -> E? where E.RawValue == String {
+        guard let value = values[name] else { return nil }
+        guard let decoded = E(rawValue: value.description) else {
+            throw invalid(name, value, expected: E.allCases.map(\.rawValue).joined(separator: ", "))
+        }
+        return decoded
+    }
+
+    /// `value`, or an error naming the attribute `name` that a file recording `anchor` must have.
+    func required<T>(_ value: T?, _ name: String, with anchor: String) throws(IOError) -> T {
+        guard let value else {
+            throw IOError(file: path, location: "/", "records '\(anchor)' but has no attribute '\(name)'")
+        }
+        return value
+    }
+}

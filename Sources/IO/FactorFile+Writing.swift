@@ -1,0 +1,65 @@
+import Matrices
+
+extension FactorFile {
+    /// Writes the file to `path` (atomically): the factors (float64, or float32 when `single`) as
+    /// `user_factors` or `item_factors`, the ids as `user_ids` or `item_ids` (int64 when every id
+    /// is an integer, else UTF-8 strings), a stored item bias as `item_bias`, and `attributes` on
+    /// the root.
+    public func write(to path: String) throws(IOError) {
+        try AtomicOutput.write(to: path) { temporary throws(IOError) in
+            let file = try HDF5File.create(temporary)
+            try file.writeMatrix(factors, name: "/" + side.dataset, single: single)
+            if let ids { try file.writeIDs("/" + side.idsDataset, ids) }
+            for (name, value) in attributes { try file.setAttribute(name, on: "/", value) }
+            if let itemBias { try file.write("/item_bias", itemBias, shape: [itemBias.count]) }
+            try file.flush()
+        }
+    }
+
+    /// The root attributes, in the order they are written. Strings are variable-length UTF-8,
+    /// numbers float64, counts and flags int64 (flags 0 or 1); the model terms (`user_bias`,
+    /// `offset`, `global_mean`, `item_bias` — "" for none — and `k`) are recorded together
+    /// whenever an objective is or any of them is set.
+    var attributes: [(String, AttributeValue)] {
+        var out: [(String, AttributeValue)] = []
+        if let objective {
+            out += [("loss", .string(objective.loss.rawValue)), ("lambda", .double(objective.lambda)),
+                    ("reg", .string(objective.regularization.rawValue)), ("alpha", .double(objective.alpha)),
+                    ("confidence", .string(objective.confidence.rawValue))]
+        }
+        if objective != nil || userBias || offset != .none || itemBiasSource != nil {
+            out += [("user_bias", .integer(userBias ? 1 : 0)), ("offset", .string(offset.rawValue)),
+                    ("global_mean", .double(globalMean)), ("item_bias", .string(itemBiasSource?.description ?? "")),
+                    ("k", .integer(Int64(k)))]
+        }
+        if let version { out.append(("mftool_version", .string(version))) }
+        if let run { out += run.attributes }
+        return out
+    }
+}
+
+extension FactorFile.Run {
+    /// `method`, then whichever of the settings and input files are set.
+    var attributes: [(String, AttributeValue)] {
+        var out: [(String, AttributeValue)] = [("method", .string(method.rawValue))]
+        if let side { out.append(("side", .string(side.rawValue))) }
+        if let precision { out.append(("precision", .string(precision.rawValue))) }
+        if let kernel { out.append(("kernel", .string(kernel))) }
+        if let gradient {
+            out += [("lr", .double(gradient.learningRate)), ("lr_decay", .double(gradient.learningRateDecay))]
+        }
+        if let epochs { out.append(("epochs", .integer(Int64(epochs)))) }
+        if let gradient { out.append(("batch_size", .integer(Int64(gradient.batchSize)))) }
+        if let seed { out.append(("seed", .integer(Int64(bitPattern: seed)))) }
+        if let gradient {
+            out += [("weight_decay", .double(gradient.weightDecay)), ("decoupled", .integer(gradient.decoupled ? 1 : 0)),
+                    ("momentum", .double(gradient.momentum)), ("beta1", .double(gradient.beta1)),
+                    ("beta2", .double(gradient.beta2)), ("eps", .double(gradient.epsilon)),
+                    ("loss_scale", .string(gradient.lossScale.rawValue))]
+        }
+        for (name, file) in [("interactions", interactions), ("items", items), ("users", users)] {
+            if let file { out.append((name, .string(file))) }
+        }
+        return out
+    }
+}

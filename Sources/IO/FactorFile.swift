@@ -1,0 +1,154 @@
+import Matrices
+
+/// A factor file: the user (or item) factors that `solve` and `fit` write, with their ids, the
+/// terms a model built from them adds (μ, the user bias column, an item bias) and the settings
+/// that produced them, as typed values. One reader (`read`) and one writer (`write(to:)`) map it
+/// to HDF5: the factors and ids as datasets, everything else as root attributes (see
+/// `FactorFile+Writing.swift` for the names).
+public struct FactorFile: Sendable, Equatable {
+    /// Which factors the file holds; it names the datasets.
+    public enum Side: String, Sendable, CaseIterable {
+        /// `user_factors` and `user_ids`.
+        case users
+        /// `item_factors` and `item_ids`.
+        case items
+
+        /// The dataset of the factor matrix.
+        public var dataset: String { self == .users ? "user_factors" : "item_factors" }
+        /// The dataset of the ids.
+        public var idsDataset: String { self == .users ? "user_ids" : "item_ids" }
+    }
+
+    /// Whether targets had μ subtracted.
+    public enum Offset: String, Sendable, CaseIterable {
+        case none
+        case globalMean = "global-mean"
+    }
+
+    public var side: Side
+    /// The factors, one row per user (or item); with `userBias`, the user bias is the last column.
+    public var factors: DenseMatrix<Double>
+    /// One id per row, when known.
+    public var ids: IDMap?
+    /// Whether the trailing column of user factors is a per-user bias.
+    public var userBias = false
+    /// Whether μ was subtracted from the targets.
+    public var offset = Offset.none
+    /// μ, the mean the targets were shifted by (recorded even when `offset` is none).
+    public var globalMean = 0.0
+    /// Where the item bias the factors were solved with lives (`FILE.h5:/DATASET` or `FILE.npy`).
+    public var itemBiasSource: FileSpec?
+    /// An item bias stored in this file, as ALS's item file holds the bias it learned.
+    public var itemBias: [Double]?
+    /// The objective minimized, when the file records one.
+    public var objective: Objective?
+    /// How the factors were computed, when the file records it.
+    public var run: Run?
+    /// The mftool version that wrote the file.
+    public var version: String?
+    /// Whether the factors are stored as float32 (float64 otherwise).
+    public var single = false
+
+    /// Factors with ids and nothing else recorded.
+    public init(side: Side = .users, factors: DenseMatrix<Double>, ids: IDMap?) {
+        precondition(ids == nil || ids!.count == factors.rows)
+        self.side = side
+        self.factors = factors
+        self.ids = ids
+    }
+
+    /// The mean a model adds to every prediction: μ under `offset` global-mean, else 0.
+    public var mean: Double { offset == .globalMean ? globalMean : 0 }
+
+    /// The number of latent factors: the columns without the user bias column.
+    public var k: Int { factors.columns - (side == .users && userBias ? 1 : 0) }
+
+    /// The item bias: the one stored here, else the one at `itemBiasSource`, else nil.
+    public func resolvedItemBias() throws(IOError) -> [Double]? {
+        if let itemBias { return itemBias }
+        guard let itemBiasSource else { return nil }
+        return try EmbeddingsFile.readVector(itemBiasSource)
+    }
+}
+
+extension FactorFile {
+    /// The objective the factors minimize, in IO's own terms (mirroring the solver's options).
+    public struct Objective: Sendable, Equatable {
+        public enum Loss: String, Sendable, CaseIterable { case observed, dense, implicit }
+        public enum Regularization: String, Sendable, CaseIterable { case constant, count }
+        public enum Confidence: String, Sendable, CaseIterable {
+            case onePlus = "one-plus"
+            case linear
+        }
+
+        public var loss: Loss
+        public var lambda: Double
+        public var regularization: Regularization
+        public var alpha: Double
+        public var confidence: Confidence
+
+        public init(loss: Loss, lambda: Double, regularization: Regularization, alpha: Double, confidence: Confidence) {
+            self.loss = loss
+            self.lambda = lambda
+            self.regularization = regularization
+            self.alpha = alpha
+            self.confidence = confidence
+        }
+    }
+
+    /// How the factors were computed: the method, its settings and the input files.
+    public struct Run: Sendable, Equatable {
+        public enum Method: String, Sendable, CaseIterable { case ridge, sgd, adam, als }
+        public enum Precision: String, Sendable, CaseIterable { case double, single }
+
+        public var method: Method
+        /// Set when item factors were solved for fixed users (`solve --side items`).
+        public var side: Side?
+        /// The precision of the exact solve's kernels.
+        public var precision: Precision?
+        /// The exact solve's kernel: lapack or native-<instruction set>.
+        public var kernel: String?
+        /// Epochs run.
+        public var epochs: Int?
+        /// The seed of the initial factors and shuffles.
+        public var seed: UInt64?
+        /// The optimizer settings of gradient training.
+        public var gradient: Gradient?
+        /// The input files as given on the command line.
+        public var interactions: String?
+        public var items: String?
+        public var users: String?
+
+        public init(method: Method) { self.method = method }
+    }
+
+    /// The optimizer settings of `fit --method sgd|adam`.
+    public struct Gradient: Sendable, Equatable {
+        public enum LossScale: String, Sendable, CaseIterable { case sum, mean }
+
+        public var learningRate: Double
+        public var learningRateDecay: Double
+        public var batchSize: Int
+        public var weightDecay: Double
+        public var decoupled: Bool
+        public var momentum: Double
+        public var beta1: Double
+        public var beta2: Double
+        public var epsilon: Double
+        public var lossScale: LossScale
+
+        public init(learningRate: Double, learningRateDecay: Double, batchSize: Int, weightDecay: Double, decoupled: Bool,
+                    momentum: Double, beta1: Double, beta2: Double, epsilon: Double, lossScale: LossScale) {
+            self.learningRate = learningRate
+            self.learningRateDecay = learningRateDecay
+            self.batchSize = batchSize
+            self.weightDecay = weightDecay
+            self.decoupled = decoupled
+            self.momentum = momentum
+            self.beta1 = beta1
+            self.beta2 = beta2
+            self.epsilon = epsilon
+            self.lossScale = lossScale
+        }
+    }
+}

@@ -16,13 +16,6 @@ struct WrapperLayerTests {
         let allows: (String) -> Bool
     }
 
-    /// Files that still call HDF5 directly on this branch, until the HDF5 calls move into
-    /// HDF5Syscalls.swift; delete this list when they have.
-    static let temporaryHDF5Allowance: Set<String> = [
-        "Sources/IO/HDF5/HDF5File.swift",
-        "Sources/IO/HDF5/HDF5File+Attributes.swift",
-    ]
-
     static func rules() throws -> [Rule] {
         [
             Rule(library: "CKernels", call: try Regex(#"\bmf_[a-z0-9_]+\("#)) { path in
@@ -32,7 +25,7 @@ struct WrapperLayerTests {
                 path == "Sources/Solvers/LinearAlgebra/LinearAlgebraScalar.swift"
             },
             Rule(library: "HDF5", call: try Regex(#"\bH5[A-Za-z0-9_]*\("#)) { path in
-                path == "Sources/IO/HDF5/HDF5Syscalls.swift" || temporaryHDF5Allowance.contains(path)
+                path == "Sources/IO/HDF5/HDF5Syscalls.swift"
             },
         ]
     }

@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Matrices"),
         .target(
             name: "IO",
-            dependencies: ["Matrices", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["Matrices", "Solvers", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         .target(
             name: "Solvers",
@@ -43,7 +43,7 @@ let package = Package(
         .executableTarget(name: "mftool", dependencies: ["MFToolCommands"]),
         .target(name: "FixturePaths", path: "Tests/FixturePaths"),
         .testTarget(name: "MatricesTests", dependencies: ["Matrices"]),
-        .testTarget(name: "IOTests", dependencies: ["IO", "Matrices", "FixturePaths"]),
+        .testTarget(name: "IOTests", dependencies: ["IO", "Matrices", "Solvers", "FixturePaths"]),
         .testTarget(name: "SolversTests", dependencies: ["Solvers", "Matrices", "IO", "FixturePaths"]),
         .testTarget(name: "MFToolCommandsTests", dependencies: ["MFToolCommands", "IO", "Matrices", "Solvers", "FixturePaths"]),
     ]

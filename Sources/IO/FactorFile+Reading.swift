@@ -1,5 +1,6 @@
 import Foundation
 import Matrices
+import Solvers
 
 extension FactorFile {
     /// Reads factors from `FILE.npy` (no ids, nothing recorded) or from `FILE.h5`: the dataset
@@ -23,23 +24,27 @@ extension FactorFile {
 
     private mutating func decode(_ recorded: RecordedAttributes) throws(IOError) {
         userBias = try recorded.flag("user_bias") ?? false
-        offset = try recorded.value("offset", as: Offset.self) ?? .none
+        offset = try recorded.value("offset", as: Objective.Offset.self) ?? .none
         globalMean = try recorded.double("global_mean") ?? 0
         if let source = recorded.string("item_bias"), !source.isEmpty { itemBiasSource = FileSpec(source) }
         version = recorded.string("mftool_version")
-        objective = try Objective(recorded)
+        objective = try Objective(recorded, userBias: userBias, offset: offset, mean: globalMean)
         run = try Run(recorded)
     }
 }
 
-extension FactorFile.Objective {
-    /// The recorded objective, or nil when the file records no `loss`.
-    init?(_ recorded: RecordedAttributes) throws(IOError) {
+extension Objective {
+    /// The recorded objective with the file's model terms, or nil when the file records no
+    /// `loss`. Under a global-mean offset its μ is the recorded one, as a fold-in against the
+    /// same items needs.
+    init?(_ recorded: RecordedAttributes, userBias: Bool, offset: Objective.Offset, mean: Double) throws(IOError) {
         guard let loss = try recorded.value("loss", as: Loss.self) else { return nil }
         self.init(loss: loss, lambda: try recorded.required(recorded.double("lambda"), "lambda", with: "loss"),
                   regularization: try recorded.required(recorded.value("reg", as: Regularization.self), "reg", with: "loss"),
                   alpha: try recorded.required(recorded.double("alpha"), "alpha", with: "loss"),
-                  confidence: try recorded.required(recorded.value("confidence", as: Confidence.self), "confidence", with: "loss"))
+                  confidence: try recorded.required(recorded.value("confidence", as: Confidence.self), "confidence", with: "loss"),
+                  userBias: userBias, offset: offset)
+        if offset == .globalMean { fixedMean = mean }
     }
 }
 
@@ -49,11 +54,11 @@ extension FactorFile.Run {
         guard let method = try recorded.value("method", as: Method.self) else { return nil }
         self.init(method: method)
         side = try recorded.value("side", as: FactorFile.Side.self)
-        precision = try recorded.value("precision", as: Precision.self)
+        precision = try recorded.value("precision", as: RidgeSolver.Precision.self)
         kernel = recorded.string("kernel")
         epochs = try recorded.integer("epochs").map { Int($0) }
         seed = try recorded.integer("seed").map { UInt64(bitPattern: $0) }
-        gradient = try FactorFile.Gradient(recorded)
+        gradient = try FactorFile.Gradient(recorded, method: method)
         interactions = recorded.string("interactions")
         items = recorded.string("items")
         users = recorded.string("users")
@@ -63,18 +68,21 @@ extension FactorFile.Run {
 extension FactorFile.Gradient {
     /// The recorded optimizer settings, or nil when the file records no `lr`. A missing
     /// `lr_decay` is 1: files written before the option existed trained at a constant rate.
-    init?(_ recorded: RecordedAttributes) throws(IOError) {
+    init?(_ recorded: RecordedAttributes, method: FactorFile.Run.Method) throws(IOError) {
         guard let learningRate = try recorded.double("lr") else { return nil }
         func require<T>(_ value: T?, _ name: String) throws(IOError) -> T { try recorded.required(value, name, with: "lr") }
-        self.init(learningRate: learningRate, learningRateDecay: try recorded.double("lr_decay") ?? 1,
-                  batchSize: Int(try require(recorded.integer("batch_size"), "batch_size")),
-                  weightDecay: try require(recorded.double("weight_decay"), "weight_decay"),
-                  decoupled: try require(recorded.flag("decoupled"), "decoupled"),
-                  momentum: try require(recorded.double("momentum"), "momentum"),
-                  beta1: try require(recorded.double("beta1"), "beta1"),
-                  beta2: try require(recorded.double("beta2"), "beta2"),
-                  epsilon: try require(recorded.double("eps"), "eps"),
-                  lossScale: try require(recorded.value("loss_scale", as: LossScale.self), "loss_scale"))
+        var optimizer = OptimizerSettings()
+        optimizer.kind = method == .sgd ? .sgd : .adam
+        optimizer.learningRate = learningRate
+        optimizer.learningRateDecay = try recorded.double("lr_decay") ?? 1
+        optimizer.weightDecay = try require(recorded.double("weight_decay"), "weight_decay")
+        optimizer.decoupled = try require(recorded.flag("decoupled"), "decoupled")
+        optimizer.momentum = try require(recorded.double("momentum"), "momentum")
+        optimizer.beta1 = try require(recorded.double("beta1"), "beta1")
+        optimizer.beta2 = try require(recorded.double("beta2"), "beta2")
+        optimizer.epsilon = try require(recorded.double("eps"), "eps")
+        self.init(optimizer: optimizer, batchSize: Int(try require(recorded.integer("batch_size"), "batch_size")),
+                  lossScale: try require(recorded.value("loss_scale", as: GradientTrainer.LossScale.self), "loss_scale"))
     }
 }
 

@@ -46,15 +46,16 @@ extension FactorFile.Run {
         if let precision { out.append(("precision", .string(precision.rawValue))) }
         if let kernel { out.append(("kernel", .string(kernel))) }
         if let gradient {
-            out += [("lr", .double(gradient.learningRate)), ("lr_decay", .double(gradient.learningRateDecay))]
+            out += [("lr", .double(gradient.optimizer.learningRate)), ("lr_decay", .double(gradient.optimizer.learningRateDecay))]
         }
         if let epochs { out.append(("epochs", .integer(Int64(epochs)))) }
         if let gradient { out.append(("batch_size", .integer(Int64(gradient.batchSize)))) }
         if let seed { out.append(("seed", .integer(Int64(bitPattern: seed)))) }
         if let gradient {
-            out += [("weight_decay", .double(gradient.weightDecay)), ("decoupled", .integer(gradient.decoupled ? 1 : 0)),
-                    ("momentum", .double(gradient.momentum)), ("beta1", .double(gradient.beta1)),
-                    ("beta2", .double(gradient.beta2)), ("eps", .double(gradient.epsilon)),
+            let o = gradient.optimizer
+            out += [("weight_decay", .double(o.weightDecay)), ("decoupled", .integer(o.decoupled ? 1 : 0)),
+                    ("momentum", .double(o.momentum)), ("beta1", .double(o.beta1)),
+                    ("beta2", .double(o.beta2)), ("eps", .double(o.epsilon)),
                     ("loss_scale", .string(gradient.lossScale.rawValue))]
         }
         for (name, file) in [("interactions", interactions), ("items", items), ("users", users)] {

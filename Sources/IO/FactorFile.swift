@@ -1,4 +1,5 @@
 import Matrices
+import Solvers
 
 /// A factor file: the user (or item) factors that `solve` and `fit` write, with their ids, the
 /// terms a model built from them adds (μ, the user bias column, an item bias) and the settings
@@ -19,12 +20,6 @@ public struct FactorFile: Sendable, Equatable {
         public var idsDataset: String { self == .users ? "user_ids" : "item_ids" }
     }
 
-    /// Whether targets had μ subtracted.
-    public enum Offset: String, Sendable, CaseIterable {
-        case none
-        case globalMean = "global-mean"
-    }
-
     public var side: Side
     /// The factors, one row per user (or item); with `userBias`, the user bias is the last column.
     public var factors: DenseMatrix<Double>
@@ -33,14 +28,15 @@ public struct FactorFile: Sendable, Equatable {
     /// Whether the trailing column of user factors is a per-user bias.
     public var userBias = false
     /// Whether μ was subtracted from the targets.
-    public var offset = Offset.none
+    public var offset = Objective.Offset.none
     /// μ, the mean the targets were shifted by (recorded even when `offset` is none).
     public var globalMean = 0.0
     /// Where the item bias the factors were solved with lives (`FILE.h5:/DATASET` or `FILE.npy`).
     public var itemBiasSource: FileSpec?
     /// An item bias stored in this file, as ALS's item file holds the bias it learned.
     public var itemBias: [Double]?
-    /// The objective minimized, when the file records one.
+    /// The objective minimized, when the file records one (its user bias, offset and μ are
+    /// those of this file).
     public var objective: Objective?
     /// How the factors were computed, when the file records it.
     public var run: Run?
@@ -72,40 +68,15 @@ public struct FactorFile: Sendable, Equatable {
 }
 
 extension FactorFile {
-    /// The objective the factors minimize, in IO's own terms (mirroring the solver's options).
-    public struct Objective: Sendable, Equatable {
-        public enum Loss: String, Sendable, CaseIterable { case observed, dense, implicit }
-        public enum Regularization: String, Sendable, CaseIterable { case constant, count }
-        public enum Confidence: String, Sendable, CaseIterable {
-            case onePlus = "one-plus"
-            case linear
-        }
-
-        public var loss: Loss
-        public var lambda: Double
-        public var regularization: Regularization
-        public var alpha: Double
-        public var confidence: Confidence
-
-        public init(loss: Loss, lambda: Double, regularization: Regularization, alpha: Double, confidence: Confidence) {
-            self.loss = loss
-            self.lambda = lambda
-            self.regularization = regularization
-            self.alpha = alpha
-            self.confidence = confidence
-        }
-    }
-
     /// How the factors were computed: the method, its settings and the input files.
     public struct Run: Sendable, Equatable {
         public enum Method: String, Sendable, CaseIterable { case ridge, sgd, adam, als }
-        public enum Precision: String, Sendable, CaseIterable { case double, single }
 
         public var method: Method
         /// Set when item factors were solved for fixed users (`solve --side items`).
         public var side: Side?
         /// The precision of the exact solve's kernels.
-        public var precision: Precision?
+        public var precision: RidgeSolver.Precision?
         /// The exact solve's kernel: lapack or native-<instruction set>.
         public var kernel: String?
         /// Epochs run.
@@ -122,32 +93,16 @@ extension FactorFile {
         public init(method: Method) { self.method = method }
     }
 
-    /// The optimizer settings of `fit --method sgd|adam`.
+    /// The settings of `fit --method sgd|adam`.
     public struct Gradient: Sendable, Equatable {
-        public enum LossScale: String, Sendable, CaseIterable { case sum, mean }
-
-        public var learningRate: Double
-        public var learningRateDecay: Double
+        /// The optimizer's settings (its kind is the run's method).
+        public var optimizer: OptimizerSettings
         public var batchSize: Int
-        public var weightDecay: Double
-        public var decoupled: Bool
-        public var momentum: Double
-        public var beta1: Double
-        public var beta2: Double
-        public var epsilon: Double
-        public var lossScale: LossScale
+        public var lossScale: GradientTrainer.LossScale
 
-        public init(learningRate: Double, learningRateDecay: Double, batchSize: Int, weightDecay: Double, decoupled: Bool,
-                    momentum: Double, beta1: Double, beta2: Double, epsilon: Double, lossScale: LossScale) {
-            self.learningRate = learningRate
-            self.learningRateDecay = learningRateDecay
+        public init(optimizer: OptimizerSettings, batchSize: Int, lossScale: GradientTrainer.LossScale) {
+            self.optimizer = optimizer
             self.batchSize = batchSize
-            self.weightDecay = weightDecay
-            self.decoupled = decoupled
-            self.momentum = momentum
-            self.beta1 = beta1
-            self.beta2 = beta2
-            self.epsilon = epsilon
             self.lossScale = lossScale
         }
     }

@@ -8,9 +8,11 @@ extension ObjectiveOptions {
     /// mftool version.
     func factorFile(_ factors: DenseMatrix<Double>, ids: IDMap, side: FactorFile.Side = .users, mean: Double) -> FactorFile {
         var file = FactorFile(side: side, factors: factors, ids: ids)
-        file.objective = FactorFile.Objective(objective)
+        var recorded = objective
+        if offset == .globalMean { recorded.fixedMean = mean }
+        file.objective = recorded
         file.userBias = userBias
-        file.offset = FactorFile.Offset(offset)
+        file.offset = offset
         file.globalMean = mean
         file.itemBiasSource = itemBias.map { FileSpec($0) }
         file.version = mftoolVersion
@@ -36,53 +38,5 @@ extension FactorFile {
             for c in 0..<out.columns { out[u, c] = factors[row, c] }
         }
         return out
-    }
-}
-
-// The solver's settings in a factor file's terms.
-
-extension FactorFile.Objective {
-    init(_ objective: Objective) {
-        let loss: Loss = switch objective.loss {
-        case .observed: .observed
-        case .dense: .dense
-        case .implicit: .implicit
-        }
-        let regularization: Regularization = switch objective.regularization {
-        case .constant: .constant
-        case .count: .count
-        }
-        let confidence: Confidence = switch objective.confidence {
-        case .onePlus: .onePlus
-        case .linear: .linear
-        }
-        self.init(loss: loss, lambda: objective.lambda, regularization: regularization, alpha: objective.alpha, confidence: confidence)
-    }
-}
-
-extension FactorFile.Offset {
-    init(_ offset: Objective.Offset) {
-        switch offset {
-        case .none: self = .none
-        case .globalMean: self = .globalMean
-        }
-    }
-}
-
-extension FactorFile.Run.Precision {
-    init(_ precision: RidgeSolver.Precision) {
-        switch precision {
-        case .double: self = .double
-        case .single: self = .single
-        }
-    }
-}
-
-extension FactorFile.Gradient.LossScale {
-    init(_ scale: GradientTrainer.LossScale) {
-        switch scale {
-        case .sum: self = .sum
-        case .mean: self = .mean
-        }
     }
 }

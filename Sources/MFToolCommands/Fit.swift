@@ -219,10 +219,7 @@ extension Fit {
         var run = FactorFile.Run(method: method == .sgd ? .sgd : .adam)
         run.epochs = epochs
         run.seed = seed
-        run.gradient = FactorFile.Gradient(learningRate: lr, learningRateDecay: lrDecay, batchSize: batchSize,
-                                           weightDecay: weightDecay, decoupled: decoupled, momentum: momentum,
-                                           beta1: beta1, beta2: beta2, epsilon: eps,
-                                           lossScale: FactorFile.Gradient.LossScale(lossScale))
+        run.gradient = FactorFile.Gradient(optimizer: trainer.optimizer, batchSize: batchSize, lossScale: lossScale)
         run.interactions = data.interactionsFile
         run.items = data.itemsFile ?? ""
         return run

@@ -141,7 +141,7 @@ extension Solve {
     /// What every output records of the solve: the method, precision and interactions file.
     var recordedRun: FactorFile.Run {
         var run = FactorFile.Run(method: .ridge)
-        run.precision = FactorFile.Run.Precision(precision)
+        run.precision = precision
         run.interactions = data.interactionsFile
         return run
     }

@@ -129,6 +129,14 @@ def numeric_gap(a, b):
     return f", numbers only, largest relative difference {gap:.1e}"
 
 
+def attribute_differences(x, y, a, b):
+    """The root attributes that differ, other than the version and paths into each build's output."""
+    def normal(attrs, folder):
+        return {k: str(v).replace(folder, "OUT") for k, v in attrs.items() if k != "mftool_version"}
+    nx, ny = normal(x, a), normal(y, b)
+    return sorted(k for k in set(nx) | set(ny) if nx.get(k) != ny.get(k))
+
+
 def differences(a, b):
     """Lines naming every result that differs between the two output folders."""
     found = []
@@ -149,6 +157,7 @@ def differences(a, b):
                     x, y = fa[key][()], fb[key][()]
                     if x.dtype != y.dtype or x.shape != y.shape or x.tobytes() != y.tobytes():
                         found.append(f"{name}:/{key}: differs")
+                found += [f"{name}: attribute {key}" for key in attribute_differences(fa.attrs, fb.attrs, a, b)]
         elif name.endswith((".stdout", ".log", ".csv")) and text(pa) != text(pb):
             found.append(f"{name}: differs{numeric_gap(text(pa), text(pb))}")
     return found

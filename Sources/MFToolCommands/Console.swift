@@ -16,3 +16,23 @@ enum Console {
         return String(decoding: data, as: UTF8.self)
     }
 }
+
+extension Console {
+    /// Lines a test collects instead of stdout.
+    final class Capture: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: [String] = []
+
+        var lines: [String] { lock.withLock { stored } }
+
+        func append(_ line: String) { lock.withLock { stored.append(line) } }
+    }
+
+    /// Where ``out(_:)`` writes in the current task: stdout when nil.
+    @TaskLocal static var capture: Capture?
+
+    /// Writes one line of a command's result (a JSON summary, a table row) to stdout.
+    static func out(_ line: String) {
+        if let capture { capture.append(line) } else { print(line) }
+    }
+}

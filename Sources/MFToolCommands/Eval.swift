@@ -39,6 +39,7 @@ struct Eval: ParsableCommand {
     var precision: RidgeSolver.Precision = .double
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Flag(help: "Print phase timings (read, rating metrics, ranking) on stderr; in the JSON as *_seconds.") var timings = false
+    @Flag(name: .shortAndLong, help: "No progress line on stderr.") var quiet = false
 
     mutating func run() throws {
         let cutoffs = try k.split(separator: ",").map { text -> Int in
@@ -66,7 +67,10 @@ struct Eval: ParsableCommand {
             evaluator.threads = threads
             evaluator.precision = precision
             evaluator.computeAUC = wanted.contains("auc")
+            let progress = Progress("eval", unit: "users", quiet: quiet)
+            evaluator.progress = progress.handler
             let ranking = evaluator.evaluate(model: model, test: testMatrix, train: trainMatrix)
+            progress.finish()
             report["users_evaluated"] = ranking.usersEvaluated
             for (cutoff, values) in ranking.values {
                 for (name, value) in values where rankingNames.contains(name) { report["\(name)@\(cutoff)"] = value }
@@ -82,12 +86,12 @@ struct Eval: ParsableCommand {
                                  t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2)))
         }
         if json {
-            print(Console.json(report))
+            Console.out(Console.json(report))
         } else {
             for key in report.keys.sorted() {
                 let value = report[key]!
                 let text = (value as? Double).map { String(format: "%.6f", $0) } ?? "\(value)"
-                print(key.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + text)
+                Console.out(key.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + text)
             }
         }
     }

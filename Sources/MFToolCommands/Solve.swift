@@ -88,8 +88,12 @@ struct Solve: ParsableCommand {
         let (interactions, _, problem) = try data.load(objective: objective)
         let t1 = Date()
         BLASThreadCount.set(threads)
-        let solver = makeSolver(userIDs: interactions.userIDs)
+        var solver = makeSolver(userIDs: interactions.userIDs)
+        let progress = Progress("solve", unit: "users", quiet: quiet)
+        solver.progress = progress.handler
         var solution = try solver.solve(problem)
+        progress.finish()
+        solver.progress = nil
         let firstSeconds = solution.seconds
         if `repeat` > 1 {
             var times = [solution.seconds]
@@ -111,7 +115,7 @@ struct Solve: ParsableCommand {
             "kernel": kernelName, "read_seconds": t1.timeIntervalSince(t0), "write_seconds": t3.timeIntervalSince(t2), "out": out,
             "first_seconds": firstSeconds, "repeat": `repeat`,
         ]
-        if json { print(Console.json(summary)) }
+        if json { Console.out(Console.json(summary)) }
         if !quiet {
             Console.error(String(format: "solved %d users × k=%d (%d empty, %d fallback) in %.4f s, %.1f GFLOP/s, objective %.10g → %@",
                                  problem.userCount, problem.width, solution.emptyUsers, solution.fallbackUsers,

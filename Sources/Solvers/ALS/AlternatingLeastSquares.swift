@@ -10,6 +10,9 @@ public struct AlternatingLeastSquares: Sendable {
     public var epochs = 10
     public var seed: UInt64 = 0
     public var solver = RidgeSolver()
+    /// Called during each half-step with the step's name ("epoch 3 users", "epoch 3 items")
+    /// and the rows solved so far (see ``ProgressHandler``).
+    public var progress: (@Sendable (_ step: String, _ done: Int, _ total: Int) -> Void)? = nil
 
     public init(objective: Objective, k: Int) {
         self.objective = objective
@@ -42,7 +45,7 @@ public struct AlternatingLeastSquares: Sendable {
     /// biased MF, r ≈ μ + b_u + c_i + x_u·v_i: each half-step solves one side's factors and
     /// intercept exactly with the other side's intercept as a fixed offset (intercepts are not
     /// regularized, as in the exact solver).
-    public func run(_ R: CSRMatrix, progress: (Epoch) -> Void = { _ in }) throws(SolverError) -> Result {
+    public func run(_ R: CSRMatrix, progress epochEnded: (Epoch) -> Void = { _ in }) throws(SolverError) -> Result {
         if objective.userBias && objective.loss != .observed {
             throw .invalidObjective("ALS learns biases only under the observed loss")
         }
@@ -63,20 +66,29 @@ public struct AlternatingLeastSquares: Sendable {
         var history: [Epoch] = []
         for epoch in 1...Swift.max(1, epochs) {
             let start = DispatchTime.now().uptimeNanoseconds
-            users = try solver.solve(RidgeProblem(interactions: shifted, items: items, objective: sideObjective, itemBias: itemBias)).factors
+            let (userSolver, itemSolver) = (halfStepSolver("epoch \(epoch) users"), halfStepSolver("epoch \(epoch) items"))
+            users = try userSolver.solve(RidgeProblem(interactions: shifted, items: items, objective: sideObjective, itemBias: itemBias)).factors
             if biases {
                 let (x, b) = AlternatingLeastSquares.splitBias(users, k: k)
-                let solved = try solver.solve(RidgeProblem(interactions: Rt, items: x, objective: sideObjective, itemBias: b)).factors
+                let solved = try itemSolver.solve(RidgeProblem(interactions: Rt, items: x, objective: sideObjective, itemBias: b)).factors
                 (items, itemBias) = AlternatingLeastSquares.splitBias(solved, k: k)
             } else {
-                items = try solver.solve(RidgeProblem(interactions: Rt, items: users, objective: sideObjective)).factors
+                items = try itemSolver.solve(RidgeProblem(interactions: Rt, items: users, objective: sideObjective)).factors
             }
             let value = try AlternatingLeastSquares.fullObjective(shifted, users: users, items: items, itemBias: itemBias, objective: sideObjective)
             let record = Epoch(epoch: epoch, objective: value, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             history.append(record)
-            progress(record)
+            epochEnded(record)
         }
         return Result(users: users, items: items, itemBias: itemBias, mean: mean, history: history)
+    }
+
+    /// The solver of one half-step, reporting its progress under `step`.
+    func halfStepSolver(_ step: String) -> RidgeSolver {
+        guard let progress else { return solver }
+        var s = solver
+        s.progress = { done, total in progress(step, done, total) }
+        return s
     }
 
     /// Factors with a trailing bias column split into the k factors and the bias.

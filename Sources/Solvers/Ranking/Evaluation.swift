@@ -105,6 +105,9 @@ public struct RankingEvaluator: Sendable {
     public var computeAUC = false
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var blockSize = 512
+    /// Called with the users ranked so far (see ``ProgressHandler``); it does not change the
+    /// rankings.
+    public var progress: ProgressHandler? = nil
     /// Precision of the scores the ranking is made from: double (default) or single (the GEMM
     /// in Float32, faster; rankings differ only where scores tie to ~1e-7).
     public var precision: RidgeSolver.Precision = .double

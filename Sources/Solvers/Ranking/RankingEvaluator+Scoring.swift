@@ -64,6 +64,8 @@ extension RankingEvaluator {
         let (blockSize, scanCapacity) = (blockSize, scanCapacity)
         let blocks = (users.count + blockSize - 1) / blockSize
         let threadCount = Swift.max(1, Swift.min(threads, blocks))
+        let counter = ProgressCounter(progress, total: users.count)
+        defer { counter?.finish() }
         itemMatrix.withUnsafeBufferPointer { items in
             sampleMatrix.withUnsafeBufferPointer { samples in
                 let plan = UnsafeSendable(RankingPlan(
@@ -78,7 +80,9 @@ extension RankingEvaluator {
                         var block = t
                         while block < blocks {
                             let b0 = block * blockSize
-                            workspace.rank(block: b0..<Swift.min(b0 + blockSize, users.count), thread: t, body)
+                            let range = b0..<Swift.min(b0 + blockSize, users.count)
+                            workspace.rank(block: range, thread: t, body)
+                            counter?.add(range.count, thread: t)
                             block += threadCount
                         }
                     }

@@ -23,9 +23,9 @@ extension RidgeKernel {
             R.withPointers { csr in
                 items.withUnsafeBufferPointer { itemsp in
                     let pointers = UnsafeSendable((xp.baseAddress!, csr, itemsp.baseAddress!))
-                    SharedSystemTasks<S>.runPlaced(threads: threads) { _ in
+                    SharedSystemTasks<S>.runPlaced(threads: threads) { t in
                         let (X, csr, items) = pointers.value
-                        tasks.work(X: X, R: csr, items: items)
+                        tasks.work(thread: t, X: X, R: csr, items: items)
                     }
                 }
             }

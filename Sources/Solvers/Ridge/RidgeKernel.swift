@@ -11,6 +11,8 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
     let matrix: ItemMatrix<S>
     /// mftool's own kernels, else BLAS syrk + LAPACK potrf/potrs.
     let native: Bool
+    /// Counts the users solved for the solver's progress handler, when it has one.
+    let progress: ProgressCounter?
 
     var w: Int { matrix.w }
     /// The native kernels' padded row length.
@@ -25,6 +27,7 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         terms = problem.terms
         matrix = ItemMatrix(problem.items, variant: solver.variant.map { Swift.min($0, NativeKernelVariant.best) } ?? .best)
         native = solver.kernel == .native
+        progress = ProgressCounter(solver.progress, total: problem.userCount)
     }
 
     func run() throws(SolverError) -> RidgeSolution {
@@ -35,11 +38,13 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         if terms.sharesSystemMatrix {
             flops += native ? try solveSharedNative(background: background, X: &X)
                             : try solveShared(G: matrix.gram(), background: background, X: &X)
+            progress?.finish()
             return RidgeSolution(factors: DenseMatrix(rows: m, columns: w, storage: X), emptyUsers: emptyCount(), fallbackUsers: 0, flops: flops)
         }
         // The native kernels address the system matrix with leading dimension kp.
         let G: [S] = terms.hasBackground ? (native ? matrix.nativeGram(padded: matrix.padded()) : matrix.gram()) : []
         let (fallbacks, userFlops) = try solvePerUser(G: G, background: background, X: &X)
+        progress?.finish()
         return RidgeSolution(factors: DenseMatrix(rows: m, columns: w, storage: X), emptyUsers: emptyCount(),
                              fallbackUsers: fallbacks, flops: flops + userFlops)
     }
@@ -78,6 +83,7 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
                                     return
                                 }
                             }
+                            kernel.progress?.add(Swift.min(block, m - blockStart), thread: t)
                             blockStart += threads * block
                         }
                     }

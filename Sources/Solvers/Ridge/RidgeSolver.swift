@@ -39,6 +39,9 @@ public struct RidgeSolver: Sendable {
     public var variant: NativeKernelVariant? = nil
     /// User ids for error messages (row numbers when nil).
     public var userIDs: IDMap?
+    /// Called with the users solved so far (see ``ProgressHandler``); it does not change the
+    /// order or the arithmetic of the solves.
+    public var progress: ProgressHandler? = nil
 
     public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, precision: Precision = .double,
                 fallback: Fallback = .none, userIDs: IDMap? = nil) {

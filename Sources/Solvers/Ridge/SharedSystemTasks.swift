@@ -38,8 +38,8 @@ final class SharedSystemTasks<S: LinearAlgebraScalar>: @unchecked Sendable {
     }
 
     /// One thread's share: tasks from the pool until none is left, then the blocks that waited
-    /// for the factor.
-    func work(X: UnsafeMutablePointer<Double>, R: CSRPointers, items: UnsafePointer<S>) {
+    /// for the factor. Thread 0 reports progress.
+    func work(thread: Int, X: UnsafeMutablePointer<Double>, R: CSRPointers, items: UnsafePointer<S>) {
         let kp = kernel.kp
         var solveWork = [S](repeating: 0, count: 32 * kp)
         var rows: [Double] = []
@@ -61,7 +61,9 @@ final class SharedSystemTasks<S: LinearAlgebraScalar>: @unchecked Sendable {
                 kernel.matrix.multiplyRows(users, R, padded: padded.base, ldv: ldv, into: p.baseAddress!, rows: &rows)
             }
             switch factor.state {
-            case .ready: solve(users, &product, X: X, work: &solveWork)
+            case .ready:
+                solve(users, &product, X: X, work: &solveWork)
+                kernel.progress?.add(users.count, thread: thread)
             case .failed: break
             case .pending: waiting.append((b, product))   // the next block's product goes to a copy
             }
@@ -69,7 +71,9 @@ final class SharedSystemTasks<S: LinearAlgebraScalar>: @unchecked Sendable {
         if !waiting.isEmpty && factor.waitForState() == .ready {
             for i in waiting.indices {
                 let b = waiting[i].block
-                solve(b * block..<Swift.min(kernel.problem.userCount, (b + 1) * block), &waiting[i].product, X: X, work: &solveWork)
+                let users = b * block..<Swift.min(kernel.problem.userCount, (b + 1) * block)
+                solve(users, &waiting[i].product, X: X, work: &solveWork)
+                kernel.progress?.add(users.count, thread: thread)
             }
         }
     }

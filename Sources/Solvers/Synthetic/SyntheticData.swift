@@ -49,8 +49,8 @@ public struct SyntheticData: Sendable {
     }
 
     /// The generated interactions, the planted item factors (the fixed item matrix) and the
-    /// planted user factors.
-    public func generate() -> (interactions: Interactions, items: DenseMatrix<Double>, users: DenseMatrix<Double>) {
+    /// planted user factors. `progress` sees the users generated so far.
+    public func generate(progress: ProgressHandler? = nil) -> (interactions: Interactions, items: DenseMatrix<Double>, users: DenseMatrix<Double>) {
         var rng = SplitMix64(seed: seed)
         let scale = 1 / Double(k).squareRoot()
         let U = DenseMatrix(rows: users, columns: k, storage: (0..<(users * k)).map { _ in scale * rng.normal() })
@@ -64,7 +64,9 @@ public struct SyntheticData: Sendable {
         let counts = activity(rng: &rng)
         var chosen = [Bool](repeating: false, count: items)
         var row: [Int32] = []
+        var ticker = ProgressTicker(progress, total: users)
         for u in 0..<users {
+            if u & 255 == 0 { ticker?.tick(u) }
             row.removeAll(keepingCapacity: true)
             if dense {
                 row = (0..<Int32(items)).map { $0 }
@@ -77,6 +79,7 @@ public struct SyntheticData: Sendable {
             }
             indptr.append(indices.count)
         }
+        ticker?.finish()
         let matrix = CSRMatrix(rows: users, columns: items, indptr: indptr, indices: indices, values: vals)
         return (Interactions(matrix: matrix, userIDs: .positional(users), itemIDs: .positional(items)), V, U)
     }

@@ -26,6 +26,9 @@ public struct GradientTrainer: Sendable {
     /// Evaluate the full objective after every epoch (for logs, progress and gaps); off, the
     /// records carry NaN and epochs cost only their steps.
     public var tracksObjective = true
+    /// Called during each mini-batch epoch with the interactions trained on so far in the
+    /// epoch (see ``ProgressHandler``); full-batch epochs are one step and do not call it.
+    public var batchProgress: ProgressHandler? = nil
 
     public init() {}
 
@@ -159,6 +162,7 @@ public struct GradientTrainer: Sendable {
             gradient.withUnsafeMutableBufferPointer { gp in
                 problem.items.storage.withUnsafeBufferPointer { vp in
                     let x = xp.baseAddress!, g = gp.baseAddress!, V = vp.baseAddress!
+                    var ticker = ProgressTicker(batchProgress, total: order.count)
                     var b0 = 0
                     while b0 < order.count {
                         let b1 = Swift.min(b0 + batch, order.count)
@@ -172,7 +176,9 @@ public struct GradientTrainer: Sendable {
                         batches += 1
                         state.update(x, g, count: xp.count)
                         b0 = b1
+                        ticker?.tick(b1)
                     }
+                    ticker?.finish()
                 }
             }
         }

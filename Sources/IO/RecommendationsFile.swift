@@ -2,39 +2,79 @@ import Foundation
 import Matrices
 
 /// Writes top-K recommendation lists: CSV (`user,rank,item,score`), JSON lines, or HDF5
-/// (`user_ids`, `item_ids` m × K, `scores` m × K; short lists padded with "" and NaN).
+/// (`user_ids`, `item_ids` m × K, `scores` m × K; short lists padded with NaN scores and the
+/// item id -1, or "" for string ids). Ids keep their type: when every id of a side is an
+/// integer (as `IDMap.allIntegers` decides for the whole side), JSON and HDF5 store integers,
+/// else strings.
 public enum RecommendationsFile {
-    public static func write(users: [String], lists: [[(item: String, score: Double)]], k: Int, to path: String) throws(IOError) {
+    /// The lists to write: one user id and one list of (item id, score) per user.
+    public struct Lists: Sendable {
+        public var users: [String]
+        public var lists: [[(item: String, score: Double)]]
+        /// Whether user ids, and item ids, are written as integers.
+        public var integerUsers: Bool
+        public var integerItems: Bool
+
+        public init(users: [String], lists: [[(item: String, score: Double)]], integerUsers: Bool, integerItems: Bool) {
+            self.users = users
+            self.lists = lists
+            self.integerUsers = integerUsers
+            self.integerItems = integerItems
+        }
+    }
+
+    public static func write(_ recs: Lists, k: Int, to path: String, provenance: Provenance? = nil) throws(IOError) {
         let lower = path.lowercased()
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".json") {
-            var out = ""
-            for (user, list) in zip(users, lists) {
-                let object: [String: Any] = ["user": user, "items": list.map(\.item), "scores": list.map(\.score)]
-                let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-                out += String(decoding: data, as: UTF8.self) + "\n"
-            }
-            try AtomicOutput.write(Data(out.utf8), to: path)
+            try AtomicOutput.write(jsonLines(recs), to: path)
         } else if FileFormat.byExtension(path) == .hdf5 {
             try AtomicOutput.write(to: path) { temporary throws(IOError) in
                 let file = try HDF5File.create(temporary)
-                var items = [String](repeating: "", count: users.count * k)
-                var scores = [Double](repeating: .nan, count: users.count * k)
-                for (r, list) in lists.enumerated() {
-                    for (c, entry) in list.prefix(k).enumerated() { items[r * k + c] = entry.item; scores[r * k + c] = entry.score }
-                }
-                try file.writeStrings("/user_ids", users)
-                try file.writeStrings("/item_ids", items, shape: [users.count, k])
-                try file.write("/scores", scores, shape: [users.count, k])
+                try writeHDF5(recs, k: k, to: file)
+                try provenance?.record(in: file)
                 try file.flush()
             }
         } else {
             var out = "user,rank,item,score\n"
-            for (user, list) in zip(users, lists) {
+            for (user, list) in zip(recs.users, recs.lists) {
                 for (r, entry) in list.enumerated() {
                     out += "\(TextWriters.field(user, separator: ",")),\(r + 1),\(TextWriters.field(entry.item, separator: ",")),\(entry.score)\n"
                 }
             }
             try AtomicOutput.write(Data(out.utf8), to: path)
         }
+    }
+
+    /// One JSON object per user: `user`, `items`, `scores`.
+    static func jsonLines(_ recs: Lists) -> Data {
+        func id(_ s: String, _ integer: Bool) -> Any { integer ? (Int64(s).map { $0 as Any } ?? s) : s }
+        var out = ""
+        for (user, list) in zip(recs.users, recs.lists) {
+            let object: [String: Any] = ["user": id(user, recs.integerUsers), "items": list.map { id($0.item, recs.integerItems) },
+                                         "scores": list.map(\.score)]
+            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
+            out += String(decoding: data, as: UTF8.self) + "\n"
+        }
+        return Data(out.utf8)
+    }
+
+    static func writeHDF5(_ recs: Lists, k: Int, to file: HDF5File) throws(IOError) {
+        let m = recs.users.count
+        var items = [String](repeating: "", count: m * k)
+        var scores = [Double](repeating: .nan, count: m * k)
+        for (r, list) in recs.lists.enumerated() {
+            for (c, entry) in list.prefix(k).enumerated() { items[r * k + c] = entry.item; scores[r * k + c] = entry.score }
+        }
+        if recs.integerUsers {
+            try file.write("/user_ids", recs.users.map { Int64($0) ?? -1 }, shape: [m])
+        } else {
+            try file.writeStrings("/user_ids", recs.users)
+        }
+        if recs.integerItems {
+            try file.write("/item_ids", items.map { Int64($0) ?? -1 }, shape: [m, k])
+        } else {
+            try file.writeStrings("/item_ids", items, shape: [m, k])
+        }
+        try file.write("/scores", scores, shape: [m, k])
     }
 }

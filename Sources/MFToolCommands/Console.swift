@@ -10,10 +10,22 @@ enum Console {
         String(format: "%.2f s", Date().timeIntervalSince(start))
     }
 
-    /// Encodes a JSON-compatible value with sorted keys on one line.
+    /// Encodes a JSON-compatible value with sorted keys on one line; NaN and infinities, which
+    /// JSON cannot hold, become null.
     static func json(_ value: Any) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]) else { return "{}" }
+        guard let data = try? JSONSerialization.data(withJSONObject: finite(value), options: [.sortedKeys, .fragmentsAllowed]) else { return "{}" }
         return String(decoding: data, as: UTF8.self)
+    }
+
+    /// `value` with every non-finite number replaced by null.
+    static func finite(_ value: Any) -> Any {
+        switch value {
+        case let d as Double: return d.isFinite ? d : NSNull()
+        case let f as Float: return f.isFinite ? f : NSNull()
+        case let a as [Any]: return a.map(finite)
+        case let o as [String: Any]: return o.mapValues(finite)
+        default: return value
+        }
     }
 }
 

@@ -45,7 +45,10 @@ struct Convert: ParsableCommand {
     @OptionGroup(title: "Input")
     var inputOptions: InteractionsInputOptions
 
-    @Flag(name: .shortAndLong, help: "Print nothing on success.")
+    @Flag(help: "Print the summary as JSON on stdout.")
+    var json = false
+
+    @Flag(name: .shortAndLong, help: "Print nothing on stderr on success.")
     var quiet = false
 
     mutating func run() throws {
@@ -60,14 +63,19 @@ struct Convert: ParsableCommand {
         }
         if isEmbeddings {
             let embeddings = try EmbeddingsFile.read(spec)
-            try EmbeddingsFile.write(embeddings.factors, ids: embeddings.itemIDs, to: output)
+            try provenance.writeEmbeddings(embeddings.factors, ids: embeddings.itemIDs, to: output)
+            if json {
+                Console.out(Console.json(["input": input, "output": output, "kind": "embeddings", "rows": embeddings.factors.rows,
+                                          "columns": embeddings.factors.columns, "seconds": Date().timeIntervalSince(started)]))
+            }
             if !quiet {
                 Console.error("converted \(input): embeddings \(embeddings.factors.rows) × \(embeddings.factors.columns) → \(output) (\(Console.seconds(since: started)))")
             }
             return
         }
         let (interactions, report) = try inputOptions.read(input)
-        try InteractionsFile.write(interactions, to: output, compression: compress)
+        try InteractionsFile.write(interactions, to: output, compression: compress, provenance: provenance)
+        if json { Console.out(Console.json(summary(interactions, report, seconds: Date().timeIntervalSince(started)))) }
         if !quiet {
             var line = "converted \(input): \(interactions.userCount) users × \(interactions.itemCount) items, \(interactions.matrix.nnz) interactions"
             line += ", \(report.duplicates) duplicate pairs (\(inputOptions.duplicates.rawValue))"
@@ -79,5 +87,23 @@ struct Convert: ParsableCommand {
             }
             Console.error(line + " → \(output) (\(Console.seconds(since: started)))")
         }
+    }
+}
+
+extension Convert {
+    /// What the HDF5 output records of this run.
+    var provenance: Provenance {
+        var settings = inputOptions.recordedSettings
+        settings["kind"] = kind.rawValue
+        settings["compress"] = compress
+        return Provenance(command: "convert", settings: settings, inputs: ["input": input, "item_ids_from": inputOptions.itemIDsFrom])
+    }
+
+    /// The --json summary of an interactions conversion.
+    func summary(_ x: Interactions, _ report: ConversionReport, seconds: Double) -> [String: Any] {
+        ["input": input, "output": output, "kind": "interactions", "users": x.userCount, "items": x.itemCount, "nnz": x.matrix.nnz,
+         "duplicates": report.duplicates, "duplicate_policy": inputOptions.duplicates.rawValue,
+         "below_minimum": report.belowMinimum, "dropped_interactions": report.droppedInteractions,
+         "dropped_items": report.droppedItems, "seconds": seconds]
     }
 }

@@ -67,7 +67,7 @@ struct Eval: ParsableCommand {
             evaluator.threads = threads
             evaluator.precision = precision
             evaluator.computeAUC = wanted.contains("auc")
-            let progress = Progress("eval", unit: "users", quiet: quiet)
+            let progress = ProgressLine("eval", unit: "users", quiet: quiet)
             evaluator.progress = progress.handler
             let ranking = evaluator.evaluate(model: model, test: testMatrix, train: trainMatrix)
             progress.finish()

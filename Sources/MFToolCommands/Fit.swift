@@ -88,6 +88,7 @@ struct Fit: ParsableCommand {
 
     @Option(help: "Write one JSON object per epoch to this file.") var log: String?
     @Flag(help: "Print phase timings (read, exact solve, training, write) on stderr.") var timings = false
+    @Flag(help: "Print a summary as JSON on stdout (epochs, final loss and objective, seconds, outputs).") var json = false
     @Flag(name: .shortAndLong, help: "No progress on stderr.") var quiet = false
 
     func validate() throws {
@@ -95,6 +96,7 @@ struct Fit: ParsableCommand {
         guard lrDecay > 0, lrDecay <= 1 else { throw ValidationError("--lr-decay must be in (0, 1]") }
         if nesterov && momentum == 0 { throw ValidationError("--nesterov needs --momentum > 0") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if json && checkOptions.checkJSON { throw ValidationError("--json and --check-json both print to stdout: give one") }
     }
 
     var trainer: GradientTrainer {
@@ -114,7 +116,7 @@ struct Fit: ParsableCommand {
         t.seed = seed
         t.lossScale = lossScale
         t.tolerance = tol
-        t.tracksObjective = !quiet || log != nil || checkOptions.check || checkOptions.plot != nil
+        t.tracksObjective = !quiet || json || log != nil || checkOptions.check || checkOptions.plot != nil
         return t
     }
 
@@ -123,7 +125,7 @@ struct Fit: ParsableCommand {
         if method == .als { return try runALS() }
         let t0 = Date()
         let (interactions, _, problem) = try data.load(objective: objective)
-        let trainer = self.trainer
+        var trainer = self.trainer
         let initial: DenseMatrix<Double>
         switch `init` {
         case .random: initial = GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: seed)
@@ -138,7 +140,10 @@ struct Fit: ParsableCommand {
         var logLines: [String] = []
         var gaps: [Double] = []
         let quiet = self.quiet
+        let progress = ProgressLine("epoch 1", unit: "interactions", quiet: quiet)
+        trainer.batchProgress = progress.handler
         let (factors, history) = try trainer.train(problem, initial: initial) { epoch in
+            progress.begin("epoch \(epoch.epoch + 1)")
             let gap = exact.map { (epoch.objective - $0.objective) / max(abs($0.objective), .leastNormalMagnitude) }
             if let gap { gaps.append(gap) }
             var record: [String: Any] = ["epoch": epoch.epoch, "loss": epoch.loss, "objective": epoch.objective, "seconds": epoch.seconds]
@@ -153,9 +158,21 @@ struct Fit: ParsableCommand {
             return true
         }
         let t2 = Date()
+        progress.clear()
         var file = objective.factorFile(factors, ids: interactions.userIDs, mean: problem.mean)
         file.run = gradientRun(epochs: history.count)
         try file.write(to: out)
+        if json {
+            var summary: [String: Any] = ["method": method.rawValue, "users": problem.userCount, "items": problem.itemCount]
+            summary["k"] = problem.k
+            summary["epochs"] = history.count
+            summary["loss"] = history.last?.loss ?? Double.nan
+            summary["objective"] = history.last?.objective ?? Double.nan
+            summary["exact_objective"] = exact?.objective
+            summary["seconds"] = t2.timeIntervalSince(t1)
+            summary["out"] = out
+            Console.out(Console.json(summary))
+        }
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
         if timings {
             let steps = history.reduce(0) { $0 + $1.seconds }
@@ -190,7 +207,11 @@ extension Fit {
         als.seed = seed
         var logLines: [String] = []
         let quiet = self.quiet
+        let started = Date()
+        let progress = ProgressLine("epoch 1 users", unit: "rows", quiet: quiet)
+        if progress.enabled { als.progress = { step, done, total in progress.update(done, total, step: step) } }
         let result = try als.run(interactions.matrix) { epoch in
+            progress.clear()
             logLines.append(Console.json(["epoch": epoch.epoch, "objective": epoch.objective, "seconds": epoch.seconds]))
             if !quiet { Console.error(String(format: "epoch %d  objective %.10g  %.3f s", epoch.epoch, epoch.objective, epoch.seconds)) }
         }
@@ -207,9 +228,23 @@ extension Fit {
         items.factors = result.items
         items.ids = interactions.itemIDs
         items.itemBias = result.itemBias
-        try users.write(to: out)
-        try items.write(to: itemsOut)
+        try users.write(to: out, provenance: alsProvenance)
+        try items.write(to: itemsOut, provenance: alsProvenance)
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
+        if json {
+            Console.out(Console.json(["method": "als", "users": result.users.rows, "items": result.items.rows, "k": factors,
+                                      "epochs": result.history.count, "objective": result.history.last?.objective ?? .nan,
+                                      "seconds": Date().timeIntervalSince(started), "out": out, "items_out": itemsOut]))
+        }
+    }
+
+    /// What ALS's two HDF5 outputs record besides their factor-file attributes.
+    var alsProvenance: Provenance {
+        Provenance(command: "fit", settings: ["method": "als", "k": factors, "epochs": epochs, "seed": seed, "threads": threads,
+                                              "loss": objective.loss.rawValue, "lambda": objective.lambda,
+                                              "reg": objective.reg.rawValue, "user_bias": objective.userBias,
+                                              "offset": objective.offset.rawValue],
+                   inputs: ["interactions": data.interactionsFile])
     }
 }
 

@@ -25,16 +25,18 @@ struct Generate: ParsableCommand {
     )
 
     @Option(help: "seed, ml100k-shape or ml20m-shape; explicit sizes override its fields.") var preset: String?
-    @Option var users: Int?
-    @Option var items: Int?
-    @Option var nnz: Int?
-    @Option var k: Int?
+    @Option(help: "Number of users (rows).") var users: Int?
+    @Option(help: "Number of items (columns).") var items: Int?
+    @Option(help: "Target number of interactions; every user gets at least one.") var nnz: Int?
+    @Option(help: "Rank of the planted model: the columns of the item embeddings.") var k: Int?
     @Option(help: "ratings (1–5 in half steps) or counts (implicit, ≥ 1).") var values: SyntheticData.Values = .ratings
     @Option(help: "Random seed.") var seed: UInt64 = 0
-    @Option(help: "Interactions output (.h5, .mtx or .csv).") var out: String
-    @Option(name: .customLong("items-out"), help: "Item embeddings output (HDF5 item_factors + item_ids).") var itemsOut: String
-    @Option(name: .customLong("users-out"), help: "Also write the planted user factors here.") var usersOut: String?
-    @Flag(name: .shortAndLong) var quiet = false
+    @Option(help: "Interactions output (.h5, .mtx or .csv).", completion: .file()) var out: String
+    @Option(name: .customLong("items-out"), help: "Item embeddings output (HDF5 item_factors + item_ids).", completion: .file())
+    var itemsOut: String
+    @Option(name: .customLong("users-out"), help: "Also write the planted user factors here.", completion: .file()) var usersOut: String?
+    @Flag(help: "Print the summary as JSON on stdout.") var json = false
+    @Flag(name: .shortAndLong, help: "No summary or progress line on stderr.") var quiet = false
 
     func spec() throws -> SyntheticData {
         var d: SyntheticData
@@ -61,14 +63,34 @@ struct Generate: ParsableCommand {
 
     mutating func run() throws {
         let started = Date()
-        let data = try spec().generate()
-        try InteractionsFile.write(data.interactions, to: out)
-        try EmbeddingsFile.write(data.items, ids: data.interactions.itemIDs, to: itemsOut)
+        let spec = try spec()
+        let progress = ProgressLine("generate", unit: "users", quiet: quiet)
+        let data = spec.generate(progress: progress.handler)
+        progress.finish()
+        let provenance = provenance(spec)
+        try InteractionsFile.write(data.interactions, to: out, provenance: provenance)
+        try provenance.writeEmbeddings(data.items, ids: data.interactions.itemIDs, to: itemsOut)
         if let usersOut {
-            try FactorFile(factors: data.users, ids: data.interactions.userIDs).write(to: usersOut)
+            var users = FactorFile(factors: data.users, ids: data.interactions.userIDs)
+            users.version = mftoolVersion
+            try users.write(to: usersOut, provenance: provenance)
+        }
+        let x = data.interactions
+        if json {
+            Console.out(Console.json(["users": x.userCount, "items": x.itemCount, "nnz": x.matrix.nnz, "k": data.items.columns,
+                                      "out": out, "items_out": itemsOut, "users_out": usersOut ?? NSNull(),
+                                      "seconds": Date().timeIntervalSince(started)]))
         }
         if !quiet {
-            Console.error("generated \(data.interactions.userCount) users × \(data.interactions.itemCount) items, \(data.interactions.matrix.nnz) interactions, k = \(data.items.columns) → \(out), \(itemsOut) (\(Console.seconds(since: started)))")
+            Console.error("generated \(x.userCount) users × \(x.itemCount) items, \(x.matrix.nnz) interactions, k = \(data.items.columns) → \(out), \(itemsOut) (\(Console.seconds(since: started)))")
         }
+    }
+
+    /// What the HDF5 outputs record: the generator's settings after the preset is applied.
+    func provenance(_ d: SyntheticData) -> Provenance {
+        Provenance(command: "generate",
+                   settings: ["preset": preset, "users": d.users, "items": d.items, "nnz": d.nnz, "k": d.k,
+                              "values": d.values.rawValue, "seed": d.seed, "dense": d.dense],
+                   inputs: [:])
     }
 }

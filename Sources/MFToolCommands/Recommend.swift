@@ -29,6 +29,8 @@ struct Recommend: ParsableCommand {
     @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM; printed scores then carry Float32 rounding).")
     var precision: RidgeSolver.Precision = .double
+    @Flag(help: "Print the summary as JSON on stdout.") var json = false
+    @Flag(name: .shortAndLong, help: "No summary or progress line on stderr.") var quiet = false
 
     mutating func run() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }
@@ -40,14 +42,34 @@ struct Recommend: ParsableCommand {
             rows.append(row)
         }
         if userIDs.isEmpty { rows = Array(0..<userMap.count) }
+        let started = Date()
         var evaluator = RankingEvaluator(cutoffs: [k])
         evaluator.threads = threads
         evaluator.precision = precision
+        let progress = ProgressLine("recommend", unit: "users", quiet: quiet)
+        evaluator.progress = progress.handler
         let lists = evaluator.recommend(model: model, users: rows, train: train, k: k)
+        progress.finish()
         let itemIDs = itemFile.itemIDs ?? .positional(itemFile.factors.rows)
-        try RecommendationsFile.write(users: rows.map { userMap.ids[$0] },
-                                      lists: lists.map { $0.map { (itemIDs.ids[$0.item], $0.score) } }, k: k, to: out)
-        Console.error("recommended \(k) items for \(rows.count) users → \(out)")
+        let recs = RecommendationsFile.Lists(users: rows.map { userMap.ids[$0] },
+                                             lists: lists.map { $0.map { (itemIDs.ids[$0.item], $0.score) } },
+                                             integerUsers: userMap.allIntegers, integerItems: itemIDs.allIntegers)
+        try RecommendationsFile.write(recs, k: k, to: out, provenance: provenance)
+        report(users: rows.count, listed: lists.reduce(0) { $0 + $1.count }, seconds: Date().timeIntervalSince(started))
+    }
+
+    /// What the HDF5 output records of this run.
+    var provenance: Provenance {
+        Provenance(command: "recommend", settings: ["k": k, "user": userIDs.isEmpty ? nil : userIDs, "precision": precision.rawValue],
+                   inputs: ["users": users, "items": items, "train": train])
+    }
+
+    /// The summary: a line on stderr, and with --json an object on stdout.
+    func report(users count: Int, listed: Int, seconds: Double) {
+        if json {
+            Console.out(Console.json(["users": count, "k": k, "recommendations": listed, "out": out, "seconds": seconds]))
+        }
+        if !quiet { Console.error("recommended \(k) items for \(count) users → \(out)") }
     }
 
     /// The model a factor file describes, with its user ids and the item file.

@@ -89,7 +89,7 @@ struct Solve: ParsableCommand {
         let t1 = Date()
         BLASThreadCount.set(threads)
         var solver = makeSolver(userIDs: interactions.userIDs)
-        let progress = Progress("solve", unit: "users", quiet: quiet)
+        let progress = ProgressLine("solve", unit: "users", quiet: quiet)
         solver.progress = progress.handler
         var solution = try solver.solve(problem)
         progress.finish()

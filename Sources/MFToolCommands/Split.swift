@@ -33,10 +33,11 @@ struct Split: ParsableCommand {
         case random, last, time, users, kfold
     }
 
-    @Option(help: "Interactions to split.") var interactions: String
-    @Option(help: "Training output.") var train: String
-    @Option(help: "Test output.") var test: String
-    @Option(name: .customLong("fold-in"), help: "Fold-in output of --by users: the held-out users' non-test interactions.") var foldIn: String?
+    @Option(help: "Interactions to split.", completion: .file()) var interactions: String
+    @Option(help: "Training output.", completion: .file()) var train: String
+    @Option(help: "Test output.", completion: .file()) var test: String
+    @Option(name: .customLong("fold-in"), help: "Fold-in output of --by users: the held-out users' non-test interactions.", completion: .file())
+    var foldIn: String?
     @Option(help: "Strategy: random, last, time, users or kfold.") var by: Strategy?
     @Option(name: .customLong("test-fraction"), help: "Share of each user's interactions held out (random, users).") var testFraction: Double = 0.2
     @Option(name: .customLong("last-k"), help: "Latest interactions per user held out (last).") var lastK: Int?
@@ -46,6 +47,8 @@ struct Split: ParsableCommand {
     @Option(help: "Number of folds (kfold).") var folds: Int?
     @Option(help: "The test fold, 0-based (kfold).") var fold: Int?
     @Option(help: "Seed.") var seed: UInt64 = 0
+    @Flag(help: "Print the summary as JSON on stdout.") var json = false
+    @Flag(name: .shortAndLong, help: "No summary on stderr.") var quiet = false
     @OptionGroup(title: "Input") var input: InteractionsInputOptions
 
     /// The strategy asked for, or the one the other options imply.
@@ -102,17 +105,41 @@ struct Split: ParsableCommand {
         } catch let error as SplitError {
             throw IOError(file: FileSpec(interactions).path, error.message)
         }
+        let outputs = strategy == .users ? [train, foldIn!, test] : [train, test]
+        let parts = x.parts(assignment, count: outputs.count)
+        let provenance = self.provenance
+        for (part, path) in zip(parts, outputs) { try InteractionsFile.write(part, to: path, provenance: provenance) }
+        report(total: x.matrix.nnz, parts: parts.map(\.matrix.nnz), note: note)
+    }
+}
+
+extension Split {
+    /// What every HDF5 output records of this split.
+    var provenance: Provenance {
+        var settings = input.recordedSettings
+        let chosen: [String: Any?] = ["by": strategy.rawValue, "test_fraction": testFraction, "last_k": lastK, "cut": cut,
+                                      "cut_fraction": cutFraction, "heldout_users": heldoutUsers, "folds": folds, "fold": fold, "seed": seed]
+        settings.merge(chosen) { _, new in new }
+        return Provenance(command: "split", settings: settings, inputs: ["interactions": interactions])
+    }
+
+    /// The summary line on stderr, and with --json an object on stdout: the interactions of each output.
+    func report(total: Int, parts: [Int], note: String) {
+        if json {
+            var summary: [String: Any] = ["by": strategy.rawValue, "interactions": total, "train": parts[0], "test": parts[parts.count - 1],
+                                          "train_out": train, "test_out": test]
+            if strategy == .users {
+                summary["fold_in"] = parts[1]
+                summary["fold_in_out"] = foldIn!
+                summary["heldout_users"] = heldoutUsers!
+            }
+            Console.out(Console.json(summary))
+        }
+        guard !quiet else { return }
         if strategy == .users {
-            let parts = x.parts(assignment, count: 3)
-            try InteractionsFile.write(parts[0], to: train)
-            try InteractionsFile.write(parts[1], to: foldIn!)
-            try InteractionsFile.write(parts[2], to: test)
-            Console.error("split \(x.matrix.nnz) interactions (users): \(parts[0].matrix.nnz) train → \(train), \(heldoutUsers!) held-out users: \(parts[1].matrix.nnz) fold-in → \(foldIn!), \(parts[2].matrix.nnz) test → \(test)")
+            Console.error("split \(total) interactions (users): \(parts[0]) train → \(train), \(heldoutUsers!) held-out users: \(parts[1]) fold-in → \(foldIn!), \(parts[2]) test → \(test)")
         } else {
-            let parts = x.parts(assignment, count: 2)
-            try InteractionsFile.write(parts[0], to: train)
-            try InteractionsFile.write(parts[1], to: test)
-            Console.error("split \(x.matrix.nnz) interactions (\(strategy.rawValue)\(note)): \(parts[0].matrix.nnz) train → \(train), \(parts[1].matrix.nnz) test → \(test)")
+            Console.error("split \(total) interactions (\(strategy.rawValue)\(note)): \(parts[0]) train → \(train), \(parts[1]) test → \(test)")
         }
     }
 }

@@ -12,7 +12,7 @@ import Darwin
 /// a terminal and `--quiet` is off, and only once the step has run for `delay` seconds (shorter
 /// steps print nothing), redrawn at most every `interval` seconds. Updates may come from any
 /// thread; a lock keeps them in order.
-final class Progress: @unchecked Sendable {
+final class ProgressLine: @unchecked Sendable {
     /// What the counts are ("users", "interactions").
     let unit: String
     /// False when stderr is not a terminal or output is quiet: every call returns at once.
@@ -29,7 +29,7 @@ final class Progress: @unchecked Sendable {
     /// Whether the line is on the screen.
     private(set) var drawn = false
 
-    init(_ step: String, unit: String, quiet: Bool, terminal: Bool = Progress.standardErrorIsTerminal,
+    init(_ step: String, unit: String, quiet: Bool, terminal: Bool = ProgressLine.standardErrorIsTerminal,
          clock: @escaping @Sendable () -> Double = { Date().timeIntervalSinceReferenceDate },
          write: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) }) {
         self.step = step
@@ -65,7 +65,18 @@ final class Progress: @unchecked Sendable {
         guard now - start >= delay, now - lastDraw >= interval else { return }
         lastDraw = now
         drawn = true
-        write("\r" + Progress.line(step: step, unit: unit, done: done, total: total, elapsed: now - start) + "\u{1B}[K")
+        write("\r" + ProgressLine.line(step: step, unit: unit, done: done, total: total, elapsed: now - start) + "\u{1B}[K")
+    }
+
+    /// Starts a new step: the line of the last one is erased.
+    func begin(_ newStep: String) {
+        guard enabled else { return }
+        lock.lock()
+        defer { lock.unlock() }
+        erase()
+        step = newStep
+        start = clock()
+        lastDraw = -.infinity
     }
 
     /// Ends the step: the last counts drawn once more and a newline, when the line is shown.
@@ -74,7 +85,7 @@ final class Progress: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard drawn else { return }
-        write("\r" + Progress.line(step: step, unit: unit, done: last.done, total: last.total, elapsed: clock() - start) + "\u{1B}[K\n")
+        write("\r" + ProgressLine.line(step: step, unit: unit, done: last.done, total: last.total, elapsed: clock() - start) + "\u{1B}[K\n")
         drawn = false
     }
 

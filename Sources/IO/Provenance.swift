@@ -1,0 +1,79 @@
+import Foundation
+import Matrices
+
+/// How an output file was made, recorded as root attributes of every HDF5 file mftool writes:
+/// `mftool_version`, `mftool_command` (the subcommand), `mftool_settings` (a JSON object of
+/// the command's settings, defaults included) and `mftool_inputs` (a JSON object of the input
+/// files as given). Factor files record their objective and run under their own names too.
+public struct Provenance: Sendable, Equatable {
+    public var version: String
+    public var command: String
+    /// A JSON object.
+    public var settings: String
+    /// A JSON object: role → path.
+    public var inputs: String
+
+    public init(version: String, command: String, settings: String, inputs: String) {
+        self.version = version
+        self.command = command
+        self.settings = settings
+        self.inputs = inputs
+    }
+
+    /// The attribute names used for it.
+    public static let attributeNames = ["mftool_version", "mftool_command", "mftool_settings", "mftool_inputs"]
+
+    var attributes: [(String, AttributeValue)] {
+        zip(Provenance.attributeNames, [version, command, settings, inputs]).map { ($0, .string($1)) }
+    }
+
+    /// Sets the attributes on the root of `file`, leaving one the file already has (a factor
+    /// file's `mftool_version`) as it is.
+    func record(in file: HDF5File) throws(IOError) {
+        for (name, value) in attributes where !file.hasAttribute(name, on: "/") {
+            try file.setAttribute(name, on: "/", value)
+        }
+    }
+
+    /// The provenance attributes of an HDF5 file, by name (those it has).
+    public static func read(_ path: String) throws(IOError) -> [String: String] {
+        let file = try HDF5File.open(path)
+        var out: [String: String] = [:]
+        for name in attributeNames where file.hasAttribute(name, on: "/") {
+            out[name] = try file.stringAttribute(name, on: "/")
+        }
+        return out
+    }
+}
+
+extension InteractionsFile {
+    /// Writes interactions as ``write(_:to:compression:)`` does, with `provenance` on the root
+    /// of an HDF5 output (other formats have no place for it).
+    public static func write(_ interactions: Interactions, to path: String, compression: Int? = nil,
+                             provenance: Provenance) throws(IOError) {
+        guard (FileFormat.byExtension(path) ?? .hdf5) == .hdf5 else {
+            return try write(interactions, to: path, compression: compression)
+        }
+        try AtomicOutput.write(to: path) { temporary throws(IOError) in
+            let file = try HDF5File.create(temporary)
+            try file.writeInteractions(interactions, compression: compression)
+            try provenance.record(in: file)
+            try file.flush()
+        }
+    }
+}
+
+extension FactorFile {
+    /// Writes the file as ``write(to:)`` does, with `provenance` on the root as well.
+    public func write(to path: String, provenance: Provenance) throws(IOError) {
+        try AtomicOutput.write(to: path) { temporary throws(IOError) in
+            let file = try HDF5File.create(temporary)
+            try file.writeMatrix(factors, name: "/" + side.dataset, single: single)
+            if let ids { try file.writeIDs("/" + side.idsDataset, ids) }
+            for (name, value) in attributes { try file.setAttribute(name, on: "/", value) }
+            if let itemBias { try file.write("/item_bias", itemBias, shape: [itemBias.count]) }
+            try provenance.record(in: file)
+            try file.flush()
+        }
+    }
+}

@@ -1,0 +1,28 @@
+import IO
+import Matrices
+
+extension Provenance {
+    /// What `command` records in its HDF5 outputs: this mftool version, the settings (unset
+    /// options left out) and the input files, as JSON objects.
+    init(command: String, settings: [String: Any?], inputs: [String: String?]) {
+        self.init(version: mftoolVersion, command: command,
+                  settings: Console.json(settings.compactMapValues { $0 }), inputs: Console.json(inputs.compactMapValues { $0 }))
+    }
+
+    /// Writes item embeddings (`item_factors`, `item_ids`) with the mftool version and this
+    /// provenance.
+    func writeEmbeddings(_ factors: DenseMatrix<Double>, ids: IDMap?, to path: String) throws(IOError) {
+        var file = FactorFile(side: .items, factors: factors, ids: ids)
+        file.version = mftoolVersion
+        try file.write(to: path, provenance: self)
+    }
+}
+
+extension InteractionsInputOptions {
+    /// The reading settings, for provenance.
+    var recordedSettings: [String: Any?] {
+        ["format": format?.rawValue, "delimiter": delimiter, "header": header, "user_col": userColumn, "item_col": itemColumn,
+         "value_col": valueColumn, "time_col": timeColumn, "implicit": implicit, "min_value": minimumValue,
+         "duplicates": duplicates.rawValue, "sort_ids": sortIDs, "item_ids_from": itemIDsFrom, "drop_unknown_items": dropUnknownItems]
+    }
+}

@@ -27,6 +27,7 @@ public enum EmbeddingsFile {
     static func readMatrix(_ spec: FileSpec, preferred: [String], idsName: String) throws(IOError) -> StoredMatrix {
         let path = spec.path
         guard FileManager.default.fileExists(atPath: path) else { throw IOError(file: path, "no such file") }
+        try Parquet.refuse(path, as: .embeddings)
         switch FileFormat.detect(path) {
         case .npy:
             let (shape, values) = try NumPyReaders.readDense(path: path)

@@ -20,7 +20,7 @@ struct Check: ParsableCommand {
         """
     )
 
-    @Option(help: "User factors: FILE.h5[:/DATASET] or FILE.npy.")
+    @Option(help: "User factors: FILE.h5[:/DATASET] or FILE.npy.", completion: .file())
     var users: String
 
     @OptionGroup var data: ProblemInputOptions

@@ -30,10 +30,10 @@ struct Convert: ParsableCommand {
 
     enum Kind: String, ExpressibleByArgument { case auto, interactions, embeddings }
 
-    @Argument(help: "Input file (FILE or FILE.h5:/group).")
+    @Argument(help: "Input file (FILE or FILE.h5:/group).", completion: .file())
     var input: String
 
-    @Argument(help: "Output file: .h5 (canonical HDF5), .mtx or .csv/.tsv.")
+    @Argument(help: "Output file: .h5 (canonical HDF5), .mtx or .csv/.tsv.", completion: .file())
     var output: String
 
     @Option(help: "What the input holds: auto (embeddings for .npy, else interactions), interactions or embeddings.")

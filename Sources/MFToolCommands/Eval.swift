@@ -27,10 +27,10 @@ struct Eval: ParsableCommand {
         """
     )
 
-    @Option(help: "User factors (from solve or fit).") var users: String
-    @Option(help: "Item embeddings.") var items: String
-    @Option(help: "Held-out interactions.") var test: String
-    @Option(help: "Training interactions to exclude from rankings.") var train: String?
+    @Option(help: "User factors (from solve or fit).", completion: .file()) var users: String
+    @Option(help: "Item embeddings.", completion: .file()) var items: String
+    @Option(help: "Held-out interactions.", completion: .file()) var test: String
+    @Option(help: "Training interactions to exclude from rankings.", completion: .file()) var train: String?
     @Option(help: "Cut-offs K, comma-separated.") var k: String = "10,20,100"
     @Option(help: "Metrics: rmse, mae, precision, recall, ndcg, map, mrr, hit_rate, coverage, auc (default: all but auc).")
     var metrics: String?

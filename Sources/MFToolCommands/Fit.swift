@@ -53,7 +53,7 @@ struct Fit: ParsableCommand {
     @Option(help: "sgd, adam, or als (alternating exact solves that also learn the items; needs --items-out and --k).")
     var method: Method = .adam
 
-    @Option(name: .customLong("items-out"), help: "With --method als: where to write the learned item factors.")
+    @Option(name: .customLong("items-out"), help: "With --method als: where to write the learned item factors.", completion: .file())
     var itemsOut: String?
 
     @Option(name: .customLong("k"), help: "With --method als: the number of factors.")
@@ -62,7 +62,7 @@ struct Fit: ParsableCommand {
     @OptionGroup var data: ProblemInputOptions
     @OptionGroup(title: "Objective") var objective: ObjectiveOptions
 
-    @Option(help: "Output HDF5 file for the trained user factors.")
+    @Option(help: "Output HDF5 file for the trained user factors.", completion: .file())
     var out: String
 
     @Option(help: "Learning rate.") var lr: Double = 1e-3
@@ -86,7 +86,7 @@ struct Fit: ParsableCommand {
 
     @OptionGroup(title: "Cross-check") var checkOptions: CheckOptions
 
-    @Option(help: "Write one JSON object per epoch to this file.") var log: String?
+    @Option(help: "Write one JSON object per epoch to this file.", completion: .file()) var log: String?
     @Flag(help: "Print phase timings (read, exact solve, training, write) on stderr.") var timings = false
     @Flag(help: "Print a summary as JSON on stdout (epochs, final loss and objective, seconds, outputs).") var json = false
     @Flag(name: .shortAndLong, help: "No progress on stderr.") var quiet = false
@@ -269,7 +269,7 @@ struct CheckOptions: ParsableArguments {
     @Option(name: .customLong("check-tol"), help: "Exit 2 when the relative objective gap exceeds this.")
     var checkTol: Double?
 
-    @Option(help: "Write the convergence curve (gap to the optimum per epoch, log scale) as SVG.")
+    @Option(help: "Write the convergence curve (gap to the optimum per epoch, log scale) as SVG.", completion: .file())
     var plot: String?
 
     @Flag(name: .customLong("check-json"), help: "Print the check report as JSON on stdout.")

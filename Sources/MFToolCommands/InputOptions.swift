@@ -43,7 +43,7 @@ struct InteractionsInputOptions: ParsableArguments {
     @Flag(name: .customLong("sort-ids"), help: "Number users and items in sorted id order (numeric when all ids are integers) instead of first-seen order.")
     var sortIDs = false
 
-    @Option(name: .customLong("item-ids-from"), help: "Order item columns exactly as the item_ids of this embeddings file (FILE.h5[:/dataset]).")
+    @Option(name: .customLong("item-ids-from"), help: "Order item columns exactly as the item_ids of this embeddings file (FILE.h5[:/dataset]).", completion: .file())
     var itemIDsFrom: String?
 
     @Flag(name: .customLong("drop-unknown-items"), help: "With --item-ids-from: drop interactions whose item the embeddings file lacks (counted), instead of failing.")

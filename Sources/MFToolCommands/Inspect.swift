@@ -10,8 +10,9 @@ struct Inspect: ParsableCommand {
         discussion: """
         Interactions (text, .mtx, .npz, HDF5 CSR groups) get shape, nnz, density, value range, \
         per-user and per-item degree statistics and id samples; embeddings (.npy, HDF5 2-D \
-        datasets) get shape, value range and row-norm statistics. HDF5 files also list their \
-        datasets with dtypes.
+        datasets) get shape, value range, row-norm statistics and item ids; user-factor files \
+        (user_factors, from solve or fit) the same with their user ids and the settings they \
+        record. HDF5 files also list their datasets with dtypes.
 
         Examples:
           mftool inspect ml100k.h5
@@ -20,12 +21,12 @@ struct Inspect: ParsableCommand {
         """
     )
 
-    enum Kind: String, ExpressibleByArgument { case auto, interactions, embeddings }
+    enum Kind: String, ExpressibleByArgument, CaseIterable { case auto, interactions, embeddings, users }
 
-    @Argument(help: "File to describe (FILE or FILE.h5:/object).")
+    @Argument(help: "File to describe (FILE or FILE.h5:/object).", completion: .file())
     var file: String
 
-    @Option(help: "What the file holds: auto, interactions or embeddings.")
+    @Option(help: "What the file holds: auto, interactions, embeddings (item factors) or users (user factors).")
     var kind: Kind = .auto
 
     @Flag(help: "Print one JSON object instead of a table.")
@@ -36,15 +37,13 @@ struct Inspect: ParsableCommand {
 
     mutating func run() throws {
         let spec = FileSpec(file)
-        let isEmbeddings: Bool
-        switch kind {
-        case .interactions: isEmbeddings = false
-        case .embeddings: isEmbeddings = true
-        case .auto: isEmbeddings = try Inspect.looksLikeEmbeddings(spec, format: inputOptions.format)
-        }
         var report: [(String, Any)] = [("file", file)]
-        if let datasets = try? HDF5Catalog.describe(spec.path) { report.append(("datasets", datasets)) }
-        if isEmbeddings {
+        let datasets = try? HDF5Catalog.describe(spec.path)
+        if let datasets { report.append(("datasets", datasets)) }
+        let content = kind != .auto ? kind : try Inspect.detect(spec, format: inputOptions.format, datasets: datasets ?? [])
+        if content == .users {
+            report += Summary.userFactors(try FactorFile.read(spec, side: .users))
+        } else if content == .embeddings {
             let e = try EmbeddingsFile.read(spec)
             report += Summary.embeddings(e)
         } else {
@@ -53,17 +52,23 @@ struct Inspect: ParsableCommand {
             report.append(("duplicates", dup.duplicates))
         }
         if json {
-            print(Console.json(Dictionary(report, uniquingKeysWith: { a, _ in a })))
+            Console.out(Console.json(Dictionary(report, uniquingKeysWith: { a, _ in a })))
         } else {
-            for (key, value) in report { print(Summary.line(key, value)) }
+            for (key, value) in report { Console.out(Summary.line(key, value)) }
         }
     }
 
-    static func looksLikeEmbeddings(_ spec: FileSpec, format: FileFormat?) throws -> Bool {
+    /// What a file holds: interactions, item embeddings (.npy, an HDF5 matrix) or user factors
+    /// (an HDF5 file whose matrix is `user_factors`, named or the file's only factor dataset).
+    static func detect(_ spec: FileSpec, format: FileFormat?, datasets: [[String: Any]]) throws -> Kind {
         switch format ?? FileFormat.detect(spec.path) {
-        case .npy: return true
-        case .hdf5: return !(try HDF5Catalog.hasCSRGroup(spec))
-        default: return false
+        case .npy: return .embeddings
+        case .hdf5:
+            if try HDF5Catalog.hasCSRGroup(spec) { return .interactions }
+            if let object = spec.object { return object.hasSuffix("user_factors") ? .users : .embeddings }
+            let paths = Set(datasets.compactMap { $0["path"] as? String })
+            return paths.contains("/user_factors") && !paths.contains("/item_factors") ? .users : .embeddings
+        default: return .interactions
         }
     }
 }
@@ -110,6 +115,28 @@ enum Summary {
             ("row_norms", stats(norms)),
         ]
         out.append(("item_ids", e.itemIDs.map { Array($0.ids.prefix(5)) } ?? []))
+        return out
+    }
+
+    /// A user-factor file: its shape and values, user ids, and the settings it records.
+    static func userFactors(_ f: FactorFile) -> [(String, Any)] {
+        let m = f.factors
+        let norms = (0..<m.rows).map { i in m.row(i).reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        var out: [(String, Any)] = [
+            ("kind", "user factors"),
+            ("shape", [m.rows, m.columns]),
+            ("k", f.k),
+            ("user_bias", f.userBias),
+            ("values", stats(m.storage)),
+            ("row_norms", stats(norms)),
+            ("user_ids", f.ids.map { Array($0.ids.prefix(5)) } ?? []),
+        ]
+        if let run = f.run { out.append(("method", run.method.rawValue)) }
+        if let objective = f.objective {
+            out += [("loss", objective.loss.rawValue), ("lambda", objective.lambda), ("reg", objective.regularization.rawValue)]
+        }
+        if f.offset != .none { out.append(("global_mean", f.globalMean)) }
+        if let version = f.version { out.append(("version", version)) }
         return out
     }
 

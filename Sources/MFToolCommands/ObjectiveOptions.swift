@@ -40,7 +40,7 @@ struct ObjectiveOptions: ParsableArguments {
     @Option(help: "With --offset global-mean: this μ instead of the interactions' own mean, e.g. the training mean when folding in new users (a factor file's global_mean attribute).")
     var mean: Double?
 
-    @Option(name: .customLong("item-bias"), help: "A fixed item bias to subtract from targets: FILE.h5:/DATASET or FILE.npy.")
+    @Option(name: .customLong("item-bias"), help: "A fixed item bias to subtract from targets: FILE.h5:/DATASET or FILE.npy.", completion: .file())
     var itemBias: String?
 
     var objective: Objective {
@@ -62,10 +62,10 @@ struct ObjectiveOptions: ParsableArguments {
 
 /// The data of a problem: interactions and the fixed item matrix, aligned by item id.
 struct ProblemInputOptions: ParsableArguments {
-    @Option(name: .customLong("interactions"), help: "Interactions: canonical HDF5 or any format convert reads.")
+    @Option(name: .customLong("interactions"), help: "Interactions: canonical HDF5 or any format convert reads.", completion: .file())
     var interactionsFile: String
 
-    @Option(name: .customLong("items"), help: "Item embeddings: FILE.h5[:/DATASET] or FILE.npy.")
+    @Option(name: .customLong("items"), help: "Item embeddings: FILE.h5[:/DATASET] or FILE.npy.", completion: .file())
     var itemsFile: String?
 
     @OptionGroup(title: "Interactions input")

@@ -20,12 +20,12 @@ struct Recommend: ParsableCommand {
         """
     )
 
-    @Option(help: "User factors.") var users: String
-    @Option(help: "Item embeddings.") var items: String
-    @Option(help: "Known interactions to exclude.") var train: String?
+    @Option(help: "User factors.", completion: .file()) var users: String
+    @Option(help: "Item embeddings.", completion: .file()) var items: String
+    @Option(help: "Known interactions to exclude.", completion: .file()) var train: String?
     @Option(name: .customLong("user"), help: "A user id to recommend for (repeatable; default: all users).") var userIDs: [String] = []
     @Option(help: "Items per user.") var k: Int = 10
-    @Option(help: "Output: .csv, .jsonl or .h5.") var out: String
+    @Option(help: "Output: .csv, .jsonl or .h5.", completion: .file()) var out: String
     @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM; printed scores then carry Float32 rounding).")
     var precision: RidgeSolver.Precision = .double

@@ -38,13 +38,13 @@ struct Solve: ParsableCommand {
     @Option(help: "users (default: user factors for fixed --items) or items (item factors for fixed --users; the transposed problem).")
     var side: Side = .users
 
-    @Option(name: .customLong("users"), help: "With --side items: the fixed user factors (FILE.h5 with user_factors, user_ids).")
+    @Option(name: .customLong("users"), help: "With --side items: the fixed user factors (FILE.h5 with user_factors, user_ids).", completion: .file())
     var usersFile: String?
 
     @OptionGroup var data: ProblemInputOptions
     @OptionGroup(title: "Objective") var objective: ObjectiveOptions
 
-    @Option(help: "Output HDF5 file for the user factors.")
+    @Option(help: "Output HDF5 file for the user factors.", completion: .file())
     var out: String
 
     @Option(help: "Worker threads (default: all cores).")
@@ -80,6 +80,7 @@ struct Solve: ParsableCommand {
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
+        if let isa, let error = NativeKernelVariant.unsupported(isa) { throw error }
     }
 
     mutating func run() throws {

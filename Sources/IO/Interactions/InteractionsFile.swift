@@ -19,6 +19,7 @@ public enum InteractionsFile {
     public static func read(_ spec: FileSpec, options: ReadOptions = ReadOptions()) throws(IOError) -> (Interactions, ConversionReport) {
         let path = spec.path
         guard FileManager.default.fileExists(atPath: path) else { throw IOError(file: path, "no such file") }
+        try Parquet.refuse(path, as: .interactions)
         let format = options.format ?? FileFormat.detect(path)
         let parsed: ParsedTriplets
         switch format {

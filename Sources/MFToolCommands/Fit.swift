@@ -135,7 +135,11 @@ struct Fit: ParsableCommand {
         // The optimum is known before training when it is needed for progress or the check.
         let tracked = try trainer.effectiveProblem(problem)
         let wantsOptimum = checkOptions.check || checkOptions.plot != nil
-        let exact = wantsOptimum ? try RidgeSolver(threads: threads, fallback: .lstsq).solve(tracked) : nil
+        var exactSolver = RidgeSolver(threads: threads, fallback: .lstsq)
+        let exactProgress = ProgressLine("exact solve", unit: "users", quiet: quiet)
+        exactSolver.progress = exactProgress.handler
+        let exact = wantsOptimum ? try exactSolver.solve(tracked) : nil
+        exactProgress.finish()
         let t1 = Date()
         var logLines: [String] = []
         var gaps: [Double] = []

@@ -25,7 +25,8 @@ final class ProgressLine: @unchecked Sendable {
     private var step: String
     private var start: Double
     private var lastDraw = -Double.infinity
-    private var last: (done: Int, total: Int) = (0, 0)
+    /// The last counts and when they came.
+    private var last: (done: Int, total: Int, time: Double) = (0, 0, 0)
     /// Whether the line is on the screen.
     private(set) var drawn = false
 
@@ -61,7 +62,7 @@ final class ProgressLine: @unchecked Sendable {
             start = now
             lastDraw = -.infinity
         }
-        last = (done, total)
+        last = (done, total, now)
         guard now - start >= delay, now - lastDraw >= interval else { return }
         lastDraw = now
         drawn = true
@@ -79,13 +80,15 @@ final class ProgressLine: @unchecked Sendable {
         lastDraw = -.infinity
     }
 
-    /// Ends the step: the last counts drawn once more and a newline, when the line is shown.
+    /// Ends the step: the last counts drawn once more, with the time they took, and a newline,
+    /// when the line is shown.
     func finish() {
         guard enabled else { return }
         lock.lock()
         defer { lock.unlock() }
         guard drawn else { return }
-        write("\r" + ProgressLine.line(step: step, unit: unit, done: last.done, total: last.total, elapsed: clock() - start) + "\u{1B}[K\n")
+        let elapsed = last.time - start
+        write("\r" + ProgressLine.line(step: step, unit: unit, done: last.done, total: last.total, elapsed: elapsed) + "\u{1B}[K\n")
         drawn = false
     }
 

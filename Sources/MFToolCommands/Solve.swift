@@ -163,7 +163,11 @@ extension Solve {
         // Rows renumbered to the user file's order; users it lacks are left out and counted.
         let (aligned, unknown) = interactions.rows(alignedTo: userIDs)
         let problem = try RidgeProblem(interactions: aligned.transposed(), items: userFile.factors, objective: objective.objective)
-        let solution = try makeSolver(userIDs: interactions.itemIDs).solve(problem)
+        var solver = makeSolver(userIDs: interactions.itemIDs)
+        let progress = ProgressLine("solve", unit: "items", quiet: quiet)
+        solver.progress = progress.handler
+        let solution = try solver.solve(problem)
+        progress.finish()
         var file = objective.factorFile(solution.factors, ids: interactions.itemIDs, side: .items, mean: problem.mean)
         file.run = recordedRun
         file.run?.side = .items

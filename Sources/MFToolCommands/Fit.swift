@@ -135,11 +135,7 @@ struct Fit: ParsableCommand {
         // The optimum is known before training when it is needed for progress or the check.
         let tracked = try trainer.effectiveProblem(problem)
         let wantsOptimum = checkOptions.check || checkOptions.plot != nil
-        var exactSolver = RidgeSolver(threads: threads, fallback: .lstsq)
-        let exactProgress = ProgressLine("exact solve", unit: "users", quiet: quiet)
-        exactSolver.progress = exactProgress.handler
-        let exact = wantsOptimum ? try exactSolver.solve(tracked) : nil
-        exactProgress.finish()
+        let exact = wantsOptimum ? try exactOptimum(tracked) : nil
         let t1 = Date()
         var logLines: [String] = []
         var gaps: [Double] = []
@@ -166,17 +162,7 @@ struct Fit: ParsableCommand {
         var file = objective.factorFile(factors, ids: interactions.userIDs, mean: problem.mean)
         file.run = gradientRun(epochs: history.count)
         try file.write(to: out)
-        if json {
-            var summary: [String: Any] = ["method": method.rawValue, "users": problem.userCount, "items": problem.itemCount]
-            summary["k"] = problem.k
-            summary["epochs"] = history.count
-            summary["loss"] = history.last?.loss ?? Double.nan
-            summary["objective"] = history.last?.objective ?? Double.nan
-            summary["exact_objective"] = exact?.objective
-            summary["seconds"] = t2.timeIntervalSince(t1)
-            summary["out"] = out
-            Console.out(Console.json(summary))
-        }
+        if json { printSummary(problem, history: history, exact: exact, seconds: t2.timeIntervalSince(t1)) }
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
         if timings {
             let steps = history.reduce(0) { $0 + $1.seconds }
@@ -253,6 +239,28 @@ extension Fit {
 }
 
 extension Fit {
+    /// The exact optimum that progress and --check measure against.
+    func exactOptimum(_ problem: RidgeProblem) throws -> RidgeSolution {
+        var solver = RidgeSolver(threads: threads, fallback: .lstsq)
+        let progress = ProgressLine("exact solve", unit: "users", quiet: quiet)
+        solver.progress = progress.handler
+        defer { progress.finish() }
+        return try solver.solve(problem)
+    }
+
+    /// The --json summary of gradient training: the last epoch's loss and objective.
+    func printSummary(_ problem: RidgeProblem, history: [GradientTrainer.Epoch], exact: RidgeSolution?, seconds: Double) {
+        var summary: [String: Any] = ["method": method.rawValue, "users": problem.userCount, "items": problem.itemCount]
+        summary["k"] = problem.k
+        summary["epochs"] = history.count
+        summary["loss"] = history.last?.loss ?? Double.nan
+        summary["objective"] = history.last?.objective ?? Double.nan
+        summary["exact_objective"] = exact?.objective
+        summary["seconds"] = seconds
+        summary["out"] = out
+        Console.out(Console.json(summary))
+    }
+
     /// What `fit --method sgd|adam` records: the optimizer settings, the epochs run and the inputs.
     func gradientRun(epochs: Int) -> FactorFile.Run {
         var run = FactorFile.Run(method: method == .sgd ? .sgd : .adam)

@@ -6,7 +6,7 @@ extension FactorFile {
     /// Reads factors from `FILE.npy` (no ids, nothing recorded) or from `FILE.h5`: the dataset
     /// named as `FILE.h5:/DATASET`, else `user_factors` (`item_factors` for the item side), else
     /// the only 2-D dataset; ids from `user_ids` (`item_ids`) beside it or at the root; the
-    /// recorded settings from the root attributes, and for the item side a stored `item_bias`.
+    /// recorded settings from the root attributes, and a stored `item_bias`.
     ///
     /// Attributes may be encoded as earlier versions and other tools wrote them: numbers and
     /// flags as strings ("1", "0.5") or numbers of either type, strings as numbers.
@@ -16,7 +16,7 @@ extension FactorFile {
         guard let file = stored.file, let dataset = stored.dataset else { return result }
         result.single = try file.info(dataset).kind == .float(bytes: 4)
         try result.decode(RecordedAttributes(file))
-        if side == .items, file.kind(of: "/item_bias") == .dataset {
+        if file.kind(of: "/item_bias") == .dataset {
             result.itemBias = try EmbeddingsFile.readVector(FileSpec(path: spec.path, object: "/item_bias"))
         }
         return result

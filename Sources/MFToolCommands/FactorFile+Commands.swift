@@ -19,24 +19,3 @@ extension ObjectiveOptions {
         return file
     }
 }
-
-extension FactorFile {
-    /// The factor rows in the order of `aligned`, matched by id when the file carries ids;
-    /// `argument` names the file in errors.
-    func factors(alignedTo aligned: IDMap, argument: String) throws -> DenseMatrix<Double> {
-        guard let ids, ids != aligned else {
-            guard factors.rows == aligned.count else {
-                throw ValidationError("\(argument) has \(factors.rows) rows but there are \(aligned.count) users")
-            }
-            return factors
-        }
-        var out = DenseMatrix<Double>(rows: aligned.count, columns: factors.columns, repeating: 0)
-        for (u, id) in aligned.ids.enumerated() {
-            guard let row = ids.index(of: id) else {
-                throw ValidationError("\(argument) has no row for user '\(id)'")
-            }
-            for c in 0..<out.columns { out[u, c] = factors[row, c] }
-        }
-        return out
-    }
-}

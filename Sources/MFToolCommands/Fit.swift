@@ -128,7 +128,10 @@ struct Fit: ParsableCommand {
         switch `init` {
         case .random: initial = GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: seed)
         case .zeros: initial = DenseMatrix(rows: problem.userCount, columns: problem.width, repeating: 0)
-        case let .file(path): initial = try FactorFile.read(FileSpec(path)).factors(alignedTo: interactions.userIDs, argument: path)
+        case let .file(path):
+            var notices = AlignmentNotices()
+            initial = try FactorFile.read(FileSpec(path)).factors(alignedTo: interactions.userIDs, argument: path, interactions: data.interactionsFile,
+                                                                  requireIDs: data.input.requireIDs, notices: &notices)
         }
         // The optimum is known before training when it is needed for progress or the check.
         let tracked = try trainer.effectiveProblem(problem)

@@ -29,14 +29,19 @@ struct Recommend: ParsableCommand {
     @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM; printed scores then carry Float32 rounding).")
     var precision: RidgeSolver.Precision = .double
+    @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
+    @Flag(help: "Print the summary as JSON on stdout.") var json = false
 
     mutating func run() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }
-        let (model, userMap, itemFile) = try Recommend.loadModel(users: users, items: items)
-        let train = try self.train.map { try Eval.aligned($0, users: userMap, items: itemFile).0 }
+        let loaded = try LoadedModel(users: users, items: items, options: alignment)
+        let (model, userMap) = (loaded.model, loaded.userIDs)
+        var notices = AlignmentNotices()
+        let trainSet = try self.train.map { try loaded.aligned($0, role: "train", notices: &notices) }
+        let train = trainSet?.matrix
         var rows: [Int] = []
         for id in userIDs {
-            guard let row = userMap.index(of: id) else { throw ValidationError("no user '\(id)' in \(users)") }
+            guard let row = userMap.index(of: id) else { throw DataError("no user '\(id)' in \(users)") }
             rows.append(row)
         }
         if userIDs.isEmpty { rows = Array(0..<userMap.count) }
@@ -44,18 +49,22 @@ struct Recommend: ParsableCommand {
         evaluator.threads = threads
         evaluator.precision = precision
         let lists = evaluator.recommend(model: model, users: rows, train: train, k: k)
-        let itemIDs = itemFile.itemIDs ?? .positional(itemFile.factors.rows)
+        let itemIDs = loaded.itemIDs
         try RecommendationsFile.write(users: rows.map { userMap.ids[$0] },
                                       lists: lists.map { $0.map { (itemIDs.ids[$0.item], $0.score) } }, k: k, to: out)
-        Console.error("recommended \(k) items for \(rows.count) users → \(out)")
-    }
-
-    /// The model a factor file describes, with its user ids and the item file.
-    static func loadModel(users: String, items: String) throws -> (FactorModel, IDMap, ItemEmbeddings) {
-        let itemFile = try EmbeddingsFile.read(FileSpec(items))
-        let userFile = try FactorFile.read(FileSpec(users))
-        let model = try FactorModel(users: userFile.factors, items: itemFile.factors, mean: userFile.mean,
-                                    itemBias: userFile.resolvedItemBias(), userBias: userFile.userBias)
-        return (model, userFile.ids ?? .positional(userFile.factors.rows), itemFile)
+        var line = "recommended \(k) items for \(rows.count) users → \(out)"
+        if let trainSet {
+            line += " (\(trainSet.unknownUsers) train users without factors, \(trainSet.droppedInteractions) train interactions on unknown items dropped)"
+        }
+        Console.error(line)
+        if json {
+            var summary: [String: Any] = ["users": rows.count, "k": k, "out": out]
+            if let trainSet {
+                summary["unknown_train_users"] = trainSet.unknownUsers
+                summary["dropped_train_interactions"] = trainSet.droppedInteractions
+                summary["dropped_train_items"] = trainSet.droppedItems
+            }
+            print(Console.json(summary))
+        }
     }
 }

@@ -63,13 +63,6 @@ public struct FactorFile: Sendable, Equatable {
     /// The number of latent factors: the columns without the user bias column.
     public var k: Int { factors.columns - (side == .users && userBias ? 1 : 0) }
 
-    /// The item bias: the one stored here, else the one at `itemBiasSource`, else nil.
-    public func resolvedItemBias() throws(IOError) -> [Double]? {
-        if let itemBias { return itemBias }
-        guard let itemBiasSource else { return nil }
-        return try EmbeddingsFile.readVector(itemBiasSource)
-    }
-
     /// The item bias a model built from these (user) factors adds, for `itemCount` items:
     /// - the bias stored in this file, when it stores one;
     /// - else, when the file records that its factors were solved with an item bias, the

@@ -99,10 +99,11 @@ struct Eval: ParsableCommand {
         if json {
             print(Console.json(report))
         } else {
+            let width = max(20, report.keys.map(\.count).max() ?? 0)
             for key in report.keys.sorted() {
                 let value = report[key]!
                 let text = (value as? Double).map { String(format: "%.6f", $0) } ?? "\(value)"
-                print(key.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + text)
+                print(key.padding(toLength: width, withPad: " ", startingAt: 0) + " " + text)
             }
         }
     }

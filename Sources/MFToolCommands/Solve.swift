@@ -98,8 +98,6 @@ struct Solve: ParsableCommand {
         }
         let t2 = Date()
         var file = objective.factorFile(solution.factors, ids: interactions.userIDs, mean: problem.mean)
-        // The fixed item bias is stored in the file, so that eval and recommend need no other file.
-        file.itemBias = problem.itemBias
         file.run = recordedRun
         file.run?.kernel = kernelName
         file.run?.items = data.itemsFile ?? ""

@@ -171,6 +171,22 @@ struct EvalMisalignmentTests {
     }
 }
 
+@Suite("Factor files need no other file")
+struct SelfContainedFactorFileTests {
+    @Test("solve and fit --item-bias store the bias in the user file; eval then needs only --users and --items")
+    func storedItemBias() throws {
+        let folder = Fixtures.scratchFolder()
+        let (problem, items) = (Fixtures.path("ridge/problem.h5"), Fixtures.path("ridge/items.h5"))
+        let bias = try EmbeddingsFile.readVector(FileSpec(path: items, object: "/item_bias"))
+        let common = ["--interactions", problem, "--items", items, "--item-bias", items + ":/item_bias", "--lambda", "1", "--quiet"]
+        #expect(runMFTool(["solve", "--out", folder + "/solved.h5"] + common) == 0)
+        #expect(runMFTool(["fit", "--method", "adam", "--epochs", "1", "--out", folder + "/fitted.h5"] + common) == 0)
+        for name in ["solved.h5", "fitted.h5"] {
+            #expect(try FactorFile.read(FileSpec(folder + "/" + name)).itemBias == bias, "\(name)")
+        }
+    }
+}
+
 @Suite("Misalignment: solve, check and fit --init against embeddings without ids")
 struct EmbeddingIDsTests {
     let npy = Fixtures.path("io/items_f64.npy")

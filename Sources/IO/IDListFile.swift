@@ -24,9 +24,10 @@ public enum IDListFile {
     private static func readHDF5(_ spec: FileSpec) throws(IOError) -> IDMap {
         let file = try HDF5File.open(spec.path)
         if let object = spec.object, file.kind(of: object) == .dataset, try file.info(object).shape.count == 1 {
-            do { return try IDMap(try file.readStrings(object)) } catch let error as DuplicateIDError {
+            let ids = try file.readStrings(object)
+            do { return try IDMap(ids) } catch {
                 throw IOError(file: spec.path, location: object, "id '\(error.id)' occurs twice (at position \(error.position))")
-            } catch { throw error as! IOError }
+            }
         }
         guard let ids = try EmbeddingsFile.read(spec).itemIDs else {
             throw IOError(file: spec.path, "has no item ids beside its embeddings (item_ids or ids); name a 1-D dataset as FILE.h5:/DATASET")

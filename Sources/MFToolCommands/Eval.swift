@@ -96,15 +96,17 @@ struct Eval: ParsableCommand {
             Console.error(String(format: "timings: read %.3f s, rating metrics %.3f s, ranking %.3f s",
                                  t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2)))
         }
-        if json {
-            print(Console.json(report))
-        } else {
-            let width = max(20, report.keys.map(\.count).max() ?? 0)
-            for key in report.keys.sorted() {
-                let value = report[key]!
-                let text = (value as? Double).map { String(format: "%.6f", $0) } ?? "\(value)"
-                print(key.padding(toLength: width, withPad: " ", startingAt: 0) + " " + text)
-            }
+        printReport(report)
+    }
+
+    /// The report as JSON, or as a table of sorted keys.
+    func printReport(_ report: [String: Any]) {
+        guard !json else { return print(Console.json(report)) }
+        let width = max(20, report.keys.map(\.count).max() ?? 0)
+        for key in report.keys.sorted() {
+            let value = report[key]!
+            let text = (value as? Double).map { String(format: "%.6f", $0) } ?? "\(value)"
+            print(key.padding(toLength: width, withPad: " ", startingAt: 0) + " " + text)
         }
     }
 }

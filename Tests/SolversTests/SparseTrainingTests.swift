@@ -99,6 +99,37 @@ struct SparseTrainingTests {
         }
     }
 
+    @Test("the SparseAdam kernel rounds exactly as PyTorch's scalar formula and leaves other rows alone",
+          arguments: [1, 7, 8, 13, 64])
+    func sparseAdamKernel(width w: Int) {
+        var rng = SplitMix64(seed: UInt64(w))
+        let rowsTotal = 9, rows: [Int32] = [7, 2, 4]
+        var x = (0..<(rowsTotal * w)).map { _ in rng.normal() }, m = (0..<(rowsTotal * w)).map { _ in rng.normal() * 0.1 }
+        var v = (0..<(rowsTotal * w)).map { _ in rng.uniform() * 0.01 }
+        let g = (0..<(rows.count * w)).map { _ in rng.normal() }
+        var (x2, m2, v2) = (x, m, v)
+        let (b1, b2, eps, stepSize) = (0.9, 0.999, 1e-8, 0.01 * (1 - 0.999 * 0.999).squareRoot() / (1 - 0.9 * 0.9))
+        x.withUnsafeMutableBufferPointer { xp in
+            m.withUnsafeMutableBufferPointer { mp in
+                v.withUnsafeMutableBufferPointer { vp in
+                    NativeKernels.sparseAdamStep(width: w, rows: rows, x: xp.baseAddress!, g: g, m: mp.baseAddress!, v: vp.baseAddress!,
+                                                 beta1: b1, beta2: b2, epsilon: eps, stepSize: stepSize)
+                }
+            }
+        }
+        for (s, r) in rows.enumerated() {
+            for c in 0..<w {
+                let i = Int(r) * w + c, d = g[s * w + c]
+                let dm = (d - m2[i]) * (1 - b1), dv = (d * d - v2[i]) * (1 - b2)
+                let numerator = dm + m2[i], denominator = (dv + v2[i]).squareRoot() + eps
+                m2[i] += dm
+                v2[i] += dv
+                x2[i] += -stepSize * (numerator / denominator)
+            }
+        }
+        #expect(x == x2 && m == m2 && v == v2)
+    }
+
     /// Trains `epochs` of batches of 5 on the test problem with `configure`'s optimizer.
     func train(sparse: Bool, epochs: Int = 3, _ configure: (inout OptimizerSettings) -> Void) throws -> (DenseMatrix<Double>, [Double]) {
         let problem = try Self.problem()

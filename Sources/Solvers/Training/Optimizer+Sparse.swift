@@ -28,7 +28,9 @@ extension OptimizerState {
     /// Δm = (g − m)·(1 − β1), Δv = (g² − v)·(1 − β2), m ← m + Δm, v ← v + Δv,
     /// x ← x − s·((Δm + m_old) / (√(Δv + v_old) + ε)) with s = lr·√(1 − β2^t)/(1 − β1^t), where t
     /// counts every update (every batch), not the updates of the row: a row first touched at
-    /// step t starts from zero moments with step t's bias correction, as in PyTorch.
+    /// step t starts from zero moments with step t's bias correction, as in PyTorch. The
+    /// arithmetic is mftool's SIMD kernel, without fused multiply-adds: it rounds as the scalar
+    /// formula does.
     mutating func sparseUpdate(_ x: UnsafeMutablePointer<Double>, rows: [Int32], width w: Int, _ g: UnsafePointer<Double>) {
         step += 1
         let lr = learningRate
@@ -43,20 +45,10 @@ extension OptimizerState {
             let correction1 = 1 - pow(s.beta1, Double(step))
             let correction2 = 1 - pow(s.beta2, Double(step))
             let stepSize = lr * correction2.squareRoot() / correction1
-            let (keep1, keep2, eps) = (1 - s.beta1, 1 - s.beta2, s.epsilon)
             first.withUnsafeMutableBufferPointer { mp in
                 second.withUnsafeMutableBufferPointer { vp in
-                    for (row, r) in rows.enumerated() {
-                        let o = Int(r) * w
-                        let xr = x + o, gr = g + row * w, m = mp.baseAddress! + o, v = vp.baseAddress! + o
-                        for c in 0..<w {
-                            let m0 = m[c], v0 = v[c], d = gr[c]
-                            let dm = (d - m0) * keep1, dv = (d * d - v0) * keep2
-                            m[c] = m0 + dm
-                            v[c] = v0 + dv
-                            xr[c] -= stepSize * ((dm + m0) / ((dv + v0).squareRoot() + eps))
-                        }
-                    }
+                    NativeKernels.sparseAdamStep(width: w, rows: rows, x: x, g: g, m: mp.baseAddress!, v: vp.baseAddress!,
+                                                 beta1: s.beta1, beta2: s.beta2, epsilon: s.epsilon, stepSize: stepSize)
                 }
             }
         }

@@ -92,7 +92,7 @@ public struct GradientTrainer: Sendable {
         var order = Array(0..<problem.interactions.nnz)
         let batchData = problem.terms.hasBackground ? nil : MiniBatchData(problem)
         var sparseBatch = optimizer.sparse ? SparseBatch(batchData!, users: problem.userCount, width: problem.width,
-                                                         batchSize: Swift.min(Swift.max(1, batchSize), order.count)) : nil
+                                                         batchSize: Swift.max(1, Swift.min(batchSize, order.count))) : nil
         var previous: Double? = nil
         for epoch in 1...Swift.max(1, epochs) {
             let start = DispatchTime.now().uptimeNanoseconds

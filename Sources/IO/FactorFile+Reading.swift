@@ -67,7 +67,8 @@ extension FactorFile.Run {
 
 extension FactorFile.Gradient {
     /// The recorded optimizer settings, or nil when the file records no `lr`. A missing
-    /// `lr_decay` is 1: files written before the option existed trained at a constant rate.
+    /// `lr_decay` is 1: files written before the option existed trained at a constant rate. A
+    /// missing `sparse` is false: dense updates (the flag is written only when set).
     init?(_ recorded: RecordedAttributes, method: FactorFile.Run.Method) throws(IOError) {
         guard let learningRate = try recorded.double("lr") else { return nil }
         func require<T>(_ value: T?, _ name: String) throws(IOError) -> T { try recorded.required(value, name, with: "lr") }
@@ -81,6 +82,7 @@ extension FactorFile.Gradient {
         optimizer.beta1 = try require(recorded.double("beta1"), "beta1")
         optimizer.beta2 = try require(recorded.double("beta2"), "beta2")
         optimizer.epsilon = try require(recorded.double("eps"), "eps")
+        optimizer.sparse = try recorded.flag("sparse") ?? false
         self.init(optimizer: optimizer, batchSize: Int(try require(recorded.integer("batch_size"), "batch_size")),
                   lossScale: try require(recorded.value("loss_scale", as: GradientTrainer.LossScale.self), "loss_scale"))
     }

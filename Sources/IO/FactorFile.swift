@@ -130,7 +130,8 @@ extension FactorFile {
 
     /// The settings of `fit --method sgd|adam`.
     public struct Gradient: Sendable, Equatable {
-        /// The optimizer's settings (its kind is the run's method).
+        /// The optimizer's settings (its kind is the run's method; `sparse` is the `sparse` flag,
+        /// recorded only when set).
         public var optimizer: OptimizerSettings
         public var batchSize: Int
         public var lossScale: GradientTrainer.LossScale

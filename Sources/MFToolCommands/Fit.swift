@@ -80,6 +80,8 @@ struct Fit: ParsableCommand {
     @Option(help: "Adam ε.") var eps: Double = 1e-8
     @Option(name: .customLong("weight-decay"), help: "Weight decay, coupled as torch.optim.Adam/SGD.") var weightDecay: Double = 0
     @Flag(help: "Decoupled weight decay, as AdamW.") var decoupled = false
+    @Flag(help: "Observed loss: update only the rows a mini-batch touches, as torch.optim.SparseAdam / plain SGD with nn.Embedding(sparse=True) (no --weight-decay, no --momentum).")
+    var sparse = false
     @Option(help: "Threads for the BLAS products of full-batch training and the exact solve (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("loss-scale"), help: "sum, or mean (divided by the number of terms, like MSELoss).") var lossScale: GradientTrainer.LossScale = .mean
@@ -95,6 +97,8 @@ struct Fit: ParsableCommand {
         guard lrDecay > 0, lrDecay <= 1 else { throw ValidationError("--lr-decay must be in (0, 1]") }
         if nesterov && momentum == 0 { throw ValidationError("--nesterov needs --momentum > 0") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        if sparse && method == .als { throw ValidationError("--sparse applies to --method sgd|adam") }
+        if method != .als, let conflict = trainer.optimizer.sparseConflict(loss: objective.loss) { throw ValidationError(conflict) }
     }
 
     var trainer: GradientTrainer {
@@ -109,6 +113,7 @@ struct Fit: ParsableCommand {
         t.optimizer.epsilon = eps
         t.optimizer.weightDecay = weightDecay
         t.optimizer.decoupled = decoupled
+        t.optimizer.sparse = sparse
         t.epochs = epochs
         t.batchSize = batchSize
         t.seed = seed

@@ -69,6 +69,20 @@ struct FactorFileTests {
         #expect(back.itemBias == [0.25, -0.5, 1])
     }
 
+    @Test("the sparse flag is written only when set and reads back; without it a file reads as dense")
+    func sparseFlag() throws {
+        let folder = Fixtures.scratchFolder()
+        var file = try Self.gradientFile()
+        try file.write(to: folder + "/dense.h5")
+        #expect(!(try HDF5File.open(folder + "/dense.h5").attributeNames(on: "/").contains("sparse")))
+        #expect(try FactorFile.read(FileSpec(folder + "/dense.h5")).run?.gradient?.optimizer.sparse == false)
+        file.run?.gradient?.optimizer.sparse = true
+        try file.write(to: folder + "/sparse.h5")
+        #expect(try HDF5File.open(folder + "/sparse.h5").attribute("sparse", on: "/") == .integer(1))
+        let back = try FactorFile.read(FileSpec(folder + "/sparse.h5"))
+        #expect(back.run?.gradient?.optimizer.sparse == true && back == file)
+    }
+
     @Test("a file written as mftool 0.1.0's fit --method sgd wrote it reads with typed values")
     func oldGradientFile() throws {
         let path = Fixtures.scratchFolder() + "/old.h5"

@@ -1,7 +1,7 @@
-// Gradient training's kernels (include/mf_training.h): PyTorch's Adam update and the loss and
-// gradient of a mini-batch, instantiated for each variant (mf_simd.h).
+// Gradient training's kernels (include/mf_training.h): PyTorch's Adam and SparseAdam updates and
+// the loss and gradient of a mini-batch, instantiated for each variant (mf_simd.h).
 //
-// Adam's arithmetic is PyTorch's single-tensor Adam, element by element, with contraction into
+// Adam's and SparseAdam's arithmetic is PyTorch's, element by element, with contraction into
 // fused multiply-adds switched off: every variant rounds exactly as the scalar formula does.
 #include "mf_simd.h"
 #include "mf_training.h"
@@ -48,6 +48,57 @@ void mf_adam_step(int isa, long count, double *x, const double *g, double *m, do
     if (isa == MF_ISA_AVX2) return adam_avx2(count, x, g, m, v, decay, beta1, beta2, epsilon, stepSize, root2);
 #endif
     adam_portable(count, x, g, m, v, decay, beta1, beta2, epsilon, stepSize, root2);
+}
+
+// MARK: SparseAdam
+
+// torch.optim.SparseAdam's update (torch.optim._functional.sparse_adam) of the `count` rows
+// `rows[s]` of X, M and Vs from the rows s of G, in PyTorch's operation order:
+// Δm = (g − m)·(1 − β1), Δv = (g² − v)·(1 − β2), m += Δm, v += Δv,
+// x −= stepSize·((Δm + m_old) / (√(Δv + v_old) + ε)). No fused multiply-adds (as Adam above).
+#define MF_SPARSE_ADAM(NAME, VT, VW, ATTR)                                                        \
+    ATTR static void NAME(int w, long count, const int32_t *restrict rows, double *restrict X,    \
+                          const double *restrict G, double *restrict M, double *restrict Vs,      \
+                          double beta1, double beta2, double epsilon, double stepSize) {          \
+        const double keep1 = 1 - beta1, keep2 = 1 - beta2;                                       \
+        for (long s = 0; s < count; s++) {                                                        \
+            const size_t o = (size_t)rows[s] * w;                                                 \
+            double *restrict x = X + o, *restrict m = M + o, *restrict v = Vs + o;                \
+            const double *restrict g = G + (size_t)s * w;                                         \
+            int c = 0;                                                                            \
+            for (; c + (VW) <= w; c += (VW)) {                                                    \
+                const VT m0 = *(VT *)(m + c), v0 = *(VT *)(v + c), d = *(const VT *)(g + c);      \
+                const VT dm = (d - m0) * keep1, dv = (d * d - v0) * keep2;                        \
+                *(VT *)(m + c) = m0 + dm;                                                         \
+                *(VT *)(v + c) = v0 + dv;                                                         \
+                *(VT *)(x + c) = *(VT *)(x + c)                                                   \
+                    - stepSize * ((dm + m0) / (__builtin_elementwise_sqrt(dv + v0) + epsilon));   \
+            }                                                                                     \
+            for (; c < w; c++) {                                                                  \
+                const double m0 = m[c], v0 = v[c], d = g[c];                                      \
+                const double dm = (d - m0) * keep1, dv = (d * d - v0) * keep2;                    \
+                m[c] = m0 + dm;                                                                   \
+                v[c] = v0 + dv;                                                                   \
+                x[c] -= stepSize * ((dm + m0) / (__builtin_sqrt(dv + v0) + epsilon));            \
+            }                                                                                     \
+        }                                                                                         \
+    }
+
+MF_SPARSE_ADAM(sparse_adam_portable, mf_d2, 2, )
+#if MF_HAVE_X86_VARIANTS
+MF_SPARSE_ADAM(sparse_adam_avx2, mf_d4, 4, MF_AVX2)
+MF_SPARSE_ADAM(sparse_adam_avx512, mf_d8, 8, MF_AVX512)
+#endif
+
+void mf_sparse_adam_step(int isa, int w, long count, const int32_t *rows, double *x, const double *g, double *m, double *v,
+                         double beta1, double beta2, double epsilon, double stepSize) {
+    int best = mf_kernel_best_isa();
+    if (isa < 0 || isa > best) isa = best;
+#if MF_HAVE_X86_VARIANTS
+    if (isa == MF_ISA_AVX512) return sparse_adam_avx512(w, count, rows, x, g, m, v, beta1, beta2, epsilon, stepSize);
+    if (isa == MF_ISA_AVX2) return sparse_adam_avx2(w, count, rows, x, g, m, v, beta1, beta2, epsilon, stepSize);
+#endif
+    sparse_adam_portable(w, count, rows, x, g, m, v, beta1, beta2, epsilon, stepSize);
 }
 
 // MARK: Mini-batch gradient

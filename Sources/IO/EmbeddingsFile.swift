@@ -8,10 +8,19 @@ public enum EmbeddingsFile {
     public static let itemDataset = "item_factors"
 
     /// Reads embeddings from `spec`: `FILE.npy`, `FILE.h5` (dataset `item_factors`, else the only
-    /// 2-D dataset) or `FILE.h5:/path/to/dataset`; ids from `item_ids` when present.
-    public static func read(_ spec: FileSpec) throws(IOError) -> ItemEmbeddings {
+    /// 2-D dataset) or `FILE.h5:/path/to/dataset`; ids from `item_ids` or `ids` in the dataset's
+    /// group, else `item_ids` at the root, else from `ids` (see ``IDListFile``), else none.
+    public static func read(_ spec: FileSpec, ids: FileSpec? = nil) throws(IOError) -> ItemEmbeddings {
         let stored = try readMatrix(spec, preferred: [itemDataset], idsName: "item_ids")
-        return ItemEmbeddings(factors: stored.factors, itemIDs: stored.ids)
+        guard let ids else { return ItemEmbeddings(factors: stored.factors, itemIDs: stored.ids) }
+        let given = try IDListFile.read(ids)
+        guard given.count == stored.factors.rows else {
+            throw IOError(file: ids.description, "has \(given.count) ids but \(spec) has \(stored.factors.rows) rows")
+        }
+        if let own = stored.ids, own != given {
+            throw IOError(file: ids.description, "differs from the item ids \(spec) carries itself; leave out --item-ids")
+        }
+        return ItemEmbeddings(factors: stored.factors, itemIDs: given)
     }
 
     /// A 2-D matrix read from a file, with its ids and, for HDF5, the open file and dataset.
@@ -43,13 +52,10 @@ public enum EmbeddingsFile {
         }
     }
 
-    /// Reads only the id list of an embeddings file (for `--item-ids-from`).
+    /// Reads only an id list (for `--item-ids-from`): an embeddings file's ids, or any list
+    /// ``IDListFile`` reads.
     public static func readIDs(_ spec: FileSpec) throws(IOError) -> IDMap {
-        let embeddings = try read(spec)
-        guard let ids = embeddings.itemIDs else {
-            throw IOError(file: spec.path, "has no item_ids dataset to take the item order from")
-        }
-        return ids
+        try IDListFile.read(spec)
     }
 
     /// Writes item embeddings to HDF5 as `item_factors` (float64, or float32 when `single`) with

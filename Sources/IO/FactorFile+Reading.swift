@@ -6,7 +6,7 @@ extension FactorFile {
     /// Reads factors from `FILE.npy` (no ids, nothing recorded) or from `FILE.h5`: the dataset
     /// named as `FILE.h5:/DATASET`, else `user_factors` (`item_factors` for the item side), else
     /// the only 2-D dataset; ids from `user_ids` (`item_ids`) beside it or at the root; the
-    /// recorded settings from the root attributes, and for the item side a stored `item_bias`.
+    /// recorded settings from the root attributes, and a stored `item_bias`.
     ///
     /// Attributes may be encoded as earlier versions and other tools wrote them: numbers and
     /// flags as strings ("1", "0.5") or numbers of either type, strings as numbers.
@@ -16,7 +16,7 @@ extension FactorFile {
         guard let file = stored.file, let dataset = stored.dataset else { return result }
         result.single = try file.info(dataset).kind == .float(bytes: 4)
         try result.decode(RecordedAttributes(file))
-        if side == .items, file.kind(of: "/item_bias") == .dataset {
+        if file.kind(of: "/item_bias") == .dataset {
             result.itemBias = try EmbeddingsFile.readVector(FileSpec(path: spec.path, object: "/item_bias"))
         }
         return result
@@ -67,7 +67,8 @@ extension FactorFile.Run {
 
 extension FactorFile.Gradient {
     /// The recorded optimizer settings, or nil when the file records no `lr`. A missing
-    /// `lr_decay` is 1: files written before the option existed trained at a constant rate.
+    /// `lr_decay` is 1: files written before the option existed trained at a constant rate. A
+    /// missing `sparse` is false: dense updates (the flag is written only when set).
     init?(_ recorded: RecordedAttributes, method: FactorFile.Run.Method) throws(IOError) {
         guard let learningRate = try recorded.double("lr") else { return nil }
         func require<T>(_ value: T?, _ name: String) throws(IOError) -> T { try recorded.required(value, name, with: "lr") }
@@ -81,6 +82,7 @@ extension FactorFile.Gradient {
         optimizer.beta1 = try require(recorded.double("beta1"), "beta1")
         optimizer.beta2 = try require(recorded.double("beta2"), "beta2")
         optimizer.epsilon = try require(recorded.double("eps"), "eps")
+        optimizer.sparse = try recorded.flag("sparse") ?? false
         self.init(optimizer: optimizer, batchSize: Int(try require(recorded.integer("batch_size"), "batch_size")),
                   lossScale: try require(recorded.value("loss_scale", as: GradientTrainer.LossScale.self), "loss_scale"))
     }

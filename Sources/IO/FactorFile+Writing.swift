@@ -57,6 +57,7 @@ extension FactorFile.Run {
                     ("momentum", .double(o.momentum)), ("beta1", .double(o.beta1)),
                     ("beta2", .double(o.beta2)), ("eps", .double(o.epsilon)),
                     ("loss_scale", .string(gradient.lossScale.rawValue))]
+            if o.sparse { out.append(("sparse", .integer(1))) }
         }
         for (name, file) in [("interactions", interactions), ("items", items), ("users", users)] {
             if let file { out.append((name, .string(file))) }

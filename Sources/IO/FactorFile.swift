@@ -1,3 +1,4 @@
+import Foundation
 import Matrices
 import Solvers
 
@@ -31,9 +32,12 @@ public struct FactorFile: Sendable, Equatable {
     public var offset = Objective.Offset.none
     /// μ, the mean the targets were shifted by (recorded even when `offset` is none).
     public var globalMean = 0.0
-    /// Where the item bias the factors were solved with lives (`FILE.h5:/DATASET` or `FILE.npy`).
+    /// Where the item bias the factors were solved with came from (`FILE.h5:/DATASET` or
+    /// `FILE.npy`), as given on the command line: a record, read only by ``itemBias(items:itemCount:folder:)``
+    /// for files that do not store the bias themselves.
     public var itemBiasSource: FileSpec?
-    /// An item bias stored in this file, as ALS's item file holds the bias it learned.
+    /// An item bias stored in this file (dataset `item_bias`): ALS's item file holds the bias it
+    /// learned, a user file solved with a fixed `--item-bias` holds that bias.
     public var itemBias: [Double]?
     /// The objective minimized, when the file records one (its user bias, offset and μ are
     /// those of this file).
@@ -59,11 +63,42 @@ public struct FactorFile: Sendable, Equatable {
     /// The number of latent factors: the columns without the user bias column.
     public var k: Int { factors.columns - (side == .users && userBias ? 1 : 0) }
 
-    /// The item bias: the one stored here, else the one at `itemBiasSource`, else nil.
-    public func resolvedItemBias() throws(IOError) -> [Double]? {
-        if let itemBias { return itemBias }
-        guard let itemBiasSource else { return nil }
-        return try EmbeddingsFile.readVector(itemBiasSource)
+    /// The item bias a model built from these (user) factors adds, for `itemCount` items:
+    /// - the bias stored in this file, when it stores one;
+    /// - else, when the file records that its factors were solved with an item bias, the
+    ///   `item_bias` dataset of `items` (the items file given with them, as ALS writes it), else
+    ///   the recorded file, a relative path taken from `folder` (this file's own folder, never
+    ///   the working directory);
+    /// - else none.
+    /// Whichever is read must hold one finite entry per item.
+    public func itemBias(items: FileSpec, itemCount: Int, folder: String) throws(IOError) -> [Double]? {
+        let (bias, origin): ([Double], String)
+        if let itemBias {
+            (bias, origin) = (itemBias, "the item_bias stored in the user factor file")
+        } else if let itemBiasSource {
+            let inItems = FileSpec(path: items.path, object: "/item_bias")
+            if FileFormat.detect(items.path) == .hdf5, try HDF5File.open(items.path).kind(of: "/item_bias") == .dataset {
+                (bias, origin) = (try EmbeddingsFile.readVector(inItems), inItems.description)
+            } else {
+                let recorded = itemBiasSource.resolved(from: folder)
+                (bias, origin) = (try EmbeddingsFile.readVector(recorded), recorded.description)
+            }
+        } else {
+            return nil
+        }
+        guard bias.count == itemCount else {
+            throw IOError(file: origin, "has \(bias.count) item bias entries but the items file has \(itemCount) items")
+        }
+        return bias
+    }
+}
+
+extension FileSpec {
+    /// The spec with a relative path taken from `folder` instead of the working directory.
+    public func resolved(from folder: String) -> FileSpec {
+        guard !path.hasPrefix("/") else { return self }
+        let base = folder.isEmpty ? "." : folder
+        return FileSpec(path: (base as NSString).appendingPathComponent(path), object: object)
     }
 }
 
@@ -95,7 +130,8 @@ extension FactorFile {
 
     /// The settings of `fit --method sgd|adam`.
     public struct Gradient: Sendable, Equatable {
-        /// The optimizer's settings (its kind is the run's method).
+        /// The optimizer's settings (its kind is the run's method; `sparse` is the `sparse` flag,
+        /// recorded only when set).
         public var optimizer: OptimizerSettings
         public var batchSize: Int
         public var lossScale: GradientTrainer.LossScale

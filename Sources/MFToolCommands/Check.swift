@@ -34,9 +34,11 @@ struct Check: ParsableCommand {
 
     mutating func run() throws {
         let (interactions, _, problem) = try data.load(objective: objective)
-        let factors = try FactorFile.read(FileSpec(users)).factors(alignedTo: interactions.userIDs, argument: users)
+        var notices = AlignmentNotices()
+        let factors = try FactorFile.read(FileSpec(users)).factors(alignedTo: interactions.userIDs, argument: users, interactions: data.interactionsFile,
+                                                                   requireIDs: data.input.requireIDs, notices: &notices)
         guard factors.columns == problem.width else {
-            throw ValidationError("\(users) has \(factors.columns) columns, the objective needs \(problem.width)\(objective.userBias ? " (k + 1 for the user bias)" : "")")
+            throw DataError("\(users) has \(factors.columns) columns, the objective needs \(problem.width)\(objective.userBias ? " (k + 1 for the user bias)" : "")")
         }
         let exact = try RidgeSolver(fallback: .lstsq).solve(problem)
         var options = CheckOptions()

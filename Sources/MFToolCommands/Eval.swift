@@ -37,6 +37,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Precision of the ranking scores: double (default) or single (Float32 scores, faster; ties at ~1e-7 may order differently).")
     var precision: RidgeSolver.Precision = .double
+    @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Flag(help: "Print phase timings (read, rating metrics, ranking) on stderr; in the JSON as *_seconds.") var timings = false
     @Flag(name: .shortAndLong, help: "No progress line on stderr.") var quiet = false
@@ -50,10 +51,21 @@ struct Eval: ParsableCommand {
         let known: Set<String> = ["rmse", "mae", "precision", "recall", "ndcg", "map", "mrr", "hit_rate", "coverage", "auc"]
         if let unknown = wanted.subtracting(known).first { throw ValidationError("unknown metric '\(unknown)'") }
         let t0 = Date()
-        let (model, userIDs, itemFile) = try Recommend.loadModel(users: users, items: items)
-        let (testMatrix, unknownUsers) = try Eval.aligned(test, users: userIDs, items: itemFile)
-        let trainMatrix = try train.map { try Eval.aligned($0, users: userIDs, items: itemFile).0 }
-        var report: [String: Any] = ["test_interactions": testMatrix.nnz, "unknown_test_users": unknownUsers]
+        let loaded = try LoadedModel(users: users, items: items, options: alignment)
+        let model = loaded.model
+        var notices = AlignmentNotices()
+        let testSet = try loaded.aligned(test, role: "test", notices: &notices)
+        let trainSet = try train.map { try loaded.aligned($0, role: "train", notices: &notices) }
+        let testMatrix = testSet.matrix, trainMatrix = trainSet?.matrix
+        if testMatrix.nnz == 0 && !alignment.allowEmpty {
+            throw DataError("\(test): no test interactions are left to evaluate (\(testSet.unknownUsers) test users without factors, \(testSet.droppedInteractions) interactions on unknown items); pass --allow-empty to accept")
+        }
+        var report: [String: Any] = ["test_interactions": testMatrix.nnz, "unknown_test_users": testSet.unknownUsers,
+                                     "dropped_test_interactions": testSet.droppedInteractions]
+        if let trainSet {
+            report["unknown_train_users"] = trainSet.unknownUsers
+            report["dropped_train_interactions"] = trainSet.droppedInteractions
+        }
         let t1 = Date()
         if wanted.contains("rmse") || wanted.contains("mae") {
             let r = RatingMetrics(model: model, test: testMatrix)
@@ -71,6 +83,9 @@ struct Eval: ParsableCommand {
             evaluator.progress = progress.handler
             let ranking = evaluator.evaluate(model: model, test: testMatrix, train: trainMatrix)
             progress.finish()
+            if ranking.usersEvaluated == 0 && !alignment.allowEmpty {
+                throw DataError("\(test): 0 users evaluated: no user has test items outside the training items; pass --allow-empty to accept")
+            }
             report["users_evaluated"] = ranking.usersEvaluated
             for (cutoff, values) in ranking.values {
                 for (name, value) in values where rankingNames.contains(name) { report["\(name)@\(cutoff)"] = value }
@@ -85,27 +100,17 @@ struct Eval: ParsableCommand {
             Console.error(String(format: "timings: read %.3f s, rating metrics %.3f s, ranking %.3f s",
                                  t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2)))
         }
-        if json {
-            Console.out(Console.json(report))
-        } else {
-            for key in report.keys.sorted() {
-                let value = report[key]!
-                let text = (value as? Double).map { String(format: "%.6f", $0) } ?? "\(value)"
-                Console.out(key.padding(toLength: 20, withPad: " ", startingAt: 0) + " " + text)
-            }
-        }
+        printReport(report)
     }
 
-    /// Reads interactions and renumbers them to the factor files' user and item order;
-    /// interactions of users without factors are left out and counted.
-    static func aligned(_ path: String, users: IDMap, items: ItemEmbeddings) throws -> (CSRMatrix, Int) {
-        var options = InteractionsFile.ReadOptions()
-        if let ids = items.itemIDs { options.canonical.itemOrder = ids; options.canonical.itemOrderSource = "the items file" }
-        let (x, _) = try InteractionsFile.read(FileSpec(path), options: options)
-        guard x.itemCount == items.factors.rows else {
-            throw ValidationError("\(path) has \(x.itemCount) items but the items file has \(items.factors.rows) and no item_ids")
+    /// The report as JSON, or as a table of sorted keys.
+    func printReport(_ report: [String: Any]) {
+        guard !json else { return Console.out(Console.json(report)) }
+        let width = max(20, report.keys.map(\.count).max() ?? 0)
+        for key in report.keys.sorted() {
+            let value = report[key]!
+            let text = (value as? Double).map { String(format: "%.6f", $0) } ?? "\(value)"
+            Console.out(key.padding(toLength: width, withPad: " ", startingAt: 0) + " " + text)
         }
-        let aligned = x.rows(alignedTo: users)
-        return (aligned.matrix, aligned.unknownUsers)
     }
 }

@@ -80,6 +80,8 @@ struct Fit: ParsableCommand {
     @Option(help: "Adam ε.") var eps: Double = 1e-8
     @Option(name: .customLong("weight-decay"), help: "Weight decay, coupled as torch.optim.Adam/SGD.") var weightDecay: Double = 0
     @Flag(help: "Decoupled weight decay, as AdamW.") var decoupled = false
+    @Flag(help: "Observed loss: update only the rows a mini-batch touches, as torch.optim.SparseAdam / plain SGD with nn.Embedding(sparse=True) (no --weight-decay, no --momentum).")
+    var sparse = false
     @Option(help: "Threads for the BLAS products of full-batch training and the exact solve (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("loss-scale"), help: "sum, or mean (divided by the number of terms, like MSELoss).") var lossScale: GradientTrainer.LossScale = .mean
@@ -97,6 +99,8 @@ struct Fit: ParsableCommand {
         if nesterov && momentum == 0 { throw ValidationError("--nesterov needs --momentum > 0") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if json && checkOptions.checkJSON { throw ValidationError("--json and --check-json both print to stdout: give one") }
+        if sparse && method == .als { throw ValidationError("--sparse applies to --method sgd|adam") }
+        if method != .als, let conflict = trainer.optimizer.sparseConflict(loss: objective.loss) { throw ValidationError(conflict) }
     }
 
     var trainer: GradientTrainer {
@@ -111,6 +115,7 @@ struct Fit: ParsableCommand {
         t.optimizer.epsilon = eps
         t.optimizer.weightDecay = weightDecay
         t.optimizer.decoupled = decoupled
+        t.optimizer.sparse = sparse
         t.epochs = epochs
         t.batchSize = batchSize
         t.seed = seed
@@ -130,7 +135,10 @@ struct Fit: ParsableCommand {
         switch `init` {
         case .random: initial = GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: seed)
         case .zeros: initial = DenseMatrix(rows: problem.userCount, columns: problem.width, repeating: 0)
-        case let .file(path): initial = try FactorFile.read(FileSpec(path)).factors(alignedTo: interactions.userIDs, argument: path)
+        case let .file(path):
+            var notices = AlignmentNotices()
+            initial = try FactorFile.read(FileSpec(path)).factors(alignedTo: interactions.userIDs, argument: path, interactions: data.interactionsFile,
+                                                                  requireIDs: data.input.requireIDs, notices: &notices)
         }
         // The optimum is known before training when it is needed for progress or the check.
         let tracked = try trainer.effectiveProblem(problem)

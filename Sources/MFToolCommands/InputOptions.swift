@@ -31,7 +31,7 @@ struct InteractionsInputOptions: ParsableArguments {
     @Option(help: "Lines of text input starting with this character are comments; 'none' for no comments (ids may then start with #).")
     var comment: String = "#"
 
-    @Flag(help: "Implicit feedback: ignore any value column; every interaction has value 1.")
+    @Flag(help: "Implicit feedback: every interaction has value 1 (with --min-value, the values of at least that become 1 and the rest are dropped).")
     var implicit = false
 
     @Option(name: .customLong("min-value"), help: "Keep only interactions with a value of at least this (e.g. 4 to binarize ratings for --loss implicit); ids are kept.")
@@ -46,8 +46,14 @@ struct InteractionsInputOptions: ParsableArguments {
     @Option(name: .customLong("item-ids-from"), help: "Order item columns exactly as the item_ids of this embeddings file (FILE.h5[:/dataset]).", completion: .file())
     var itemIDsFrom: String?
 
-    @Flag(name: .customLong("drop-unknown-items"), help: "With --item-ids-from: drop interactions whose item the embeddings file lacks (counted), instead of failing.")
+    @Flag(name: .customLong("drop-unknown-items"), help: "Drop interactions whose item the item order (--item-ids-from, or the --items embeddings) lacks (counted), instead of failing.")
     var dropUnknownItems = false
+
+    @Flag(name: .customLong("require-ids"), help: "Fail instead of matching users or items by position when a file carries no ids.")
+    var requireIDs = false
+
+    @Flag(name: .customLong("allow-empty"), help: "Accept an empty outcome (no interactions left after filtering, every item unknown) instead of failing.")
+    var allowEmpty = false
 
     func readOptions() throws -> InteractionsFile.ReadOptions {
         var options = InteractionsFile.ReadOptions()
@@ -61,7 +67,9 @@ struct InteractionsInputOptions: ParsableArguments {
         options.text.itemColumn = itemColumn.map(DelimitedOptions.Column.init(argument:))
         options.text.valueColumn = valueColumn.map(DelimitedOptions.Column.init(argument:))
         options.text.timeColumn = timeColumn.map(DelimitedOptions.Column.init(argument:))
-        options.text.implicit = implicit
+        // --min-value filters the values before --implicit turns them into 1s.
+        options.text.implicit = implicit && minimumValue == nil
+        options.canonical.binarize = implicit && minimumValue != nil
         if comment == "none" {
             options.text.commentByte = nil
         } else if comment.utf8.count == 1 {
@@ -73,17 +81,24 @@ struct InteractionsInputOptions: ParsableArguments {
         options.canonical.sortIDs = sortIDs
         options.canonical.minimumValue = minimumValue
         options.canonical.dropUnknownItems = dropUnknownItems
+        options.canonical.requireIDs = requireIDs
+        options.canonical.allowEmpty = allowEmpty
         if let source = itemIDsFrom {
             options.canonical.itemOrder = try EmbeddingsFile.readIDs(FileSpec(source))
             options.canonical.itemOrderSource = FileSpec(source).path
-        } else if dropUnknownItems {
-            throw ValidationError("--drop-unknown-items needs --item-ids-from")
         }
         return options
     }
 
-    /// Reads interactions from `argument` with these options.
+    /// Reads interactions from `argument` with these options, with no item order but
+    /// `--item-ids-from`; prints how ids were matched.
     func read(_ argument: String) throws -> (Interactions, ConversionReport) {
-        try InteractionsFile.read(FileSpec(argument), options: readOptions())
+        if dropUnknownItems && itemIDsFrom == nil {
+            throw ValidationError("--drop-unknown-items needs --item-ids-from")
+        }
+        let (interactions, report) = try InteractionsFile.read(FileSpec(argument), options: readOptions())
+        var notices = AlignmentNotices()
+        notices.print(report.notices)
+        return (interactions, report)
     }
 }

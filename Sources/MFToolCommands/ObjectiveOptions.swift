@@ -68,26 +68,38 @@ struct ProblemInputOptions: ParsableArguments {
     @Option(name: .customLong("items"), help: "Item embeddings: FILE.h5[:/DATASET] or FILE.npy.", completion: .file())
     var itemsFile: String?
 
+    @Option(name: .customLong("item-ids"), help: "Ids of the --items rows, for embeddings without ids (.npy): text with one id per line, a 1-D .npy, or FILE.h5:/DATASET.", completion: .file())
+    var itemIDs: String?
+
     @OptionGroup(title: "Interactions input")
     var input: InteractionsInputOptions
 
-    /// Reads both files; interactions are aligned to the embeddings' item_ids when it has them,
-    /// else their column count must equal the number of embedding rows.
+    /// Reads both files; the interactions' items are aligned to the embeddings' (or to
+    /// --item-ids-from) by the one alignment rule: by id when both carry ids, else by position
+    /// when the counts agree, said on stderr.
     func load(objective: ObjectiveOptions) throws -> (Interactions, ItemEmbeddings, RidgeProblem) {
+        let (interactions, items, problem, _) = try loadReporting(objective: objective)
+        return (interactions, items, problem)
+    }
+
+    /// `load`, with what reading the interactions dropped.
+    func loadReporting(objective: ObjectiveOptions) throws -> (Interactions, ItemEmbeddings, RidgeProblem, ConversionReport) {
         guard let itemsFile else { throw ValidationError("--items is required") }
-        let items = try EmbeddingsFile.read(FileSpec(itemsFile))
+        let items = try EmbeddingsFile.read(FileSpec(itemsFile), ids: itemIDs.map { FileSpec($0) })
         var options = try input.readOptions()
-        if options.canonical.itemOrder == nil, let ids = items.itemIDs {
-            options.canonical.itemOrder = ids
+        if options.canonical.itemOrder == nil {
+            options.canonical.itemOrder = items.itemIDs ?? .positional(items.factors.rows)
             options.canonical.itemOrderSource = FileSpec(itemsFile).path
         }
-        let (interactions, _) = try InteractionsFile.read(FileSpec(interactionsFile), options: options)
+        let (interactions, report) = try InteractionsFile.read(FileSpec(interactionsFile), options: options)
+        var notices = AlignmentNotices()
+        notices.print(report.notices)
         guard interactions.itemCount == items.factors.rows else {
-            throw ValidationError("\(interactionsFile) has \(interactions.itemCount) items but \(itemsFile) has \(items.factors.rows) rows and no item_ids to align them by")
+            throw DataError("\(interactionsFile) has \(interactions.itemCount) items (ordered by --item-ids-from) but \(itemsFile) has \(items.factors.rows) rows")
         }
         let bias = try objective.itemBias.map { try EmbeddingsFile.readVector(FileSpec($0)) }
         let problem = try RidgeProblem(interactions: interactions.matrix, items: items.factors,
                                        objective: objective.objective, itemBias: bias)
-        return (interactions, items, problem)
+        return (interactions, items, problem, report)
     }
 }

@@ -29,20 +29,23 @@ struct Recommend: ParsableCommand {
     @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM; printed scores then carry Float32 rounding).")
     var precision: RidgeSolver.Precision = .double
+    @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
     @Flag(help: "Print the summary as JSON on stdout.") var json = false
     @Flag(name: .shortAndLong, help: "No summary or progress line on stderr.") var quiet = false
 
     mutating func run() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }
-        let (model, userMap, itemFile) = try Recommend.loadModel(users: users, items: items)
-        let train = try self.train.map { try Eval.aligned($0, users: userMap, items: itemFile).0 }
+        let loaded = try LoadedModel(users: users, items: items, options: alignment)
+        let (model, userMap) = (loaded.model, loaded.userIDs)
+        var notices = AlignmentNotices()
+        let trainSet = try self.train.map { try loaded.aligned($0, role: "train", notices: &notices) }
+        let train = trainSet?.matrix
         var rows: [Int] = []
         for id in userIDs {
-            guard let row = userMap.index(of: id) else { throw ValidationError("no user '\(id)' in \(users)") }
+            guard let row = userMap.index(of: id) else { throw DataError("no user '\(id)' in \(users)") }
             rows.append(row)
         }
         if userIDs.isEmpty { rows = Array(0..<userMap.count) }
-        let started = Date()
         var evaluator = RankingEvaluator(cutoffs: [k])
         evaluator.threads = threads
         evaluator.precision = precision
@@ -50,12 +53,12 @@ struct Recommend: ParsableCommand {
         evaluator.progress = progress.handler
         let lists = evaluator.recommend(model: model, users: rows, train: train, k: k)
         progress.finish()
-        let itemIDs = itemFile.itemIDs ?? .positional(itemFile.factors.rows)
+        let itemIDs = loaded.itemIDs
         let recs = RecommendationsFile.Lists(users: rows.map { userMap.ids[$0] },
                                              lists: lists.map { $0.map { (itemIDs.ids[$0.item], $0.score) } },
                                              integerUsers: userMap.allIntegers, integerItems: itemIDs.allIntegers)
         try RecommendationsFile.write(recs, k: k, to: out, provenance: provenance)
-        report(users: rows.count, listed: lists.reduce(0) { $0 + $1.count }, seconds: Date().timeIntervalSince(started))
+        report(users: rows.count, listed: lists.reduce(0) { $0 + $1.count }, train: trainSet)
     }
 
     /// What the HDF5 output records of this run.
@@ -64,20 +67,24 @@ struct Recommend: ParsableCommand {
                    inputs: ["users": users, "items": items, "train": train])
     }
 
-    /// The summary: a line on stderr, and with --json an object on stdout.
-    func report(users count: Int, listed: Int, seconds: Double) {
-        if json {
-            Console.out(Console.json(["users": count, "k": k, "recommendations": listed, "out": out, "seconds": seconds]))
+    /// The summary: a line on stderr, and with --json an object on stdout, with what the
+    /// training file lost to alignment.
+    func report(users count: Int, listed: Int, train trainSet: LoadedModel.Aligned?) {
+        if !quiet {
+            var line = "recommended \(k) items for \(count) users → \(out)"
+            if let trainSet {
+                line += " (\(trainSet.unknownUsers) train users without factors, \(trainSet.droppedInteractions) train interactions on unknown items dropped)"
+            }
+            Console.error(line)
         }
-        if !quiet { Console.error("recommended \(k) items for \(count) users → \(out)") }
-    }
-
-    /// The model a factor file describes, with its user ids and the item file.
-    static func loadModel(users: String, items: String) throws -> (FactorModel, IDMap, ItemEmbeddings) {
-        let itemFile = try EmbeddingsFile.read(FileSpec(items))
-        let userFile = try FactorFile.read(FileSpec(users))
-        let model = try FactorModel(users: userFile.factors, items: itemFile.factors, mean: userFile.mean,
-                                    itemBias: userFile.resolvedItemBias(), userBias: userFile.userBias)
-        return (model, userFile.ids ?? .positional(userFile.factors.rows), itemFile)
+        if json {
+            var summary: [String: Any] = ["users": count, "k": k, "recommendations": listed, "out": out]
+            if let trainSet {
+                summary["unknown_train_users"] = trainSet.unknownUsers
+                summary["dropped_train_interactions"] = trainSet.droppedInteractions
+                summary["dropped_train_items"] = trainSet.droppedItems
+            }
+            Console.out(Console.json(summary))
+        }
     }
 }

@@ -86,7 +86,7 @@ struct Solve: ParsableCommand {
     mutating func run() throws {
         if side == .items { return try solveItems() }
         let t0 = Date()
-        let (interactions, _, problem) = try data.load(objective: objective)
+        let (interactions, _, problem, report) = try data.loadReporting(objective: objective)
         let t1 = Date()
         BLASThreadCount.set(threads)
         var solver = makeSolver(userIDs: interactions.userIDs)
@@ -115,12 +115,16 @@ struct Solve: ParsableCommand {
             "seconds": solution.seconds, "gflops": solution.gflops, "objective": solution.objective,
             "kernel": kernelName, "read_seconds": t1.timeIntervalSince(t0), "write_seconds": t3.timeIntervalSince(t2), "out": out,
             "first_seconds": firstSeconds, "repeat": `repeat`,
+            "dropped_interactions": report.droppedInteractions, "dropped_items": report.droppedItems,
         ]
         if json { Console.out(Console.json(summary)) }
         if !quiet {
             Console.error(String(format: "solved %d users × k=%d (%d empty, %d fallback) in %.4f s, %.1f GFLOP/s, objective %.10g → %@",
                                  problem.userCount, problem.width, solution.emptyUsers, solution.fallbackUsers,
                                  solution.seconds, solution.gflops, solution.objective, out))
+            if report.droppedInteractions > 0 {
+                Console.error("dropped \(report.droppedInteractions) interactions on \(report.droppedItems) items unknown to \(data.itemsFile ?? "")")
+            }
         }
         if timings {
             Console.error(String(format: "timings: read %.4f s, solve %.4f s, write %.4f s",
@@ -160,8 +164,14 @@ extension Solve {
         let userFile = try FactorFile.read(FileSpec(usersFile))
         let userIDs = userFile.ids ?? .positional(userFile.factors.rows)
         let (interactions, _) = try data.input.read(data.interactionsFile)
-        // Rows renumbered to the user file's order; users it lacks are left out and counted.
-        let (aligned, unknown) = interactions.rows(alignedTo: userIDs)
+        // Rows renumbered to the user file's order by the one alignment rule; users it lacks are
+        // left out and counted.
+        let sides = IDAlignment.Sides(entity: "user", source: FileSpec(data.interactionsFile).path, target: FileSpec(usersFile).path)
+        let alignment = try IDAlignment.align(interactions.userIDs, to: userIDs, sides, requireIDs: data.input.requireIDs,
+                                              allowNoOverlap: data.input.allowEmpty)
+        var notices = AlignmentNotices()
+        notices.print(alignment)
+        let aligned = interactions.rows(alignment), unknown = alignment.unknown
         let problem = try RidgeProblem(interactions: aligned.transposed(), items: userFile.factors, objective: objective.objective)
         var solver = makeSolver(userIDs: interactions.itemIDs)
         let progress = ProgressLine("solve", unit: "items", quiet: quiet)

@@ -8,6 +8,10 @@ public struct IDMap: Sendable, Equatable {
     // Keyed by UTF-8 bytes: Swift's String equality merges canonically equivalent strings
     // ("é" and "e" + U+0301), which Python, pandas and h5py keep apart.
     private var lookup: [IDKey: Int]
+    /// Whether the ids stand for positions because the source carried none (a `.npz`, `.mtx`
+    /// or `.npy` matrix, an HDF5 file without id datasets): such a map aligns to another only
+    /// by position (see ``IDAlignment``).
+    public private(set) var isPositional = false
 
     /// An empty map.
     public init() { ids = []; lookup = [:] }
@@ -24,7 +28,16 @@ public struct IDMap: Sendable, Equatable {
     /// The ids `"0"`, `"1"`, …, `"count-1"`: the map of a matrix that carries no ids.
     public static func positional(_ count: Int) -> IDMap {
         // Distinct by construction.
-        try! IDMap((0..<count).map(String.init))
+        var map = try! IDMap((0..<count).map(String.init))
+        map.isPositional = true
+        return map
+    }
+
+    /// The same ids, marked as standing for positions (`positional`) or as real ids.
+    public func markedPositional(_ positional: Bool) -> IDMap {
+        var map = self
+        map.isPositional = positional
+        return map
     }
 
     /// The number of ids.

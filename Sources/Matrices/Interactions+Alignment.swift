@@ -1,6 +1,8 @@
 extension Interactions {
-    /// The matrix with its rows renumbered to `users` (a factor file's user order): rows of
-    /// users that `users` lacks are left out and counted, users without interactions are empty.
+    /// The matrix with its rows renumbered to `users` (a factor file's user order), joined by id:
+    /// rows of users that `users` lacks are left out and counted, users without interactions are
+    /// empty. Commands align through ``IDAlignment`` and ``rows(_:)``, which also apply the
+    /// positional rule and fail when no id matches.
     public func rows(alignedTo users: IDMap) -> (matrix: CSRMatrix, unknownUsers: Int) {
         // The same users in the same order (as a file and the factors solved from it, or two
         // files of one split): the matrix as it is, not a copy. Ids compare by their bytes, as
@@ -8,26 +10,34 @@ extension Interactions {
         if userCount == users.count && zip(userIDs.ids, users.ids).allSatisfy({ $0.utf8.elementsEqual($1.utf8) }) {
             return (matrix, 0)
         }
-        var target = [Int](repeating: -1, count: userCount)
-        var unknown = 0
-        var counts = [Int](repeating: 0, count: users.count + 1)
-        for u in 0..<userCount {
-            guard let row = users.index(of: userIDs.ids[u]) else { unknown += 1; continue }
-            target[u] = row
-            counts[row + 1] = matrix.degree(ofRow: u)
-        }
-        for r in 0..<users.count { counts[r + 1] += counts[r] }
-        var out = CSRMatrix(rows: users.count, columns: itemCount)
+        let targets = userIDs.ids.map { users.index(of: $0) ?? -1 }
+        return (renumberedRows(targets, rows: users.count), targets.reduce(0) { $0 + ($1 < 0 ? 1 : 0) })
+    }
+
+    /// The matrix with its rows renumbered by `alignment` (of these interactions' users onto
+    /// another side's): rows of unknown users are left out, target users without rows are empty.
+    public func rows(_ alignment: IDAlignment) -> CSRMatrix {
+        precondition(alignment.sourceCount == userCount, "alignment of \(alignment.sourceCount) users for \(userCount) rows")
+        if alignment.method != .byID && alignment.targetCount == userCount { return matrix }
+        return renumberedRows(alignment.targets, rows: alignment.targetCount)
+    }
+
+    /// Row u moved to `targets[u]` (dropped when negative) of a matrix of `rows` rows.
+    private func renumberedRows(_ targets: [Int], rows: Int) -> CSRMatrix {
+        var counts = [Int](repeating: 0, count: rows + 1)
+        for u in 0..<userCount where targets[u] >= 0 { counts[targets[u] + 1] = matrix.degree(ofRow: u) }
+        for r in 0..<rows { counts[r + 1] += counts[r] }
+        var out = CSRMatrix(rows: rows, columns: itemCount)
         out.indptr = counts
-        out.indices = [Int32](repeating: 0, count: counts[users.count])
-        out.values = [Double](repeating: 0, count: counts[users.count])
-        for u in 0..<userCount where target[u] >= 0 {
-            let start = counts[target[u]]
+        out.indices = [Int32](repeating: 0, count: counts[rows])
+        out.values = [Double](repeating: 0, count: counts[rows])
+        for u in 0..<userCount where targets[u] >= 0 {
+            let start = counts[targets[u]]
             for (k, p) in matrix.range(ofRow: u).enumerated() {
                 out.indices[start + k] = matrix.indices[p]
                 out.values[start + k] = matrix.values[p]
             }
         }
-        return (out, unknown)
+        return out
     }
 }

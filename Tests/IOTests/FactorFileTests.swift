@@ -66,7 +66,21 @@ struct FactorFileTests {
         #expect(back.factors == DenseMatrix(rows: 3, columns: 3, storage: Self.factors.storage.map { Double(Float($0)) }))
         back.factors = items.factors
         #expect(back == items)
-        #expect(try back.resolvedItemBias() == [0.25, -0.5, 1])
+        #expect(back.itemBias == [0.25, -0.5, 1])
+    }
+
+    @Test("the sparse flag is written only when set and reads back; without it a file reads as dense")
+    func sparseFlag() throws {
+        let folder = Fixtures.scratchFolder()
+        var file = try Self.gradientFile()
+        try file.write(to: folder + "/dense.h5")
+        #expect(!(try HDF5File.open(folder + "/dense.h5").attributeNames(on: "/").contains("sparse")))
+        #expect(try FactorFile.read(FileSpec(folder + "/dense.h5")).run?.gradient?.optimizer.sparse == false)
+        file.run?.gradient?.optimizer.sparse = true
+        try file.write(to: folder + "/sparse.h5")
+        #expect(try HDF5File.open(folder + "/sparse.h5").attribute("sparse", on: "/") == .integer(1))
+        let back = try FactorFile.read(FileSpec(folder + "/sparse.h5"))
+        #expect(back.run?.gradient?.optimizer.sparse == true && back == file)
     }
 
     @Test("a file written as mftool 0.1.0's fit --method sgd wrote it reads with typed values")
@@ -149,7 +163,7 @@ struct FactorFileTests {
     func plainFiles() throws {
         let plain = try FactorFile.read(FileSpec(Fixtures.path("io/items.h5")), side: .items)
         #expect(plain.objective == nil && plain.run == nil && plain.version == nil && !plain.userBias && plain.mean == 0)
-        #expect(try plain.resolvedItemBias() == nil)
+        #expect(plain.itemBias == nil)
         let npy = try FactorFile.read(FileSpec(Fixtures.path("io/items_f64.npy")))
         #expect(npy.ids == nil && npy.objective == nil && npy.k == npy.factors.columns)
     }

@@ -26,9 +26,9 @@ struct CommandLineTests {
         let script = MFTool.completionScript(for: .bash)
         let files: [String: [String]] = [
             "convert": [], "inspect": [], "generate": ["--out", "--items-out", "--users-out"],
-            "solve": ["--interactions", "--items", "--users", "--out", "--item-bias", "--item-ids-from"],
+            "solve": ["--interactions", "--items", "--users", "--out", "--item-bias", "--item-ids-from", "--item-ids"],
             "fit": ["--interactions", "--items", "--out", "--items-out", "--log", "--plot"],
-            "check": ["--users", "--interactions", "--items"], "eval": ["--users", "--items", "--test", "--train"],
+            "check": ["--users", "--interactions", "--items"], "eval": ["--users", "--items", "--test", "--train", "--item-ids"],
             "split": ["--interactions", "--train", "--test", "--fold-in"], "recommend": ["--users", "--items", "--train", "--out"],
         ]
         for (command, options) in files {

@@ -37,7 +37,8 @@ struct FitCommandTests {
         let input = Fixtures.path("ridge/problem.h5")
         #expect(runMFTool(["fit", "--method", "als", "--k", "3", "--epochs", "4", "--lambda", "0.1", "--reg", "count", "--user-bias",
                            "--offset", "global-mean", "--interactions", input, "--out", folder + "/u.h5", "--items-out", folder + "/v.h5", "--quiet"]) == 0)
-        let (model, _, items) = try Recommend.loadModel(users: folder + "/u.h5", items: folder + "/v.h5")
+        let loaded = try LoadedModel(users: folder + "/u.h5", items: folder + "/v.h5", options: ModelInputOptions.parse([]))
+        let (model, items) = (loaded.model, loaded.items)
         #expect(model.userBias && model.itemBias?.count == items.factors.rows && model.users.columns == 4)
         let (x, _) = try InteractionsFile.read(FileSpec(input))
         #expect(abs(model.mean - x.matrix.values.reduce(0, +) / Double(x.matrix.nnz)) < 1e-12)
@@ -61,8 +62,8 @@ struct FitCommandTests {
         let common = ["fit", "--method", "sgd", "--lr", "0.001", "--epochs", "3", "--loss", "dense", "--init", "zeros", "--quiet"] + data
         #expect(runMFTool(common + ["--out", folder + "/constant.h5"]) == 0)
         #expect(runMFTool(common + ["--out", folder + "/decayed.h5", "--lr-decay", "0.5"]) == 0)
-        let constant = try Recommend.loadModel(users: folder + "/constant.h5", items: items).0.users
-        let decayed = try Recommend.loadModel(users: folder + "/decayed.h5", items: items).0.users
+        let constant = try LoadedModel(users: folder + "/constant.h5", items: items, options: ModelInputOptions.parse([])).model.users
+        let decayed = try LoadedModel(users: folder + "/decayed.h5", items: items, options: ModelInputOptions.parse([])).model.users
         // From zero, three epochs at lr, lr/2, lr/4 move the factors less than three at lr.
         let norm = { (m: DenseMatrix<Double>) in m.storage.reduce(0) { $0 + $1 * $1 }.squareRoot() }
         #expect(norm(decayed) < norm(constant) && norm(decayed) > 0)

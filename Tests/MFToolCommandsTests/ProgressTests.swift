@@ -135,10 +135,12 @@ struct SolverProgressTests {
         #expect(plain.factors.storage.map(\.bitPattern) == reported.factors.storage.map(\.bitPattern))
     }
 
-    @Test("mini-batch training reports each epoch's interactions and trains the same bits")
-    func training() throws {
+    @Test("mini-batch training, dense or sparse updates, reports each epoch's interactions and trains the same bits",
+          arguments: [false, true])
+    func training(sparse: Bool) throws {
         let problem = try Self.problem(Objective(loss: .observed, lambda: 0.5))
         var trainer = GradientTrainer()
+        trainer.optimizer.sparse = sparse
         trainer.epochs = 3
         trainer.batchSize = 16
         let initial = GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: 1)

@@ -16,7 +16,8 @@ convergence run, default 20000), ``--no-ml100k`` (skip part 6), ``--repeats N``
 ``--wait-idle S`` (before each timed part wait up to S seconds, default 300,
 for other processes to leave the CPUs idle; the CPU share other processes used
 during each timed part is printed, since on 2 cores any other load inflates
-the timings, PyTorch's OpenMP threads most).
+the timings, PyTorch's OpenMP threads most), ``--parity-only`` (parts 1–3 and
+3b alone: the loss parity checks, no timings).
 
 The seed problem (written to ``<cache>/seed/`` once, reused while its ``seed``
 attribute matches): with ``numpy.random.default_rng(0)``, in this order,
@@ -38,6 +39,18 @@ Parts (each prints as it goes; a SUMMARY block closes the output):
    weight_decay 0.001, 100 epochs, per-epoch losses recorded;
 3. ``mftool fit`` with the same options from the same U0; the per-epoch
    losses must agree to a max relative difference ≤ 1e-4 (exit status 1 if not);
+3b. mini-batch parity on a small observed problem (60 users × 40 items, k = 8,
+   ~30% of the ratings 1..5 stored, every user with one at least, from
+   default_rng(3); λ = 0.5 constant, each rating carrying λ/|Ω_u| of its user's
+   penalty; batches of 32, 5 epochs): the PyTorch loop visits the interactions
+   in mftool's order (its SplitMix64 Fisher–Yates shuffle, replayed here) with
+   float64 ``nn.Embedding`` users and fixed V, loss = mean over the batch of
+   (r − x_u·v_j)² + λ/|Ω_u|·‖x_u‖², for (a) ``nn.Embedding(sparse=False)`` +
+   ``Adam`` (lr 0.01, ExponentialLR 0.9) against ``mftool fit``, (b)
+   ``nn.Embedding(sparse=True)`` + ``SparseAdam`` (the same) against ``mftool
+   fit --sparse``, (c) ``sparse=True`` + plain ``SGD`` (lr 0.05) against ``mftool
+   fit --method sgd --sparse``; the per-epoch mean batch losses must agree to
+   ≤ 1e-12 relative (exit status 1 if not);
 4. Adam@100's objective against the exact optimum (``mftool solve --loss dense
    --lambda w·m·n/2``), and how many PyTorch float64 Adam epochs reach a
    relative gap ≤ 1e-6 (gap from the loss PyTorch prints: objective(U_t) =
@@ -55,7 +68,7 @@ Parts (each prints as it goes; a SUMMARY block closes the output):
    Item factors: k = 64, N(0, 1/64) from default_rng(1), item_ids as in
    ml100k.h5; initial user factors N(0, 0.01²) from default_rng(2) for both.
 
-Exit status: 0, or 1 when the loss parity of part 3 fails or a command fails.
+Exit status: 0, or 1 when the loss parity of part 3 or 3b fails or a command fails.
 """
 from __future__ import annotations
 
@@ -95,6 +108,17 @@ GAP_TARGET = 1e-6
 ML_K = 64
 ML_BATCH = 1024
 ML_EPOCHS = 5
+MB_SHAPE = (60, 40, 8)      # part 3b: users, items, k
+MB_BATCH = 32
+MB_EPOCHS = 5
+MB_LAMBDA = 0.5
+MB_SEED = 7
+MB_TOL = 1e-12
+MB_CASES = (  # label, method, lr, lr decay, sparse
+    ("Adam (dense gradient)", "adam", 0.01, 0.9, False),
+    ("SparseAdam", "adam", 0.01, 0.9, True),
+    ("SGD (sparse gradient)", "sgd", 0.05, 1.0, True),
+)
 
 summary: list[tuple[str, str]] = []
 res: dict = {}      # the figures the --json rows are made of
@@ -221,6 +245,123 @@ def objective(U: np.ndarray, V: np.ndarray, R: np.ndarray, lam: float) -> float:
     return float((E * E).sum() + lam * (U * U).sum())
 
 
+# ---------------------------------------------------------------- 3b. mini-batch parity
+
+MASK64 = (1 << 64) - 1
+
+
+class SplitMix64:
+    """mftool's generator (Sources/Matrices/SplitMix64.swift), for its shuffles."""
+
+    def __init__(self, seed: int) -> None:
+        self.state = seed & MASK64
+
+    def next(self) -> int:
+        self.state = (self.state + 0x9E3779B97F4A7C15) & MASK64
+        z = self.state
+        z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & MASK64
+        z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & MASK64
+        return z ^ (z >> 31)
+
+    def shuffle(self, a: list[int]) -> None:
+        """Fisher–Yates from the end, as SplitMix64.shuffle."""
+        for i in range(len(a) - 1, 0, -1):
+            j = self.next() % (i + 1)
+            a[i], a[j] = a[j], a[i]
+
+
+def minibatch_problem(work: Path) -> tuple[Path, Path, Path, dict]:
+    """The small observed problem of part 3b, written to `work`."""
+    m, n, k = MB_SHAPE
+    rng = np.random.default_rng(3)
+    mask = rng.random((m, n)) < 0.3
+    mask[np.arange(m), rng.integers(0, n, m)] = True
+    ratings = rng.integers(1, 6, (m, n)).astype(np.float64)
+    V = rng.standard_normal((n, k)) / np.sqrt(k)
+    U0 = 0.1 * rng.standard_normal((m, k))
+    indptr = np.concatenate([[0], np.cumsum(mask.sum(axis=1))]).astype(np.int64)
+    rows, cols = np.nonzero(mask)   # row-major: CSR order
+    r_path, v_path, u_path = work / "mb_r.h5", work / "mb_items.h5", work / "mb_u0.h5"
+    with h5py.File(r_path, "w") as f:
+        f.attrs["encoding-type"] = "csr_matrix"
+        f.attrs["encoding-version"] = "0.1.0"
+        f.attrs["shape"] = np.array([m, n], dtype=np.int64)
+        f["data"] = ratings[rows, cols]
+        f["indices"] = cols.astype(np.int32)
+        f["indptr"] = indptr
+        f["user_ids"] = np.arange(m, dtype=np.int64)
+        f["item_ids"] = np.arange(n, dtype=np.int64)
+    write_factors(v_path, "item_factors", "item_ids", V, np.arange(n, dtype=np.int64))
+    write_factors(u_path, "user_factors", "user_ids", U0, np.arange(m, dtype=np.int64))
+    share = MB_LAMBDA / mask.sum(axis=1)
+    return r_path, v_path, u_path, dict(rows=rows, cols=cols, values=ratings[rows, cols], V=V, U0=U0, share=share)
+
+
+def torch_minibatch_parity(p: dict, method: str, lr: float, decay: float, sparse: bool) -> tuple[list[float], np.ndarray]:
+    """The PyTorch loop of part 3b: per-epoch mean batch losses and the final user factors."""
+    m, _, k = MB_SHAPE
+    emb = torch.nn.Embedding(m, k, sparse=sparse, dtype=torch.float64)
+    with torch.no_grad():
+        emb.weight.copy_(torch.tensor(p["U0"]))
+    Vt = torch.tensor(p["V"])
+    users, items = torch.tensor(p["rows"]), torch.tensor(p["cols"])
+    values, share = torch.tensor(p["values"]), torch.tensor(p["share"])
+    if method == "sgd":
+        opt = torch.optim.SGD(emb.parameters(), lr=lr)
+    else:
+        opt = (torch.optim.SparseAdam if sparse else torch.optim.Adam)(emb.parameters(), lr=lr)
+    scheduler = torch.optim.lr_scheduler.ExponentialLR(opt, gamma=decay)
+    rng = SplitMix64(MB_SEED)
+    order = list(range(len(values)))
+    losses = []
+    for _ in range(MB_EPOCHS):
+        rng.shuffle(order)
+        total, batches = 0.0, 0
+        for b in range(0, len(order), MB_BATCH):
+            idx = torch.tensor(order[b:b + MB_BATCH])
+            u = users[idx]
+            x = emb(u)
+            e = values[idx] - (x * Vt[items[idx]]).sum(dim=1)
+            loss = (e * e + share[u] * (x * x).sum(dim=1)).mean()
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+            total += loss.item()
+            batches += 1
+        scheduler.step()
+        losses.append(total / batches)
+    return losses, emb.weight.detach().numpy().copy()
+
+
+def minibatch_parity(mftool: str, work: Path) -> tuple[float, bool]:
+    """Part 3b; returns the worst relative loss difference and whether every case passed."""
+    r_path, v_path, u_path, p = minibatch_problem(work)
+    m, n, k = MB_SHAPE
+    print(f"{m} users × {n} items, {len(p['values'])} ratings, k = {k}; batches of {MB_BATCH}, {MB_EPOCHS} epochs, "
+          f"λ = {MB_LAMBDA} constant, --seed {MB_SEED}")
+    worst_all, ok_all = 0.0, True
+    for label, method, lr, decay, sparse in MB_CASES:
+        th, U_torch = torch_minibatch_parity(p, method, lr, decay, sparse)
+        log, out = work / f"mb_{method}_{int(sparse)}.jsonl", work / f"mb_{method}_{int(sparse)}_users.h5"
+        run([mftool, "fit", "--method", method, "--lr", repr(lr), "--lr-decay", repr(decay), "--epochs", str(MB_EPOCHS),
+             "--batch-size", str(MB_BATCH), "--seed", str(MB_SEED), "--loss", "observed", "--lambda", repr(MB_LAMBDA),
+             "--reg", "constant", "--loss-scale", "mean", "--interactions", str(r_path), "--items", str(v_path),
+             "--init", str(u_path), "--out", str(out), "--log", str(log), "--quiet"] + (["--sparse"] if sparse else []))
+        mf = np.array([r["loss"] for r in read_jsonl(log)])
+        worst = float((np.abs(mf - np.array(th)) / np.abs(th)).max())
+        with h5py.File(out, "r") as f:
+            du = float(np.abs(f["user_factors"][:] - U_torch).max())
+        ok = worst <= MB_TOL
+        worst_all, ok_all = max(worst_all, worst), ok_all and ok
+        flag = " --sparse" if sparse else ""
+        print(f"{label} vs mftool fit --method {method}{flag}: epoch 1 loss torch {th[0]:.15g} mftool {mf[0]:.15g}; "
+              f"max relative loss difference {worst:.3e} ({'ok' if ok else 'FAIL'}, tolerance {MB_TOL:g}); "
+              f"max |U_mftool − U_torch| {du:.3e}")
+        note(f"mini-batch parity {label}", f"max rel. loss diff {worst:.3e} over {MB_EPOCHS} epochs "
+             f"({'PASS' if ok else 'FAIL'} ≤ {MB_TOL:g}); max |ΔU| {du:.2e}")
+    return worst_all, ok_all
+
+
 # ---------------------------------------------------------------- main
 
 
@@ -235,6 +376,8 @@ def main() -> int:
                     help="before each timed part, wait up to this many seconds for other processes to go idle "
                          "(default 300; 0 with --quick)")
     ap.add_argument("--no-ml100k", action="store_true", help="skip the MovieLens-100K mini-batch timing")
+    ap.add_argument("--parity-only", action="store_true",
+                    help="only the loss parity checks (parts 1-3 and 3b: full-batch and mini-batch, dense and sparse); no timings")
     ap.add_argument("--torch-threads", type=int,
                     help="PyTorch's intra-op threads (default 2; 1 with --quick, where the problems are too small "
                          "for a second thread to pay and OpenMP's waiting makes times swing when the other core is busy)")
@@ -311,6 +454,14 @@ def main() -> int:
               f"final objective rel. diff {obj_rel:.3e}")
         note(f"parity {method}", f"max rel. loss diff {worst:.3e} over {EPOCHS} epochs "
              f"({'PASS' if ok else 'FAIL'} ≤ {PARITY_TOL:g}); max |ΔU| {du:.2e}")
+
+    # 3b -----------------------------------------------------------------------
+    section("3b. mini-batch loss parity: PyTorch float64 (nn.Embedding, mftool's shuffles) vs mftool fit")
+    mb_worst, mb_ok = minibatch_parity(mftool, work)
+    failed |= not mb_ok
+    res["minibatch_parity"] = mb_worst
+    if args.parity_only:
+        return finish(args, mftool, worst_overall, mb_worst, failed, overall)
 
     # 4 ------------------------------------------------------------------------
     section("4. Adam@100 vs the exact optimum; epochs PyTorch needs to reach a 1e-6 gap")
@@ -562,13 +713,18 @@ def main() -> int:
         note("ml100k one epoch", f"[others {meter6.fraction:.0%} CPU] PyTorch f32 {mt32 * 1e3:.1f} ms, f64 {mt64 * 1e3:.1f} ms; mftool {mft * 1e3:.2f} ms; "
              f"ratio {mft / mt32:.4f} (f32), {mft / mt64:.4f} (f64)")
 
-    # Summary ------------------------------------------------------------------
+    return finish(args, mftool, worst_overall, mb_worst, failed, overall)
+
+
+def finish(args, mftool: str, worst_overall: float, mb_worst: float, failed: bool, overall) -> int:
+    """The SUMMARY block and the --json file; returns the exit status."""
     section("SUMMARY")
     width = max(len(k) for k, _ in summary)
     for k, v in summary:
         print(f"{k.ljust(width)}  {v}")
     verdict = "FAIL" if failed else "PASS"
-    print(f"{'loss parity'.ljust(width)}  {verdict} (max rel. diff {worst_overall:.3e}, tolerance {PARITY_TOL:g})")
+    print(f"{'loss parity'.ljust(width)}  {verdict} (max rel. diff {worst_overall:.3e}, tolerance {PARITY_TOL:g}; "
+          f"mini-batch {mb_worst:.3e}, tolerance {MB_TOL:g})")
     if args.json:
         write_json(args.json, json_rows(worst_overall, failed), bench="torch", machine=machine(mftool),
                    versions=dict(torch=torch.__version__, torch_threads=torch.get_num_threads()),

@@ -27,11 +27,12 @@ extension HDF5File {
         return DenseMatrix(rows: shape[0], columns: shape[1], storage: values)
     }
 
-    /// The ids beside a dataset: `ids` in its group, else at the root; nil when there are none.
+    /// The ids beside a dataset: `name` or `ids` in its group, else `name` at the root; nil when
+    /// there are none.
     func optionalIDs(_ name: String, besideDataset dataset: String, count: Int) throws(IOError) -> IDMap? {
         let parent = dataset.split(separator: "/").dropLast().joined(separator: "/")
-        let local = parent.isEmpty ? "/" + name : "/" + parent + "/" + name
-        for candidate in [local, "/" + name] where kind(of: candidate) == .dataset {
+        let group = parent.isEmpty ? "/" : "/" + parent + "/"
+        for candidate in [group + name, group + "ids", "/" + name] where kind(of: candidate) == .dataset {
             let ids = try readStrings(candidate)
             guard ids.count == count else {
                 throw IOError(file: path, location: candidate, "has \(ids.count) ids but \(dataset) has \(count) rows")

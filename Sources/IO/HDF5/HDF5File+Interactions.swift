@@ -18,9 +18,13 @@ extension HDF5File {
         let compressed = try SparseArrays.compressed(indptr: indptr, indices: indices, data: data,
                                                      major: csc ? n : m, minor: csc ? m : n, file: path, prefix: prefix)
         let csr = csc ? compressed.transposed() : compressed
-        let userIDs = try ids(named: "user_ids", near: prefix, count: m, axis: "users")
-        let itemIDs = try ids(named: "item_ids", near: prefix, count: n, axis: "items")
-        var parsed = ParsedTriplets(userIDs: userIDs, itemIDs: itemIDs, csr: csr)
+        var userIDs = try ids(named: "user_ids", near: prefix, count: m, axis: "users")
+        if userIDs == nil { userIDs = try annDataIndex("/obs", count: m, axis: "users") }
+        var itemIDs = try ids(named: "item_ids", near: prefix, count: n, axis: "items")
+        if itemIDs == nil { itemIDs = try annDataIndex("/var", count: n, axis: "items") }
+        var parsed = ParsedTriplets(userIDs: userIDs ?? (0..<m).map(String.init), itemIDs: itemIDs ?? (0..<n).map(String.init), csr: csr)
+        parsed.positionalUsers = userIDs == nil
+        parsed.positionalItems = itemIDs == nil
         if kind(of: prefix + "timestamps") == .dataset {
             var times = try read(prefix + "timestamps", as: Double.self).values
             guard times.count == data.count else {
@@ -76,16 +80,30 @@ extension HDF5File {
         return (encoding == "csc_matrix", Int(shape[0]), Int(shape[1]))
     }
 
-    /// Ids from `prefix + name`, else from the root, else positional; checked against `count`.
-    func ids(named name: String, near prefix: String, count: Int, axis: String) throws(IOError) -> [String] {
+    /// Ids from `prefix + name`, else from the root, else nil; checked against `count`.
+    func ids(named name: String, near prefix: String, count: Int, axis: String) throws(IOError) -> [String]? {
         for candidate in [prefix + name, "/" + name] where kind(of: candidate) == .dataset {
-            let ids = try readStrings(candidate)
-            guard ids.count == count else {
-                throw IOError(file: path, location: candidate, "has \(ids.count) ids but the matrix has \(count) \(axis)")
-            }
-            return ids
+            return try checkedIDs(candidate, count: count, axis: axis)
         }
-        return (0..<count).map(String.init)
+        return nil
+    }
+
+    /// The index of an AnnData dataframe (`/obs` for users, `/var` for items): the dataset its
+    /// `_index` attribute names (`_index` as `anndata.write_h5ad` writes it); nil without one.
+    func annDataIndex(_ frame: String, count: Int, axis: String) throws(IOError) -> [String]? {
+        guard kind(of: frame) == .group else { return nil }
+        let column = hasAttribute("_index", on: frame) ? try stringAttribute("_index", on: frame) : "_index"
+        let dataset = frame + "/" + column
+        guard kind(of: dataset) == .dataset else { return nil }
+        return try checkedIDs(dataset, count: count, axis: axis)
+    }
+
+    private func checkedIDs(_ dataset: String, count: Int, axis: String) throws(IOError) -> [String] {
+        let ids = try readStrings(dataset)
+        guard ids.count == count else {
+            throw IOError(file: path, location: dataset, "has \(ids.count) ids but the matrix has \(count) \(axis)")
+        }
+        return ids
     }
 
     /// Writes ids as int64 when every id is a canonical integer, else as UTF-8 strings.

@@ -15,6 +15,13 @@ public struct CanonicalOptions: Sendable, Equatable {
     /// Keep only interactions whose value is at least this (binarizing ratings ≥ 4, say, with
     /// implicit loss); users and items left without interactions keep their ids.
     public var minimumValue: Double? = nil
+    /// Give every kept interaction the value 1 (implicit feedback), after the `minimumValue`
+    /// filter so that `--min-value 4 --implicit` keeps the ratings of at least 4 as 1s.
+    public var binarize: Bool = false
+    /// Refuse to match items to `itemOrder` by position when either side carries no ids.
+    public var requireIDs: Bool = false
+    /// Accept a result without interactions after filtering, instead of failing.
+    public var allowEmpty: Bool = false
 
     public init() {}
 }
@@ -29,6 +36,8 @@ public struct ConversionReport: Sendable, Equatable {
     public var droppedItems: Int = 0
     /// Interactions dropped for a value below ``CanonicalOptions/minimumValue``.
     public var belowMinimum: Int = 0
+    /// Lines for stderr: items matched to the item order by position.
+    public var notices: [String] = []
 
     public init() {}
 }
@@ -37,7 +46,11 @@ enum Canonicalizer {
     /// Applies id sorting, item alignment and duplicate handling, and builds sorted CSR.
     static func build(_ parsed: ParsedTriplets, options: CanonicalOptions, file: String,
                       report: inout ConversionReport) throws(IOError) -> Interactions {
-        if let ready = alreadyCanonical(parsed, options: options) { return ready }
+        let alignment = try options.itemOrder.map { order throws(IOError) in
+            try itemAlignment(parsed, to: order, options: options, file: file)
+        }
+        if let notice = alignment?.notice { report.notices.append(notice) }
+        if let ready = alreadyCanonical(parsed, alignment: alignment, options: options) { return ready }
         var coo = parsed.triplets
         var times = parsed.timestamps
         var userIDs = parsed.userIDs
@@ -46,8 +59,12 @@ enum Canonicalizer {
         if let minimum = options.minimumValue {
             report.belowMinimum = compact(&coo, &times) { _, value in value >= minimum }
         }
-        if let order = options.itemOrder {
-            try align(&coo, &times, &itemIDs, to: order, options: options, file: file, report: &report)
+        if options.binarize { coo.values = [Double](repeating: 1, count: coo.count) }
+        if let order = options.itemOrder, let alignment {
+            try align(&coo, &times, &itemIDs, to: order, alignment, parsed: parsed, options: options, file: file, report: &report)
+        }
+        if coo.count == 0 && parsed.triplets.count > 0 && !options.allowEmpty {
+            throw IOError(file: file, emptyAfterFiltering(report))
         }
         coo.rows = userIDs.count
         var duplicates = 0
@@ -65,22 +82,56 @@ enum Canonicalizer {
         } catch {
             throw IOError(file: file, "id '\(error.id)' occurs twice in the id list")
         }
-        return Interactions(matrix: csr, userIDs: users, itemIDs: items, timestamps: times)
+        return Interactions(matrix: csr, userIDs: users.markedPositional(parsed.positionalUsers),
+                            itemIDs: items.markedPositional(parsed.positionalItems && (options.itemOrder?.isPositional ?? true)),
+                            timestamps: times)
+    }
+
+    /// Why no interaction is left: the filters that dropped them.
+    static func emptyAfterFiltering(_ report: ConversionReport) -> String {
+        var causes: [String] = []
+        if report.belowMinimum > 0 { causes.append("\(report.belowMinimum) below --min-value") }
+        if report.droppedInteractions > 0 { causes.append("\(report.droppedInteractions) on \(report.droppedItems) unknown items") }
+        return "no interactions are left after filtering (dropped \(causes.joined(separator: ", "))); pass --allow-empty to accept an empty result"
+    }
+
+    /// How the file's items map onto `order` (the embeddings' items), by the rule of `IDAlignment`.
+    static func itemAlignment(_ parsed: ParsedTriplets, to order: IDMap, options: CanonicalOptions,
+                              file: String) throws(IOError) -> IDAlignment {
+        let items: IDMap
+        do { items = try IDMap(parsed.itemIDs).markedPositional(parsed.positionalItems) } catch {
+            throw IOError(file: file, "item id '\(error.id)' occurs twice in the id list")
+        }
+        let sides = IDAlignment.Sides(entity: "item", source: file, target: options.itemOrderSource)
+        do {
+            return try IDAlignment.align(items, to: order, sides, requireIDs: options.requireIDs,
+                                         allowNoOverlap: options.dropUnknownItems && options.allowEmpty)
+        } catch {
+            throw IOError(file: file, error.message)
+        }
     }
 
     /// The interactions without a round trip through triplets, when the reader's CSR is already
     /// canonical (sorted rows without repeats, nothing to reorder) or only needs its items
     /// renumbered to `itemOrder` (each row re-sorted in place); nil otherwise.
-    static func alreadyCanonical(_ parsed: ParsedTriplets, options: CanonicalOptions) -> Interactions? {
-        guard let csr = parsed.csr, !options.sortIDs, options.minimumValue == nil, csr.hasStrictlyAscendingRows,
+    static func alreadyCanonical(_ parsed: ParsedTriplets, alignment: IDAlignment?, options: CanonicalOptions) -> Interactions? {
+        guard let csr = parsed.csr, !options.sortIDs, options.minimumValue == nil, !options.binarize, csr.hasStrictlyAscendingRows,
               let users = try? IDMap(parsed.userIDs), let items = try? IDMap(parsed.itemIDs) else { return nil }
-        guard let order = options.itemOrder, order != items else {
-            return Interactions(matrix: csr, userIDs: users, itemIDs: items, timestamps: parsed.timestamps)
+        let userMap = users.markedPositional(parsed.positionalUsers)
+        guard let order = options.itemOrder, let alignment, alignment.method == .byID else {
+            let itemMap = alignedItemIDs(items, parsed: parsed, order: options.itemOrder)
+            return Interactions(matrix: csr, userIDs: userMap, itemIDs: itemMap, timestamps: parsed.timestamps)
         }
-        let target = parsed.itemIDs.map { id in order.index(of: id).map(Int32.init) ?? -1 }
-        guard !target.contains(-1) else { return nil }
-        let (matrix, times) = csr.renumberingColumns(target, columns: order.count, carrying: parsed.timestamps)
-        return Interactions(matrix: matrix, userIDs: users, itemIDs: order, timestamps: times)
+        guard alignment.unknown == 0 else { return nil }
+        let (matrix, times) = csr.renumberingColumns(alignment.targets.map(Int32.init), columns: order.count, carrying: parsed.timestamps)
+        return Interactions(matrix: matrix, userIDs: userMap, itemIDs: order, timestamps: times)
+    }
+
+    /// The item ids of interactions kept in their own column order (identical to `order`, or
+    /// matched to it by position): the file's own ids, else `order`'s, else positional ones.
+    static func alignedItemIDs(_ items: IDMap, parsed: ParsedTriplets, order: IDMap?) -> IDMap {
+        guard parsed.positionalItems else { return items }
+        return order ?? items.markedPositional(true)
     }
 
     /// Renumbers users (and, with `items`, items) in sorted id order.
@@ -121,8 +172,14 @@ enum Canonicalizer {
     /// Renumbers items to `order`; items it lacks fail, or with `dropUnknownItems` have their
     /// interactions dropped and counted.
     static func align(_ coo: inout COOMatrix, _ times: inout [Double]?, _ itemIDs: inout [String], to order: IDMap,
-                      options: CanonicalOptions, file: String, report: inout ConversionReport) throws(IOError) {
-        let target = itemIDs.map { id in order.index(of: id).map(Int32.init) ?? -1 }
+                      _ alignment: IDAlignment, parsed: ParsedTriplets, options: CanonicalOptions, file: String,
+                      report: inout ConversionReport) throws(IOError) {
+        guard alignment.method == .byID else {
+            // Same columns: the file's ids are kept, or the order's when the file has none.
+            if parsed.positionalItems { itemIDs = order.ids }
+            return
+        }
+        let target = alignment.targets.map(Int32.init)
         let unknown = itemIDs.indices.filter { target[$0] < 0 }
         if !unknown.isEmpty {
             let unknownSet = Set(unknown.map(Int32.init))

@@ -58,8 +58,7 @@ enum MatrixMarketReader {
         guard seen == entries else {
             throw IOError(file: path, "declares \(entries) entries but holds \(seen) (truncated?)")
         }
-        return ParsedTriplets(userIDs: (0..<rows).map(String.init), itemIDs: (0..<columns).map(String.init),
-                              coo: COOMatrix(rows: rows, columns: columns, rowIndices: r, columnIndices: c, values: v))
+        return .positional(COOMatrix(rows: rows, columns: columns, rowIndices: r, columnIndices: c, values: v))
     }
 
     /// The header line's field and symmetry: whether entries carry no value, and whether each

@@ -35,7 +35,7 @@ enum NumPyReaders {
                 indptr: try ints("indptr"), indices: try ints("indices"), data: data,
                 major: format == "csr" ? m : n, minor: format == "csr" ? n : m, file: path, prefix: "")
             let csr = format == "csr" ? compressed : compressed.transposed()
-            return ParsedTriplets(userIDs: (0..<m).map(String.init), itemIDs: (0..<n).map(String.init), csr: csr)
+            return .positional(csr)
         case "coo":
             let row = try ints("row"), col = try ints("col")
             guard row.count == data.count, col.count == data.count else {
@@ -47,9 +47,8 @@ enum NumPyReaders {
                 }
                 guard data[t].isFinite else { throw IOError(file: path, location: "data", "value at position \(t) is \(data[t]), expected a finite number") }
             }
-            return ParsedTriplets(userIDs: (0..<m).map(String.init), itemIDs: (0..<n).map(String.init),
-                                  coo: COOMatrix(rows: m, columns: n, rowIndices: row.map { Int32($0) },
-                                                 columnIndices: col.map { Int32($0) }, values: data))
+            return .positional(COOMatrix(rows: m, columns: n, rowIndices: row.map { Int32($0) },
+                                         columnIndices: col.map { Int32($0) }, values: data))
         default:
             throw IOError(file: path, location: "format", "sparse format '\(format)' is not supported; expected csr, csc or coo")
         }
@@ -87,8 +86,7 @@ enum NumPyReaders {
                 r.append(Int32(i)); c.append(Int32(j)); v.append(values[i * n + j])
             }
         }
-        return ParsedTriplets(userIDs: (0..<m).map(String.init), itemIDs: (0..<n).map(String.init),
-                              coo: COOMatrix(rows: m, columns: n, rowIndices: r, columnIndices: c, values: v))
+        return .positional(COOMatrix(rows: m, columns: n, rowIndices: r, columnIndices: c, values: v))
     }
 }
 

@@ -12,6 +12,9 @@ struct ParsedTriplets {
     /// The same entries as CSR with sorted columns, when the reader had them so (HDF5, .npz):
     /// canonicalization can then skip the sort.
     var csr: CSRMatrix? = nil
+    /// Whether the user (item) ids stand for positions because the file carries none.
+    var positionalUsers = false
+    var positionalItems = false
 
     init(userIDs: [String], itemIDs: [String], coo: COOMatrix) {
         self.userIDs = userIDs
@@ -28,6 +31,22 @@ struct ParsedTriplets {
 
     /// The triplets, expanded from the CSR form when that is what the reader kept.
     var triplets: COOMatrix { csr?.toCOO() ?? coo }
+
+    /// Triplets of a matrix file without ids: users and items are numbered by position.
+    static func positional(_ coo: COOMatrix) -> ParsedTriplets {
+        var parsed = ParsedTriplets(userIDs: (0..<coo.rows).map(String.init), itemIDs: (0..<coo.columns).map(String.init), coo: coo)
+        parsed.positionalUsers = true
+        parsed.positionalItems = true
+        return parsed
+    }
+
+    /// A CSR matrix of a file without ids: users and items are numbered by position.
+    static func positional(_ csr: CSRMatrix) -> ParsedTriplets {
+        var parsed = ParsedTriplets(userIDs: (0..<csr.rows).map(String.init), itemIDs: (0..<csr.columns).map(String.init), csr: csr)
+        parsed.positionalUsers = true
+        parsed.positionalItems = true
+        return parsed
+    }
 }
 
 /// Reads delimited text triplets: CSV, TSV, white space, `::`, with or without a header.

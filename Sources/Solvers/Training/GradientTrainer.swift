@@ -5,6 +5,8 @@ import Matrices
 /// full-batch for the dense and implicit losses, shuffled mini-batches of interactions for the
 /// observed loss (PyTorch's `DataLoader(shuffle=True)` pattern). Under the observed loss, users
 /// without interactions are set to their defined optimum, 0, since no batch ever reaches them.
+/// Mini-batch steps update every row (PyTorch's optimizers on a dense gradient) or, with
+/// `optimizer.sparse`, only the rows the batch touches (`GradientTrainer+Sparse.swift`).
 public struct GradientTrainer: Sendable {
     /// How the reported loss and the gradient are scaled.
     public enum LossScale: String, Sendable, CaseIterable {
@@ -73,6 +75,7 @@ public struct GradientTrainer: Sendable {
         guard initial.rows == problem.userCount, initial.columns == problem.width else {
             throw .shapeMismatch("the initial factors are \(initial.rows) × \(initial.columns), expected \(problem.userCount) × \(problem.width)")
         }
+        if let conflict = optimizer.sparseConflict(loss: problem.objective.loss) { throw .invalidObjective(conflict) }
         let tracked = try effectiveProblem(problem)
         let scale = lossScale == .mean ? 1 / termCount(problem) : 1
         var X = initial.storage
@@ -87,15 +90,19 @@ public struct GradientTrainer: Sendable {
         var history: [Epoch] = []
         let full = ObjectiveEvaluator(problem)
         let check = optimizer.weightDecay != 0 && !optimizer.decoupled ? ObjectiveEvaluator(tracked) : full
-        var gradient = [Double](repeating: 0, count: X.count)
+        var gradient = [Double](repeating: 0, count: optimizer.sparse ? 0 : X.count)
         var rng = SplitMix64(seed: seed)
         var order = Array(0..<problem.interactions.nnz)
         let batchData = problem.terms.hasBackground ? nil : MiniBatchData(problem)
+        var sparseBatch = optimizer.sparse ? SparseBatch(batchData!, users: problem.userCount, width: problem.width,
+                                                         batchSize: Swift.max(1, Swift.min(batchSize, order.count))) : nil
         var previous: Double? = nil
         for epoch in 1...Swift.max(1, epochs) {
             let start = DispatchTime.now().uptimeNanoseconds
             var loss = 0.0
-            if !problem.terms.hasBackground {
+            if sparseBatch != nil {
+                loss = sparseMiniBatchEpoch(problem, X: &X, state: &state, order: &order, scratch: &sparseBatch!, data: batchData!, rng: &rng)
+            } else if !problem.terms.hasBackground {
                 loss = miniBatchEpoch(problem, X: &X, state: &state, gradient: &gradient, order: &order, data: batchData!, rng: &rng)
             } else {
                 X.withUnsafeMutableBufferPointer { x in

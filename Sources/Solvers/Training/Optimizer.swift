@@ -22,6 +22,10 @@ public struct OptimizerSettings: Sendable, Equatable {
     /// The learning rate's factor per epoch (1: constant), as `torch.optim.lr_scheduler.ExponentialLR(gamma)`
     /// stepped once after each epoch.
     public var learningRateDecay: Double = 1
+    /// Update only the rows of the user factors a mini-batch touches, as `torch.optim.SparseAdam`
+    /// and `torch.optim.SGD` do for the sparse gradient of `nn.Embedding(sparse=True)` (observed
+    /// loss only; see `OptimizerState.sparseUpdate`).
+    public var sparse: Bool = false
 
     public init() {}
 }

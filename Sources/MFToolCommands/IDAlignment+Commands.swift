@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import IO
+import Matrices
+import Solvers
+
+/// A data error found by a command (ids that do not line up, an empty outcome): exit 1 with
+/// its one line, never a usage banner.
+struct DataError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Lines that say how ids were matched, each printed once on stderr.
+struct AlignmentNotices {
+    private var printed: Set<String> = []
+
+    mutating func print(_ lines: [String]) {
+        for line in lines where printed.insert(line).inserted { Console.error(line) }
+    }
+
+    mutating func print(_ alignment: IDAlignment) {
+        if let notice = alignment.notice { print([notice]) }
+    }
+}
+
+/// How `eval` and `recommend` match interaction files to a model's users and items.
+struct ModelInputOptions: ParsableArguments {
+    @Option(name: .customLong("item-ids"), help: "Ids of the items file's rows, for embeddings without ids (.npy): text with one id per line, a 1-D .npy, or FILE.h5:/DATASET.", completion: .file())
+    var itemIDs: String?
+
+    @Flag(name: .customLong("drop-unknown-items"), help: "Drop interactions whose item the items file lacks (counted), instead of failing.")
+    var dropUnknownItems = false
+
+    @Flag(name: .customLong("require-ids"), help: "Fail instead of matching users or items by position when a file carries no ids.")
+    var requireIDs = false
+
+    @Flag(name: .customLong("allow-empty"), help: "Accept an empty outcome (no interactions or users left to use) instead of failing.")
+    var allowEmpty = false
+}
+
+/// User factors and item embeddings read together, with their ids.
+struct LoadedModel {
+    var model: FactorModel
+    var userIDs: IDMap
+    var items: ItemEmbeddings
+    var usersArgument: String
+    var itemsArgument: String
+    var options: ModelInputOptions
+
+    /// Reads the two files; the item bias comes from the user file, else the items file (see
+    /// `FactorFile.itemBias(items:itemCount:folder:)`).
+    init(users: String, items: String, options: ModelInputOptions) throws {
+        let itemFile = try EmbeddingsFile.read(FileSpec(items), ids: options.itemIDs.map { FileSpec($0) })
+        let userSpec = FileSpec(users)
+        let userFile = try FactorFile.read(userSpec)
+        let bias = try userFile.itemBias(items: FileSpec(items), itemCount: itemFile.factors.rows,
+                                         folder: (userSpec.path as NSString).deletingLastPathComponent)
+        model = try FactorModel(users: userFile.factors, items: itemFile.factors, mean: userFile.mean,
+                                itemBias: bias, userBias: userFile.userBias)
+        userIDs = userFile.ids ?? .positional(userFile.factors.rows)
+        self.items = itemFile
+        usersArgument = users
+        itemsArgument = items
+        self.options = options
+    }
+
+    /// The model's item ids: the items file's, else positions.
+    var itemIDs: IDMap { items.itemIDs ?? .positional(items.factors.rows) }
+
+    /// What aligning one interactions file to the model found.
+    struct Aligned {
+        var matrix: CSRMatrix
+        /// Users of the file without factors (their interactions are left out).
+        var unknownUsers: Int
+        /// Interactions on items the items file lacks, dropped with --drop-unknown-items.
+        var droppedInteractions: Int
+        var droppedItems: Int
+    }
+
+    /// Reads interactions and renumbers them to the model's users and items by the one alignment
+    /// rule (`IDAlignment`); `role` names the file in messages ("test", "train").
+    func aligned(_ path: String, role: String, notices: inout AlignmentNotices) throws -> Aligned {
+        var read = InteractionsFile.ReadOptions()
+        read.canonical.itemOrder = itemIDs
+        read.canonical.itemOrderSource = FileSpec(itemsArgument).path
+        read.canonical.dropUnknownItems = options.dropUnknownItems
+        read.canonical.requireIDs = options.requireIDs
+        read.canonical.allowEmpty = options.allowEmpty
+        let (x, report) = try InteractionsFile.read(FileSpec(path), options: read)
+        notices.print(report.notices)
+        let sides = IDAlignment.Sides(entity: "user", source: "the \(role) file \(FileSpec(path).path)",
+                                      target: "the user factor file \(FileSpec(usersArgument).path)")
+        let alignment = try IDAlignment.align(x.userIDs, to: userIDs, sides, requireIDs: options.requireIDs,
+                                              allowNoOverlap: options.allowEmpty)
+        notices.print(alignment)
+        return Aligned(matrix: x.rows(alignment), unknownUsers: alignment.unknown,
+                       droppedInteractions: report.droppedInteractions, droppedItems: report.droppedItems)
+    }
+}
+
+extension FactorFile {
+    /// The factor rows in the order of `users` (the interactions' users), matched by the one
+    /// alignment rule: by id when both carry ids (every user needs a row), else by position when
+    /// the counts agree. `argument` names the file, `interactions` the other side, in messages.
+    func factors(alignedTo users: IDMap, argument: String, interactions: String, requireIDs: Bool,
+                 notices: inout AlignmentNotices) throws -> DenseMatrix<Double> {
+        let sides = IDAlignment.Sides(entity: "user", source: interactions, target: FileSpec(argument).path)
+        let alignment = try IDAlignment.align(users, to: ids ?? .positional(factors.rows), sides, requireIDs: requireIDs)
+        notices.print(alignment)
+        if alignment.unknown > 0 {
+            let first = users.ids[alignment.targets.firstIndex(of: -1)!]
+            throw DataError("\(alignment.unknown) of \(users.count) users of \(interactions) have no row in \(argument) (first: '\(first)')")
+        }
+        if alignment.method != .byID { return factors }
+        var out = DenseMatrix<Double>(rows: users.count, columns: factors.columns, repeating: 0)
+        for (u, row) in alignment.targets.enumerated() {
+            for c in 0..<out.columns { out[u, c] = factors[row, c] }
+        }
+        return out
+    }
+}

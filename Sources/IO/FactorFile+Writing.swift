@@ -4,14 +4,15 @@ extension FactorFile {
     /// Writes the file to `path` (atomically): the factors (float64, or float32 when `single`) as
     /// `user_factors` or `item_factors`, the ids as `user_ids` or `item_ids` (int64 when every id
     /// is an integer, else UTF-8 strings), a stored item bias as `item_bias`, and `attributes` on
-    /// the root.
-    public func write(to path: String) throws(IOError) {
+    /// the root, with `provenance` when given.
+    public func write(to path: String, provenance: Provenance? = nil) throws(IOError) {
         try AtomicOutput.write(to: path) { temporary throws(IOError) in
             let file = try HDF5File.create(temporary)
             try file.writeMatrix(factors, name: "/" + side.dataset, single: single)
             if let ids { try file.writeIDs("/" + side.idsDataset, ids) }
             for (name, value) in attributes { try file.setAttribute(name, on: "/", value) }
             if let itemBias { try file.write("/item_bias", itemBias, shape: [itemBias.count]) }
+            try provenance?.record(in: file)
             try file.flush()
         }
     }

@@ -45,35 +45,3 @@ public struct Provenance: Sendable, Equatable {
         return out
     }
 }
-
-extension InteractionsFile {
-    /// Writes interactions as ``write(_:to:compression:)`` does, with `provenance` on the root
-    /// of an HDF5 output (other formats have no place for it).
-    public static func write(_ interactions: Interactions, to path: String, compression: Int? = nil,
-                             provenance: Provenance) throws(IOError) {
-        guard (FileFormat.byExtension(path) ?? .hdf5) == .hdf5 else {
-            return try write(interactions, to: path, compression: compression)
-        }
-        try AtomicOutput.write(to: path) { temporary throws(IOError) in
-            let file = try HDF5File.create(temporary)
-            try file.writeInteractions(interactions, compression: compression)
-            try provenance.record(in: file)
-            try file.flush()
-        }
-    }
-}
-
-extension FactorFile {
-    /// Writes the file as ``write(to:)`` does, with `provenance` on the root as well.
-    public func write(to path: String, provenance: Provenance) throws(IOError) {
-        try AtomicOutput.write(to: path) { temporary throws(IOError) in
-            let file = try HDF5File.create(temporary)
-            try file.writeMatrix(factors, name: "/" + side.dataset, single: single)
-            if let ids { try file.writeIDs("/" + side.idsDataset, ids) }
-            for (name, value) in attributes { try file.setAttribute(name, on: "/", value) }
-            if let itemBias { try file.write("/item_bias", itemBias, shape: [itemBias.count]) }
-            try provenance.record(in: file)
-            try file.flush()
-        }
-    }
-}

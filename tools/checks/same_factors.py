@@ -130,9 +130,10 @@ def numeric_gap(a, b):
 
 
 def attribute_differences(x, y, a, b):
-    """The root attributes that differ, other than the version and paths into each build's output."""
+    """The root attributes that differ, other than provenance (`mftool_*`: version, command line)
+    and paths into each build's output."""
     def normal(attrs, folder):
-        return {k: str(v).replace(folder, "OUT") for k, v in attrs.items() if k != "mftool_version"}
+        return {k: str(v).replace(folder, "OUT") for k, v in attrs.items() if not k.startswith("mftool_")}
     nx, ny = normal(x, a), normal(y, b)
     return sorted(k for k in set(nx) | set(ny) if nx.get(k) != ny.get(k))
 

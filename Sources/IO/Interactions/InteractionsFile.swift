@@ -40,13 +40,17 @@ public enum InteractionsFile {
 
     /// Writes interactions; the format follows the extension: `.h5` canonical HDF5 (default),
     /// `.mtx` Matrix Market, `.csv`/`.tsv` triplets with a header. Written atomically.
-    public static func write(_ interactions: Interactions, to path: String, compression: Int? = nil) throws(IOError) {
+    /// `provenance`, when given, goes on the root of an HDF5 output (the other formats have no
+    /// place for it).
+    public static func write(_ interactions: Interactions, to path: String, compression: Int? = nil,
+                             provenance: Provenance? = nil) throws(IOError) {
         let format = FileFormat.byExtension(path) ?? .hdf5
         switch format {
         case .hdf5:
             try AtomicOutput.write(to: path) { temporary throws(IOError) in
                 let file = try HDF5File.create(temporary)
                 try file.writeInteractions(interactions, compression: compression)
+                try provenance?.record(in: file)
                 try file.flush()
             }
         case .mtx:

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IO
 import Matrices
+import Solvers
 
 /// `mftool convert`: any supported input to mftool's canonical HDF5 (or Matrix Market, CSV).
 struct Convert: ParsableCommand {
@@ -73,7 +74,11 @@ struct Convert: ParsableCommand {
             }
             return
         }
-        let (interactions, report) = try inputOptions.read(input)
+        let progress = ProgressLine("convert", unit: "MiB", quiet: quiet)
+        let (interactions, report) = try inputOptions.read(input, progress: progress.handler.map { show in
+            { @Sendable bytes, total in show(bytes >> 20, total >> 20) }
+        })
+        progress.finish()
         try InteractionsFile.write(interactions, to: output, compression: compress, provenance: provenance)
         if json { Console.out(Console.json(summary(interactions, report, seconds: Date().timeIntervalSince(started)))) }
         if !quiet {

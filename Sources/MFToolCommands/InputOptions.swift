@@ -1,6 +1,7 @@
 import ArgumentParser
 import IO
 import Matrices
+import Solvers
 
 extension DuplicatePolicy: ExpressibleByArgument {}
 extension FileFormat: ExpressibleByArgument {}
@@ -92,11 +93,12 @@ struct InteractionsInputOptions: ParsableArguments {
 
     /// Reads interactions from `argument` with these options, with no item order but
     /// `--item-ids-from`; prints how ids were matched.
-    func read(_ argument: String) throws -> (Interactions, ConversionReport) {
+    /// Reads interactions; `progress` sees the bytes of delimited text parsed.
+    func read(_ argument: String, progress: ProgressHandler? = nil) throws -> (Interactions, ConversionReport) {
         if dropUnknownItems && itemIDsFrom == nil {
             throw ValidationError("--drop-unknown-items needs --item-ids-from")
         }
-        let (interactions, report) = try InteractionsFile.read(FileSpec(argument), options: readOptions())
+        let (interactions, report) = try InteractionsFile.read(FileSpec(argument), options: readOptions(), progress: progress)
         var notices = AlignmentNotices()
         notices.print(report.notices)
         return (interactions, report)

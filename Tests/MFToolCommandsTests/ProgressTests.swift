@@ -153,6 +153,22 @@ struct SolverProgressTests {
         #expect(plain.storage.map(\.bitPattern) == reported.storage.map(\.bitPattern))
     }
 
+    @Test("reading delimited text reports monotone byte counts reaching the file's size, and reads the same data")
+    func delimitedText() throws {
+        // Over 8 MiB, so the reader parses several chunks in parallel.
+        let path = Fixtures.scratchFolder() + "/large.csv"
+        var text = "user,item,rating\n"
+        for line in 0..<700_000 { text += "u\(line % 5_003),i\(line % 997),\(1 + line % 5)\n" }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let size = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
+        #expect(size > 8 << 20)
+        let plain = try InteractionsFile.read(FileSpec(path)).0
+        let calls = Calls()
+        let reported = try InteractionsFile.read(FileSpec(path), progress: calls.handler).0
+        #expect(calls.monotoneToTotal(size))
+        #expect(plain == reported)
+    }
+
     @Test("ALS names each half-step and reports its rows")
     func als() throws {
         let (x, _) = try InteractionsFile.read(FileSpec(Fixtures.path("ridge/problem.h5")))

@@ -1,5 +1,6 @@
 import Foundation
 import Matrices
+import Solvers
 
 /// Reads and writes user × item interaction files in every format mftool knows.
 public enum InteractionsFile {
@@ -15,8 +16,10 @@ public enum InteractionsFile {
     }
 
     /// Reads interactions from `spec` (`FILE` or `FILE.h5:/group`) and canonicalizes them:
-    /// rows sorted by user, columns ascending within a row, ids first-seen or sorted.
-    public static func read(_ spec: FileSpec, options: ReadOptions = ReadOptions()) throws(IOError) -> (Interactions, ConversionReport) {
+    /// rows sorted by user, columns ascending within a row, ids first-seen or sorted. `progress`
+    /// sees the bytes of delimited text parsed.
+    public static func read(_ spec: FileSpec, options: ReadOptions = ReadOptions(),
+                            progress: ProgressHandler? = nil) throws(IOError) -> (Interactions, ConversionReport) {
         let path = spec.path
         guard FileManager.default.fileExists(atPath: path) else { throw IOError(file: path, "no such file") }
         try Parquet.refuse(path, as: .interactions)
@@ -27,7 +30,7 @@ public enum InteractionsFile {
             if let head = FileHandle(forReadingAtPath: path)?.readData(ofLength: 4096), head.contains(0) {
                 throw IOError(file: path, "unknown format: binary content that is not HDF5, NumPy, .npz or Matrix Market")
             }
-            parsed = try DelimitedReader.read(path: path, options: options.text)
+            parsed = try DelimitedReader.read(path: path, options: options.text, progress: progress)
         case .mtx: parsed = try MatrixMarketReader.read(path: path)
         case .npz: parsed = try NumPyReaders.readSparse(path: path)
         case .npy: parsed = try NumPyReaders.readDenseInteractions(path: path)

@@ -1,5 +1,6 @@
 import Foundation
 import Matrices
+import Solvers
 
 /// The parallel part of the delimited reader: one chunk of lines parsed into its own id tables.
 extension DelimitedReader {
@@ -34,17 +35,18 @@ extension DelimitedReader {
     }
 
     /// Parses the lines in `start..<end`; a failure carries its line number within the chunk.
+    /// `progress` counts the bytes parsed.
     static func parseChunk(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ layout: Layout,
-                           _ comment: UInt8?) -> Result<Chunk, ChunkError> {
+                           _ comment: UInt8?, _ progress: ProgressCounter? = nil) -> Result<Chunk, ChunkError> {
         do {
-            return .success(try parseLines(p, start, end, layout, comment))
+            return .success(try parseLines(p, start, end, layout, comment, progress))
         } catch {
             return .failure(error)
         }
     }
 
     static func parseLines(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ layout: Layout,
-                           _ comment: UInt8?) throws(ChunkError) -> Chunk {
+                           _ comment: UInt8?, _ progress: ProgressCounter? = nil) throws(ChunkError) -> Chunk {
         var chunk = Chunk()
         let estimate = (end - start) / 16
         chunk.rows.reserveCapacity(estimate)
@@ -55,10 +57,16 @@ extension DelimitedReader {
         defer { fields.deallocate() }
         var i = start
         var line = 0
+        var reported = start
+        defer { progress?.add(end - reported) }
         while i < end {
             let e = lineEnd(p, i, end)
             line += 1
             defer { i = e + 1 }
+            if line & 0xFFFF == 0, let progress {
+                progress.add(i - reported)
+                reported = i
+            }
             // Fast check for the common case; comments and blanks are rare.
             let c0 = p[i]
             if c0 == 10 || c0 == 13 || c0 == 32 || c0 == 9 || c0 == comment {

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Matrices
+import Solvers
 
 /// Triplets read from a file, with ids in first-seen order, before canonicalization.
 struct ParsedTriplets {
@@ -77,11 +78,11 @@ enum DelimitedReader {
         var quotes: Bool
     }
 
-    static func read(path: String, options: DelimitedOptions) throws(IOError) -> ParsedTriplets {
+    static func read(path: String, options: DelimitedOptions, progress: ProgressHandler? = nil) throws(IOError) -> ParsedTriplets {
         // The chunks own copies of everything they need, so the text is unmapped before they
         // are merged: the peak holds the text or the merged triplets, not both.
         let chunks = try MappedFile.withBytes(path, expecting: "lines of user, item[, value]") { p, n throws(IOError) in
-            try parse(p, n, path: path, options: options)
+            try parse(p, n, path: path, options: options, progress: ProgressCounter(progress, total: n))
         }
         let total = chunks.reduce(0) { $0 + $1.values.count }
         guard total > 0 else { throw IOError(file: path, "holds a header but no data lines") }
@@ -245,7 +246,8 @@ enum DelimitedReader {
     // MARK: Parsing
 
     /// Parses the mapped text into chunks (in file order); the caller merges them.
-    static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, path: String, options: DelimitedOptions) throws(IOError) -> [Chunk] {
+    static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, path: String, options: DelimitedOptions,
+                      progress: ProgressCounter? = nil) throws(IOError) -> [Chunk] {
         // The first non-blank, non-comment line decides the separator, the header and the layout.
         var i = 0
         var lineNumber = 1
@@ -277,7 +279,10 @@ enum DelimitedReader {
                                 options: options, path: path, line: lineNumber)
         let dataStart = hasHeader ? Swift.min(firstEnd + 1, n) : i
         let firstDataLine = hasHeader ? lineNumber + 1 : lineNumber
-        return try parseChunks(p, n, from: dataStart, firstLine: firstDataLine, layout: layout, comment: options.commentByte, path: path)
+        let chunks = try parseChunks(p, n, from: dataStart, firstLine: firstDataLine, layout: layout, comment: options.commentByte,
+                                     path: path, progress: progress)
+        progress?.finish()
+        return chunks
     }
 
     /// Whether a first line is a header: it names a known column, or its third field (the value
@@ -292,7 +297,7 @@ enum DelimitedReader {
     /// Parses the data lines from `dataStart` in chunks split at line boundaries, in parallel
     /// when the text is large; a failure is reported at its absolute line (the earliest chunk's).
     static func parseChunks(_ p: UnsafePointer<UInt8>, _ n: Int, from dataStart: Int, firstLine firstDataLine: Int,
-                            layout: Layout, comment: UInt8?, path: String) throws(IOError) -> [Chunk] {
+                            layout: Layout, comment: UInt8?, path: String, progress: ProgressCounter?) throws(IOError) -> [Chunk] {
         let chunkCount = n - dataStart > (8 << 20) ? Swift.min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
         var bounds = [dataStart]
         for c in 1..<Swift.max(chunkCount, 1) {
@@ -308,7 +313,7 @@ enum DelimitedReader {
         results.withUnsafeMutableBufferPointer { out in
             let outPointer = UnsafeSendable(out)
             DispatchQueue.concurrentPerform(iterations: bounds.count - 1) { c in
-                outPointer.value[c] = parseChunk(pointer.value, chunkBounds[c], chunkBounds[c + 1], layout, comment)
+                outPointer.value[c] = parseChunk(pointer.value, chunkBounds[c], chunkBounds[c + 1], layout, comment, progress)
             }
         }
         var chunks: [Chunk] = []

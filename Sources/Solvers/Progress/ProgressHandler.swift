@@ -39,20 +39,33 @@ struct ProgressTicker {
 }
 
 /// Progress of a parallel region: every thread adds the units it finished, and only the
-/// reporting thread (the region's thread 0) calls the handler, so calls never overlap and
-/// their counts never decrease; `finish`, after the region, reports the total.
-final class ProgressCounter: Sendable {
-    let handler: ProgressHandler
-    let total: Int
+/// reporting thread (the region's thread 0, or with ``add(_:)`` the thread that advances the
+/// clock) calls the handler, so calls are an interval apart and their counts never decrease;
+/// `finish`, after the region, reports the total.
+public final class ProgressCounter: Sendable {
+    public let handler: ProgressHandler
+    public let total: Int
     private let done = Atomic<Int>(0)
     private let next: Atomic<UInt64>
 
     /// Nil without a handler, so a region without one only tests an optional.
-    init?(_ handler: ProgressHandler?, total: Int) {
+    public init?(_ handler: ProgressHandler?, total: Int) {
         guard let handler else { return nil }
         self.handler = handler
         self.total = total
         next = Atomic(ProgressClock.now + ProgressClock.interval)
+    }
+
+    /// Counts `units` finished by the calling thread, for regions whose threads have no fixed
+    /// numbers (a work queue): whichever thread finds the interval passed and advances the
+    /// clock reports.
+    public func add(_ units: Int) {
+        let sum = done.wrappingAdd(units, ordering: .relaxed).newValue
+        let now = ProgressClock.now
+        let due = next.load(ordering: .relaxed)
+        guard now >= due, next.compareExchange(expected: due, desired: now + ProgressClock.interval, ordering: .relaxed).exchanged
+        else { return }
+        handler(Swift.min(sum, total), total)
     }
 
     /// Counts `units` finished by the calling thread; thread 0 reports when the interval has passed.
@@ -65,5 +78,5 @@ final class ProgressCounter: Sendable {
         handler(Swift.min(sum, total), total)
     }
 
-    func finish() { handler(total, total) }
+    public func finish() { handler(total, total) }
 }

@@ -21,13 +21,10 @@ extension RidgeKernel {
         for c in 0..<w where problem.isRegularized(c) { ws.a[c * stride + c] += S(lambdaU) }
         for c in 0..<w { ws.b[c] = S(ws.rhs[c]) }
         flops += Double(w * w * w) / 3 + 2 * Double(w * w)
-        if try factorAndSolve(u, count: range.count, lambda: lambdaU, ws) {
-            flops += 4 * Double(w * w * w)
-            for c in 0..<w { out[c] = Double(ws.b[c]) }
-            return (true, flops)
-        }
+        let usedFallback = try factorAndSolve(u, count: range.count, lambda: lambdaU, ws)
+        if usedFallback { flops += 4 * Double(w * w * w) }
         for c in 0..<w { out[c] = Double(ws.b[c]) }
-        return (false, flops)
+        return (usedFallback, flops)
     }
 
     /// The weights of user u's entries in A_u and b_u, into the workspace.

@@ -45,6 +45,10 @@ extension Objective {
                   confidence: try recorded.required(recorded.value("confidence", as: Confidence.self), "confidence", with: "loss"),
                   userBias: userBias, offset: offset)
         if offset == .globalMean { fixedMean = mean }
+        unobservedWeight = try recorded.double("unobserved_weight") ?? 1
+        if regularization == .frequency {
+            regularizationExponent = try recorded.required(recorded.double("reg_exponent"), "reg_exponent", with: "reg = frequency")
+        }
     }
 }
 

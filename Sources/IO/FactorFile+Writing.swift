@@ -20,13 +20,18 @@ extension FactorFile {
     /// The root attributes, in the order they are written. Strings are variable-length UTF-8,
     /// numbers float64, counts and flags int64 (flags 0 or 1); the model terms (`user_bias`,
     /// `offset`, `global_mean`, `item_bias` — "" for none — and `k`) are recorded together
-    /// whenever an objective is or any of them is set.
+    /// whenever an objective is or any of them is set. `reg_exponent` (frequency regularization)
+    /// and `unobserved_weight` (α0 ≠ 1) are written only when they apply.
     var attributes: [(String, AttributeValue)] {
         var out: [(String, AttributeValue)] = []
         if let objective {
             out += [("loss", .string(objective.loss.rawValue)), ("lambda", .double(objective.lambda)),
                     ("reg", .string(objective.regularization.rawValue)), ("alpha", .double(objective.alpha)),
                     ("confidence", .string(objective.confidence.rawValue))]
+            if objective.regularization == .frequency {
+                out.append(("reg_exponent", .double(objective.regularizationExponent)))
+            }
+            if objective.unobservedWeight != 1 { out.append(("unobserved_weight", .double(objective.unobservedWeight))) }
         }
         if objective != nil || userBias || offset != .none || itemBiasSource != nil {
             out += [("user_bias", .integer(userBias ? 1 : 0)), ("offset", .string(offset.rawValue)),

@@ -240,7 +240,7 @@ extension Fit {
     var alsProvenance: Provenance {
         Provenance(command: "fit", settings: ["method": "als", "k": factors, "epochs": epochs, "seed": seed, "threads": threads,
                                               "loss": objective.loss.rawValue, "lambda": objective.lambda,
-                                              "reg": objective.reg.rawValue, "user_bias": objective.userBias,
+                                              "reg": objective.regularization.rawValue, "user_bias": objective.userBias,
                                               "offset": objective.offset.rawValue],
                    inputs: ["interactions": data.interactionsFile])
     }

@@ -22,8 +22,14 @@ struct ObjectiveOptions: ParsableArguments {
     @Option(name: .customLong("lambda"), help: "Regularization λ on the summed objective.")
     var lambda: Double = 0.1
 
-    @Option(help: "constant (λ_u = λ) or count (λ_u = λ·|Ω_u|, ALS-WR).")
-    var reg: Objective.Regularization = .constant
+    @Option(help: "constant (λ_u = λ, the default), count (λ_u = λ·|Ω_u|, ALS-WR) or frequency (λ_u = λ·(|Ω_u| + c0·n)^ν, iALS; c0 the unobserved weight: 0 observed, 1 dense, α0 implicit).")
+    var reg: Objective.Regularization?
+
+    @Option(name: .customLong("reg-exponent"), help: "ν of --reg frequency (given alone, it implies --reg frequency): 0 is constant λ, 1 with --unobserved-weight 0 is count.")
+    var regExponent: Double?
+
+    @Option(name: .customLong("unobserved-weight"), help: "α0, the weight of the unobserved entries under the implicit loss (Rendle et al. 2021's iALS); 1 is Hu–Koren–Volinsky.")
+    var unobservedWeight: Double = 1
 
     @Option(help: "α of the implicit loss's confidence.")
     var alpha: Double = 1
@@ -44,14 +50,25 @@ struct ObjectiveOptions: ParsableArguments {
     var itemBias: String?
 
     var objective: Objective {
-        var o = Objective(loss: loss, lambda: lambda, regularization: reg, alpha: alpha, confidence: confidence,
+        var o = Objective(loss: loss, lambda: lambda, regularization: regularization, alpha: alpha, confidence: confidence,
                           userBias: userBias, offset: offset)
         o.fixedMean = mean
+        o.unobservedWeight = unobservedWeight
+        if let regExponent { o.regularizationExponent = regExponent }
         return o
     }
 
+    /// --reg as given, or frequency when only --reg-exponent is.
+    var regularization: Objective.Regularization { reg ?? (regExponent != nil ? .frequency : .constant) }
+
     func validate() throws {
         guard lambda >= 0, lambda.isFinite else { throw ValidationError("--lambda must be a finite number ≥ 0") }
+        if regExponent != nil && regularization != .frequency {
+            throw ValidationError("--reg-exponent goes with --reg frequency, not --reg \(regularization.rawValue)")
+        }
+        if let regExponent, !regExponent.isFinite { throw ValidationError("--reg-exponent must be a finite number") }
+        guard unobservedWeight >= 0, unobservedWeight.isFinite else { throw ValidationError("--unobserved-weight must be a finite number ≥ 0") }
+        if unobservedWeight != 1 && loss != .implicit { throw ValidationError("--unobserved-weight applies to --loss implicit only") }
         guard alpha > 0, alpha.isFinite else { throw ValidationError("--alpha must be a finite number > 0") }
         if let mean {
             guard offset == .globalMean else { throw ValidationError("--mean needs --offset global-mean") }

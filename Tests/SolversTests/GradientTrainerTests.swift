@@ -1,4 +1,5 @@
 import FixturePaths
+import Foundation
 import IO
 import Matrices
 @testable import Solvers
@@ -25,7 +26,8 @@ struct GradientTrainerTests {
     /// The objective and its gradient summed over all m × n entries straight from the
     /// definition: weight c and target t per entry (observed: 1 and r − μ − b_i on stored
     /// entries, 0 elsewhere; dense: the same with r = 0 elsewhere; implicit: confidence(r) and
-    /// [r > 0] on stored entries, 1 and 0 elsewhere), plus λ_u‖x_u‖² without the user bias.
+    /// [r > 0] on stored entries, α0 and 0 elsewhere), plus λ_u‖x_u‖² without the user bias
+    /// (λ_u = λ, λ·|Ω_u| or λ·(|Ω_u| + c0·n)^ν).
     func naiveObjective(_ problem: RidgeProblem, _ X: DenseMatrix<Double>) -> (Double, [Double]) {
         let R = problem.interactions, o = problem.objective, w = problem.width
         var value = 0.0
@@ -43,13 +45,18 @@ struct GradientTrainerTests {
                 case .observed: weight = r == nil ? 0 : 1
                 case .dense: break
                 case .implicit:
-                    weight = r.map { o.confidence == .onePlus ? 1 + o.alpha * $0 : o.alpha * $0 } ?? 1
+                    weight = r.map { o.confidence == .onePlus ? 1 + o.alpha * $0 : o.alpha * $0 } ?? o.unobservedWeight
                     target = (r ?? 0) > 0 ? 1 : 0
                 }
                 value += weight * (target - prediction) * (target - prediction)
                 for c in 0..<w { gradient[u * w + c] -= 2 * weight * (target - prediction) * problem.items[i, c] }
             }
-            let lambdaU = o.regularization == .constant ? o.lambda : o.lambda * Double(stored.count)
+            let c0 = o.loss == .observed ? 0 : o.loss == .dense ? 1 : o.unobservedWeight
+            let lambdaU = switch o.regularization {
+            case .constant: o.lambda
+            case .count: o.lambda * Double(stored.count)
+            case .frequency: o.lambda * pow(Double(stored.count) + c0 * Double(problem.itemCount), o.regularizationExponent)
+            }
             for c in 0..<(o.userBias ? w - 1 : w) {
                 value += lambdaU * X[u, c] * X[u, c]
                 gradient[u * w + c] += 2 * lambdaU * X[u, c]

@@ -21,11 +21,18 @@ struct RidgeReference {
     static let regs = ["constant", "count"]
     static let biases = ["none", "userbias", "offset", "itembias", "userbias-offset-itembias"]
 
-    /// Every case name the reference holds: loss_reg_bias.
+    /// The iALS cases' unobserved weight α0 and frequency exponent ν, as the script names them.
+    static let ials = ["a0.5-nu0.5", "a0-nu1", "a1-nu0", "a0.25-nu1"]
+
+    /// Every case name the reference holds: loss_reg_bias, the iALS ones with reg
+    /// frequency-a{α0}-nu{ν}.
     static var cases: [String] {
         losses.flatMap { loss in regs.flatMap { reg in
             biases.filter { !loss.hasPrefix("implicit") || $0 == "none" || $0 == "userbias" }.map { "\(loss)_\(reg)_\($0)" }
-        } }
+        } } + ials.flatMap { setting in
+            // α0 = 0 with a user bias has a trivial optimum (every target fit by the bias): not in the reference.
+            ["none", "userbias"].filter { setting.hasPrefix("a0-") ? $0 == "none" : true }.map { "implicit-oneplus_frequency-\(setting)_\($0)" }
+        }
     }
 
     /// The objective and item bias a case name describes (λ = 0.3, α = 2 as the script uses).
@@ -39,6 +46,13 @@ struct RidgeReference {
         default: o.loss = .implicit; o.confidence = .linear
         }
         o.regularization = parts[1] == "count" ? .count : .constant
+        if parts[1].hasPrefix("frequency-") {
+            // frequency-a{α0}-nu{ν}
+            let settings = parts[1].split(separator: "-")
+            o.regularization = .frequency
+            o.unobservedWeight = Double(settings[1].dropFirst())!
+            o.regularizationExponent = Double(settings[2].dropFirst(2))!
+        }
         o.userBias = parts[2].contains("userbias")
         o.offset = parts[2].contains("offset") ? .globalMean : .none
         return (o, parts[2].contains("itembias"))

@@ -112,7 +112,7 @@ public struct AlternatingLeastSquares: Sendable {
         for i in 0..<items.rows {
             var norm = 0.0
             for c in 0..<items.columns { norm += items[i, c] * items[i, c] }
-            penalty += objective.lambda(forCount: itemCounts[i]) * norm
+            penalty += objective.lambda(forCount: itemCounts[i], items: R.rows) * norm
         }
         return userSide + penalty
     }

@@ -1,3 +1,4 @@
+import Foundation
 import Matrices
 
 /// The per-user objective that both the exact ridge solve and gradient training minimize.
@@ -8,9 +9,12 @@ import Matrices
 /// - ``Loss/observed``: Σ_{i∈Ω_u} (t_ui − x_u·v_i)² + λ_u‖x_u‖²
 /// - ``Loss/dense``: Σ_{all i} (t_ui − x_u·v_i)² + λ_u‖x_u‖², unobserved r_ui = 0 (so t = −μ − b_i)
 /// - ``Loss/implicit``: Σ_i c_ui (p_ui − x_u·v_i)² + λ_u‖x_u‖², p_ui = [r_ui > 0],
-///   c_ui = 1 + α r_ui (one-plus) or α r_ui (linear) on Ω_u, 1 elsewhere.
+///   c_ui = 1 + α r_ui (one-plus) or α r_ui (linear) on Ω_u, α0 elsewhere (``unobservedWeight``,
+///   1 by default; Rendle et al. 2021's iALS weight).
 ///
-/// λ_u = λ (constant) or λ·|Ω_u| (count, ALS-WR); the user-bias component is never regularized.
+/// λ_u = λ (constant), λ·|Ω_u| (count, ALS-WR) or λ·(|Ω_u| + c0·n)^ν (frequency, with c0 the
+/// weight of the n items' unstored entries: 0 observed, 1 dense, α0 implicit); the user-bias
+/// component is never regularized.
 /// Users with no interactions get the zero vector under `observed` and the exact minimizer
 /// otherwise.
 public struct Objective: Sendable, Equatable {
@@ -38,6 +42,9 @@ public struct Objective: Sendable, Equatable {
         case constant
         /// λ_u = λ·|Ω_u| (ALS-WR, Spark, LensKit).
         case count
+        /// λ_u = λ·(|Ω_u| + c0·n)^ν (Rendle et al. 2021's frequency-scaled iALS regularization;
+        /// ν = ``regularizationExponent``).
+        case frequency
     }
 
     /// A value subtracted from every target before fitting.
@@ -53,6 +60,10 @@ public struct Objective: Sendable, Equatable {
     /// α of the implicit loss.
     public var alpha: Double = 1
     public var confidence: Confidence = .onePlus
+    /// α0, the weight of the unstored entries under the implicit loss.
+    public var unobservedWeight: Double = 1
+    /// ν of the frequency regularization.
+    public var regularizationExponent: Double = 1
     /// An unregularized per-user intercept, stored as the last factor component.
     public var userBias: Bool = false
     public var offset: Offset = .none
@@ -71,10 +82,24 @@ public struct Objective: Sendable, Equatable {
         self.offset = offset
     }
 
-    /// λ_u for a user with `count` observed items.
+    /// The weight c0 of a user's unstored entries: 0 (observed), 1 (dense) or α0 (implicit).
     @inlinable
-    public func lambda(forCount count: Int) -> Double {
-        regularization == .constant ? lambda : lambda * Double(count)
+    public var backgroundWeight: Double {
+        switch loss {
+        case .observed: return 0
+        case .dense: return 1
+        case .implicit: return unobservedWeight
+        }
+    }
+
+    /// λ_u for a user with `count` stored entries out of `items` (the frequency form's n).
+    @inlinable
+    public func lambda(forCount count: Int, items: Int = 0) -> Double {
+        switch regularization {
+        case .constant: return lambda
+        case .count: return lambda * Double(count)
+        case .frequency: return lambda * Foundation.pow(Double(count) + backgroundWeight * Double(items), regularizationExponent)
+        }
     }
 
     /// The confidence weight of an observed implicit value.

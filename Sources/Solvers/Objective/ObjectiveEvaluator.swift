@@ -10,6 +10,7 @@ import Matrices
 struct ObjectiveEvaluator: Sendable {
     let problem: RidgeProblem
     let terms: ObjectiveTerms
+    /// c0·VᵀV.
     let G: [Double]
     /// Dense loss: the right-hand sides b_u (m × w).
     let B: [Double]
@@ -20,7 +21,8 @@ struct ObjectiveEvaluator: Sendable {
         self.problem = problem
         terms = problem.terms
         let matrix = ItemMatrix<Double>(problem.items)
-        G = terms.hasBackground ? matrix.gram() : []
+        let c0 = terms.backgroundWeight
+        G = terms.hasBackground ? (c0 == 1 ? matrix.gram() : matrix.gram().map { c0 * $0 }) : []
         if terms.rhsWeightsAreValues {
             (B, targetNorms) = ObjectiveEvaluator.denseSums(problem, matrix)
         } else {

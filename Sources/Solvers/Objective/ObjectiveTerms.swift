@@ -14,7 +14,7 @@ import Matrices
 /// | --- | --- | --- | --- | --- |
 /// | observed | 0 | – | 1 | r − μ − b_i |
 /// | dense | 1 | −μ − b_i | 1 | r − μ − b_i |
-/// | implicit | 1 | 0 | confidence(r) | [r > 0] |
+/// | implicit | α0 (1 by default) | 0 | confidence(r) | [r > 0] |
 ///
 /// Its normal equations are A_u x = b_u with
 /// A_u = c0·VᵀV + Σ_{i∈Ω_u} (c_ui − c0) v_i v_iᵀ + λ_u I and
@@ -27,11 +27,17 @@ public struct ObjectiveTerms: Sendable {
     public let mean: Double
     /// The fixed item bias b subtracted from targets, when given.
     public let itemBias: [Double]?
+    /// n, the number of items: the frequency regularization counts the unstored entries.
+    public let itemCount: Int
+    /// c0, the weight of the unstored entries.
+    public let backgroundWeight: Double
 
-    public init(objective: Objective, mean: Double, itemBias: [Double]?) {
+    public init(objective: Objective, mean: Double, itemBias: [Double]?, itemCount: Int) {
         self.objective = objective
         self.mean = mean
         self.itemBias = itemBias
+        self.itemCount = itemCount
+        backgroundWeight = objective.backgroundWeight
     }
 
     /// How the stored entries enter A_u beyond the background's c0·VᵀV.
@@ -44,10 +50,10 @@ public struct ObjectiveTerms: Sendable {
         case weighted
     }
 
-    /// Whether the entries outside Ω_u count (c0 ≠ 0): A_u then starts from VᵀV, and users
+    /// Whether the entries outside Ω_u count (c0 ≠ 0): A_u then starts from c0·VᵀV, and users
     /// without interactions get the exact minimizer rather than the zero vector.
     @inlinable
-    public var hasBackground: Bool { objective.loss != .observed }
+    public var hasBackground: Bool { backgroundWeight != 0 }
 
     @inlinable
     public var entryGram: EntryGram {
@@ -67,9 +73,9 @@ public struct ObjectiveTerms: Sendable {
     @inlinable
     public var rhsWeightsAreValues: Bool { objective.loss == .dense }
 
-    /// λ_u for a user with `count` observed items.
+    /// λ_u for a user with `count` stored entries.
     @inlinable
-    public func lambda(forCount count: Int) -> Double { objective.lambda(forCount: count) }
+    public func lambda(forCount count: Int) -> Double { objective.lambda(forCount: count, items: itemCount) }
 
     /// The item bias of item j, 0 without one.
     @inlinable
@@ -93,7 +99,7 @@ public struct ObjectiveTerms: Sendable {
         switch objective.loss {
         case .observed: return 1
         case .dense: return 0
-        case .implicit: return objective.confidenceWeight(r) - 1
+        case .implicit: return objective.confidenceWeight(r) - backgroundWeight
         }
     }
 
@@ -117,7 +123,7 @@ public struct ObjectiveTerms: Sendable {
             let confidence = objective.confidenceWeight(r)
             let preference: Double = r > 0 ? 1 : 0
             let e = preference - y
-            return (confidence * e * e - y * y, (confidence - 1) * y - confidence * preference)
+            return (confidence * e * e - backgroundWeight * y * y, (confidence - backgroundWeight) * y - confidence * preference)
         }
         let e = target(r, item: j) - y
         return (e * e, -e)

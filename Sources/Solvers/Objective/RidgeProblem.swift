@@ -44,6 +44,13 @@ public struct RidgeProblem: Sendable {
             throw .invalidObjective("offsets and item biases do not apply to the implicit loss")
         }
         guard objective.lambda >= 0, objective.lambda.isFinite else { throw .invalidObjective("λ must be a finite number ≥ 0") }
+        guard objective.unobservedWeight >= 0, objective.unobservedWeight.isFinite else {
+            throw .invalidObjective("the unobserved weight α0 must be a finite number ≥ 0")
+        }
+        if objective.unobservedWeight != 1 && objective.loss != .implicit {
+            throw .invalidObjective("the unobserved weight α0 applies to the implicit loss only")
+        }
+        guard objective.regularizationExponent.isFinite else { throw .invalidObjective("the regularization exponent ν must be finite") }
         if objective.loss == .implicit {
             guard objective.alpha > 0, objective.alpha.isFinite else { throw .invalidObjective("α must be a finite number > 0") }
             if objective.confidence == .linear, let bad = interactions.values.first(where: { $0 <= 0 }) {
@@ -74,7 +81,7 @@ public struct RidgeProblem: Sendable {
     }
 
     /// The objective's terms for this problem's offsets: targets, weights and λ_u.
-    public var terms: ObjectiveTerms { ObjectiveTerms(objective: objective, mean: mean, itemBias: itemBias) }
+    public var terms: ObjectiveTerms { ObjectiveTerms(objective: objective, mean: mean, itemBias: itemBias, itemCount: itemCount) }
 
     /// Whether factor component `c` is penalized: all but a trailing user bias.
     @inlinable

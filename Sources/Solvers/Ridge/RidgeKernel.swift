@@ -42,7 +42,7 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
             return RidgeSolution(factors: DenseMatrix(rows: m, columns: w, storage: X), emptyUsers: emptyCount(), fallbackUsers: 0, flops: flops)
         }
         // The native kernels address the system matrix with leading dimension kp.
-        let G: [S] = terms.hasBackground ? (native ? matrix.nativeGram(padded: matrix.padded()) : matrix.gram()) : []
+        let G: [S] = terms.hasBackground ? scaledByBackground(native ? matrix.nativeGram(padded: matrix.padded()) : matrix.gram()) : []
         let (fallbacks, userFlops) = try solvePerUser(G: G, background: background, X: &X)
         progress?.finish()
         return RidgeSolution(factors: DenseMatrix(rows: m, columns: w, storage: X), emptyUsers: emptyCount(),
@@ -99,6 +99,12 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         var fallbacks = 0
         var flops = 0.0
         var failure: SolverError?
+    }
+
+    /// c0·G, the part of every A_u from the entries outside Ω_u (G itself when c0 = 1).
+    func scaledByBackground(_ G: [S]) -> [S] {
+        let c0 = S(terms.backgroundWeight)
+        return c0 == 1 ? G : G.map { c0 * $0 }
     }
 
     func emptyCount() -> Int {

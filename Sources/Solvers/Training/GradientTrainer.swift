@@ -49,7 +49,7 @@ public struct GradientTrainer: Sendable {
 
     /// The number of terms `mean` divides by.
     func termCount(_ problem: RidgeProblem) -> Double {
-        !problem.terms.hasBackground ? Double(Swift.max(1, problem.interactions.nnz))
+        problem.objective.loss == .observed ? Double(Swift.max(1, problem.interactions.nnz))
                                             : Double(problem.userCount) * Double(problem.itemCount)
     }
 
@@ -59,7 +59,7 @@ public struct GradientTrainer: Sendable {
         guard optimizer.weightDecay != 0, !optimizer.decoupled else { return problem }
         var objective = problem.objective
         guard objective.regularization == .constant || objective.lambda == 0 else {
-            throw .invalidObjective("weight decay with --reg count has no single equivalent λ; use --reg constant")
+            throw .invalidObjective("weight decay with --reg count or frequency has no single equivalent λ; use --reg constant")
         }
         let scale = lossScale == .mean ? termCount(problem) : 1
         objective.regularization = .constant
@@ -79,7 +79,7 @@ public struct GradientTrainer: Sendable {
         let tracked = try effectiveProblem(problem)
         let scale = lossScale == .mean ? 1 / termCount(problem) : 1
         var X = initial.storage
-        if !problem.terms.hasBackground {
+        if problem.objective.loss == .observed {
             // Mini-batches never visit users without interactions; they get their defined result, 0.
             let w = problem.width
             for u in 0..<problem.userCount where problem.interactions.degree(ofRow: u) == 0 {
@@ -93,7 +93,7 @@ public struct GradientTrainer: Sendable {
         var gradient = [Double](repeating: 0, count: optimizer.sparse ? 0 : X.count)
         var rng = SplitMix64(seed: seed)
         var order = Array(0..<problem.interactions.nnz)
-        let batchData = problem.terms.hasBackground ? nil : MiniBatchData(problem)
+        let batchData = problem.objective.loss == .observed ? MiniBatchData(problem) : nil
         var sparseBatch = optimizer.sparse ? SparseBatch(batchData!, users: problem.userCount, width: problem.width,
                                                          batchSize: Swift.max(1, Swift.min(batchSize, order.count))) : nil
         var previous: Double? = nil
@@ -102,7 +102,7 @@ public struct GradientTrainer: Sendable {
             var loss = 0.0
             if sparseBatch != nil {
                 loss = sparseMiniBatchEpoch(problem, X: &X, state: &state, order: &order, scratch: &sparseBatch!, data: batchData!, rng: &rng)
-            } else if !problem.terms.hasBackground {
+            } else if problem.objective.loss == .observed {
                 loss = miniBatchEpoch(problem, X: &X, state: &state, gradient: &gradient, order: &order, data: batchData!, rng: &rng)
             } else {
                 X.withUnsafeMutableBufferPointer { x in

@@ -85,11 +85,13 @@ struct Fit: ParsableCommand {
     @Option(help: "Threads for the BLAS products of full-batch training and the exact solve (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(name: .customLong("loss-scale"), help: "sum, or mean (divided by the number of terms, like MSELoss).") var lossScale: GradientTrainer.LossScale = .mean
+    @Option(help: "With --method als: double (default) or single precision kernels for the exact solves, as solve has them.")
+    var precision: RidgeSolver.Precision?
 
     @OptionGroup(title: "Cross-check") var checkOptions: CheckOptions
 
     @Option(help: "Write one JSON object per epoch to this file.", completion: .file()) var log: String?
-    @Flag(help: "Print phase timings (read, exact solve, training, write) on stderr.") var timings = false
+    @Flag(help: "Print phase timings on stderr (read, exact solve, training, write; with --method als each epoch's user solve, item solve and objective).") var timings = false
     @Flag(help: "Print a summary as JSON on stdout (epochs, final loss and objective, seconds, outputs).") var json = false
     @Flag(name: .shortAndLong, help: "No progress on stderr.") var quiet = false
 
@@ -100,6 +102,7 @@ struct Fit: ParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if json && checkOptions.checkJSON { throw ValidationError("--json and --check-json both print to stdout: give one") }
         if sparse && method == .als { throw ValidationError("--sparse applies to --method sgd|adam") }
+        if precision != nil && method != .als { throw ValidationError("--precision applies to --method als: gradient training runs in double") }
         if method != .als, let conflict = trainer.optimizer.sparseConflict(loss: objective.loss) { throw ValidationError(conflict) }
     }
 
@@ -200,9 +203,10 @@ extension Fit {
             throw ValidationError("--method als learns its own item bias with --user-bias; --item-bias takes a fixed one for solve and fit")
         }
         var als = AlternatingLeastSquares(objective: objective.objective, k: factors)
-        als.solver = RidgeSolver(threads: threads)
+        als.solver = RidgeSolver(threads: threads, precision: precision ?? .double)
         als.epochs = epochs
         als.seed = seed
+        als.tracksObjective = !quiet || log != nil || json
         var logLines: [String] = []
         let quiet = self.quiet
         let started = Date()
@@ -212,6 +216,10 @@ extension Fit {
             progress.clear()
             logLines.append(Console.json(["epoch": epoch.epoch, "objective": epoch.objective, "seconds": epoch.seconds]))
             if !quiet { Console.error(String(format: "epoch %d  objective %.10g  %.3f s", epoch.epoch, epoch.objective, epoch.seconds)) }
+            if timings {
+                Console.error(String(format: "timings: epoch %d: users %.3f s, items %.3f s, objective %.3f s", epoch.epoch,
+                                     epoch.userSeconds, epoch.itemSeconds, epoch.objectiveSeconds))
+            }
         }
         // Both files record the same settings; the learned item bias is stored in the items file.
         let biases = result.itemBias != nil
@@ -219,6 +227,7 @@ extension Fit {
         users.userBias = biases
         users.itemBiasSource = biases ? FileSpec(path: itemsOut, object: "/item_bias") : nil
         users.run = FactorFile.Run(method: .als)
+        users.run?.precision = precision
         users.run?.epochs = epochs
         users.run?.seed = seed
         var items = users

@@ -55,6 +55,22 @@ struct FitCommandTests {
                            "--out", folder + "/u2.h5", "--items-out", folder + "/v2.h5", "--quiet"]) == 64)
     }
 
+    @Test("fit --method als --precision single solves in single precision and records it; gradient methods refuse it")
+    func alsPrecision() throws {
+        let folder = Fixtures.scratchFolder()
+        let base = ["fit", "--method", "als", "--k", "3", "--epochs", "3", "--lambda", "0.3", "--loss", "implicit", "--alpha", "2",
+                    "--interactions", Fixtures.path("ridge/problem.h5"), "--quiet"]
+        #expect(runMFTool(base + ["--out", folder + "/d.h5", "--items-out", folder + "/dv.h5"]) == 0)
+        #expect(runMFTool(base + ["--precision", "single", "--out", folder + "/s.h5", "--items-out", folder + "/sv.h5", "--timings"]) == 0)
+        let double = try FactorFile.read(FileSpec(folder + "/d.h5")), single = try FactorFile.read(FileSpec(folder + "/s.h5"))
+        #expect(single.run?.precision == .single && double.run?.precision == nil)
+        let scale = double.factors.storage.map { abs($0) }.max()!
+        let gap = zip(single.factors.storage, double.factors.storage).map { abs($0 - $1) }.max()!
+        #expect(gap > 0 && gap <= 1e-4 * scale)
+        #expect(runMFTool(["fit", "--method", "adam", "--precision", "single", "--interactions", Fixtures.path("ridge/problem.h5"),
+                           "--items", Fixtures.path("ridge/items.h5"), "--out", folder + "/a.h5", "--quiet"]) == 64)
+    }
+
     @Test("--lr-decay shrinks the step after each epoch; values outside (0, 1] are refused")
     func learningRateDecay() throws {
         let folder = Fixtures.scratchFolder()

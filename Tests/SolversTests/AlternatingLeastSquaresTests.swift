@@ -34,6 +34,56 @@ struct AlternatingLeastSquaresTests {
     }
 }
 
+@Suite("ALS settings: precision, objective tracking, iALS terms")
+struct AlternatingLeastSquaresSettingsTests {
+    @Test("single precision tracks double within float tolerance", arguments: [Objective.Loss.observed, .implicit])
+    func singlePrecision(loss: Objective.Loss) throws {
+        let (R, _) = syntheticProblem(users: 150, items: 90, k: 4, density: 0.2, seed: 8)
+        var als = AlternatingLeastSquares(objective: Objective(loss: loss, lambda: 0.5, regularization: .count, alpha: 2), k: 6)
+        als.epochs = 4
+        let double = try als.run(R)
+        als.solver.precision = .single
+        let single = try als.run(R)
+        // Each solve is well conditioned (λ·|Ω_u| on the diagonal), so single precision's unit
+        // roundoff (6e-8) times a small condition number, carried through four epochs.
+        #expect(relativeError(single.users, double.users) <= 1e-4 && relativeError(single.items, double.items) <= 1e-4)
+        #expect(abs(single.history.last!.objective - double.history.last!.objective) <= 1e-5 * double.history.last!.objective)
+        #expect(single.users.storage != double.users.storage)
+    }
+
+    @Test("without objective tracking the factors are the same bits and the records carry NaN")
+    func untracked() throws {
+        let (R, _) = syntheticProblem(users: 80, items: 60, k: 3, density: 0.2, seed: 9)
+        var als = AlternatingLeastSquares(objective: Objective(loss: .implicit, lambda: 0.5, alpha: 3), k: 4)
+        als.epochs = 3
+        let tracked = try als.run(R)
+        als.tracksObjective = false
+        let untracked = try als.run(R)
+        #expect(tracked.users.storage.map(\.bitPattern) == untracked.users.storage.map(\.bitPattern))
+        #expect(tracked.items.storage.map(\.bitPattern) == untracked.items.storage.map(\.bitPattern))
+        #expect(untracked.history.allSatisfy { $0.objective.isNaN } && tracked.history.allSatisfy { $0.objective.isFinite })
+        #expect(tracked.history.allSatisfy { $0.userSeconds > 0 && $0.itemSeconds > 0 })
+    }
+
+    @Test("with α0 and frequency regularization the objective still never increases, and the items are optimal for the users",
+          arguments: [(0.25, 0.5), (0.0, 1.0), (2.0, 1.0)])
+    func iALS(unobservedWeight: Double, exponent: Double) throws {
+        let (R, _) = syntheticProblem(users: 100, items: 70, k: 4, density: 0.15, seed: 10)
+        var objective = Objective(loss: .implicit, lambda: 0.1, regularization: .frequency, alpha: 4)
+        objective.unobservedWeight = unobservedWeight
+        objective.regularizationExponent = exponent
+        var als = AlternatingLeastSquares(objective: objective, k: 5)
+        als.epochs = 6
+        let result = try als.run(R)
+        for (a, b) in zip(result.history, result.history.dropFirst()) {
+            #expect(b.objective <= a.objective * (1 + 1e-12), "epoch \(b.epoch) rose from \(a.objective) to \(b.objective)")
+        }
+        let itemProblem = try RidgeProblem(interactions: R.transposed(), items: result.users, objective: objective)
+        let scale = maxAbs(itemProblem.gradient(DenseMatrix(rows: 70, columns: 5, repeating: 0)).storage)
+        #expect(maxAbs(itemProblem.gradient(result.items).storage) <= 1e-9 * max(1, scale))
+    }
+}
+
 @Suite("ALS with biases")
 struct BiasedAlternatingLeastSquaresTests {
     @Test("a fixed global mean replaces the data's: it is the μ reported and the one subtracted")

@@ -13,17 +13,22 @@ public struct AlternatingLeastSquares: Sendable {
     /// Called during each half-step with the step's name ("epoch 3 users", "epoch 3 items")
     /// and the rows solved so far (see ``ProgressHandler``).
     public var progress: (@Sendable (_ step: String, _ done: Int, _ total: Int) -> Void)? = nil
+    /// Evaluate the full objective after every epoch (for logs and progress); off, the records
+    /// carry NaN and an epoch costs its two solves.
+    public var tracksObjective = true
 
     public init(objective: Objective, k: Int) {
         self.objective = objective
         self.k = k
     }
 
-    /// One epoch's record: the full objective after the epoch.
+    /// One epoch's record: the full objective after the epoch, and where its time went.
     public struct Epoch: Sendable {
         public var epoch: Int
         public var objective: Double
         public var seconds: Double
+        /// The user half-step, the item half-step and the objective.
+        public var userSeconds = 0.0, itemSeconds = 0.0, objectiveSeconds = 0.0
     }
 
     /// What ALS learned: user factors (with the user bias as a last column when
@@ -65,9 +70,10 @@ public struct AlternatingLeastSquares: Sendable {
         var users = DenseMatrix<Double>(rows: R.rows, columns: k + (biases ? 1 : 0), repeating: 0)
         var history: [Epoch] = []
         for epoch in 1...Swift.max(1, epochs) {
-            let start = DispatchTime.now().uptimeNanoseconds
+            var clock = PhaseClock()
             let (userSolver, itemSolver) = (halfStepSolver("epoch \(epoch) users"), halfStepSolver("epoch \(epoch) items"))
             users = try userSolver.solve(RidgeProblem(interactions: shifted, items: items, objective: sideObjective, itemBias: itemBias)).factors
+            let userSeconds = clock.lap()
             if biases {
                 let (x, b) = AlternatingLeastSquares.splitBias(users, k: k)
                 let solved = try itemSolver.solve(RidgeProblem(interactions: Rt, items: x, objective: sideObjective, itemBias: b)).factors
@@ -75,19 +81,24 @@ public struct AlternatingLeastSquares: Sendable {
             } else {
                 items = try itemSolver.solve(RidgeProblem(interactions: Rt, items: users, objective: sideObjective)).factors
             }
-            let value = try AlternatingLeastSquares.fullObjective(shifted, users: users, items: items, itemBias: itemBias, objective: sideObjective)
-            let record = Epoch(epoch: epoch, objective: value, seconds: Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            let itemSeconds = clock.lap()
+            let value = tracksObjective
+                ? try AlternatingLeastSquares.fullObjective(shifted, users: users, items: items, itemBias: itemBias, objective: sideObjective)
+                : .nan
+            let record = Epoch(epoch: epoch, objective: value, seconds: clock.total, userSeconds: userSeconds, itemSeconds: itemSeconds,
+                               objectiveSeconds: clock.lap())
             history.append(record)
             epochEnded(record)
         }
         return Result(users: users, items: items, itemBias: itemBias, mean: mean, history: history)
     }
 
-    /// The solver of one half-step, reporting its progress under `step`.
+    /// The solver of one half-step, reporting its progress under `step`; the epoch's objective,
+    /// when tracked, replaces the solver's own.
     func halfStepSolver(_ step: String) -> RidgeSolver {
-        guard let progress else { return solver }
         var s = solver
-        s.progress = { done, total in progress(step, done, total) }
+        s.reportsObjective = false
+        if let progress { s.progress = { done, total in progress(step, done, total) } }
         return s
     }
 
@@ -119,3 +130,21 @@ public struct AlternatingLeastSquares: Sendable {
 }
 
 import Dispatch
+
+/// Wall-clock laps of an epoch's phases.
+struct PhaseClock {
+    private let start = DispatchTime.now().uptimeNanoseconds
+    private var last: UInt64
+
+    init() { last = start }
+
+    /// Seconds since the last lap (or the start).
+    mutating func lap() -> Double {
+        let now = DispatchTime.now().uptimeNanoseconds
+        defer { last = now }
+        return Double(now - last) / 1e9
+    }
+
+    /// Seconds since the start.
+    var total: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+}

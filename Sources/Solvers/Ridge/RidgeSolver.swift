@@ -42,6 +42,9 @@ public struct RidgeSolver: Sendable {
     /// Called with the users solved so far (see ``ProgressHandler``); it does not change the
     /// order or the arithmetic of the solves.
     public var progress: ProgressHandler? = nil
+    /// Whether ``solve(_:)`` evaluates the objective at the solution (``RidgeSolution/objective``,
+    /// NaN when off): one more pass over the interactions and a Gram product.
+    public var reportsObjective = true
 
     public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, precision: Precision = .double,
                 fallback: Fallback = .none, userIDs: IDMap? = nil) {
@@ -60,7 +63,7 @@ public struct RidgeSolver: Sendable {
         case .single: solution = try RidgeKernel<Float>(problem: problem, solver: self).run()
         }
         solution.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        solution.objective = ObjectiveEvaluator(problem).value(solution.factors.storage)
+        solution.objective = reportsObjective ? ObjectiveEvaluator(problem).value(solution.factors.storage) : .nan
         return solution
     }
 }

@@ -184,6 +184,12 @@ extension Solve {
         file.run?.users = usersFile
         file.single = dtype == .float32
         try file.write(to: out)
+        if json {
+            Console.out(Console.json(["side": "items", "items": problem.userCount, "users": problem.itemCount, "k": problem.k,
+                                      "nnz": problem.interactions.nnz, "empty_items": solution.emptyUsers,
+                                      "fallback_items": solution.fallbackUsers, "unknown_users": unknown, "seconds": solution.seconds,
+                                      "gflops": solution.gflops, "objective": solution.objective, "out": out]))
+        }
         if !quiet {
             Console.error(String(format: "solved %d items × k=%d (%d empty, %d users without factors skipped) in %.4f s, objective %.10g → %@",
                                  problem.userCount, problem.width, solution.emptyUsers, unknown, solution.seconds, solution.objective, out))

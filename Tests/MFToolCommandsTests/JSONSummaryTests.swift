@@ -30,6 +30,17 @@ struct JSONSummaryTests {
         return (out, items)
     }
 
+    @Test("solve --side items")
+    func solveItemSide() throws {
+        let folder = Fixtures.scratchFolder()
+        let (r, v) = try Self.generated(folder)
+        #expect(runMFTool(["solve", "--interactions", r, "--items", v, "--out", folder + "/u.h5", "--quiet"]) == 0)
+        let s = try jsonSummary(["solve", "--side", "items", "--users", folder + "/u.h5", "--interactions", r,
+                                 "--out", folder + "/v2.h5", "--json", "--quiet"])
+        #expect(s["side"] as? String == "items" && s["items"] as? Int == 30 && s["users"] as? Int == 60 && s["k"] as? Int == 4)
+        #expect((s["objective"] as? Double).map { $0.isFinite } == true && s["out"] as? String == folder + "/v2.h5")
+    }
+
     @Test("generate")
     func generate() throws {
         let folder = Fixtures.scratchFolder()

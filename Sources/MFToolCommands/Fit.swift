@@ -87,6 +87,7 @@ struct Fit: ParsableCommand {
     @Option(name: .customLong("loss-scale"), help: "sum, or mean (divided by the number of terms, like MSELoss).") var lossScale: GradientTrainer.LossScale = .mean
     @Option(help: "With --method als: double (default) or single precision kernels for the exact solves, as solve has them.")
     var precision: RidgeSolver.Precision?
+    @OptionGroup(title: "Early stopping (--method als)") var stopping: EarlyStoppingOptions
 
     @OptionGroup(title: "Cross-check") var checkOptions: CheckOptions
 
@@ -103,6 +104,7 @@ struct Fit: ParsableCommand {
         if json && checkOptions.checkJSON { throw ValidationError("--json and --check-json both print to stdout: give one") }
         if sparse && method == .als { throw ValidationError("--sparse applies to --method sgd|adam") }
         if precision != nil && method != .als { throw ValidationError("--precision applies to --method als: gradient training runs in double") }
+        if stopping.validation != nil && method != .als { throw ValidationError("--validation applies to --method als") }
         if method != .als, let conflict = trainer.optimizer.sparseConflict(loss: objective.loss) { throw ValidationError(conflict) }
     }
 
@@ -207,6 +209,8 @@ extension Fit {
         als.epochs = epochs
         als.seed = seed
         als.tracksObjective = !quiet || log != nil || json
+        als.validation = try stopping.score(interactions: interactions, userBias: objective.userBias, threads: threads)
+        als.patience = stopping.patience
         var logLines: [String] = []
         let quiet = self.quiet
         let started = Date()
@@ -214,8 +218,13 @@ extension Fit {
         if progress.enabled { als.progress = { step, done, total in progress.update(done, total, step: step) } }
         let result = try als.run(interactions.matrix) { epoch in
             progress.clear()
-            logLines.append(Console.json(["epoch": epoch.epoch, "objective": epoch.objective, "seconds": epoch.seconds]))
-            if !quiet { Console.error(String(format: "epoch %d  objective %.10g  %.3f s", epoch.epoch, epoch.objective, epoch.seconds)) }
+            var line: [String: Any] = ["epoch": epoch.epoch, "objective": epoch.objective, "seconds": epoch.seconds]
+            if let score = epoch.validation { line[stopping.metric] = score }
+            logLines.append(Console.json(line))
+            if !quiet {
+                let score = epoch.validation.map { String(format: "  %@ %.6f", stopping.metric, $0) } ?? ""
+                Console.error(String(format: "epoch %d  objective %.10g  %.3f s", epoch.epoch, epoch.objective, epoch.seconds) + score)
+            }
             if timings {
                 Console.error(String(format: "timings: epoch %d: users %.3f s, items %.3f s, objective %.3f s", epoch.epoch,
                                      epoch.userSeconds, epoch.itemSeconds, epoch.objectiveSeconds))
@@ -228,6 +237,9 @@ extension Fit {
         users.itemBiasSource = biases ? FileSpec(path: itemsOut, object: "/item_bias") : nil
         users.run = FactorFile.Run(method: .als)
         users.run?.precision = precision
+        if let best = result.bestEpoch, !quiet {
+            Console.error("kept epoch \(best) of \(result.history.count): the best \(stopping.metric) on \(stopping.validation ?? "")")
+        }
         users.run?.epochs = epochs
         users.run?.seed = seed
         var items = users
@@ -241,6 +253,7 @@ extension Fit {
         if json {
             Console.out(Console.json(["method": "als", "users": result.users.rows, "items": result.items.rows, "k": factors,
                                       "epochs": result.history.count, "objective": result.history.last?.objective ?? .nan,
+                                      "best_epoch": result.bestEpoch as Any,
                                       "seconds": Date().timeIntervalSince(started), "out": out, "items_out": itemsOut]))
         }
     }
@@ -326,6 +339,61 @@ struct CheckOptions: ParsableArguments {
         if let checkTol, !(r.relativeGap <= checkTol) {
             Console.error(String(format: "check failed: relative gap %.3e exceeds --check-tol %.3e", r.relativeGap, checkTol))
             throw ExitCode(2)
+        }
+    }
+}
+
+/// `fit --method als --validation FILE --metric ndcg@100 --patience P`.
+struct EarlyStoppingOptions: ParsableArguments {
+    @Option(help: "Held-out interactions scored after every epoch; the factors of the best epoch are kept, and training stops after --patience epochs without a better one.", completion: .file())
+    var validation: String?
+
+    @Option(help: "The validation metric, NAME@K: precision, recall, ndcg, map, mrr or hit_rate.")
+    var metric: String = "ndcg@100"
+
+    @Option(help: "Epochs without a better validation score before training stops.")
+    var patience: Int = 3
+
+    func validate() throws {
+        guard patience >= 1 else { throw ValidationError("--patience must be at least 1") }
+        _ = try parsedMetric()
+    }
+
+    /// The metric's name and cut-off.
+    func parsedMetric() throws -> (name: String, k: Int) {
+        let parts = metric.split(separator: "@")
+        let names: Set<String> = ["precision", "recall", "ndcg", "map", "mrr", "hit_rate"]
+        guard parts.count == 2, names.contains(String(parts[0])), let k = Int(parts[1]), k > 0 else {
+            throw ValidationError("--metric takes NAME@K with NAME one of \(names.sorted().joined(separator: ", ")), e.g. ndcg@100")
+        }
+        return (String(parts[0]), k)
+    }
+
+    /// The score ALS calls after every epoch: the metric on the validation file aligned to the
+    /// training users and items by id, the training items excluded from the rankings; nil
+    /// without --validation.
+    func score(interactions: Interactions, userBias: Bool, threads: Int) throws -> (@Sendable (AlternatingLeastSquares.Factors) -> Double)? {
+        guard let validation else { return nil }
+        let (name, k) = try parsedMetric()
+        var read = InteractionsFile.ReadOptions()
+        read.canonical.itemOrder = interactions.itemIDs
+        read.canonical.itemOrderSource = "the training interactions"
+        read.canonical.dropUnknownItems = true
+        let (x, report) = try InteractionsFile.read(FileSpec(validation), options: read)
+        var notices = AlignmentNotices()
+        notices.print(report.notices)
+        let sides = IDAlignment.Sides(entity: "user", source: "the validation file \(FileSpec(validation).path)",
+                                      target: "the training interactions")
+        let alignment = try IDAlignment.align(x.userIDs, to: interactions.userIDs, sides)
+        notices.print(alignment)
+        let held = x.rows(alignment), train = interactions.matrix
+        guard held.nnz > 0 else { throw DataError("\(validation): no validation interactions on the training users and items") }
+        return { factors in
+            let model = try! FactorModel(users: factors.users, items: factors.items, mean: factors.mean, itemBias: factors.itemBias,
+                                         userBias: userBias)
+            var evaluator = RankingEvaluator(cutoffs: [k])
+            evaluator.threads = threads
+            return evaluator.evaluate(model: model, test: held, train: train).values[k]?[name] ?? .nan
         }
     }
 }

@@ -71,6 +71,23 @@ struct FitCommandTests {
                            "--items", Fixtures.path("ridge/items.h5"), "--out", folder + "/a.h5", "--quiet"]) == 64)
     }
 
+    @Test("fit --method als --validation logs the metric per epoch and keeps the best epoch; bad metrics are usage errors")
+    func earlyStopping() throws {
+        let folder = Fixtures.scratchFolder()
+        let input = Fixtures.path("ridge/problem.h5")
+        #expect(runMFTool(["split", "--interactions", input, "--train", folder + "/t.h5", "--test", folder + "/h.h5", "--seed", "2",
+                           "--quiet"]) == 0)
+        let base = ["fit", "--method", "als", "--k", "3", "--epochs", "6", "--lambda", "0.3", "--loss", "implicit", "--alpha", "2",
+                    "--interactions", folder + "/t.h5", "--out", folder + "/u.h5", "--items-out", folder + "/v.h5", "--quiet"]
+        #expect(runMFTool(base + ["--validation", folder + "/h.h5", "--metric", "ndcg@10", "--patience", "2", "--log", folder + "/log"]) == 0)
+        let lines = try String(contentsOfFile: folder + "/log", encoding: .utf8).split(separator: "\n")
+        let scores = try lines.map { try #require((JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["ndcg@10"] as? Double) }
+        let best = scores.indices.max { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }!
+        #expect(scores.count == 6 || scores.count - 1 - best == 2)
+        #expect(runMFTool(base + ["--validation", folder + "/h.h5", "--metric", "auc@10"]) == 64)
+        #expect(runMFTool(base + ["--validation", folder + "/h.h5", "--patience", "0"]) == 64)
+    }
+
     @Test("--lr-decay shrinks the step after each epoch; values outside (0, 1] are refused")
     func learningRateDecay() throws {
         let folder = Fixtures.scratchFolder()

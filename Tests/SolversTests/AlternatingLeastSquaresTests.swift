@@ -1,5 +1,6 @@
 import Matrices
 @testable import Solvers
+import Synchronization
 import Testing
 
 @Suite("ALS: alternating exact solves")
@@ -63,6 +64,25 @@ struct AlternatingLeastSquaresSettingsTests {
         #expect(tracked.items.storage.map(\.bitPattern) == untracked.items.storage.map(\.bitPattern))
         #expect(untracked.history.allSatisfy { $0.objective.isNaN } && tracked.history.allSatisfy { $0.objective.isFinite })
         #expect(tracked.history.allSatisfy { $0.userSeconds > 0 && $0.itemSeconds > 0 })
+    }
+
+    @Test("early stopping keeps the best epoch's factors and stops after `patience` epochs without a better score")
+    func earlyStopping() throws {
+        let (R, _) = syntheticProblem(users: 80, items: 60, k: 3, density: 0.2, seed: 11)
+        var als = AlternatingLeastSquares(objective: Objective(loss: .implicit, lambda: 0.5, alpha: 3), k: 4)
+        als.epochs = 10
+        // Scores by epoch: the best is epoch 2; epochs 3 and 4 do not beat it, so patience 2 stops after epoch 4.
+        let scores = Mutex([0.1, 0.3, 0.2, 0.25, 0.9, 0.9, 0.9, 0.9, 0.9, 0.9])
+        als.validation = { _ in scores.withLock { $0.removeFirst() } }
+        als.patience = 2
+        let stopped = try als.run(R)
+        #expect(stopped.bestEpoch == 2 && stopped.history.count == 4)
+        #expect(stopped.history.map(\.validation) == [0.1, 0.3, 0.2, 0.25])
+        var two = AlternatingLeastSquares(objective: als.objective, k: 4)
+        two.epochs = 2
+        let reference = try two.run(R)
+        #expect(stopped.users.storage.map(\.bitPattern) == reference.users.storage.map(\.bitPattern))
+        #expect(stopped.items.storage.map(\.bitPattern) == reference.items.storage.map(\.bitPattern))
     }
 
     @Test("with α0 and frequency regularization the objective still never increases, and the items are optimal for the users",

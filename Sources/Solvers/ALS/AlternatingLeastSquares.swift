@@ -16,6 +16,11 @@ public struct AlternatingLeastSquares: Sendable {
     /// Evaluate the full objective after every epoch (for logs and progress); off, the records
     /// carry NaN and an epoch costs its two solves.
     public var tracksObjective = true
+    /// Early stopping: scores the factors after every epoch (higher is better, e.g. NDCG on
+    /// held-out interactions); the run returns the best epoch's factors and stops once
+    /// ``patience`` epochs in a row have not beaten it.
+    public var validation: (@Sendable (_ factors: Factors) -> Double)? = nil
+    public var patience = 3
 
     public init(objective: Objective, k: Int) {
         self.objective = objective
@@ -29,6 +34,20 @@ public struct AlternatingLeastSquares: Sendable {
         public var seconds: Double
         /// The user half-step, the item half-step and the objective.
         public var userSeconds = 0.0, itemSeconds = 0.0, objectiveSeconds = 0.0
+        /// The ``validation`` score after the epoch, when there is one.
+        public var validation: Double? = nil
+    }
+
+    /// One epoch's factors, as ``validation`` sees them and ``Result`` returns them.
+    public struct Factors: Sendable {
+        /// m × k, or m × (k + 1) with the user bias last.
+        public var users: DenseMatrix<Double>
+        /// n × k.
+        public var items: DenseMatrix<Double>
+        /// The learned item intercepts, when biases are learned.
+        public var itemBias: [Double]?
+        /// The global mean subtracted first (0 without an offset).
+        public var mean: Double
     }
 
     /// What ALS learned: user factors (with the user bias as a last column when
@@ -44,6 +63,8 @@ public struct AlternatingLeastSquares: Sendable {
         public var mean: Double
         /// The objective after each epoch.
         public var history: [Epoch]
+        /// With ``validation``: the epoch whose factors these are (the best score).
+        public var bestEpoch: Int? = nil
     }
 
     /// Runs ALS on interactions R (users × items). With ``Objective/userBias`` set it learns
@@ -69,6 +90,7 @@ public struct AlternatingLeastSquares: Sendable {
         var itemBias: [Double]? = biases ? [Double](repeating: 0, count: R.columns) : nil
         var users = DenseMatrix<Double>(rows: R.rows, columns: k + (biases ? 1 : 0), repeating: 0)
         var history: [Epoch] = []
+        var best: (epoch: Int, score: Double, factors: Factors)? = nil
         for epoch in 1...Swift.max(1, epochs) {
             var clock = PhaseClock()
             let (userSolver, itemSolver) = (halfStepSolver("epoch \(epoch) users"), halfStepSolver("epoch \(epoch) items"))
@@ -85,12 +107,21 @@ public struct AlternatingLeastSquares: Sendable {
             let value = tracksObjective
                 ? try AlternatingLeastSquares.fullObjective(shifted, users: users, items: items, itemBias: itemBias, objective: sideObjective)
                 : .nan
-            let record = Epoch(epoch: epoch, objective: value, seconds: clock.total, userSeconds: userSeconds, itemSeconds: itemSeconds,
+            var record = Epoch(epoch: epoch, objective: value, seconds: clock.total, userSeconds: userSeconds, itemSeconds: itemSeconds,
                                objectiveSeconds: clock.lap())
+            let factors = Factors(users: users, items: items, itemBias: itemBias, mean: mean)
+            if let validation {
+                let score = validation(factors)
+                record.validation = score
+                if best.map({ score > $0.score }) ?? true { best = (epoch, score, factors) }
+            }
             history.append(record)
             epochEnded(record)
+            if let best, epoch - best.epoch >= patience { break }
         }
-        return Result(users: users, items: items, itemBias: itemBias, mean: mean, history: history)
+        guard let best else { return Result(users: users, items: items, itemBias: itemBias, mean: mean, history: history) }
+        return Result(users: best.factors.users, items: best.factors.items, itemBias: best.factors.itemBias, mean: mean,
+                      history: history, bestEpoch: best.epoch)
     }
 
     /// The solver of one half-step, reporting its progress under `step`; the epoch's objective,

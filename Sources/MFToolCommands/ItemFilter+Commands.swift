@@ -15,14 +15,15 @@ struct ItemListInput {
     /// Users of a per-user list without factors, left out.
     var unknownUsers: Int
 
-    /// Whether `path` is a per-user list: a `.csv` whose header is `user,item`.
+    /// Whether `path` is a per-user list: a `.csv` whose header starts `user,item` (further
+    /// columns are read as values and do not matter).
     static func isPerUser(_ path: String) -> Bool {
         guard (path as NSString).pathExtension.lowercased() == "csv", let handle = FileHandle(forReadingAtPath: path) else { return false }
         defer { try? handle.close() }
         let head = String(decoding: handle.readData(ofLength: 256), as: UTF8.self)
         let header = head.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
         let fields = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
-        return fields == ["user", "item"]
+        return fields.count >= 2 && fields[0] == "user" && fields[1] == "item"
     }
 }
 

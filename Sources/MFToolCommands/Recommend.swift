@@ -16,7 +16,7 @@ struct Recommend: ParsableCommand {
 
         --candidates and --exclude take an item id list (text with one id per line, a 1-D .npy, \
         or FILE.h5:/DATASET) that applies to every user, or a CSV with the header user,item that \
-        applies per user; with per-user candidates, users the file does not list get no items. \
+        applies per user (further columns ignored); with per-user candidates, users the file does not list get no items. \
         Ids the items file lacks are counted in the summary; a list none of whose ids match is \
         an error unless --allow-empty. Both combine with --train.
 

@@ -43,7 +43,7 @@ struct RecommendFilterCommandTests {
     func perUser() throws {
         let files = try MisalignmentFiles()
         let candidates = try write("user,item\nalice,zelig\nalice,heat\nalice,nosuch\nbob,zelig\nzed,heat\n", files.folder + "/c.csv")
-        let exclude = try write("user,item\nbob,zelig\n", files.folder + "/x.csv")
+        let exclude = try write("user,item,rating\nbob,zelig,1\n", files.folder + "/x.csv")
         let out = files.folder + "/recs.csv"
         let summary = try jsonSummary(["recommend", "--users", files.users, "--items", files.items, "--candidates", candidates,
                                        "--exclude", exclude, "--k", "3", "--out", out, "--json", "--quiet"])

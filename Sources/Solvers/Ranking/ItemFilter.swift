@@ -38,13 +38,14 @@ public struct ItemFilter: Sendable {
     }
 
     /// Each row's items of `a` and of `b` (either may be nil), ascending and without repeats, as
-    /// one matrix of `rows` rows and `n` columns; nil when both are nil.
+    /// one matrix of `rows` rows and `n` columns; nil when both are nil, and the other one as it
+    /// is (its rows ascending, as canonical matrices keep them) when one is nil.
     static func union(_ a: CSRMatrix?, _ b: CSRMatrix?, rows: Int, items n: Int) -> CSRMatrix? {
-        guard a != nil || b != nil else { return nil }
+        guard let a, let b else { return a ?? b }
         var indptr = [0], indices: [Int32] = []
         for u in 0..<rows {
             var row: [Int32] = []
-            for m in [a, b] { if let m, u < m.rows { row += m.indices[m.range(ofRow: u)] } }
+            for m in [a, b] where u < m.rows { row += m.indices[m.range(ofRow: u)] }
             row.sort()
             var last: Int32 = -1
             for i in row where i != last && i >= 0 && Int(i) < n {

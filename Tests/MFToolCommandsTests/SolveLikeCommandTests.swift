@@ -56,4 +56,11 @@ struct SolveLikeCommandTests {
         #expect(overridden.lambda == 2 && overridden.regularization == .count)
         #expect(runMFTool(["solve", "--interactions", interactions, "--items", items, "--out", out, "--override"]) == 64)
     }
+
+    @Test("a factor file that records no objective has nothing to take")
+    func noObjective() {
+        let result = runMFToolReporting(["solve", "--interactions", interactions, "--items", items, "--out", Fixtures.scratchFolder() + "/u.h5",
+                                         "--like", Fixtures.path("io/items_f64.npy")])
+        #expect(result.code == 1 && result.message.contains("records no objective"))
+    }
 }

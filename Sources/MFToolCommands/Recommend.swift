@@ -14,15 +14,24 @@ struct Recommend: ParsableCommand {
         (user,rank,item,score), .jsonl (one object per user), .h5 (user_ids; item_ids and scores, \
         users × K).
 
+        --candidates and --exclude take an item id list (text with one id per line, a 1-D .npy, \
+        or FILE.h5:/DATASET) that applies to every user, or a CSV with the header user,item that \
+        applies per user (further columns ignored); with per-user candidates, users the file does not list get no items. \
+        Ids the items file lacks are counted in the summary; a list none of whose ids match is \
+        an error unless --allow-empty. Both combine with --train.
+
         Examples:
           mftool recommend --users u.h5 --items v.h5 --train r.h5 --k 10 --out recs.csv
           mftool recommend --users u.h5 --items v.h5 --train r.h5 --user 42 --user 7 --out recs.jsonl
+          mftool recommend --users u.h5 --items v.h5 --candidates in_stock.txt --exclude seen.csv --out recs.csv
         """
     )
 
     @Option(help: "User factors.", completion: .file()) var users: String
     @Option(help: "Item embeddings.", completion: .file()) var items: String
     @Option(help: "Known interactions to exclude.", completion: .file()) var train: String?
+    @Option(help: "Items that may be recommended: an id list, or a CSV of user,item.", completion: .file()) var candidates: String?
+    @Option(help: "Items never recommended: an id list, or a CSV of user,item.", completion: .file()) var exclude: String?
     @Option(name: .customLong("user"), help: "A user id to recommend for (repeatable; default: all users).") var userIDs: [String] = []
     @Option(help: "Items per user.") var k: Int = 10
     @Option(help: "Output: .csv, .jsonl or .h5.", completion: .file()) var out: String
@@ -40,6 +49,8 @@ struct Recommend: ParsableCommand {
         var notices = AlignmentNotices()
         let trainSet = try self.train.map { try loaded.aligned($0, role: "train", notices: &notices) }
         let train = trainSet?.matrix
+        let candidateList = try candidates.map { try loaded.itemList($0, role: "candidates", notices: &notices) }
+        let excludeList = try exclude.map { try loaded.itemList($0, role: "exclude", notices: &notices) }
         var rows: [Int] = []
         for id in userIDs {
             guard let row = userMap.index(of: id) else { throw DataError("no user '\(id)' in \(users)") }
@@ -51,31 +62,36 @@ struct Recommend: ParsableCommand {
         evaluator.precision = precision
         let progress = ProgressLine("recommend", unit: "users", quiet: quiet)
         evaluator.progress = progress.handler
-        let lists = evaluator.recommend(model: model, users: rows, train: train, k: k)
+        let filter = LoadedModel.filter(candidates: candidateList, exclude: excludeList)
+        let lists = evaluator.recommend(model: model, users: rows, train: train, k: k, filter: filter)
         progress.finish()
         let itemIDs = loaded.itemIDs
         let recs = RecommendationsFile.Lists(users: rows.map { userMap.ids[$0] },
                                              lists: lists.map { $0.map { (itemIDs.ids[$0.item], $0.score) } },
                                              integerUsers: userMap.allIntegers, integerItems: itemIDs.allIntegers)
         try RecommendationsFile.write(recs, k: k, to: out, provenance: provenance)
-        report(users: rows.count, listed: lists.reduce(0) { $0 + $1.count }, train: trainSet)
+        report(users: rows.count, listed: lists.reduce(0) { $0 + $1.count }, train: trainSet,
+               lists: [("candidates", candidateList), ("exclude", excludeList)])
     }
 
     /// What the HDF5 output records of this run.
     var provenance: Provenance {
         Provenance(command: "recommend", settings: ["k": k, "user": userIDs.isEmpty ? nil : userIDs, "precision": precision.rawValue],
-                   inputs: ["users": users, "items": items, "train": train])
+                   inputs: ["users": users, "items": items, "train": train, "candidates": candidates, "exclude": exclude])
     }
 
     /// The summary: a line on stderr, and with --json an object on stdout, with what the
-    /// training file lost to alignment.
-    func report(users count: Int, listed: Int, train trainSet: LoadedModel.Aligned?) {
+    /// training file and the item lists lost to alignment.
+    func report(users count: Int, listed: Int, train trainSet: LoadedModel.Aligned?, lists: [(String, ItemListInput?)]) {
         if !quiet {
             var line = "recommended \(k) items for \(count) users → \(out)"
             if let trainSet {
                 line += " (\(trainSet.unknownUsers) train users without factors, \(trainSet.droppedInteractions) train interactions on unknown items dropped)"
             }
             Console.error(line)
+            for case let (role, list?) in lists where list.unknownItems > 0 || list.unknownUsers > 0 {
+                Console.error("--\(role): \(list.unknownItems) ids on items the items file lacks, \(list.unknownUsers) users without factors, left out")
+            }
         }
         if json {
             var summary: [String: Any] = ["users": count, "k": k, "recommendations": listed, "out": out]
@@ -83,6 +99,10 @@ struct Recommend: ParsableCommand {
                 summary["unknown_train_users"] = trainSet.unknownUsers
                 summary["dropped_train_interactions"] = trainSet.droppedInteractions
                 summary["dropped_train_items"] = trainSet.droppedItems
+            }
+            for case let (role, list?) in lists {
+                summary["unknown_\(role)_items"] = list.unknownItems
+                if list.perUser != nil { summary["unknown_\(role)_users"] = list.unknownUsers }
             }
             Console.out(Console.json(summary))
         }

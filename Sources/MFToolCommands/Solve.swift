@@ -14,6 +14,11 @@ struct Solve: ParsableCommand {
         does not depend on --threads. Users with no interactions get the zero vector under \
         --loss observed and the exact solution under dense and implicit.
 
+        --like FACTORS.h5 takes the objective from a factor file's recorded settings (its μ \
+        under a global-mean offset, its stored item bias): a fold-in then solves the training \
+        problem. An objective flag that contradicts the recording is an error unless --override; \
+        a flag left at its default takes the recorded value.
+
         Output HDF5: user_factors (m × k, with the user bias as the last column when \
         --user-bias), user_ids, and attributes recording the objective, precision, inputs and \
         mftool version. A one-line summary goes to stderr; --json prints it to stdout.
@@ -25,6 +30,7 @@ struct Solve: ParsableCommand {
           mftool solve --interactions ml100k.h5 --items items.h5 --out users.h5
           mftool solve --interactions clicks.h5 --items items.h5:/emb --out users.h5 --loss implicit --alpha 40 --reg count
           mftool solve --interactions r.h5 --items v.h5 --out u.h5 --user-bias --offset global-mean --lambda 5
+          mftool solve --interactions new_users.h5 --items v.h5 --like u.h5 --out new_u.h5
         """
     )
 
@@ -43,6 +49,7 @@ struct Solve: ParsableCommand {
 
     @OptionGroup var data: ProblemInputOptions
     @OptionGroup(title: "Objective") var objective: ObjectiveOptions
+    @OptionGroup(title: "Training settings") var like: LikeOptions
 
     @Option(help: "Output HDF5 file for the user factors.", completion: .file())
     var out: String
@@ -84,6 +91,7 @@ struct Solve: ParsableCommand {
     }
 
     mutating func run() throws {
+        objective = try like.apply(to: objective)
         if side == .items { return try solveItems() }
         let t0 = Date()
         let (interactions, _, problem, report) = try data.loadReporting(objective: objective)

@@ -1,0 +1,61 @@
+import Foundation
+import IO
+import Matrices
+import Solvers
+
+/// An item list given to `recommend` (`--candidates`, `--exclude`) matched to the model's items:
+/// one list for every user, or a per-user list (a CSV with the header `user,item`).
+struct ItemListInput {
+    /// The model's item rows of a list for everyone.
+    var items: [Int]?
+    /// Per user (the model's users as rows), the model's item rows.
+    var perUser: CSRMatrix?
+    /// Ids (entries, for a per-user list) whose item the model lacks, left out.
+    var unknownItems: Int
+    /// Users of a per-user list without factors, left out.
+    var unknownUsers: Int
+
+    /// Whether `path` is a per-user list: a `.csv` whose header starts `user,item` (further
+    /// columns are read as values and do not matter).
+    static func isPerUser(_ path: String) -> Bool {
+        guard (path as NSString).pathExtension.lowercased() == "csv", let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        let head = String(decoding: handle.readData(ofLength: 256), as: UTF8.self)
+        let header = head.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
+        let fields = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
+        return fields.count >= 2 && fields[0] == "user" && fields[1] == "item"
+    }
+}
+
+extension LoadedModel {
+    /// Reads `argument` (text with one id per line, a 1-D `.npy`, `FILE.h5:/DATASET`, or a
+    /// per-user CSV) and matches its ids to the model's by the one alignment rule: by id, the
+    /// ids the model lacks counted; none matching is an error unless --allow-empty. Against
+    /// items without ids, the list's ids are row numbers, said in a note (an error with
+    /// --require-ids).
+    func itemList(_ argument: String, role: String, notices: inout AlignmentNotices) throws -> ItemListInput {
+        let spec = FileSpec(argument)
+        if spec.object == nil && ItemListInput.isPerUser(spec.path) {
+            var model = self
+            model.options.dropUnknownItems = true
+            let aligned = try model.aligned(argument, role: role, notices: &notices)
+            return ItemListInput(items: nil, perUser: aligned.matrix, unknownItems: aligned.droppedInteractions,
+                                 unknownUsers: aligned.unknownUsers)
+        }
+        let list = try IDListFile.read(spec)
+        let sides = IDAlignment.Sides(entity: "item", source: "the \(role) list \(spec)", target: "the items file \(FileSpec(itemsArgument).path)")
+        if itemIDs.isPositional {
+            if options.requireIDs { throw DataError("\(sides.target) has no item ids and --require-ids is set, so \(sides.source) cannot be matched") }
+            notices.print(["note: \(sides.target) has no item ids; the ids of \(sides.source) are taken as row numbers (--require-ids makes this an error)"])
+        }
+        let alignment = try IDAlignment.align(list.markedPositional(false), to: itemIDs.markedPositional(false), sides,
+                                              allowNoOverlap: options.allowEmpty)
+        return ItemListInput(items: alignment.targets.filter { $0 >= 0 }, perUser: nil, unknownItems: alignment.unknown, unknownUsers: 0)
+    }
+
+    /// The filter of `--candidates` and `--exclude`.
+    static func filter(candidates: ItemListInput?, exclude: ItemListInput?) -> ItemFilter {
+        ItemFilter(candidates: candidates?.items, excluded: exclude?.items ?? [],
+                   userCandidates: candidates?.perUser, userExcluded: exclude?.perUser)
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import IO
+import Matrices
+import Solvers
+
+/// `solve --like FACTORS.h5`: the objective of a solve taken from a factor file's recorded
+/// settings, so that a fold-in solves exactly the training problem.
+struct LikeOptions: ParsableArguments {
+    @Option(help: "Take the objective (loss, λ, regularization, α, confidence, user bias, offset, μ, item bias) from this factor file's recorded settings.", completion: .file())
+    var like: String?
+
+    @Flag(help: "With --like: objective flags given on the command line replace the recorded settings instead of contradicting them.")
+    var override = false
+
+    func validate() throws {
+        if override && like == nil { throw ValidationError("--override goes with --like") }
+    }
+
+    /// `options` with every setting the factor file records; a flag set to something other than
+    /// its default that disagrees with the recording is an error (exit 1, naming both) unless
+    /// --override, which keeps the flag.
+    func apply(to options: ObjectiveOptions) throws -> ObjectiveOptions {
+        guard let like else { return options }
+        let file = try FactorFile.read(FileSpec(like))
+        guard let recorded = file.objective else {
+            throw DataError("\(FileSpec(like).path) records no objective (loss), so --like has nothing to take")
+        }
+        let defaults = try ObjectiveOptions.parse([])
+        var out = options
+        var conflicts: [String] = []
+        func take<T: Equatable>(_ name: String, _ path: WritableKeyPath<ObjectiveOptions, T>, _ value: T) {
+            let given = options[keyPath: path]
+            if given != defaults[keyPath: path] && given != value {
+                conflicts.append("\(name) \(given) (recorded: \(value))")
+                if override { return }
+            }
+            out[keyPath: path] = value
+        }
+        take("--loss", \.loss, recorded.loss)
+        take("--lambda", \.lambda, recorded.lambda)
+        take("--reg", \.reg, recorded.regularization)
+        take("--alpha", \.alpha, recorded.alpha)
+        take("--confidence", \.confidence, recorded.confidence)
+        take("--user-bias", \.userBias, recorded.userBias)
+        take("--offset", \.offset, recorded.offset)
+        take("--mean", \.mean, recorded.fixedMean)
+        try takeItemBias(file, given: options.itemBias, into: &out, conflicts: &conflicts)
+        if !conflicts.isEmpty && !override {
+            throw DataError("\(conflicts.joined(separator: ", ")) contradict\(conflicts.count == 1 ? "s" : "") the settings recorded in \(FileSpec(like).path) (--override keeps the flags)")
+        }
+        return out
+    }
+
+    /// The item bias: the one stored in the factor file (as `FILE.h5:/item_bias`). A given
+    /// --item-bias contradicts it unless its values are the same.
+    private func takeItemBias(_ file: FactorFile, given: String?, into out: inout ObjectiveOptions, conflicts: inout [String]) throws {
+        let stored = file.itemBias != nil ? "\(FileSpec(like!).path):/item_bias" : nil
+        if let given {
+            let values = try EmbeddingsFile.readVector(FileSpec(given))
+            if values != file.itemBias {
+                conflicts.append("--item-bias \(given) (recorded: \(stored ?? "none"))")
+                if override { return }
+            }
+        }
+        out.itemBias = stored
+    }
+}

@@ -1,0 +1,97 @@
+import ArgumentParser
+import Foundation
+import IO
+import Matrices
+import Solvers
+
+extension RankingEvaluator.Similarity: ExpressibleByArgument {}
+
+/// `mftool similar`: the nearest items of items, or users of users, by cosine or inner product.
+struct Similar: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The top-K most similar items of some or all items (or users of users), by cosine or inner product.",
+        discussion: """
+        Item vectors are the rows of --items (the item bias is not part of them); user vectors \
+        are the factors of --users without the user-bias column. An item (user) is never its own \
+        neighbour; ties are broken by row order. With --all every row is a query, ranked as \
+        recommend ranks users: blocks of queries against panels of rows, one GEMM each.
+
+        Output by extension: .csv (item,rank,neighbor,score, or user,…), .jsonl (one object per \
+        query: item or user, neighbors, scores), .h5 (item_ids or user_ids; neighbor_ids and \
+        scores, queries × K).
+
+        Examples:
+          mftool similar --items v.h5 --item 42 --item 7 --k 10 --out similar.csv
+          mftool similar --items v.h5 --all --k 20 --out similar.h5
+          mftool similar --users u.h5 --user alice --metric inner --out neighbours.jsonl
+        """
+    )
+
+    @Option(help: "Item embeddings: neighbours among items.", completion: .file()) var items: String?
+    @Option(help: "User factors: neighbours among users.", completion: .file()) var users: String?
+    @Option(name: .customLong("item-ids"), help: "Ids of the --items rows, for embeddings without ids (.npy).", completion: .file())
+    var itemIDs: String?
+    @Option(name: .customLong("item"), help: "An item id to find neighbours of (repeatable).") var itemQueries: [String] = []
+    @Option(name: .customLong("user"), help: "A user id to find neighbours of (repeatable).") var userQueries: [String] = []
+    @Flag(help: "Every row is a query.") var all = false
+    @Option(help: "Neighbours per query.") var k: Int = 10
+    @Option(help: "cosine (default) or inner (product).") var metric: RankingEvaluator.Similarity = .cosine
+    @Option(help: "Output: .csv, .jsonl or .h5.", completion: .file()) var out: String
+    @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Flag(help: "Print the summary as JSON on stdout.") var json = false
+    @Flag(name: .shortAndLong, help: "No summary or progress line on stderr.") var quiet = false
+
+    func validate() throws {
+        guard (items == nil) != (users == nil) else { throw ValidationError("give one of --items and --users") }
+        guard k >= 1 else { throw ValidationError("--k must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        let queries = items != nil ? itemQueries : userQueries
+        guard all != !queries.isEmpty else {
+            throw ValidationError("give \(items != nil ? "--item" : "--user") ID (repeatable) or --all")
+        }
+        if items != nil && !userQueries.isEmpty || users != nil && !itemQueries.isEmpty {
+            throw ValidationError("--item goes with --items, --user with --users")
+        }
+    }
+
+    /// The side's vectors and ids, and the file they came from.
+    func vectors() throws -> (DenseMatrix<Double>, IDMap, String, entity: String) {
+        if let items {
+            let file = try EmbeddingsFile.read(FileSpec(items), ids: itemIDs.map { FileSpec($0) })
+            return (file.factors, file.itemIDs ?? .positional(file.factors.rows), items, "item")
+        }
+        let file = try FactorFile.read(FileSpec(users!))
+        var factors = file.factors
+        if file.userBias {
+            let k = file.k
+            factors = DenseMatrix(rows: factors.rows, columns: k, storage: (0..<(factors.rows * k)).map { file.factors[$0 / k, $0 % k] })
+        }
+        return (factors, file.ids ?? .positional(factors.rows), users!, "user")
+    }
+
+    mutating func run() throws {
+        let (vectors, ids, path, entity) = try vectors()
+        var rows = Array(0..<vectors.rows)
+        if !all {
+            rows = try (items != nil ? itemQueries : userQueries).map { id in
+                guard let row = ids.index(of: id) else { throw DataError("no \(entity) '\(id)' in \(path)") }
+                return row
+            }
+        }
+        var evaluator = RankingEvaluator(cutoffs: [k])
+        evaluator.threads = threads
+        let progress = ProgressLine("similar", unit: "\(entity)s", quiet: quiet)
+        evaluator.progress = progress.handler
+        let lists = evaluator.similar(vectors: vectors, rows: rows, metric: metric, k: k)
+        progress.finish()
+        let recs = RecommendationsFile.Lists(users: rows.map { ids.ids[$0] }, lists: lists.map { $0.map { (ids.ids[$0.item], $0.score) } },
+                                             integerUsers: ids.allIntegers, integerItems: ids.allIntegers,
+                                             labels: RecommendationsFile.Labels(query: entity, result: "neighbor"))
+        let provenance = Provenance(command: "similar", settings: ["k": k, "metric": metric.rawValue, "all": all],
+                                    inputs: ["items": items, "users": users])
+        try RecommendationsFile.write(recs, k: k, to: out, provenance: provenance)
+        let listed = lists.reduce(0) { $0 + $1.count }
+        if !quiet { Console.error("\(listed) \(metric.rawValue) neighbours of \(rows.count) \(entity)s → \(out)") }
+        if json { Console.out(Console.json(["queries": rows.count, "k": k, "neighbors": listed, "metric": metric.rawValue, "out": out])) }
+    }
+}

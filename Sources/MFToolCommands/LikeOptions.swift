@@ -7,7 +7,7 @@ import Solvers
 /// `solve --like FACTORS.h5`: the objective of a solve taken from a factor file's recorded
 /// settings, so that a fold-in solves exactly the training problem.
 struct LikeOptions: ParsableArguments {
-    @Option(help: "Take the objective (loss, λ, regularization, α, confidence, user bias, offset, μ, item bias) from this factor file's recorded settings.", completion: .file())
+    @Option(help: "Take the objective (loss, λ, regularization and its exponent, α, confidence, unobserved weight, user bias, offset, μ, item bias) from this factor file's recorded settings.", completion: .file())
     var like: String?
 
     @Flag(help: "With --like: objective flags given on the command line replace the recorded settings instead of contradicting them.")
@@ -45,6 +45,8 @@ struct LikeOptions: ParsableArguments {
         take("--user-bias", \.userBias, recorded.userBias)
         take("--offset", \.offset, recorded.offset)
         take("--mean", \.mean, recorded.fixedMean)
+        take("--reg-exponent", \.regExponent, recorded.regularization == .frequency ? recorded.regularizationExponent : nil)
+        take("--unobserved-weight", \.unobservedWeight, recorded.unobservedWeight)
         try takeItemBias(file, given: options.itemBias, into: &out, conflicts: &conflicts)
         if !conflicts.isEmpty && !override {
             throw DataError("\(conflicts.joined(separator: ", ")) contradict\(conflicts.count == 1 ? "s" : "") the settings recorded in \(FileSpec(like).path) (--override keeps the flags)")

@@ -18,9 +18,10 @@ struct SolveLikeCommandTests {
         ["--loss", "observed", "--reg", "count", "--lambda", "0.7", "--user-bias", "--offset", "global-mean",
          "--item-bias", Fixtures.path("ridge/items.h5") + ":/item_bias"],
         ["--loss", "implicit", "--alpha", "3.5", "--confidence", "linear", "--lambda", "2"],
+        ["--loss", "implicit", "--alpha", "2", "--unobserved-weight", "0.25", "--reg-exponent", "0.5", "--lambda", "0.1"],
     ])
     func reproduces(training: [String]) throws {
-        let folder = Fixtures.scratchFolder("like-\(training[1])")
+        let folder = Fixtures.scratchFolder("like-\(training[1])-\(training.count)")
         let (first, second) = (folder + "/trained.h5", folder + "/like.h5")
         #expect(solve(first, training) == 0)
         #expect(solve(second, ["--like", first]) == 0)

@@ -26,27 +26,29 @@ struct LikeOptions: ParsableArguments {
         guard let recorded = file.objective else {
             throw DataError("\(FileSpec(like).path) records no objective (loss), so --like has nothing to take")
         }
-        let defaults = try ObjectiveOptions.parse([])
         var out = options
         var conflicts: [String] = []
-        func take<T: Equatable>(_ name: String, _ path: WritableKeyPath<ObjectiveOptions, T>, _ value: T) {
-            let given = options[keyPath: path]
-            if given != defaults[keyPath: path] && given != value {
-                conflicts.append("\(name) \(given) (recorded: \(value))")
+        /// A setting typed on the command line is the optional's value; an absent one is nil.
+        func take<T: Equatable>(_ name: String, _ path: WritableKeyPath<ObjectiveOptions, T?>, _ value: T?) {
+            if let given = options[keyPath: path], given != value {
+                conflicts.append("\(name) \(given) (recorded: \(value.map { "\($0)" } ?? "none"))")
                 if override { return }
             }
             out[keyPath: path] = value
         }
-        take("--loss", \.loss, recorded.loss)
-        take("--lambda", \.lambda, recorded.lambda)
+        take("--loss", \.lossGiven, recorded.loss)
+        take("--lambda", \.lambdaGiven, recorded.lambda)
         take("--reg", \.reg, recorded.regularization)
-        take("--alpha", \.alpha, recorded.alpha)
-        take("--confidence", \.confidence, recorded.confidence)
-        take("--user-bias", \.userBias, recorded.userBias)
-        take("--offset", \.offset, recorded.offset)
+        take("--alpha", \.alphaGiven, recorded.alpha)
+        take("--confidence", \.confidenceGiven, recorded.confidence)
+        take("--offset", \.offsetGiven, recorded.offset)
         take("--mean", \.mean, recorded.fixedMean)
         take("--reg-exponent", \.regExponent, recorded.regularization == .frequency ? recorded.regularizationExponent : nil)
-        take("--unobserved-weight", \.unobservedWeight, recorded.unobservedWeight)
+        take("--unobserved-weight", \.unobservedWeightGiven, recorded.unobservedWeight)
+        if options.userBias && !recorded.userBias {
+            conflicts.append("--user-bias (recorded: none)")
+        }
+        if !(options.userBias && override) { out.userBias = recorded.userBias }
         try takeItemBias(file, given: options.itemBias, into: &out, conflicts: &conflicts)
         if !conflicts.isEmpty && !override {
             throw DataError("\(conflicts.joined(separator: ", ")) contradict\(conflicts.count == 1 ? "s" : "") the settings recorded in \(FileSpec(like).path) (--override keeps the flags)")

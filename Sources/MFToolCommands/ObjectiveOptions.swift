@@ -14,13 +14,17 @@ extension NativeKernelVariant: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
 }
 
-/// The objective shared by `solve`, `fit` and `check`.
+/// The objective shared by `solve`, `fit` and `check`. Options with a default are stored as
+/// optionals (`…Given`), so that `solve --like` can tell a flag typed on the command line from
+/// its default; the plain names give the value in effect.
 struct ObjectiveOptions: ParsableArguments {
-    @Option(help: "observed (explicit ratings), dense (every entry, unobserved = 0) or implicit (Hu–Koren–Volinsky).")
-    var loss: Objective.Loss = .observed
+    @Option(name: .customLong("loss"), help: "observed (explicit ratings, the default), dense (every entry, unobserved = 0) or implicit (Hu–Koren–Volinsky).")
+    var lossGiven: Objective.Loss?
+    var loss: Objective.Loss { get { lossGiven ?? .observed } set { lossGiven = newValue } }
 
-    @Option(name: .customLong("lambda"), help: "Regularization λ on the summed objective.")
-    var lambda: Double = 0.1
+    @Option(name: .customLong("lambda"), help: "Regularization λ on the summed objective (default 0.1).")
+    var lambdaGiven: Double?
+    var lambda: Double { get { lambdaGiven ?? 0.1 } set { lambdaGiven = newValue } }
 
     @Option(help: "constant (λ_u = λ, the default), count (λ_u = λ·|Ω_u|, ALS-WR) or frequency (λ_u = λ·(|Ω_u| + c0·n)^ν, iALS; c0 the unobserved weight: 0 observed, 1 dense, α0 implicit).")
     var reg: Objective.Regularization?
@@ -28,20 +32,24 @@ struct ObjectiveOptions: ParsableArguments {
     @Option(name: .customLong("reg-exponent"), help: "ν of --reg frequency (given alone, it implies --reg frequency): 0 is constant λ, 1 with --unobserved-weight 0 is count.")
     var regExponent: Double?
 
-    @Option(name: .customLong("unobserved-weight"), help: "α0, the weight of the unobserved entries under the implicit loss (Rendle et al. 2021's iALS); 1 is Hu–Koren–Volinsky.")
-    var unobservedWeight: Double = 1
+    @Option(name: .customLong("unobserved-weight"), help: "α0, the weight of the unobserved entries under the implicit loss (Rendle et al. 2021's iALS); 1, the default, is Hu–Koren–Volinsky.")
+    var unobservedWeightGiven: Double?
+    var unobservedWeight: Double { get { unobservedWeightGiven ?? 1 } set { unobservedWeightGiven = newValue } }
 
-    @Option(help: "α of the implicit loss's confidence.")
-    var alpha: Double = 1
+    @Option(name: .customLong("alpha"), help: "α of the implicit loss's confidence (default 1).")
+    var alphaGiven: Double?
+    var alpha: Double { get { alphaGiven ?? 1 } set { alphaGiven = newValue } }
 
-    @Option(help: "Implicit confidence: one-plus (c = 1 + α r) or linear (c = α r, as the implicit library).")
-    var confidence: Objective.Confidence = .onePlus
+    @Option(name: .customLong("confidence"), help: "Implicit confidence: one-plus (c = 1 + α r, the default) or linear (c = α r, as the implicit library).")
+    var confidenceGiven: Objective.Confidence?
+    var confidence: Objective.Confidence { get { confidenceGiven ?? .onePlus } set { confidenceGiven = newValue } }
 
     @Flag(name: .customLong("user-bias"), help: "Add an unregularized per-user intercept (the last factor column).")
     var userBias = false
 
-    @Option(help: "none, or global-mean: subtract the mean observed value from every target first.")
-    var offset: Objective.Offset = .none
+    @Option(name: .customLong("offset"), help: "none (the default), or global-mean: subtract the mean observed value from every target first.")
+    var offsetGiven: Objective.Offset?
+    var offset: Objective.Offset { get { offsetGiven ?? .none } set { offsetGiven = newValue } }
 
     @Option(help: "With --offset global-mean: this μ instead of the interactions' own mean, e.g. the training mean when folding in new users (a factor file's global_mean attribute).")
     var mean: Double?

@@ -49,7 +49,10 @@ struct SolveLikeCommandTests {
         let out = folder + "/like.h5"
         let arguments = ["solve", "--interactions", interactions, "--items", items, "--out", out, "--like", trained, "--quiet"]
         let failed = runMFToolReporting(arguments + ["--lambda", "2", "--user-bias"])
-        #expect(failed.code == 1 && failed.message.contains("--lambda 2.0 (recorded: 4.0)") && failed.message.contains("--user-bias true"))
+        #expect(failed.code == 1 && failed.message.contains("--lambda 2.0 (recorded: 4.0)") && failed.message.contains("--user-bias"))
+        // A flag typed at its default value still contradicts a different recorded setting.
+        let atDefault = runMFToolReporting(arguments + ["--lambda", "0.1", "--reg", "constant"])
+        #expect(atDefault.code == 1 && atDefault.message.contains("--lambda 0.1 (recorded: 4.0)") && atDefault.message.contains("--reg constant"))
         #expect(!FileManager.default.fileExists(atPath: out))
         #expect(runMFTool(arguments + ["--lambda", "4"]) == 0)
         #expect(runMFTool(arguments + ["--lambda", "2", "--override"]) == 0)

@@ -34,8 +34,17 @@ public enum EmbeddingsFile {
     /// Reads a matrix from `FILE.npy`, or from `FILE.h5` (the dataset named in `spec`, else the
     /// first of `preferred`, else the only 2-D dataset) with the ids `idsName` beside it.
     static func readMatrix(_ spec: FileSpec, preferred: [String], idsName: String) throws(IOError) -> StoredMatrix {
+        let stored = try readAnyMatrix(spec, preferred: preferred, idsName: idsName)
+        guard stored.factors.columns >= 1 else {
+            throw IOError(file: spec.path, location: stored.dataset,
+                          "has \(stored.factors.rows) rows of 0 factors; expected at least one column")
+        }
+        return stored
+    }
+
+    private static func readAnyMatrix(_ spec: FileSpec, preferred: [String], idsName: String) throws(IOError) -> StoredMatrix {
         let path = spec.path
-        guard FileManager.default.fileExists(atPath: path) else { throw IOError(file: path, "no such file") }
+        try InputFile.check(path)
         try Parquet.refuse(path, as: .embeddings)
         switch FileFormat.detect(path) {
         case .npy:
@@ -72,7 +81,7 @@ extension EmbeddingsFile {
     /// or a 1-D `.npy`.
     public static func readVector(_ spec: FileSpec) throws(IOError) -> [Double] {
         let path = spec.path
-        guard FileManager.default.fileExists(atPath: path) else { throw IOError(file: path, "no such file") }
+        try InputFile.check(path)
         switch FileFormat.detect(path) {
         case .hdf5:
             guard let object = spec.object else {

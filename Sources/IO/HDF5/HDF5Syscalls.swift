@@ -40,6 +40,33 @@ enum HDF5Library {
     }()
 
     static func ensure() { _ = initialized }
+
+    /// Whether external links (objects stored in another file) are followed; off by default so
+    /// that a file cannot make mftool open another file, a device or a FIFO.
+    nonisolated(unsafe) static var followExternalLinks = false
+
+    /// The link access list every lookup by path uses: `H5Pset_elink_cb` with a callback that
+    /// refuses each external link before HDF5 opens its target file. (The class id is HDF5's
+    /// global: the shim has no getter for `H5P_LINK_ACCESS`.)
+    /// It lives as long as the process.
+    static let linkAccess: hid_t = {
+        ensure()
+        let lapl = H5Pcreate(linkAccessClass)
+        guard lapl >= 0, H5Pset_elink_cb(lapl, { _, _, _, _, _, _, _ in -1 }, nil) >= 0 else { return -1 }
+        return lapl
+    }()
+
+    /// `H5P_LINK_ACCESS`, looked up by symbol (`dlsym`): the shim has no getter for it, and
+    /// Swift refuses to read a mutable C global from concurrent code.
+    private static var linkAccessClass: hid_t {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "H5P_CLS_LINK_ACCESS_ID_g") else { return -1 }
+        return symbol.load(as: hid_t.self)
+    }
+
+    /// The access list for lookups by path: external links refused unless followed on request.
+    fileprivate static var lapl: hid_t {
+        followExternalLinks || linkAccess < 0 ? mf_H5P_DEFAULT() : linkAccess
+    }
 }
 
 /// The element type of a dataset or attribute, as mftool cares about it.
@@ -106,11 +133,11 @@ extension HDF5Handle {
 
 extension HDF5Handle {
     /// `H5Lexists`: whether the link `name` exists (false also when an intermediate group is missing).
-    func linkExists(_ name: String) -> Bool { H5Lexists(id, name, mf_H5P_DEFAULT()) > 0 }
+    func linkExists(_ name: String) -> Bool { H5Lexists(id, name, HDF5Library.lapl) > 0 }
 
     /// `H5Oopen`: any object, by path.
     func openObject(_ name: String) -> HDF5Handle? {
-        HDF5Handle.wrap(H5Oopen(id, name, mf_H5P_DEFAULT()), close: H5Oclose)
+        HDF5Handle.wrap(H5Oopen(id, name, HDF5Library.lapl), close: H5Oclose)
     }
 
     /// `H5Iget_type`: whether this open object is a group, a dataset or something else.
@@ -120,6 +147,20 @@ extension HDF5Handle {
         case H5I_DATASET: return .dataset
         default: return .other
         }
+    }
+
+    /// `H5Lget_info`: whether the link `name` is an external link (to an object in another file).
+    func linkIsExternal(_ name: String) -> Bool {
+        var info = H5L_info_t()
+        return H5Lget_info(id, name, &info, HDF5Library.lapl) >= 0 && info.type == H5L_TYPE_EXTERNAL
+    }
+
+    /// `H5Oget_info_by_name2` (basic fields): the file address of the object `name` leads to,
+    /// which identifies it whatever the path (hard links, soft links, cycles).
+    func objectAddress(_ name: String) -> UInt64? {
+        var info = H5O_info_t()
+        guard H5Oget_info_by_name2(id, name, &info, UInt32(H5O_INFO_BASIC), HDF5Library.lapl) >= 0 else { return nil }
+        return UInt64(info.addr)
     }
 
     /// `H5Gopen2`.
@@ -249,6 +290,9 @@ extension HDF5Handle {
     /// `H5Dget_space`.
     func datasetSpace() -> HDF5Handle? { HDF5Handle.wrap(H5Dget_space(id), close: H5Sclose) }
 
+    /// `H5Dget_storage_size`: the bytes the file holds for this dataset (0 when unwritten).
+    func datasetStorageSize() -> Int { Int(clamping: H5Dget_storage_size(id)) }
+
     /// `H5Dcreate2` of `T`'s native type, with a dataset-creation list or the default.
     func createDataset<T: HDF5Scalar>(_ name: String, of _: T.Type, space: HDF5Handle, creation: HDF5Handle?) -> HDF5Handle? {
         let dcpl = creation?.id ?? mf_H5P_DEFAULT()
@@ -309,12 +353,12 @@ extension HDF5Handle {
 extension HDF5Handle {
     /// `H5Aexists_by_name`.
     func attributeExists(_ name: String, on object: String) -> Bool {
-        H5Aexists_by_name(id, object, name, mf_H5P_DEFAULT()) > 0
+        H5Aexists_by_name(id, object, name, HDF5Library.lapl) > 0
     }
 
     /// `H5Aopen_by_name`.
     func openAttribute(_ name: String, on object: String) -> HDF5Handle? {
-        HDF5Handle.wrap(H5Aopen_by_name(id, object, name, mf_H5P_DEFAULT(), mf_H5P_DEFAULT()), close: H5Aclose)
+        HDF5Handle.wrap(H5Aopen_by_name(id, object, name, mf_H5P_DEFAULT(), HDF5Library.lapl), close: H5Aclose)
     }
 
     /// `H5Aget_num_attrs`: how many attributes this open object carries.

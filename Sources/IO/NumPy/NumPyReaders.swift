@@ -14,6 +14,7 @@ enum NumPyReaders {
             throw IOError(file: path, location: "shape", "expected two non-negative integers")
         }
         let (m, n) = (Int(shape[0]), Int(shape[1]))
+        try ParsedTriplets.checkPositionalIDs(rows: m, columns: n, file: path)
         func ints(_ name: String) throws(IOError) -> [Int64] {
             let a = try npz.array(name)
             guard a.shape.count == 1, let v = a.integers() else {
@@ -35,7 +36,7 @@ enum NumPyReaders {
                 indptr: try ints("indptr"), indices: try ints("indices"), data: data,
                 major: format == "csr" ? m : n, minor: format == "csr" ? n : m, file: path, prefix: "")
             let csr = format == "csr" ? compressed : compressed.transposed()
-            return .positional(csr)
+            return try .positional(csr, file: path)
         case "coo":
             let row = try ints("row"), col = try ints("col")
             guard row.count == data.count, col.count == data.count else {
@@ -47,8 +48,8 @@ enum NumPyReaders {
                 }
                 guard data[t].isFinite else { throw IOError(file: path, location: "data", "value at position \(t) is \(data[t]), expected a finite number") }
             }
-            return .positional(COOMatrix(rows: m, columns: n, rowIndices: row.map { Int32($0) },
-                                         columnIndices: col.map { Int32($0) }, values: data))
+            return try .positional(COOMatrix(rows: m, columns: n, rowIndices: row.map { Int32($0) },
+                                             columnIndices: col.map { Int32($0) }, values: data), file: path)
         default:
             throw IOError(file: path, location: "format", "sparse format '\(format)' is not supported; expected csr, csc or coo")
         }
@@ -86,7 +87,7 @@ enum NumPyReaders {
                 r.append(Int32(i)); c.append(Int32(j)); v.append(values[i * n + j])
             }
         }
-        return .positional(COOMatrix(rows: m, columns: n, rowIndices: r, columnIndices: c, values: v))
+        return try .positional(COOMatrix(rows: m, columns: n, rowIndices: r, columnIndices: c, values: v), file: path)
     }
 }
 

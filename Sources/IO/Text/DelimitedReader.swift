@@ -34,19 +34,36 @@ struct ParsedTriplets {
     var triplets: COOMatrix { csr?.toCOO() ?? coo }
 
     /// Triplets of a matrix file without ids: users and items are numbered by position.
-    static func positional(_ coo: COOMatrix) -> ParsedTriplets {
-        var parsed = ParsedTriplets(userIDs: (0..<coo.rows).map(String.init), itemIDs: (0..<coo.columns).map(String.init), coo: coo)
+    static func positional(_ coo: COOMatrix, file: String) throws(IOError) -> ParsedTriplets {
+        try checkPositionalIDs(rows: coo.rows, columns: coo.columns, file: file)
+        var parsed = ParsedTriplets(userIDs: positionalIDs(coo.rows), itemIDs: positionalIDs(coo.columns), coo: coo)
         parsed.positionalUsers = true
         parsed.positionalItems = true
         return parsed
     }
 
     /// A CSR matrix of a file without ids: users and items are numbered by position.
-    static func positional(_ csr: CSRMatrix) -> ParsedTriplets {
-        var parsed = ParsedTriplets(userIDs: (0..<csr.rows).map(String.init), itemIDs: (0..<csr.columns).map(String.init), csr: csr)
+    static func positional(_ csr: CSRMatrix, file: String) throws(IOError) -> ParsedTriplets {
+        try checkPositionalIDs(rows: csr.rows, columns: csr.columns, file: file)
+        var parsed = ParsedTriplets(userIDs: positionalIDs(csr.rows), itemIDs: positionalIDs(csr.columns), csr: csr)
         parsed.positionalUsers = true
         parsed.positionalItems = true
         return parsed
+    }
+
+    /// The ids `"0"`, …, `"count-1"`.
+    static func positionalIDs(_ count: Int) -> [String] { (0..<count).map(String.init) }
+
+    /// Bytes one id, its lookup entry and its row of the matrix take, at least.
+    static let bytesPerID = 64
+
+    /// Refuses a declared shape whose positional ids (and empty rows) would exceed
+    /// ``MemoryBudget``: a small file must not make mftool number billions of users.
+    static func checkPositionalIDs(rows: Int, columns: Int, file: String) throws(IOError) {
+        let (total, overflow) = rows.addingReportingOverflow(columns)
+        guard !overflow, let bytes = MemoryBudget.bytes(total, bytesPerID), bytes <= MemoryBudget.limit else {
+            throw IOError(file: file, "declares a \(rows) × \(columns) matrix without ids; numbering its users and items needs more than the memory limit of \(MemoryBudget.describe(MemoryBudget.limit))")
+        }
     }
 }
 

@@ -1,0 +1,110 @@
+import FixturePaths
+import Foundation
+@testable import IO
+import Testing
+
+/// Outputs: never an input overwritten, never a pair split across runs, never a temporary file
+/// left behind, links written through, errors naming the output.
+@Suite("Output safety")
+struct OutputSafetyTests {
+    static let ratings = Fixtures.path("io/ratings.csv")
+
+    static func names(in folder: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).sorted()
+    }
+
+    @Test("split refuses an output equal to its input or to its other output")
+    func splitOverlap() throws {
+        let folder = Fixtures.scratchFolder()
+        let input = folder + "/r.csv"
+        try FileManager.default.copyItem(atPath: Self.ratings, toPath: input)
+        let before = try Data(contentsOf: URL(fileURLWithPath: input))
+        #expect(runMFTool(["split", "--interactions", input, "--train", folder + "/x.h5", "--test", folder + "/./x.h5", "-q"]) == 1)
+        #expect(runMFTool(["split", "--interactions", input, "--train", input, "--test", folder + "/te.h5", "-q"]) == 1)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: input)) == before)
+        #expect(Self.names(in: folder) == ["r.csv"])
+    }
+
+    @Test("split replaces no output unless it wrote them all, and marks them as one pair")
+    func splitTogether() throws {
+        let folder = Fixtures.scratchFolder()
+        let (train, test) = (folder + "/tr.h5", folder + "/te.h5")
+        #expect(runMFTool(["split", "--interactions", Self.ratings, "--train", train, "--test", test, "--seed", "1", "-q"]) == 0)
+        let settings = { (path: String) throws -> String? in
+            let text = try #require(try Provenance.read(path)["mftool_settings"])
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            return object["pair"] as? String
+        }
+        let first = try settings(train), second = try settings(test)
+        #expect(first != nil && first == second)
+        // The test output's folder is missing: the train output must stay the old one.
+        let old = try Data(contentsOf: URL(fileURLWithPath: train))
+        #expect(runMFTool(["split", "--interactions", Self.ratings, "--train", train, "--test", folder + "/none/te.h5", "--seed", "2", "-q"]) == 1)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: train)) == old)
+        #expect(Self.names(in: folder) == ["te.h5", "tr.h5"])
+        #expect(runMFTool(["split", "--interactions", Self.ratings, "--train", train, "--test", test, "--seed", "1", "-q"]) == 0)
+        let third = try settings(train)
+        #expect(third != first)
+    }
+
+    @Test("an output that is a symbolic link is written through, the link kept")
+    func symlinkWrittenThrough() throws {
+        let folder = Fixtures.scratchFolder()
+        try FileManager.default.createDirectory(atPath: folder + "/real", withIntermediateDirectories: true)
+        try Data("old".utf8).write(to: URL(fileURLWithPath: folder + "/real/out.csv"))
+        try FileManager.default.createSymbolicLink(atPath: folder + "/link.csv", withDestinationPath: "real/out.csv")
+        #expect(runMFTool(["convert", Self.ratings, folder + "/link.csv", "-q"]) == 0)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: folder + "/link.csv") == "real/out.csv")
+        let written = try String(contentsOfFile: folder + "/real/out.csv", encoding: .utf8)
+        #expect(written.hasPrefix("user"), "\(written.prefix(40))")
+        #expect(Self.names(in: folder + "/real") == ["out.csv"])
+    }
+
+    @Test("temporary files of killed writers are removed by the next write to the folder")
+    func staleTemporaries() throws {
+        let folder = Fixtures.scratchFolder()
+        let dead = try #require((400_000..<4_000_000).lazy.map { pid_t($0) }.first { kill($0, 0) != 0 && errno == ESRCH })
+        let stale = folder + "/.old.h5.tmp-\(dead)-12345"
+        let live = folder + "/.other.h5.tmp-\(getpid())-777"
+        let unrelated = folder + "/.notes.tmp-x"
+        for path in [stale, live, unrelated] { #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8))) }
+        #expect(runMFTool(["convert", Self.ratings, folder + "/r.h5", "-q"]) == 0)
+        #expect(Self.names(in: folder) == [".notes.tmp-x", ".other.h5.tmp-\(getpid())-777", "r.h5"])
+    }
+
+    @Test("a writer's error names the output, not the temporary file, with the system's reason")
+    func errorNamesOutput() {
+        let error = AtomicOutput.naming(IOError(file: "/d/.o.h5.tmp-1-2", location: "/data", "cannot write the data"),
+                                        temporary: "/d/.o.h5.tmp-1-2", output: "/d/o.h5", reason: ENOSPC)
+        #expect(error == IOError(file: "/d/o.h5", location: "/data", "cannot write the data (\(String(cString: strerror(ENOSPC))))"))
+    }
+
+    @Test("SIGTERM and SIGINT remove the temporary files being written", arguments: [SIGTERM, SIGINT])
+    func signalRemovesTemporary(signal: Int32) throws {
+        let folder = Fixtures.scratchFolder()
+        let path = folder + "/.out.h5.tmp-1-1"
+        #expect(FileManager.default.createFile(atPath: path, contents: Data("partial".utf8)))
+        // The handlers are installed by the first registration, before the fork.
+        TemporaryFiles.unregister(TemporaryFiles.register(folder + "/unused"))
+        let child = fork()
+        if child == 0 {
+            // Test worker threads may block the signal; a command's main thread does not.
+            var set = sigset_t()
+            sigemptyset(&set)
+            sigaddset(&set, signal)
+            pthread_sigmask(SIG_UNBLOCK, &set, nil)
+            _ = TemporaryFiles.register(path)
+            raise(signal)
+            _exit(0)
+        }
+        var status: Int32 = 0
+        var waited: pid_t = 0
+        for _ in 0..<1000 where waited == 0 {
+            waited = waitpid(child, &status, WNOHANG)
+            if waited == 0 { usleep(10_000) }
+        }
+        if waited == 0 { kill(child, SIGKILL); Issue.record("the child did not end") }
+        #expect(status & 0x7f == signal, "the signal's default action ends the process")
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+}

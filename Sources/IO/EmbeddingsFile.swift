@@ -92,8 +92,8 @@ extension EmbeddingsFile {
             guard shape.count == 1 || (shape.count == 2 && shape[1] == 1) else {
                 throw IOError(file: path, location: object, "has shape \(shape), expected a 1-D vector")
             }
-            if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw IOError(file: path, location: object, "entry \(bad) is \(values[bad]), expected finite numbers")
+            if let bad = values.firstIndex(where: { !InputValues.isUsable($0) }) {
+                throw IOError(file: path, location: object, "entry \(bad) is \(values[bad]), \(InputValues.problem(values[bad]))")
             }
             return values
         case .npy:
@@ -102,7 +102,7 @@ extension EmbeddingsFile {
                 throw IOError(file: path, "cannot be read (\(FileErrorText.describe(error)))")
             }
             let array = try NPYArray(data: data, file: path)
-            guard array.shape.count == 1, let values = array.doubles(), values.allSatisfy(\.isFinite) else {
+            guard array.shape.count == 1, let values = array.doubles(), values.allSatisfy(InputValues.isUsable) else {
                 throw IOError(file: path, "expected a 1-D array of finite numbers, found \(array.descr) \(array.shape)")
             }
             return values

@@ -108,3 +108,16 @@ struct OutputSafetyTests {
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 }
+
+@Suite("Diverging fits write nothing")
+struct DivergingFitTests {
+    @Test("fit --method sgd --lr 1e300 fails naming a user instead of writing NaN factors")
+    func divergingSGD() throws {
+        let folder = Fixtures.scratchFolder()
+        let status = runMFTool(["fit", "--method", "sgd", "--lr", "1e300", "--epochs", "3", "--loss", "dense",
+                                "--interactions", Fixtures.path("ridge/problem.h5"), "--items", Fixtures.path("ridge/items.h5"),
+                                "--out", folder + "/u.h5", "--quiet"])
+        #expect(status == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
+    }
+}

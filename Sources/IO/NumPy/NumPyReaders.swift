@@ -46,7 +46,9 @@ enum NumPyReaders {
                 guard row[t] >= 0, row[t] < m, col[t] >= 0, col[t] < n else {
                     throw IOError(file: path, location: "row/col", "entry \(t) at (\(row[t]), \(col[t])) is outside the shape (\(m), \(n))")
                 }
-                guard data[t].isFinite else { throw IOError(file: path, location: "data", "value at position \(t) is \(data[t]), expected a finite number") }
+                guard InputValues.isUsable(data[t]) else {
+                    throw IOError(file: path, location: "data", "value at position \(t) is \(data[t]), \(InputValues.problem(data[t]))")
+                }
             }
             return try .positional(COOMatrix(rows: m, columns: n, rowIndices: row.map { Int32($0) },
                                              columnIndices: col.map { Int32($0) }, values: data), file: path)
@@ -71,9 +73,9 @@ enum NumPyReaders {
         guard let values = array.doubles() else {
             throw IOError(file: path, "has dtype '\(array.descr)'; expected a numeric array")
         }
-        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+        if let bad = values.firstIndex(where: { !InputValues.isUsable($0) }) {
             let c = array.shape[1]
-            throw IOError(file: path, "entry (\(bad / c), \(bad % c)) is \(values[bad]); expected finite numbers")
+            throw IOError(file: path, "entry (\(bad / c), \(bad % c)) is \(values[bad]), \(InputValues.problem(values[bad]))")
         }
         return (array.shape, values)
     }
@@ -115,8 +117,8 @@ enum SparseArrays {
             }
             narrow[p] = Int32(j)
         }
-        if let bad = data.firstIndex(where: { !$0.isFinite }) {
-            throw IOError(file: file, location: prefix + "data", "value at position \(bad) is \(data[bad]), expected a finite number")
+        if let bad = data.firstIndex(where: { !InputValues.isUsable($0) }) {
+            throw IOError(file: file, location: prefix + "data", "value at position \(bad) is \(data[bad]), \(InputValues.problem(data[bad]))")
         }
         // Sort each row's columns (SciPy allows unsorted indices); duplicates are summed later.
         var csr = CSRMatrix(rows: major, columns: minor, indptr: indptr.map { Int($0) }, indices: narrow, values: data)

@@ -107,8 +107,8 @@ extension DelimitedReader {
         guard let v = ByteParsing.double(p + f.start, f.count) else {
             throw ChunkError(line: line, message: "value '\(text(p, f))' is not a number")
         }
-        guard v.isFinite else {
-            throw ChunkError(line: line, message: "value '\(text(p, f))' is not finite; expected a finite number")
+        guard InputValues.isUsable(v) else {
+            throw ChunkError(line: line, message: "value '\(text(p, f))' is \(InputValues.problem(v))")
         }
         return v
     }

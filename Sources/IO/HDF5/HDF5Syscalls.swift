@@ -39,7 +39,12 @@ enum HDF5Library {
         return true
     }()
 
-    static func ensure() { _ = initialized }
+    /// Initializes the library, and silences its error printing on the calling thread: a
+    /// thread-safe HDF5 keeps one error stack, and one printing switch, per thread.
+    static func ensure() {
+        _ = initialized
+        mf_H5_silence_errors()
+    }
 
     /// Whether external links (objects stored in another file) are followed; off by default so
     /// that a file cannot make mftool open another file, a device or a FIFO.

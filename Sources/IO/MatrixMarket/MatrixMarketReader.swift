@@ -49,10 +49,10 @@ enum MatrixMarketReader {
             var value = 1.0
             if !pattern {
                 guard let x = ByteParsing.double(p + fields[2].start, fields[2].count) else {
-                    throw IOError.line(line, of: path, "value '\(DelimitedReader.text(p, fields[2]))' is not a finite number")
+                    throw IOError.line(line, of: path, "value '\(DelimitedReader.preview(p, fields[2]))' is not a finite number")
                 }
                 guard InputValues.isUsable(x) else {
-                    throw IOError.line(line, of: path, "value '\(DelimitedReader.text(p, fields[2]))' is \(InputValues.problem(x))")
+                    throw IOError.line(line, of: path, "value '\(DelimitedReader.preview(p, fields[2]))' is \(InputValues.problem(x))")
                 }
                 value = x
             }

@@ -192,6 +192,13 @@ enum DelimitedReader {
         }
     }
 
+    /// A field for an error message: at most 40 bytes of it, marked when cut.
+    static func preview(_ p: UnsafePointer<UInt8>, _ f: Field) -> String {
+        guard f.count > 40 else { return text(p, f) }
+        let head = String(decoding: UnsafeBufferPointer(start: p + f.start, count: 40), as: UTF8.self)
+        return head + "… (\(f.count) bytes)"
+    }
+
     static func text(_ p: UnsafePointer<UInt8>, _ f: Field) -> String {
         let s = String(decoding: UnsafeBufferPointer(start: p + f.start, count: f.count), as: UTF8.self)
         return f.escaped ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
@@ -266,7 +273,8 @@ enum DelimitedReader {
     static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, path: String, options: DelimitedOptions,
                       progress: ProgressCounter? = nil) throws(IOError) -> [Chunk] {
         // The first non-blank, non-comment line decides the separator, the header and the layout.
-        var i = 0
+        // A UTF-8 byte order mark is not part of the first field.
+        var i = n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0
         var lineNumber = 1
         var firstEnd = 0
         while i < n {

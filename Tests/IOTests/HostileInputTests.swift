@@ -127,3 +127,11 @@ struct HostileInputTests {
         Self.expectError(Self.interactionsError(path + ":/X"), naming: path, ["/X", "external link"])
     }
 }
+
+extension HostileInputTests {
+    @Test("a contiguous dataset whose data lies beyond the end of the file is refused before reading")
+    func hdf5DataBeyondEnd() {
+        let path = Fixtures.path("io/bad/data_beyond_eof.h5")
+        Self.expectError(Self.interactionsError(path), naming: path, ["/data", "at offset 1099511627776", "in a file of 8464 bytes"])
+    }
+}

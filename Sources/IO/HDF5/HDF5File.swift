@@ -186,7 +186,22 @@ final class HDF5File {
         if declared > 0, MemoryBudget.bytes(stored, 1100).map({ $0 < declared }) ?? false {
             throw IOError(file: path, location: object, "declares \(count) elements (\(MemoryBudget.describe(declared))) but the file stores only \(stored) bytes for them (truncated or damaged?)")
         }
+        // Variable-length elements are stored as references to a heap, of another size.
+        if !fileType.isVariableString { try checkContiguousExtent(d, object: object, declared: declared) }
         return count
+    }
+
+    /// A contiguous dataset must store exactly its declared bytes, inside the file: a damaged
+    /// layout would have HDF5 copy from beyond the end of the file.
+    private func checkContiguousExtent(_ d: HDF5Handle, object: String, declared: Int) throws(IOError) {
+        guard declared > 0, d.datasetIsContiguous(), let offset = d.datasetOffset() else { return }
+        let stored = d.datasetStorageSize()
+        var info = stat()
+        let fileSize = stat(path, &info) == 0 ? UInt64(info.st_size) : UInt64.max
+        let (end, overflow) = offset.addingReportingOverflow(UInt64(stored))
+        guard stored == declared, !overflow, end <= fileSize else {
+            throw IOError(file: path, location: object, "stores \(stored) bytes at offset \(offset) for \(declared) declared, in a file of \(fileSize) bytes (truncated or damaged)")
+        }
     }
 
     /// Reads a 1-D dataset of ids: strings (variable or fixed length) or integers, as strings.

@@ -298,6 +298,19 @@ extension HDF5Handle {
     /// `H5Dget_storage_size`: the bytes the file holds for this dataset (0 when unwritten).
     func datasetStorageSize() -> Int { Int(clamping: H5Dget_storage_size(id)) }
 
+    /// `H5Dget_create_plist`, `H5Pget_layout`: whether the dataset is stored in one contiguous
+    /// block (neither chunked nor compact).
+    func datasetIsContiguous() -> Bool {
+        guard let dcpl = HDF5Handle.wrap(H5Dget_create_plist(id), close: H5Pclose) else { return false }
+        return H5Pget_layout(dcpl.id) == H5D_CONTIGUOUS
+    }
+
+    /// `H5Dget_offset`: the file address of a contiguous dataset's data, nil when unallocated.
+    func datasetOffset() -> UInt64? {
+        let offset = H5Dget_offset(id)
+        return offset == UInt64.max ? nil : UInt64(offset)
+    }
+
     /// `H5Dcreate2` of `T`'s native type, with a dataset-creation list or the default.
     func createDataset<T: HDF5Scalar>(_ name: String, of _: T.Type, space: HDF5Handle, creation: HDF5Handle?) -> HDF5Handle? {
         let dcpl = creation?.id ?? mf_H5P_DEFAULT()

@@ -126,6 +126,7 @@ struct Fit: ParsableCommand {
     }
 
     mutating func run() throws {
+        threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
         if method == .als { return try runALS() }
         let t0 = Date()

@@ -88,6 +88,7 @@ struct Solve: ParsableCommand {
         let t0 = Date()
         let (interactions, _, problem, report) = try data.loadReporting(objective: objective)
         let t1 = Date()
+        threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
         var solver = makeSolver(userIDs: interactions.userIDs)
         let progress = ProgressLine("solve", unit: "users", quiet: quiet)

@@ -121,3 +121,17 @@ struct DivergingFitTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).isEmpty)
     }
 }
+
+@Suite("--threads is capped at the cores")
+struct ThreadCapTests {
+    @Test("fit --threads 4096 runs with as many threads as cores, and records that")
+    func capped() throws {
+        let folder = Fixtures.scratchFolder()
+        #expect(runMFTool(["fit", "--method", "als", "--k", "2", "--epochs", "1", "--threads", "4096",
+                           "--interactions", Fixtures.path("ridge/problem.h5"),
+                           "--out", folder + "/u.h5", "--items-out", folder + "/v.h5", "--quiet"]) == 0)
+        let text = try #require(try Provenance.read(folder + "/u.h5")["mftool_settings"])
+        let settings = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        #expect(settings["threads"] as? Int == ProcessInfo.processInfo.activeProcessorCount)
+    }
+}

@@ -84,6 +84,8 @@ struct Solve: ParsableCommand {
     }
 
     mutating func run() throws {
+        let inputs = [data.interactionsFile, data.itemsFile, usersFile].compactMap { $0.map { FileSpec($0).path } }
+        try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
         if side == .items { return try solveItems() }
         let t0 = Date()
         let (interactions, _, problem, report) = try data.loadReporting(objective: objective)

@@ -135,3 +135,27 @@ struct ThreadCapTests {
         #expect(settings["threads"] as? Int == ProcessInfo.processInfo.activeProcessorCount)
     }
 }
+
+@Suite("Commands refuse to overwrite their inputs")
+struct InputOverwriteTests {
+    @Test("solve --out equal to --items is refused and the items file kept")
+    func solveOverItems() throws {
+        let folder = Fixtures.scratchFolder()
+        let items = folder + "/items.h5"
+        try FileManager.default.copyItem(atPath: Fixtures.path("ridge/items.h5"), toPath: items)
+        let before = try Data(contentsOf: URL(fileURLWithPath: items))
+        #expect(runMFTool(["solve", "--interactions", Fixtures.path("ridge/problem.h5"), "--items", items,
+                           "--out", folder + "/./items.h5", "--quiet"]) == 1)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: items)) == before)
+    }
+
+    @Test("fit --out equal to --interactions is refused")
+    func fitOverInteractions() throws {
+        let folder = Fixtures.scratchFolder()
+        let input = folder + "/r.h5"
+        try FileManager.default.copyItem(atPath: Fixtures.path("ridge/problem.h5"), toPath: input)
+        #expect(runMFTool(["fit", "--method", "als", "--k", "2", "--epochs", "1", "--interactions", input,
+                           "--out", input, "--items-out", folder + "/v.h5", "--quiet"]) == 1)
+        #expect(OutputSafetyTests.names(in: folder) == ["r.h5"])
+    }
+}

@@ -159,3 +159,31 @@ struct InputOverwriteTests {
         #expect(OutputSafetyTests.names(in: folder) == ["r.h5"])
     }
 }
+
+@Suite("A write that runs out of space")
+struct OutOfSpaceTests {
+    /// The mftool executable built beside the test bundle.
+    static var executable: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mftool").path
+    }
+
+    @Test("past the file size limit: one error naming the output and the reason, no crash at exit, no litter")
+    func fileSizeLimit() throws {
+        let folder = Fixtures.scratchFolder()
+        #expect(FileManager.default.isExecutableFile(atPath: Self.executable), "\(Self.executable)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "ulimit -f 100; exec \"$0\" generate --users 300 --items 200 --nnz 24000 --k 8 --out r.h5 --items-out v.h5 -q",
+                             Self.executable]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        let errors = Pipe()
+        process.standardError = errors
+        try process.run()
+        let text = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 1, "\(text)")
+        #expect(text.hasPrefix("Error: r.h5: ") && text.contains("(File too large)"), "\(text)")
+        #expect(text.split(separator: "\n").count == 1, "\(text)")
+        #expect(OutputSafetyTests.names(in: folder).isEmpty)
+    }
+}

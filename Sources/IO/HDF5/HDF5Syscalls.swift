@@ -32,8 +32,11 @@ final class HDF5Handle {
 }
 
 enum HDF5Library {
-    /// Initializes the library once and silences its own stderr error stack.
+    /// Initializes the library once and silences its own stderr error stack. `H5dont_atexit`
+    /// first: a file whose close failed (a full disk) stays open inside HDF5, and the library's
+    /// exit-time cleanup crashed on it; every output is flushed and closed before its rename.
     static let initialized: Bool = {
+        H5dont_atexit()
         H5open()
         mf_H5_silence_errors()
         return true

@@ -135,3 +135,14 @@ extension HostileInputTests {
         Self.expectError(Self.interactionsError(path), naming: path, ["/data", "at offset 1099511627776", "in a file of 8464 bytes"])
     }
 }
+
+extension HostileInputTests {
+    @Test("an error quoting a damaged header stays on one line")
+    func oneLineErrors() {
+        let path = Fixtures.scratchFolder() + "/x.npy"
+        Self.write(Self.npy("{'descr': '<f8', 'fortran_order': False, 'shape': (8,)(\n}"), to: path)
+        do { _ = try EmbeddingsFile.read(FileSpec(path)); Issue.record("accepted") } catch {
+            Self.expectError(error, naming: path, ["bad shape", "\\n"])
+        }
+    }
+}

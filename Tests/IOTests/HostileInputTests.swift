@@ -146,3 +146,15 @@ extension HostileInputTests {
         }
     }
 }
+
+extension HostileInputTests {
+    @Test("damaged global heaps of string ids are refused before HDF5 follows them")
+    func damagedHeaps() {
+        let ids = Fixtures.path("io/bad/heap_damaged_ids.h5")
+        Self.expectError(Self.interactionsError(ids), naming: ids, ["/user_ids", "points outside its heap collection"])
+        let items = Fixtures.path("io/bad/heap_damaged_item_ids.h5")
+        do { _ = try EmbeddingsFile.read(FileSpec(items)); Issue.record("accepted") } catch {
+            Self.expectError(error, naming: items, ["/model/ids", "points outside its heap collection"])
+        }
+    }
+}

@@ -238,6 +238,7 @@ final class HDF5File {
             throw IOError(file: path, location: object, "cannot read the dataspace")
         }
         if fileType.isVariableString {
+            try checkHeapReferences(d, object: object, count: count)
             guard let strings = d.readVariableStrings(count: count, fileType: fileType) else {
                 throw IOError(file: path, location: object, "cannot read the strings")
             }
@@ -251,6 +252,18 @@ final class HDF5File {
             let field = bytes[(k * width)..<((k + 1) * width)]
             let end = field.firstIndex(of: 0) ?? field.endIndex
             return String(decoding: field[field.startIndex..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    /// Checks a contiguous variable-length string dataset's references into the global heap
+    /// (``GlobalHeapCheck``) before HDF5 follows them.
+    private func checkHeapReferences(_ d: HDF5Handle, object: String, count: Int) throws(IOError) {
+        guard count > 0, d.datasetIsContiguous(), let offset = d.datasetOffset(),
+              d.datasetStorageSize() == count * 16, var check = GlobalHeapCheck(path: path) else { return }
+        defer { check.closeFile() }
+        guard check.understood() else { return }
+        if let bad = check.firstBadReference(at: offset, count: count) {
+            throw IOError(file: path, location: object, "string \(bad) points outside its heap collection (damaged file)")
         }
     }
 

@@ -2,25 +2,39 @@ import Foundation
 
 /// Writes an output file through a temporary file in the same folder, renamed into place only
 /// when the whole write succeeded, so a failed run never leaves a half-written output.
+///
+/// The temporary file is `.NAME.tmp-PID-RANDOM`: removed on failure, on SIGINT and SIGTERM
+/// (``TemporaryFiles``), and, when a killed run left one, by the next write to the same folder.
+/// An output that is a symbolic link is written through: its target is replaced, the link kept.
 enum AtomicOutput {
     static func write(to path: String, _ body: (String) throws(IOError) -> Void) throws(IOError) {
-        let url = URL(fileURLWithPath: path)
+        let target = try resolvedTarget(path)
+        let url = URL(fileURLWithPath: target)
         let folder = url.deletingLastPathComponent().path
         var isFolder: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
             throw IOError(file: path, "cannot be written: the folder \(folder) does not exist")
         }
+        guard access(folder, W_OK) == 0 else {
+            throw IOError(file: path, "cannot be written (\(String(cString: strerror(errno))))")
+        }
+        StaleTemporaries.remove(in: folder)
         let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let slot = TemporaryFiles.register(temporary)
+        errno = 0
         do {
             try body(temporary)
         } catch {
+            let reason = errno
             try? FileManager.default.removeItem(atPath: temporary)
-            throw error
+            TemporaryFiles.unregister(slot)
+            throw naming(error, temporary: temporary, output: path, reason: reason)
         }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw IOError(file: path, "cannot be written (\(reason))")
+        let pending = Pending(temporary: temporary, target: target, output: path, slot: slot)
+        if let group = OutputGroup.current {
+            group.pending.append(pending)
+        } else {
+            try pending.commit()
         }
     }
 
@@ -31,6 +45,48 @@ enum AtomicOutput {
                 throw IOError(file: path, "cannot be written (\(FileErrorText.describe(error)))")
             }
         }
+    }
+
+    /// A written temporary file waiting to be renamed onto its target.
+    struct Pending {
+        let temporary: String
+        let target: String
+        let output: String
+        let slot: Int?
+
+        func commit() throws(IOError) {
+            defer { TemporaryFiles.unregister(slot) }
+            guard rename(temporary, target) == 0 else {
+                let reason = String(cString: strerror(errno))
+                discard()
+                throw IOError(file: output, "cannot be written (\(reason))")
+            }
+        }
+
+        func discard() {
+            try? FileManager.default.removeItem(atPath: temporary)
+            TemporaryFiles.unregister(slot)
+        }
+    }
+
+    /// The file a write to `path` replaces: `path`, or the end of its chain of symbolic links.
+    static func resolvedTarget(_ path: String) throws(IOError) -> String {
+        var current = path
+        for _ in 0..<40 {
+            guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: current) else { return current }
+            current = destination.hasPrefix("/") ? destination
+                : (URL(fileURLWithPath: current).deletingLastPathComponent().path + "/" + destination)
+        }
+        throw IOError(file: path, "cannot be written: too many levels of symbolic links")
+    }
+
+    /// A writer's error that names the hidden temporary file, restated for the output, with the
+    /// operating system's reason when the message gives none.
+    static func naming(_ error: IOError, temporary: String, output: String, reason: Int32) -> IOError {
+        guard error.file == temporary else { return error }
+        var message = error.message
+        if !message.contains("("), reason != 0 { message += " (\(String(cString: strerror(reason))))" }
+        return IOError(file: output, location: error.location, message)
     }
 }
 

@@ -34,8 +34,17 @@ public enum EmbeddingsFile {
     /// Reads a matrix from `FILE.npy`, or from `FILE.h5` (the dataset named in `spec`, else the
     /// first of `preferred`, else the only 2-D dataset) with the ids `idsName` beside it.
     static func readMatrix(_ spec: FileSpec, preferred: [String], idsName: String) throws(IOError) -> StoredMatrix {
+        let stored = try readAnyMatrix(spec, preferred: preferred, idsName: idsName)
+        guard stored.factors.columns >= 1 else {
+            throw IOError(file: spec.path, location: stored.dataset,
+                          "has \(stored.factors.rows) rows of 0 factors; expected at least one column")
+        }
+        return stored
+    }
+
+    private static func readAnyMatrix(_ spec: FileSpec, preferred: [String], idsName: String) throws(IOError) -> StoredMatrix {
         let path = spec.path
-        guard FileManager.default.fileExists(atPath: path) else { throw IOError(file: path, "no such file") }
+        try InputFile.check(path)
         try Parquet.refuse(path, as: .embeddings)
         switch FileFormat.detect(path) {
         case .npy:
@@ -72,7 +81,7 @@ extension EmbeddingsFile {
     /// or a 1-D `.npy`.
     public static func readVector(_ spec: FileSpec) throws(IOError) -> [Double] {
         let path = spec.path
-        guard FileManager.default.fileExists(atPath: path) else { throw IOError(file: path, "no such file") }
+        try InputFile.check(path)
         switch FileFormat.detect(path) {
         case .hdf5:
             guard let object = spec.object else {
@@ -83,8 +92,8 @@ extension EmbeddingsFile {
             guard shape.count == 1 || (shape.count == 2 && shape[1] == 1) else {
                 throw IOError(file: path, location: object, "has shape \(shape), expected a 1-D vector")
             }
-            if let bad = values.firstIndex(where: { !$0.isFinite }) {
-                throw IOError(file: path, location: object, "entry \(bad) is \(values[bad]), expected finite numbers")
+            if let bad = values.firstIndex(where: { !InputValues.isUsable($0) }) {
+                throw IOError(file: path, location: object, "entry \(bad) is \(values[bad]), \(InputValues.problem(values[bad]))")
             }
             return values
         case .npy:
@@ -93,7 +102,7 @@ extension EmbeddingsFile {
                 throw IOError(file: path, "cannot be read (\(FileErrorText.describe(error)))")
             }
             let array = try NPYArray(data: data, file: path)
-            guard array.shape.count == 1, let values = array.doubles(), values.allSatisfy(\.isFinite) else {
+            guard array.shape.count == 1, let values = array.doubles(), values.allSatisfy(InputValues.isUsable) else {
                 throw IOError(file: path, "expected a 1-D array of finite numbers, found \(array.descr) \(array.shape)")
             }
             return values

@@ -6,6 +6,7 @@ extension FactorFile {
     /// is an integer, else UTF-8 strings), a stored item bias as `item_bias`, and `attributes` on
     /// the root, with `provenance` when given.
     public func write(to path: String, provenance: Provenance? = nil) throws(IOError) {
+        try checkFinite(writing: path)
         try AtomicOutput.write(to: path) { temporary throws(IOError) in
             let file = try HDF5File.create(temporary)
             try file.writeMatrix(factors, name: "/" + side.dataset, single: single)

@@ -41,9 +41,8 @@ public enum FileFormat: String, Sendable, CaseIterable {
 
     /// The format of an existing file, by its first bytes, else by its extension.
     public static func detect(_ path: String) -> FileFormat {
-        if let handle = FileHandle(forReadingAtPath: path) {
-            let head = [UInt8](handle.readData(ofLength: 16))
-            try? handle.close()
+        let head = InputFile.head(path, 16)
+        if !head.isEmpty {
             if head.starts(with: [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]) { return .hdf5 }
             if head.starts(with: [0x93] + Array("NUMPY".utf8)) { return .npy }
             if head.starts(with: [0x50, 0x4b, 0x03, 0x04]) || head.starts(with: [0x50, 0x4b, 0x05, 0x06]) { return .npz }

@@ -7,7 +7,7 @@ import Matrices
 public enum IDListFile {
     public static func read(_ spec: FileSpec) throws(IOError) -> IDMap {
         let path = spec.path
-        guard FileManager.default.fileExists(atPath: path) else { throw IOError(file: path, "no such file") }
+        try InputFile.check(path)
         let ids: [String]
         switch FileFormat.detect(path) {
         case .hdf5: return try readHDF5(spec)

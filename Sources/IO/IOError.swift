@@ -20,8 +20,13 @@ public struct IOError: Error, Equatable, CustomStringConvertible, Sendable {
         IOError(file: file, location: "line \(line)", message)
     }
 
+    /// One line whatever the file held: control characters that a message quotes from a file
+    /// (a newline inside a damaged header, say) are shown escaped.
     public var description: String {
-        if let location { return "\(file): \(location): \(message)" }
-        return "\(file): \(message)"
+        let text = location.map { "\(file): \($0): \(message)" } ?? "\(file): \(message)"
+        guard text.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.flatMap { scalar -> [Unicode.Scalar] in
+            scalar.properties.generalCategory == .control ? Array(scalar.escaped(asASCII: true).unicodeScalars) : [scalar]
+        }))
     }
 }

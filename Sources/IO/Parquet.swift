@@ -8,9 +8,7 @@ enum Parquet {
 
     static func isParquet(_ path: String) -> Bool {
         if path.lowercased().hasSuffix(".parquet") || path.lowercased().hasSuffix(".pq") { return true }
-        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        return handle.readData(ofLength: 4) == Data("PAR1".utf8)
+        return InputFile.head(path, 4) == Array("PAR1".utf8)
     }
 
     /// Throws, with the conversion, when `path` is a Parquet file.

@@ -131,6 +131,9 @@ struct Fit: ParsableCommand {
     }
 
     mutating func run() throws {
+        let inputs = [data.interactionsFile, data.itemsFile].compactMap { $0.map { FileSpec($0).path } }
+        try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out] + (itemsOut.map { [$0] } ?? []))
+        threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
         if method == .als { return try runALS() }
         let t0 = Date()

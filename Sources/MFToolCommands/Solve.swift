@@ -91,11 +91,14 @@ struct Solve: ParsableCommand {
     }
 
     mutating func run() throws {
+        let inputs = [data.interactionsFile, data.itemsFile, usersFile, like.like, objective.itemBias].compactMap { $0.map { FileSpec($0).path } }
+        try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
         objective = try like.apply(to: objective)
         if side == .items { return try solveItems() }
         let t0 = Date()
         let (interactions, _, problem, report) = try data.loadReporting(objective: objective)
         let t1 = Date()
+        threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
         var solver = makeSolver(userIDs: interactions.userIDs)
         let progress = ProgressLine("solve", unit: "users", quiet: quiet)

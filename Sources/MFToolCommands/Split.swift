@@ -84,6 +84,8 @@ struct Split: ParsableCommand {
     static func parseTime(_ text: String) -> Double? { TimeParsing.seconds(text) }
 
     mutating func run() throws {
+        let outputs = strategy == .users ? [train, foldIn!, test] : [train, test]
+        try OutputGroup.refuseOverlap(inputs: [FileSpec(interactions).path], outputs: outputs)
         let (x, _) = try input.read(interactions)
         let assignment: [UInt8]
         var note = ""
@@ -105,20 +107,25 @@ struct Split: ParsableCommand {
         } catch let error as SplitError {
             throw IOError(file: FileSpec(interactions).path, error.message)
         }
-        let outputs = strategy == .users ? [train, foldIn!, test] : [train, test]
         let parts = x.parts(assignment, count: outputs.count)
         let provenance = self.provenance
-        for (part, path) in zip(parts, outputs) { try InteractionsFile.write(part, to: path, provenance: provenance) }
+        // All outputs are renamed into place together, after all were written: a kill or a
+        // failure never leaves a new train file beside an old test file.
+        try OutputGroup.writeTogether { () throws(IOError) in
+            for (part, path) in zip(parts, outputs) { try InteractionsFile.write(part, to: path, provenance: provenance) }
+        }
         report(total: x.matrix.nnz, parts: parts.map(\.matrix.nnz), note: note)
     }
 }
 
 extension Split {
-    /// What every HDF5 output records of this split.
+    /// What every HDF5 output records of this split; `pair` is one random marker shared by the
+    /// outputs of one run, so a train and a test file from different runs can be told apart.
     var provenance: Provenance {
         var settings = input.recordedSettings
         let chosen: [String: Any?] = ["by": strategy.rawValue, "test_fraction": testFraction, "last_k": lastK, "cut": cut,
-                                      "cut_fraction": cutFraction, "heldout_users": heldoutUsers, "folds": folds, "fold": fold, "seed": seed]
+                                      "cut_fraction": cutFraction, "heldout_users": heldoutUsers, "folds": folds, "fold": fold, "seed": seed,
+                                      "pair": UUID().uuidString]
         settings.merge(chosen) { _, new in new }
         return Provenance(command: "split", settings: settings, inputs: ["interactions": interactions])
     }

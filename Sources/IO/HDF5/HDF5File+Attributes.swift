@@ -22,18 +22,39 @@ extension HDF5File {
         return type.elementKind
     }
 
-    /// Reads a numeric attribute (scalar or 1-D) as Int64 values.
+    /// Attributes hold a few values; a larger declared count is damage, refused before allocation.
+    static let attributeValueLimit = 1 << 16
+
+    /// The number of values of an open attribute, checked to lie in `1...limit`.
+    private func valueCount(_ a: HDF5Handle, _ name: String, on object: String, limit: Int) throws(IOError) -> Int {
+        guard let count = a.attributeSpace()?.spacePointCount(), count >= 1, count <= limit else {
+            let found = a.attributeSpace()?.spacePointCount() ?? -1
+            throw IOError(file: path, location: object, "attribute '\(name)' holds \(found) values, expected \(limit == 1 ? "one" : "1 to \(limit)")")
+        }
+        return count
+    }
+
+    /// Reads a numeric attribute (scalar or 1-D) as Int64 values; float values must be integral.
     func integerAttribute(_ name: String, on object: String) throws(IOError) -> [Int64] {
         try withAttribute(name, on: object) { a throws(IOError) in
+            let isFloat: Bool
             switch try kind(of: a, name, on: object) {
-            case .integer, .float: break
+            case .integer: isFloat = false
+            case .float: isFloat = true
             case let k: throw IOError(file: path, location: object, "attribute '\(name)' holds \(k.name), expected integers")
             }
-            var values = [Int64](repeating: 0, count: a.attributeSpace()?.spacePointCount() ?? 0)
-            guard a.readAttribute(into: &values) else {
-                throw IOError(file: path, location: object, "cannot read attribute '\(name)'")
+            let count = try valueCount(a, name, on: object, limit: HDF5File.attributeValueLimit)
+            guard isFloat else {
+                var values = [Int64](repeating: 0, count: count)
+                guard a.readAttribute(into: &values) else {
+                    throw IOError(file: path, location: object, "cannot read attribute '\(name)'")
+                }
+                return values
             }
-            return values
+            var values = [Double](repeating: 0, count: count)
+            guard a.readAttribute(into: &values) else { throw IOError(file: path, location: object, "cannot read attribute '\(name)'") }
+            guard let bad = values.first(where: { !($0.rounded() == $0 && abs($0) < 9.0e15) }) else { return values.map { Int64($0) } }
+            throw IOError(file: path, location: object, "attribute '\(name)' holds \(bad), expected integers")
         }
     }
 
@@ -44,7 +65,7 @@ extension HDF5File {
             case .integer, .float: break
             case let k: throw IOError(file: path, location: object, "attribute '\(name)' holds \(k.name), expected a number")
             }
-            var values = [Double](repeating: 0, count: Swift.max(1, a.attributeSpace()?.spacePointCount() ?? 1))
+            var values = [Double](repeating: 0, count: try valueCount(a, name, on: object, limit: HDF5File.attributeValueLimit))
             guard a.readAttribute(into: &values) else {
                 throw IOError(file: path, location: object, "cannot read attribute '\(name)'")
             }
@@ -58,6 +79,8 @@ extension HDF5File {
             guard let fileType = a.attributeType(), fileType.elementKind == .string else {
                 throw IOError(file: path, location: object, "attribute '\(name)' is not a string")
             }
+            // HDF5 writes every value into the buffer: one string fits the buffers below.
+            _ = try valueCount(a, name, on: object, limit: 1)
             if fileType.isVariableString {
                 guard let string = a.readVariableStringAttribute() else {
                     throw IOError(file: path, location: object, "cannot read attribute '\(name)'")

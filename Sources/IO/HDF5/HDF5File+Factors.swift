@@ -21,8 +21,8 @@ extension HDF5File {
         guard shape.count == 2 else {
             throw IOError(file: path, location: dataset, "has shape \(shape), expected a 2-D matrix")
         }
-        if let bad = values.firstIndex(where: { !$0.isFinite }) {
-            throw IOError(file: path, location: dataset, "entry (\(bad / Swift.max(shape[1], 1)), \(bad % Swift.max(shape[1], 1))) is \(values[bad]), expected finite numbers")
+        if let bad = values.firstIndex(where: { !InputValues.isUsable($0) }) {
+            throw IOError(file: path, location: dataset, "entry (\(bad / Swift.max(shape[1], 1)), \(bad % Swift.max(shape[1], 1))) is \(values[bad]), \(InputValues.problem(values[bad]))")
         }
         return DenseMatrix(rows: shape[0], columns: shape[1], storage: values)
     }
@@ -48,7 +48,12 @@ extension HDF5File {
     func writeMatrix(_ matrix: DenseMatrix<Double>, name: String, single: Bool) throws(IOError) {
         let shape = [matrix.rows, matrix.columns]
         if single {
-            try write(name, matrix.storage.map { Float($0) }, shape: shape)
+            let narrow = matrix.storage.map { Float($0) }
+            if let bad = narrow.indices.first(where: { !narrow[$0].isFinite }) {
+                let (row, column) = (bad / Swift.max(matrix.columns, 1), bad % Swift.max(matrix.columns, 1))
+                throw IOError(file: path, location: name, "entry (\(row), \(column)) is \(matrix.storage[bad]), which float32 cannot hold; write float64")
+            }
+            try write(name, narrow, shape: shape)
         } else {
             try write(name, matrix.storage, shape: shape)
         }

@@ -22,7 +22,9 @@ extension HDF5File {
         if userIDs == nil { userIDs = try annDataIndex("/obs", count: m, axis: "users") }
         var itemIDs = try ids(named: "item_ids", near: prefix, count: n, axis: "items")
         if itemIDs == nil { itemIDs = try annDataIndex("/var", count: n, axis: "items") }
-        var parsed = ParsedTriplets(userIDs: userIDs ?? (0..<m).map(String.init), itemIDs: itemIDs ?? (0..<n).map(String.init), csr: csr)
+        if userIDs == nil || itemIDs == nil { try ParsedTriplets.checkPositionalIDs(rows: m, columns: n, file: path) }
+        var parsed = ParsedTriplets(userIDs: userIDs ?? ParsedTriplets.positionalIDs(m),
+                                    itemIDs: itemIDs ?? ParsedTriplets.positionalIDs(n), csr: csr)
         parsed.positionalUsers = userIDs == nil
         parsed.positionalItems = itemIDs == nil
         if kind(of: prefix + "timestamps") == .dataset {
@@ -55,8 +57,10 @@ extension HDF5File {
             let here = (try? members(of: "/")) ?? []
             throw IOError(file: path, location: "/", "no CSR group found: expected datasets data, indices, indptr at the root or in /X (the file holds: \(here.joined(separator: ", ")))")
         }
-        guard kind(of: group) == .group else {
-            throw IOError(file: path, location: group, "no such group")
+        switch kind(of: group) {
+        case .group: break
+        case .external: throw externalLinkError(group)
+        default: throw IOError(file: path, location: group, "no such group")
         }
         return group
     }

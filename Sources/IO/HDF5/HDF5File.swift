@@ -14,9 +14,7 @@ final class HDF5File {
     /// Opens an existing file read-only.
     static func open(_ path: String) throws(IOError) -> HDF5File {
         HDF5Library.ensure()
-        guard FileManager.default.fileExists(atPath: path) else {
-            throw IOError(file: path, "no such file")
-        }
+        try InputFile.check(path)
         guard HDF5Handle.isHDF5File(path) else {
             throw IOError(file: path, "not an HDF5 file (or truncated): no HDF5 signature found")
         }
@@ -40,9 +38,10 @@ final class HDF5File {
 
     // MARK: Structure
 
-    enum ObjectKind: Equatable { case group, dataset, other, missing }
+    enum ObjectKind: Equatable { case group, dataset, other, missing, external }
 
-    /// Whether `object` exists and what it is.
+    /// Whether `object` exists and what it is; `.external` when a link on the way is an
+    /// external link that is not followed.
     func kind(of object: String) -> ObjectKind {
         if object == "/" || object.isEmpty { return .group }
         // Check each link on the way down: HDF5 fails on a missing intermediate group.
@@ -50,29 +49,62 @@ final class HDF5File {
         for part in object.split(separator: "/") {
             prefix += "/" + part
             guard handle.linkExists(prefix) else { return .missing }
+            if !HDF5Library.followExternalLinks && handle.linkIsExternal(prefix) { return .external }
         }
         return handle.openObject(object)?.objectKind ?? .missing
     }
 
+    /// The error for an object reached through an external link.
+    func externalLinkError(_ object: String) -> IOError {
+        IOError(file: path, location: object, "is an external link to another file, which mftool does not follow")
+    }
+
     /// The names of the links directly in `group`, in name order.
     func members(of group: String) throws(IOError) -> [String] {
+        if kind(of: group) == .external { throw externalLinkError(group) }
         guard let g = handle.openGroup(group) else { throw IOError(file: path, location: group, "no such group") }
         guard let count = g.groupLinkCount() else { throw IOError(file: path, location: group, "cannot list the group") }
         return (0..<count).compactMap { g.linkName(at: $0) }
     }
 
-    /// Every dataset below `group` (recursively), as absolute paths.
+    /// Limits of ``datasets(below:)``: how deep it descends, and how many links it visits.
+    static let traversalDepth = 64
+    static let traversalLinks = 100_000
+
+    /// Every dataset below `group`, as absolute paths in name order, depth first: each object
+    /// once (by file address, so link cycles end), external links skipped, within
+    /// ``traversalDepth`` and ``traversalLinks``.
     func datasets(below group: String = "/") throws(IOError) -> [String] {
-        var result: [String] = []
-        for name in try members(of: group) {
-            let child = group == "/" ? "/" + name : group + "/" + name
-            switch kind(of: child) {
-            case .dataset: result.append(child)
-            case .group: result += try datasets(below: child)
-            default: break
-            }
+        var walk = Traversal()
+        if let address = handle.objectAddress(group) { walk.visited.insert(address) }
+        try collectDatasets(below: group, depth: 0, &walk)
+        return walk.datasets
+    }
+
+    /// The state of one ``datasets(below:)`` walk.
+    struct Traversal {
+        var datasets: [String] = []
+        var visited: Set<UInt64> = []
+        var links = 0
+    }
+
+    private func collectDatasets(below group: String, depth: Int, _ walk: inout Traversal) throws(IOError) {
+        let names = try members(of: group)
+        walk.links += names.count
+        guard walk.links <= HDF5File.traversalLinks else {
+            throw IOError(file: path, location: group, "more than \(HDF5File.traversalLinks) links to list; refusing to go on")
         }
-        return result
+        for name in names {
+            let child = group == "/" ? "/" + name : group + "/" + name
+            let kind = kind(of: child)
+            guard kind == .dataset || kind == .group, let address = handle.objectAddress(child),
+                  walk.visited.insert(address).inserted else { continue }
+            if kind == .dataset { walk.datasets.append(child); continue }
+            guard depth + 1 < HDF5File.traversalDepth else {
+                throw IOError(file: path, location: child, "lies more than \(HDF5File.traversalDepth) groups deep")
+            }
+            try collectDatasets(below: child, depth: depth + 1, &walk)
+        }
     }
 
     /// Creates a group (intermediate groups too).
@@ -93,6 +125,7 @@ final class HDF5File {
     func withDataset<T>(_ object: String, _ body: (HDF5Handle) throws(IOError) -> T) throws(IOError) -> T {
         switch kind(of: object) {
         case .dataset: break
+        case .external: throw externalLinkError(object)
         case .missing:
             let parent = (object as NSString).deletingLastPathComponent
             let here = (try? members(of: parent.isEmpty ? "/" : parent)) ?? []
@@ -128,7 +161,7 @@ final class HDF5File {
             guard let dims = d.datasetSpace()?.spaceDimensions() else {
                 throw IOError(file: path, location: object, "cannot read the dataspace")
             }
-            let count = dims.reduce(1, *)
+            let count = try checkedCount(d, object: object, shape: dims, fileType: type)
             var values = [T](repeating: T.zero, count: count)
             if count > 0 {
                 guard d.readDataset(into: &values) else {
@@ -136,6 +169,38 @@ final class HDF5File {
                 }
             }
             return (dims, values)
+        }
+    }
+
+    /// The element count of a dataset's `shape`, after checking it against the bytes the file
+    /// stores for it and against ``MemoryBudget``: an overflowing shape, or one declaring more
+    /// than compression could restore from the stored bytes, is refused before any allocation.
+    func checkedCount(_ d: HDF5Handle, object: String, shape: [Int], fileType: HDF5Handle) throws(IOError) -> Int {
+        let width = Swift.max(1, fileType.typeSize)
+        guard let count = MemoryBudget.count(shape), let declared = MemoryBudget.bytes(count, width) else {
+            throw IOError(file: path, location: object, "shape \(shape) overflows")
+        }
+        try MemoryBudget.check(count, of: Swift.max(width, 8), file: path, location: object, what: "the dataset")
+        // Deflate restores at most about 1032 bytes per stored byte.
+        let stored = d.datasetStorageSize()
+        if declared > 0, MemoryBudget.bytes(stored, 1100).map({ $0 < declared }) ?? false {
+            throw IOError(file: path, location: object, "declares \(count) elements (\(MemoryBudget.describe(declared))) but the file stores only \(stored) bytes for them (truncated or damaged?)")
+        }
+        // Variable-length elements are stored as references to a heap, of another size.
+        if !fileType.isVariableString { try checkContiguousExtent(d, object: object, declared: declared) }
+        return count
+    }
+
+    /// A contiguous dataset must store exactly its declared bytes, inside the file: a damaged
+    /// layout would have HDF5 copy from beyond the end of the file.
+    private func checkContiguousExtent(_ d: HDF5Handle, object: String, declared: Int) throws(IOError) {
+        guard declared > 0, d.datasetIsContiguous(), let offset = d.datasetOffset() else { return }
+        let stored = d.datasetStorageSize()
+        var info = stat()
+        let fileSize = stat(path, &info) == 0 ? UInt64(info.st_size) : UInt64.max
+        let (end, overflow) = offset.addingReportingOverflow(UInt64(stored))
+        guard stored == declared, !overflow, end <= fileSize else {
+            throw IOError(file: path, location: object, "stores \(stored) bytes at offset \(offset) for \(declared) declared, in a file of \(fileSize) bytes (truncated or damaged)")
         }
     }
 
@@ -169,7 +234,11 @@ final class HDF5File {
 
     private func readStringDataset(_ d: HDF5Handle, object: String, count: Int) throws(IOError) -> [String] {
         guard let fileType = d.datasetType() else { throw IOError(file: path, location: object, "cannot read the datatype") }
+        guard try checkedCount(d, object: object, shape: [count], fileType: fileType) == count else {
+            throw IOError(file: path, location: object, "cannot read the dataspace")
+        }
         if fileType.isVariableString {
+            try checkHeapReferences(d, object: object, count: count)
             guard let strings = d.readVariableStrings(count: count, fileType: fileType) else {
                 throw IOError(file: path, location: object, "cannot read the strings")
             }
@@ -183,6 +252,18 @@ final class HDF5File {
             let field = bytes[(k * width)..<((k + 1) * width)]
             let end = field.firstIndex(of: 0) ?? field.endIndex
             return String(decoding: field[field.startIndex..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
+        }
+    }
+
+    /// Checks a contiguous variable-length string dataset's references into the global heap
+    /// (``GlobalHeapCheck``) before HDF5 follows them.
+    private func checkHeapReferences(_ d: HDF5Handle, object: String, count: Int) throws(IOError) {
+        guard count > 0, d.datasetIsContiguous(), let offset = d.datasetOffset(),
+              d.datasetStorageSize() == count * 16, var check = GlobalHeapCheck(path: path) else { return }
+        defer { check.closeFile() }
+        guard check.understood() else { return }
+        if let bad = check.firstBadReference(at: offset, count: count) {
+            throw IOError(file: path, location: object, "string \(bad) points outside its heap collection (damaged file)")
         }
     }
 

@@ -32,14 +32,49 @@ final class HDF5Handle {
 }
 
 enum HDF5Library {
-    /// Initializes the library once and silences its own stderr error stack.
+    /// Initializes the library once and silences its own stderr error stack. `H5dont_atexit`
+    /// first: a file whose close failed (a full disk) stays open inside HDF5, and the library's
+    /// exit-time cleanup crashed on it; every output is flushed and closed before its rename.
     static let initialized: Bool = {
+        H5dont_atexit()
         H5open()
         mf_H5_silence_errors()
         return true
     }()
 
-    static func ensure() { _ = initialized }
+    /// Initializes the library, and silences its error printing on the calling thread: a
+    /// thread-safe HDF5 keeps one error stack, and one printing switch, per thread.
+    static func ensure() {
+        _ = initialized
+        mf_H5_silence_errors()
+    }
+
+    /// Whether external links (objects stored in another file) are followed; off by default so
+    /// that a file cannot make mftool open another file, a device or a FIFO.
+    nonisolated(unsafe) static var followExternalLinks = false
+
+    /// The link access list every lookup by path uses: `H5Pset_elink_cb` with a callback that
+    /// refuses each external link before HDF5 opens its target file. (The class id is HDF5's
+    /// global: the shim has no getter for `H5P_LINK_ACCESS`.)
+    /// It lives as long as the process.
+    static let linkAccess: hid_t = {
+        ensure()
+        let lapl = H5Pcreate(linkAccessClass)
+        guard lapl >= 0, H5Pset_elink_cb(lapl, { _, _, _, _, _, _, _ in -1 }, nil) >= 0 else { return -1 }
+        return lapl
+    }()
+
+    /// `H5P_LINK_ACCESS`, looked up by symbol (`dlsym`): the shim has no getter for it, and
+    /// Swift refuses to read a mutable C global from concurrent code.
+    private static var linkAccessClass: hid_t {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "H5P_CLS_LINK_ACCESS_ID_g") else { return -1 }
+        return symbol.load(as: hid_t.self)
+    }
+
+    /// The access list for lookups by path: external links refused unless followed on request.
+    fileprivate static var lapl: hid_t {
+        followExternalLinks || linkAccess < 0 ? mf_H5P_DEFAULT() : linkAccess
+    }
 }
 
 /// The element type of a dataset or attribute, as mftool cares about it.
@@ -106,11 +141,11 @@ extension HDF5Handle {
 
 extension HDF5Handle {
     /// `H5Lexists`: whether the link `name` exists (false also when an intermediate group is missing).
-    func linkExists(_ name: String) -> Bool { H5Lexists(id, name, mf_H5P_DEFAULT()) > 0 }
+    func linkExists(_ name: String) -> Bool { H5Lexists(id, name, HDF5Library.lapl) > 0 }
 
     /// `H5Oopen`: any object, by path.
     func openObject(_ name: String) -> HDF5Handle? {
-        HDF5Handle.wrap(H5Oopen(id, name, mf_H5P_DEFAULT()), close: H5Oclose)
+        HDF5Handle.wrap(H5Oopen(id, name, HDF5Library.lapl), close: H5Oclose)
     }
 
     /// `H5Iget_type`: whether this open object is a group, a dataset or something else.
@@ -120,6 +155,20 @@ extension HDF5Handle {
         case H5I_DATASET: return .dataset
         default: return .other
         }
+    }
+
+    /// `H5Lget_info`: whether the link `name` is an external link (to an object in another file).
+    func linkIsExternal(_ name: String) -> Bool {
+        var info = H5L_info_t()
+        return H5Lget_info(id, name, &info, HDF5Library.lapl) >= 0 && info.type == H5L_TYPE_EXTERNAL
+    }
+
+    /// `H5Oget_info_by_name2` (basic fields): the file address of the object `name` leads to,
+    /// which identifies it whatever the path (hard links, soft links, cycles).
+    func objectAddress(_ name: String) -> UInt64? {
+        var info = H5O_info_t()
+        guard H5Oget_info_by_name2(id, name, &info, UInt32(H5O_INFO_BASIC), HDF5Library.lapl) >= 0 else { return nil }
+        return UInt64(info.addr)
     }
 
     /// `H5Gopen2`.
@@ -249,6 +298,22 @@ extension HDF5Handle {
     /// `H5Dget_space`.
     func datasetSpace() -> HDF5Handle? { HDF5Handle.wrap(H5Dget_space(id), close: H5Sclose) }
 
+    /// `H5Dget_storage_size`: the bytes the file holds for this dataset (0 when unwritten).
+    func datasetStorageSize() -> Int { Int(clamping: H5Dget_storage_size(id)) }
+
+    /// `H5Dget_create_plist`, `H5Pget_layout`: whether the dataset is stored in one contiguous
+    /// block (neither chunked nor compact).
+    func datasetIsContiguous() -> Bool {
+        guard let dcpl = HDF5Handle.wrap(H5Dget_create_plist(id), close: H5Pclose) else { return false }
+        return H5Pget_layout(dcpl.id) == H5D_CONTIGUOUS
+    }
+
+    /// `H5Dget_offset`: the file address of a contiguous dataset's data, nil when unallocated.
+    func datasetOffset() -> UInt64? {
+        let offset = H5Dget_offset(id)
+        return offset == UInt64.max ? nil : UInt64(offset)
+    }
+
     /// `H5Dcreate2` of `T`'s native type, with a dataset-creation list or the default.
     func createDataset<T: HDF5Scalar>(_ name: String, of _: T.Type, space: HDF5Handle, creation: HDF5Handle?) -> HDF5Handle? {
         let dcpl = creation?.id ?? mf_H5P_DEFAULT()
@@ -309,12 +374,12 @@ extension HDF5Handle {
 extension HDF5Handle {
     /// `H5Aexists_by_name`.
     func attributeExists(_ name: String, on object: String) -> Bool {
-        H5Aexists_by_name(id, object, name, mf_H5P_DEFAULT()) > 0
+        H5Aexists_by_name(id, object, name, HDF5Library.lapl) > 0
     }
 
     /// `H5Aopen_by_name`.
     func openAttribute(_ name: String, on object: String) -> HDF5Handle? {
-        HDF5Handle.wrap(H5Aopen_by_name(id, object, name, mf_H5P_DEFAULT(), mf_H5P_DEFAULT()), close: H5Aclose)
+        HDF5Handle.wrap(H5Aopen_by_name(id, object, name, mf_H5P_DEFAULT(), HDF5Library.lapl), close: H5Aclose)
     }
 
     /// `H5Aget_num_attrs`: how many attributes this open object carries.

@@ -55,7 +55,7 @@ enum Canonicalizer {
         var times = parsed.timestamps
         var userIDs = parsed.userIDs
         var itemIDs = parsed.itemIDs
-        if options.sortIDs { sortIDs(&coo, &userIDs, &itemIDs, items: options.itemOrder == nil) }
+        if options.sortIDs { try sortIDs(&coo, &userIDs, &itemIDs, items: options.itemOrder == nil, file: file) }
         if let minimum = options.minimumValue {
             report.belowMinimum = compact(&coo, &times) { _, value in value >= minimum }
         }
@@ -134,19 +134,27 @@ enum Canonicalizer {
         return order ?? items.markedPositional(true)
     }
 
-    /// Renumbers users (and, with `items`, items) in sorted id order.
-    static func sortIDs(_ coo: inout COOMatrix, _ userIDs: inout [String], _ itemIDs: inout [String], items: Bool) {
-        let userOrder = try! IDMap(userIDs).sortingPermutation()
+    /// Renumbers users (and, with `items`, items) in sorted id order; a repeated id fails.
+    static func sortIDs(_ coo: inout COOMatrix, _ userIDs: inout [String], _ itemIDs: inout [String], items: Bool,
+                        file: String) throws(IOError) {
+        let userOrder = try uniqueMap(userIDs, "user", file: file).sortingPermutation()
         var userRank = [Int32](repeating: 0, count: userIDs.count)
         for (new, old) in userOrder.enumerated() { userRank[old] = Int32(new) }
         userIDs = userOrder.map { userIDs[$0] }
         coo.rowIndices = coo.rowIndices.map { userRank[Int($0)] }
         if items {
-            let itemOrder = try! IDMap(itemIDs).sortingPermutation()
+            let itemOrder = try uniqueMap(itemIDs, "item", file: file).sortingPermutation()
             var itemRank = [Int32](repeating: 0, count: itemIDs.count)
             for (new, old) in itemOrder.enumerated() { itemRank[old] = Int32(new) }
             itemIDs = itemOrder.map { itemIDs[$0] }
             coo.columnIndices = coo.columnIndices.map { itemRank[Int($0)] }
+        }
+    }
+
+    /// The id map of `ids`, or an error naming the first repeated id.
+    static func uniqueMap(_ ids: [String], _ entity: String, file: String) throws(IOError) -> IDMap {
+        do { return try IDMap(ids) } catch {
+            throw IOError(file: file, "\(entity) id '\(error.id)' occurs twice in the id list")
         }
     }
 

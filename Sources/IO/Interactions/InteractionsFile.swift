@@ -21,13 +21,13 @@ public enum InteractionsFile {
     public static func read(_ spec: FileSpec, options: ReadOptions = ReadOptions(),
                             progress: ProgressHandler? = nil) throws(IOError) -> (Interactions, ConversionReport) {
         let path = spec.path
-        guard FileManager.default.fileExists(atPath: path) else { throw IOError(file: path, "no such file") }
+        try InputFile.check(path)
         try Parquet.refuse(path, as: .interactions)
         let format = options.format ?? FileFormat.detect(path)
         let parsed: ParsedTriplets
         switch format {
         case .text:
-            if let head = FileHandle(forReadingAtPath: path)?.readData(ofLength: 4096), head.contains(0) {
+            if InputFile.head(path, 4096).contains(0) {
                 throw IOError(file: path, "unknown format: binary content that is not HDF5, NumPy, .npz or Matrix Market")
             }
             parsed = try DelimitedReader.read(path: path, options: options.text, progress: progress)

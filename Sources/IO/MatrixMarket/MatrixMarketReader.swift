@@ -20,6 +20,11 @@ enum MatrixMarketReader {
         if symmetric && rows != columns {
             throw IOError(file: path, "is symmetric but not square (\(rows) × \(columns))")
         }
+        // Each entry line takes at least 4 bytes ("1 1\n"): a larger count is refused unallocated.
+        guard entries <= (n - i) / 4 + 1 else {
+            throw IOError.line(line, of: path, "declares \(entries) entries but the \(n - i) bytes after it can hold at most \((n - i) / 4 + 1)")
+        }
+        try ParsedTriplets.checkPositionalIDs(rows: rows, columns: columns, file: path)
         var r = [Int32](), c = [Int32](), v = [Double]()
         let capacity = symmetric ? 2 * entries : entries
         r.reserveCapacity(capacity); c.reserveCapacity(capacity); v.reserveCapacity(capacity)
@@ -43,8 +48,11 @@ enum MatrixMarketReader {
             }
             var value = 1.0
             if !pattern {
-                guard let x = ByteParsing.double(p + fields[2].start, fields[2].count), x.isFinite else {
-                    throw IOError.line(line, of: path, "value '\(DelimitedReader.text(p, fields[2]))' is not a finite number")
+                guard let x = ByteParsing.double(p + fields[2].start, fields[2].count) else {
+                    throw IOError.line(line, of: path, "value '\(DelimitedReader.preview(p, fields[2]))' is not a finite number")
+                }
+                guard InputValues.isUsable(x) else {
+                    throw IOError.line(line, of: path, "value '\(DelimitedReader.preview(p, fields[2]))' is \(InputValues.problem(x))")
                 }
                 value = x
             }
@@ -58,7 +66,7 @@ enum MatrixMarketReader {
         guard seen == entries else {
             throw IOError(file: path, "declares \(entries) entries but holds \(seen) (truncated?)")
         }
-        return .positional(COOMatrix(rows: rows, columns: columns, rowIndices: r, columnIndices: c, values: v))
+        return try .positional(COOMatrix(rows: rows, columns: columns, rowIndices: r, columnIndices: c, values: v), file: path)
     }
 
     /// The header line's field and symmetry: whether entries carry no value, and whether each

@@ -68,6 +68,7 @@ struct NPYArray {
         bigEndian = order == ">"
         let kind = descr[descr.index(after: descr.startIndex)]
         guard let width = Int(descr.dropFirst(2)) else { throw fail("unsupported dtype '\(descr)' (structured or object arrays are not supported)") }
+        guard width >= 1, width <= NPYArray.maximumWidth else { throw fail("dtype '\(descr)' has an unsupported width") }
         switch kind {
         case "f" where width == 4 || width == 8: type = .float(bytes: width)
         case "i" where [1, 2, 4, 8].contains(width): type = .signed(bytes: width)
@@ -78,12 +79,17 @@ struct NPYArray {
         default: throw fail("unsupported dtype '\(descr)'; expected float32/float64 or an integer type")
         }
         let start = data.startIndex + headerStart + headerLength
-        let needed = shape.reduce(1, *) * type.size
+        guard let count = MemoryBudget.count(shape), let needed = MemoryBudget.bytes(count, type.size) else {
+            throw fail("shape \(shape) of \(descr) overflows")
+        }
         guard data.count - headerStart - headerLength >= needed else {
             throw fail("truncated: shape \(shape) of \(descr) needs \(needed) bytes of data, found \(data.count - headerStart - headerLength)")
         }
         payload = data[start ..< start + needed]
     }
+
+    /// The widest string element accepted, in characters.
+    static let maximumWidth = 1 << 20
 
     /// The text after `'key':` in a header dict, up to the next top-level comma.
     static func value(of key: String, in header: String) -> String? {
@@ -145,9 +151,36 @@ struct NPYArray {
         case .signed, .unsigned, .bool: break
         default: return nil
         }
-        guard let values = doubles() else { return nil }
-        // Index arrays stay far below 2^53, where Double is exact.
-        return values.map { Int64($0) }
+        // Loaded as integers (exact at any width); uint64 values above Int64.max become
+        // Int64.max, which every index range check refuses.
+        return payload.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Int64] in
+            let size = type.size
+            func load<T: FixedWidthInteger>(_: T.Type, _ k: Int) -> T {
+                let v = raw.loadUnaligned(fromByteOffset: k * size, as: T.self)
+                return bigEndian ? T(bigEndian: v) : T(littleEndian: v)
+            }
+            var out = [Int64](repeating: 0, count: count)
+            for k in 0..<count {
+                switch type {
+                case .signed(1): out[k] = Int64(Int8(bitPattern: raw[k]))
+                case .signed(2): out[k] = Int64(load(Int16.self, k))
+                case .signed(4): out[k] = Int64(load(Int32.self, k))
+                case .signed: out[k] = load(Int64.self, k)
+                case .unsigned(2): out[k] = Int64(load(UInt16.self, k))
+                case .unsigned(4): out[k] = Int64(load(UInt32.self, k))
+                case .unsigned(8): out[k] = Int64(clamping: load(UInt64.self, k))
+                default: out[k] = Int64(raw[k])
+                }
+            }
+            return fortranOrder && shape.count == 2 ? NPYArray.rowMajor(out, rows: shape[0], columns: shape[1]) : out
+        }
+    }
+
+    /// A column-major `rows × columns` array in row-major order.
+    static func rowMajor<T>(_ values: [T], rows r: Int, columns c: Int) -> [T] {
+        var t = values
+        for j in 0..<c { for i in 0..<r { t[i * c + j] = values[j * r + i] } }
+        return t
     }
 
     /// A string array (`S` or `U`) as Swift strings.

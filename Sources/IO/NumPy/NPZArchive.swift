@@ -8,7 +8,7 @@ struct NPZArchive {
 
     init(path: String) throws(IOError) {
         file = path
-        guard FileManager.default.fileExists(atPath: path) else { throw IOError(file: path, "no such file") }
+        try InputFile.check(path)
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         } catch {
@@ -24,14 +24,29 @@ struct NPZArchive {
         guard let entry = archive[name + ".npy"] ?? archive[name] else {
             throw IOError(file: file, location: name, "no such array in the archive (it holds: \(memberNames.joined(separator: ", ")))")
         }
+        let declared = Int(clamping: entry.uncompressedSize)
+        try MemoryBudget.check(declared, of: 1, file: file, location: name, what: "the archive member")
+        // Deflate restores at most about 1032 bytes per stored byte.
+        guard declared <= (MemoryBudget.bytes(Int(clamping: entry.compressedSize), 1100) ?? Int.max) else {
+            throw IOError(file: file, location: name, "declares \(declared) bytes from \(entry.compressedSize) compressed (damaged archive?)")
+        }
         var data = Data()
+        data.reserveCapacity(declared)
         do {
-            _ = try archive.extract(entry, skipCRC32: false) { data.append($0) }
+            // Inflated chunk by chunk, stopped as soon as it outgrows the size the entry declares.
+            _ = try archive.extract(entry, skipCRC32: false) { chunk in
+                guard data.count + chunk.count <= declared else { throw MemberTooLarge() }
+                data.append(chunk)
+            }
+        } catch is MemberTooLarge {
+            throw IOError(file: file, location: name, "inflates beyond the \(declared) bytes its entry declares (damaged archive?)")
         } catch {
             throw IOError(file: file, location: name, "cannot be extracted (damaged archive?)")
         }
         return try NPYArray(data: data, file: file, location: name)
     }
+
+    private struct MemberTooLarge: Error {}
 
     func contains(_ name: String) -> Bool { archive[name + ".npy"] != nil }
 }

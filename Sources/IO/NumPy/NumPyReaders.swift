@@ -14,6 +14,7 @@ enum NumPyReaders {
             throw IOError(file: path, location: "shape", "expected two non-negative integers")
         }
         let (m, n) = (Int(shape[0]), Int(shape[1]))
+        try ParsedTriplets.checkPositionalIDs(rows: m, columns: n, file: path)
         func ints(_ name: String) throws(IOError) -> [Int64] {
             let a = try npz.array(name)
             guard a.shape.count == 1, let v = a.integers() else {
@@ -35,7 +36,7 @@ enum NumPyReaders {
                 indptr: try ints("indptr"), indices: try ints("indices"), data: data,
                 major: format == "csr" ? m : n, minor: format == "csr" ? n : m, file: path, prefix: "")
             let csr = format == "csr" ? compressed : compressed.transposed()
-            return .positional(csr)
+            return try .positional(csr, file: path)
         case "coo":
             let row = try ints("row"), col = try ints("col")
             guard row.count == data.count, col.count == data.count else {
@@ -45,10 +46,12 @@ enum NumPyReaders {
                 guard row[t] >= 0, row[t] < m, col[t] >= 0, col[t] < n else {
                     throw IOError(file: path, location: "row/col", "entry \(t) at (\(row[t]), \(col[t])) is outside the shape (\(m), \(n))")
                 }
-                guard data[t].isFinite else { throw IOError(file: path, location: "data", "value at position \(t) is \(data[t]), expected a finite number") }
+                guard InputValues.isUsable(data[t]) else {
+                    throw IOError(file: path, location: "data", "value at position \(t) is \(data[t]), \(InputValues.problem(data[t]))")
+                }
             }
-            return .positional(COOMatrix(rows: m, columns: n, rowIndices: row.map { Int32($0) },
-                                         columnIndices: col.map { Int32($0) }, values: data))
+            return try .positional(COOMatrix(rows: m, columns: n, rowIndices: row.map { Int32($0) },
+                                             columnIndices: col.map { Int32($0) }, values: data), file: path)
         default:
             throw IOError(file: path, location: "format", "sparse format '\(format)' is not supported; expected csr, csc or coo")
         }
@@ -70,9 +73,9 @@ enum NumPyReaders {
         guard let values = array.doubles() else {
             throw IOError(file: path, "has dtype '\(array.descr)'; expected a numeric array")
         }
-        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+        if let bad = values.firstIndex(where: { !InputValues.isUsable($0) }) {
             let c = array.shape[1]
-            throw IOError(file: path, "entry (\(bad / c), \(bad % c)) is \(values[bad]); expected finite numbers")
+            throw IOError(file: path, "entry (\(bad / c), \(bad % c)) is \(values[bad]), \(InputValues.problem(values[bad]))")
         }
         return (array.shape, values)
     }
@@ -86,7 +89,7 @@ enum NumPyReaders {
                 r.append(Int32(i)); c.append(Int32(j)); v.append(values[i * n + j])
             }
         }
-        return .positional(COOMatrix(rows: m, columns: n, rowIndices: r, columnIndices: c, values: v))
+        return try .positional(COOMatrix(rows: m, columns: n, rowIndices: r, columnIndices: c, values: v), file: path)
     }
 }
 
@@ -114,8 +117,8 @@ enum SparseArrays {
             }
             narrow[p] = Int32(j)
         }
-        if let bad = data.firstIndex(where: { !$0.isFinite }) {
-            throw IOError(file: file, location: prefix + "data", "value at position \(bad) is \(data[bad]), expected a finite number")
+        if let bad = data.firstIndex(where: { !InputValues.isUsable($0) }) {
+            throw IOError(file: file, location: prefix + "data", "value at position \(bad) is \(data[bad]), \(InputValues.problem(data[bad]))")
         }
         // Sort each row's columns (SciPy allows unsorted indices); duplicates are summed later.
         var csr = CSRMatrix(rows: major, columns: minor, indptr: indptr.map { Int($0) }, indices: narrow, values: data)

@@ -67,8 +67,11 @@ enum ByteParsing {
         return bytes.withUnsafeBufferPointer { b in b.count > 0 && double(b.baseAddress!, b.count) != nil }
     }
 
+    /// `strtod` on a token of fewer than 128 bytes; hexadecimal (`0x10`), which `strtod` reads
+    /// but no data file means, is refused.
     static func slowDouble(_ p: UnsafePointer<UInt8>, _ count: Int) -> Double? {
         guard count < 128 else { return nil }
+        for k in 0..<count where p[k] | 0x20 == UInt8(ascii: "x") { return nil }
         return withUnsafeTemporaryAllocation(of: CChar.self, capacity: count + 1) { buffer -> Double? in
             for k in 0..<count { buffer[k] = CChar(bitPattern: p[k]) }
             buffer[count] = 0

@@ -80,8 +80,8 @@ extension DelimitedReader {
             let uf = fields[layout.user], itf = fields[layout.item]
             guard uf.count > 0 else { throw ChunkError(line: line, message: "empty user id") }
             guard itf.count > 0 else { throw ChunkError(line: line, message: "empty item id") }
-            let u = intern(p, uf, in: &chunk.users)
-            let it = intern(p, itf, in: &chunk.items)
+            let u = try intern(p, uf, in: &chunk.users, line: line)
+            let it = try intern(p, itf, in: &chunk.items, line: line)
             var value = 1.0
             if let vc = layout.value { value = try number(p, fields[vc], line: line) }
             if let tc = layout.time { chunk.times.append(try timestamp(p, fields[tc], line: line)) }
@@ -94,21 +94,27 @@ extension DelimitedReader {
 
     /// The index of an id in `table`: integer ids by value, others (and quoted ones) as text.
     @inline(__always)
-    static func intern(_ p: UnsafePointer<UInt8>, _ f: Field, in table: inout TokenTable) -> Int32 {
+    static func intern(_ p: UnsafePointer<UInt8>, _ f: Field, in table: inout TokenTable, line: Int) throws(ChunkError) -> Int32 {
         if !f.escaped, let v = ByteParsing.canonicalInteger(p + f.start, f.count) {
             return table.index(ofInteger: v)
         }
-        return table.index(ofString: text(p, f))
+        // Validated, not repaired: decoding would turn every invalid byte into U+FFFD and
+        // merge distinct ids such as \xff and \xfe.
+        guard var id = String(validating: UnsafeBufferPointer(start: p + f.start, count: f.count), as: UTF8.self) else {
+            throw ChunkError(line: line, message: "id '\(preview(p, f))' is not valid UTF-8")
+        }
+        if f.escaped { id = id.replacingOccurrences(of: "\"\"", with: "\"") }
+        return table.index(ofString: id)
     }
 
     /// A value field as a finite number.
     @inline(__always)
     static func number(_ p: UnsafePointer<UInt8>, _ f: Field, line: Int) throws(ChunkError) -> Double {
         guard let v = ByteParsing.double(p + f.start, f.count) else {
-            throw ChunkError(line: line, message: "value '\(text(p, f))' is not a number")
+            throw ChunkError(line: line, message: "value '\(preview(p, f))' is not a number")
         }
-        guard v.isFinite else {
-            throw ChunkError(line: line, message: "value '\(text(p, f))' is not finite; expected a finite number")
+        guard InputValues.isUsable(v) else {
+            throw ChunkError(line: line, message: "value '\(preview(p, f))' is \(InputValues.problem(v))")
         }
         return v
     }
@@ -117,7 +123,7 @@ extension DelimitedReader {
     @inline(__always)
     static func timestamp(_ p: UnsafePointer<UInt8>, _ f: Field, line: Int) throws(ChunkError) -> Double {
         guard let t = ByteParsing.timestamp(p + f.start, f.count), t.isFinite else {
-            throw ChunkError(line: line, message: "time '\(text(p, f))' is neither a number nor an ISO 8601 date (YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|±HH:MM])")
+            throw ChunkError(line: line, message: "time '\(preview(p, f))' is neither a number nor an ISO 8601 date (YYYY-MM-DD[THH:MM[:SS[.fff]]][Z|±HH:MM])")
         }
         return t
     }

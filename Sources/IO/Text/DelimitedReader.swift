@@ -34,19 +34,36 @@ struct ParsedTriplets {
     var triplets: COOMatrix { csr?.toCOO() ?? coo }
 
     /// Triplets of a matrix file without ids: users and items are numbered by position.
-    static func positional(_ coo: COOMatrix) -> ParsedTriplets {
-        var parsed = ParsedTriplets(userIDs: (0..<coo.rows).map(String.init), itemIDs: (0..<coo.columns).map(String.init), coo: coo)
+    static func positional(_ coo: COOMatrix, file: String) throws(IOError) -> ParsedTriplets {
+        try checkPositionalIDs(rows: coo.rows, columns: coo.columns, file: file)
+        var parsed = ParsedTriplets(userIDs: positionalIDs(coo.rows), itemIDs: positionalIDs(coo.columns), coo: coo)
         parsed.positionalUsers = true
         parsed.positionalItems = true
         return parsed
     }
 
     /// A CSR matrix of a file without ids: users and items are numbered by position.
-    static func positional(_ csr: CSRMatrix) -> ParsedTriplets {
-        var parsed = ParsedTriplets(userIDs: (0..<csr.rows).map(String.init), itemIDs: (0..<csr.columns).map(String.init), csr: csr)
+    static func positional(_ csr: CSRMatrix, file: String) throws(IOError) -> ParsedTriplets {
+        try checkPositionalIDs(rows: csr.rows, columns: csr.columns, file: file)
+        var parsed = ParsedTriplets(userIDs: positionalIDs(csr.rows), itemIDs: positionalIDs(csr.columns), csr: csr)
         parsed.positionalUsers = true
         parsed.positionalItems = true
         return parsed
+    }
+
+    /// The ids `"0"`, …, `"count-1"`.
+    static func positionalIDs(_ count: Int) -> [String] { (0..<count).map(String.init) }
+
+    /// Bytes one id, its lookup entry and its row of the matrix take, at least.
+    static let bytesPerID = 64
+
+    /// Refuses a declared shape whose positional ids (and empty rows) would exceed
+    /// ``MemoryBudget``: a small file must not make mftool number billions of users.
+    static func checkPositionalIDs(rows: Int, columns: Int, file: String) throws(IOError) {
+        let (total, overflow) = rows.addingReportingOverflow(columns)
+        guard !overflow, let bytes = MemoryBudget.bytes(total, bytesPerID), bytes <= MemoryBudget.limit else {
+            throw IOError(file: file, "declares a \(rows) × \(columns) matrix without ids; numbering its users and items needs more than the memory limit of \(MemoryBudget.describe(MemoryBudget.limit))")
+        }
     }
 }
 
@@ -175,6 +192,13 @@ enum DelimitedReader {
         }
     }
 
+    /// A field for an error message: at most 40 bytes of it, marked when cut.
+    static func preview(_ p: UnsafePointer<UInt8>, _ f: Field) -> String {
+        guard f.count > 40 else { return text(p, f) }
+        let head = String(decoding: UnsafeBufferPointer(start: p + f.start, count: 40), as: UTF8.self)
+        return head + "… (\(f.count) bytes)"
+    }
+
     static func text(_ p: UnsafePointer<UInt8>, _ f: Field) -> String {
         let s = String(decoding: UnsafeBufferPointer(start: p + f.start, count: f.count), as: UTF8.self)
         return f.escaped ? s.replacingOccurrences(of: "\"\"", with: "\"") : s
@@ -249,7 +273,8 @@ enum DelimitedReader {
     static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, path: String, options: DelimitedOptions,
                       progress: ProgressCounter? = nil) throws(IOError) -> [Chunk] {
         // The first non-blank, non-comment line decides the separator, the header and the layout.
-        var i = 0
+        // A UTF-8 byte order mark is not part of the first field.
+        var i = n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF ? 3 : 0
         var lineNumber = 1
         var firstEnd = 0
         while i < n {

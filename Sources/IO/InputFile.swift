@@ -1,0 +1,26 @@
+import Foundation
+
+/// Checks and first bytes of an input path, with POSIX calls: Foundation's `FileHandle` traps
+/// on a folder, where `read(2)` fails with `EISDIR`.
+enum InputFile {
+    /// Throws unless `path` exists and is not a folder.
+    static func check(_ path: String) throws(IOError) {
+        var info = stat()
+        guard stat(path, &info) == 0 else {
+            if errno == ENOENT { throw IOError(file: path, "no such file") }
+            throw IOError(file: path, "cannot be read (\(String(cString: strerror(errno))))")
+        }
+        if info.st_mode & S_IFMT == S_IFDIR { throw IOError(file: path, "is a folder, expected a file") }
+    }
+
+    /// Up to `count` first bytes of `path`; empty when it cannot be read. Opened non-blocking,
+    /// so a FIFO without a writer yields nothing instead of blocking.
+    static func head(_ path: String, _ count: Int) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: count)
+        let n = read(fd, &bytes, count)
+        return Array(bytes.prefix(Swift.max(0, n)))
+    }
+}

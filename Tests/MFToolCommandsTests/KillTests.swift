@@ -1,0 +1,65 @@
+import FixturePaths
+import Foundation
+import IO
+import Testing
+
+/// mftool killed at random points of a write: the old outputs stay intact or the new ones are
+/// complete and consistent, SIGTERM and SIGINT leave no temporary file, and the next run
+/// removes what SIGKILL left.
+@Suite("Killed writers")
+struct KillTests {
+    static func run(_ arguments: [String], in folder: String, killAfter delay: Double? = nil, signal: Int32 = SIGKILL) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: OutOfSpaceTests.executable)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        if let delay {
+            usleep(UInt32(delay * 1_000_000))
+            kill(process.processIdentifier, signal)
+        }
+        process.waitUntilExit()
+        return process
+    }
+
+    static func pair(_ path: String) throws -> String? {
+        let text = try #require(try Provenance.read(path)["mftool_settings"])
+        let settings = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+        return settings["pair"] as? String
+    }
+
+    static func temporaries(_ folder: String) -> [String] {
+        OutputSafetyTests.names(in: folder).filter { $0.contains(".tmp-") }
+    }
+
+    @Test("split and convert killed by SIGKILL, SIGTERM and SIGINT at random points")
+    func randomKills() throws {
+        let folder = Fixtures.scratchFolder()
+        #expect(try Self.run(["generate", "--preset", "ml100k-shape", "--out", "r.h5", "--items-out", "v.h5", "-q"], in: folder).terminationStatus == 0)
+        let split = ["split", "--interactions", "r.h5", "--train", "tr.h5", "--test", "te.h5", "--seed", "3", "-q"]
+        let convert = ["convert", "r.h5", "r.csv", "-q"]
+        #expect(try Self.run(split, in: folder).terminationStatus == 0)
+        #expect(try Self.run(convert, in: folder).terminationStatus == 0)
+        let (expected, _) = try InteractionsFile.read(FileSpec(folder + "/r.csv"))
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<18 {
+            let signal = [SIGKILL, SIGTERM, SIGINT][round % 3]
+            let delay = Double.random(in: 0...0.15, using: &generator)
+            let splitting = round % 2 == 0
+            let process = try Self.run(splitting ? split : convert, in: folder, killAfter: delay, signal: signal)
+            if signal != SIGKILL && process.terminationReason == .uncaughtSignal {
+                #expect(Self.temporaries(folder).isEmpty, "signal \(signal) after \(delay) s left \(Self.temporaries(folder))")
+            }
+            if splitting {
+                let (train, test) = (try Self.pair(folder + "/tr.h5"), try Self.pair(folder + "/te.h5"))
+                #expect(train != nil && train == test, "round \(round): a train and a test file of different runs")
+            } else {
+                #expect(try InteractionsFile.read(FileSpec(folder + "/r.csv")).0 == expected, "round \(round)")
+            }
+        }
+        #expect(try Self.run(split, in: folder).terminationStatus == 0)
+        #expect(try Self.run(convert, in: folder).terminationStatus == 0)
+        #expect(Self.temporaries(folder).isEmpty, "\(Self.temporaries(folder))")
+    }
+}

@@ -310,7 +310,7 @@ def random_values(rng, n):
     return v
 
 
-SPECIAL_VALUES = [1e-300, 5e-324, 1.7976931348623157e308, 1e15, 123456789012345678.0, -2.5e-7, 0.1, 1 / 3]
+SPECIAL_VALUES = [1e-300, 5e-324, 1e150, -9.999999999999999e149, 1e15, 123456789012345678.0, -2.5e-7, 0.1, 1 / 3]
 
 
 def string_users(rng, count):
@@ -874,6 +874,16 @@ def _(c: Case):
     c.runner.convert_fails(c.i("x.csv"), c.o("out.h5"))
     c.runner.convert_fails(c.i("x.csv"), c.o("out.csv"))
     c.runner.convert_fails(c.i("x.csv"), c.o("out.mtx"))
+
+
+@case("fail-overflowing-value")
+def _(c: Case):
+    """Values whose squares overflow (beyond 1e150) are refused at input, naming the line."""
+    triplets = mixed_triplets(SEED)
+    write_csv(c.i("x.csv"), triplets)
+    with open(c.i("x.csv"), "a", encoding="utf-8") as fh:
+        fh.write(f"alice,17,{np.finfo(np.float64).max!r}\n")
+    c.runner.convert_fails(c.i("x.csv"), c.o("out.h5"))
 
 
 @case("fail-output-is-directory")

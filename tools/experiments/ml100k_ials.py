@@ -165,14 +165,14 @@ def implicit_scores(u, v, train_h5, test_h5, threads):
 # Grids
 
 def shared_grid(quick):
-    alphas, lams = ((1.0, 10.0), (1.0,)) if quick else ((1.0, 3.0, 10.0, 30.0), (0.1, 1.0, 10.0))
+    alphas, lams = ((1.0, 10.0), (1.0,)) if quick else ((0.3, 1.0, 3.0, 10.0, 30.0), (0.3, 1.0, 3.0, 10.0, 30.0, 100.0))
     return [dict(alpha=a, lam=lam) for a, lam in itertools.product(alphas, lams)]
 
 
 def ials_grid(quick, shared, mean_size):
     """a0 x nu x lambda scale, lambda relative to the mean (|Omega_u| + a0 n)^nu (mean_size(a0, nu))."""
     a0s, nus, scales = ((1.0, 0.1), (0.0, 1.0), (1.0,)) if quick else \
-        ((1.0, 0.3, 0.1, 0.03), (0.0, 0.5, 1.0), (0.3, 1.0, 3.0))
+        ((1.0, 0.3, 0.1, 0.03, 0.01, 0.003), (0.0, 0.5, 1.0), (0.1, 0.3, 1.0, 3.0))
     out = []
     for a0, nu, sc in itertools.product(a0s, nus, scales):
         out.append(dict(alpha=shared["alpha"], a0=a0, nu=nu, scale=sc,
@@ -283,9 +283,29 @@ def report(args, results, stats, minutes):
                  f"{i['nu']:g} | {i['lam']:.3g} ({i['scale']:g}) | {r['ials_val']['ndcg100']:.4f} |")
     L += ["", "iALS grid: α0 ∈ {" + ", ".join(f"{x:g}" for x in sorted({c['cfg']['a0'] for c in results[0]['grid']['ials']})) + "}, ν ∈ {"
           + ", ".join(f"{x:g}" for x in sorted({c['cfg']['nu'] for c in results[0]['grid']['ials']})) + "}, λ scale ∈ {"
-          + ", ".join(f"{x:g}" for x in sorted({c['cfg']['scale'] for c in results[0]['grid']['ials']})) + "}. "
-          "Grid points chosen at an edge of their range are where a wider grid could do better.", "", MD_END, ""]
+          + ", ".join(f"{x:g}" for x in sorted({c['cfg']['scale'] for c in results[0]['grid']['ials']})) + "}."]
+    L += edge_notes(results) + ["", MD_END, ""]
     return "\n".join(L)
+
+
+def edge_notes(results):
+    """Which choices sit at an end of their grid (where a wider grid might do better)."""
+    out = []
+    for group, keys in (("shared", ("alpha", "lam")), ("ials", ("a0", "nu", "scale"))):
+        for key in keys:
+            values = sorted({g["cfg"][key] for g in results[0]["grid"][group]})
+            if len(values) < 2:
+                continue
+            ends = [r[group][key] for r in results if r[group][key] in (values[0], values[-1])]
+            if ends:
+                label = {"alpha": "α", "lam": "λ", "a0": "α0", "nu": "ν", "scale": "the iALS λ scale"}[key]
+                out.append(f"{label} chosen at an end of its grid ({', '.join(f'{v:g}' for v in ends)}) "
+                           f"for {len(ends)} of {len(results)} seeds")
+    if not out:
+        return ["", "Every choice lies inside its grid."]
+    bounded = [x for x in out if not x.startswith("ν")]     # ν's range 0..1 is the model's own
+    return ["", "Grid edges: " + "; ".join(out) + "."
+            + (" ν spans its meaningful range (0 constant, 1 count-proportional)." if len(bounded) < len(out) else "")]
 
 
 def update_md(section):

@@ -414,7 +414,9 @@ def details_md(a, s, evals, checks, targets):
          "checked against the NumPy evaluation used for implicit's factors):", "",
          "| epoch | " + " | ".join(CASES) + " |", "| ---: | " + " | ".join("---:" for _ in CASES) + " |"]
     for e in range(a.epochs):
-        L.append(f"| {e + 1} | " + " | ".join(f"{s[c]['objective'][e]:.8g}" for c in CASES) + " |")
+        L.append(f"| {e + 1} | " + " | ".join(f"{s[c]['objective'][e]:.10g}" for c in CASES) + " |")
+    L += ["", "The two sides start from different random factors (mftool: items N(0, 1/k), users solved first; "
+          "implicit: both U[0, 0.01)), so even the exact solvers descend to different points."]
     L += ["", "Held-out 20% per user (`mftool eval`, training items excluded, recall@K = hits ÷ min(K, |test|) "
           "averaged per user):", "", "| case | epochs | recall@20 | ndcg@100 |", "| --- | ---: | ---: | ---: |"]
     for c in CASES:

@@ -256,7 +256,8 @@ def report(args, results, stats, minutes):
            "users, so a scale of 1 gives the typical user the shared λ.", "",
          "On binary positives with ν = 0, α0 only rescales the objective: dividing it by α0 turns (α, α0, λ) into "
          "(α/α0, 1, λ/α0), the same factors. So a wide enough (α, λ) grid already reaches every α0, and what iALS adds "
-         "over implicit here is ν (with α0 setting the unobserved share of the frequency |Ω_u| + α0·n).", "",
+         "over implicit here is ν (with α0 setting the unobserved share of the frequency |Ω_u| + α0·n); at ν = 0 an "
+         "α0 above the iALS grid's top of 1 is the shared grid's smaller α.", "",
          f"Test scores, mean ± standard deviation over {seeds} seed(s), training items excluded:", "",
          "| method | Recall@20, `mftool eval` | Recall@20, implicit's lists (per-user mean) | implicit's pooled "
          "\"precision@20\" | NDCG@100, `mftool eval` | NDCG@100, `ranking_metrics_at_k` |",
@@ -269,15 +270,17 @@ def report(args, results, stats, minutes):
         L.append(f"| {m} | {ms([x['mftool']['recall20'] for x in t])} | {ms([x['implicit']['recall20'] for x in t])} | "
                  f"{ms([x['implicit']['pooled20'] for x in t])} | {ms([x['mftool']['ndcg100'] for x in t])} | "
                  f"{ms([x['implicit']['ndcg100'] for x in t])} |")
-    diff = [r["test"]["mftool iALS"]["mftool"]["ndcg100"] - max(r["test"][m]["mftool"]["ndcg100"]
-                                                                 for m in ("implicit CG", "implicit Chol"))
-            for r in results]
+    nd = lambda r, m: r["test"][m]["mftool"]["ndcg100"]
+    diff = [nd(r, "mftool iALS") - max(nd(r, "implicit CG"), nd(r, "implicit Chol")) for r in results]
+    same = [nd(r, "mftool ALS") - nd(r, "implicit CG") for r in results]
     L += ["", f"The two scorers agree: largest difference over every method and seed {worst['recall20']:.1e} "
               f"(Recall@20) and {worst['ndcg100']:.1e} (NDCG@100); implicit ranks with float32 scores, `mftool eval` "
               "in double, so only near-ties can order differently. implicit's pooled figure is a different average "
               "(Σ hits ÷ Σ min(20, |T|)) of the same lists and is shown for reference only.",
-          "", f"mftool iALS minus the better implicit solver, NDCG@100 per seed: "
-              + ", ".join(f"{d:+.4f}" for d in diff) + f" (mean {statistics.mean(diff):+.4f}).", "",
+          "", "Differences of test NDCG@100 on the same split, per seed, with their mean and its standard error "
+              "(within about two standard errors of 0 is within noise):", "",
+          f"- mftool ALS minus implicit CG (same settings): {paired(same)}",
+          f"- mftool iALS minus the better implicit solver of each seed: {paired(diff)}", "",
           "Chosen per seed (validation NDCG@100):", "",
           "| seed | α | λ | validation NDCG@100 | iALS α0 | iALS ν | iALS λ (scale) | iALS validation NDCG@100 |",
           "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -290,6 +293,15 @@ def report(args, results, stats, minutes):
           + ", ".join(f"{x:g}" for x in sorted({c['cfg']['scale'] for c in results[0]['grid']['ials']})) + "}."]
     L += edge_notes(results) + ["", MD_END, ""]
     return "\n".join(L)
+
+
+def paired(ds):
+    mean = statistics.mean(ds)
+    if len(ds) < 2:
+        return ", ".join(f"{d:+.4f}" for d in ds) + "."
+    se = statistics.stdev(ds) / len(ds) ** 0.5
+    verdict = "within noise" if abs(mean) <= 2 * se else ("better" if mean > 0 else "worse")
+    return ", ".join(f"{d:+.4f}" for d in ds) + f"; mean {mean:+.4f} ± {se:.4f} (standard error): {verdict}."
 
 
 def edge_notes(results):

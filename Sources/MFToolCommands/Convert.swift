@@ -55,6 +55,8 @@ struct Convert: ParsableCommand {
     mutating func run() throws {
         let started = Date()
         if let compress, !(1...9).contains(compress) { throw ValidationError("--compress takes a level from 1 to 9") }
+        let inputs = [input, inputOptions.itemIDsFrom].compactMap { $0.map { FileSpec($0).path } }
+        try OutputGroup.refuseOverlap(inputs: inputs, outputs: [output])
         let spec = FileSpec(input)
         let isEmbeddings: Bool
         switch kind {

@@ -34,7 +34,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Cut-offs K, comma-separated.") var k: String = "10,20,100"
     @Option(help: "Metrics: rmse, mae, precision, recall, ndcg, map, mrr, hit_rate, coverage, auc (default: all but auc).")
     var metrics: String?
-    @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Worker threads (at most the cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Precision of the ranking scores: double (default) or single (Float32 scores, faster; ties at ~1e-7 may order differently).")
     var precision: RidgeSolver.Precision = .double
     @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
@@ -50,6 +50,9 @@ struct Eval: ParsableCommand {
         let wanted = Set((metrics ?? "rmse,mae,precision,recall,ndcg,map,mrr,hit_rate,coverage").split(separator: ",").map(String.init))
         let known: Set<String> = ["rmse", "mae", "precision", "recall", "ndcg", "map", "mrr", "hit_rate", "coverage", "auc"]
         if let unknown = wanted.subtracting(known).first { throw ValidationError("unknown metric '\(unknown)'") }
+        if let train { try Split.refuseMismatchedPair(train: train, test: test) }
+        threads = ThreadCount.capped(threads)
+        BLASThreadCount.set(threads)
         let t0 = Date()
         let loaded = try LoadedModel(users: users, items: items, options: alignment)
         let model = loaded.model
@@ -61,7 +64,7 @@ struct Eval: ParsableCommand {
             throw DataError("\(test): no test interactions are left to evaluate (\(testSet.unknownUsers) test users without factors, \(testSet.droppedInteractions) interactions on unknown items); pass --allow-empty to accept")
         }
         var report: [String: Any] = ["test_interactions": testMatrix.nnz, "unknown_test_users": testSet.unknownUsers,
-                                     "dropped_test_interactions": testSet.droppedInteractions]
+                                     "dropped_test_interactions": testSet.droppedInteractions, "threads": threads]
         if let trainSet {
             report["unknown_train_users"] = trainSet.unknownUsers
             report["dropped_train_interactions"] = trainSet.droppedInteractions

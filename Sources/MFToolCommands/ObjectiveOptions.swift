@@ -71,6 +71,8 @@ struct ObjectiveOptions: ParsableArguments {
 
     func validate() throws {
         guard lambda >= 0, lambda.isFinite else { throw ValidationError("--lambda must be a finite number ≥ 0") }
+        try ObjectiveOptions.refuseAbsurd([("--lambda", lambdaGiven), ("--alpha", alphaGiven),
+                                           ("--unobserved-weight", unobservedWeightGiven), ("--mean", mean)])
         if regExponent != nil && regularization != .frequency {
             throw ValidationError("--reg-exponent goes with --reg frequency, not --reg \(regularization.rawValue)")
         }
@@ -81,6 +83,16 @@ struct ObjectiveOptions: ParsableArguments {
         if let mean {
             guard offset == .globalMean else { throw ValidationError("--mean needs --offset global-mean") }
             guard mean.isFinite else { throw ValidationError("--mean must be a finite number") }
+        }
+    }
+}
+
+extension ObjectiveOptions {
+    /// Refuses a finite option beyond ``InputValues/limit`` in magnitude, naming it: products of
+    /// such a weight with the data overflow, and the solve would fail far from the cause.
+    static func refuseAbsurd(_ options: [(name: String, value: Double?)]) throws {
+        for case let (name, value?) in options where value.isFinite && !InputValues.isUsable(value) {
+            throw ValidationError("\(name) \(value) is larger than 1e150 in magnitude, where products with the data overflow")
         }
     }
 }

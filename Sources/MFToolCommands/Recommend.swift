@@ -35,7 +35,7 @@ struct Recommend: ParsableCommand {
     @Option(name: .customLong("user"), help: "A user id to recommend for (repeatable; default: all users).") var userIDs: [String] = []
     @Option(help: "Items per user.") var k: Int = 10
     @Option(help: "Output: .csv, .jsonl or .h5.", completion: .file()) var out: String
-    @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Worker threads (at most the cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM; printed scores then carry Float32 rounding).")
     var precision: RidgeSolver.Precision = .double
     @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
@@ -44,6 +44,10 @@ struct Recommend: ParsableCommand {
 
     mutating func run() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }
+        let inputs = [users, items, train, candidates, exclude].compactMap { $0.map { FileSpec($0).path } }
+        try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
+        threads = ThreadCount.capped(threads)
+        BLASThreadCount.set(threads)
         let loaded = try LoadedModel(users: users, items: items, options: alignment)
         let (model, userMap) = (loaded.model, loaded.userIDs)
         var notices = AlignmentNotices()
@@ -76,7 +80,7 @@ struct Recommend: ParsableCommand {
 
     /// What the HDF5 output records of this run.
     var provenance: Provenance {
-        Provenance(command: "recommend", settings: ["k": k, "user": userIDs.isEmpty ? nil : userIDs, "precision": precision.rawValue],
+        Provenance(command: "recommend", settings: ["k": k, "user": userIDs.isEmpty ? nil : userIDs, "precision": precision.rawValue, "threads": threads],
                    inputs: ["users": users, "items": items, "train": train, "candidates": candidates, "exclude": exclude])
     }
 

@@ -85,7 +85,8 @@ struct Split: ParsableCommand {
 
     mutating func run() throws {
         let outputs = strategy == .users ? [train, foldIn!, test] : [train, test]
-        try OutputGroup.refuseOverlap(inputs: [FileSpec(interactions).path], outputs: outputs)
+        let inputs = [interactions, input.itemIDsFrom].compactMap { $0.map { FileSpec($0).path } }
+        try OutputGroup.refuseOverlap(inputs: inputs, outputs: outputs)
         let (x, _) = try input.read(interactions)
         let assignment: [UInt8]
         var note = ""
@@ -148,5 +149,25 @@ extension Split {
         } else {
             Console.error("split \(total) interactions (\(strategy.rawValue)\(note)): \(parts[0]) train → \(train), \(parts[1]) test → \(test)")
         }
+    }
+}
+
+extension Split {
+    /// Refuses a train and a test file that `split` wrote in different runs: their `pair`
+    /// markers differ, so the test file may hold interactions the model was trained on. Files
+    /// without a marker (not from `split`, or not HDF5) are accepted.
+    static func refuseMismatchedPair(train: String, test: String) throws {
+        guard let trainPair = pairMarker(FileSpec(train).path), let testPair = pairMarker(FileSpec(test).path),
+              trainPair != testPair else { return }
+        throw DataError("\(train) and \(test) come from different split runs (pair \(trainPair) vs \(testPair)); pass the train and test files of one split")
+    }
+
+    /// The `pair` setting `split` records in its HDF5 outputs, if `path` is one.
+    static func pairMarker(_ path: String) -> String? {
+        let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+        guard ["h5", "hdf5"].contains(ext), let attributes = try? Provenance.read(path),
+              attributes["mftool_command"] == "split", let text = attributes["mftool_settings"],
+              let settings = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return nil }
+        return settings["pair"] as? String
     }
 }

@@ -39,7 +39,7 @@ struct Eval: ParsableCommand {
     var precision: RidgeSolver.Precision = .double
     @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
     @Flag(help: "Print JSON instead of a table.") var json = false
-    @Flag(help: "Print phase timings (read, rating metrics, ranking) on stderr; in the JSON as *_seconds.") var timings = false
+    @Flag(help: "Print phase timings (read, rating metrics, ranking) and the threads used on stderr; in the JSON as *_seconds and threads.") var timings = false
     @Flag(name: .shortAndLong, help: "No progress line on stderr.") var quiet = false
 
     mutating func run() throws {
@@ -64,7 +64,7 @@ struct Eval: ParsableCommand {
             throw DataError("\(test): no test interactions are left to evaluate (\(testSet.unknownUsers) test users without factors, \(testSet.droppedInteractions) interactions on unknown items); pass --allow-empty to accept")
         }
         var report: [String: Any] = ["test_interactions": testMatrix.nnz, "unknown_test_users": testSet.unknownUsers,
-                                     "dropped_test_interactions": testSet.droppedInteractions, "threads": threads]
+                                     "dropped_test_interactions": testSet.droppedInteractions]
         if let trainSet {
             report["unknown_train_users"] = trainSet.unknownUsers
             report["dropped_train_interactions"] = trainSet.droppedInteractions
@@ -100,7 +100,8 @@ struct Eval: ParsableCommand {
             report["read_seconds"] = t1.timeIntervalSince(t0)
             report["rating_seconds"] = t2.timeIntervalSince(t1)
             report["ranking_seconds"] = t3.timeIntervalSince(t2)
-            Console.error(String(format: "timings: read %.3f s, rating metrics %.3f s, ranking %.3f s",
+            report["threads"] = threads
+            Console.error(String(format: "timings (\(threads) threads): read %.3f s, rating metrics %.3f s, ranking %.3f s",
                                  t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2)))
         }
         printReport(report)

@@ -17,13 +17,13 @@ struct RankingThreadCapTests {
         #expect(settings["threads"] as? Int == ProcessInfo.processInfo.activeProcessorCount)
     }
 
-    @Test("eval --threads 4096 reports as many threads as cores")
+    @Test("eval --threads 4096 --timings reports as many threads as cores")
     func eval() throws {
         let files = try MisalignmentFiles()
         let process = Process()
         process.executableURL = URL(fileURLWithPath: OutOfSpaceTests.executable)
         process.arguments = ["eval", "--users", files.users, "--items", files.items, "--test", files.ratings,
-                             "--k", "2", "--threads", "4096", "--json", "--quiet"]
+                             "--k", "2", "--threads", "4096", "--timings", "--json", "--quiet"]
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

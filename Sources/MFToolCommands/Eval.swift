@@ -43,6 +43,7 @@ struct Eval: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress line on stderr.") var quiet = false
 
     mutating func run() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         let cutoffs = try k.split(separator: ",").map { text -> Int in
             guard let v = Int(text.trimmingCharacters(in: .whitespaces)), v > 0 else { throw ValidationError("--k takes positive integers, comma-separated") }
             return v

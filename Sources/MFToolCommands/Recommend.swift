@@ -44,6 +44,7 @@ struct Recommend: ParsableCommand {
 
     mutating func run() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         let inputs = [users, items, train, candidates, exclude].compactMap { $0.map { FileSpec($0).path } }
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
         threads = ThreadCount.capped(threads)

@@ -34,6 +34,15 @@ struct RankingThreadCapTests {
         let report = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         #expect(report["threads"] as? Int == ProcessInfo.processInfo.activeProcessorCount)
     }
+
+    @Test("--threads 0 is a usage error for eval and recommend")
+    func zero() throws {
+        let files = try MisalignmentFiles()
+        #expect(runMFTool(["eval", "--users", files.users, "--items", files.items, "--test", files.ratings, "--threads", "0"]) == 64)
+        #expect(runMFTool(["recommend", "--users", files.users, "--items", files.items, "--threads", "0",
+                           "--out", files.folder + "/recs.csv", "--quiet"]) == 64)
+        #expect(!FileManager.default.fileExists(atPath: files.folder + "/recs.csv"))
+    }
 }
 
 @Suite("convert, recommend and split refuse to overwrite their inputs")

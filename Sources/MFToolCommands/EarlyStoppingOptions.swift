@@ -32,9 +32,10 @@ struct EarlyStoppingOptions: ParsableArguments {
     /// The score ALS calls after every epoch: the metric on the validation file aligned to the
     /// training users and items by id, the training items excluded from the rankings; nil
     /// without --validation.
-    func score(interactions: Interactions, userBias: Bool, threads: Int) throws -> (@Sendable (AlternatingLeastSquares.Factors) -> Double)? {
+    func score(interactions: Interactions, trainingFile: String, userBias: Bool, threads: Int) throws -> (@Sendable (AlternatingLeastSquares.Factors) -> Double)? {
         guard let validation else { return nil }
         let (name, k) = try parsedMetric()
+        try Split.refuseMismatchedPair(train: trainingFile, test: validation)
         var read = InteractionsFile.ReadOptions()
         read.canonical.itemOrder = interactions.itemIDs
         read.canonical.itemOrderSource = "the training interactions"

@@ -212,7 +212,8 @@ extension Fit {
         als.epochs = epochs
         als.seed = seed
         als.tracksObjective = !quiet || log != nil || json
-        als.validation = try stopping.score(interactions: interactions, userBias: objective.userBias, threads: threads)
+        als.validation = try stopping.score(interactions: interactions, trainingFile: data.interactionsFile, userBias: objective.userBias,
+                                            threads: threads)
         als.patience = stopping.patience
         var logLines: [String] = []
         let quiet = self.quiet

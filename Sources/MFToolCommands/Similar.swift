@@ -37,7 +37,7 @@ struct Similar: ParsableCommand {
     @Option(help: "Neighbours per query.") var k: Int = 10
     @Option(help: "cosine (default) or inner (product).") var metric: RankingEvaluator.Similarity = .cosine
     @Option(help: "Output: .csv, .jsonl or .h5.", completion: .file()) var out: String
-    @Option(help: "Worker threads.") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Worker threads (at most the cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Flag(help: "Print the summary as JSON on stdout.") var json = false
     @Flag(name: .shortAndLong, help: "No summary or progress line on stderr.") var quiet = false
 
@@ -78,6 +78,8 @@ struct Similar: ParsableCommand {
                 return row
             }
         }
+        threads = ThreadCount.capped(threads)
+        BLASThreadCount.set(threads)
         var evaluator = RankingEvaluator(cutoffs: [k])
         evaluator.threads = threads
         let progress = ProgressLine("similar", unit: "\(entity)s", quiet: quiet)

@@ -86,6 +86,10 @@ struct FitCommandTests {
         #expect(scores.count == 6 || scores.count - 1 - best == 2)
         #expect(runMFTool(base + ["--validation", folder + "/h.h5", "--metric", "auc@10"]) == 64)
         #expect(runMFTool(base + ["--validation", folder + "/h.h5", "--patience", "0"]) == 64)
+        // A validation file from another split run is refused: it may hold training interactions.
+        #expect(runMFTool(["split", "--interactions", input, "--train", folder + "/t2.h5", "--test", folder + "/h2.h5", "--seed", "3",
+                           "--quiet"]) == 0)
+        #expect(runMFTool(base + ["--validation", folder + "/h2.h5"]) == 1)
     }
 
     @Test("--lr-decay shrinks the step after each epoch; values outside (0, 1] are refused")

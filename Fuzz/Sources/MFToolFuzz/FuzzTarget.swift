@@ -35,6 +35,7 @@ enum FuzzTarget: String, CaseIterable {
             case .hdf5Embeddings: _ = try EmbeddingsFile.read(FileSpec(path: path))
             }
         } catch {
+            // The message quotes bytes of the file: building it is part of reading a bad file.
             _ = error.description
         }
     }

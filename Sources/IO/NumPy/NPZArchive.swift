@@ -28,6 +28,10 @@ struct NPZArchive {
         guard let entry = archive[name + ".npy"] ?? archive[name] else {
             throw IOError(file: file, location: name, "no such array in the archive (it holds: \(memberNames.joined(separator: ", ")))")
         }
+        // ZIPFoundation reads a symlink member whole, at the size its local header declares.
+        guard entry.type == .file else {
+            throw IOError(file: file, location: name, "is not a file member of the archive (damaged archive?)")
+        }
         let declared = Int(clamping: entry.uncompressedSize)
         guard Int(clamping: entry.compressedSize) <= fileSize else {
             throw IOError(file: file, location: name, "declares \(entry.compressedSize) compressed bytes in a file of \(fileSize) (damaged archive?)")

@@ -97,10 +97,7 @@ extension EmbeddingsFile {
             }
             return values
         case .npy:
-            let data: Data
-            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw IOError(file: path, "cannot be read (\(FileErrorText.describe(error)))")
-            }
+            let data = try InputFile.contents(path)
             let array = try NPYArray(data: data, file: path)
             guard array.shape.count == 1, let values = array.doubles(), values.allSatisfy(InputValues.isUsable) else {
                 throw IOError(file: path, "expected a 1-D array of finite numbers, found \(array.descr) \(array.shape)")

@@ -36,10 +36,7 @@ public enum IDListFile {
     }
 
     private static func readNPY(_ path: String) throws(IOError) -> [String] {
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw IOError(file: path, "cannot be read (\(FileErrorText.describe(error)))")
-        }
+        let data = try InputFile.contents(path)
         let array = try NPYArray(data: data, file: path)
         guard array.shape.count == 1 else {
             throw IOError(file: path, "has shape \(array.shape); expected a 1-D array of ids")

@@ -23,4 +23,17 @@ enum InputFile {
         let n = read(fd, &bytes, count)
         return Array(bytes.prefix(Swift.max(0, n)))
     }
+
+    /// The whole file, memory-mapped when `mapped`. An empty file gives empty `Data` without
+    /// going through Foundation, whose `Data(contentsOf:)` leaks its read buffer when a file
+    /// yields no bytes.
+    static func contents(_ path: String, mapped: Bool = false) throws(IOError) -> Data {
+        var info = stat()
+        if stat(path, &info) == 0, info.st_size == 0, head(path, 1).isEmpty { return Data() }
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path), options: mapped ? .alwaysMapped : [])
+        } catch {
+            throw IOError(file: path, "cannot be read (\(FileErrorText.describe(error)))")
+        }
+    }
 }

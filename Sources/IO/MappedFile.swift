@@ -12,12 +12,7 @@ enum MappedFile {
     /// the empty-file error.
     static func withBytes<T>(_ path: String, expecting: String,
                              _ body: (UnsafePointer<UInt8>, Int) throws(IOError) -> T) throws(IOError) -> T {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw IOError(file: path, "cannot be read (\(FileErrorText.describe(error)))")
-        }
+        let data = try InputFile.contents(path, mapped: true)
         guard !data.isEmpty else { throw IOError(file: path, "is empty: expected \(expecting)") }
         let result: Result<T, IOError> = data.withUnsafeBytes { raw in
             let p = raw.bindMemory(to: UInt8.self).baseAddress!

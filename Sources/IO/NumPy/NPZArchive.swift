@@ -5,10 +5,14 @@ import ZIPFoundation
 struct NPZArchive {
     let file: String
     let archive: Archive
+    /// The archive's size on disk: no member's compressed bytes can exceed it.
+    let fileSize: Int
 
     init(path: String) throws(IOError) {
         file = path
         try InputFile.check(path)
+        var info = stat()
+        fileSize = stat(path, &info) == 0 ? Int(info.st_size) : 0
         do {
             archive = try Archive(url: URL(fileURLWithPath: path), accessMode: .read)
         } catch {
@@ -24,7 +28,14 @@ struct NPZArchive {
         guard let entry = archive[name + ".npy"] ?? archive[name] else {
             throw IOError(file: file, location: name, "no such array in the archive (it holds: \(memberNames.joined(separator: ", ")))")
         }
+        // ZIPFoundation reads a symlink member whole, at the size its local header declares.
+        guard entry.type == .file else {
+            throw IOError(file: file, location: name, "is not a file member of the archive (damaged archive?)")
+        }
         let declared = Int(clamping: entry.uncompressedSize)
+        guard Int(clamping: entry.compressedSize) <= fileSize else {
+            throw IOError(file: file, location: name, "declares \(entry.compressedSize) compressed bytes in a file of \(fileSize) (damaged archive?)")
+        }
         try MemoryBudget.check(declared, of: 1, file: file, location: name, what: "the archive member")
         // Deflate restores at most about 1032 bytes per stored byte.
         guard declared <= (MemoryBudget.bytes(Int(clamping: entry.compressedSize), 1100) ?? Int.max) else {

@@ -60,12 +60,7 @@ enum NumPyReaders {
     /// Reads a 2-D `.npy` array: as item embeddings, or as a dense rating matrix whose nonzero
     /// entries are the interactions.
     static func readDense(path: String) throws(IOError) -> (shape: [Int], values: [Double]) {
-        let data: Data
-        do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped)
-        } catch {
-            throw IOError(file: path, "cannot be read (\(FileErrorText.describe(error)))")
-        }
+        let data = try InputFile.contents(path, mapped: true)
         let array = try NPYArray(data: data, file: path)
         guard array.shape.count == 2 else {
             throw IOError(file: path, "has shape \(array.shape); expected a 2-D array")

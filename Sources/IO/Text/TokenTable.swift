@@ -36,7 +36,9 @@ struct TokenTable {
             } else {
                 var newCount = Swift.max(direct.count * 2, 1024)
                 while newCount <= k { newCount *= 2 }
-                direct.append(contentsOf: repeatElement(0, count: newCount - direct.count))
+                // One zero-filled array appended whole: a contiguous copy, where appending
+                // `repeatElement` goes element by element in an unoptimized build.
+                direct += [Int32](repeating: 0, count: newCount - direct.count)
             }
             tokens.append(.integer(v))
             direct[k] = Int32(tokens.count)

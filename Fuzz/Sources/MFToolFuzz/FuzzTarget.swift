@@ -1,0 +1,68 @@
+import Foundation
+import IO
+
+/// One reader under the fuzzer: how the bytes are handed to it.
+enum FuzzTarget: String, CaseIterable {
+    case text
+    case mtx
+    case npy
+    case npz
+    case hdf5Interactions = "hdf5-interactions"
+    case hdf5Embeddings = "hdf5-embeddings"
+
+    /// The extension of the scratch file: the embeddings reader detects its format from the
+    /// first bytes, else from the extension, so `.h5` keeps every input on the HDF5 reader.
+    var fileExtension: String {
+        switch self {
+        case .text: return "csv"
+        case .mtx: return "mtx"
+        case .npy: return "npy"
+        case .npz: return "npz"
+        case .hdf5Interactions, .hdf5Embeddings: return "h5"
+        }
+    }
+
+    /// Runs the reader on `path`. An `IOError` is a correct answer to a bad file; only a crash,
+    /// a hang or a memory blow-up is a finding.
+    func run(path: String) {
+        do {
+            switch self {
+            case .text: _ = try InteractionsFile.read(FileSpec(path: path), options: Self.forced(.text))
+            case .mtx: _ = try InteractionsFile.read(FileSpec(path: path), options: Self.forced(.mtx))
+            case .npy: _ = try InteractionsFile.read(FileSpec(path: path), options: Self.forced(.npy))
+            case .npz: _ = try InteractionsFile.read(FileSpec(path: path), options: Self.forced(.npz))
+            case .hdf5Interactions: _ = try InteractionsFile.read(FileSpec(path: path), options: Self.forced(.hdf5))
+            case .hdf5Embeddings: _ = try EmbeddingsFile.read(FileSpec(path: path))
+            }
+        } catch {
+            // The message quotes bytes of the file: building it is part of reading a bad file.
+            _ = error.description
+        }
+    }
+
+    private static func forced(_ format: FileFormat) -> InteractionsFile.ReadOptions {
+        var options = InteractionsFile.ReadOptions()
+        options.format = format
+        return options
+    }
+}
+
+/// The target named by MFTOOL_FUZZ_TARGET and this process's scratch file, set up once.
+struct FuzzSession {
+    let target: FuzzTarget
+    let path: String
+
+    static let current: FuzzSession = {
+        let name = ProcessInfo.processInfo.environment["MFTOOL_FUZZ_TARGET"] ?? ""
+        guard let target = FuzzTarget(rawValue: name) else {
+            let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
+            FileHandle.standardError.write(Data("MFTOOL_FUZZ_TARGET must be one of: \(names)\n".utf8))
+            exit(64)
+        }
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mftool-fuzz-\(getpid())")
+        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let path = folder.appendingPathComponent("input.\(target.fileExtension)").path
+        atexit { try? FileManager.default.removeItem(atPath: (FuzzSession.current.path as NSString).deletingLastPathComponent) }
+        return FuzzSession(target: target, path: path)
+    }()
+}

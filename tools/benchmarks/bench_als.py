@@ -79,6 +79,20 @@ TIMING_LINE = re.compile(r"timings: epoch (\d+): users ([0-9.]+) s, items ([0-9.
 # ---------------------------------------------------------------------------------------------
 # Data and the shared objective
 
+
+def recording_recommend(model) -> list:
+    """Wraps model.recommend so that every call appends its (user ids, item ids) to the list
+    returned: the lists ranking_metrics_at_k scored, for recomputing its metrics."""
+    recorded = []
+    inner = model.recommend
+
+    def recommend(userid, user_items, N=10, **kw):
+        ids, scores = inner(userid, user_items, N=N, **kw)
+        recorded.append((np.asarray(userid).copy(), np.asarray(ids).copy()))
+        return ids, scores
+    model.recommend = recommend
+    return recorded
+
 def read_split(path):
     """A canonical interactions file as (CSR float32 in the file's own order, user ids, item ids)."""
     import h5py
@@ -212,19 +226,12 @@ def cross_check(model, train_h5, test_h5, uids, iids, threads, mine):
     from bench_eval import read_aligned_csr, recompute_metrics
     train = read_aligned_csr(train_h5, uids, iids)
     test = read_aligned_csr(test_h5, uids, iids)
-    recorded = []
-    inner = model.recommend
-
-    def recommend(userid, user_items, N=10, **kw):
-        ids, scores = inner(userid, user_items, N=N, **kw)
-        recorded.append((np.asarray(userid).copy(), np.asarray(ids).copy()))
-        return ids, scores
-    model.recommend = recommend
+    recorded = recording_recommend(model)
     with threadpool_limits(limits=1, user_api="blas"):
         t0 = time.perf_counter()
         got = ranking_metrics_at_k(model, train, test, K=100, show_progress=False)
         seconds = time.perf_counter() - t0
-    model.recommend = inner
+    del model.recommend  # the class method again
     users = np.concatenate([u for u, _ in recorded])
     lists = np.concatenate([i for _, i in recorded]).astype(np.int64)
     at20 = recompute_metrics(users, lists[:, :20], test, 20)

@@ -65,7 +65,7 @@ ROOT = os.path.dirname(TOOLS)
 CACHE = os.path.join(TOOLS, ".cache")
 sys.path.insert(0, os.path.join(TOOLS, "benchmarks"))
 
-from bench_als import read_split, write_factor_pair  # noqa: E402
+from bench_als import read_split, recording_recommend, write_factor_pair  # noqa: E402
 from bench_eval import read_aligned_csr, read_factors, recompute_metrics  # noqa: E402
 
 MD_BEGIN = "<!-- ials: tools/experiments/ml100k_ials.py -->"
@@ -142,14 +142,7 @@ def implicit_scores(u, v, train_h5, test_h5, threads):
         model = AlternatingLeastSquares(factors=U.shape[1], dtype=np.float32, num_threads=threads)
         model.user_factors = np.ascontiguousarray(U, dtype=np.float32)
         model.item_factors = np.ascontiguousarray(V, dtype=np.float32)
-        recorded = []
-        inner = model.recommend
-
-        def recommend(userid, user_items, N=10, **kw):
-            ids, scores = inner(userid, user_items, N=N, **kw)
-            recorded.append((np.asarray(userid).copy(), np.asarray(ids).copy()))
-            return ids, scores
-        model.recommend = recommend
+        recorded = recording_recommend(model)
         m20 = ranking_metrics_at_k(model, train, test, K=20, show_progress=False)
         lists20 = recorded[:]
         m100 = ranking_metrics_at_k(model, train, test, K=100, show_progress=False)

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# ALS across the tasks of Slurm job arrays: submits the chain that `mftool fit --method als`
+# runs in one process, with sbatch --parsable and --dependency=afterok, and writes
+# WORK/users.h5 and WORK/items.h5, bitwise equal to fit's user_factors and item_factors.
+#
+#   tools/cluster/als_slurm.sh --interactions R.h5 --k K --epochs E --work DIR
+#       [--mftool BIN] [--seed S] [--shards N] [--cpus-per-task C] [--sbatch-arg ARG]...
+#       [--wait] [-- OBJECTIVE FLAGS (e.g. --lambda 0.1 --reg count --loss implicit --alpha 5)]
+#
+# The chain, every job depending on the one before (arrays of N tasks for the solves):
+#   init     mftool convert R.h5 DIR/R_items.h5 --layout csc   (the item-major copy)
+#            mftool fit --method als --epochs 0 --k K --seed S  (the seeded initial items)
+#   epoch e  solve users, --shard auto → merge → solve --side items, --shard auto → merge
+# Job scripts go to DIR/jobs, their output to DIR/logs, shard parts to DIR/parts. Prints the
+# job ids. With --wait it blocks until the last job ends and exits 1 when any job failed (the
+# later ones are cancelled: --kill-on-invalid-dep). Needs sbatch on PATH (and SLURM_CONF when
+# the cluster's configuration is not the default one: tools/cluster/slurm_up.sh prints it).
+set -euo pipefail
+
+usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+die() { echo "als_slurm.sh: $*" >&2; exit 64; }
+
+mftool=mftool seed=0 shards=2 cpus=1 wait=0 k="" epochs="" interactions="" work=""
+sbatch_args=() objective=()
+while [ $# -gt 0 ]; do
+  case $1 in
+    --mftool) mftool=$2; shift 2 ;;
+    --interactions) interactions=$2; shift 2 ;;
+    --k) k=$2; shift 2 ;;
+    --epochs) epochs=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --shards) shards=$2; shift 2 ;;
+    --work) work=$2; shift 2 ;;
+    --cpus-per-task) cpus=$2; shift 2 ;;
+    --sbatch-arg) sbatch_args+=("$2"); shift 2 ;;
+    --wait) wait=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    --) shift; objective=("$@"); break ;;
+    *) die "unknown option '$1' (objective flags go after --; --help)" ;;
+  esac
+done
+[ -n "$interactions" ] && [ -n "$k" ] && [ -n "$epochs" ] && [ -n "$work" ] \
+  || die "--interactions, --k, --epochs and --work are required (--help)"
+[[ $epochs =~ ^[0-9]+$ ]] || die "--epochs '$epochs' is not a whole number"
+[[ $shards =~ ^[1-9][0-9]*$ ]] || die "--shards '$shards' is not a positive whole number"
+[ -f "$interactions" ] || die "--interactions '$interactions': no such file"
+command -v sbatch >/dev/null || die "sbatch is not on PATH"
+if [[ $mftool == */* ]]; then mftool=$(realpath "$mftool"); else mftool=$(command -v "$mftool") || die "mftool not found"; fi
+[ -x "$mftool" ] || die "--mftool '$mftool' is not executable"
+interactions=$(realpath "$interactions")
+mkdir -p "$work"
+work=$(realpath "$work")
+# Outputs of an earlier run must not pass for this one's.
+rm -rf "$work/jobs" "$work/logs" "$work/parts"
+rm -f "$work"/users*.h5 "$work"/items*.h5 "$work/R_items.h5"
+mkdir -p "$work/jobs" "$work/logs" "$work/parts"
+
+# The paths: epoch 0 is the initial fit; the last epoch writes users.h5 and items.h5.
+users_of() { if [ "$1" -eq "$epochs" ]; then echo "$work/users.h5"; else echo "$work/users_$1.h5"; fi; }
+items_of() { if [ "$1" -eq "$epochs" ]; then echo "$work/items.h5"; else echo "$work/items_$1.h5"; fi; }
+# The part files of a sharded output 'PREFIX-{shard}.h5', as mftool names them: the index
+# zero-padded to the digits of N-1.
+last=$((shards - 1)); width=${#last}
+parts_of() { local i; for ((i = 0; i < shards; i++)); do printf '%s-%0*d.h5 ' "$1" "$width" "$i"; done; }
+
+q() { printf '%q ' "$@"; }
+ids=()
+# submit NAME ARRAY(0|1) COMMAND-LINE: writes DIR/jobs/NAME.sh, submits it after the last job.
+submit() {
+  local name=$1 array=$2 script=$work/jobs/$1.sh
+  printf '#!/bin/bash\nset -euo pipefail\n%s\n' "$3" >"$script"
+  local args=(--parsable --job-name="als-$name" --cpus-per-task="$cpus" "${sbatch_args[@]}")
+  if [ "$array" = 1 ]; then
+    args+=(--array="0-$((shards - 1))" --output="$work/logs/$name-%a.out")
+  else
+    args+=(--output="$work/logs/$name.out")
+  fi
+  [ ${#ids[@]} -gt 0 ] && args+=(--dependency="afterok:${ids[-1]}" --kill-on-invalid-dep=yes)
+  local id
+  id=$(sbatch "${args[@]}" "$script") || { echo "als_slurm.sh: sbatch of $name failed" >&2; exit 1; }
+  id=${id%%;*}
+  ids+=("$id")
+  echo "$name $id"
+}
+
+M=$(q "$mftool")
+O=$(q "${objective[@]}")
+[ ${#objective[@]} -eq 0 ] && O=""
+submit init 0 "$M convert $(q "$interactions" "$work/R_items.h5") --layout csc
+$M fit --method als --epochs 0 --k $(q "$k") --seed $(q "$seed") $O-q \\
+  --interactions $(q "$interactions") --out $(q "$(users_of 0)") --items-out $(q "$(items_of 0)")"
+for ((e = 1; e <= epochs; e++)); do
+  submit "users$e" 1 "$M solve --interactions $(q "$interactions") --items $(q "$(items_of $((e - 1)))") $O\\
+  --shard auto --out $(q "$work/parts/u$e-{shard}.h5")"
+  submit "merge-users$e" 0 "$M merge $(parts_of "$work/parts/u$e")--out $(q "$(users_of "$e")")"
+  submit "items$e" 1 "$M solve --side items --interactions $(q "$work/R_items.h5") --users $(q "$(users_of "$e")") $O\\
+  --shard auto --out $(q "$work/parts/v$e-{shard}.h5")"
+  submit "merge-items$e" 0 "$M merge $(parts_of "$work/parts/v$e")--out $(q "$(items_of "$e")")"
+done
+
+[ "$wait" = 1 ] || exit 0
+
+# job_state ID: the state Slurm reports for a job (every task of an array, one per line).
+job_state() {
+  { scontrol show job -o "$1" 2>/dev/null || true; } | grep -o 'JobState=[A-Z_]*' | cut -d= -f2
+  return 0
+}
+final=${ids[-1]}
+while :; do
+  state=$(job_state "$final")
+  case $state in
+    PENDING|RUNNING|CONFIGURING|COMPLETING|SUSPENDED|REQUEUED|RESIZING|"") ;;
+    *) break ;;
+  esac
+  [ -z "$state" ] && { [ -f "$(items_of "$epochs")" ] && break; }
+  sleep 1
+done
+if [ "$state" = COMPLETED ] && [ -f "$(users_of "$epochs")" ] && [ -f "$(items_of "$epochs")" ]; then
+  echo "als_slurm.sh: done: $(users_of "$epochs") $(items_of "$epochs")" >&2
+  exit 0
+fi
+echo "als_slurm.sh: the chain failed (last job ${final}: ${state:-gone from the queue}); job states:" >&2
+for id in "${ids[@]}"; do
+  echo "  $id: $(job_state "$id" | sort | uniq -c | tr -s ' \n' ' ')" >&2
+done
+echo "  logs in $work/logs:" >&2
+grep -l . "$work"/logs/*.out 2>/dev/null | while read -r log; do
+  tail -n 3 "$log" | sed "s|^|  ${log##*/}: |" >&2
+done
+exit 1

@@ -11,13 +11,15 @@
 #   init     mftool convert R.h5 DIR/R_items.h5 --layout csc   (the item-major copy)
 #            mftool fit --method als --epochs 0 --k K --seed S  (the seeded initial items)
 #   epoch e  solve users, --shard auto → merge → solve --side items, --shard auto → merge
-# Job scripts go to DIR/jobs, their output to DIR/logs, shard parts to DIR/parts. Prints the
+# Job scripts go to DIR/jobs, their output to DIR/logs, shard parts to DIR/parts; prints the
 # job ids. With --wait it blocks until the last job ends and exits 1 when any job failed (the
-# later ones are cancelled: --kill-on-invalid-dep). Needs sbatch on PATH (and SLURM_CONF when
-# the cluster's configuration is not the default one: tools/cluster/slurm_up.sh prints it).
+# later ones are cancelled: --kill-on-invalid-dep; tools/cluster/slurm_wait.sh). Each solve
+# runs with --threads C, the CPUs of its task: leave --threads out of the objective flags.
+# Needs sbatch on PATH, and SLURM_CONF when the cluster's configuration is not the default one
+# (tools/cluster/slurm_up.sh prints it).
 set -euo pipefail
 
-usage() { sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 die() { echo "als_slurm.sh: $*" >&2; exit 64; }
 
 mftool=mftool seed=0 shards=2 cpus=1 wait=0 k="" epochs="" interactions="" work=""
@@ -42,6 +44,7 @@ done
 [ -n "$interactions" ] && [ -n "$k" ] && [ -n "$epochs" ] && [ -n "$work" ] \
   || die "--interactions, --k, --epochs and --work are required (--help)"
 [[ $epochs =~ ^[0-9]+$ ]] || die "--epochs '$epochs' is not a whole number"
+[[ $cpus =~ ^[1-9][0-9]*$ ]] || die "--cpus-per-task '$cpus' is not a positive whole number"
 [[ $shards =~ ^[1-9][0-9]*$ ]] || die "--shards '$shards' is not a positive whole number"
 [ -f "$interactions" ] || die "--interactions '$interactions': no such file"
 command -v sbatch >/dev/null || die "sbatch is not on PATH"
@@ -91,40 +94,21 @@ $M fit --method als --epochs 0 --k $(q "$k") --seed $(q "$seed") $O-q \\
   --interactions $(q "$interactions") --out $(q "$(users_of 0)") --items-out $(q "$(items_of 0)")"
 for ((e = 1; e <= epochs; e++)); do
   submit "users$e" 1 "$M solve --interactions $(q "$interactions") --items $(q "$(items_of $((e - 1)))") $O\\
-  --shard auto --out $(q "$work/parts/u$e-{shard}.h5")"
+  --threads $cpus --shard auto --out $(q "$work/parts/u$e-{shard}.h5")"
   submit "merge-users$e" 0 "$M merge $(parts_of "$work/parts/u$e")--out $(q "$(users_of "$e")")"
   submit "items$e" 1 "$M solve --side items --interactions $(q "$work/R_items.h5") --users $(q "$(users_of "$e")") $O\\
-  --shard auto --out $(q "$work/parts/v$e-{shard}.h5")"
+  --threads $cpus --shard auto --out $(q "$work/parts/v$e-{shard}.h5")"
   submit "merge-items$e" 0 "$M merge $(parts_of "$work/parts/v$e")--out $(q "$(items_of "$e")")"
 done
 
 [ "$wait" = 1 ] || exit 0
 
-# job_state ID: the state Slurm reports for a job (every task of an array, one per line).
-job_state() {
-  { scontrol show job -o "$1" 2>/dev/null || true; } | grep -o 'JobState=[A-Z_]*' | cut -d= -f2
-  return 0
-}
-final=${ids[-1]}
-while :; do
-  state=$(job_state "$final")
-  case $state in
-    PENDING|RUNNING|CONFIGURING|COMPLETING|SUSPENDED|REQUEUED|RESIZING|"") ;;
-    *) break ;;
-  esac
-  [ -z "$state" ] && { [ -f "$(items_of "$epochs")" ] && break; }
-  sleep 1
-done
-if [ "$state" = COMPLETED ] && [ -f "$(users_of "$epochs")" ] && [ -f "$(items_of "$epochs")" ]; then
+if "$(dirname "$0")/slurm_wait.sh" "${ids[@]}" && [ -f "$(users_of "$epochs")" ] && [ -f "$(items_of "$epochs")" ]; then
   echo "als_slurm.sh: done: $(users_of "$epochs") $(items_of "$epochs")" >&2
   exit 0
 fi
-echo "als_slurm.sh: the chain failed (last job ${final}: ${state:-gone from the queue}); job states:" >&2
-for id in "${ids[@]}"; do
-  echo "  $id: $(job_state "$id" | sort | uniq -c | tr -s ' \n' ' ')" >&2
-done
-echo "  logs in $work/logs:" >&2
-grep -l . "$work"/logs/*.out 2>/dev/null | while read -r log; do
-  tail -n 3 "$log" | sed "s|^|  ${log##*/}: |" >&2
+echo "als_slurm.sh: the chain failed; the ends of its logs ($work/logs):" >&2
+for log in "$work"/logs/*.out; do
+  [ -s "$log" ] && tail -n 3 "$log" | sed "s|^|  ${log##*/}: |" >&2
 done
 exit 1

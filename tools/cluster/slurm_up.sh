@@ -56,6 +56,9 @@ chmod 0755 "$STATE"
 chown munge:munge "$MUNGE_DIR"
 chmod 0711 "$MUNGE_DIR"     # munged wants its socket folder searchable by all
 
+setpriv --reuid=munge --regid=munge --init-groups test -w "$MUNGE_DIR" \
+  || { say "the munge user cannot reach $MUNGE_DIR: make the state folder's parents searchable (chmod o+x)"; exit 1; }
+
 cat >"$CONF" <<CONF
 # Written by tools/cluster/slurm_up.sh: one node, everything as root, no cgroups.
 ClusterName=mftool

@@ -29,6 +29,14 @@ is_ours() {
   tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$STATE/"
 }
 
+# gone PID: true once PID has closed its files: no such process, or a zombie (its parent, often
+# init in a container, may never reap it). /proc/PID/exe vanishes before the sockets close, so
+# is_ours alone is not enough before starting a daemon on the same socket or port.
+gone() {
+  [ -d "/proc/$1" ] || return 0
+  ! readlink "/proc/$1/exe" >/dev/null 2>&1 && [ -z "$(ls -A "/proc/$1/fd" 2>/dev/null)" ]
+}
+
 # recorded_pids: the `NAME PID` lines of $PIDS whose process is still ours.
 recorded_pids() {
   [ -f "$PIDS" ] || return 0

@@ -22,17 +22,28 @@ if echo "$live" | grep -q '^slurmctld ' && [ -f "$CONF" ]; then
   fi
 fi
 
-stop() {   # stop NAME PID
-  local name=$1 pid=$2
+# all_gone PID...: true when every PID is gone.
+all_gone() { local p; for p; do gone "$p" || return 1; done; }
+
+# stop NAME PID: SIGTERM, then waits for the daemon and the children it had (slurmctld's
+# slurmscriptd) to close their files; SIGKILL after 15 s.
+stop() {
+  local name=$1 pid=$2 family
   is_ours "$name" "$pid" || return 0
+  family="$pid $(ps -o pid= --ppid "$pid" | xargs)"
   kill -TERM "$pid" 2>/dev/null || true
   for _ in $(seq 150); do
-    is_ours "$name" "$pid" || { say "stopped $name ($pid)"; return 0; }
+    # shellcheck disable=SC2086
+    all_gone $family && { say "stopped $name ($pid)"; return 0; }
     sleep 0.1
   done
   say "$name ($pid) ignored SIGTERM for 15 s; SIGKILL"
   kill -KILL "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do is_ours "$name" "$pid" || return 0; sleep 0.1; done
+  for _ in $(seq 50); do
+    # shellcheck disable=SC2086
+    all_gone $family && return 0
+    sleep 0.1
+  done
   say "$name ($pid) still running"
   return 1
 }

@@ -104,7 +104,17 @@ CONF
 start() {
   local name=$1; shift
   setsid "$@" </dev/null >"$STATE/$name.out" 2>&1 &
-  echo "$name $!" >>"$PIDS"
+  local pid=$!
+  echo "$name $pid" >>"$PIDS"
+  for _ in $(seq 50); do    # until setsid (and setpriv) have exec'd the daemon
+    is_ours "$name" "$pid" && return 0
+    gone "$pid" && break
+    sleep 0.1
+  done
+  say "$name did not start; $STATE/$name.out:"
+  cat "$STATE/$name.out" >&2
+  "$here/slurm_down.sh" "$STATE" || true
+  exit 1
 }
 
 # wait_for WHAT SECONDS COMMAND...: polls COMMAND until it succeeds.
@@ -112,11 +122,11 @@ wait_for() {
   local what=$1 seconds=$2; shift 2
   local tries=$((seconds * 5))
   for _ in $(seq "$tries"); do
-    [ "$(recorded_pids | wc -l)" -eq "$(wc -l <"$PIDS")" ] || break    # a daemon exited
+    [ "$(recorded_pids | wc -l)" -eq "$(wc -l <"$PIDS")" ] || { what="$what (a daemon exited)"; break; }
     "$@" >/dev/null 2>&1 && return 0
     sleep 0.2
   done
-  say "$what not ready (a daemon exited, or $seconds s passed); logs in $STATE:"
+  say "$what: not ready within $seconds s; logs in $STATE:"
   local log
   for log in "$STATE"/*.out "$STATE"/*.log "$MUNGE_DIR"/munged.log; do
     [ -f "$log" ] && tail -n 15 "$log" >&2

@@ -67,8 +67,17 @@ struct ShardOptions: ParsableArguments {
         return shard
     }
 
+    /// The output path of `shard`: `{shard}` expanded. Under `auto` with several shards the
+    /// path must have the placeholder, or every task would write the same file.
+    func output(_ path: String, shard: Shard?) throws -> String {
+        if let shard, self.shard == "auto", shard.count > 1, !path.contains("{shard}") {
+            throw ValidationError("--shard auto runs \(shard.count) tasks: '\(path)' needs a {shard} placeholder, or every task writes the same file")
+        }
+        return try ShardOptions.expand(path, shard: shard)
+    }
+
     /// `path` with `{shard}` expanded; without a shard, a `{shard}` placeholder is an error.
-    static func output(_ path: String, shard: Shard?) throws -> String {
+    static func expand(_ path: String, shard: Shard?) throws -> String {
         guard let shard else {
             if path.contains("{shard}") { throw ValidationError("'\(path)' has a {shard} placeholder but no --shard is given") }
             return path

@@ -193,7 +193,7 @@ final class HDF5File {
 
     /// A contiguous dataset must store exactly its declared bytes, inside the file: a damaged
     /// layout would have HDF5 copy from beyond the end of the file.
-    private func checkContiguousExtent(_ d: HDF5Handle, object: String, declared: Int) throws(IOError) {
+    func checkContiguousExtent(_ d: HDF5Handle, object: String, declared: Int) throws(IOError) {
         guard declared > 0, d.datasetIsContiguous(), let offset = d.datasetOffset() else { return }
         let stored = d.datasetStorageSize()
         var info = stat()

@@ -78,7 +78,7 @@ public struct AlternatingLeastSquares: Sendable {
         var shifted = R
         var mean = 0.0
         if objective.offset == .globalMean && (R.nnz > 0 || objective.fixedMean != nil) {
-            mean = objective.fixedMean ?? R.values.reduce(0, +) / Double(R.nnz)
+            mean = objective.fixedMean ?? Objective.globalMean(of: R.values)
             shifted.values = R.values.map { $0 - mean }
         }
         // The mean is subtracted once, above; both sides solve on the shifted values.

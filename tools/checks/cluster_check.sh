@@ -23,7 +23,9 @@ state=$work/slurm
 data=$work/data
 export MFTOOL=$mftool MFTOOL_SLURM_PORT=${MFTOOL_SLURM_PORT:-6837}
 
+child=""
 cleanup() {
+  [ -z "$child" ] || kill "$child" 2>/dev/null || true    # a check still running when interrupted
   "$cluster/slurm_down.sh" "$state" || echo "cluster_check.sh: slurm_down.sh failed ($state)" >&2
   if [ -n "${KEEP:-}" ]; then echo "cluster_check.sh: kept $work" >&2; else rm -rf "$work"; fi
 }
@@ -97,12 +99,14 @@ failed=()
 for check in check_solve check_eval check_als; do
   start=$SECONDS
   ( set -e; "$check" ) &
-  if wait $!; then
+  child=$!
+  if wait "$child"; then
     echo "cluster_check.sh: $check: equal ($((SECONDS - start)) s)" >&2
   else
     echo "cluster_check.sh: FAIL $check: the sharded result differs or a step failed (above)" >&2
     failed+=("$check")
   fi
+  child=""
 done
 [ ${#failed[@]} -eq 0 ] || { echo "cluster_check.sh: ${#failed[@]} of 3 checks failed: ${failed[*]}" >&2; exit 1; }
 echo "cluster_check.sh: all 3 equal" >&2

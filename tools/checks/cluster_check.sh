@@ -12,7 +12,10 @@
 #
 #   tools/checks/cluster_check.sh MFTOOL_BIN
 set -euo pipefail
-[ $# -eq 1 ] && [ "$1" != -h ] && [ "$1" != --help ] || { sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//' >&2; exit 64; }
+if [ $# -ne 1 ] || [ "$1" = -h ] || [ "$1" = --help ]; then
+  sed -n '2,/^set /p' "$0" | sed '$d; s/^# \{0,1\}//' >&2
+  exit 64
+fi
 [ -x "$1" ] || { echo "cluster_check.sh: '$1' is not an executable mftool" >&2; exit 64; }
 mftool=$(realpath "$1")
 tools=$(cd "$(dirname "$0")/.." && pwd)

@@ -41,8 +41,9 @@ while [ $# -gt 0 ]; do
     *) die "unknown option '$1' (objective flags go after --; --help)" ;;
   esac
 done
-[ -n "$interactions" ] && [ -n "$k" ] && [ -n "$epochs" ] && [ -n "$work" ] \
-  || die "--interactions, --k, --epochs and --work are required (--help)"
+if [ -z "$interactions" ] || [ -z "$k" ] || [ -z "$epochs" ] || [ -z "$work" ]; then
+  die "--interactions, --k, --epochs and --work are required (--help)"
+fi
 [[ $epochs =~ ^[0-9]+$ ]] || die "--epochs '$epochs' is not a whole number"
 [[ $cpus =~ ^[1-9][0-9]*$ ]] || die "--cpus-per-task '$cpus' is not a positive whole number"
 [[ $shards =~ ^[1-9][0-9]*$ ]] || die "--shards '$shards' is not a positive whole number"

@@ -7,6 +7,7 @@
 #
 #   tools/cluster/slurm_down.sh [STATE_DIR]     (default $MFTOOL_SLURM_STATE or /tmp/mftool-slurm)
 set -euo pipefail
+# shellcheck source=tools/cluster/slurm_common.sh
 . "$(dirname "$0")/slurm_common.sh"
 
 live=$(recorded_pids)

@@ -15,6 +15,7 @@
 # the next one; default 6817).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=tools/cluster/slurm_common.sh
 . "$here/slurm_common.sh"
 [ "$(id -u)" -eq 0 ] || { say "run as root (the daemons and SlurmUser are root)"; exit 64; }
 

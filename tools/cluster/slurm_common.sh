@@ -1,5 +1,6 @@
 # shellcheck shell=bash disable=SC2034
-# Sourced by slurm_up.sh and slurm_down.sh (which use its variables): the state folder's layout and the daemon PID records.
+# Sourced by slurm_up.sh and slurm_down.sh (which use its variables): the state folder's layout
+# and the daemon PID records.
 #
 # The state folder (first argument, else $MFTOOL_SLURM_STATE, else /tmp/mftool-slurm) holds
 # slurm.conf, the spool and state folders, every log, the private munge socket, and `pids`: one

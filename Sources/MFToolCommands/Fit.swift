@@ -68,7 +68,7 @@ struct Fit: ParsableCommand {
     @Option(help: "Learning rate.") var lr: Double = 1e-3
     @Option(name: .customLong("lr-decay"), help: "Multiply the learning rate by this after every epoch, as torch.optim.lr_scheduler.ExponentialLR(gamma) (default 1: constant).")
     var lrDecay: Double = 1
-    @Option(help: "Epochs (passes over the data).") var epochs: Int = 100
+    @Option(help: "Epochs (passes over the data); with --method als, 0 writes the seeded starting factors, for a sharded run.") var epochs: Int = 100
     @Option(name: .customLong("batch-size"), help: "Interactions per mini-batch (observed loss).") var batchSize: Int = 1024
     @Option(help: "Seed for the initial factors and the shuffles.") var seed: UInt64 = 0
     @Option(help: "Initial factors: random (N(0, 0.01²)), zeros, or an HDF5 file with user_factors.") var `init`: Init = .random
@@ -97,7 +97,9 @@ struct Fit: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress on stderr.") var quiet = false
 
     func validate() throws {
-        guard lr > 0, epochs >= 1, batchSize >= 1 else { throw ValidationError("--lr must be > 0, --epochs and --batch-size ≥ 1") }
+        guard lr > 0, epochs >= 1 || (method == .als && epochs == 0), batchSize >= 1 else {
+            throw ValidationError("--lr must be > 0, --epochs and --batch-size ≥ 1 (--epochs 0 with --method als writes the seeded start)")
+        }
         guard lrDecay > 0, lrDecay <= 1 else { throw ValidationError("--lr-decay must be in (0, 1]") }
         if nesterov && momentum == 0 { throw ValidationError("--nesterov needs --momentum > 0") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }

@@ -7,6 +7,7 @@ import Matrices
 public struct AlternatingLeastSquares: Sendable {
     public var objective: Objective
     public var k: Int
+    /// Epochs to run; 0 returns the starting point.
     public var epochs = 10
     public var seed: UInt64 = 0
     public var solver = RidgeSolver()
@@ -91,7 +92,9 @@ public struct AlternatingLeastSquares: Sendable {
         var users = DenseMatrix<Double>(rows: R.rows, columns: k + (biases ? 1 : 0), repeating: 0)
         var history: [Epoch] = []
         var best: (epoch: Int, score: Double, factors: Factors)? = nil
-        for epoch in 1...Swift.max(1, epochs) {
+        // No epochs: the starting point, seeded items and zero users (a sharded run's start).
+        guard epochs >= 1 else { return Result(users: users, items: items, itemBias: itemBias, mean: mean, history: []) }
+        for epoch in 1...epochs {
             var clock = PhaseClock()
             let (userSolver, itemSolver) = (halfStepSolver("epoch \(epoch) users"), halfStepSolver("epoch \(epoch) items"))
             users = try userSolver.solve(RidgeProblem(interactions: shifted, items: items, objective: sideObjective, itemBias: itemBias)).factors

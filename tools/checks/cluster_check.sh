@@ -4,7 +4,8 @@
 #       against one `solve`: every dataset;
 #   (b) a 4-task array of `eval --shard auto` + `merge --json` against one `eval --json`;
 #   (c) two ALS epochs through tools/cluster/als_slurm.sh (4 shards) against
-#       `fit --method als --epochs 2`: user_factors and item_factors.
+#       `fit --method als --epochs 2`: user_factors and item_factors, for the observed loss
+#       (count regularization) and the implicit one.
 # Brings a single-node cluster up in a scratch folder (tools/cluster/slurm_up.sh, as root,
 # slurmctld on port $MFTOOL_SLURM_PORT, default 6837) and down on any exit; the data is
 # `mftool generate --preset ml100k-shape` split 80/20. Prints one line per mismatch and exits 1
@@ -83,23 +84,25 @@ if a != b:
 PY
 }
 
-# (c) two ALS epochs through Slurm against fit.
-check_als() {
-  local out=$work/als
-  local A=(--lambda 0.1 --reg count)
-  "$mftool" fit --method als --epochs 2 --k 8 --seed 3 "${A[@]}" --interactions "$data/train.h5" \
-    --out "$work/als_users.h5" --items-out "$work/als_items.h5" -q
+# (c) two ALS epochs through Slurm against fit, on train.h5: als_against_fit NAME OBJECTIVE-FLAGS...
+als_against_fit() {
+  local out=$work/$1
+  shift
+  "$mftool" fit --method als --epochs 2 --k 8 --seed 3 "$@" --interactions "$data/train.h5" \
+    --out "$out-fit-users.h5" --items-out "$out-fit-items.h5" -q
   "$cluster/als_slurm.sh" --mftool "$mftool" --interactions "$data/train.h5" --k 8 --epochs 2 --seed 3 \
-    --shards 4 --work "$out" --wait -- "${A[@]}" >/dev/null
+    --shards 4 --work "$out" --wait -- "$@" >/dev/null
   local status=0
-  same "$work/als_users.h5" "$out/users.h5" user_factors || status=1
-  same "$work/als_items.h5" "$out/items.h5" item_factors || status=1
+  same "$out-fit-users.h5" "$out/users.h5" user_factors || status=1
+  same "$out-fit-items.h5" "$out/items.h5" item_factors || status=1
   return $status
 }
+check_als() { als_against_fit als --lambda 0.1 --reg count; }
+check_als_implicit() { als_against_fit als_implicit --loss implicit --alpha 5 --lambda 0.1; }
 
 # Each check in its own shell, so `set -e` holds inside it and one failure does not stop the others.
 failed=()
-for check in check_solve check_eval check_als; do
+for check in check_solve check_eval check_als check_als_implicit; do
   start=$SECONDS
   ( set -e; "$check" ) &
   child=$!
@@ -111,5 +114,5 @@ for check in check_solve check_eval check_als; do
   fi
   child=""
 done
-[ ${#failed[@]} -eq 0 ] || { echo "cluster_check.sh: ${#failed[@]} of 3 checks failed: ${failed[*]}" >&2; exit 1; }
-echo "cluster_check.sh: all 3 equal" >&2
+[ ${#failed[@]} -eq 0 ] || { echo "cluster_check.sh: ${#failed[@]} of 4 checks failed: ${failed[*]}" >&2; exit 1; }
+echo "cluster_check.sh: all 4 equal" >&2

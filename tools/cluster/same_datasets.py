@@ -47,6 +47,10 @@ def main():
         print(__doc__.strip())
         sys.exit(0 if len(sys.argv) > 1 else 64)
     a, b, names = sys.argv[1], sys.argv[2], sys.argv[3:]
+    for path in (a, b):
+        if not os.path.isfile(path):
+            print(f"{path}: no such file")
+            sys.exit(1)
     found = differences(a, b, names)
     for line in found:
         print(f"{a} vs {b}: {line}")

@@ -32,6 +32,8 @@ struct Convert: ParsableCommand {
 
     enum Kind: String, ExpressibleByArgument { case auto, interactions, embeddings }
 
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
+
     @Argument(help: "Input file (FILE or FILE.h5:/group).", completion: .file())
     var input: String
 

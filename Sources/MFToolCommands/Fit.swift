@@ -50,6 +50,8 @@ struct Fit: ParsableCommand {
 
     enum Method: String, ExpressibleByArgument { case sgd, adam, als }
 
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
+
     @Option(help: "sgd, adam, or als (alternating exact solves that also learn the items; needs --items-out and --k).")
     var method: Method = .adam
 

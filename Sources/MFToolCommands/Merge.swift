@@ -23,6 +23,8 @@ struct Merge: ParsableCommand {
         """
     )
 
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
+
     @Argument(help: "The parts, in any order.", completion: .file())
     var parts: [String]
 

@@ -40,6 +40,8 @@ struct Solve: ParsableCommand {
     enum Side: String, ExpressibleByArgument { case users, items }
     enum OutputType: String, ExpressibleByArgument { case float64, float32 }
 
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
+
     @Option(help: "Solver: ridge (exact).")
     var method: Method = .ridge
 

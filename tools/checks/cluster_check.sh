@@ -53,7 +53,7 @@ check_solve() {
   jid=$(sbatch --parsable --array=0-3 --output="$out/solve-%a.out" \
     "$cluster/solve_array.sbatch" "$data/train.h5" "$data/items.h5" "$out" "${SOLVE[@]}")
   mid=$(sbatch --parsable --dependency="afterok:$jid" --kill-on-invalid-dep=yes --output="$out/merge.out" \
-    --wrap "$(printf '%q ' "$mftool" merge "$out"/users-{0..3}.h5 --out "$out/users.h5")")
+    --wrap "$(printf '%q ' "$mftool" merge "$out"/u-{0..3}.h5 --out "$out/users.h5")")
   "$cluster/slurm_wait.sh" "$jid" "$mid" || { tail -n 3 "$out"/*.out >&2; return 1; }
   same "$out/single.h5" "$out/users.h5"
 }

@@ -18,12 +18,20 @@ struct Eval: ParsableCommand {
         each user's training items when --train is given, and averages per user over the users \
         with test items. recall@K = hits / min(K, |test_u|); ndcg uses binary relevance; map is \
         normalized by min(K, |test_u|); coverage is the share of the catalogue in any top-K list; \
-        ties are broken by item order.
+        ties are broken by item order. Every mean is of an exact sum, rounded once, so it does not \
+        depend on the order users are summed in.
+
+        With --shard I/N (one task of a job array) eval reads only shard I's rows of the test \
+        file (canonical HDF5) and the whole training file, and writes to --out a JSON part with \
+        the exact sums; `mftool merge` joins the N parts into the report unsharded eval prints, \
+        bit for bit.
 
         Examples:
           mftool eval --users u.h5 --items v.h5 --test test.h5 --train train.h5 --k 10,20,100
           mftool eval --users u.h5 --items v.h5 --test test.h5 --metrics rmse,mae --json
           mftool eval --users u.h5 --items v.h5 --test test.h5 --train train.h5 --k 100 --metrics recall,ndcg --precision single --timings
+          mftool eval --users u.h5 --items v.h5 --test test.h5 --train train.h5 --shard auto --out 'parts/eval-{shard}.json'
+          mftool merge parts/eval-*.json
         """
     )
 

@@ -20,10 +20,17 @@ struct Recommend: ParsableCommand {
         Ids the items file lacks are counted in the summary; a list none of whose ids match is \
         an error unless --allow-empty. Both combine with --train.
 
+        With --shard I/N (one task of a job array) recommend lists shard I's users (whole \
+        blocks of 512, so the scores are the bits an unsharded run computes) into an HDF5 part; \
+        `mftool merge` joins the parts into the output unsharded recommend writes, in the \
+        format of its --out.
+
         Examples:
           mftool recommend --users u.h5 --items v.h5 --train r.h5 --k 10 --out recs.csv
           mftool recommend --users u.h5 --items v.h5 --train r.h5 --user 42 --user 7 --out recs.jsonl
           mftool recommend --users u.h5 --items v.h5 --candidates in_stock.txt --exclude seen.csv --out recs.csv
+          mftool recommend --users u.h5 --items v.h5 --train r.h5 --shard auto --out 'parts/recs-{shard}.h5'
+          mftool merge parts/recs-*.h5 --out recs.csv
         """
     )
 

@@ -125,6 +125,24 @@ struct EvalShardTests {
         #expect(kinds.code == 1 && kinds.message.contains("recs-0.h5") && kinds.message.contains("recommendations"))
     }
 
+    @Test("a test file without user ids is matched by position in the whole file; a text test file is refused")
+    func positionalAndText() throws {
+        let folder = Fixtures.scratchFolder()
+        let test = Fixtures.path("io/csr_noids.h5")
+        #expect(runMFTool(["generate", "--users", "4", "--items", "5", "--nnz", "10", "--k", "2", "--out", folder + "/g.h5",
+                           "--items-out", folder + "/v.h5", "--quiet"]) == 0)
+        #expect(runMFTool(["solve", "--interactions", test, "--items", folder + "/v.h5", "--out", folder + "/u.h5", "--quiet"]) == 0)
+        let base = ["eval", "--users", folder + "/u.h5", "--items", folder + "/v.h5", "--test", test, "--k", "2", "--quiet"]
+        let (_, lines) = runCapturing(base + ["--json"])
+        for i in 0..<3 { #expect(runMFTool(base + ["--shard", "\(i)/3", "--out", folder + "/e-{shard}.json"]) == 0) }
+        let merged = runMergeEval((0..<3).map { folder + "/e-\($0).json" })
+        #expect(merged.code == 0 && merged.lines == lines && lines.count == 1)
+        let files = try MisalignmentFiles()
+        let text = runMFToolReporting(["eval", "--users", files.users, "--items", files.items, "--test", files.ratings,
+                                       "--shard", "0/2", "--out", files.folder + "/e-{shard}.json"])
+        #expect(text.code == 1 && text.message.contains(files.ratings) && text.message.contains("convert"))
+    }
+
     @Test("usage errors: --shard without --out, {shard} without --shard, auto outside an array, auto without {shard}")
     func usage() throws {
         let files = try ShardedEvalFiles()

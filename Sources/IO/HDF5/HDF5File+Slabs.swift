@@ -109,3 +109,24 @@ extension HDF5File {
         }
     }
 }
+
+extension HDF5File {
+    /// Creates a dataset of `shape` holding `T`, to be filled by ``write(_:rows:_:)``.
+    func createDataset<T: HDF5Scalar>(_ object: String, of _: T.Type, shape: [Int]) throws(IOError) {
+        guard let space = HDF5Handle.simpleSpace(shape),
+              handle.createDataset(object, of: T.self, space: space, creation: nil) != nil else {
+            throw IOError(file: path, location: object, "cannot create the dataset")
+        }
+    }
+
+    /// Writes `values`, whole rows, into rows `rows` of a dataset along its first dimension.
+    func write<T: HDF5Scalar>(_ object: String, rows: Range<Int>, _ values: [T]) throws(IOError) {
+        guard !rows.isEmpty else { return }
+        try withDataset(object) { d throws(IOError) in
+            guard let space = d.datasetSpace(), space.selectRows(rows.lowerBound, rows.count),
+                  let memory = HDF5Handle.simpleSpace([values.count]), d.writeDataset(values, memorySpace: memory, fileSpace: space) else {
+                throw IOError(file: path, location: object, "cannot write rows \(rows.lowerBound)..<\(rows.upperBound)")
+            }
+        }
+    }
+}

@@ -493,3 +493,12 @@ extension HDF5Handle {
         return bytes
     }
 }
+
+extension HDF5Handle {
+    /// `H5Dwrite` of `values` (laid out as `memorySpace`) into the selection `fileSpace`.
+    func writeDataset<T: HDF5Scalar>(_ values: [T], memorySpace: HDF5Handle, fileSpace: HDF5Handle) -> Bool {
+        values.withUnsafeBytes {
+            H5Dwrite(id, T.nativeType, memorySpace.id, fileSpace.id, mf_H5P_DEFAULT(), $0.baseAddress)
+        } >= 0
+    }
+}

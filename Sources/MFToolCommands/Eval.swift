@@ -24,7 +24,9 @@ struct Eval: ParsableCommand {
         With --shard I/N (one task of a job array) eval reads only shard I's rows of the test \
         file (canonical HDF5) and the whole training file, and writes to --out a JSON part with \
         the exact sums; `mftool merge` joins the N parts into the report unsharded eval prints, \
-        bit for bit.
+        bit for bit as long as every user's ranking is the same: BLAS may round a user's scores \
+        differently in another block of users, which can only swap items whose scores tie \
+        within that rounding (likelier with --precision single).
 
         Examples:
           mftool eval --users u.h5 --items v.h5 --test test.h5 --train train.h5 --k 10,20,100

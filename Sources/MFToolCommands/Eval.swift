@@ -37,6 +37,8 @@ struct Eval: ParsableCommand {
         """
     )
 
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
+
     @Option(help: "User factors (from solve or fit).", completion: .file()) var users: String
     @Option(help: "Item embeddings.", completion: .file()) var items: String
     @Option(help: "Held-out interactions.", completion: .file()) var test: String

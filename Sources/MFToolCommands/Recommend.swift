@@ -34,6 +34,8 @@ struct Recommend: ParsableCommand {
         """
     )
 
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
+
     @Option(help: "User factors.", completion: .file()) var users: String
     @Option(help: "Item embeddings.", completion: .file()) var items: String
     @Option(help: "Known interactions to exclude.", completion: .file()) var train: String?

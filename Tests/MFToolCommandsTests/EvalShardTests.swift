@@ -4,14 +4,15 @@ import IO
 @testable import MFToolCommands
 import Testing
 
-/// Runs `mftool merge` of eval parts with stdout captured: its exit code, the lines it printed,
+/// Runs `mftool merge` of eval parts (in-process) with stdout captured: its exit code, the lines it printed,
 /// and the error's one line.
 func runMergeEval(_ parts: [String], json: Bool = true, out: String? = nil) -> (code: Int32, lines: [String], message: String) {
     let capture = Console.Capture()
     var message = ""
     let code: Int32 = Console.$capture.withValue(capture) {
         do {
-            try Merge.mergeEval(parts: parts, json: json, out: out, quiet: true)
+            var command = try MFTool.parseAsRoot(["merge"] + parts + (json ? ["--json"] : []) + (out.map { ["--out", $0] } ?? []) + ["-q"])
+            try command.run()
             return 0
         } catch {
             message = MFTool.message(for: error)

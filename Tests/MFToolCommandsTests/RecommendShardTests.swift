@@ -7,7 +7,8 @@ import Testing
 /// Runs `mftool merge` of recommendation parts: its exit code and the error's one line.
 func runMergeRecommendations(_ parts: [String], out: String) -> (code: Int32, message: String) {
     do {
-        try Merge.mergeRecommendations(parts: parts, out: out, json: false, quiet: true)
+        var command = try MFTool.parseAsRoot(["merge"] + parts + ["--out", out, "-q"])
+        try command.run()
         return (0, "")
     } catch {
         return (MFTool.exitCode(for: error).rawValue, MFTool.message(for: error))

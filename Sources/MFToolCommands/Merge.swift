@@ -45,6 +45,11 @@ struct Merge: ParsableCommand {
         case "factors":
             guard let out else { throw ValidationError("merging factor files needs --out") }
             try mergeFactors(out: out, started: started)
+        case "eval":
+            try Merge.mergeEval(parts: parts, json: json, out: out, quiet: quiet)
+        case "recommendations":
+            guard let out else { throw ValidationError("merging recommendations needs --out: .csv, .jsonl or .h5") }
+            try Merge.mergeRecommendations(parts: parts, out: out, json: json, quiet: quiet)
         case let kind:
             throw DataError("\(parts[0]): parts of kind '\(kind)' cannot be merged by this version")
         }

@@ -55,7 +55,7 @@ check_solve() {
   mid=$(sbatch --parsable --dependency="afterok:$jid" --kill-on-invalid-dep=yes --output="$out/merge.out" \
     --wrap "$(printf '%q ' "$mftool" merge "$out"/u-{0..3}.h5 --out "$out/users.h5")")
   "$cluster/slurm_wait.sh" "$jid" "$mid" || { tail -n 3 "$out"/*.out >&2; return 1; }
-  same "$out/single.h5" "$out/users.h5"
+  "$tools/checks/same_h5.py" "$out/single.h5" "$out/users.h5"
 }
 
 # (b) eval: array of 4 + merge --json against one process's --json.

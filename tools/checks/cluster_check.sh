@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sharded commands through a real Slurm cluster equal the single-process ones, bitwise:
 #   (a) a 4-task array of `solve --shard auto` (tools/cluster/solve_array.sbatch) + `merge`
-#       against one `solve`: every dataset;
+#       against one `solve`: every dataset and attribute (tools/checks/same_h5.py);
 #   (b) a 4-task array of `eval --shard auto` + `merge --json` against one `eval --json`;
-#   (c) two ALS epochs through tools/cluster/als_slurm.sh (4 shards) against
+#   (c) a 4-task array of `recommend --shard auto` + `merge` to CSV against one `recommend`;
+#   (d) two ALS epochs through tools/cluster/als_slurm.sh (4 shards) against
 #       `fit --method als --epochs 2`: user_factors and item_factors, for the observed loss
 #       (count regularization) and the implicit one.
 # Brings a single-node cluster up in a scratch folder (tools/cluster/slurm_up.sh, as root,
@@ -84,7 +85,22 @@ if a != b:
 PY
 }
 
-# (c) two ALS epochs through Slurm against fit, on train.h5: als_against_fit NAME OBJECTIVE-FLAGS...
+# (c) recommend: array of 4 + merge to CSV against one process's CSV, byte for byte.
+check_recommend() {
+  local out=$work/recommend users=$work/solve/single.h5
+  mkdir -p "$out"
+  local R=(recommend --users "$users" --items "$data/items.h5" --train "$data/train.h5" --k 10)
+  "$mftool" "${R[@]}" --out "$out/single.csv" 2>/dev/null
+  local jid mid
+  jid=$(sbatch --parsable --array=0-3 --output="$out/recs-%a.out" \
+    --wrap "$(printf '%q ' "$mftool" "${R[@]}" --shard auto --out "$out/recs-{shard}.h5")")
+  mid=$(sbatch --parsable --dependency="afterok:$jid" --kill-on-invalid-dep=yes --output="$out/merge.out" \
+    --wrap "$(printf '%q ' "$mftool" merge "$out"/recs-{0..3}.h5 --out "$out/merged.csv")")
+  "$cluster/slurm_wait.sh" "$jid" "$mid" || { tail -n 3 "$out"/*.out >&2; return 1; }
+  cmp "$out/single.csv" "$out/merged.csv"
+}
+
+# (d) two ALS epochs through Slurm against fit, on train.h5: als_against_fit NAME OBJECTIVE-FLAGS...
 als_against_fit() {
   local out=$work/$1
   shift
@@ -102,7 +118,7 @@ check_als_implicit() { als_against_fit als_implicit --loss implicit --alpha 5 --
 
 # Each check in its own shell, so `set -e` holds inside it and one failure does not stop the others.
 failed=()
-for check in check_solve check_eval check_als check_als_implicit; do
+for check in check_solve check_eval check_recommend check_als check_als_implicit; do
   start=$SECONDS
   ( set -e; "$check" ) &
   child=$!
@@ -114,5 +130,5 @@ for check in check_solve check_eval check_als check_als_implicit; do
   fi
   child=""
 done
-[ ${#failed[@]} -eq 0 ] || { echo "cluster_check.sh: ${#failed[@]} of 4 checks failed: ${failed[*]}" >&2; exit 1; }
-echo "cluster_check.sh: all 4 equal" >&2
+[ ${#failed[@]} -eq 0 ] || { echo "cluster_check.sh: ${#failed[@]} of 5 checks failed: ${failed[*]}" >&2; exit 1; }
+echo "cluster_check.sh: all 5 equal" >&2

@@ -30,7 +30,7 @@ export MFTOOL=$mftool MFTOOL_SLURM_PORT=${MFTOOL_SLURM_PORT:-6837}
 
 child=""
 cleanup() {
-  [ -z "$child" ] || kill "$child" 2>/dev/null || true    # a check still running when interrupted
+  [ -z "$child" ] || kill -TERM -- "-$child" 2>/dev/null || true   # an interrupted check's process group
   "$cluster/slurm_down.sh" "$state" || echo "cluster_check.sh: slurm_down.sh failed ($state)" >&2
   if [ -n "${KEEP:-}" ]; then echo "cluster_check.sh: kept $work" >&2; else rm -rf "$work"; fi
 }
@@ -116,7 +116,9 @@ als_against_fit() {
 check_als() { als_against_fit als --lambda 0.1 --reg count; }
 check_als_implicit() { als_against_fit als_implicit --loss implicit --alpha 5 --lambda 0.1; }
 
-# Each check in its own shell, so `set -e` holds inside it and one failure does not stop the others.
+# Each check in its own shell, so `set -e` holds inside it and one failure does not stop the others;
+# and in its own process group (set -m), so an interrupt stops all of it.
+set -m
 failed=()
 for check in check_solve check_eval check_recommend check_als check_als_implicit; do
   start=$SECONDS

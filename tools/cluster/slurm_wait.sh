@@ -17,8 +17,11 @@ states() {
 
 status=0
 for id in "$@"; do
+  unknown=0
   while :; do
     s=$(states "$id")
+    # scontrol can fail for a moment (a busy controller): UNKNOWN counts after 5 tries in a row.
+    if [ "$s" = UNKNOWN ] && [ $((unknown += 1)) -lt 5 ]; then sleep 1; continue; fi
     grep -qE '^(PENDING|CONFIGURING|RUNNING|COMPLETING|SUSPENDED|REQUEUED|REQUEUE_HOLD|REQUEUE_FED|RESIZING|SIGNALING|STAGE_OUT)$' \
       <<<"$s" || break
     sleep 1

@@ -6,7 +6,7 @@
 #   (c) a 4-task array of `recommend --shard auto` + `merge` to CSV against one `recommend`;
 #   (d) two ALS epochs through tools/cluster/als_slurm.sh (4 shards) against
 #       `fit --method als --epochs 2`: user_factors and item_factors, for the observed loss
-#       (count regularization) and the implicit one.
+#       (count regularization, global-mean offset) and the implicit one.
 # Brings a single-node cluster up in a scratch folder (tools/cluster/slurm_up.sh, as root,
 # slurmctld on port $MFTOOL_SLURM_PORT, default 6837) and down on any exit; the data is
 # `mftool generate --preset ml100k-shape` split 80/20. Prints one line per mismatch and exits 1
@@ -113,7 +113,7 @@ als_against_fit() {
   same "$out-fit-items.h5" "$out/items.h5" item_factors || status=1
   return $status
 }
-check_als() { als_against_fit als --lambda 0.1 --reg count; }
+check_als() { als_against_fit als --lambda 0.1 --reg count --offset global-mean; }
 check_als_implicit() { als_against_fit als_implicit --loss implicit --alpha 5 --lambda 0.1; }
 
 # Each check in its own shell, so `set -e` holds inside it and one failure does not stop the others;

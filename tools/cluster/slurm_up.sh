@@ -49,7 +49,6 @@ if [ ! -s /etc/munge/munge.key ]; then
 fi
 
 # A fresh state folder: slurmctld starts clean (-c), no job of an earlier run survives.
-mkdir -p "$STATE"
 rm -rf "$STATE/ctld" "$STATE/spool" "$MUNGE_DIR"
 rm -f "$STATE"/*.log "$STATE"/*.out "$STATE"/*.pid
 mkdir -p "$STATE/ctld" "$STATE/spool" "$MUNGE_DIR"

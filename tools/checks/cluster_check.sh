@@ -42,7 +42,7 @@ eval "$up"
 mkdir -p "$data"
 "$mftool" generate --preset ml100k-shape --seed 7 --out "$data/ml.h5" --items-out "$data/items.h5" -q
 "$mftool" split --interactions "$data/ml.h5" --train "$data/train.h5" --test "$data/test.h5" --seed 1 2>/dev/null
-same() { "$cluster/same_datasets.py" "$@"; }
+same() { "$tools/checks/same_h5.py" "$@"; }
 SOLVE=(--lambda 1 --reg count --user-bias --offset global-mean)
 
 # (a) solve: array of 4 + merge against one process.

@@ -143,15 +143,7 @@ struct Fit: ParsableCommand {
         let t0 = Date()
         let (interactions, _, problem) = try data.load(objective: objective)
         var trainer = self.trainer
-        let initial: DenseMatrix<Double>
-        switch `init` {
-        case .random: initial = GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: seed)
-        case .zeros: initial = DenseMatrix(rows: problem.userCount, columns: problem.width, repeating: 0)
-        case let .file(path):
-            var notices = AlignmentNotices()
-            initial = try FactorFile.read(FileSpec(path)).factors(alignedTo: interactions.userIDs, argument: path, interactions: data.interactionsFile,
-                                                                  requireIDs: data.input.requireIDs, notices: &notices)
-        }
+        let initial = try initialFactors(problem, userIDs: interactions.userIDs)
         // The optimum is known before training when it is needed for progress or the check.
         let tracked = try trainer.effectiveProblem(problem)
         let wantsOptimum = checkOptions.check || checkOptions.plot != nil
@@ -203,6 +195,18 @@ struct Fit: ParsableCommand {
 }
 
 extension Fit {
+    /// The starting factors `--init` names: seeded random, zeros, or a file's rows by user id.
+    func initialFactors(_ problem: RidgeProblem, userIDs: IDMap) throws -> DenseMatrix<Double> {
+        switch `init` {
+        case .random: return GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: seed)
+        case .zeros: return DenseMatrix(rows: problem.userCount, columns: problem.width, repeating: 0)
+        case let .file(path):
+            var notices = AlignmentNotices()
+            return try FactorFile.read(FileSpec(path)).factors(alignedTo: userIDs, argument: path, interactions: data.interactionsFile,
+                                                               requireIDs: data.input.requireIDs, notices: &notices)
+        }
+    }
+
     /// Classical ALS: both factor matrices from the interactions alone.
     func runALS() throws {
         guard let itemsOut else { throw ValidationError("--method als needs --items-out for the learned item factors") }
@@ -245,9 +249,6 @@ extension Fit {
         users.itemBiasSource = biases ? FileSpec(path: itemsOut, object: "/item_bias") : nil
         users.run = FactorFile.Run(method: .als)
         users.run?.precision = precision
-        if let best = result.bestEpoch, !quiet {
-            Console.error("kept epoch \(best) of \(result.history.count): the best \(stopping.metric) on \(stopping.validation ?? "")")
-        }
         users.run?.epochs = epochs
         users.run?.seed = seed
         var items = users
@@ -258,6 +259,14 @@ extension Fit {
         try users.write(to: out, provenance: alsProvenance)
         try items.write(to: itemsOut, provenance: alsProvenance)
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
+        reportALS(result, itemsOut: itemsOut, started: started)
+    }
+
+    /// The kept epoch (with early stopping) on stderr, and the --json summary.
+    func reportALS(_ result: AlternatingLeastSquares.Result, itemsOut: String, started: Date) {
+        if let best = result.bestEpoch, !quiet {
+            Console.error("kept epoch \(best) of \(result.history.count): the best \(stopping.metric) on \(stopping.validation ?? "")")
+        }
         if json {
             Console.out(Console.json(["method": "als", "users": result.users.rows, "items": result.items.rows, "k": factors,
                                       "epochs": result.history.count, "objective": result.history.last?.objective ?? .nan,

@@ -8,6 +8,10 @@ public struct IDMap: Sendable, Equatable {
     // Keyed by UTF-8 bytes: Swift's String equality merges canonically equivalent strings
     // ("é" and "e" + U+0301), which Python, pandas and h5py keep apart.
     private var lookup: [IDKey: Int]
+    /// Set when id k is the decimal k for every k: lookups then parse instead of hashing, and
+    /// `lookup` stays empty until an id is inserted (a file without ids may declare millions of
+    /// rows it holds no data for).
+    private var numbered = false
     /// Whether the ids stand for positions because the source carried none (a `.npz`, `.mtx`
     /// or `.npy` matrix, an HDF5 file without id datasets): such a map aligns to another only
     /// by position (see ``IDAlignment``).
@@ -27,10 +31,27 @@ public struct IDMap: Sendable, Equatable {
 
     /// The ids `"0"`, `"1"`, …, `"count-1"`: the map of a matrix that carries no ids.
     public static func positional(_ count: Int) -> IDMap {
-        // Distinct by construction.
-        var map = try! IDMap((0..<count).map(String.init))
+        var map = IDMap(numbered: (0..<count).map(String.init))
         map.isPositional = true
         return map
+    }
+
+    /// A map of ids that are `"0"`, …, `"count-1"` in order (positional ids as a reader makes
+    /// them), without building a lookup table; distinct by construction.
+    private init(numbered ids: [String]) {
+        self.ids = ids
+        lookup = [:]
+        numbered = true
+    }
+
+    /// The map of `ids`; when `consecutive` (a reader's positional ids, each the decimal of its
+    /// place from the first) and they start at "0", without a lookup table.
+    public init(_ ids: [String], consecutive: Bool) throws(DuplicateIDError) {
+        if consecutive, ids.first.map({ $0 == "0" }) ?? true, ids.last.map({ $0 == String(ids.count - 1) }) ?? true {
+            self.init(numbered: ids)
+        } else {
+            try self.init(ids)
+        }
     }
 
     /// The same ids, marked as standing for positions (`positional`) or as real ids.
@@ -44,10 +65,19 @@ public struct IDMap: Sendable, Equatable {
     public var count: Int { ids.count }
 
     /// The index of `id`, or nil.
-    public func index(of id: String) -> Int? { lookup[IDKey(id)] }
+    public func index(of id: String) -> Int? {
+        guard numbered else { return lookup[IDKey(id)] }
+        guard let k = Int(id), k >= 0, k < ids.count, ids[k] == id else { return nil }
+        return k
+    }
 
     /// The index of `id`, adding it at the end if new.
     public mutating func insert(_ id: String) -> Int {
+        if numbered {
+            if let k = index(of: id) { return k }
+            for (k, existing) in ids.enumerated() { lookup[IDKey(existing)] = k }
+            numbered = false
+        }
         let key = IDKey(id)
         if let k = lookup[key] { return k }
         ids.append(id)

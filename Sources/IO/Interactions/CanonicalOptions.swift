@@ -77,8 +77,8 @@ enum Canonicalizer {
         report.duplicates = duplicates
         let users: IDMap, items: IDMap
         do {
-            users = try IDMap(userIDs)
-            items = try IDMap(itemIDs)
+            users = try IDMap(userIDs, consecutive: parsed.positionalUsers && !options.sortIDs)
+            items = try IDMap(itemIDs, consecutive: parsed.positionalItems && !options.sortIDs && options.itemOrder == nil)
         } catch {
             throw IOError(file: file, "id '\(error.id)' occurs twice in the id list")
         }
@@ -116,7 +116,8 @@ enum Canonicalizer {
     /// renumbered to `itemOrder` (each row re-sorted in place); nil otherwise.
     static func alreadyCanonical(_ parsed: ParsedTriplets, alignment: IDAlignment?, options: CanonicalOptions) -> Interactions? {
         guard let csr = parsed.csr, !options.sortIDs, options.minimumValue == nil, !options.binarize, csr.hasStrictlyAscendingRows,
-              let users = try? IDMap(parsed.userIDs), let items = try? IDMap(parsed.itemIDs) else { return nil }
+              let users = try? IDMap(parsed.userIDs, consecutive: parsed.positionalUsers),
+              let items = try? IDMap(parsed.itemIDs, consecutive: parsed.positionalItems) else { return nil }
         let userMap = users.markedPositional(parsed.positionalUsers)
         guard let order = options.itemOrder, let alignment, alignment.method == .byID else {
             let itemMap = alignedItemIDs(items, parsed: parsed, order: options.itemOrder)

@@ -1,0 +1,33 @@
+import Matrices
+import Testing
+
+@Suite("Id maps of consecutive positional ids")
+struct IDMapTests {
+    @Test("lookups in a map without a table find exactly the canonical decimals in range")
+    func numberedLookups() throws {
+        let map = IDMap.positional(1000)
+        #expect(map.index(of: "0") == 0 && map.index(of: "999") == 999)
+        for absent in ["1000", "-1", "01", "+5", " 5", "5 ", "", "x", "1e2"] { #expect(map.index(of: absent) == nil, "\(absent)") }
+        let same = try IDMap((0..<1000).map(String.init))
+        #expect(map == same)
+        for id in ["7", "007", "1000"] { #expect(map.index(of: id) == same.index(of: id)) }
+    }
+
+    @Test("inserting into it builds the table and keeps every index")
+    func insertion() {
+        var map = IDMap.positional(5)
+        #expect(map.insert("3") == 3)
+        #expect(map.insert("alice") == 5)
+        #expect(map.index(of: "4") == 4 && map.index(of: "alice") == 5 && map.count == 6)
+        #expect(map.insert("alice") == 5)
+    }
+
+    @Test("ids not starting at 0 (a shard's rows) get a table; repeats are still refused")
+    func consecutiveElsewhere() throws {
+        let slice = try IDMap(["10", "11", "12"], consecutive: true)
+        #expect(slice.index(of: "11") == 1 && slice.index(of: "1") == nil)
+        #expect(throws: DuplicateIDError.self) { try IDMap(["a", "b", "a"], consecutive: false) }
+        let empty = try IDMap([], consecutive: true)
+        #expect(empty.count == 0 && empty.index(of: "0") == nil)
+    }
+}

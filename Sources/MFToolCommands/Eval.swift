@@ -140,33 +140,6 @@ struct Eval: ParsableCommand {
         }
         return (totals, ratingDone)
     }
-
-    /// The settings every part of a sharded run must share: what is computed and how inputs
-    /// are matched, as canonical JSON.
-    func partSettings(_ wanted: Set<String>, cutoffs: [Int]) -> String {
-        Console.json(["k": Array(Set(cutoffs)).sorted(), "metrics": wanted.sorted(), "precision": precision.rawValue, "train": train != nil,
-                      "allow_empty": alignment.allowEmpty, "drop_unknown_items": alignment.dropUnknownItems,
-                      "require_ids": alignment.requireIDs] as [String: Any])
-    }
-
-    /// What identifies the inputs of a sharded run: the test file as the shard read saw it,
-    /// the factors and ids of users and items, and the training file's shape and size.
-    func fingerprint(_ loaded: LoadedModel, test: InteractionsFile.ShardRead, train: LoadedModel.Aligned?) -> String {
-        var fingerprint = Fingerprint()
-        fingerprint.add(test.identity)
-        fingerprint.add(loaded.model.users.storage)
-        fingerprint.add(loaded.userIDs)
-        fingerprint.add(loaded.model.items.storage)
-        fingerprint.add(loaded.itemIDs)
-        fingerprint.add(loaded.model.itemBias ?? [])
-        fingerprint.add("mean=\(loaded.model.mean) user_bias=\(loaded.model.userBias)")
-        if let train, let path = self.train {
-            let size = (try? FileManager.default.attributesOfItem(atPath: FileSpec(path).path)[.size] as? Int) ?? 0
-            fingerprint.add("train rows=\(train.matrix.rows) columns=\(train.matrix.columns) nnz=\(train.matrix.nnz) bytes=\(size)")
-            fingerprint.add(train.matrix.values)
-        }
-        return fingerprint.value
-    }
 }
 
 extension Eval {
@@ -211,66 +184,5 @@ extension Eval {
             let text = (value as? Double).map { String(format: "%.6f", $0) } ?? "\(value)"
             Console.out(key.padding(toLength: width, withPad: " ", startingAt: 0) + " " + text)
         }
-    }
-
-    /// A part of a sharded eval: its record (`part`), the test file as given (for messages)
-    /// and the totals with exact partial sums, as one JSON object.
-    static func writePart(_ part: ShardPart, totals: EvaluationTotals, test: String, to path: String) throws {
-        try TextOutput.write(Console.json(["part": part.json, "test": test, "totals": totals.json] as [String: Any]) + "\n", to: path)
-    }
-}
-
-extension LoadedModel {
-    /// The shard's rows of an interactions file (canonical HDF5, user-major), renumbered to the
-    /// model's users like ``aligned(_:role:notices:)``: by id, or by position in the whole
-    /// file. A shard may match no user; the merged totals decide whether the run was empty.
-    func alignedShard(_ path: String, role: String, shard: Shard,
-                      notices: inout AlignmentNotices) throws -> (Aligned, InteractionsFile.ShardRead) {
-        var options = InteractionsFile.ReadOptions()
-        options.canonical.itemOrder = itemIDs
-        options.canonical.itemOrderSource = FileSpec(itemsArgument).path
-        options.canonical.dropUnknownItems = self.options.dropUnknownItems
-        options.canonical.requireIDs = self.options.requireIDs
-        options.canonical.allowEmpty = true
-        let read = try InteractionsFile.read(FileSpec(path), options: options, shard: shard)
-        if read.byItems {
-            throw DataError("\(path) is item-major (CSC): its shards are items; shard the user-major file")
-        }
-        notices.print(read.report.notices)
-        let x = read.interactions
-        let sides = IDAlignment.Sides(entity: "user", source: "the \(role) file \(FileSpec(path).path)",
-                                      target: "the user factor file \(FileSpec(usersArgument).path)")
-        let targets: [Int]
-        if x.userIDs.isPositional || userIDs.isPositional {
-            let alignment = try IDAlignment.align(.positional(read.totalRows), to: userIDs, sides, requireIDs: options.canonical.requireIDs)
-            notices.print(alignment)
-            targets = read.rows.map { alignment.targets[$0] }
-        } else {
-            targets = try IDAlignment.align(x.userIDs, to: userIDs, sides, requireIDs: options.canonical.requireIDs,
-                                            allowNoOverlap: true).targets
-        }
-        let matrix = Self.placed(x.matrix, at: targets, rows: userIDs.count)
-        let aligned = Aligned(matrix: matrix, unknownUsers: targets.reduce(0) { $0 + ($1 < 0 ? 1 : 0) },
-                              droppedInteractions: read.report.droppedInteractions, droppedItems: read.report.droppedItems)
-        return (aligned, read)
-    }
-
-    /// `m`'s row r moved to row `targets[r]` (left out when negative) of a matrix of `rows` rows.
-    static func placed(_ m: CSRMatrix, at targets: [Int], rows: Int) -> CSRMatrix {
-        var indptr = [Int](repeating: 0, count: rows + 1)
-        for r in 0..<m.rows where targets[r] >= 0 { indptr[targets[r] + 1] = m.degree(ofRow: r) }
-        for r in 0..<rows { indptr[r + 1] += indptr[r] }
-        var out = CSRMatrix(rows: rows, columns: m.columns)
-        out.indptr = indptr
-        out.indices = [Int32](repeating: 0, count: indptr[rows])
-        out.values = [Double](repeating: 0, count: indptr[rows])
-        for r in 0..<m.rows where targets[r] >= 0 {
-            let start = indptr[targets[r]]
-            for (j, p) in m.range(ofRow: r).enumerated() {
-                out.indices[start + j] = m.indices[p]
-                out.values[start + j] = m.values[p]
-            }
-        }
-        return out
     }
 }

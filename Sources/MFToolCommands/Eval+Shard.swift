@@ -1,0 +1,40 @@
+import ArgumentParser
+import Foundation
+import IO
+import Matrices
+import Solvers
+
+extension Eval {
+    /// The settings every part of a sharded run must share: what is computed and how inputs
+    /// are matched, as canonical JSON.
+    func partSettings(_ wanted: Set<String>, cutoffs: [Int]) -> String {
+        Console.json(["k": Array(Set(cutoffs)).sorted(), "metrics": wanted.sorted(), "precision": precision.rawValue, "train": train != nil,
+                      "allow_empty": alignment.allowEmpty, "drop_unknown_items": alignment.dropUnknownItems,
+                      "require_ids": alignment.requireIDs] as [String: Any])
+    }
+
+    /// What identifies the inputs of a sharded run: the test file as the shard read saw it,
+    /// the factors and ids of users and items, and the training file's shape and size.
+    func fingerprint(_ loaded: LoadedModel, test: InteractionsFile.ShardRead, train: LoadedModel.Aligned?) -> String {
+        var fingerprint = Fingerprint()
+        fingerprint.add(test.identity)
+        fingerprint.add(loaded.model.users.storage)
+        fingerprint.add(loaded.userIDs)
+        fingerprint.add(loaded.model.items.storage)
+        fingerprint.add(loaded.itemIDs)
+        fingerprint.add(loaded.model.itemBias ?? [])
+        fingerprint.add("mean=\(loaded.model.mean) user_bias=\(loaded.model.userBias)")
+        if let train, let path = self.train {
+            let size = (try? FileManager.default.attributesOfItem(atPath: FileSpec(path).path)[.size] as? Int) ?? 0
+            fingerprint.add("train rows=\(train.matrix.rows) columns=\(train.matrix.columns) nnz=\(train.matrix.nnz) bytes=\(size)")
+            fingerprint.add(train.matrix.values)
+        }
+        return fingerprint.value
+    }
+
+    /// A part of a sharded eval: its record (`part`), the test file as given (for messages)
+    /// and the totals with exact partial sums, as one JSON object.
+    static func writePart(_ part: ShardPart, totals: EvaluationTotals, test: String, to path: String) throws {
+        try TextOutput.write(Console.json(["part": part.json, "test": test, "totals": totals.json] as [String: Any]) + "\n", to: path)
+    }
+}

@@ -18,6 +18,7 @@ final class HDF5File {
         guard HDF5Handle.isHDF5File(path) else {
             throw IOError(file: path, "not an HDF5 file (or truncated): no HDF5 signature found")
         }
+        try GroupStructureCheck.run(path: path)
         guard let handle = HDF5Handle.openFile(readOnly: path) else {
             throw IOError(file: path, "cannot be opened as HDF5 (truncated or damaged?)")
         }
@@ -238,6 +239,7 @@ final class HDF5File {
             throw IOError(file: path, location: object, "cannot read the dataspace")
         }
         if fileType.isVariableString {
+            try checkCharacterSize(fileType, object: object, what: "its string type")
             try checkHeapReferences(d, object: object, count: count)
             guard let strings = d.readVariableStrings(count: count, fileType: fileType) else {
                 throw IOError(file: path, location: object, "cannot read the strings")
@@ -259,11 +261,19 @@ final class HDF5File {
     /// (``GlobalHeapCheck``) before HDF5 follows them.
     private func checkHeapReferences(_ d: HDF5Handle, object: String, count: Int) throws(IOError) {
         guard count > 0, d.datasetIsContiguous(), let offset = d.datasetOffset(),
-              d.datasetStorageSize() == count * 16, var check = GlobalHeapCheck(path: path) else { return }
-        defer { check.closeFile() }
-        guard check.understood() else { return }
+              var check = GlobalHeapCheck(path: path), d.datasetStorageSize() == count * check.referenceSize else { return }
         if let bad = check.firstBadReference(at: offset, count: count) {
             throw IOError(file: path, location: object, "string \(bad) points outside its heap collection (damaged file)")
+        }
+    }
+
+    /// HDF5 converts a variable-length string through a buffer of its length times the size of
+    /// its characters: a damaged type declaring characters of many bytes had it allocate
+    /// gigabytes for a few letters. Strings are of 1-byte characters (ASCII or UTF-8).
+    func checkCharacterSize(_ type: HDF5Handle, object: String, what: String) throws(IOError) {
+        guard let size = type.variableStringCharacterSize, size == 1 else {
+            let found = type.variableStringCharacterSize.map { "\($0)-byte" } ?? "unreadable"
+            throw IOError(file: path, location: object, "\(what) declares \(found) characters, expected 1-byte (damaged file)")
         }
     }
 

@@ -261,8 +261,11 @@ final class HDF5File {
     /// (``GlobalHeapCheck``) before HDF5 follows them.
     private func checkHeapReferences(_ d: HDF5Handle, object: String, count: Int) throws(IOError) {
         guard count > 0, d.datasetIsContiguous(), let offset = d.datasetOffset(),
-              var check = GlobalHeapCheck(path: path), d.datasetStorageSize() == count * check.referenceSize,
-              offset >= check.file.base else { return }
+              var check = GlobalHeapCheck(path: path) else { return }
+        let stored = d.datasetStorageSize()
+        guard stored == count * check.referenceSize, offset >= check.file.base else {
+            throw IOError(file: path, location: object, "stores \(stored) bytes at offset \(offset) for \(count) string references of \(check.referenceSize) bytes (damaged file)")
+        }
         // `H5Dget_offset` counts from the start of the file, file addresses from the superblock.
         if let bad = check.firstBadReference(at: offset - check.file.base, count: count) {
             throw IOError(file: path, location: object, "string \(bad) points outside its heap collection (damaged file)")

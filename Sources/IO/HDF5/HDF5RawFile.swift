@@ -34,6 +34,14 @@ final class HDF5RawFile {
         let sizes = superblockVersion <= 1 ? (head[13], head[14]) : (head[9], head[10])
         offsetSize = Int(sizes.0)
         lengthSize = Int(sizes.1)
+        guard understood else { return }
+        // Versions 0–1: base, free-space and end-of-file addresses after the K values and flags
+        // (and 4 more bytes in version 1); versions 2–3: base, extension, end-of-file.
+        let at = superblockVersion == 0 ? 24 + 2 * offsetSize : superblockVersion == 1 ? 28 + 2 * offsetSize : 12 + 2 * offsetSize
+        if let fields = bytes(at: UInt64(at), offsetSize) {
+            var c = cursor(fields)
+            endOfFile = c.offset() ?? UInt64.max
+        }
     }
 
     deinit { close(fd) }
@@ -54,8 +62,11 @@ final class HDF5RawFile {
         superblockVersion <= 3 && [2, 4, 8].contains(offsetSize) && [2, 4, 8].contains(lengthSize)
     }
 
-    /// The bytes of the file from its superblock on.
-    var addressSpace: UInt64 { fileSize - base }
+    /// The superblock's end-of-file address: HDF5 refuses to read past it.
+    private(set) var endOfFile = UInt64.max
+
+    /// The addresses HDF5 reads: the file from its superblock on, up to its end-of-file address.
+    var addressSpace: UInt64 { Swift.min(fileSize - base, endOfFile) }
 
     private func absoluteBytes(_ offset: UInt64, _ count: Int) -> [UInt8]? {
         guard count >= 0, offset <= fileSize, UInt64(count) <= fileSize - offset else { return nil }

@@ -32,7 +32,8 @@ struct GlobalHeapCheck {
         let L = file.lengthSize
         guard let head = file.bytes(at: address, 8 + L) else { return nil }
         var c = file.cursor(head)
-        guard c.expect("GCOL"), c.unsigned(1) == 1, c.skip(3), let size = c.length(), size >= 8 + UInt64(L),
+        // HDF5 makes every collection at least 4096 bytes, and reads that much of it first.
+        guard c.expect("GCOL"), c.unsigned(1) == 1, c.skip(3), let size = c.length(), size >= 4096,
               size <= file.addressSpace, let body = file.bytes(at: address, Int(size)) else { return nil }
         let objectHeader = 8 + L
         var objects: [UInt32: UInt64] = [:]
@@ -73,24 +74,14 @@ struct GlobalHeapCheck {
 
 extension GlobalHeapCheck {
     /// The file address of the value of the attribute `name` in the object header at `header`,
-    /// when it is stored there (not in dense attribute storage, which is left to HDF5).
-    ///
-    /// An attribute message is a version byte, a reserved or flags byte, the name, datatype and
-    /// dataspace sizes (2 bytes each), in version 3 an encoding byte, then the NUL-terminated
-    /// name, the datatype and the dataspace, each padded to 8 bytes in version 1, then the value.
+    /// and the bytes its message holds from there; nil when it is not stored there (dense
+    /// attribute storage, a message shared through the file's table: left to HDF5).
     func attributeValueAddress(_ name: String, header: UInt64) -> (address: UInt64, bytes: Int)? {
         guard let messages = file.headerMessages(at: header) else { return nil }
-        let wanted = Array(name.utf8) + [0]
+        let wanted = Array(name.utf8)
         for message in messages where message.type == HDF5HeaderMessage.attribute && message.flags & 0x02 == 0 {
-            var c = file.cursor(message.data)
-            guard let version = c.unsigned(1), (1...3).contains(version), c.skip(1), let nameSize = c.unsigned(2),
-                  let typeSize = c.unsigned(2), let spaceSize = c.unsigned(2), version < 3 || c.skip(1) else { continue }
-            let pad: (UInt64) -> Int = { version == 1 ? Int((($0 + 7) & ~7)) : Int($0) }
-            let nameStart = c.at
-            guard c.skip(pad(nameSize)), Int(nameSize) == wanted.count,
-                  Array(message.data[nameStart..<(nameStart + wanted.count)]) == wanted,
-                  c.skip(pad(typeSize)), c.skip(pad(spaceSize)) else { continue }
-            return (message.address + UInt64(c.at), message.data.count - c.at)
+            guard let attribute = HDF5AttributeMessage(message.data), attribute.name == wanted else { continue }
+            return (message.address + UInt64(attribute.valueStart), attribute.valueRoom)
         }
         return nil
     }

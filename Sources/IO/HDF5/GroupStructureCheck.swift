@@ -54,11 +54,24 @@ struct GroupStructureCheck {
         guard objects.count < GroupStructureCheck.objectLimit, depth < GroupStructureCheck.depthLimit,
               objects.insert(header).inserted else { return }
         guard let messages = file.headerMessages(at: header) else { throw damaged(name, "object header at address \(header)") }
+        try attributes(in: messages, of: name)
         guard let message = messages.first(where: { $0.type == HDF5HeaderMessage.symbolTable }) else { return }
         var c = file.cursor(message.data)
         guard let tree = c.offset(), let heap = c.offset() else { throw damaged(name, "symbol table message") }
         for (member, address) in try table(tree: tree, heap: heap, group: name) {
             try object(header: address, name: name == "/" ? "/" + member : name + "/" + member, depth: depth + 1)
+        }
+    }
+
+    /// Checks that each attribute message stored in a header holds its fields and its value
+    /// (``HDF5AttributeMessage``); messages shared through the file's table are left to HDF5.
+    private func attributes(in messages: [HDF5HeaderMessage], of name: String) throws(IOError) {
+        for message in messages where message.type == HDF5HeaderMessage.attribute && message.flags & 0x02 == 0 {
+            guard let attribute = HDF5AttributeMessage(message.data) else { throw damaged(name, "attribute message") }
+            if let size = attribute.valueSize(lengthSize: file.lengthSize), size > UInt64(attribute.valueRoom) {
+                let label = String(decoding: attribute.name, as: UTF8.self)
+                throw damaged(name, "attribute '\(label)' (its value runs past its message)")
+            }
         }
     }
 

@@ -55,12 +55,41 @@ struct GroupStructureCheck {
               objects.insert(header).inserted else { return }
         guard let messages = file.headerMessages(at: header) else { throw damaged(name, "object header at address \(header)") }
         try attributes(in: messages, of: name)
-        guard let message = messages.first(where: { $0.type == HDF5HeaderMessage.symbolTable }) else { return }
-        var c = file.cursor(message.data)
-        guard let tree = c.offset(), let heap = c.offset() else { throw damaged(name, "symbol table message") }
-        for (member, address) in try table(tree: tree, heap: heap, group: name) {
+        var members: [(String, UInt64)] = []
+        for message in messages where message.type == HDF5HeaderMessage.link {
+            guard let link = hardLink(message.data) else { throw damaged(name, "link message") }
+            if let link { members.append(link) }
+        }
+        if let message = messages.first(where: { $0.type == HDF5HeaderMessage.symbolTable }) {
+            var c = file.cursor(message.data)
+            guard let tree = c.offset(), let heap = c.offset() else { throw damaged(name, "symbol table message") }
+            members += try table(tree: tree, heap: heap, group: name)
+        }
+        for (member, address) in members {
             try object(header: address, name: name == "/" ? "/" + member : name + "/" + member, depth: depth + 1)
         }
+    }
+
+    /// The name and object header of a link message's hard link, `.some(nil)` for a soft or
+    /// external link, nil when its fields run past the message: version 1, flags (bits 0–1: the
+    /// width of the name length; bit 2: a creation order of 8 bytes; bit 3: a link type byte;
+    /// bit 4: a character set byte), the name, then an address (hard link) or a 2-byte length
+    /// and that many bytes.
+    private func hardLink(_ data: [UInt8]) -> (String, UInt64)?? {
+        var c = file.cursor(data)
+        guard c.unsigned(1) == 1, let flags = c.unsigned(1) else { return nil }
+        let type = flags & 0x08 != 0 ? c.unsigned(1) : 0
+        guard let type, flags & 0x04 == 0 || c.skip(8), flags & 0x10 == 0 || c.skip(1),
+              let length = c.unsigned(1 << Int(flags & 0x03)), length <= UInt64(data.count) else { return nil }
+        let start = c.at
+        guard c.skip(Int(length)) else { return nil }
+        let name = String(decoding: data[start..<c.at], as: UTF8.self)
+        if type == 0 {
+            guard let address = c.offset(), address < file.addressSpace else { return nil }
+            return .some((name, address))
+        }
+        guard let size = c.unsigned(2), c.skip(Int(size)) else { return nil }
+        return .some(nil)
     }
 
     /// Checks that each attribute message stored in a header holds its fields and its value

@@ -3,6 +3,7 @@ import Foundation
 /// One message of an object header: its type, flags, and where its data lies in the file.
 struct HDF5HeaderMessage {
     static let symbolTable = 0x11
+    static let link = 0x06
     static let attribute = 0x0C
     static let continuation = 0x10
 

@@ -43,6 +43,25 @@ struct HDF5GuardTests {
                                       ["attribute 'encoding-type'", "points outside its heap collection"])
     }
 
+    @Test("an attribute message whose fields run past it is refused before H5Aexists_by_name")
+    func attributeOverrun() {
+        let path = Self.regression("hdf5-interactions", "crash-1d5b6f87")
+        HostileInputTests.expectError(Self.interactionsError(path), naming: path, ["/: cannot read its attribute message"])
+    }
+
+    @Test("a string dataset storing other than its count of references is refused before H5Dread")
+    func referenceStorage() {
+        let path = Self.regression("hdf5-embeddings", "leak-c27d0002")
+        HostileInputTests.expectError(Self.embeddingsError(path), naming: path, ["/item_ids", "for 6 string references"])
+    }
+
+    @Test("a heap collection repeating an object index is refused before H5Aread")
+    func repeatedHeapIndex() {
+        let path = Self.regression("hdf5-interactions", "crash-361b15c6")
+        HostileInputTests.expectError(Self.interactionsError(path), naming: path,
+                                      ["attribute 'encoding-type'", "points outside its heap collection"])
+    }
+
     @Test("a B-tree node whose child is the undefined address is refused, the intact file read")
     func undefinedChild() throws {
         let seed = Fixtures.path("fuzz/hdf5-embeddings/items.h5")

@@ -42,14 +42,12 @@ struct GlobalHeapCheck {
             var o = file.cursor(body, at: at)
             guard let index = o.unsigned(2), o.skip(6), let objectSize = o.length() else { return nil }
             // A step past the end ends HDF5's walk, and that object is unreadable; a step of 0
-            // repeats for ever, and one near 2⁶⁴ wraps HDF5's pointer.
-            guard objectSize > 0 || index > 0, objectSize < 1 << 62 else { return nil }
+            // repeats for ever, one near 2⁶⁴ wraps HDF5's pointer, and a repeated index
+            // replaces the earlier object in HDF5's table.
+            guard objectSize > 0 || index > 0, objectSize < 1 << 62, index == 0 || objects[UInt32(index)] == nil else { return nil }
             let need = index == 0 ? objectSize : UInt64(objectHeader) + ((objectSize + 7) & ~7)
             guard need <= UInt64(body.count - at) else { break }
-            if index > 0 {
-                guard objects[UInt32(index)] == nil else { return nil }
-                objects[UInt32(index)] = objectSize
-            }
+            if index > 0 { objects[UInt32(index)] = objectSize }
             at += Int(need)
         }
         collections[address] = objects

@@ -257,11 +257,20 @@ final class HDF5File {
         }
     }
 
-    /// Checks a contiguous variable-length string dataset's references into the global heap
-    /// (``GlobalHeapCheck``) before HDF5 follows them.
+    /// Checks a contiguous or compact variable-length string dataset's references into the
+    /// global heap (``GlobalHeapCheck``) before HDF5 follows them; those of a chunked one,
+    /// perhaps compressed, are left to HDF5.
     private func checkHeapReferences(_ d: HDF5Handle, object: String, count: Int) throws(IOError) {
-        guard count > 0, d.datasetIsContiguous(), let offset = d.datasetOffset(),
-              var check = GlobalHeapCheck(path: path) else { return }
+        guard count > 0, var check = GlobalHeapCheck(path: path) else { return }
+        if !d.datasetIsContiguous(), let header = handle.objectAddress(object), let data = check.compactData(header: header) {
+            // HDF5 refuses a compact dataset whose data size differs from its element count's.
+            guard data.bytes == count * check.referenceSize else { return }
+            if let bad = check.firstBadReference(at: data.address, count: count) {
+                throw IOError(file: path, location: object, "string \(bad) points outside its heap collection (damaged file)")
+            }
+            return
+        }
+        guard d.datasetIsContiguous(), let offset = d.datasetOffset() else { return }
         let stored = d.datasetStorageSize()
         guard stored == count * check.referenceSize, offset >= check.file.base else {
             throw IOError(file: path, location: object, "stores \(stored) bytes at offset \(offset) for \(count) string references of \(check.referenceSize) bytes (damaged file)")

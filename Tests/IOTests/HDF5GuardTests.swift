@@ -62,6 +62,12 @@ struct HDF5GuardTests {
                                       ["attribute 'encoding-type'", "points outside its heap collection"])
     }
 
+    @Test("a compact dataset whose layout message holds fewer bytes than declared is refused before H5Dread")
+    func compactShortfall() {
+        let path = Self.regression("hdf5-embeddings", "crash-edb39a3f")
+        HostileInputTests.expectError(Self.embeddingsError(path), naming: path, ["/item_factors", "stores 8 bytes in its object header for 96"])
+    }
+
     @Test("a B-tree node whose child is the undefined address is refused, the intact file read")
     func undefinedChild() throws {
         let seed = Fixtures.path("fuzz/hdf5-embeddings/items.h5")

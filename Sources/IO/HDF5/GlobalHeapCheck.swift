@@ -83,18 +83,4 @@ extension GlobalHeapCheck {
         }
         return nil
     }
-
-    /// The file address and size of the data of a compact dataset, stored in the layout message
-    /// of its object header at `header`; nil for other layouts.
-    ///
-    /// A layout message of version 3 or 4 is a version byte, the layout class (0: compact),
-    /// then for a compact dataset the data size (2 bytes) and the data.
-    func compactData(header: UInt64) -> (address: UInt64, bytes: Int)? {
-        guard let messages = file.headerMessages(at: header),
-              let layout = messages.first(where: { $0.type == HDF5HeaderMessage.layout }) else { return nil }
-        var c = file.cursor(layout.data)
-        guard let version = c.unsigned(1), version >= 3, c.unsigned(1) == 0, let size = c.unsigned(2),
-              c.at + Int(size) <= layout.data.count else { return nil }
-        return (layout.address + UInt64(c.at), Int(size))
-    }
 }

@@ -189,7 +189,20 @@ final class HDF5File {
         }
         // Variable-length elements are stored as references to a heap, of another size.
         if !fileType.isVariableString { try checkContiguousExtent(d, object: object, declared: declared) }
+        try checkCompactExtent(d, object: object, count: count, declared: fileType.isVariableString ? nil : declared)
         return count
+    }
+
+    /// A compact dataset keeps its data in its layout message, from which HDF5 1.10 copies the
+    /// declared bytes without checking that the message holds them. `declared` is nil for
+    /// variable-length strings, stored as references of ``GlobalHeapCheck/referenceSize`` bytes.
+    private func checkCompactExtent(_ d: HDF5Handle, object: String, count: Int, declared: Int?) throws(IOError) {
+        guard count > 0, !d.datasetIsContiguous(), let header = handle.objectAddress(object),
+              let check = GlobalHeapCheck(path: path), let data = check.file.compactData(ofHeaderAt: header) else { return }
+        let expected = declared ?? count * check.referenceSize
+        guard data.bytes == expected, UInt64(data.bytes) <= check.file.addressSpace - Swift.min(data.address, check.file.addressSpace) else {
+            throw IOError(file: path, location: object, "stores \(data.bytes) bytes in its object header for \(expected) declared (damaged file)")
+        }
     }
 
     /// A contiguous dataset must store exactly its declared bytes, inside the file: a damaged
@@ -262,9 +275,8 @@ final class HDF5File {
     /// perhaps compressed, are left to HDF5.
     private func checkHeapReferences(_ d: HDF5Handle, object: String, count: Int) throws(IOError) {
         guard count > 0, var check = GlobalHeapCheck(path: path) else { return }
-        if !d.datasetIsContiguous(), let header = handle.objectAddress(object), let data = check.compactData(header: header) {
-            // HDF5 refuses a compact dataset whose data size differs from its element count's.
-            guard data.bytes == count * check.referenceSize else { return }
+        if !d.datasetIsContiguous(), let header = handle.objectAddress(object), let data = check.file.compactData(ofHeaderAt: header) {
+            // ``checkedCount`` has checked that the message holds the count's references.
             if let bad = check.firstBadReference(at: data.address, count: count) {
                 throw IOError(file: path, location: object, "string \(bad) points outside its heap collection (damaged file)")
             }

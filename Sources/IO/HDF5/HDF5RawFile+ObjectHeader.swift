@@ -78,6 +78,30 @@ extension HDF5RawFile {
         return messages
     }
 
+    /// The file address and size of the data of a compact dataset, which its layout message in
+    /// the object header at `header` holds; nil for other layouts.
+    ///
+    /// A layout message of version 3 or 4 is a version byte, the layout class (0: compact), then
+    /// for a compact dataset the data size (2 bytes) and the data. Versions 1 and 2 have the
+    /// version, the rank plus one, the class, 5 reserved bytes, the dimensions (4 bytes each),
+    /// then the data size (4 bytes) and the data.
+    func compactData(ofHeaderAt header: UInt64) -> (address: UInt64, bytes: Int)? {
+        guard let messages = headerMessages(at: header),
+              let layout = messages.first(where: { $0.type == HDF5HeaderMessage.layout }) else { return nil }
+        var c = cursor(layout.data)
+        guard let version = c.unsigned(1) else { return nil }
+        let size: UInt64?
+        if version >= 3 {
+            guard c.unsigned(1) == 0 else { return nil }
+            size = c.unsigned(2)
+        } else {
+            guard let dims = c.unsigned(1), c.unsigned(1) == 0, c.skip(5 + 4 * Int(dims)) else { return nil }
+            size = c.unsigned(4)
+        }
+        guard let size else { return nil }
+        return (layout.address + UInt64(c.at), Int(size))
+    }
+
     /// A version 2 header's prefix: where its first chunk's messages start (from the header
     /// address), their length (without the checksum), and whether messages carry a creation order.
     private func version2Prefix(at address: UInt64, flags: UInt8) -> (Int, UInt64, Bool)? {

@@ -16,10 +16,17 @@ extension FactorFile {
         guard let file = stored.file, let dataset = stored.dataset else { return result }
         result.single = try file.info(dataset).kind == .float(bytes: 4)
         try result.decode(RecordedAttributes(file))
+        result.part = try ShardPart.read(from: file)
         if file.kind(of: "/item_bias") == .dataset {
             result.itemBias = try EmbeddingsFile.readVector(FileSpec(path: spec.path, object: "/item_bias"))
         }
         return result
+    }
+
+    /// Whether the HDF5 file at `path` holds item factors (`item_factors`, no `user_factors`).
+    public static func holdsItems(_ path: String) throws(IOError) -> Bool {
+        let file = try HDF5File.open(path)
+        return file.kind(of: "/item_factors") == .dataset && file.kind(of: "/user_factors") != .dataset
     }
 
     private mutating func decode(_ recorded: RecordedAttributes) throws(IOError) {

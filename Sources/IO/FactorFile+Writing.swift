@@ -10,12 +10,25 @@ extension FactorFile {
         try AtomicOutput.write(to: path) { temporary throws(IOError) in
             let file = try HDF5File.create(temporary)
             try file.writeMatrix(factors, name: "/" + side.dataset, single: single)
-            if let ids { try file.writeIDs("/" + side.idsDataset, ids) }
-            for (name, value) in attributes { try file.setAttribute(name, on: "/", value) }
-            if let itemBias { try file.write("/item_bias", itemBias, shape: [itemBias.count]) }
-            try provenance?.record(in: file)
+            try writeRecords(in: file, provenance: provenance)
             try file.flush()
         }
+    }
+
+    /// Everything but the factors: the ids, the attributes, a stored item bias, the part
+    /// record and `provenance`.
+    func writeRecords(in file: HDF5File, provenance: Provenance?) throws(IOError) {
+        if let ids { try file.writeIDs("/" + side.idsDataset, ids) }
+        for (name, value) in attributes { try file.setAttribute(name, on: "/", value) }
+        if let itemBias { try file.write("/item_bias", itemBias, shape: [itemBias.count]) }
+        try part?.record(in: file)
+        try provenance?.record(in: file)
+    }
+
+    /// The recorded settings that every part of a sharded run must share: the root attributes
+    /// but the input paths, as `name=value` lines.
+    public var partSettings: String {
+        attributes.filter { !["interactions", "items", "users"].contains($0.0) }.map { "\($0.0)=\($0.1)" }.joined(separator: "\n")
     }
 
     /// The root attributes, in the order they are written. Strings are variable-length UTF-8,

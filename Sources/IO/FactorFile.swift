@@ -48,6 +48,8 @@ public struct FactorFile: Sendable, Equatable {
     public var version: String?
     /// Whether the factors are stored as float32 (float64 otherwise).
     public var single = false
+    /// Set on a part of a sharded run: which rows of the whole these factors are.
+    public var part: ShardPart?
 
     /// Factors with ids and nothing else recorded.
     public init(side: Side = .users, factors: DenseMatrix<Double>, ids: IDMap?) {

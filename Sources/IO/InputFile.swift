@@ -13,6 +13,12 @@ enum InputFile {
         if info.st_mode & S_IFMT == S_IFDIR { throw IOError(file: path, "is a folder, expected a file") }
     }
 
+    /// The size of `path` in bytes; 0 when it cannot be read.
+    static func size(_ path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
     /// Up to `count` first bytes of `path`; empty when it cannot be read. Opened non-blocking,
     /// so a FIFO without a writer yields nothing instead of blocking.
     static func head(_ path: String, _ count: Int) -> [UInt8] {

@@ -41,7 +41,11 @@ public enum RecommendationsFile {
         }
     }
 
-    public static func write(_ recs: Lists, k: Int, to path: String, provenance: Provenance? = nil) throws(IOError) {
+    /// Writes `recs` in the format of the extension of `path`. With `part` (HDF5 only), the
+    /// file is a part of a sharded run: it also records the part (``ShardPart``) and each
+    /// list's length (`list_lengths`), for ``readPart(_:)``.
+    public static func write(_ recs: Lists, k: Int, to path: String, provenance: Provenance? = nil,
+                             part: ShardPart? = nil) throws(IOError) {
         let lower = path.lowercased()
         if lower.hasSuffix(".jsonl") || lower.hasSuffix(".json") {
             try AtomicOutput.write(jsonLines(recs), to: path)
@@ -50,6 +54,10 @@ public enum RecommendationsFile {
                 let file = try HDF5File.create(temporary)
                 try writeHDF5(recs, k: k, to: file)
                 try provenance?.record(in: file)
+                if let part {
+                    try part.record(in: file)
+                    try file.write("/list_lengths", recs.lists.map { Int64($0.count) }, shape: [recs.lists.count])
+                }
                 try file.flush()
             }
         } else {
@@ -94,5 +102,66 @@ public enum RecommendationsFile {
             try file.writeStrings("/\(recs.labels.result)_ids", items, shape: [m, k])
         }
         try file.write("/scores", scores, shape: [m, k])
+    }
+}
+
+extension RecommendationsFile {
+    /// A part of a sharded `recommend`: its lists, list length K, part record and provenance.
+    public struct Part: Sendable {
+        public var lists: Lists
+        public var k: Int
+        public var part: ShardPart
+        /// The provenance attributes by name (``Provenance/attributeNames``).
+        public var provenance: [String: String]
+    }
+
+    /// Reads a part written by ``write(_:k:to:provenance:part:)``: `user_ids`, `item_ids` and
+    /// `scores` (m × K), `list_lengths` and the part record. Errors name the file and dataset.
+    public static func readPart(_ path: String) throws(IOError) -> Part {
+        let file = try HDF5File.open(path)
+        guard let part = try ShardPart.read(from: file) else {
+            throw IOError(file: path, "is not a part of a sharded run (no shard attributes)")
+        }
+        guard part.kind == "recommendations" else { throw IOError(file: path, "holds a \(part.kind) part, not recommendations") }
+        let scores = try file.read("/scores", as: Double.self)
+        guard scores.shape.count == 2, scores.shape[0] == part.rows.count else {
+            throw IOError(file: path, location: "/scores", "has shape \(scores.shape), expected \(part.rows.count) users × K")
+        }
+        let (m, k) = (scores.shape[0], scores.shape[1])
+        let userInfo = try file.info("/user_ids"), itemInfo = try file.info("/item_ids")
+        guard userInfo.shape == [m] else { throw IOError(file: path, location: "/user_ids", "has shape \(userInfo.shape), expected [\(m)]") }
+        guard itemInfo.shape == [m, k] else { throw IOError(file: path, location: "/item_ids", "has shape \(itemInfo.shape), expected [\(m), \(k)]") }
+        let lengths = try file.read("/list_lengths", as: Int64.self).values
+        guard lengths.count == m, lengths.allSatisfy({ $0 >= 0 && $0 <= k }) else {
+            throw IOError(file: path, location: "/list_lengths", "does not hold one length of 0…\(k) per user")
+        }
+        let users = try file.readStrings("/user_ids")
+        let items = try itemStrings(file, count: m * k, kind: itemInfo.kind)
+        var lists: [[(item: String, score: Double)]] = []
+        lists.reserveCapacity(m)
+        for r in 0..<m { lists.append((0..<Int(lengths[r])).map { (items[r * k + $0], scores.values[r * k + $0]) }) }
+        let recs = Lists(users: users, lists: lists, integerUsers: isInteger(userInfo.kind), integerItems: isInteger(itemInfo.kind))
+        var provenance: [String: String] = [:]
+        for name in Provenance.attributeNames where file.hasAttribute(name, on: "/") {
+            provenance[name] = try file.stringAttribute(name, on: "/")
+        }
+        return Part(lists: recs, k: k, part: part, provenance: provenance)
+    }
+
+    private static func isInteger(_ kind: HDF5ElementKind) -> Bool {
+        if case .integer = kind { return true }
+        return false
+    }
+
+    /// The m × K item ids as strings: integers, or the variable-length strings a part holds.
+    private static func itemStrings(_ file: HDF5File, count: Int, kind: HDF5ElementKind) throws(IOError) -> [String] {
+        if isInteger(kind) { return try file.read("/item_ids", as: Int64.self).values.map { String($0) } }
+        return try file.withDataset("/item_ids") { d throws(IOError) in
+            guard let type = d.datasetType(), type.isVariableString, let strings = d.readVariableStrings(count: count, fileType: type),
+                  strings.count == count else {
+                throw IOError(file: file.path, location: "/item_ids", "expected integers or variable-length strings")
+            }
+            return strings
+        }
     }
 }

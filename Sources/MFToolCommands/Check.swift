@@ -20,6 +20,8 @@ struct Check: ParsableCommand {
         """
     )
 
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
+
     @Option(help: "User factors: FILE.h5[:/DATASET] or FILE.npy.", completion: .file())
     var users: String
 

@@ -26,10 +26,13 @@ struct Convert: ParsableCommand {
           mftool convert clicks.csv clicks.h5 --implicit --item-ids-from items.h5 --drop-unknown-items
           mftool convert interactions.npz out.mtx
           mftool convert item_vectors.npy items.h5
+          mftool convert train.h5 train_items.h5 --layout csc   # item-major copy for sharded item solves
         """
     )
 
     enum Kind: String, ExpressibleByArgument { case auto, interactions, embeddings }
+
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
 
     @Argument(help: "Input file (FILE or FILE.h5:/group).", completion: .file())
     var input: String
@@ -43,6 +46,11 @@ struct Convert: ParsableCommand {
     @Option(help: "gzip level (1–9) for the HDF5 datasets; off by default.")
     var compress: Int?
 
+    enum Layout: String, ExpressibleByArgument { case csr, csc }
+
+    @Option(help: "HDF5 layout: csr (user-major, the default) or csc (item-major: AnnData's csc_matrix, which sharded item solves cut by items).")
+    var layout: Layout = .csr
+
     @OptionGroup(title: "Input")
     var inputOptions: InteractionsInputOptions
 
@@ -55,6 +63,9 @@ struct Convert: ParsableCommand {
     mutating func run() throws {
         let started = Date()
         if let compress, !(1...9).contains(compress) { throw ValidationError("--compress takes a level from 1 to 9") }
+        if layout == .csc && FileFormat.byExtension(output).map({ $0 != .hdf5 }) ?? false {
+            throw ValidationError("--layout csc applies to an HDF5 output")
+        }
         let inputs = [input, inputOptions.itemIDsFrom].compactMap { $0.map { FileSpec($0).path } }
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [output])
         let spec = FileSpec(input)
@@ -81,7 +92,7 @@ struct Convert: ParsableCommand {
             { @Sendable bytes, total in show(bytes >> 20, total >> 20) }
         })
         progress.finish()
-        try InteractionsFile.write(interactions, to: output, compression: compress, provenance: provenance)
+        try InteractionsFile.write(interactions, to: output, compression: compress, provenance: provenance, itemMajor: layout == .csc)
         if json { Console.out(Console.json(summary(interactions, report, seconds: Date().timeIntervalSince(started)))) }
         if !quiet {
             var line = "converted \(input): \(interactions.userCount) users × \(interactions.itemCount) items, \(interactions.matrix.nnz) interactions"
@@ -103,6 +114,7 @@ extension Convert {
         var settings = inputOptions.recordedSettings
         settings["kind"] = kind.rawValue
         settings["compress"] = compress
+        settings["layout"] = layout.rawValue
         return Provenance(command: "convert", settings: settings, inputs: ["input": input, "item_ids_from": inputOptions.itemIDsFrom])
     }
 

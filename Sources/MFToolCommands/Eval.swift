@@ -18,14 +18,26 @@ struct Eval: ParsableCommand {
         each user's training items when --train is given, and averages per user over the users \
         with test items. recall@K = hits / min(K, |test_u|); ndcg uses binary relevance; map is \
         normalized by min(K, |test_u|); coverage is the share of the catalogue in any top-K list; \
-        ties are broken by item order.
+        ties are broken by item order. Every mean is of an exact sum, rounded once, so it does not \
+        depend on the order users are summed in.
+
+        With --shard I/N (one task of a job array) eval reads only shard I's rows of the test \
+        file (canonical HDF5) and the whole training file, and writes to --out a JSON part with \
+        the exact sums; `mftool merge` joins the N parts into the report unsharded eval prints, \
+        bit for bit as long as every user's ranking is the same: BLAS may round a user's scores \
+        differently in another block of users, which can only swap items whose scores tie \
+        within that rounding (likelier with --precision single).
 
         Examples:
           mftool eval --users u.h5 --items v.h5 --test test.h5 --train train.h5 --k 10,20,100
           mftool eval --users u.h5 --items v.h5 --test test.h5 --metrics rmse,mae --json
           mftool eval --users u.h5 --items v.h5 --test test.h5 --train train.h5 --k 100 --metrics recall,ndcg --precision single --timings
+          mftool eval --users u.h5 --items v.h5 --test test.h5 --train train.h5 --shard auto --out 'parts/eval-{shard}.json'
+          mftool merge parts/eval-*.json
         """
     )
+
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
 
     @Option(help: "User factors (from solve or fit).", completion: .file()) var users: String
     @Option(help: "Item embeddings.", completion: .file()) var items: String
@@ -41,6 +53,13 @@ struct Eval: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Flag(help: "Print phase timings (read, rating metrics, ranking) and the threads used on stderr; in the JSON as *_seconds and threads.") var timings = false
     @Flag(name: .shortAndLong, help: "No progress line on stderr.") var quiet = false
+    @OptionGroup(title: "Job arrays") var sharding: ShardOptions
+    @Option(help: "Write the report as JSON to this file instead of stdout; with --shard, the part (exact sums) for `mftool merge` ({shard} becomes the shard's index).", completion: .file())
+    var out: String?
+
+    /// The metrics eval knows, and those it reports by default.
+    static let knownMetrics: Set<String> = ["rmse", "mae", "precision", "recall", "ndcg", "map", "mrr", "hit_rate", "coverage", "auc"]
+    static let rankingMetrics: Set<String> = ["precision", "recall", "ndcg", "map", "mrr", "hit_rate", "coverage", "auc"]
 
     mutating func run() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -49,54 +68,34 @@ struct Eval: ParsableCommand {
             return v
         }
         let wanted = Set((metrics ?? "rmse,mae,precision,recall,ndcg,map,mrr,hit_rate,coverage").split(separator: ",").map(String.init))
-        let known: Set<String> = ["rmse", "mae", "precision", "recall", "ndcg", "map", "mrr", "hit_rate", "coverage", "auc"]
-        if let unknown = wanted.subtracting(known).first { throw ValidationError("unknown metric '\(unknown)'") }
+        if let unknown = wanted.subtracting(Self.knownMetrics).first { throw ValidationError("unknown metric '\(unknown)'") }
+        let shard = try sharding.resolved()
+        if shard != nil && out == nil {
+            throw ValidationError("--shard writes a part for `mftool merge`: give --out PART.json ({shard} becomes the shard's index)")
+        }
+        let outPath = try out.map { try sharding.output($0, shard: shard) }
+        if let outPath { try OutputGroup.refuseOverlap(inputs: [users, items, test, train].compactMap { $0.map { FileSpec($0).path } }, outputs: [outPath]) }
         if let train { try Split.refuseMismatchedPair(train: train, test: test) }
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
         let t0 = Date()
         let loaded = try LoadedModel(users: users, items: items, options: alignment)
-        let model = loaded.model
         var notices = AlignmentNotices()
-        let testSet = try loaded.aligned(test, role: "test", notices: &notices)
+        let (testSet, testRead) = try shard.map { try loaded.alignedShard(test, role: "test", shard: $0, notices: &notices) }
+            ?? (try loaded.aligned(test, role: "test", notices: &notices), nil)
         let trainSet = try train.map { try loaded.aligned($0, role: "train", notices: &notices) }
-        let testMatrix = testSet.matrix, trainMatrix = trainSet?.matrix
-        if testMatrix.nnz == 0 && !alignment.allowEmpty {
-            throw DataError("\(test): no test interactions are left to evaluate (\(testSet.unknownUsers) test users without factors, \(testSet.droppedInteractions) interactions on unknown items); pass --allow-empty to accept")
-        }
-        var report: [String: Any] = ["test_interactions": testMatrix.nnz, "unknown_test_users": testSet.unknownUsers,
-                                     "dropped_test_interactions": testSet.droppedInteractions]
-        if let trainSet {
-            report["unknown_train_users"] = trainSet.unknownUsers
-            report["dropped_train_interactions"] = trainSet.droppedInteractions
-        }
+        if shard == nil && testSet.matrix.nnz == 0 && !alignment.allowEmpty { try Self.refuseEmpty(counts(testSet, trainSet).counts, test: test) }
         let t1 = Date()
-        if wanted.contains("rmse") || wanted.contains("mae") {
-            let r = RatingMetrics(model: model, test: testMatrix)
-            if wanted.contains("rmse") { report["rmse"] = r.rmse }
-            if wanted.contains("mae") { report["mae"] = r.mae }
-        }
-        let rankingNames = wanted.intersection(["precision", "recall", "ndcg", "map", "mrr", "hit_rate", "coverage", "auc"])
-        let t2 = Date()
-        if !rankingNames.isEmpty {
-            var evaluator = RankingEvaluator(cutoffs: cutoffs)
-            evaluator.threads = threads
-            evaluator.precision = precision
-            evaluator.computeAUC = wanted.contains("auc")
-            let progress = ProgressLine("eval", unit: "users", quiet: quiet)
-            evaluator.progress = progress.handler
-            let ranking = evaluator.evaluate(model: model, test: testMatrix, train: trainMatrix)
-            progress.finish()
-            if ranking.usersEvaluated == 0 && !alignment.allowEmpty {
-                throw DataError("\(test): 0 users evaluated: no user has test items outside the training items; pass --allow-empty to accept")
-            }
-            report["users_evaluated"] = ranking.usersEvaluated
-            for (cutoff, values) in ranking.values {
-                for (name, value) in values where rankingNames.contains(name) { report["\(name)@\(cutoff)"] = value }
-            }
-            if let auc = ranking.auc { report["auc"] = auc }
-        }
+        let (totals, t2) = self.totals(model: loaded.model, test: testSet, train: trainSet, wanted: wanted, cutoffs: cutoffs)
         let t3 = Date()
+        if let shard, let testRead, let outPath {
+            let part = ShardPart(kind: "eval", shard: shard, rows: testRead.rows, totalRows: testRead.totalRows,
+                                 fingerprint: fingerprint(loaded, test: testRead, train: trainSet), settings: partSettings(wanted, cutoffs: cutoffs))
+            try Self.writePart(part, totals: totals, test: test, to: outPath)
+            if !quiet { Console.error("eval shard \(shard): \(testSet.matrix.nnz) test interactions of rows \(testRead.rows) → \(outPath)") }
+            return
+        }
+        var report = try Self.report(totals, metrics: wanted, test: test, allowEmpty: alignment.allowEmpty)
         if timings {
             report["read_seconds"] = t1.timeIntervalSince(t0)
             report["rating_seconds"] = t2.timeIntervalSince(t1)
@@ -105,11 +104,106 @@ struct Eval: ParsableCommand {
             Console.error(String(format: "timings (\(threads) threads): read %.3f s, rating metrics %.3f s, ranking %.3f s",
                                  t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2)))
         }
-        printReport(report)
+        try Self.emit(report, json: json, out: outPath)
     }
 
-    /// The report as JSON, or as a table of sorted keys.
-    func printReport(_ report: [String: Any]) {
+    /// The counts of what the inputs held: per test entry (they add up over shards), and of
+    /// the training file, which every shard reads whole.
+    func counts(_ testSet: LoadedModel.Aligned, _ trainSet: LoadedModel.Aligned?) -> (counts: [String: Int], shared: [String: Int]) {
+        let counts = ["test_interactions": testSet.matrix.nnz, "unknown_test_users": testSet.unknownUsers,
+                      "dropped_test_interactions": testSet.droppedInteractions]
+        var shared: [String: Int] = [:]
+        if let trainSet {
+            shared["unknown_train_users"] = trainSet.unknownUsers
+            shared["dropped_train_interactions"] = trainSet.droppedInteractions
+        }
+        return (counts, shared)
+    }
+
+    /// The exact totals of the wanted metrics over the test users, and when the rating metrics
+    /// were done.
+    func totals(model: FactorModel, test: LoadedModel.Aligned, train: LoadedModel.Aligned?, wanted: Set<String>,
+                cutoffs: [Int]) -> (EvaluationTotals, Date) {
+        let (counts, shared) = counts(test, train)
+        var totals = EvaluationTotals(rating: nil, ranking: nil, counts: counts, shared: shared)
+        if wanted.contains("rmse") || wanted.contains("mae") { totals.rating = RatingMetrics.totals(model: model, test: test.matrix) }
+        let ratingDone = Date()
+        if !wanted.isDisjoint(with: Self.rankingMetrics) {
+            var evaluator = RankingEvaluator(cutoffs: cutoffs)
+            evaluator.threads = threads
+            evaluator.precision = precision
+            evaluator.computeAUC = wanted.contains("auc")
+            let progress = ProgressLine("eval", unit: "users", quiet: quiet)
+            evaluator.progress = progress.handler
+            totals.ranking = evaluator.totals(model: model, test: test.matrix, train: train?.matrix)
+            progress.finish()
+        }
+        return (totals, ratingDone)
+    }
+
+    /// The settings every part of a sharded run must share: what is computed and how inputs
+    /// are matched, as canonical JSON.
+    func partSettings(_ wanted: Set<String>, cutoffs: [Int]) -> String {
+        Console.json(["k": Array(Set(cutoffs)).sorted(), "metrics": wanted.sorted(), "precision": precision.rawValue, "train": train != nil,
+                      "allow_empty": alignment.allowEmpty, "drop_unknown_items": alignment.dropUnknownItems,
+                      "require_ids": alignment.requireIDs] as [String: Any])
+    }
+
+    /// What identifies the inputs of a sharded run: the test file as the shard read saw it,
+    /// the factors and ids of users and items, and the training file's shape and size.
+    func fingerprint(_ loaded: LoadedModel, test: InteractionsFile.ShardRead, train: LoadedModel.Aligned?) -> String {
+        var fingerprint = Fingerprint()
+        fingerprint.add(test.identity)
+        fingerprint.add(loaded.model.users.storage)
+        fingerprint.add(loaded.userIDs)
+        fingerprint.add(loaded.model.items.storage)
+        fingerprint.add(loaded.itemIDs)
+        fingerprint.add(loaded.model.itemBias ?? [])
+        fingerprint.add("mean=\(loaded.model.mean) user_bias=\(loaded.model.userBias)")
+        if let train, let path = self.train {
+            let size = (try? FileManager.default.attributesOfItem(atPath: FileSpec(path).path)[.size] as? Int) ?? 0
+            fingerprint.add("train rows=\(train.matrix.rows) columns=\(train.matrix.columns) nnz=\(train.matrix.nnz) bytes=\(size)")
+            fingerprint.add(train.matrix.values)
+        }
+        return fingerprint.value
+    }
+}
+
+extension Eval {
+    /// The report of `totals`, the one code path of eval and `mftool merge` of eval parts:
+    /// the counts, the wanted metrics (means of exact sums, rounded once). An empty outcome
+    /// is a data error naming `test` unless `allowEmpty`.
+    static func report(_ totals: EvaluationTotals, metrics wanted: Set<String>, test: String, allowEmpty: Bool) throws -> [String: Any] {
+        if !allowEmpty {
+            if totals.counts["test_interactions"] == 0 { try refuseEmpty(totals.counts, test: test) }
+            if let ranking = totals.ranking, ranking.usersEvaluated == 0 {
+                throw DataError("\(test): 0 users evaluated: no user has test items outside the training items; pass --allow-empty to accept")
+            }
+        }
+        var report: [String: Any] = [:]
+        for (key, value) in totals.counts.merging(totals.shared, uniquingKeysWith: { a, _ in a }) { report[key] = value }
+        if let rating = totals.rating {
+            if wanted.contains("rmse") { report["rmse"] = rating.rmse }
+            if wanted.contains("mae") { report["mae"] = rating.mae }
+        }
+        if let ranking = totals.ranking?.metrics {
+            report["users_evaluated"] = ranking.usersEvaluated
+            for (cutoff, values) in ranking.values {
+                for (name, value) in values where wanted.contains(name) { report["\(name)@\(cutoff)"] = value }
+            }
+            if let auc = ranking.auc { report["auc"] = auc }
+        }
+        return report
+    }
+
+    /// No test interaction is left: a data error naming `test` and what was lost.
+    static func refuseEmpty(_ counts: [String: Int], test: String) throws {
+        throw DataError("\(test): no test interactions are left to evaluate (\(counts["unknown_test_users"] ?? 0) test users without factors, \(counts["dropped_test_interactions"] ?? 0) interactions on unknown items); pass --allow-empty to accept")
+    }
+
+    /// The report as JSON into `out`, else on stdout as JSON or as a table of sorted keys.
+    static func emit(_ report: [String: Any], json: Bool, out: String?) throws {
+        if let out { return try TextOutput.write(Console.json(report) + "\n", to: out) }
         guard !json else { return Console.out(Console.json(report)) }
         let width = max(20, report.keys.map(\.count).max() ?? 0)
         for key in report.keys.sorted() {
@@ -117,5 +211,66 @@ struct Eval: ParsableCommand {
             let text = (value as? Double).map { String(format: "%.6f", $0) } ?? "\(value)"
             Console.out(key.padding(toLength: width, withPad: " ", startingAt: 0) + " " + text)
         }
+    }
+
+    /// A part of a sharded eval: its record (`part`), the test file as given (for messages)
+    /// and the totals with exact partial sums, as one JSON object.
+    static func writePart(_ part: ShardPart, totals: EvaluationTotals, test: String, to path: String) throws {
+        try TextOutput.write(Console.json(["part": part.json, "test": test, "totals": totals.json] as [String: Any]) + "\n", to: path)
+    }
+}
+
+extension LoadedModel {
+    /// The shard's rows of an interactions file (canonical HDF5, user-major), renumbered to the
+    /// model's users like ``aligned(_:role:notices:)``: by id, or by position in the whole
+    /// file. A shard may match no user; the merged totals decide whether the run was empty.
+    func alignedShard(_ path: String, role: String, shard: Shard,
+                      notices: inout AlignmentNotices) throws -> (Aligned, InteractionsFile.ShardRead) {
+        var options = InteractionsFile.ReadOptions()
+        options.canonical.itemOrder = itemIDs
+        options.canonical.itemOrderSource = FileSpec(itemsArgument).path
+        options.canonical.dropUnknownItems = self.options.dropUnknownItems
+        options.canonical.requireIDs = self.options.requireIDs
+        options.canonical.allowEmpty = true
+        let read = try InteractionsFile.read(FileSpec(path), options: options, shard: shard)
+        if read.byItems {
+            throw DataError("\(path) is item-major (CSC): its shards are items; shard the user-major file")
+        }
+        notices.print(read.report.notices)
+        let x = read.interactions
+        let sides = IDAlignment.Sides(entity: "user", source: "the \(role) file \(FileSpec(path).path)",
+                                      target: "the user factor file \(FileSpec(usersArgument).path)")
+        let targets: [Int]
+        if x.userIDs.isPositional || userIDs.isPositional {
+            let alignment = try IDAlignment.align(.positional(read.totalRows), to: userIDs, sides, requireIDs: options.canonical.requireIDs)
+            notices.print(alignment)
+            targets = read.rows.map { alignment.targets[$0] }
+        } else {
+            targets = try IDAlignment.align(x.userIDs, to: userIDs, sides, requireIDs: options.canonical.requireIDs,
+                                            allowNoOverlap: true).targets
+        }
+        let matrix = Self.placed(x.matrix, at: targets, rows: userIDs.count)
+        let aligned = Aligned(matrix: matrix, unknownUsers: targets.reduce(0) { $0 + ($1 < 0 ? 1 : 0) },
+                              droppedInteractions: read.report.droppedInteractions, droppedItems: read.report.droppedItems)
+        return (aligned, read)
+    }
+
+    /// `m`'s row r moved to row `targets[r]` (left out when negative) of a matrix of `rows` rows.
+    static func placed(_ m: CSRMatrix, at targets: [Int], rows: Int) -> CSRMatrix {
+        var indptr = [Int](repeating: 0, count: rows + 1)
+        for r in 0..<m.rows where targets[r] >= 0 { indptr[targets[r] + 1] = m.degree(ofRow: r) }
+        for r in 0..<rows { indptr[r + 1] += indptr[r] }
+        var out = CSRMatrix(rows: rows, columns: m.columns)
+        out.indptr = indptr
+        out.indices = [Int32](repeating: 0, count: indptr[rows])
+        out.values = [Double](repeating: 0, count: indptr[rows])
+        for r in 0..<m.rows where targets[r] >= 0 {
+            let start = indptr[targets[r]]
+            for (j, p) in m.range(ofRow: r).enumerated() {
+                out.indices[start + j] = m.indices[p]
+                out.values[start + j] = m.values[p]
+            }
+        }
+        return out
     }
 }

@@ -22,6 +22,8 @@ struct Explain: ParsableCommand {
         """
     )
 
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
+
     @Option(help: "User factors with their recorded objective.", completion: .file()) var users: String
     @Option(help: "Item embeddings.", completion: .file()) var items: String
     @Option(help: "The interactions the factors were solved on.", completion: .file()) var interactions: String

@@ -23,6 +23,8 @@ struct Export: ParsableCommand {
         """
     )
 
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
+
     @Flag(help: "Vectors for inner-product search (the one export there is).") var ann = false
     @Option(help: "User factors.", completion: .file()) var users: String
     @Option(help: "Item embeddings.", completion: .file()) var items: String

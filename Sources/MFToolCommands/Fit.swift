@@ -50,6 +50,8 @@ struct Fit: ParsableCommand {
 
     enum Method: String, ExpressibleByArgument { case sgd, adam, als }
 
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
+
     @Option(help: "sgd, adam, or als (alternating exact solves that also learn the items; needs --items-out and --k).")
     var method: Method = .adam
 
@@ -68,7 +70,7 @@ struct Fit: ParsableCommand {
     @Option(help: "Learning rate.") var lr: Double = 1e-3
     @Option(name: .customLong("lr-decay"), help: "Multiply the learning rate by this after every epoch, as torch.optim.lr_scheduler.ExponentialLR(gamma) (default 1: constant).")
     var lrDecay: Double = 1
-    @Option(help: "Epochs (passes over the data).") var epochs: Int = 100
+    @Option(help: "Epochs (passes over the data); with --method als, 0 writes the seeded starting factors, for a sharded run.") var epochs: Int = 100
     @Option(name: .customLong("batch-size"), help: "Interactions per mini-batch (observed loss).") var batchSize: Int = 1024
     @Option(help: "Seed for the initial factors and the shuffles.") var seed: UInt64 = 0
     @Option(help: "Initial factors: random (N(0, 0.01²)), zeros, or an HDF5 file with user_factors.") var `init`: Init = .random
@@ -97,7 +99,9 @@ struct Fit: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress on stderr.") var quiet = false
 
     func validate() throws {
-        guard lr > 0, epochs >= 1, batchSize >= 1 else { throw ValidationError("--lr must be > 0, --epochs and --batch-size ≥ 1") }
+        guard lr > 0, epochs >= 1 || (method == .als && epochs == 0), batchSize >= 1 else {
+            throw ValidationError("--lr must be > 0, --epochs and --batch-size ≥ 1 (--epochs 0 with --method als writes the seeded start)")
+        }
         guard lrDecay > 0, lrDecay <= 1 else { throw ValidationError("--lr-decay must be in (0, 1]") }
         if nesterov && momentum == 0 { throw ValidationError("--nesterov needs --momentum > 0") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
@@ -139,15 +143,7 @@ struct Fit: ParsableCommand {
         let t0 = Date()
         let (interactions, _, problem) = try data.load(objective: objective)
         var trainer = self.trainer
-        let initial: DenseMatrix<Double>
-        switch `init` {
-        case .random: initial = GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: seed)
-        case .zeros: initial = DenseMatrix(rows: problem.userCount, columns: problem.width, repeating: 0)
-        case let .file(path):
-            var notices = AlignmentNotices()
-            initial = try FactorFile.read(FileSpec(path)).factors(alignedTo: interactions.userIDs, argument: path, interactions: data.interactionsFile,
-                                                                  requireIDs: data.input.requireIDs, notices: &notices)
-        }
+        let initial = try initialFactors(problem, userIDs: interactions.userIDs)
         // The optimum is known before training when it is needed for progress or the check.
         let tracked = try trainer.effectiveProblem(problem)
         let wantsOptimum = checkOptions.check || checkOptions.plot != nil
@@ -199,6 +195,18 @@ struct Fit: ParsableCommand {
 }
 
 extension Fit {
+    /// The starting factors `--init` names: seeded random, zeros, or a file's rows by user id.
+    func initialFactors(_ problem: RidgeProblem, userIDs: IDMap) throws -> DenseMatrix<Double> {
+        switch `init` {
+        case .random: return GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: seed)
+        case .zeros: return DenseMatrix(rows: problem.userCount, columns: problem.width, repeating: 0)
+        case let .file(path):
+            var notices = AlignmentNotices()
+            return try FactorFile.read(FileSpec(path)).factors(alignedTo: userIDs, argument: path, interactions: data.interactionsFile,
+                                                               requireIDs: data.input.requireIDs, notices: &notices)
+        }
+    }
+
     /// Classical ALS: both factor matrices from the interactions alone.
     func runALS() throws {
         guard let itemsOut else { throw ValidationError("--method als needs --items-out for the learned item factors") }
@@ -241,9 +249,6 @@ extension Fit {
         users.itemBiasSource = biases ? FileSpec(path: itemsOut, object: "/item_bias") : nil
         users.run = FactorFile.Run(method: .als)
         users.run?.precision = precision
-        if let best = result.bestEpoch, !quiet {
-            Console.error("kept epoch \(best) of \(result.history.count): the best \(stopping.metric) on \(stopping.validation ?? "")")
-        }
         users.run?.epochs = epochs
         users.run?.seed = seed
         var items = users
@@ -254,6 +259,14 @@ extension Fit {
         try users.write(to: out, provenance: alsProvenance)
         try items.write(to: itemsOut, provenance: alsProvenance)
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
+        reportALS(result, itemsOut: itemsOut, started: started)
+    }
+
+    /// The kept epoch (with early stopping) on stderr, and the --json summary.
+    func reportALS(_ result: AlternatingLeastSquares.Result, itemsOut: String, started: Date) {
+        if let best = result.bestEpoch, !quiet {
+            Console.error("kept epoch \(best) of \(result.history.count): the best \(stopping.metric) on \(stopping.validation ?? "")")
+        }
         if json {
             Console.out(Console.json(["method": "als", "users": result.users.rows, "items": result.items.rows, "k": factors,
                                       "epochs": result.history.count, "objective": result.history.last?.objective ?? .nan,

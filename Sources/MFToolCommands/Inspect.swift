@@ -23,6 +23,8 @@ struct Inspect: ParsableCommand {
 
     enum Kind: String, ExpressibleByArgument, CaseIterable { case auto, interactions, embeddings, users }
 
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
+
     @Argument(help: "File to describe (FILE or FILE.h5:/object).", completion: .file())
     var file: String
 

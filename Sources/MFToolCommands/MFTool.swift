@@ -6,7 +6,7 @@ public struct MFTool: ParsableCommand {
         commandName: "mftool",
         abstract: "Matrix factorization with a fixed item matrix: exact ridge solves, gradient training, checks.",
         version: mftoolVersion,
-        subcommands: [Convert.self, Inspect.self, Generate.self, Solve.self, Fit.self, Check.self, Eval.self, Split.self, Recommend.self, Similar.self, Explain.self, Export.self]
+        subcommands: [Convert.self, Inspect.self, Generate.self, Solve.self, Fit.self, Check.self, Eval.self, Split.self, Recommend.self, Merge.self, Similar.self, Explain.self, Export.self]
     )
     public init() {}
 }

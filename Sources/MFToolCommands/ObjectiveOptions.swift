@@ -121,6 +121,14 @@ struct ProblemInputOptions: ParsableArguments {
 
     /// `load`, with what reading the interactions dropped.
     func loadReporting(objective: ObjectiveOptions) throws -> (Interactions, ItemEmbeddings, RidgeProblem, ConversionReport) {
+        let loaded = try load(objective: objective, shard: nil)
+        return (loaded.interactions, loaded.items, loaded.problem, loaded.report)
+    }
+
+    /// The problem, or with `shard` only its rows of the interactions (see
+    /// `InteractionsFile.read(_:options:shard:)`); under a global-mean offset a shard's μ is
+    /// the whole file's, read by slabs.
+    func load(objective settings: ObjectiveOptions, shard: Shard?) throws -> LoadedProblem {
         guard let itemsFile else { throw ValidationError("--items is required") }
         let items = try EmbeddingsFile.read(FileSpec(itemsFile), ids: itemIDs.map { FileSpec($0) })
         var options = try input.readOptions()
@@ -128,15 +136,50 @@ struct ProblemInputOptions: ParsableArguments {
             options.canonical.itemOrder = items.itemIDs ?? .positional(items.factors.rows)
             options.canonical.itemOrderSource = FileSpec(itemsFile).path
         }
-        let (interactions, report) = try InteractionsFile.read(FileSpec(interactionsFile), options: options)
-        var notices = AlignmentNotices()
-        notices.print(report.notices)
-        guard interactions.itemCount == items.factors.rows else {
-            throw DataError("\(interactionsFile) has \(interactions.itemCount) items (ordered by --item-ids-from) but \(itemsFile) has \(items.factors.rows) rows")
+        var objective = settings.objective
+        var loaded: LoadedProblem
+        if let shard {
+            let read = try InteractionsFile.read(FileSpec(interactionsFile), options: options, shard: shard)
+            if read.byItems {
+                throw DataError("\(interactionsFile) is item-major (CSC): its shards are items; solve users from the user-major file, or pass --side items")
+            }
+            if objective.offset == .globalMean && objective.fixedMean == nil {
+                objective.fixedMean = try InteractionsFile.globalMean(FileSpec(interactionsFile), options: options).mean
+            }
+            loaded = LoadedProblem(interactions: read.interactions, items: items, report: read.report, shard: read)
+        } else {
+            let (interactions, report) = try InteractionsFile.read(FileSpec(interactionsFile), options: options)
+            loaded = LoadedProblem(interactions: interactions, items: items, report: report)
         }
-        let bias = try objective.itemBias.map { try EmbeddingsFile.readVector(FileSpec($0)) }
-        let problem = try RidgeProblem(interactions: interactions.matrix, items: items.factors,
-                                       objective: objective.objective, itemBias: bias)
-        return (interactions, items, problem, report)
+        var notices = AlignmentNotices()
+        notices.print(loaded.report.notices)
+        guard loaded.interactions.itemCount == items.factors.rows else {
+            throw DataError("\(interactionsFile) has \(loaded.interactions.itemCount) items (ordered by --item-ids-from) but \(itemsFile) has \(items.factors.rows) rows")
+        }
+        let bias = try settings.itemBias.map { try EmbeddingsFile.readVector(FileSpec($0)) }
+        loaded.problem = try RidgeProblem(interactions: loaded.interactions.matrix, items: items.factors, objective: objective, itemBias: bias)
+        return loaded
+    }
+}
+
+/// Interactions and item embeddings read for one problem; with a shard, what the shard read.
+struct LoadedProblem {
+    var interactions: Interactions
+    var items: ItemEmbeddings
+    var report: ConversionReport
+    var shard: InteractionsFile.ShardRead? = nil
+    var problem: RidgeProblem! = nil
+
+    /// The part record of a sharded run's output: the shard, its rows, and a fingerprint of the
+    /// interactions file, the items (values and ids) and `extra` inputs' identities.
+    func part(_ shard: Shard, kind: String, settings: String, extra: [String] = []) -> ShardPart? {
+        guard let read = self.shard else { return nil }
+        var fingerprint = Fingerprint()
+        fingerprint.add(read.identity)
+        fingerprint.add(items.factors.storage)
+        if let ids = items.itemIDs { fingerprint.add(ids) }
+        for e in extra { fingerprint.add(e) }
+        return ShardPart(kind: kind, shard: shard, rows: read.rows, totalRows: read.totalRows,
+                         fingerprint: fingerprint.value, settings: settings)
     }
 }

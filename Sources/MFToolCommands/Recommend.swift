@@ -20,12 +20,21 @@ struct Recommend: ParsableCommand {
         Ids the items file lacks are counted in the summary; a list none of whose ids match is \
         an error unless --allow-empty. Both combine with --train.
 
+        With --shard I/N (one task of a job array) recommend lists shard I's users (whole \
+        blocks of 512, so the scores are the bits an unsharded run computes) into an HDF5 part; \
+        `mftool merge` joins the parts into the output unsharded recommend writes, in the \
+        format of its --out.
+
         Examples:
           mftool recommend --users u.h5 --items v.h5 --train r.h5 --k 10 --out recs.csv
           mftool recommend --users u.h5 --items v.h5 --train r.h5 --user 42 --user 7 --out recs.jsonl
           mftool recommend --users u.h5 --items v.h5 --candidates in_stock.txt --exclude seen.csv --out recs.csv
+          mftool recommend --users u.h5 --items v.h5 --train r.h5 --shard auto --out 'parts/recs-{shard}.h5'
+          mftool merge parts/recs-*.h5 --out recs.csv
         """
     )
+
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
 
     @Option(help: "User factors.", completion: .file()) var users: String
     @Option(help: "Item embeddings.", completion: .file()) var items: String
@@ -34,17 +43,24 @@ struct Recommend: ParsableCommand {
     @Option(help: "Items never recommended: an id list, or a CSV of user,item.", completion: .file()) var exclude: String?
     @Option(name: .customLong("user"), help: "A user id to recommend for (repeatable; default: all users).") var userIDs: [String] = []
     @Option(help: "Items per user.") var k: Int = 10
-    @Option(help: "Output: .csv, .jsonl or .h5.", completion: .file()) var out: String
+    @Option(help: "Output: .csv, .jsonl or .h5; with --shard, an .h5 part for `mftool merge` ({shard} becomes the shard's index).", completion: .file())
+    var out: String
     @Option(help: "Worker threads (at most the cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM; printed scores then carry Float32 rounding).")
     var precision: RidgeSolver.Precision = .double
     @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
     @Flag(help: "Print the summary as JSON on stdout.") var json = false
     @Flag(name: .shortAndLong, help: "No summary or progress line on stderr.") var quiet = false
+    @OptionGroup(title: "Job arrays") var sharding: ShardOptions
 
     mutating func run() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        let shard = try sharding.resolved()
+        out = try sharding.output(out, shard: shard)
+        if shard != nil && FileFormat.byExtension(out) != .hdf5 {
+            throw ValidationError("--shard writes HDF5 parts, which `mftool merge` joins into CSV, JSONL or HDF5: give --out 'recs-{shard}.h5', not '\(out)'")
+        }
         let inputs = [users, items, train, candidates, exclude].compactMap { $0.map { FileSpec($0).path } }
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
         threads = ThreadCount.capped(threads)
@@ -63,6 +79,10 @@ struct Recommend: ParsableCommand {
         }
         if userIDs.isEmpty { rows = Array(0..<userMap.count) }
         var evaluator = RankingEvaluator(cutoffs: [k])
+        let positions = shard.map { Self.positions(of: $0, users: rows.count, block: evaluator.blockSize) } ?? rows.indices
+        let part = shard.map { ShardPart(kind: "recommendations", shard: $0, rows: positions, totalRows: rows.count,
+                                         fingerprint: fingerprint(loaded, rows: rows), settings: partSettings) }
+        rows = Array(rows[positions])
         evaluator.threads = threads
         evaluator.precision = precision
         let progress = ProgressLine("recommend", unit: "users", quiet: quiet)
@@ -74,9 +94,43 @@ struct Recommend: ParsableCommand {
         let recs = RecommendationsFile.Lists(users: rows.map { userMap.ids[$0] },
                                              lists: lists.map { $0.map { (itemIDs.ids[$0.item], $0.score) } },
                                              integerUsers: userMap.allIntegers, integerItems: itemIDs.allIntegers)
-        try RecommendationsFile.write(recs, k: k, to: out, provenance: provenance)
+        try RecommendationsFile.write(recs, k: k, to: out, provenance: provenance, part: part)
         report(users: rows.count, listed: lists.reduce(0) { $0 + $1.count }, train: trainSet,
                lists: [("candidates", candidateList), ("exclude", excludeList)])
+    }
+
+    /// The positions in the list of users that `shard` recommends for: about equal numbers of
+    /// the ranking's blocks of users, so that every block holds the users it holds in an
+    /// unsharded run and the scores (GEMMs of a block) are the same bits.
+    static func positions(of shard: Shard, users: Int, block: Int) -> Range<Int> {
+        let blocks = (users + block - 1) / block
+        let cut = shard.rows(of: blocks, nnz: 0) { _ in 0 }
+        return Swift.min(users, cut.lowerBound * block)..<Swift.min(users, cut.upperBound * block)
+    }
+
+    /// The settings every part of a sharded run must share, as canonical JSON.
+    var partSettings: String {
+        Console.json(["k": k, "precision": precision.rawValue, "train": train != nil, "candidates": candidates != nil,
+                      "exclude": exclude != nil, "drop_unknown_items": alignment.dropUnknownItems,
+                      "require_ids": alignment.requireIDs, "allow_empty": alignment.allowEmpty] as [String: Any])
+    }
+
+    /// What identifies the inputs of a sharded run: the factors and ids of users and items,
+    /// the users chosen, and the sizes of the item lists and the training file.
+    func fingerprint(_ loaded: LoadedModel, rows: [Int]) -> String {
+        var fingerprint = Fingerprint()
+        fingerprint.add(loaded.model.users.storage)
+        fingerprint.add(loaded.userIDs)
+        fingerprint.add(loaded.model.items.storage)
+        fingerprint.add(loaded.itemIDs)
+        fingerprint.add(loaded.model.itemBias ?? [])
+        fingerprint.add("mean=\(loaded.model.mean) user_bias=\(loaded.model.userBias)")
+        fingerprint.add(rows.map(String.init).joined(separator: ","))
+        for case let (role, path?) in [("train", train), ("candidates", candidates), ("exclude", exclude)] {
+            let size = (try? FileManager.default.attributesOfItem(atPath: FileSpec(path).path)[.size] as? Int) ?? 0
+            fingerprint.add("\(role) bytes=\(size)")
+        }
+        return fingerprint.value
     }
 
     /// What the HDF5 output records of this run.

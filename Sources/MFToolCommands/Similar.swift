@@ -27,6 +27,8 @@ struct Similar: ParsableCommand {
         """
     )
 
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
+
     @Option(help: "Item embeddings: neighbours among items.", completion: .file()) var items: String?
     @Option(help: "User factors: neighbours among users.", completion: .file()) var users: String?
     @Option(name: .customLong("item-ids"), help: "Ids of the --items rows, for embeddings without ids (.npy).", completion: .file())

@@ -31,12 +31,16 @@ struct Solve: ParsableCommand {
           mftool solve --interactions clicks.h5 --items items.h5:/emb --out users.h5 --loss implicit --alpha 40 --reg count
           mftool solve --interactions r.h5 --items v.h5 --out u.h5 --user-bias --offset global-mean --lambda 5
           mftool solve --interactions new_users.h5 --items v.h5 --like u.h5 --out new_u.h5
+          mftool solve --interactions r.h5 --items v.h5 --shard auto --out 'parts/u-{shard}.h5'   # one task of a job array
+          mftool merge parts/u-*.h5 --out u.h5
         """
     )
 
     enum Method: String, ExpressibleByArgument { case ridge }
     enum Side: String, ExpressibleByArgument { case users, items }
     enum OutputType: String, ExpressibleByArgument { case float64, float32 }
+
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
 
     @Option(help: "Solver: ridge (exact).")
     var method: Method = .ridge
@@ -50,8 +54,9 @@ struct Solve: ParsableCommand {
     @OptionGroup var data: ProblemInputOptions
     @OptionGroup(title: "Objective") var objective: ObjectiveOptions
     @OptionGroup(title: "Training settings") var like: LikeOptions
+    @OptionGroup(title: "Job arrays") var sharding: ShardOptions
 
-    @Option(help: "Output HDF5 file for the user factors.", completion: .file())
+    @Option(help: "Output HDF5 file for the user factors; with --shard, a part for `mftool merge` ({shard} becomes the shard's index).", completion: .file())
     var out: String
 
     @Option(help: "Worker threads (default: all cores).")
@@ -94,9 +99,12 @@ struct Solve: ParsableCommand {
         let inputs = [data.interactionsFile, data.itemsFile, usersFile, like.like, objective.itemBias].compactMap { $0.map { FileSpec($0).path } }
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
         objective = try like.apply(to: objective)
-        if side == .items { return try solveItems() }
+        let shard = try sharding.resolved()
+        out = try sharding.output(out, shard: shard)
+        if side == .items { return try solveItems(shard: shard) }
         let t0 = Date()
-        let (interactions, _, problem, report) = try data.loadReporting(objective: objective)
+        let loaded = try data.load(objective: objective, shard: shard)
+        let (interactions, problem, report) = (loaded.interactions, loaded.problem!, loaded.report)
         let t1 = Date()
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
@@ -118,6 +126,7 @@ struct Solve: ParsableCommand {
         file.run?.kernel = kernelName
         file.run?.items = data.itemsFile ?? ""
         file.single = dtype == .float32
+        if let shard { file.part = loaded.part(shard, kind: "factors", settings: file.partSettings) }
         try file.write(to: out)
         let t3 = Date()
         let summary: [String: Any] = [
@@ -167,14 +176,18 @@ extension Solve {
     }
 
     /// The item side: item factors that best explain the interactions for fixed user factors.
-    func solveItems() throws {
+    /// With a shard, the interactions must be an item-major (CSC) copy, cut by items.
+    func solveItems(shard: Shard?) throws {
         guard let usersFile else { throw ValidationError("--side items needs --users, the fixed user factors") }
         guard !objective.userBias, objective.itemBias == nil else {
             throw ValidationError("--side items takes no --user-bias or --item-bias")
         }
+        if shard != nil && objective.offset == .globalMean && objective.mean == nil {
+            throw ValidationError("--side items --shard with --offset global-mean needs --mean: a shard cannot see the mean of the users it aligns")
+        }
         let userFile = try FactorFile.read(FileSpec(usersFile))
         let userIDs = userFile.ids ?? .positional(userFile.factors.rows)
-        let (interactions, _) = try data.input.read(data.interactionsFile)
+        let (interactions, read) = try itemSideInteractions(shard: shard)
         // Rows renumbered to the user file's order by the one alignment rule; users it lacks are
         // left out and counted.
         let sides = IDAlignment.Sides(entity: "user", source: FileSpec(data.interactionsFile).path, target: FileSpec(usersFile).path)
@@ -194,6 +207,14 @@ extension Solve {
         file.run?.side = .items
         file.run?.users = usersFile
         file.single = dtype == .float32
+        if let shard, let read {
+            var fingerprint = Fingerprint()
+            fingerprint.add(read.identity)
+            fingerprint.add(userFile.factors.storage)
+            fingerprint.add(userIDs)
+            file.part = ShardPart(kind: "factors", shard: shard, rows: read.rows, totalRows: read.totalRows,
+                                  fingerprint: fingerprint.value, settings: file.partSettings)
+        }
         try file.write(to: out)
         if json {
             Console.out(Console.json(["side": "items", "items": problem.userCount, "users": problem.itemCount, "k": problem.k,
@@ -205,5 +226,15 @@ extension Solve {
             Console.error(String(format: "solved %d items × k=%d (%d empty, %d users without factors skipped) in %.4f s, objective %.10g → %@",
                                  problem.userCount, problem.width, solution.emptyUsers, unknown, solution.seconds, solution.objective, out))
         }
+    }
+
+    /// The interactions of the item side: the whole file, or a shard of an item-major copy.
+    func itemSideInteractions(shard: Shard?) throws -> (Interactions, InteractionsFile.ShardRead?) {
+        guard let shard else { return (try data.input.read(data.interactionsFile).0, nil) }
+        let read = try InteractionsFile.read(FileSpec(data.interactionsFile), options: data.input.readOptions(), shard: shard)
+        guard read.byItems else {
+            throw DataError("\(data.interactionsFile) is user-major (CSR): sharding the item side needs an item-major copy, made once with `mftool convert \(data.interactionsFile) ITEMS.h5 --layout csc`")
+        }
+        return (read.interactions, read)
     }
 }

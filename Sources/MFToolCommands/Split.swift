@@ -33,6 +33,8 @@ struct Split: ParsableCommand {
         case random, last, time, users, kfold
     }
 
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
+
     @Option(help: "Interactions to split.", completion: .file()) var interactions: String
     @Option(help: "Training output.", completion: .file()) var train: String
     @Option(help: "Test output.", completion: .file()) var test: String

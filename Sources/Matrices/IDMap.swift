@@ -75,9 +75,25 @@ public struct IDMap: Sendable, Equatable {
 }
 
 /// An id as a dictionary key compared by its UTF-8 bytes, not by Unicode canonical equivalence.
+/// It keeps the String itself: ids up to 15 bytes are stored inline, with no allocation per key.
 public struct IDKey: Hashable, Sendable {
-    public let bytes: [UInt8]
-    public init(_ id: String) { bytes = Array(id.utf8) }
+    public let id: String
+
+    public init(_ id: String) {
+        var copy = id
+        copy.makeContiguousUTF8()
+        self.id = copy
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        var copy = id
+        copy.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    public static func == (a: IDKey, b: IDKey) -> Bool {
+        var (x, y) = (a.id, b.id)
+        return x.withUTF8 { p in y.withUTF8 { q in p.count == q.count && p.elementsEqual(q) } }
+    }
 }
 
 /// An id that occurs twice in a list that must hold distinct ids.

@@ -62,4 +62,35 @@ struct KillTests {
         #expect(try Self.run(convert, in: folder).terminationStatus == 0)
         #expect(Self.temporaries(folder).isEmpty, "\(Self.temporaries(folder))")
     }
+
+    @Test("a sharded solve and merge killed 50 times: a part or merged file is whole or absent")
+    func shardKills() throws {
+        let folder = Fixtures.scratchFolder()
+        #expect(try Self.run(["generate", "--preset", "ml100k-shape", "--out", "r.h5", "--items-out", "v.h5", "-q"], in: folder).terminationStatus == 0)
+        let solve = ["solve", "--interactions", "r.h5", "--items", "v.h5", "--loss", "implicit", "--out", "p-{shard}.h5", "-q"]
+        for i in 0..<2 { #expect(try Self.run(solve + ["--shard", "\(i)/2"], in: folder).terminationStatus == 0) }
+        let merge = ["merge", "p-0.h5", "p-1.h5", "--out", "u.h5", "-q"]
+        #expect(try Self.run(merge, in: folder).terminationStatus == 0)
+        let bits = { (path: String) throws -> [UInt64] in try FactorFile.read(FileSpec(folder + "/" + path)).factors.storage.map(\.bitPattern) }
+        let (part, merged) = (try bits("p-1.h5"), try bits("u.h5"))
+        var generator = SystemRandomNumberGenerator()
+        for round in 0..<50 {
+            let signal = [SIGKILL, SIGTERM, SIGINT][round % 3]
+            let delay = Double.random(in: 0...0.3, using: &generator)
+            let solving = round % 2 == 0
+            if solving { try? FileManager.default.removeItem(atPath: folder + "/p-1.h5") }
+            let process = try Self.run(solving ? solve + ["--shard", "1/2"] : merge, in: folder, killAfter: delay, signal: signal)
+            if signal != SIGKILL && process.terminationReason == .uncaughtSignal {
+                #expect(Self.temporaries(folder).isEmpty, "signal \(signal) after \(delay) s left \(Self.temporaries(folder))")
+            }
+            if solving {
+                if FileManager.default.fileExists(atPath: folder + "/p-1.h5") { #expect(try bits("p-1.h5") == part, "round \(round)") }
+                else { #expect(try Self.run(solve + ["--shard", "1/2"], in: folder).terminationStatus == 0) }
+            } else {
+                #expect(try bits("u.h5") == merged, "round \(round)")
+            }
+        }
+        #expect(try Self.run(merge, in: folder).terminationStatus == 0)
+        #expect(Self.temporaries(folder).isEmpty, "\(Self.temporaries(folder))")
+    }
 }

@@ -120,25 +120,35 @@ extension HDF5File {
     }
 
     /// Writes interactions in mftool's canonical layout: an AnnData CSR group at `group` with
-    /// `user_ids` and `item_ids` beside its arrays.
-    func writeInteractions(_ interactions: Interactions, group: String = "/", compression: Int? = nil) throws(IOError) {
+    /// `user_ids` and `item_ids` beside its arrays; with `csc`, the same matrix item-major
+    /// (AnnData's `csc_matrix`: `indptr` over items, `indices` of users), which sharded item
+    /// solves cut by items.
+    func writeInteractions(_ interactions: Interactions, group: String = "/", compression: Int? = nil, csc: Bool = false) throws(IOError) {
         let m = interactions.matrix
+        let stored = csc ? m.transposed() : m
         if group != "/" { try createGroup(group) }
         let prefix = group == "/" ? "/" : group + "/"
-        try setAttribute("encoding-type", on: group, string: "csr_matrix")
+        try setAttribute("encoding-type", on: group, string: csc ? "csc_matrix" : "csr_matrix")
         try setAttribute("encoding-version", on: group, string: "0.1.0")
         try setAttribute("shape", on: group, integers: [Int64(m.rows), Int64(m.columns)])
-        try write(prefix + "data", m.values, shape: [m.nnz], compression: compression)
+        try write(prefix + "data", stored.values, shape: [m.nnz], compression: compression)
         // indices and indptr share one integer type, as SciPy and AnnData write them (SciPy's
         // tocoo() refuses mixed types): int32 while nnz fits, else int64.
         if m.nnz < Int(Int32.max) {
-            try write(prefix + "indices", m.indices, shape: [m.nnz], compression: compression)
-            try write(prefix + "indptr", m.indptr.map { Int32($0) }, shape: [m.rows + 1], compression: compression)
+            try write(prefix + "indices", stored.indices, shape: [m.nnz], compression: compression)
+            try write(prefix + "indptr", stored.indptr.map { Int32($0) }, shape: [stored.rows + 1], compression: compression)
         } else {
-            try write(prefix + "indices", m.indices.map { Int64($0) }, shape: [m.nnz], compression: compression)
-            try write(prefix + "indptr", m.indptr.map { Int64($0) }, shape: [m.rows + 1], compression: compression)
+            try write(prefix + "indices", stored.indices.map { Int64($0) }, shape: [m.nnz], compression: compression)
+            try write(prefix + "indptr", stored.indptr.map { Int64($0) }, shape: [stored.rows + 1], compression: compression)
         }
-        if let times = interactions.timestamps {
+        if var times = interactions.timestamps {
+            if csc {
+                // Follow the entries through the transpose by transposing their positions.
+                var positions = m
+                positions.values = (0..<m.nnz).map(Double.init)
+                let order = positions.transposed().values
+                times = order.map { times[Int($0)] }
+            }
             try write(prefix + "timestamps", times, shape: [m.nnz], compression: compression)
         }
         try writeIDs(prefix + "user_ids", interactions.userIDs)

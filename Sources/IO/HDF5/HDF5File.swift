@@ -196,7 +196,7 @@ final class HDF5File {
     /// A compact dataset keeps its data in its layout message, from which HDF5 1.10 copies the
     /// declared bytes without checking that the message holds them. `declared` is nil for
     /// variable-length strings, stored as references of ``GlobalHeapCheck/referenceSize`` bytes.
-    private func checkCompactExtent(_ d: HDF5Handle, object: String, count: Int, declared: Int?) throws(IOError) {
+    func checkCompactExtent(_ d: HDF5Handle, object: String, count: Int, declared: Int?) throws(IOError) {
         guard count > 0, !d.datasetIsContiguous(), let header = handle.objectAddress(object),
               let check = GlobalHeapCheck(path: path), let data = check.file.compactData(ofHeaderAt: header) else { return }
         let expected = declared ?? count * check.referenceSize
@@ -207,7 +207,7 @@ final class HDF5File {
 
     /// A contiguous dataset must store exactly its declared bytes, inside the file: a damaged
     /// layout would have HDF5 copy from beyond the end of the file.
-    private func checkContiguousExtent(_ d: HDF5Handle, object: String, declared: Int) throws(IOError) {
+    func checkContiguousExtent(_ d: HDF5Handle, object: String, declared: Int) throws(IOError) {
         guard declared > 0, d.datasetIsContiguous(), let offset = d.datasetOffset() else { return }
         let stored = d.datasetStorageSize()
         var info = stat()
@@ -270,27 +270,35 @@ final class HDF5File {
         }
     }
 
-    /// Checks a contiguous or compact variable-length string dataset's references into the
-    /// global heap (``GlobalHeapCheck``) before HDF5 follows them; those of a chunked one,
-    /// perhaps compressed, are left to HDF5.
-    private func checkHeapReferences(_ d: HDF5Handle, object: String, count: Int) throws(IOError) {
-        guard count > 0, var check = GlobalHeapCheck(path: path) else { return }
-        if !d.datasetIsContiguous(), let header = handle.objectAddress(object), let data = check.file.compactData(ofHeaderAt: header) {
-            // ``checkedCount`` has checked that the message holds the count's references.
-            if let bad = check.firstBadReference(at: data.address, count: count) {
-                throw IOError(file: path, location: object, "string \(bad) points outside its heap collection (damaged file)")
-            }
-            return
+    /// Checks the references of rows `rows` (all when nil) of a contiguous or compact
+    /// variable-length string dataset of `count` elements into the global heap
+    /// (``GlobalHeapCheck``) before HDF5 follows them; those of a chunked one, perhaps
+    /// compressed, are left to HDF5.
+    func checkHeapReferences(_ d: HDF5Handle, object: String, count: Int, rows: Range<Int>? = nil) throws(IOError) {
+        let rows = rows ?? 0..<count
+        guard count > 0, !rows.isEmpty, var check = GlobalHeapCheck(path: path),
+              let start = try referencesAddress(d, object: object, count: count, check) else { return }
+        let size = UInt64(check.referenceSize)
+        if let bad = check.firstBadReference(at: start + UInt64(rows.lowerBound) * size, count: rows.count) {
+            throw IOError(file: path, location: object, "string \(rows.lowerBound + bad) points outside its heap collection (damaged file)")
         }
-        guard d.datasetIsContiguous(), let offset = d.datasetOffset() else { return }
+    }
+
+    /// The file address of the references of a contiguous or compact string dataset, after
+    /// checking that it stores exactly `count` of them; nil for other layouts.
+    private func referencesAddress(_ d: HDF5Handle, object: String, count: Int, _ check: GlobalHeapCheck) throws(IOError) -> UInt64? {
+        if !d.datasetIsContiguous() {
+            // ``checkedCount`` has checked that a compact layout message holds the references.
+            guard let header = handle.objectAddress(object) else { return nil }
+            return check.file.compactData(ofHeaderAt: header)?.address
+        }
+        guard let offset = d.datasetOffset() else { return nil }
         let stored = d.datasetStorageSize()
         guard stored == count * check.referenceSize, offset >= check.file.base else {
             throw IOError(file: path, location: object, "stores \(stored) bytes at offset \(offset) for \(count) string references of \(check.referenceSize) bytes (damaged file)")
         }
         // `H5Dget_offset` counts from the start of the file, file addresses from the superblock.
-        if let bad = check.firstBadReference(at: offset - check.file.base, count: count) {
-            throw IOError(file: path, location: object, "string \(bad) points outside its heap collection (damaged file)")
-        }
+        return offset - check.file.base
     }
 
     /// HDF5 converts a variable-length string through a buffer of its length times the size of

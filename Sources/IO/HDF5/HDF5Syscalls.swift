@@ -460,3 +460,53 @@ private func withCStringArray<R>(_ strings: [String], _ body: (UnsafeRawPointer)
     defer { copies.forEach { free($0) } }
     return copies.withUnsafeBufferPointer { body(UnsafeRawPointer($0.baseAddress ?? UnsafePointer(bitPattern: 1)!)) }
 }
+
+// MARK: Selections (a 1-D slab of rows)
+
+extension HDF5Handle {
+    /// `H5Sselect_hyperslab` (`H5S_SELECT_SET`): this dataspace's elements `start ..< start +
+    /// count` along the first dimension, every column of the others.
+    func selectRows(_ start: Int, _ count: Int) -> Bool {
+        guard let dims = spaceDimensions(), !dims.isEmpty else { return false }
+        var offset = [hsize_t](repeating: 0, count: dims.count)
+        var extent = dims.map { hsize_t($0) }
+        offset[0] = hsize_t(start)
+        extent[0] = hsize_t(count)
+        return H5Sselect_hyperslab(id, H5S_SELECT_SET, offset, nil, extent, nil) >= 0
+    }
+
+    /// `H5Dread` of the selection `fileSpace` into `values` (laid out as `memorySpace`).
+    func readDataset<T: HDF5Scalar>(into values: inout [T], memorySpace: HDF5Handle, fileSpace: HDF5Handle) -> Bool {
+        values.withUnsafeMutableBytes {
+            H5Dread(id, T.nativeType, memorySpace.id, fileSpace.id, mf_H5P_DEFAULT(), $0.baseAddress)
+        } >= 0
+    }
+
+    /// `H5Dread` of the variable-length strings selected by `fileSpace`, then `H5Dvlen_reclaim`.
+    func readVariableStrings(count: Int, fileType: HDF5Handle, memorySpace: HDF5Handle, fileSpace: HDF5Handle) -> [String]? {
+        guard count > 0 else { return [] }
+        guard let memType = HDF5Handle.variableStringType(characterSetOf: fileType) else { return nil }
+        var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
+        guard H5Dread(id, memType.id, memorySpace.id, fileSpace.id, mf_H5P_DEFAULT(), &pointers) >= 0 else { return nil }
+        let strings = pointers.map { $0.map { String(cString: $0) } ?? "" }
+        H5Dvlen_reclaim(memType.id, memorySpace.id, mf_H5P_DEFAULT(), &pointers)
+        return strings
+    }
+
+    /// `H5Dread` of the fixed-width strings selected by `fileSpace`, as raw bytes.
+    func readFixedStrings(width: Int, count: Int, memorySpace: HDF5Handle, fileSpace: HDF5Handle) -> [UInt8]? {
+        guard let memType = HDF5Handle.fixedStringType(width: width) else { return nil }
+        var bytes = [UInt8](repeating: 0, count: width * count)
+        guard count == 0 || H5Dread(id, memType.id, memorySpace.id, fileSpace.id, mf_H5P_DEFAULT(), &bytes) >= 0 else { return nil }
+        return bytes
+    }
+}
+
+extension HDF5Handle {
+    /// `H5Dwrite` of `values` (laid out as `memorySpace`) into the selection `fileSpace`.
+    func writeDataset<T: HDF5Scalar>(_ values: [T], memorySpace: HDF5Handle, fileSpace: HDF5Handle) -> Bool {
+        values.withUnsafeBytes {
+            H5Dwrite(id, T.nativeType, memorySpace.id, fileSpace.id, mf_H5P_DEFAULT(), $0.baseAddress)
+        } >= 0
+    }
+}

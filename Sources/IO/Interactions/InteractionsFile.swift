@@ -45,14 +45,15 @@ public enum InteractionsFile {
     /// `.mtx` Matrix Market, `.csv`/`.tsv` triplets with a header. Written atomically.
     /// `provenance`, when given, goes on the root of an HDF5 output (the other formats have no
     /// place for it).
+    /// `itemMajor` stores an HDF5 output as CSC (`indptr` over items).
     public static func write(_ interactions: Interactions, to path: String, compression: Int? = nil,
-                             provenance: Provenance? = nil) throws(IOError) {
+                             provenance: Provenance? = nil, itemMajor: Bool = false) throws(IOError) {
         let format = FileFormat.byExtension(path) ?? .hdf5
         switch format {
         case .hdf5:
             try AtomicOutput.write(to: path) { temporary throws(IOError) in
                 let file = try HDF5File.create(temporary)
-                try file.writeInteractions(interactions, compression: compression)
+                try file.writeInteractions(interactions, compression: compression, csc: itemMajor)
                 try provenance?.record(in: file)
                 try file.flush()
             }

@@ -7,6 +7,7 @@ import Matrices
 public struct AlternatingLeastSquares: Sendable {
     public var objective: Objective
     public var k: Int
+    /// Epochs to run; 0 returns the starting point.
     public var epochs = 10
     public var seed: UInt64 = 0
     public var solver = RidgeSolver()
@@ -78,7 +79,7 @@ public struct AlternatingLeastSquares: Sendable {
         var shifted = R
         var mean = 0.0
         if objective.offset == .globalMean && (R.nnz > 0 || objective.fixedMean != nil) {
-            mean = objective.fixedMean ?? R.values.reduce(0, +) / Double(R.nnz)
+            mean = objective.fixedMean ?? Objective.globalMean(of: R.values)
             shifted.values = R.values.map { $0 - mean }
         }
         // The mean is subtracted once, above; both sides solve on the shifted values.
@@ -91,7 +92,9 @@ public struct AlternatingLeastSquares: Sendable {
         var users = DenseMatrix<Double>(rows: R.rows, columns: k + (biases ? 1 : 0), repeating: 0)
         var history: [Epoch] = []
         var best: (epoch: Int, score: Double, factors: Factors)? = nil
-        for epoch in 1...Swift.max(1, epochs) {
+        // No epochs: the starting point, seeded items and zero users (a sharded run's start).
+        guard epochs >= 1 else { return Result(users: users, items: items, itemBias: itemBias, mean: mean, history: []) }
+        for epoch in 1...epochs {
             var clock = PhaseClock()
             let (userSolver, itemSolver) = (halfStepSolver("epoch \(epoch) users"), halfStepSolver("epoch \(epoch) items"))
             users = try userSolver.solve(RidgeProblem(interactions: shifted, items: items, objective: sideObjective, itemBias: itemBias)).factors

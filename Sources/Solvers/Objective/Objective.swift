@@ -71,6 +71,13 @@ public struct Objective: Sendable, Equatable {
     /// training mean, when folding in new users against items trained with one.
     public var fixedMean: Double? = nil
 
+    /// μ under ``Offset/globalMean``: the mean of the stored values, from their exact sum (so
+    /// that it does not depend on their order, and a sharded run, summing by slabs, finds the
+    /// same μ); 0 without values.
+    public static func globalMean(of values: [Double]) -> Double {
+        values.isEmpty ? 0 : values.exactSum() / Double(values.count)
+    }
+
     public init(loss: Loss = .observed, lambda: Double = 0.1, regularization: Regularization = .constant,
                 alpha: Double = 1, confidence: Confidence = .onePlus, userBias: Bool = false, offset: Offset = .none) {
         self.loss = loss

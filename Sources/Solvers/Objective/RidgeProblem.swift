@@ -74,7 +74,7 @@ public struct RidgeProblem: Sendable {
             guard fixed.isFinite else { throw .invalidObjective("the global mean must be a finite number") }
             mean = fixed
         } else if objective.offset == .globalMean && interactions.nnz > 0 {
-            mean = interactions.values.reduce(0, +) / Double(interactions.nnz)
+            mean = Objective.globalMean(of: interactions.values)
         } else {
             mean = 0
         }

@@ -42,7 +42,19 @@ public struct RatingMetrics: Sendable, Equatable {
     public var count: Int
 
     public init(model: FactorModel, test: CSRMatrix) {
-        var squared = 0.0, absolute = 0.0
+        self.init(Self.totals(model: model, test: test))
+    }
+
+    /// The metrics of summed errors.
+    public init(_ totals: RatingTotals) {
+        rmse = totals.rmse
+        mae = totals.mae
+        count = totals.count
+    }
+
+    /// The exact sums of the squared and absolute errors over the test entries.
+    public static func totals(model: FactorModel, test: CSRMatrix) -> RatingTotals {
+        var squared = ExactSum(), absolute = ExactSum()
         let k = model.items.columns, w = model.users.columns
         model.users.storage.withUnsafeBufferPointer { up in
             model.items.storage.withUnsafeBufferPointer { vp in
@@ -61,15 +73,13 @@ public struct RatingMetrics: Sendable, Equatable {
                         }
                         while c < k { s0 += x[c] * v[c]; c += 1 }
                         let e = test.values[p] - (base + (model.itemBias?[i] ?? 0) + ((s0 + s1) + (s2 + s3)))
-                        squared += e * e
-                        absolute += abs(e)
+                        squared.add(e * e)
+                        absolute.add(abs(e))
                     }
                 }
             }
         }
-        count = test.nnz
-        rmse = count > 0 ? (squared / Double(count)).squareRoot() : .nan
-        mae = count > 0 ? absolute / Double(count) : .nan
+        return RatingTotals(squaredError: squared, absoluteError: absolute, count: test.nnz)
     }
 }
 
@@ -131,42 +141,38 @@ public struct RankingEvaluator: Sendable {
     public init(cutoffs: [Int]) { self.cutoffs = cutoffs.sorted() }
 
     public func evaluate(model: FactorModel, test: CSRMatrix, train: CSRMatrix?) -> RankingMetrics {
+        totals(model: model, test: test, train: train).metrics
+    }
+
+    /// The exact per-user sums of the metrics over the users with test items, the items any
+    /// top-K list held, and the users counted: the same for any order or grouping of the users.
+    public func totals(model: FactorModel, test: CSRMatrix, train: CSRMatrix?) -> RankingTotals {
         let n = model.items.rows
-        let names = ["precision", "recall", "ndcg", "map", "mrr", "hit_rate"]
-        let slots = cutoffs.count * names.count + 2
         let maxThreads = Swift.max(1, threads)
-        var sums = [[Double]](repeating: [Double](repeating: 0, count: slots), count: maxThreads)
+        var totals = [RankingTotals](repeating: RankingTotals(cutoffs: cutoffs, items: n, auc: computeAUC), count: maxThreads)
         var recommended = [[Bool]](repeating: [Bool](repeating: false, count: n * cutoffs.count), count: maxThreads)
         let users = (0..<test.rows).filter { test.degree(ofRow: $0) > 0 }
-        sums.withUnsafeMutableBufferPointer { sp in
+        totals.withUnsafeMutableBufferPointer { tp in
             recommended.withUnsafeMutableBufferPointer { rp in
-                let out = UnsafeSendable((sp.baseAddress!, rp.baseAddress!, self, test))
+                let out = UnsafeSendable((tp.baseAddress!, rp.baseAddress!, self, test))
                 _ = forEachRanked(model: model, users: users, train: train, k: cutoffs.last ?? 10) { t, u, ranked in
-                    let (sums, recommended, evaluator, test) = out.value
+                    let (totals, recommended, evaluator, test) = out.value
                     let isTest = SortedItems(items: test.indices[test.range(ofRow: u)])
                     evaluator.accumulate(ranked: ranked.map(\.item), isTest: isTest, testCount: test.degree(ofRow: u),
-                                         sums: sums + t, recommended: recommended + t, n: n)
+                                         totals: totals + t, recommended: recommended + t, n: n)
                     if evaluator.computeAUC {
                         let scores = RankingEvaluator.scoreRow(model: model, user: u, train: train)
-                        sums[t][evaluator.cutoffs.count * 6 + 1] += scores.withUnsafeBufferPointer { RankingEvaluator.auc(scores: $0, isTest: isTest) }
+                        totals[t].auc!.add(scores.withUnsafeBufferPointer { RankingEvaluator.auc(scores: $0, isTest: isTest) })
                     }
                 }
             }
         }
-        let count = sums.reduce(0) { $0 + $1[cutoffs.count * names.count] }
-        var values: [Int: [String: Double]] = [:]
-        for (ci, k) in cutoffs.enumerated() {
-            var entry: [String: Double] = [:]
-            for (ni, name) in names.enumerated() {
-                entry[name] = count > 0 ? sums.reduce(0) { $0 + $1[ci * names.count + ni] } / count : .nan
-            }
-            var covered = 0
-            for i in 0..<n where recommended.contains(where: { $0[ci * n + i] }) { covered += 1 }
-            entry["coverage"] = n > 0 ? Double(covered) / Double(n) : 0
-            values[k] = entry
+        var merged = totals[0]
+        for other in totals.dropFirst() { merged.merge(other) }
+        for c in cutoffs.indices {
+            merged.recommended[c] = (0..<n).filter { i in recommended.contains { $0[c * n + i] } }
         }
-        let auc = computeAUC && count > 0 ? sums.reduce(0) { $0 + $1[cutoffs.count * names.count + 1] } / count : nil
-        return RankingMetrics(values: values, auc: auc, usersEvaluated: Int(count))
+        return merged
     }
 
     /// The top `k` items and scores of each user in `users`, training items excluded.
@@ -181,9 +187,8 @@ public struct RankingEvaluator: Sendable {
         return users.map { lists[$0] }
     }
 
-    func accumulate(ranked: [Int], isTest: SortedItems, testCount: Int, sums: UnsafeMutablePointer<[Double]>,
+    func accumulate(ranked: [Int], isTest: SortedItems, testCount: Int, totals: UnsafeMutablePointer<RankingTotals>,
                     recommended: UnsafeMutablePointer<[Bool]>, n: Int) {
-        let metrics = 6
         for (ci, k) in cutoffs.enumerated() {
             var hits = 0, dcg = 0.0, ap = 0.0, rr = 0.0
             for (r, item) in ranked.prefix(k).enumerated() {
@@ -197,15 +202,12 @@ public struct RankingEvaluator: Sendable {
             let ideal = Swift.min(k, testCount)
             var idcg = 0.0
             for r in 0..<ideal { idcg += 1 / log2(Double(r + 2)) }
-            let base = ci * metrics
-            sums.pointee[base + 0] += Double(hits) / Double(k)
-            sums.pointee[base + 1] += Double(hits) / Double(ideal)
-            sums.pointee[base + 2] += idcg > 0 ? dcg / idcg : 0
-            sums.pointee[base + 3] += ap / Double(ideal)
-            sums.pointee[base + 4] += rr
-            sums.pointee[base + 5] += hits > 0 ? 1 : 0
+            // In the order of RankingTotals.names.
+            let terms = [Double(hits) / Double(k), Double(hits) / Double(ideal), idcg > 0 ? dcg / idcg : 0,
+                         ap / Double(ideal), rr, hits > 0 ? 1 : 0]
+            for (m, term) in terms.enumerated() { totals.pointee.sums[ci][m].add(term) }
         }
-        sums.pointee[cutoffs.count * metrics] += 1
+        totals.pointee.usersEvaluated += 1
     }
 
     /// The fraction of (test item, other candidate item) pairs ordered correctly; ties count ½.

@@ -1,0 +1,64 @@
+import Matrices
+
+extension FactorFile {
+    /// Writes the factor-file parts of one sharded run, given in row order and checked by
+    /// ``ShardPart/ordered(_:)``, as the one file the unsharded run writes (atomically): the
+    /// factors row range by row range, one part in memory at a time; the ids concatenated; the
+    /// records of the first part without its part record. Returns the merged shape.
+    public static func merge(_ paths: [String], side: Side, to out: String) throws(IOError) -> (rows: Int, columns: Int) {
+        var template = try read(FileSpec(paths[0]), side: side)
+        guard let firstRecord = template.part else { throw IOError(file: paths[0], "is not a part of a sharded run") }
+        let total = firstRecord.totalRows
+        let columns = template.factors.columns
+        template.part = nil
+        try AtomicOutput.write(to: out) { temporary throws(IOError) in
+            let file = try HDF5File.create(temporary)
+            let dataset = "/" + side.dataset
+            if template.single {
+                try file.createDataset(dataset, of: Float.self, shape: [total, columns])
+            } else {
+                try file.createDataset(dataset, of: Double.self, shape: [total, columns])
+            }
+            var ids: [String] = [], positional = true
+            for (k, path) in paths.enumerated() {
+                let part = k == 0 ? template : try read(FileSpec(path), side: side)
+                guard let record = k == 0 ? firstRecord : part.part else { throw IOError(file: path, "is not a part of a sharded run") }
+                let rows = try checkedRows(part, record: record, path: path, first: paths[0], columns: columns, template: template)
+                if template.single {
+                    try file.write(dataset, rows: rows, part.factors.storage.map { Float($0) })
+                } else {
+                    try file.write(dataset, rows: rows, part.factors.storage)
+                }
+                if let partIDs = part.ids { ids += partIDs.ids; positional = positional && partIDs.isPositional }
+            }
+            if template.ids != nil {
+                guard ids.count == total else { throw IOError(file: paths[0], "the parts carry \(ids.count) ids for \(total) rows") }
+                do { template.ids = try IDMap(ids).markedPositional(positional) } catch let error as DuplicateIDError {
+                    throw IOError(file: paths[0], "the id '\(error.id)' occurs in two parts (the input repeats it)")
+                } catch {
+                    throw IOError(file: paths[0], "\(error)")
+                }
+            }
+            try template.writeRecords(in: file, provenance: nil)
+            try file.flush()
+        }
+        return (total, columns)
+    }
+
+    /// The rows a part covers, after checking its shape and ids against its record and the
+    /// first part.
+    private static func checkedRows(_ part: FactorFile, record: ShardPart, path: String, first: String, columns: Int,
+                                    template: FactorFile) throws(IOError) -> Range<Int> {
+        let rows = record.rows
+        guard part.factors.rows == rows.count else {
+            throw IOError(file: path, "holds \(part.factors.rows) rows but records rows \(rows.lowerBound)..<\(rows.upperBound)")
+        }
+        guard part.factors.columns == columns || part.factors.rows == 0 else {
+            throw IOError(file: path, "has \(part.factors.columns) columns, \(first) has \(columns)")
+        }
+        guard (part.ids == nil) == (template.ids == nil), part.single == template.single else {
+            throw IOError(file: path, "differs from \(first) in its ids or its stored type")
+        }
+        return rows
+    }
+}

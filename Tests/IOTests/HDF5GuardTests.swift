@@ -68,6 +68,12 @@ struct HDF5GuardTests {
         HostileInputTests.expectError(Self.embeddingsError(path), naming: path, ["/item_factors", "stores 8 bytes in its object header for 96"])
     }
 
+    @Test("an attribute datatype whose member names run past its message is refused before H5Aexists_by_name")
+    func datatypeOverrun() {
+        let path = Self.regression("hdf5-interactions", "crash-89ea6840")
+        HostileInputTests.expectError(Self.interactionsError(path), naming: path, ["/: cannot read its attribute message"])
+    }
+
     @Test("a B-tree node whose child is the undefined address is refused, the intact file read")
     func undefinedChild() throws {
         let seed = Fixtures.path("fuzz/hdf5-embeddings/items.h5")

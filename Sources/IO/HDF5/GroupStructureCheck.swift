@@ -92,11 +92,16 @@ struct GroupStructureCheck {
         return .some(nil)
     }
 
-    /// Checks that each attribute message stored in a header holds its fields and its value
-    /// (``HDF5AttributeMessage``); messages shared through the file's table are left to HDF5.
+    /// Checks that each datatype and attribute message stored in a header holds its fields
+    /// (``HDF5DatatypeCheck``, ``HDF5AttributeMessage``) and an attribute its value; messages
+    /// shared through the file's table are left to HDF5.
     private func attributes(in messages: [HDF5HeaderMessage], of name: String) throws(IOError) {
+        for message in messages where message.type == HDF5HeaderMessage.datatype && message.flags & 0x02 == 0 {
+            guard HDF5DatatypeCheck.fits(message.data[...]) else { throw damaged(name, "datatype message") }
+        }
         for message in messages where message.type == HDF5HeaderMessage.attribute && message.flags & 0x02 == 0 {
-            guard let attribute = HDF5AttributeMessage(message.data) else { throw damaged(name, "attribute message") }
+            guard let attribute = HDF5AttributeMessage(message.data),
+                  attribute.sharedType || HDF5DatatypeCheck.fits(attribute.datatype) else { throw damaged(name, "attribute message") }
             if let size = attribute.valueSize(lengthSize: file.lengthSize), size > UInt64(attribute.valueRoom) {
                 let label = String(decoding: attribute.name, as: UTF8.self)
                 throw damaged(name, "attribute '\(label)' (its value runs past its message)")

@@ -4,6 +4,7 @@ import Foundation
 struct HDF5HeaderMessage {
     static let symbolTable = 0x11
     static let link = 0x06
+    static let datatype = 0x03
     static let layout = 0x08
     static let attribute = 0x0C
     static let continuation = 0x10

@@ -1,87 +1,85 @@
 import Foundation
 
-/// Checks the references of a contiguous variable-length string dataset against the global
-/// heap collections they point into, reading the file's bytes directly. HDF5 1.10 trusts a
-/// damaged collection: it copied past its buffer, or looped for ever, inside `H5Dread`.
+/// Checks stored variable-length string references against the global heap collections they
+/// point into, reading the file's bytes directly. HDF5 1.10 trusts a damaged collection: it
+/// copied past its buffer, or looped for ever (a free-space object of size 0), inside `H5Dread`
+/// and `H5Aread`.
 ///
-/// Layout (HDF5 file format, version 0–3 superblocks, 8-byte offsets and lengths): each element
-/// is a 4-byte length, an 8-byte collection address and a 4-byte object index; a collection is
-/// `GCOL`, a version, 3 reserved bytes, its 8-byte size, then objects of a 2-byte index, a
-/// 2-byte reference count, 4 reserved bytes, an 8-byte size and the data padded to 8 bytes.
+/// Layout (HDF5 file format specification): each element is a 4-byte length, a collection
+/// address and a 4-byte object index; the null string has address 0. A collection is `GCOL`,
+/// version 1, 3 reserved bytes, its size (a length), then objects of a 2-byte index, a 2-byte
+/// reference count, 4 reserved bytes, a size (a length) and the data padded to 8 bytes; index 0
+/// is free space whose size counts its own header. HDF5 walks the objects by exactly these
+/// steps, and stores `length` × (base type size) bytes for an element of `length` characters.
 struct GlobalHeapCheck {
-    let path: String
-    let fd: Int32
-    let fileSize: UInt64
+    let file: HDF5RawFile
     /// Object sizes by index, per collection address.
-    var collections: [UInt64: [UInt32: UInt64]] = [:]
+    private var collections: [UInt64: [UInt32: UInt64]] = [:]
 
+    /// The check of the file at `path`, nil when it has no superblock this check reads.
     init?(path: String) {
-        fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return nil }
-        var info = stat()
-        guard fstat(fd, &info) == 0 else { close(fd); return nil }
-        self.path = path
-        fileSize = UInt64(info.st_size)
+        guard let file = HDF5RawFile(path: path), file.understood else { return nil }
+        self.file = file
     }
 
-    func closeFile() { close(fd) }
+    /// The bytes of one stored reference.
+    var referenceSize: Int { 8 + file.offsetSize }
 
-    /// `count` bytes at `offset`, or nil when they are not all in the file.
-    func bytes(at offset: UInt64, _ count: Int) -> [UInt8]? {
-        guard count >= 0, offset <= fileSize, UInt64(count) <= fileSize - offset else { return nil }
-        var out = [UInt8](repeating: 0, count: count)
-        let n = out.withUnsafeMutableBytes { pread(fd, $0.baseAddress, count, off_t(offset)) }
-        return n == count ? out : nil
-    }
-
-    static func little<T: FixedWidthInteger>(_ b: [UInt8], _ at: Int, as _: T.Type) -> T {
-        var v: T = 0
-        for k in 0..<MemoryLayout<T>.size { v |= T(b[at + k]) << (8 * k) }
-        return v
-    }
-
-    /// Whether the superblock uses 8-byte offsets and lengths and no base address shift, the
-    /// layout this check reads; other files are left to HDF5.
-    func understood() -> Bool {
-        guard let head = bytes(at: 0, 16), head.starts(with: [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]) else { return false }
-        switch head[8] {
-        case 0, 1: return head[13] == 8 && head[14] == 8
-        case 2, 3: return head[9] == 8 && head[10] == 8
-        default: return false
-        }
-    }
-
-    /// The object sizes of the collection at `address`, or nil when it is damaged.
+    /// The sizes of the objects HDF5 can read from the collection at `address`, or nil when
+    /// HDF5's walk of it would stall or wrap, or the collection leaves the file.
     mutating func collection(at address: UInt64) -> [UInt32: UInt64]? {
         if let known = collections[address] { return known }
-        guard let head = bytes(at: address, 16), head.starts(with: Array("GCOL".utf8)) else { return nil }
-        let size = GlobalHeapCheck.little(head, 8, as: UInt64.self)
-        guard size >= 16, let body = bytes(at: address, Int(clamping: size)) else { return nil }
+        let L = file.lengthSize
+        guard let head = file.bytes(at: address, 8 + L) else { return nil }
+        var c = file.cursor(head)
+        // HDF5 makes every collection at least 4096 bytes, and reads that much of it first.
+        guard c.expect("GCOL"), c.unsigned(1) == 1, c.skip(3), let size = c.length(), size >= 4096,
+              size <= file.addressSpace, let body = file.bytes(at: address, Int(size)) else { return nil }
+        let objectHeader = 8 + L
         var objects: [UInt32: UInt64] = [:]
-        var at = 16
-        while at + 16 <= body.count {
-            let index = GlobalHeapCheck.little(body, at, as: UInt16.self)
-            let objectSize = GlobalHeapCheck.little(body, at + 8, as: UInt64.self)
-            if index == 0 { break }   // the free space runs to the end
-            let padded = (objectSize + 7) & ~7
-            guard objectSize <= UInt64(body.count - at - 16), objects[UInt32(index)] == nil else { return nil }
-            objects[UInt32(index)] = objectSize
-            at += 16 + Int(padded)
+        var at = objectHeader
+        while at < body.count && at + objectHeader <= body.count {
+            var o = file.cursor(body, at: at)
+            guard let index = o.unsigned(2), o.skip(6), let objectSize = o.length() else { return nil }
+            // A step past the end ends HDF5's walk, and that object is unreadable; a step of 0
+            // repeats for ever, one near 2⁶⁴ wraps HDF5's pointer, and a repeated index
+            // replaces the earlier object in HDF5's table.
+            guard objectSize > 0 || index > 0, objectSize < 1 << 62, index == 0 || objects[UInt32(index)] == nil else { return nil }
+            let need = index == 0 ? objectSize : UInt64(objectHeader) + ((objectSize + 7) & ~7)
+            guard need <= UInt64(body.count - at) else { break }
+            if index > 0 { objects[UInt32(index)] = objectSize }
+            at += Int(need)
         }
         collections[address] = objects
         return objects
     }
 
-    /// Nil when each of the `count` references stored at `offset` names an object of its
-    /// collection at least as long as it says; else the position of the first that does not.
-    mutating func firstBadReference(at offset: UInt64, count: Int) -> Int? {
-        guard let refs = bytes(at: offset, count * 16) else { return 0 }
+    /// Nil when each of the `count` references stored at `address` is null or names an object
+    /// of its collection holding exactly its `length` × `baseSize` bytes; else the position of
+    /// the first that does not.
+    mutating func firstBadReference(at address: UInt64, count: Int, baseSize: Int = 1) -> Int? {
+        guard let refs = file.bytes(at: address, count * referenceSize) else { return 0 }
+        var c = file.cursor(refs)
         for k in 0..<count {
-            let length = GlobalHeapCheck.little(refs, 16 * k, as: UInt32.self)
-            let address = GlobalHeapCheck.little(refs, 16 * k + 4, as: UInt64.self)
-            let index = GlobalHeapCheck.little(refs, 16 * k + 12, as: UInt32.self)
-            if length == 0 && address == 0 { continue }
-            guard let objects = collection(at: address), let size = objects[index], UInt64(length) <= size else { return k }
+            guard let length = c.unsigned(4), let collection = c.offset(), let index = c.unsigned(4) else { return k }
+            if collection == 0 { continue }
+            guard let objects = self.collection(at: collection), let size = objects[UInt32(index)],
+                  size == length * UInt64(baseSize) else { return k }
+        }
+        return nil
+    }
+}
+
+extension GlobalHeapCheck {
+    /// The file address of the value of the attribute `name` in the object header at `header`,
+    /// and the bytes its message holds from there; nil when it is not stored there (dense
+    /// attribute storage, a message shared through the file's table: left to HDF5).
+    func attributeValueAddress(_ name: String, header: UInt64) -> (address: UInt64, bytes: Int)? {
+        guard let messages = file.headerMessages(at: header) else { return nil }
+        let wanted = Array(name.utf8)
+        for message in messages where message.type == HDF5HeaderMessage.attribute && message.flags & 0x02 == 0 {
+            guard let attribute = HDF5AttributeMessage(message.data), attribute.name == wanted else { continue }
+            return (message.address + UInt64(attribute.valueStart), attribute.valueRoom)
         }
         return nil
     }

@@ -82,6 +82,7 @@ extension HDF5File {
             // HDF5 writes every value into the buffer: one string fits the buffers below.
             _ = try valueCount(a, name, on: object, limit: 1)
             if fileType.isVariableString {
+                try checkVariableStringAttribute(name, on: object, type: fileType)
                 guard let string = a.readVariableStringAttribute() else {
                     throw IOError(file: path, location: object, "cannot read attribute '\(name)'")
                 }
@@ -94,6 +95,18 @@ extension HDF5File {
             }
             let end = bytes.firstIndex(of: 0) ?? width
             return String(decoding: bytes[0..<end], as: UTF8.self)
+        }
+    }
+
+    /// Checks a scalar variable-length string attribute's character size and its reference into
+    /// the global heap (``GlobalHeapCheck``) before HDF5 follows it: `H5Aread` looped for ever
+    /// on a damaged collection.
+    private func checkVariableStringAttribute(_ name: String, on object: String, type: HDF5Handle) throws(IOError) {
+        try checkCharacterSize(type, object: object, what: "attribute '\(name)'")
+        guard let header = handle.objectAddress(object), var check = GlobalHeapCheck(path: path),
+              let value = check.attributeValueAddress(name, header: header) else { return }
+        guard value.bytes >= check.referenceSize, check.firstBadReference(at: value.address, count: 1) == nil else {
+            throw IOError(file: path, location: object, "attribute '\(name)' points outside its heap collection (damaged file)")
         }
     }
 

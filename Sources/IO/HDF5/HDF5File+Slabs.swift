@@ -42,9 +42,11 @@ extension HDF5File {
               let declared = MemoryBudget.bytes(total, Swift.max(1, width)) else {
             throw IOError(file: path, location: object, "shape \(dims) overflows")
         }
-        if width > 0, d.datasetType().map({ !$0.isVariableString }) ?? false {
+        let isVariableString = d.datasetType()?.isVariableString ?? false
+        if width > 0, !isVariableString {
             try checkContiguousExtent(d, object: object, declared: declared)
         }
+        try checkCompactExtent(d, object: object, count: total, declared: isVariableString ? nil : declared)
         guard space.selectRows(rows.lowerBound, rows.count) else {
             throw IOError(file: path, location: object, "cannot select rows \(rows.lowerBound)..<\(rows.upperBound)")
         }
@@ -81,7 +83,8 @@ extension HDF5File {
         guard let memory = HDF5Handle.simpleSpace([rows.count]) else { throw IOError(file: path, location: object, "cannot read the strings") }
         if rows.isEmpty { return [] }
         if fileType.isVariableString {
-            try checkHeapReferences(d, object: object, rows: rows, total: total)
+            try checkCharacterSize(fileType, object: object, what: "its string type")
+            try checkHeapReferences(d, object: object, count: total, rows: rows)
             guard let strings = d.readVariableStrings(count: rows.count, fileType: fileType, memorySpace: memory, fileSpace: space) else {
                 throw IOError(file: path, location: object, "cannot read the strings")
             }
@@ -95,17 +98,6 @@ extension HDF5File {
             let field = bytes[(k * width)..<((k + 1) * width)]
             let end = field.firstIndex(of: 0) ?? field.endIndex
             return String(decoding: field[field.startIndex..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        }
-    }
-
-    /// ``GlobalHeapCheck`` of the slab's references of a contiguous variable-length string dataset.
-    private func checkHeapReferences(_ d: HDF5Handle, object: String, rows: Range<Int>, total: Int) throws(IOError) {
-        guard d.datasetIsContiguous(), let offset = d.datasetOffset(), d.datasetStorageSize() == total * 16,
-              var check = GlobalHeapCheck(path: path) else { return }
-        defer { check.closeFile() }
-        guard check.understood() else { return }
-        if let bad = check.firstBadReference(at: offset + UInt64(rows.lowerBound * 16), count: rows.count) {
-            throw IOError(file: path, location: object, "string \(rows.lowerBound + bad) points outside its heap collection (damaged file)")
         }
     }
 }

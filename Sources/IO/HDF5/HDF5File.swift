@@ -18,6 +18,7 @@ final class HDF5File {
         guard HDF5Handle.isHDF5File(path) else {
             throw IOError(file: path, "not an HDF5 file (or truncated): no HDF5 signature found")
         }
+        try GroupStructureCheck.run(path: path)
         guard let handle = HDF5Handle.openFile(readOnly: path) else {
             throw IOError(file: path, "cannot be opened as HDF5 (truncated or damaged?)")
         }
@@ -188,7 +189,20 @@ final class HDF5File {
         }
         // Variable-length elements are stored as references to a heap, of another size.
         if !fileType.isVariableString { try checkContiguousExtent(d, object: object, declared: declared) }
+        try checkCompactExtent(d, object: object, count: count, declared: fileType.isVariableString ? nil : declared)
         return count
+    }
+
+    /// A compact dataset keeps its data in its layout message, from which HDF5 1.10 copies the
+    /// declared bytes without checking that the message holds them. `declared` is nil for
+    /// variable-length strings, stored as references of ``GlobalHeapCheck/referenceSize`` bytes.
+    func checkCompactExtent(_ d: HDF5Handle, object: String, count: Int, declared: Int?) throws(IOError) {
+        guard count > 0, !d.datasetIsContiguous(), let header = handle.objectAddress(object),
+              let check = GlobalHeapCheck(path: path), let data = check.file.compactData(ofHeaderAt: header) else { return }
+        let expected = declared ?? count * check.referenceSize
+        guard data.bytes == expected, UInt64(data.bytes) <= check.file.addressSpace - Swift.min(data.address, check.file.addressSpace) else {
+            throw IOError(file: path, location: object, "stores \(data.bytes) bytes in its object header for \(expected) declared (damaged file)")
+        }
     }
 
     /// A contiguous dataset must store exactly its declared bytes, inside the file: a damaged
@@ -238,6 +252,7 @@ final class HDF5File {
             throw IOError(file: path, location: object, "cannot read the dataspace")
         }
         if fileType.isVariableString {
+            try checkCharacterSize(fileType, object: object, what: "its string type")
             try checkHeapReferences(d, object: object, count: count)
             guard let strings = d.readVariableStrings(count: count, fileType: fileType) else {
                 throw IOError(file: path, location: object, "cannot read the strings")
@@ -255,15 +270,44 @@ final class HDF5File {
         }
     }
 
-    /// Checks a contiguous variable-length string dataset's references into the global heap
-    /// (``GlobalHeapCheck``) before HDF5 follows them.
-    private func checkHeapReferences(_ d: HDF5Handle, object: String, count: Int) throws(IOError) {
-        guard count > 0, d.datasetIsContiguous(), let offset = d.datasetOffset(),
-              d.datasetStorageSize() == count * 16, var check = GlobalHeapCheck(path: path) else { return }
-        defer { check.closeFile() }
-        guard check.understood() else { return }
-        if let bad = check.firstBadReference(at: offset, count: count) {
-            throw IOError(file: path, location: object, "string \(bad) points outside its heap collection (damaged file)")
+    /// Checks the references of rows `rows` (all when nil) of a contiguous or compact
+    /// variable-length string dataset of `count` elements into the global heap
+    /// (``GlobalHeapCheck``) before HDF5 follows them; those of a chunked one, perhaps
+    /// compressed, are left to HDF5.
+    func checkHeapReferences(_ d: HDF5Handle, object: String, count: Int, rows: Range<Int>? = nil) throws(IOError) {
+        let rows = rows ?? 0..<count
+        guard count > 0, !rows.isEmpty, var check = GlobalHeapCheck(path: path),
+              let start = try referencesAddress(d, object: object, count: count, check) else { return }
+        let size = UInt64(check.referenceSize)
+        if let bad = check.firstBadReference(at: start + UInt64(rows.lowerBound) * size, count: rows.count) {
+            throw IOError(file: path, location: object, "string \(rows.lowerBound + bad) points outside its heap collection (damaged file)")
+        }
+    }
+
+    /// The file address of the references of a contiguous or compact string dataset, after
+    /// checking that it stores exactly `count` of them; nil for other layouts.
+    private func referencesAddress(_ d: HDF5Handle, object: String, count: Int, _ check: GlobalHeapCheck) throws(IOError) -> UInt64? {
+        if !d.datasetIsContiguous() {
+            // ``checkedCount`` has checked that a compact layout message holds the references.
+            guard let header = handle.objectAddress(object) else { return nil }
+            return check.file.compactData(ofHeaderAt: header)?.address
+        }
+        guard let offset = d.datasetOffset() else { return nil }
+        let stored = d.datasetStorageSize()
+        guard stored == count * check.referenceSize, offset >= check.file.base else {
+            throw IOError(file: path, location: object, "stores \(stored) bytes at offset \(offset) for \(count) string references of \(check.referenceSize) bytes (damaged file)")
+        }
+        // `H5Dget_offset` counts from the start of the file, file addresses from the superblock.
+        return offset - check.file.base
+    }
+
+    /// HDF5 converts a variable-length string through a buffer of its length times the size of
+    /// its characters: a damaged type declaring characters of many bytes had it allocate
+    /// gigabytes for a few letters. Strings are of 1-byte characters (ASCII or UTF-8).
+    func checkCharacterSize(_ type: HDF5Handle, object: String, what: String) throws(IOError) {
+        guard let size = type.variableStringCharacterSize, size == 1 else {
+            let found = type.variableStringCharacterSize.map { "\($0)-byte" } ?? "unreadable"
+            throw IOError(file: path, location: object, "\(what) declares \(found) characters, expected 1-byte (damaged file)")
         }
     }
 

@@ -243,6 +243,14 @@ extension HDF5Handle {
     /// `H5Tis_variable_str`.
     var isVariableString: Bool { H5Tis_variable_str(id) > 0 }
 
+    /// `H5Tget_super`, `H5Tget_size`: the byte size of one character of this variable-length
+    /// string type (its base type), nil when HDF5 reports none.
+    var variableStringCharacterSize: Int? {
+        guard let base = HDF5Handle.wrap(H5Tget_super(id), close: H5Tclose) else { return nil }
+        let size = H5Tget_size(base.id)
+        return size > 0 ? size : nil
+    }
+
     /// `H5Tget_size`: the size in bytes of one element of this datatype.
     var typeSize: Int { H5Tget_size(id) }
 

@@ -39,10 +39,15 @@ struct ResourceOptionsTests {
         #expect(try Self.run(["inspect", file, "--max-memory", "lots"]).0 == 64)
     }
 
-    @Test("external links are refused unless --follow-external-links")
+    @Test("external links are refused unless --follow-external-links, and read whole with it")
     func externalLinks() throws {
         let file = Fixtures.path("io/links/external.h5")
         let (code, message) = try Self.run(["inspect", file + ":/X"])
         #expect(code == 1 && message.contains("external link"), "\(message)")
+        let folder = Fixtures.scratchFolder()
+        let (followed, error) = try Self.run(["convert", file + ":/X", folder + "/x.csv", "--follow-external-links", "-q"])
+        #expect(followed == 0, "\(error)")
+        let text = try String(contentsOfFile: folder + "/x.csv", encoding: .utf8)
+        #expect(text == "user,item,value\nu_anna,i_a,1\nu_anna,i_c,2.5\njosé,i_b,0.5\njosé,i_e,3\nu_cleo,i_a,4\nu_cleo,i_d,1.5\n", "\(text)")
     }
 }

@@ -8,10 +8,12 @@ extension HDF5File {
         guard hasAttribute(name, on: object) else {
             throw IOError(file: path, location: object, "has no attribute '\(name)'")
         }
-        guard let a = handle.openAttribute(name, on: object) else {
+        // Through the open object, which keeps an externally linked file open while the
+        // attribute is read.
+        guard let owner = handle.openObject(object), let a = owner.openAttribute(named: name) else {
             throw IOError(file: path, location: object, "cannot open attribute '\(name)'")
         }
-        return try body(a)
+        return try withExtendedLifetime(owner) { () throws(IOError) -> T in try body(a) }
     }
 
     /// The element kind of an open attribute, or an error naming it.
@@ -103,7 +105,7 @@ extension HDF5File {
     /// on a damaged collection.
     private func checkVariableStringAttribute(_ name: String, on object: String, type: HDF5Handle) throws(IOError) {
         try checkCharacterSize(type, object: object, what: "attribute '\(name)'")
-        guard let header = handle.objectAddress(object), var check = GlobalHeapCheck(path: path),
+        guard let header = handle.objectAddress(object), var check = GlobalHeapCheck(path: storagePath(of: object)),
               let value = check.attributeValueAddress(name, header: header) else { return }
         guard value.bytes >= check.referenceSize, check.firstBadReference(at: value.address, count: 1) == nil else {
             throw IOError(file: path, location: object, "attribute '\(name)' points outside its heap collection (damaged file)")

@@ -198,11 +198,18 @@ final class HDF5File {
     /// variable-length strings, stored as references of ``GlobalHeapCheck/referenceSize`` bytes.
     func checkCompactExtent(_ d: HDF5Handle, object: String, count: Int, declared: Int?) throws(IOError) {
         guard count > 0, !d.datasetIsContiguous(), let header = handle.objectAddress(object),
-              let check = GlobalHeapCheck(path: path), let data = check.file.compactData(ofHeaderAt: header) else { return }
+              let check = GlobalHeapCheck(path: storagePath(of: object)), let data = check.file.compactData(ofHeaderAt: header) else { return }
         let expected = declared ?? count * check.referenceSize
         guard data.bytes == expected, UInt64(data.bytes) <= check.file.addressSpace - Swift.min(data.address, check.file.addressSpace) else {
             throw IOError(file: path, location: object, "stores \(data.bytes) bytes in its object header for \(expected) declared (damaged file)")
         }
+    }
+
+    /// The file `object` is stored in: this file, or the one an external link leads to (read
+    /// only with ``ExternalLinks/follow``), whose bytes the layout checks must read.
+    func storagePath(of object: String) -> String {
+        guard ExternalLinks.follow, let name = handle.openObject(object)?.fileName() else { return path }
+        return name
     }
 
     /// A contiguous dataset must store exactly its declared bytes, inside the file: a damaged
@@ -211,7 +218,7 @@ final class HDF5File {
         guard declared > 0, d.datasetIsContiguous(), let offset = d.datasetOffset() else { return }
         let stored = d.datasetStorageSize()
         var info = stat()
-        let fileSize = stat(path, &info) == 0 ? UInt64(info.st_size) : UInt64.max
+        let fileSize = stat(storagePath(of: object), &info) == 0 ? UInt64(info.st_size) : UInt64.max
         let (end, overflow) = offset.addingReportingOverflow(UInt64(stored))
         guard stored == declared, !overflow, end <= fileSize else {
             throw IOError(file: path, location: object, "stores \(stored) bytes at offset \(offset) for \(declared) declared, in a file of \(fileSize) bytes (truncated or damaged)")
@@ -276,7 +283,7 @@ final class HDF5File {
     /// compressed, are left to HDF5.
     func checkHeapReferences(_ d: HDF5Handle, object: String, count: Int, rows: Range<Int>? = nil) throws(IOError) {
         let rows = rows ?? 0..<count
-        guard count > 0, !rows.isEmpty, var check = GlobalHeapCheck(path: path),
+        guard count > 0, !rows.isEmpty, var check = GlobalHeapCheck(path: storagePath(of: object)),
               let start = try referencesAddress(d, object: object, count: count, check) else { return }
         let size = UInt64(check.referenceSize)
         if let bad = check.firstBadReference(at: start + UInt64(rows.lowerBound) * size, count: rows.count) {

@@ -390,6 +390,21 @@ extension HDF5Handle {
         HDF5Handle.wrap(H5Aopen_by_name(id, object, name, mf_H5P_DEFAULT(), HDF5Library.lapl), close: H5Aclose)
     }
 
+    /// `H5Aopen`: the attribute `name` of this open object.
+    func openAttribute(named name: String) -> HDF5Handle? {
+        HDF5Handle.wrap(H5Aopen(id, name, mf_H5P_DEFAULT()), close: H5Aclose)
+    }
+
+    /// `H5Fget_name` (length, then name): the name of the file holding this open object, which
+    /// for an object reached through an external link is the linked file.
+    func fileName() -> String? {
+        let length = H5Fget_name(id, nil, 0)
+        guard length > 0 else { return nil }
+        var buffer = [CChar](repeating: 0, count: length + 1)
+        guard H5Fget_name(id, &buffer, length + 1) > 0 else { return nil }
+        return String(cString: buffer)
+    }
+
     /// `H5Aget_num_attrs`: how many attributes this open object carries.
     func attributeCount() -> Int { Swift.max(0, Int(H5Aget_num_attrs(id))) }
 

@@ -55,6 +55,13 @@ struct HDF5GuardTests {
         HostileInputTests.expectError(Self.embeddingsError(path), naming: path, ["/item_ids", "for 6 string references"])
     }
 
+    @Test("a variable-length string attribute declaring other than one reference's bytes is refused before H5Aread")
+    func attributeReferenceSize() {
+        let path = Self.regression("hdf5-interactions", "crash-f39ddd2f")
+        HostileInputTests.expectError(Self.interactionsError(path), naming: path,
+                                      ["attribute 'encoding-type'", "declares 9 bytes for one variable-length string"])
+    }
+
     @Test("a heap collection repeating an object index is refused before H5Aread")
     func repeatedHeapIndex() {
         let path = Self.regression("hdf5-interactions", "crash-361b15c6")

@@ -74,12 +74,12 @@ extension GlobalHeapCheck {
     /// The file address of the value of the attribute `name` in the object header at `header`,
     /// and the bytes its message holds from there; nil when it is not stored there (dense
     /// attribute storage, a message shared through the file's table: left to HDF5).
-    func attributeValueAddress(_ name: String, header: UInt64) -> (address: UInt64, bytes: Int)? {
+    func attributeValueAddress(_ name: String, header: UInt64) -> (address: UInt64, bytes: Int, declared: UInt64?)? {
         guard let messages = file.headerMessages(at: header) else { return nil }
         let wanted = Array(name.utf8)
         for message in messages where message.type == HDF5HeaderMessage.attribute && message.flags & 0x02 == 0 {
             guard let attribute = HDF5AttributeMessage(message.data), attribute.name == wanted else { continue }
-            return (message.address + UInt64(attribute.valueStart), attribute.valueRoom)
+            return (message.address + UInt64(attribute.valueStart), attribute.valueRoom, attribute.valueSize(lengthSize: file.lengthSize))
         }
         return nil
     }

@@ -107,6 +107,11 @@ extension HDF5File {
         try checkCharacterSize(type, object: object, what: "attribute '\(name)'")
         guard let header = handle.objectAddress(object), var check = GlobalHeapCheck(path: storagePath(of: object)),
               let value = check.attributeValueAddress(name, header: header) else { return }
+        // One reference exactly: HDF5 sizes its copy of the value by the declared datatype and
+        // reads it as references, past a copy of any other size.
+        if let declared = value.declared, declared != UInt64(check.referenceSize) {
+            throw IOError(file: path, location: object, "attribute '\(name)' declares \(declared) bytes for one variable-length string, expected \(check.referenceSize) (damaged file)")
+        }
         guard value.bytes >= check.referenceSize, check.firstBadReference(at: value.address, count: 1) == nil else {
             throw IOError(file: path, location: object, "attribute '\(name)' points outside its heap collection (damaged file)")
         }

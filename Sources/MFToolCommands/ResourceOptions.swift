@@ -14,9 +14,12 @@ struct ResourceOptions: ParsableArguments {
     @Flag(name: .customLong("follow-external-links"), help: "Follow HDF5 external links (datasets stored in another file); refused by default, so that an input cannot make mftool read another file.")
     var followExternalLinks = false
 
+    /// Sets the limits, writing each only when it changes: a command run in-process beside
+    /// readers on other threads (the tests) then leaves the defaults untouched.
     func validate() throws {
-        MemoryBudget.limit = try maxMemory.map(ResourceOptions.bytes) ?? Int(clamping: ProcessInfo.processInfo.physicalMemory)
-        ExternalLinks.follow = followExternalLinks
+        let limit = try maxMemory.map(ResourceOptions.bytes) ?? Int(clamping: ProcessInfo.processInfo.physicalMemory)
+        if MemoryBudget.limit != limit { MemoryBudget.limit = limit }
+        if ExternalLinks.follow != followExternalLinks { ExternalLinks.follow = followExternalLinks }
     }
 
     /// `text` as a byte count: digits with an optional fraction and a K, M, G or T suffix.

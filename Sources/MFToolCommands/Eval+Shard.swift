@@ -18,15 +18,10 @@ extension Eval {
     func fingerprint(_ loaded: LoadedModel, test: InteractionsFile.ShardRead, train: LoadedModel.Aligned?) -> String {
         var fingerprint = Fingerprint()
         fingerprint.add(test.identity)
-        fingerprint.add(loaded.model.users.storage)
-        fingerprint.add(loaded.userIDs)
-        fingerprint.add(loaded.model.items.storage)
-        fingerprint.add(loaded.itemIDs)
-        fingerprint.add(loaded.model.itemBias ?? [])
-        fingerprint.add("mean=\(loaded.model.mean) user_bias=\(loaded.model.userBias)")
+        fingerprint.add(model: loaded)
         if let train, let path = self.train {
-            let size = (try? FileManager.default.attributesOfItem(atPath: FileSpec(path).path)[.size] as? Int) ?? 0
-            fingerprint.add("train rows=\(train.matrix.rows) columns=\(train.matrix.columns) nnz=\(train.matrix.nnz) bytes=\(size)")
+            fingerprint.add("train rows=\(train.matrix.rows) columns=\(train.matrix.columns) nnz=\(train.matrix.nnz)")
+            fingerprint.add(sizeOf: path, role: "train")
             fingerprint.add(train.matrix.values)
         }
         return fingerprint.value

@@ -58,3 +58,22 @@ extension LoadedModel {
         return out
     }
 }
+
+extension Fingerprint {
+    /// Adds what identifies a model: the factors and ids of users and items, the item bias, μ
+    /// and the user-bias flag.
+    mutating func add(model loaded: LoadedModel) {
+        add(loaded.model.users.storage)
+        add(loaded.userIDs)
+        add(loaded.model.items.storage)
+        add(loaded.itemIDs)
+        add(loaded.model.itemBias ?? [])
+        add("mean=\(loaded.model.mean) user_bias=\(loaded.model.userBias)")
+    }
+
+    /// Adds the byte size of the file `argument` names (0 when it cannot be read), under `role`.
+    mutating func add(sizeOf argument: String, role: String) {
+        let size = (try? FileManager.default.attributesOfItem(atPath: FileSpec(argument).path)[.size] as? Int) ?? 0
+        add("\(role) bytes=\(size)")
+    }
+}

@@ -119,16 +119,10 @@ struct Recommend: ParsableCommand {
     /// the users chosen, and the sizes of the item lists and the training file.
     func fingerprint(_ loaded: LoadedModel, rows: [Int]) -> String {
         var fingerprint = Fingerprint()
-        fingerprint.add(loaded.model.users.storage)
-        fingerprint.add(loaded.userIDs)
-        fingerprint.add(loaded.model.items.storage)
-        fingerprint.add(loaded.itemIDs)
-        fingerprint.add(loaded.model.itemBias ?? [])
-        fingerprint.add("mean=\(loaded.model.mean) user_bias=\(loaded.model.userBias)")
+        fingerprint.add(model: loaded)
         fingerprint.add(rows.map(String.init).joined(separator: ","))
         for case let (role, path?) in [("train", train), ("candidates", candidates), ("exclude", exclude)] {
-            let size = (try? FileManager.default.attributesOfItem(atPath: FileSpec(path).path)[.size] as? Int) ?? 0
-            fingerprint.add("\(role) bytes=\(size)")
+            fingerprint.add(sizeOf: path, role: role)
         }
         return fingerprint.value
     }

@@ -12,10 +12,16 @@ and the row pointers it searches) is visible.
 
     tools/experiments/shard_scaling.py --mftool .build/release/mftool [--shards 8] [--work DIR]
         [--threads 2] [-- extra solve flags, default: --loss implicit --alpha 10 --lambda 0.1]
+
+With --projection it measures instead the figures the README's projection to 100M users x 1M
+items (k = 128) rests on: users solved per second at k = 128 on the ML-20M shape with 1 and 2
+threads, the memory per stored interaction (peak RSS of shards 0/4 and 0/1, their slope), and a
+task's fixed part with 1M items (a shard of a 20,000-user problem: wall time and peak RSS).
 """
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import subprocess
@@ -35,16 +41,46 @@ def timed(command: list[str]) -> tuple[float, int]:
     return hours * 3600 + minutes * 60 + seconds, peak
 
 
+def projection(mftool: str, work: str) -> None:
+    """The measurements behind the README's projection (see the module docstring)."""
+    r, v = os.path.join(work, "r128.h5"), os.path.join(work, "v128.h5")
+    if not (os.path.exists(r) and os.path.exists(v)):
+        subprocess.run([mftool, "generate", "--preset", "ml20m-shape", "--k", "128", "--out", r, "--items-out", v, "-q"], check=True)
+    solve = [mftool, "solve", "--interactions", r, "--items", v, "--loss", "implicit", "--alpha", "10", "-q"]
+    for threads in (1, 2):
+        done = subprocess.run(solve + ["--threads", str(threads), "--json", "--out", os.path.join(work, "u128.h5")],
+                              capture_output=True, text=True, check=True)
+        summary = json.loads(done.stdout)
+        print(f"k = 128, {threads} thread(s): {summary['users'] / summary['seconds']:,.0f} users/s")
+    peaks = {}
+    for shard in ("0/4", "0/1"):
+        done = subprocess.run(solve + ["--shard", shard, "--json", "--out", os.path.join(work, "s128-{shard}.h5")],
+                              capture_output=True, text=True, check=True)
+        peaks[shard] = (json.loads(done.stdout)["nnz"], timed(solve + ["--shard", shard, "--out", os.path.join(work, "s128-{shard}.h5")])[1])
+    (n1, p1), (n2, p2) = peaks["0/4"], peaks["0/1"]
+    print(f"memory per interaction: {(p2 - p1) * 1024 / (n2 - n1):.1f} bytes (peak RSS {p1 / 1024:.0f} MiB at {n1:,}, {p2 / 1024:.0f} MiB at {n2:,})")
+    rb, vb = os.path.join(work, "rbig.h5"), os.path.join(work, "vbig.h5")
+    if not (os.path.exists(rb) and os.path.exists(vb)):
+        subprocess.run([mftool, "generate", "--users", "20000", "--items", "1000000", "--nnz", "2000000", "--k", "128",
+                        "--out", rb, "--items-out", vb, "-q"], check=True)
+    wall, peak = timed([mftool, "solve", "--interactions", rb, "--items", vb, "--loss", "implicit", "--alpha", "10",
+                        "--threads", "2", "--shard", "0/8", "--out", os.path.join(work, "sb-{shard}.h5"), "-q"])
+    print(f"fixed part with 1M items, k = 128 (shard 0/8 of 20,000 users): {wall:.2f} s, {peak / 1024 / 1024:.2f} GiB peak")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--mftool", required=True)
     parser.add_argument("--shards", type=int, default=8)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--work", default=os.path.join(HERE, os.pardir, ".cache", "shards"))
+    parser.add_argument("--projection", action="store_true", help="measure the projection's figures instead")
     parser.add_argument("extra", nargs="*", default=["--loss", "implicit", "--alpha", "10", "--lambda", "0.1"])
     args = parser.parse_args()
     mftool, work, n = os.path.abspath(args.mftool), os.path.abspath(args.work), args.shards
     os.makedirs(work, exist_ok=True)
+    if args.projection:
+        return projection(mftool, work)
     r, v = os.path.join(work, "r.h5"), os.path.join(work, "v.h5")
     if not (os.path.exists(r) and os.path.exists(v)):
         subprocess.run([mftool, "generate", "--preset", "ml20m-shape", "--out", r, "--items-out", v, "-q"], check=True)

@@ -45,13 +45,15 @@ for s in "${sets[@]}"; do
   [[ -f "$here/requirements-$s.txt" ]] || { echo "venv.sh: unknown set '$s' (io, bench, torch)" >&2; exit 64; }
 done
 
-if [[ ! -x "$venv/bin/python" ]]; then
+# The venv is made once pip is in it: `python -m venv` writes bin/python before ensurepip installs
+# pip, so a venv whose making stopped there (interrupted, or ensurepip failed) is made again.
+if [[ ! -x "$venv/bin/python" || ! -x "$venv/bin/pip" ]]; then
   if ! "$py" -c 'import ensurepip, venv' 2>/dev/null; then
     "$here/apt.sh" python3 python3-venv
     py=python3
   fi
   echo "venv.sh: creating $venv" >&2
-  "$py" -m venv "$venv"
+  "$py" -m venv --clear "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
 fi
 

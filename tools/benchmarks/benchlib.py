@@ -57,7 +57,13 @@ class Measured:
         return iter((self.wall, self.peak_rss, self.stdout, self.stderr))
 
 
-TIME = "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
+def gnu_time() -> str | None:
+    """/usr/bin/time (Debian's `time`) when installed, else None.
+
+    Looked up at each call, not at import: tools/bench imports this module before its setup step
+    installs `time`.
+    """
+    return "/usr/bin/time" if os.access("/usr/bin/time", os.X_OK) else None
 
 
 def run_measured(cmd, env=None, check=True, cwd=None) -> Measured:
@@ -72,7 +78,8 @@ def run_measured(cmd, env=None, check=True, cwd=None) -> Measured:
     """
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
             tempfile.NamedTemporaryFile(prefix="bench_rss_", suffix=".txt") as rssf:
-        full = [TIME, "-f", "%M", "-o", rssf.name, "--"] + list(cmd) if TIME else list(cmd)
+        gtime = gnu_time()
+        full = [gtime, "-f", "%M", "-o", rssf.name, "--"] + list(cmd) if gtime else list(cmd)
         t0 = time.perf_counter()
         proc = subprocess.Popen(full, stdout=out, stderr=err, env=env, cwd=cwd)
         _, status, usage = os.wait4(proc.pid, 0)
@@ -82,7 +89,7 @@ def run_measured(cmd, env=None, check=True, cwd=None) -> Measured:
         err.seek(0)
         so, se = out.read().decode(errors="replace"), err.read().decode(errors="replace")
         peak, source = usage.ru_maxrss * 1024, "wait4 (includes the parent's RSS)"     # KiB on Linux
-        if TIME:
+        if gtime:
             try:
                 peak, source = int(open(rssf.name).read().split()[-1]) * 1024, "GNU time %M"
             except (OSError, ValueError, IndexError):

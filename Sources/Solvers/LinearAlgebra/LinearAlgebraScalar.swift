@@ -13,6 +13,12 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
     /// C ← α·AᵀA + β·C, with A rows × k (row-major, leading dimension lda), C k × k upper.
     static func syrkTransposed(rows: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
                                beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// C ← α·AAᵀ + β·C, with A rows × k (row-major, leading dimension lda), C rows × rows upper.
+    static func syrk(rows: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+                     beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
+    /// y ← α·A·x + β·y (A rows × columns, row-major), or α·Aᵀ·x + β·y when `transposed`.
+    static func gemv(transposed: Bool, rows: Int, columns: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
+                     x: UnsafePointer<Self>, beta: Self, y: UnsafeMutablePointer<Self>)
     /// C ← α·A·Bᵀ + β·C, with A m × k, B n × k, C m × n (row-major).
     static func gemmTransposedB(m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
                                 b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
@@ -77,6 +83,17 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
 
 extension Double: LinearAlgebraScalar {
     @inline(__always)
+    static func syrk(rows: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                     beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
+        cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, blasint(rows), blasint(k), alpha, a, blasint(lda), beta, c, blasint(ldc))
+    }
+    @inline(__always)
+    static func gemv(transposed: Bool, rows: Int, columns: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
+                     x: UnsafePointer<Double>, beta: Double, y: UnsafeMutablePointer<Double>) {
+        cblas_dgemv(CblasRowMajor, transposed ? CblasTrans : CblasNoTrans, blasint(rows), blasint(columns), alpha, a, blasint(lda),
+                    x, 1, beta, y, 1)
+    }
+    @inline(__always)
     static func syrkTransposed(rows: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
                                beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, blasint(k), blasint(rows), alpha, a, blasint(lda), beta, c, blasint(ldc))
@@ -105,6 +122,17 @@ extension Double: LinearAlgebraScalar {
 }
 
 extension Float: LinearAlgebraScalar {
+    @inline(__always)
+    static func syrk(rows: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                     beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, blasint(rows), blasint(k), alpha, a, blasint(lda), beta, c, blasint(ldc))
+    }
+    @inline(__always)
+    static func gemv(transposed: Bool, rows: Int, columns: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                     x: UnsafePointer<Float>, beta: Float, y: UnsafeMutablePointer<Float>) {
+        cblas_sgemv(CblasRowMajor, transposed ? CblasTrans : CblasNoTrans, blasint(rows), blasint(columns), alpha, a, blasint(lda),
+                    x, 1, beta, y, 1)
+    }
     @inline(__always)
     static func syrkTransposed(rows: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
                                beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {

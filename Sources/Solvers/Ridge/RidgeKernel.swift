@@ -41,18 +41,58 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
             progress?.finish()
             return RidgeSolution(factors: DenseMatrix(rows: m, columns: w, storage: X), emptyUsers: emptyCount(), fallbackUsers: 0, flops: flops)
         }
+        let plan = dualPlan(background: background)
+        let primalUsers = m - (plan?.users ?? 0)
         // The native kernels address the system matrix with leading dimension kp.
-        let G: [S] = terms.hasBackground ? scaledByBackground(native ? matrix.nativeGram(padded: matrix.padded()) : matrix.gram()) : []
-        let (fallbacks, userFlops) = try solvePerUser(G: G, background: background, X: &X)
+        let G: [S] = terms.hasBackground && primalUsers > 0
+            ? scaledByBackground(native ? matrix.nativeGram(padded: matrix.padded()) : matrix.gram()) : []
+        var (fallbacks, userFlops, failures) = try solvePerUser(G: G, background: background, plan: plan, X: &X)
+        var dualUsers = 0
+        if let plan {
+            let failed = Set(failures)
+            let rotated = (0..<m).filter { plan.isDual[$0] && !failed.contains($0) }
+            dualUsers = rotated.count
+            userFlops += plan.basis.rotateBack(rotated, X: &X, w: w, variant: variant, threads: solver.threads)
+            let (more, moreFlops) = try solveByReference(failures, background: background, X: &X)
+            fallbacks += more
+            userFlops += moreFlops
+        }
         progress?.finish()
-        return RidgeSolution(factors: DenseMatrix(rows: m, columns: w, storage: X), emptyUsers: emptyCount(),
-                             fallbackUsers: fallbacks, flops: flops + userFlops)
+        var solution = RidgeSolution(factors: DenseMatrix(rows: m, columns: w, storage: X), emptyUsers: emptyCount(),
+                                     fallbackUsers: fallbacks, flops: flops + userFlops)
+        solution.dualUsers = dualUsers
+        return solution
+    }
+
+    /// Users whose dual system proved singular to working precision: the primal form by the
+    /// reference kernel, which then fails naming the user or falls back, as for any user.
+    func solveByReference(_ users: [Int], background: [Double], X: inout [Double]) throws(SolverError) -> (Int, Double) {
+        guard !users.isEmpty else { return (0, 0) }
+        var reference = solver
+        reference.kernel = .lapack
+        reference.form = .primal
+        let kernel = RidgeKernel(problem: problem, solver: reference)
+        let G = terms.hasBackground ? kernel.scaledByBackground(kernel.matrix.gram()) : []
+        let degree = users.map { problem.interactions.degree(ofRow: $0) }.max() ?? 0
+        let workspace = RidgeWorkspace<S>(w: w, stride: w, maxDegree: degree)
+        var out = [Double](repeating: 0, count: w)
+        var fallbacks = 0, flops = 0.0
+        for u in users {
+            let (usedFallback, f) = try out.withUnsafeMutableBufferPointer { (o) throws(SolverError) in
+                try kernel.solveUser(u, G: G, background: background, rows: nil, workspace: workspace, out: o.baseAddress!)
+            }
+            for c in 0..<w { X[u * w + c] = out[c] }
+            fallbacks += usedFallback ? 1 : 0
+            flops += f
+        }
+        return (fallbacks, flops)
     }
 
     /// Every user's own system, in interleaved blocks of 64 users over the threads: balanced
     /// under power-law activity, and each user's arithmetic is the same whatever thread runs
     /// it. Returns the fallback count and the flops; a failure names the first failing row.
-    func solvePerUser(G: [S], background: [Double], X: inout [Double]) throws(SolverError) -> (Int, Double) {
+    /// Users of the dual ``plan`` are solved in its form; those it cannot solve are returned.
+    func solvePerUser(G: [S], background: [Double], plan: DualPlan?, X: inout [Double]) throws(SolverError) -> (Int, Double, [Int]) {
         let m = problem.userCount
         let threads = Swift.min(solver.threads, Swift.max(1, m / 64))
         let block = 64
@@ -60,19 +100,28 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         for u in 0..<m { maxDegree = Swift.max(maxDegree, problem.interactions.degree(ofRow: u)) }
         var results = [ThreadResult](repeating: ThreadResult(), count: threads)
         // The native gather reads item rows at random: from a huge-page copy.
-        let rows = native ? HugePageBuffer(copying: items) : nil
-        let shared = UnsafeSendable((self, G, background, maxDegree, rows))
+        let rows = native && (plan?.users ?? 0) < m ? HugePageBuffer(copying: items) : nil
+        let shared = UnsafeSendable((self, G, background, maxDegree, rows, plan))
         X.withUnsafeMutableBufferPointer { xp in
             results.withUnsafeMutableBufferPointer { rp in
                 let out = UnsafeSendable((xp.baseAddress!, rp.baseAddress!))
                 BLASThreads.singleThreaded {
                     DispatchQueue.concurrentPerform(iterations: threads) { t in
-                        let (kernel, G, background, maxDegree, rows) = shared.value
+                        let (kernel, G, background, maxDegree, rows, plan) = shared.value
                         let (X, results) = out.value
                         let workspace = RidgeWorkspace<S>(w: kernel.w, stride: kernel.native ? kernel.kp : kernel.w, maxDegree: maxDegree)
+                        let dualWorkspace = plan.map { DualWorkspace<S>(k: $0.basis.k, maxActive: $0.maxActive) }
                         var blockStart = t * block
                         while blockStart < m {
                             for u in blockStart..<Swift.min(blockStart + block, m) {
+                                if let plan, plan.isDual[u] {
+                                    if let f = kernel.solveDual(u, plan: plan, workspace: dualWorkspace!, out: X + u * kernel.w) {
+                                        results[t].flops += f
+                                    } else {
+                                        results[t].dualFailures.append(u)
+                                    }
+                                    continue
+                                }
                                 do {
                                     let (usedFallback, f) = try kernel.solveUser(u, G: G, background: background, rows: rows?.base,
                                                                                  workspace: workspace, out: X + u * kernel.w)
@@ -91,14 +140,16 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
             }
         }
         if let failure = results.compactMap({ $0.failure }).min(by: { $0.row < $1.row }) { throw failure }
-        return (results.reduce(0) { $0 + $1.fallbacks }, results.reduce(0) { $0 + $1.flops })
+        return (results.reduce(0) { $0 + $1.fallbacks }, results.reduce(0) { $0 + $1.flops }, results.flatMap { $0.dualFailures }.sorted())
     }
 
-    /// What one thread of ``solvePerUser(G:background:X:)`` counted.
+    /// What one thread of ``solvePerUser(G:background:plan:X:)`` counted.
     struct ThreadResult {
         var fallbacks = 0
         var flops = 0.0
         var failure: SolverError?
+        /// Dual users whose system proved singular, for the primal form.
+        var dualFailures: [Int] = []
     }
 
     /// c0·G, the part of every A_u from the entries outside Ω_u (G itself when c0 = 1).

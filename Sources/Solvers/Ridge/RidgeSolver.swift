@@ -29,12 +29,32 @@ public struct RidgeSolver: Sendable {
         case lapack
     }
 
+    /// Which form of each user's normal equations is solved; both give the same minimizer.
+    public enum Form: String, Sendable, CaseIterable {
+        /// The dual form for the users where the flop count says it is faster (fewer stored
+        /// entries than columns, roughly), the primal form for the others. The default.
+        case auto
+        /// The k × k normal equations for every user.
+        case primal
+        /// The n_u × n_u dual form for every user it can solve (all but users of the implicit
+        /// loss with a confidence below α0, users whose λ_u leaves the system singular, and the
+        /// empty users of the observed loss).
+        case dual
+    }
+
+    /// How much slower a flop of the dual form runs than a flop of the primal form's native
+    /// kernels (BLAS on small, thin matrices against register-tiled Gram accumulation): the
+    /// cost model of ``Form/auto`` weighs the dual form's flops by it.
+    static let dualCostRatio = 1.0
+
     /// Worker threads for the per-user solves (results do not depend on it).
     public var threads: Int
     public var precision: Precision
     public var fallback: Fallback
     /// The per-user kernel.
     public var kernel: Kernel = .native
+    /// The form of the per-user systems.
+    public var form: Form = .auto
     /// The native kernels' instruction set; nil uses the best the CPU supports.
     public var variant: NativeKernelVariant? = nil
     /// User ids for error messages (row numbers when nil).
@@ -76,6 +96,8 @@ public struct RidgeSolution: Sendable {
     public var emptyUsers: Int
     /// Users solved by the least-squares fallback.
     public var fallbackUsers: Int
+    /// Users solved in the dual form.
+    public var dualUsers: Int = 0
     /// Floating-point operations of the solve (Gram products, factorizations, solves).
     public var flops: Double
     /// Wall-clock seconds of the solve (Gram matrices, factorizations, solves).

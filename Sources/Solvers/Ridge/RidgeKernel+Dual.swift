@@ -1,0 +1,188 @@
+import Foundation
+import Matrices
+
+/// The dual form of a user's normal equations, for users with fewer stored entries than the
+/// system has columns. In the ``DualBasis`` coordinates the item block of A_u is
+/// Â = diag(1/s) + Σ_{i∈Ω_u} d_i u_i u_iᵀ with s = 1/(c0·Λ + λ_u); for the entries with d_i > 0
+/// (those with d_i = 0 add nothing) let Ŷ hold the rows √d_i·√s ⊙ u_i. Then, by the Woodbury
+/// identity,
+///
+///     Â⁻¹ r = √s ⊙ (r̃ − Ŷᵀ M⁻¹ Ŷ r̃),   r̃ = √s ⊙ r,   M = I + Ŷ Ŷᵀ  (n_u × n_u, ≥ I),
+///
+/// which costs n_u²·k + n_u³/3 instead of the primal n_u·k² + k³/3. Under a user bias, with a
+/// the bias column of A_u, α its diagonal entry and b_β the bias entry of b_u, the Schur
+/// complement gives β = (b_β − a·p) / (α − a·q) with p = Â⁻¹b, q = Â⁻¹a, and ζ = p − β q.
+/// The weights d_i, the right-hand side weights and λ_u are those of ``ObjectiveTerms``, as in
+/// the primal form. Users with a negative weight (linear confidence below c0) keep the primal
+/// form, whose Cholesky factorization decides their definiteness.
+extension RidgeKernel {
+    /// Which users take the dual form, with its basis.
+    struct DualPlan: @unchecked Sendable {
+        let basis: DualBasis<S>
+        let isDual: [Bool]
+        let users: Int
+        /// The most entries of a dual user with positive weight: the size of M.
+        let maxActive: Int
+    }
+
+    /// The plan for this solve, nil when no user takes the dual form. The choice for each user
+    /// depends on that user's entries, k and the objective alone, never on the other users, so
+    /// a shard of the users gives each the form it has in the whole run.
+    func dualPlan(background: [Double]) -> DualPlan? {
+        guard solver.form != .primal else { return nil }
+        let m = problem.userCount
+        var candidates = [Bool](repeating: false, count: m)
+        var any = false
+        for u in 0..<m {
+            candidates[u] = prefersDual(u)
+            any = any || candidates[u]
+        }
+        guard any, let basis = DualBasis(self, background: background) else { return nil }
+        var users = 0, maxActive = 0
+        for u in 0..<m where candidates[u] {
+            let range = problem.interactions.range(ofRow: u)
+            guard basis.isPositiveDefinite(lambda: terms.lambda(forCount: range.count)) else { candidates[u] = false; continue }
+            users += 1
+            maxActive = Swift.max(maxActive, activeEntries(range))
+        }
+        return users == 0 ? nil : DualPlan(basis: basis, isDual: candidates, users: users, maxActive: maxActive)
+    }
+
+    /// Whether user u is for the dual form: not an empty user of the observed loss (the zero
+    /// vector), no negative Gram weight, and, under `--form auto`, fewer estimated flops.
+    func prefersDual(_ u: Int) -> Bool {
+        let range = problem.interactions.range(ofRow: u)
+        if range.isEmpty && !terms.hasBackground { return false }
+        let R = problem.interactions
+        if terms.entryGram == .weighted {
+            for p in range where terms.gramWeight(R.values[p]) < 0 { return false }
+        }
+        if solver.form == .dual { return true }
+        let k = Double(problem.k), w = Double(w), n = Double(range.count), a = Double(activeEntries(range))
+        let rotation = terms.hasBackground ? 2 * k * k : 0
+        let dual = a * a * k + a * a * a / 3 + 6 * n * k + rotation
+        let primal = n * w * w + w * w * w / 3 + 2 * w * w
+        return dual * RidgeSolver.dualCostRatio < primal
+    }
+
+    /// The entries of `range` with a positive Gram weight.
+    func activeEntries(_ range: Range<Int>) -> Int {
+        switch terms.entryGram {
+        case .unit: return range.count
+        case .none: return 0
+        case .weighted: return range.reduce(0) { $0 + (terms.gramWeight(problem.interactions.values[$1]) > 0 ? 1 : 0) }
+        }
+    }
+
+    /// Solves user u in the dual form into `out` (w values, the item part in the basis's
+    /// coordinates). Returns the flops, or nil when the system proves not positive definite to
+    /// working precision (the caller then takes the primal form).
+    func solveDual(_ u: Int, plan: DualPlan, workspace ws: DualWorkspace<S>, out: UnsafeMutablePointer<Double>) -> Double? {
+        let basis = plan.basis, k = basis.k
+        let range = problem.interactions.range(ofRow: u)
+        let lambdaU = terms.lambda(forCount: range.count)
+        for c in 0..<k { ws.sigma[c] = S((1 / (basis.shift[c] + lambdaU)).squareRoot()) }
+        let bias = gatherDual(range, basis: basis, ws)
+        let active = ws.active
+        if active > 0 {
+            S.syrk(rows: active, k: k, alpha: 1, a: ws.rows, lda: k, beta: 0, c: ws.m, ldc: active)
+            for i in 0..<active { ws.m[i * active + i] += 1 }
+            guard cholesky(active, ws.m) == 0 else { return nil }
+        }
+        applyInverse(ws.rhs, into: ws.p, k: k, ws)
+        var flops = Double(active * active * k) + Double(active * active * active) / 3 + Double(6 * range.count * k)
+        guard problem.objective.userBias else {
+            for c in 0..<k { out[c] = Double(ws.p[c]) }
+            return flops
+        }
+        applyInverse(ws.biasColumn, into: ws.q, k: k, ws)
+        var ap = 0.0, aq = 0.0
+        for c in 0..<k {
+            ap += ws.biasColumn[c] * Double(ws.p[c])
+            aq += ws.biasColumn[c] * Double(ws.q[c])
+        }
+        let schur = bias.alpha - aq
+        guard schur > Double(w) * Double(S.ulpOfOne) * bias.alpha else { return nil }
+        let beta = (bias.rhs - ap) / schur
+        for c in 0..<k { out[c] = Double(ws.p[c]) - beta * Double(ws.q[c]) }
+        out[k] = beta
+        flops += Double(4 * active * k)
+        return flops
+    }
+
+    /// The user's rows in the basis: b_u's item part into `ws.rhs`, the bias column into
+    /// `ws.biasColumn`, and Ŷ (the entries of positive weight, scaled) into `ws.rows`, their
+    /// count into `ws.active`. Returns the bias entries α and b_β.
+    func gatherDual(_ range: Range<Int>, basis: DualBasis<S>, _ ws: DualWorkspace<S>) -> (alpha: Double, rhs: Double) {
+        let k = basis.k, R = problem.interactions, userBias = problem.objective.userBias
+        for c in 0..<k { ws.rhs[c] = basis.background[c]; ws.biasColumn[c] = basis.biasColumn[c] }
+        var alpha = basis.biasWeight, rhs = basis.backgroundBias
+        var active = 0
+        basis.rows.withUnsafeBufferPointer { U in
+            for p in range {
+                let j = Int(R.indices[p]), r = R.values[p]
+                let d = terms.gramWeight(r), rho = terms.rhsWeight(r, item: j)
+                let row = U.baseAddress! + j * basis.rowStride
+                for c in 0..<k { ws.rhs[c] += rho * Double(row[c]) }
+                if userBias {
+                    for c in 0..<k { ws.biasColumn[c] += d * Double(row[c]) }
+                    alpha += d
+                    rhs += rho
+                }
+                guard d > 0 else { continue }
+                let e = S(d.squareRoot()), dst = ws.rows + active * k
+                for c in 0..<k { dst[c] = e * ws.sigma[c] * row[c] }
+                active += 1
+            }
+        }
+        ws.active = active
+        return (alpha, rhs)
+    }
+
+    /// x = Â⁻¹ r by the Woodbury identity, with M's Cholesky factor in `ws.m`.
+    func applyInverse(_ r: UnsafePointer<Double>, into x: UnsafeMutablePointer<S>, k: Int, _ ws: DualWorkspace<S>) {
+        for c in 0..<k { x[c] = ws.sigma[c] * S(r[c]) }
+        let active = ws.active
+        if active > 0 {
+            S.gemv(transposed: false, rows: active, columns: k, alpha: 1, a: ws.rows, lda: k, x: x, beta: 0, y: ws.h)
+            _ = S.potrs(n: active, nrhs: 1, a: ws.m, b: ws.h)
+            S.gemv(transposed: true, rows: active, columns: k, alpha: -1, a: ws.rows, lda: k, x: ws.h, beta: 1, y: x)
+        }
+        for c in 0..<k { x[c] *= ws.sigma[c] }
+    }
+}
+
+/// One thread's scratch memory for dual solves, allocated once.
+final class DualWorkspace<S: LinearAlgebraScalar> {
+    /// Ŷ, up to `maxActive` rows of k.
+    let rows: UnsafeMutablePointer<S>
+    /// M and then its Cholesky factor, active × active.
+    let m: UnsafeMutablePointer<S>
+    /// √s, and the two solutions p and q (k each), and M⁻¹'s right-hand side (maxActive).
+    let sigma, p, q, h: UnsafeMutablePointer<S>
+    /// b_u's item part and the bias column in the basis, Float64.
+    let rhs, biasColumn: UnsafeMutablePointer<Double>
+    /// The rows of Ŷ of the user at hand.
+    var active = 0
+    private let memory: [UnsafeMutableRawPointer]
+
+    init(k: Int, maxActive: Int) {
+        var memory: [UnsafeMutableRawPointer] = []
+        func zeroed<T: Numeric>(_ count: Int, _: T.Type) -> UnsafeMutablePointer<T> {
+            let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count) * MemoryLayout<T>.stride, alignment: 64)
+            memory.append(raw)
+            return raw.initializeMemory(as: T.self, repeating: 0, count: Swift.max(1, count))
+        }
+        rows = zeroed(maxActive * k, S.self)
+        m = zeroed(maxActive * maxActive, S.self)
+        sigma = zeroed(k, S.self)
+        p = zeroed(k, S.self)
+        q = zeroed(k, S.self)
+        h = zeroed(maxActive, S.self)
+        rhs = zeroed(k, Double.self)
+        biasColumn = zeroed(k, Double.self)
+        self.memory = memory
+    }
+
+    deinit { for raw in memory { raw.deallocate() } }
+}

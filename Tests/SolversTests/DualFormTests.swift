@@ -1,0 +1,167 @@
+import Matrices
+@testable import Solvers
+
+import Testing
+
+/// Random interactions whose user u has `degree(u)` distinct items (values 1…5 in half steps),
+/// and item factors with entries of variance 1/k.
+func problemWithDegrees(_ degrees: [Int], items n: Int, k: Int, seed: UInt64) -> (CSRMatrix, DenseMatrix<Double>) {
+    var rng = SplitMix64(seed: seed)
+    var indptr = [0], indices = [Int32](), values = [Double]()
+    for d in degrees {
+        var chosen = Set<Int>()
+        while chosen.count < Swift.min(d, n) { chosen.insert(Int(rng.uniform() * Double(n)) % n) }
+        for j in chosen.sorted() {
+            indices.append(Int32(j))
+            values.append(Double(2 + Int(rng.uniform() * 9)) / 2)
+        }
+        indptr.append(indices.count)
+    }
+    let items = (0..<(n * k)).map { _ in rng.normal() / Double(k).squareRoot() }
+    return (CSRMatrix(rows: degrees.count, columns: n, indptr: indptr, indices: indices, values: values),
+            DenseMatrix(rows: n, columns: k, storage: items))
+}
+
+/// The objectives of the dual-form tests: every loss × regularization, with and without a
+/// user bias and offsets; the implicit ones with one-plus and linear confidence.
+let dualObjectives: [(String, Objective)] = {
+    var out: [(String, Objective)] = []
+    for loss in Objective.Loss.allCases {
+        for reg in Objective.Regularization.allCases {
+            for bias in [false, true] {
+                var o = Objective(loss: loss, lambda: 0.3, regularization: reg, alpha: 2, userBias: bias)
+                o.regularizationExponent = 0.5
+                if loss != .implicit && bias { o.offset = .globalMean }
+                out.append(("\(loss)-\(reg)\(bias ? "-bias" : "")", o))
+                if loss == .implicit {
+                    o.confidence = .linear
+                    o.unobservedWeight = 0.5
+                    out.append(("\(loss)-linear-a0.5-\(reg)\(bias ? "-bias" : "")", o))
+                }
+            }
+        }
+    }
+    return out
+}()
+
+@Suite("The dual form")
+struct DualFormTests {
+    @Test("every reference case in the dual form matches lstsq to 1e-10", arguments: RidgeReference.cases)
+    func matchesReference(name: String) throws {
+        let reference = RidgeReference.shared
+        let problem = try reference.problem(name)
+        var solver = RidgeSolver(threads: 2)
+        solver.form = .dual
+        let solution = try solver.solve(problem)
+        // The dense loss with a constant λ shares one system among all users, solved once.
+        #expect(solution.dualUsers > 0 || problem.terms.sharesSystemMatrix, "case \(name)")
+        #expect(relativeError(solution.factors, try reference.expected(name)) <= 1e-10, "case \(name)")
+    }
+
+    @Test("dual and primal agree to 1e-10 at k = 256, n_u from 1 to 2k", arguments: dualObjectives)
+    func agreesWithPrimal(name: String, objective: Objective) throws {
+        let k = 256
+        let degrees = [0, 1, 2, 3, 7, 31, 100, 255, 256, 257, 400, 512]
+        let (R, V) = problemWithDegrees(degrees, items: 600, k: k, seed: 11)
+        let problem = try RidgeProblem(interactions: R, items: V, objective: objective)
+        var primal = RidgeSolver(threads: 2), dual = primal
+        primal.form = .primal
+        dual.form = .dual
+        let p = try primal.solve(problem), d = try dual.solve(problem)
+        #expect(p.dualUsers == 0)
+        // Every user but the observed loss's empty one, and those with a confidence below α0;
+        // none when all users share one system (the dense loss with a constant λ).
+        let negative = objective.loss == .implicit && objective.confidence == .linear
+        if problem.terms.sharesSystemMatrix {
+            #expect(d.dualUsers == 0)
+        } else {
+            #expect(negative ? d.dualUsers >= 1 : d.dualUsers == degrees.count - (objective.loss == .observed ? 1 : 0), "\(name)")
+        }
+        #expect(relativeError(d.factors, p.factors) <= 1e-10, "\(name)")
+        #expect(abs(d.objective - p.objective) <= 1e-10 * abs(p.objective), "\(name)")
+    }
+
+    @Test("single precision: the dual form agrees with double to float accuracy", arguments: dualObjectives.filter { $0.0.hasSuffix("-bias") })
+    func singlePrecision(name: String, objective: Objective) throws {
+        let degrees = [1, 5, 20, 60, 127]
+        let (R, V) = problemWithDegrees(degrees, items: 300, k: 128, seed: 12)
+        let problem = try RidgeProblem(interactions: R, items: V, objective: objective)
+        var single = RidgeSolver(threads: 1, precision: .single)
+        single.form = .dual
+        let s = try single.solve(problem)
+        let double = try RidgeSolver(threads: 1).solve(problem)
+        #expect(s.dualUsers > 0 || problem.terms.sharesSystemMatrix)
+        #expect(relativeError(s.factors, double.factors) <= 1e-4, "\(name)")
+    }
+
+    @Test("the gradient vanishes at the dual solution at k = 1024, n_u from 1 to 2k")
+    func zeroGradientLargeK() throws {
+        let k = 1024
+        let degrees = [0, 1, 10, 100, 1000, 2048]
+        let (R, V) = problemWithDegrees(degrees, items: 2100, k: k, seed: 13)
+        for (name, objective) in dualObjectives where name.hasSuffix("constant-bias") || name == "implicit-count" {
+            let problem = try RidgeProblem(interactions: R, items: V, objective: objective)
+            var dual = RidgeSolver(threads: 2)
+            dual.form = .dual
+            let x = try dual.solve(problem).factors
+            // The objective's own gradient (ObjectiveEvaluator), against its size at x = 0.
+            let atSolution = problem.gradient(x).storage
+            let atZero = problem.gradient(DenseMatrix(rows: x.rows, columns: x.columns, storage: [Double](repeating: 0, count: x.storage.count))).storage
+            #expect(maxAbs(atSolution) <= 1e-10 * maxAbs(atZero), "\(name)")
+        }
+    }
+
+    @Test("zero Gram weights are exact in the dual form; a negative one keeps the user primal")
+    func zeroAndNegativeWeights() throws {
+        // Linear confidence c = α r with α = 0.5 against α0 = 1: r = 2 gives c − α0 = 0 exactly,
+        // r = 1 gives −0.5.
+        var objective = Objective(loss: .implicit, lambda: 0.3, alpha: 0.5, confidence: .linear)
+        objective.unobservedWeight = 1
+        let (_, V) = problemWithDegrees([], items: 300, k: 64, seed: 16)
+        let R = CSRMatrix(rows: 3, columns: 300, indptr: [0, 3, 6, 9], indices: [1, 5, 9, 2, 4, 8, 3, 6, 7],
+                          values: [4, 6, 3, 2, 2, 5, 1, 4, 3])
+        let problem = try RidgeProblem(interactions: R, items: V, objective: objective)
+        var primal = RidgeSolver(threads: 1), dual = primal
+        primal.form = .primal
+        dual.form = .dual
+        let p = try primal.solve(problem), d = try dual.solve(problem)
+        #expect(d.dualUsers == 2)
+        #expect(relativeError(d.factors, p.factors) <= 1e-10)
+    }
+
+    @Test("auto takes the dual form for few entries and the primal for many")
+    func autoChoosesByCost() throws {
+        let degrees = [3, 20, 2000]
+        let (R, V) = problemWithDegrees(degrees, items: 2100, k: 256, seed: 14)
+        for objective in [Objective(lambda: 0.3), Objective(loss: .implicit, lambda: 0.3)] {
+            let problem = try RidgeProblem(interactions: R, items: V, objective: objective)
+            let solution = try RidgeSolver(threads: 1).solve(problem)
+            #expect(solution.dualUsers == 2, "\(objective.loss)")
+        }
+    }
+
+    @Test("a row slice of the users gets the same factors, bit for bit")
+    func shardInvariant() throws {
+        let degrees = (0..<300).map { [1, 4, 30, 90, 200, 700][$0 % 6] + $0 % 5 }
+        let (R, V) = problemWithDegrees(degrees, items: 800, k: 160, seed: 15)
+        for objective in [Objective(lambda: 0.3, userBias: true), Objective(loss: .implicit, lambda: 0.3, regularization: .count)] {
+            let whole = try RidgeSolver(threads: 2).solve(RidgeProblem(interactions: R, items: V, objective: objective))
+            #expect(whole.dualUsers > 0 && whole.dualUsers < degrees.count)
+            for slice in [0..<1, 37..<151, 151..<300] {
+                let part = try RidgeSolver(threads: 1).solve(RidgeProblem(interactions: R.rowSlice(slice), items: V, objective: objective))
+                let w = whole.factors.columns
+                #expect(part.factors.storage == Array(whole.factors.storage[(slice.lowerBound * w)..<(slice.upperBound * w)]),
+                        "\(objective.loss) \(slice)")
+            }
+        }
+    }
+}
+
+extension CSRMatrix {
+    /// The rows `rows` as a matrix of their own.
+    func rowSlice(_ rows: Range<Int>) -> CSRMatrix {
+        let start = indptr[rows.lowerBound], end = indptr[rows.upperBound]
+        return CSRMatrix(rows: rows.count, columns: columns, indptr: indptr[rows.lowerBound...rows.upperBound].map { $0 - start },
+                         indices: Array(indices[start..<end]), values: Array(values[start..<end]))
+    }
+}

@@ -10,6 +10,7 @@ extension Objective.Offset: ExpressibleByArgument {}
 extension RidgeSolver.Precision: ExpressibleByArgument {}
 extension RidgeSolver.Fallback: ExpressibleByArgument {}
 extension RidgeSolver.Kernel: ExpressibleByArgument {}
+extension RidgeSolver.Form: ExpressibleByArgument {}
 extension NativeKernelVariant: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
 }

@@ -10,8 +10,10 @@ struct Solve: ParsableCommand {
         abstract: "Solve user factors exactly (per-user ridge regression by Cholesky) against fixed item embeddings.",
         discussion: """
         Each user's factor is the exact minimizer of the objective (see --loss), found by a \
-        Cholesky solve of its k × k normal equations; users are solved in parallel and the result \
-        does not depend on --threads. Users with no interactions get the zero vector under \
+        Cholesky solve of its k × k normal equations, or, for a user with fewer entries than k \
+        (item embeddings from a text or image model), of the n_u × n_u dual system that gives \
+        the same minimizer (see --form); users are solved in parallel and the result does not \
+        depend on --threads or --shard. Users with no interactions get the zero vector under \
         --loss observed and the exact solution under dense and implicit.
 
         --like FACTORS.h5 takes the objective from a factor file's recorded settings (its μ \
@@ -70,6 +72,9 @@ struct Solve: ParsableCommand {
 
     @Option(help: "Per-user kernel: native (mftool's SIMD Gram accumulation and Cholesky, default) or lapack (BLAS syrk + LAPACK potrf/potrs, the reference).")
     var kernel: RidgeSolver.Kernel = .native
+
+    @Option(help: "Form of each user's system: auto (default: the n_u × n_u dual form for users with fewer entries than k, roughly, the k × k primal form for the others), primal or dual (every user it can solve). Both give the same minimizer. Where the dual form needs a background (dense and implicit losses) it keeps one more n × k copy of the item matrix, rotated.")
+    var form: RidgeSolver.Form = .auto
 
     @Option(help: "Instruction set of the native kernel: portable, avx2 or avx512 (default: the best this CPU supports).")
     var isa: NativeKernelVariant?
@@ -131,7 +136,7 @@ struct Solve: ParsableCommand {
         let t3 = Date()
         let summary: [String: Any] = [
             "users": problem.userCount, "items": problem.itemCount, "k": problem.k, "nnz": problem.interactions.nnz,
-            "empty_users": solution.emptyUsers, "fallback_users": solution.fallbackUsers,
+            "empty_users": solution.emptyUsers, "fallback_users": solution.fallbackUsers, "dual_users": solution.dualUsers,
             "seconds": solution.seconds, "gflops": solution.gflops, "objective": solution.objective,
             "kernel": kernelName, "read_seconds": t1.timeIntervalSince(t0), "write_seconds": t3.timeIntervalSince(t2), "out": out,
             "first_seconds": firstSeconds, "repeat": `repeat`,
@@ -139,8 +144,8 @@ struct Solve: ParsableCommand {
         ]
         if json { Console.out(Console.json(summary)) }
         if !quiet {
-            Console.error(String(format: "solved %d users × k=%d (%d empty, %d fallback) in %.4f s, %.1f GFLOP/s, objective %.10g → %@",
-                                 problem.userCount, problem.width, solution.emptyUsers, solution.fallbackUsers,
+            Console.error(String(format: "solved %d users × k=%d (%d empty, %d fallback, %d dual) in %.4f s, %.1f GFLOP/s, objective %.10g → %@",
+                                 problem.userCount, problem.width, solution.emptyUsers, solution.fallbackUsers, solution.dualUsers,
                                  solution.seconds, solution.gflops, solution.objective, out))
             if report.droppedInteractions > 0 {
                 Console.error("dropped \(report.droppedInteractions) interactions on \(report.droppedItems) items unknown to \(data.itemsFile ?? "")")
@@ -159,6 +164,7 @@ extension Solve {
         var solver = RidgeSolver(threads: threads, precision: precision, fallback: fallback, userIDs: userIDs)
         solver.kernel = kernel
         solver.variant = isa
+        solver.form = form
         return solver
     }
 

@@ -17,12 +17,14 @@ struct ObjectiveEvaluator: Sendable {
     /// Dense loss: ‖t_u‖² over all items, per user.
     let targetNorms: [Double]
 
-    init(_ problem: RidgeProblem) {
+    /// `gram`, when given, is VᵀV as ``ItemMatrix/gram()`` computes it.
+    init(_ problem: RidgeProblem, gram: [Double]? = nil) {
         self.problem = problem
         terms = problem.terms
         let matrix = ItemMatrix<Double>(problem.items)
         let c0 = terms.backgroundWeight
-        G = terms.hasBackground ? (c0 == 1 ? matrix.gram() : matrix.gram().map { c0 * $0 }) : []
+        let vtv = terms.hasBackground ? gram ?? matrix.gram() : []
+        G = c0 == 1 ? vtv : vtv.map { c0 * $0 }
         if terms.rhsWeightsAreValues {
             (B, targetNorms) = ObjectiveEvaluator.denseSums(problem, matrix)
         } else {

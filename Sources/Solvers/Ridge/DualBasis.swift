@@ -29,6 +29,8 @@ struct DualBasis<S: LinearAlgebraScalar>: @unchecked Sendable {
     /// c0·Qᵀ Vᵀ1 and c0·n: the background's part of the bias column of A_u.
     let biasColumn: [Double]
     let biasWeight: Double
+    /// VᵀV (w × w, Float64) when the basis needed it, for the objective's evaluation.
+    let gram: [Double]?
 
     /// The basis for `kernel`'s problem; nil when G's eigendecomposition fails.
     init?(_ kernel: RidgeKernel<S>, background: [Double]) {
@@ -38,6 +40,7 @@ struct DualBasis<S: LinearAlgebraScalar>: @unchecked Sendable {
         self.k = k
         backgroundBias = problem.objective.userBias ? background[w - 1] : 0
         guard c0 != 0 else {
+            gram = nil
             transposedQ = nil
             shift = [Double](repeating: 0, count: k)
             rows = kernel.items
@@ -47,9 +50,10 @@ struct DualBasis<S: LinearAlgebraScalar>: @unchecked Sendable {
             biasWeight = 0
             return
         }
-        let G = kernel.matrix.gram()
+        let G = ItemMatrix<Double>(problem.items).gram()
+        gram = G
         var q = [S](repeating: 0, count: k * k)
-        for r in 0..<k { for c in 0..<k { q[r * k + c] = G[r * w + c] } }
+        for r in 0..<k { for c in 0..<k { q[r * k + c] = S(G[r * w + c]) } }
         var eigenvalues = [S](repeating: 0, count: k)
         // One thread: the decomposition, and so every factor, must not depend on the thread count.
         let info = BLASThreads.singleThreaded {
@@ -62,7 +66,7 @@ struct DualBasis<S: LinearAlgebraScalar>: @unchecked Sendable {
         rowStride = k
         self.background = Self.times(q, Array(background[0..<k]), k: k)
         if problem.objective.userBias {
-            let ones = (0..<k).map { Double(G[(w - 1) * w + $0]) }
+            let ones = (0..<k).map { G[(w - 1) * w + $0] }
             biasColumn = Self.times(q, ones, k: k).map { c0 * $0 }
             biasWeight = c0 * Double(problem.itemCount)
         } else {

@@ -61,6 +61,7 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         var solution = RidgeSolution(factors: DenseMatrix(rows: m, columns: w, storage: X), emptyUsers: emptyCount(),
                                      fallbackUsers: fallbacks, flops: flops + userFlops)
         solution.dualUsers = dualUsers
+        solution.gram = plan?.basis.gram
         return solution
     }
 

@@ -83,7 +83,7 @@ public struct RidgeSolver: Sendable {
         case .single: solution = try RidgeKernel<Float>(problem: problem, solver: self).run()
         }
         solution.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        solution.objective = reportsObjective ? ObjectiveEvaluator(problem).value(solution.factors.storage) : .nan
+        solution.objective = reportsObjective ? ObjectiveEvaluator(problem, gram: solution.gram).value(solution.factors.storage) : .nan
         return solution
     }
 }
@@ -104,6 +104,8 @@ public struct RidgeSolution: Sendable {
     public var seconds: Double = 0
     /// The objective at the solution, summed over users.
     public var objective: Double = 0
+    /// VᵀV in Float64 when the solve computed it, so that the objective's evaluation does not.
+    var gram: [Double]? = nil
 
     /// Achieved GFLOP/s.
     public var gflops: Double { seconds > 0 ? flops / seconds / 1e9 : 0 }

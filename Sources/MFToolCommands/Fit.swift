@@ -344,14 +344,14 @@ struct CheckOptions: ParsableArguments {
         ]
         if checkJSON {
             // JSON alone on stdout for scripts; the readable report goes to stderr.
-            print(Console.json([
+            Console.out(Console.json([
                 "objective": r.objective, "optimum": r.optimum, "relative_gap": r.relativeGap,
                 "relative_factor_error": r.relativeFactorError, "worst_user": worst, "worst_user_error": r.worstUserError,
                 "gradient_norm": r.gradientNorm, "gradient_scale": r.gradientScale,
             ]))
             lines.forEach(Console.error)
         } else {
-            lines.forEach { print($0) }
+            lines.forEach(Console.out)
         }
         if let checkTol, !(r.relativeGap <= checkTol) {
             Console.error(String(format: "check failed: relative gap %.3e exceeds --check-tol %.3e", r.relativeGap, checkTol))

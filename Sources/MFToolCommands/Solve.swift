@@ -73,7 +73,7 @@ struct Solve: ParsableCommand {
     @Option(help: "Per-user kernel: native (mftool's SIMD Gram accumulation and Cholesky, default) or lapack (BLAS syrk + LAPACK potrf/potrs, the reference).")
     var kernel: RidgeSolver.Kernel = .native
 
-    @Option(help: "Form of each user's system: auto (default: the n_u × n_u dual form for users with fewer entries than k, roughly, the k × k primal form for the others), primal or dual (every user it can solve). Both give the same minimizer. Where the dual form needs a background (dense and implicit losses) it keeps one more n × k copy of the item matrix, rotated.")
+    @Option(help: "Form of each user's system: auto (default: the n_u × n_u dual form for users with fewer entries than k, roughly, the k × k primal form for the others), primal or dual (every user it can solve). Both give the same minimizer. Under the dense and implicit losses the dual form keeps one more n × k copy of the item matrix, rotated, in the kernel's precision: no larger than the item matrix --max-memory admitted.")
     var form: RidgeSolver.Form = .auto
 
     @Option(help: "Instruction set of the native kernel: portable, avx2 or avx512 (default: the best this CPU supports).")
@@ -225,12 +225,12 @@ extension Solve {
         if json {
             Console.out(Console.json(["side": "items", "items": problem.userCount, "users": problem.itemCount, "k": problem.k,
                                       "nnz": problem.interactions.nnz, "empty_items": solution.emptyUsers,
-                                      "fallback_items": solution.fallbackUsers, "unknown_users": unknown, "seconds": solution.seconds,
+                                      "fallback_items": solution.fallbackUsers, "dual_items": solution.dualUsers, "unknown_users": unknown, "seconds": solution.seconds,
                                       "gflops": solution.gflops, "objective": solution.objective, "out": out]))
         }
         if !quiet {
-            Console.error(String(format: "solved %d items × k=%d (%d empty, %d users without factors skipped) in %.4f s, objective %.10g → %@",
-                                 problem.userCount, problem.width, solution.emptyUsers, unknown, solution.seconds, solution.objective, out))
+            Console.error(String(format: "solved %d items × k=%d (%d empty, %d dual, %d users without factors skipped) in %.4f s, objective %.10g → %@",
+                                 problem.userCount, problem.width, solution.emptyUsers, solution.dualUsers, unknown, solution.seconds, solution.objective, out))
         }
     }
 

@@ -119,31 +119,40 @@ struct DualBasis<S: LinearAlgebraScalar>: @unchecked Sendable {
 
     /// Replaces the first k entries of the given rows of X (m × w, Float64), which hold ζ = Qᵀx,
     /// by x = Q ζ, by the native dense product (each row one chain of multiply-adds in a fixed
-    /// order, whatever rows it is computed with, so a shard gets the rows of the whole run).
-    /// Returns the flops.
+    /// order, whatever rows it is computed with, so a shard gets the rows of the whole run), in
+    /// chunks of 2,048 users so that the copies stay small. Returns the flops.
     func rotateBack(_ users: [Int], X: inout [Double], w: Int, variant: NativeKernelVariant, threads: Int) -> Double {
         guard let q = transposedQ, !users.isEmpty else { return 0 }
-        let count = users.count, ld = S.nativeVectorPadding(variant, k)
-        var Z = [Double](repeating: 0, count: count * k), padded = [S](repeating: 0, count: k * ld), out = [S](repeating: 0, count: count * ld)
-        for (r, u) in users.enumerated() { for c in 0..<k { Z[r * k + c] = X[u * w + c] } }
+        let ld = S.nativeVectorPadding(variant, k), chunk = 2048
+        var padded = [S](repeating: 0, count: k * ld)
         for e in 0..<k { for c in 0..<k { padded[e * ld + c] = q[e * k + c] } }
-        let block = 64, blocks = (count + block - 1) / block
+        var Z = [Double](repeating: 0, count: Swift.min(chunk, users.count) * k), out = [S](repeating: 0, count: Swift.min(chunk, users.count) * ld)
+        for start in stride(from: 0, to: users.count, by: chunk) {
+            let part = users[start..<Swift.min(start + chunk, users.count)]
+            for (r, u) in part.enumerated() { for c in 0..<k { Z[r * k + c] = X[u * w + c] } }
+            multiply(rows: part.count, Z, by: padded, ld: ld, into: &out, variant: variant, threads: threads)
+            for (r, u) in part.enumerated() { for c in 0..<k { X[u * w + c] = Double(out[r * ld + c]) } }
+        }
+        return 2 * Double(users.count * k * k)
+    }
+
+    /// out = Z·P for `rows` rows of Z (k wide) and P (k rows of ld), in blocks of 64 rows over
+    /// the threads.
+    private func multiply(rows: Int, _ Z: [Double], by P: [S], ld: Int, into out: inout [S], variant: NativeKernelVariant, threads: Int) {
+        let block = 64, blocks = (rows + block - 1) / block, k = self.k
         Z.withUnsafeBufferPointer { z in
-            padded.withUnsafeBufferPointer { qp in
+            P.withUnsafeBufferPointer { p in
                 out.withUnsafeMutableBufferPointer { o in
-                    let pointers = UnsafeSendable((z.baseAddress!, qp.baseAddress!, o.baseAddress!))
+                    let pointers = UnsafeSendable((z.baseAddress!, p.baseAddress!, o.baseAddress!))
                     DispatchQueue.concurrentPerform(iterations: Swift.min(threads, blocks)) { t in
-                        let (z, q, o) = pointers.value
+                        let (z, p, o) = pointers.value
                         for b in Swift.stride(from: t, to: blocks, by: Swift.min(threads, blocks)) {
-                            let rows = Swift.min(block, count - b * block)
-                            S.nativeDenseMM(variant, rows: rows, n: k, k: k, d: z + b * block * k, ldd: k, v: q, ldv: ld,
-                                            b: o + b * block * ld, ldb: ld)
+                            S.nativeDenseMM(variant, rows: Swift.min(block, rows - b * block), n: k, k: k, d: z + b * block * k, ldd: k,
+                                            v: p, ldv: ld, b: o + b * block * ld, ldb: ld)
                         }
                     }
                 }
             }
         }
-        for (r, u) in users.enumerated() { for c in 0..<k { X[u * w + c] = Double(out[r * ld + c]) } }
-        return 2 * Double(count * k * k)
     }
 }

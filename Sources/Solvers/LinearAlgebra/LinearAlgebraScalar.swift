@@ -1,4 +1,5 @@
 import CLinearAlgebra
+import Foundation
 
 // The one layer of Swift that calls CBLAS, LAPACKE and OpenBLAS's thread control
 // (Sources/CLinearAlgebra). Matrices are row-major with explicit leading dimensions; a symmetric
@@ -19,6 +20,8 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
     /// y ← α·A·x + β·y (A rows × columns, row-major), or α·Aᵀ·x + β·y when `transposed`.
     static func gemv(transposed: Bool, rows: Int, columns: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
                      x: UnsafePointer<Self>, beta: Self, y: UnsafeMutablePointer<Self>)
+    /// x ← U⁻¹x, or U⁻ᵀx when `transposed`, for U n × n upper triangular (row-major).
+    static func trsvUpper(transposed: Bool, n: Int, u: UnsafePointer<Self>, x: UnsafeMutablePointer<Self>)
     /// C ← α·A·Bᵀ + β·C, with A m × k, B n × k, C m × n (row-major).
     static func gemmTransposedB(m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, lda: Int,
                                 b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
@@ -83,6 +86,10 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
 
 extension Double: LinearAlgebraScalar {
     @inline(__always)
+    static func trsvUpper(transposed: Bool, n: Int, u: UnsafePointer<Double>, x: UnsafeMutablePointer<Double>) {
+        cblas_dtrsv(CblasRowMajor, CblasUpper, transposed ? CblasTrans : CblasNoTrans, CblasNonUnit, blasint(n), u, blasint(n), x, 1)
+    }
+    @inline(__always)
     static func syrk(rows: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, lda: Int,
                      beta: Double, c: UnsafeMutablePointer<Double>, ldc: Int) {
         cblas_dsyrk(CblasRowMajor, CblasUpper, CblasNoTrans, blasint(rows), blasint(k), alpha, a, blasint(lda), beta, c, blasint(ldc))
@@ -123,6 +130,10 @@ extension Double: LinearAlgebraScalar {
 
 extension Float: LinearAlgebraScalar {
     @inline(__always)
+    static func trsvUpper(transposed: Bool, n: Int, u: UnsafePointer<Float>, x: UnsafeMutablePointer<Float>) {
+        cblas_strsv(CblasRowMajor, CblasUpper, transposed ? CblasTrans : CblasNoTrans, CblasNonUnit, blasint(n), u, blasint(n), x, 1)
+    }
+    @inline(__always)
     static func syrk(rows: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int,
                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         cblas_ssyrk(CblasRowMajor, CblasUpper, CblasNoTrans, blasint(rows), blasint(k), alpha, a, blasint(lda), beta, c, blasint(ldc))
@@ -162,15 +173,45 @@ extension Float: LinearAlgebraScalar {
 }
 
 /// OpenBLAS's own thread pool, set to one thread while mftool runs its own per-user threads.
+///
+/// The count is process-wide, so overlapping single-threaded sections (solves running at the
+/// same time in one process: a service, the tests) are counted: the first sets one thread, the
+/// last restores the count the first found, and ``set(_:)`` waits for none to be open. No
+/// section ever sees OpenBLAS go multi-threaded under it, which would change the arithmetic of
+/// the BLAS calls inside.
 enum BLASThreads {
-    static var current: Int { Int(openblas_get_num_threads()) }
-    static func set(_ n: Int) { openblas_set_num_threads(Int32(n)) }
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var open = 0
+    nonisolated(unsafe) private static var restore = 1
+    /// The count set outside any section.
+    static var current: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return open > 0 ? restore : Int(openblas_get_num_threads())
+    }
+
+    /// Sets the count, or the one restored when the open sections close.
+    static func set(_ n: Int) {
+        lock.lock()
+        defer { lock.unlock() }
+        if open > 0 { restore = n } else { openblas_set_num_threads(Int32(n)) }
+    }
 
     /// Runs `body` with OpenBLAS single-threaded, restoring the previous count after.
     static func singleThreaded<R>(_ body: () throws -> R) rethrows -> R {
-        let previous = current
-        set(1)
-        defer { set(previous) }
+        lock.lock()
+        if open == 0 {
+            restore = Int(openblas_get_num_threads())
+            openblas_set_num_threads(1)
+        }
+        open += 1
+        lock.unlock()
+        defer {
+            lock.lock()
+            open -= 1
+            if open == 0 { openblas_set_num_threads(Int32(restore)) }
+            lock.unlock()
+        }
         return try body()
     }
 }

@@ -18,10 +18,17 @@ import Matrices
 extension RidgeKernel {
     /// Which users take the dual form, with its basis.
     struct DualPlan: @unchecked Sendable {
+        /// A thread's workspace for this plan.
+        func workspace(variant: NativeKernelVariant) -> DualWorkspace<S> {
+            DualWorkspace(k: basis.k, rowStride: basis.rowStride, ldx: S.nativePadding(variant, basis.rowStride),
+                          maxDegree: maxDegree, maxActive: maxActive)
+        }
+
         let basis: DualBasis<S>
         let isDual: [Bool]
         let users: Int
-        /// The most entries of a dual user with positive weight: the size of M.
+        /// The most entries of a dual user, and of those with positive weight (the size of M).
+        let maxDegree: Int
         let maxActive: Int
     }
 
@@ -38,14 +45,15 @@ extension RidgeKernel {
             any = any || candidates[u]
         }
         guard any, let basis = DualBasis(self, background: background) else { return nil }
-        var users = 0, maxActive = 0
+        var users = 0, maxDegree = 0, maxActive = 0
         for u in 0..<m where candidates[u] {
             let range = problem.interactions.range(ofRow: u)
             guard basis.isPositiveDefinite(lambda: terms.lambda(forCount: range.count)) else { candidates[u] = false; continue }
             users += 1
+            maxDegree = Swift.max(maxDegree, range.count)
             maxActive = Swift.max(maxActive, activeEntries(range))
         }
-        return users == 0 ? nil : DualPlan(basis: basis, isDual: candidates, users: users, maxActive: maxActive)
+        return users == 0 ? nil : DualPlan(basis: basis, isDual: candidates, users: users, maxDegree: maxDegree, maxActive: maxActive)
     }
 
     /// Whether user u is for the dual form: not an empty user of the observed loss (the zero
@@ -62,7 +70,7 @@ extension RidgeKernel {
         let rotation = terms.hasBackground ? 2 * k * k : 0
         let dual = a * a * k + a * a * a / 3 + 6 * n * k + rotation
         let primal = n * w * w + w * w * w / 3 + 2 * w * w
-        return dual * RidgeSolver.dualCostRatio < primal
+        return dual * RidgeSolver.dualCostFactor(k: problem.k) < primal
     }
 
     /// The entries of `range` with a positive Gram weight.
@@ -112,28 +120,37 @@ extension RidgeKernel {
 
     /// The user's rows in the basis: b_u's item part into `ws.rhs`, the bias column into
     /// `ws.biasColumn`, and Ŷ (the entries of positive weight, scaled) into `ws.rows`, their
-    /// count into `ws.active`. Returns the bias entries α and b_β.
+    /// count into `ws.active`. Returns the bias entries α and b_β. The rows are read at random by
+    /// the native gather (prefetching, b_u accumulated in Float64), the rest from its copy.
     func gatherDual(_ range: Range<Int>, basis: DualBasis<S>, _ ws: DualWorkspace<S>) -> (alpha: Double, rhs: Double) {
         let k = basis.k, R = problem.interactions, userBias = problem.objective.userBias
-        for c in 0..<k { ws.rhs[c] = basis.background[c]; ws.biasColumn[c] = basis.biasColumn[c] }
+        let b = ws.rhs, a = ws.biasColumn, sigma = ws.sigma, Y = ws.rows, X = ws.gathered, ldx = ws.ldx
+        let gw = ws.gramWeights, rw = ws.rhsWeights
+        for c in 0..<k { b[c] = basis.background[c]; a[c] = basis.biasColumn[c] }
+        for c in k..<basis.rowStride { b[c] = 0 }
+        for (t, p) in range.enumerated() {
+            gw[t] = terms.gramWeight(R.values[p])
+            rw[t] = terms.rhsWeight(R.values[p], item: Int(R.indices[p]))
+        }
+        basis.rows.withUnsafeBufferPointer { U in
+            R.indices.withUnsafeBufferPointer { indices in
+                S.nativeGather(variant, k: basis.rowStride, kp: ldx, count: range.count, v: U.baseAddress!,
+                               indices: indices.baseAddress! + range.lowerBound, gramWeights: nil, rhsWeights: rw, x: X, y: nil, b: b)
+            }
+        }
         var alpha = basis.biasWeight, rhs = basis.backgroundBias
         var active = 0
-        basis.rows.withUnsafeBufferPointer { U in
-            for p in range {
-                let j = Int(R.indices[p]), r = R.values[p]
-                let d = terms.gramWeight(r), rho = terms.rhsWeight(r, item: j)
-                let row = U.baseAddress! + j * basis.rowStride
-                for c in 0..<k { ws.rhs[c] += rho * Double(row[c]) }
-                if userBias {
-                    for c in 0..<k { ws.biasColumn[c] += d * Double(row[c]) }
-                    alpha += d
-                    rhs += rho
-                }
-                guard d > 0 else { continue }
-                let e = S(d.squareRoot()), dst = ws.rows + active * k
-                for c in 0..<k { dst[c] = e * ws.sigma[c] * row[c] }
-                active += 1
+        for t in 0..<range.count {
+            let d = gw[t], row = X + t * ldx
+            if userBias {
+                for c in 0..<k { a[c] += d * Double(row[c]) }
+                alpha += d
+                rhs += rw[t]
             }
+            guard d > 0 else { continue }
+            let e = S(d.squareRoot()), dst = Y + active * k
+            for c in 0..<k { dst[c] = e * sigma[c] * row[c] }
+            active += 1
         }
         ws.active = active
         return (alpha, rhs)
@@ -141,46 +158,57 @@ extension RidgeKernel {
 
     /// x = Â⁻¹ r by the Woodbury identity, with M's Cholesky factor in `ws.m`.
     func applyInverse(_ r: UnsafePointer<Double>, into x: UnsafeMutablePointer<S>, k: Int, _ ws: DualWorkspace<S>) {
-        for c in 0..<k { x[c] = ws.sigma[c] * S(r[c]) }
-        let active = ws.active
+        let sigma = ws.sigma, active = ws.active
+        for c in 0..<k { x[c] = sigma[c] * S(r[c]) }
         if active > 0 {
             S.gemv(transposed: false, rows: active, columns: k, alpha: 1, a: ws.rows, lda: k, x: x, beta: 0, y: ws.h)
-            _ = S.potrs(n: active, nrhs: 1, a: ws.m, b: ws.h)
+            // M = UᵀU with U the upper triangle of `ws.m` (row-major): two triangular sweeps.
+            S.trsvUpper(transposed: true, n: active, u: ws.m, x: ws.h)
+            S.trsvUpper(transposed: false, n: active, u: ws.m, x: ws.h)
             S.gemv(transposed: true, rows: active, columns: k, alpha: -1, a: ws.rows, lda: k, x: ws.h, beta: 1, y: x)
         }
-        for c in 0..<k { x[c] *= ws.sigma[c] }
+        for c in 0..<k { x[c] *= sigma[c] }
     }
 }
 
 /// One thread's scratch memory for dual solves, allocated once.
 final class DualWorkspace<S: LinearAlgebraScalar> {
+    /// The user's rows of U as gathered, `ldx` apart (up to `maxDegree` of them).
+    let gathered: UnsafeMutablePointer<S>
+    let ldx: Int
     /// Ŷ, up to `maxActive` rows of k.
     let rows: UnsafeMutablePointer<S>
     /// M and then its Cholesky factor, active × active.
     let m: UnsafeMutablePointer<S>
     /// √s, and the two solutions p and q (k each), and M⁻¹'s right-hand side (maxActive).
     let sigma, p, q, h: UnsafeMutablePointer<S>
-    /// b_u's item part and the bias column in the basis, Float64.
+    /// b_u's item part (as wide as U's rows) and the bias column in the basis, Float64.
     let rhs, biasColumn: UnsafeMutablePointer<Double>
+    /// The entries' Gram and right-hand side weights (maxDegree).
+    let gramWeights, rhsWeights: UnsafeMutablePointer<Double>
     /// The rows of Ŷ of the user at hand.
     var active = 0
     private let memory: [UnsafeMutableRawPointer]
 
-    init(k: Int, maxActive: Int) {
+    init(k: Int, rowStride: Int, ldx: Int, maxDegree: Int, maxActive: Int) {
         var memory: [UnsafeMutableRawPointer] = []
         func zeroed<T: Numeric>(_ count: Int, _: T.Type) -> UnsafeMutablePointer<T> {
             let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count) * MemoryLayout<T>.stride, alignment: 64)
             memory.append(raw)
             return raw.initializeMemory(as: T.self, repeating: 0, count: Swift.max(1, count))
         }
+        gathered = zeroed(maxDegree * ldx, S.self)
+        self.ldx = ldx
         rows = zeroed(maxActive * k, S.self)
         m = zeroed(maxActive * maxActive, S.self)
         sigma = zeroed(k, S.self)
         p = zeroed(k, S.self)
         q = zeroed(k, S.self)
         h = zeroed(maxActive, S.self)
-        rhs = zeroed(k, Double.self)
+        rhs = zeroed(ldx, Double.self)
         biasColumn = zeroed(k, Double.self)
+        gramWeights = zeroed(maxDegree, Double.self)
+        rhsWeights = zeroed(maxDegree, Double.self)
         self.memory = memory
     }
 

@@ -111,7 +111,7 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
                         let (kernel, G, background, maxDegree, rows, plan) = shared.value
                         let (X, results) = out.value
                         let workspace = RidgeWorkspace<S>(w: kernel.w, stride: kernel.native ? kernel.kp : kernel.w, maxDegree: maxDegree)
-                        let dualWorkspace = plan.map { DualWorkspace<S>(k: $0.basis.k, maxActive: $0.maxActive) }
+                        let dualWorkspace = plan?.workspace(variant: kernel.variant)
                         var blockStart = t * block
                         while blockStart < m {
                             for u in blockStart..<Swift.min(blockStart + block, m) {

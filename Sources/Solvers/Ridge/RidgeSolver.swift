@@ -42,10 +42,18 @@ public struct RidgeSolver: Sendable {
         case dual
     }
 
-    /// How much slower a flop of the dual form runs than a flop of the primal form's native
-    /// kernels (BLAS on small, thin matrices against register-tiled Gram accumulation): the
-    /// cost model of ``Form/auto`` weighs the dual form's flops by it.
-    static let dualCostRatio = 1.0
+    /// How much longer a flop of the dual form takes than a flop of the primal form's native
+    /// kernels, at k item columns: the dual form's BLAS calls on small, thin matrices cost more
+    /// per flop than the register-tiled Gram accumulation at small k, and less than the primal
+    /// Cholesky factorization once a k × k system outgrows the caches. Fitted to per-user times
+    /// of both forms at k = 32 to 768 and n_u = 2 to 2k on 2-core AMD EPYC (AVX2) machines,
+    /// where it puts the crossover near n_u = k/4 at k = 32, k/2 at k = 64, k at k = 128 and past
+    /// k above. A constant of the build, not a measurement at run time: the form of each user,
+    /// and so its factors to the last bit, must not depend on the machine's load or on which
+    /// shard solves it.
+    static func dualCostFactor(k: Int) -> Double {
+        Swift.min(4, Swift.max(0.5, 128 / Double(Swift.max(1, k))))
+    }
 
     /// Worker threads for the per-user solves (results do not depend on it).
     public var threads: Int

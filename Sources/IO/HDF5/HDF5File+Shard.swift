@@ -46,7 +46,8 @@ extension HDF5File {
             try ParsedTriplets.checkPositionalIDs(rows: userRows.count, columns: itemRows.count, file: path)
         }
         let csr = csc ? slab.transposed() : slab
-        var parsed = ParsedTriplets(userIDs: userIDs ?? userRows.map(String.init), itemIDs: itemIDs ?? itemRows.map(String.init), csr: csr)
+        var parsed = ParsedTriplets(userIDs: userIDs.map { IDList($0) } ?? IDList(numbering: userRows),
+                                    itemIDs: itemIDs.map { IDList($0) } ?? IDList(numbering: itemRows), csr: csr)
         parsed.positionalUsers = userIDs == nil
         parsed.positionalItems = itemIDs == nil
         return InteractionsShard(parsed: parsed, rows: rows, totalRows: major, columns: minor, entries: Int(nnz))

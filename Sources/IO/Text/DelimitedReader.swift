@@ -5,8 +5,8 @@ import Solvers
 
 /// Triplets read from a file, with ids in first-seen order, before canonicalization.
 struct ParsedTriplets {
-    var userIDs: [String]
-    var itemIDs: [String]
+    var userIDs: IDList
+    var itemIDs: IDList
     var coo: COOMatrix
     /// When each entry happened, aligned with `coo` (or `csr` when set); nil without a time column.
     var timestamps: [Double]? = nil
@@ -17,13 +17,13 @@ struct ParsedTriplets {
     var positionalUsers = false
     var positionalItems = false
 
-    init(userIDs: [String], itemIDs: [String], coo: COOMatrix) {
+    init(userIDs: IDList, itemIDs: IDList, coo: COOMatrix) {
         self.userIDs = userIDs
         self.itemIDs = itemIDs
         self.coo = coo
     }
 
-    init(userIDs: [String], itemIDs: [String], csr: CSRMatrix) {
+    init(userIDs: IDList, itemIDs: IDList, csr: CSRMatrix) {
         self.userIDs = userIDs
         self.itemIDs = itemIDs
         coo = COOMatrix(rows: csr.rows, columns: csr.columns, rowIndices: [], columnIndices: [], values: [])
@@ -51,8 +51,8 @@ struct ParsedTriplets {
         return parsed
     }
 
-    /// The ids `"0"`, …, `"count-1"`.
-    static func positionalIDs(_ count: Int) -> [String] { (0..<count).map(String.init) }
+    /// The ids `"0"`, …, `"count-1"`, made only when read.
+    static func positionalIDs(_ count: Int) -> IDList { IDList(numbering: 0..<count) }
 
     /// Bytes one id, its lookup entry and its row of the matrix take, at least.
     static let bytesPerID = 64
@@ -108,7 +108,7 @@ enum DelimitedReader {
         for chunk in chunks.dropFirst() { all.append(chunk) }
         let coo = COOMatrix(rows: all.users.count, columns: all.items.count,
                             rowIndices: all.rows, columnIndices: all.columns, values: all.values)
-        var parsed = ParsedTriplets(userIDs: all.users.ids, itemIDs: all.items.ids, coo: coo)
+        var parsed = ParsedTriplets(userIDs: IDList(all.users.ids), itemIDs: IDList(all.items.ids), coo: coo)
         if options.timeColumn != nil { parsed.timestamps = all.times }
         return parsed
     }

@@ -6,6 +6,7 @@ extension HDF5File {
         let group = try csrGroup(requested)
         let prefix = group == "/" ? "/" : group + "/"
         let (csc, m, n) = try csrLayout(group)
+        try ParsedTriplets.checkDeclaredShape(rows: m, columns: n, file: path)
         for name in ["data", "indices", "indptr"] {
             let info = try info(prefix + name)
             guard info.shape.count == 1 else {
@@ -22,7 +23,6 @@ extension HDF5File {
         if userIDs == nil { userIDs = try annDataIndex("/obs", count: m, axis: "users") }
         var itemIDs = try ids(named: "item_ids", near: prefix, count: n, axis: "items")
         if itemIDs == nil { itemIDs = try annDataIndex("/var", count: n, axis: "items") }
-        if userIDs == nil || itemIDs == nil { try ParsedTriplets.checkPositionalIDs(rows: m, columns: n, file: path) }
         var parsed = ParsedTriplets(userIDs: userIDs.map { IDList($0) } ?? ParsedTriplets.positionalIDs(m),
                                     itemIDs: itemIDs.map { IDList($0) } ?? ParsedTriplets.positionalIDs(n), csr: csr)
         parsed.positionalUsers = userIDs == nil

@@ -35,7 +35,7 @@ struct ParsedTriplets {
 
     /// Triplets of a matrix file without ids: users and items are numbered by position.
     static func positional(_ coo: COOMatrix, file: String) throws(IOError) -> ParsedTriplets {
-        try checkPositionalIDs(rows: coo.rows, columns: coo.columns, file: file)
+        try checkDeclaredShape(rows: coo.rows, columns: coo.columns, file: file)
         var parsed = ParsedTriplets(userIDs: positionalIDs(coo.rows), itemIDs: positionalIDs(coo.columns), coo: coo)
         parsed.positionalUsers = true
         parsed.positionalItems = true
@@ -44,7 +44,7 @@ struct ParsedTriplets {
 
     /// A CSR matrix of a file without ids: users and items are numbered by position.
     static func positional(_ csr: CSRMatrix, file: String) throws(IOError) -> ParsedTriplets {
-        try checkPositionalIDs(rows: csr.rows, columns: csr.columns, file: file)
+        try checkDeclaredShape(rows: csr.rows, columns: csr.columns, file: file)
         var parsed = ParsedTriplets(userIDs: positionalIDs(csr.rows), itemIDs: positionalIDs(csr.columns), csr: csr)
         parsed.positionalUsers = true
         parsed.positionalItems = true
@@ -54,15 +54,18 @@ struct ParsedTriplets {
     /// The ids `"0"`, …, `"count-1"`, made only when read.
     static func positionalIDs(_ count: Int) -> IDList { IDList(numbering: 0..<count) }
 
-    /// Bytes one id, its lookup entry and its row of the matrix take, at least.
-    static let bytesPerID = 64
-
-    /// Refuses a declared shape whose positional ids (and empty rows) would exceed
-    /// ``MemoryBudget``: a small file must not make mftool number billions of users.
-    static func checkPositionalIDs(rows: Int, columns: Int, file: String) throws(IOError) {
-        let (total, overflow) = rows.addingReportingOverflow(columns)
-        guard !overflow, let bytes = MemoryBudget.bytes(total, bytesPerID), bytes <= MemoryBudget.limit else {
-            throw IOError(file: file, "declares a \(rows) × \(columns) matrix without ids; numbering its users and items needs more than the memory limit of \(MemoryBudget.describe(MemoryBudget.limit))")
+    /// Refuses a shape a file declares (a Matrix Market size line, a `.npz` or HDF5 `shape`)
+    /// beyond 32-bit indices, or whose row pointers exceed ``MemoryBudget``. They are the one
+    /// array a matrix needs per declared row (8 bytes); everything else follows the entries, and
+    /// ids a file does not carry are numbered on demand, so a declared row or column costs
+    /// nothing more.
+    static func checkDeclaredShape(rows: Int, columns: Int, file: String) throws(IOError) {
+        guard rows >= 0, columns >= 0, rows < Int(Int32.max), columns < Int(Int32.max) else {
+            throw IOError(file: file, "declares a \(rows) × \(columns) matrix; rows and columns must be fewer than 2^31 - 1")
+        }
+        let bytes = (rows + 1) * MemoryLayout<Int>.stride
+        guard bytes <= MemoryBudget.limit else {
+            throw IOError(file: file, "declares a \(rows) × \(columns) matrix whose row pointers need \(MemoryBudget.describe(bytes)), more than the memory limit of \(MemoryBudget.describe(MemoryBudget.limit))")
         }
     }
 }

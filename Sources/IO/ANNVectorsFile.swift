@@ -39,9 +39,9 @@ public enum ANNVectorsFile {
     /// Integer ids as int64 when every id is one, else strings.
     private static func writeIDs(_ ids: IDMap, _ name: String, to file: HDF5File) throws(IOError) {
         if ids.allIntegers {
-            try file.write(name, ids.ids.map { Int64($0)! }, shape: [ids.count])
+            try file.write(name, ids.integers, shape: [ids.count])
         } else {
-            try file.writeStrings(name, ids.ids)
+            try file.writeStrings(name, Array(ids.ids))
         }
     }
 }

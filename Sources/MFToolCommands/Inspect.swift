@@ -85,12 +85,38 @@ enum Summary {
         return ["min": sorted.first!, "median": median, "mean": mean, "max": sorted.last!]
     }
 
+    /// `stats` of `count` degrees of which `nonzero` are those above 0: the zeros are counted,
+    /// not written out (a file may declare millions of empty rows).
+    static func degreeStats(_ nonzero: [Int], of count: Int) -> [String: Double] {
+        guard count > 0 else { return [:] }
+        let sorted = nonzero.sorted(), zeros = count - nonzero.count
+        func at(_ k: Int) -> Double { k < zeros ? 0 : Double(sorted[k - zeros]) }
+        let median = count % 2 == 1 ? at(count / 2) : (at(count / 2 - 1) + at(count / 2)) / 2
+        return ["min": at(0), "median": median, "mean": Double(nonzero.reduce(0, +)) / Double(count), "max": at(count - 1)]
+    }
+
+    /// The degrees of the items that have entries: counted per item when there are no more
+    /// items than about twice the entries, else from the sorted column indices.
+    static func itemDegrees(_ m: CSRMatrix) -> [Int] {
+        if m.columns <= 2 * m.nnz + 1024 {
+            var degree = [Int](repeating: 0, count: m.columns)
+            for j in m.indices { degree[Int(j)] += 1 }
+            return degree.filter { $0 > 0 }
+        }
+        var degrees: [Int] = []
+        var previous: Int32 = -1
+        for j in m.indices.sorted() {
+            if j == previous { degrees[degrees.count - 1] += 1 } else { degrees.append(1) }
+            previous = j
+        }
+        return degrees
+    }
+
     static func interactions(_ x: Interactions) -> [(String, Any)] {
         let m = x.matrix
         let cells = Double(m.rows) * Double(m.columns)
-        let userDegrees = (0..<m.rows).map { Double(m.degree(ofRow: $0)) }
-        var itemDegree = [Double](repeating: 0, count: m.columns)
-        for j in m.indices { itemDegree[Int(j)] += 1 }
+        let userDegrees = m.nonemptyRows().map { m.degree(ofRow: $0) }
+        let itemDegrees = itemDegrees(m)
         return [
             ("kind", "interactions"),
             ("shape", [m.rows, m.columns]),
@@ -98,10 +124,10 @@ enum Summary {
             ("density", cells > 0 ? Double(m.nnz) / cells : 0),
             ("values", stats(m.values)),
             ("implicit", m.values.allSatisfy { $0 == 1 }),
-            ("user_degree", stats(userDegrees)),
-            ("item_degree", stats(itemDegree)),
-            ("empty_users", userDegrees.filter { $0 == 0 }.count),
-            ("empty_items", itemDegree.filter { $0 == 0 }.count),
+            ("user_degree", degreeStats(userDegrees, of: m.rows)),
+            ("item_degree", degreeStats(itemDegrees, of: m.columns)),
+            ("empty_users", m.rows - userDegrees.count),
+            ("empty_items", m.columns - itemDegrees.count),
             ("user_ids", Array(x.userIDs.ids.prefix(5))),
             ("item_ids", Array(x.itemIDs.ids.prefix(5))),
         ]

@@ -65,7 +65,7 @@ extension COOMatrix {
         let merged = rowIndices.withUnsafeBufferPointer { r in
             columnIndices.withUnsafeBufferPointer { c in
                 values.withUnsafeBufferPointer { v in
-                    let build = CSRBuild(rows: rows, rowIndices: r, columns: c, values: v)
+                    var build = CSRBuild(rows: rows, rowIndices: r, columns: c, values: v)
                     defer { build.deallocate() }
                     build.sortByRow()
                     build.sortRowsByColumn()
@@ -82,14 +82,17 @@ extension COOMatrix {
     }
 }
 
-/// A conversion of triplets to CSR: a stable counting sort by row, then each row's (column,
-/// position) pairs sorted unless they already ascend (files are often grouped by user and sorted
-/// by item), then repeated pairs merged.
+/// A conversion of triplets to CSR: a stable sort by row, then each row's (column, position)
+/// pairs sorted unless they already ascend (files are often grouped by user and sorted by item),
+/// then repeated pairs merged. Work and memory follow the entries: rows without any (a header
+/// may declare millions) cost only their slot of the row pointers, written a block at a time.
 private struct CSRBuild: @unchecked Sendable {
     let rows: Int
     let rowIndices: UnsafeBufferPointer<Int32>, columns: UnsafeBufferPointer<Int32>, values: UnsafeBufferPointer<Double>
-    /// Row i's first position in `order` (rows + 1 entries), and the triplets in CSR order.
-    let start: UnsafeMutableBufferPointer<Int>, order: UnsafeMutableBufferPointer<Int32>
+    /// The triplets' positions in CSR order.
+    let order: UnsafeMutableBufferPointer<Int32>
+    /// Where each nonempty row's run of `order` starts, then the triplet count.
+    private(set) var runs: [Int] = []
 
     /// The merged entries, how many triplets repeated an earlier pair, and the first repeat.
     struct Merged {
@@ -99,39 +102,34 @@ private struct CSRBuild: @unchecked Sendable {
 
     init(rows: Int, rowIndices: UnsafeBufferPointer<Int32>, columns: UnsafeBufferPointer<Int32>, values: UnsafeBufferPointer<Double>) {
         (self.rows, self.rowIndices, self.columns, self.values) = (rows, rowIndices, columns, values)
-        start = .allocate(capacity: rows + 1)
-        start.initialize(repeating: 0)
         order = .allocate(capacity: rowIndices.count)
         order.initialize(repeating: 0)
     }
 
-    func deallocate() {
-        start.deallocate()
-        order.deallocate()
+    func deallocate() { order.deallocate() }
+
+    /// The row of the triplet at `order[q]`.
+    @inline(__always) func row(at q: Int) -> Int { Int(rowIndices[Int(order[q])]) }
+
+    /// Orders the triplets by row, in input order within a row (``KeySort/stableOrder``), and
+    /// finds each nonempty row's run.
+    mutating func sortByRow() {
+        let n = rowIndices.count
+        KeySort.stableOrder(of: rowIndices, range: rows, into: order)
+        runs.reserveCapacity(Swift.min(n, rows) + 1)
+        for q in 0..<n where q == 0 || row(at: q) != row(at: q - 1) { runs.append(q) }
+        runs.append(n)
     }
 
-    /// The triplets' positions by row, in input order within a row.
-    func sortByRow() {
-        let (r, start, ord) = (rowIndices, start, order)
-        for t in 0..<r.count { start[Int(r[t]) + 1] += 1 }
-        for i in 0..<rows { start[i + 1] += start[i] }
-        var next = Array(start)
-        for t in 0..<r.count {
-            let i = Int(r[t])
-            ord[next[i]] = Int32(t)
-            next[i] += 1
-        }
-    }
-
-    /// Rows out of column order are sorted in parallel (disjoint ranges of `order`), by keys
+    /// Runs out of column order are sorted in parallel (disjoint ranges of `order`), by keys
     /// packing (column, position): stable by construction.
     func sortRowsByColumn() {
         let workers = rowIndices.count > 1 << 20 ? 2 : 1
         DispatchQueue.concurrentPerform(iterations: workers) { w in
-            let (ord, c, start) = (order, columns, start)
+            let (ord, c, runs) = (order, columns, runs)
             var keys: [UInt64] = []
-            for i in stride(from: w, to: rows, by: workers) {
-                let lo = start[i], hi = start[i + 1]
+            for k in stride(from: w, to: runs.count - 1, by: workers) {
+                let lo = runs[k], hi = runs[k + 1]
                 var p = lo + 1
                 while p < hi && c[Int(ord[p])] >= c[Int(ord[p - 1])] { p += 1 }
                 guard p < hi else { continue }
@@ -147,15 +145,21 @@ private struct CSRBuild: @unchecked Sendable {
     /// triplet (a repeat keeps the largest under `.sum`, the last otherwise).
     func merge(policy: DuplicatePolicy, extra: [Double]?) -> Merged {
         let n = rowIndices.count
-        var merged = Merged(indptr: [Int](repeating: 0, count: rows + 1), indices: [Int32](repeating: 0, count: n),
+        var merged = Merged(indptr: [], indices: [Int32](repeating: 0, count: n),
                             values: [Double](repeating: 0, count: n), extra: nil, repeats: 0, firstRepeat: nil)
         var outExtra = [Double](repeating: 0, count: extra == nil ? 0 : n)
+        var nonempty: [Int] = [], starts: [Int] = []
+        nonempty.reserveCapacity(runs.count - 1)
+        starts.reserveCapacity(runs.count - 1)
         var written = 0
         merged.indices.withUnsafeMutableBufferPointer { oi in
             merged.values.withUnsafeMutableBufferPointer { ov in
-                for i in 0..<rows {
+                for k in 0..<(runs.count - 1) {
+                    let i = row(at: runs[k])
+                    nonempty.append(i)
+                    starts.append(written)
                     var lastColumn: Int32 = -1
-                    for q in start[i]..<start[i + 1] {
+                    for q in runs[k]..<runs[k + 1] {
                         let t = Int(order[q])
                         let j = columns[t]
                         if j == lastColumn {
@@ -175,10 +179,10 @@ private struct CSRBuild: @unchecked Sendable {
                             lastColumn = j
                         }
                     }
-                    merged.indptr[i + 1] = written
                 }
             }
         }
+        merged.indptr = CSRMatrix.rowPointers(rows: rows, nonempty: nonempty, starts: starts, nnz: written)
         merged.indices.removeLast(n - written)
         merged.values.removeLast(n - written)
         if extra != nil {
@@ -193,7 +197,7 @@ extension CSRMatrix {
     /// The same entries as coordinate triplets, row by row.
     public func toCOO() -> COOMatrix {
         var r = [Int32](repeating: 0, count: nnz)
-        for u in 0..<rows { for p in indptr[u]..<indptr[u + 1] { r[p] = Int32(u) } }
+        for u in nonemptyRows() { for p in indptr[u]..<indptr[u + 1] { r[p] = Int32(u) } }
         return COOMatrix(rows: rows, columns: columns, rowIndices: r, columnIndices: indices, values: values)
     }
 }

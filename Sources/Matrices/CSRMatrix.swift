@@ -84,7 +84,7 @@ extension CSRMatrix {
     /// Whether every row's column indices strictly ascend (sorted, no repeated entries).
     public var hasStrictlyAscendingRows: Bool {
         indices.withUnsafeBufferPointer { idx in
-            for u in 0..<rows {
+            for u in nonemptyRows() {
                 var p = indptr[u] + 1
                 while p < indptr[u + 1] {
                     if idx[p] <= idx[p - 1] { return false }
@@ -97,6 +97,7 @@ extension CSRMatrix {
 
     /// The transpose in CSR form (equivalently, this matrix in CSC form), with sorted indices.
     public func transposed() -> CSRMatrix {
+        guard columns <= 2 * nnz + 1024 else { return transposedByKeys() }
         var counts = [Int](repeating: 0, count: columns + 1)
         for j in indices { counts[Int(j) + 1] += 1 }
         for j in 0..<columns { counts[j + 1] += counts[j] }
@@ -113,5 +114,79 @@ extension CSRMatrix {
             }
         }
         return CSRMatrix(rows: columns, columns: rows, indptr: counts, indices: outIndices, values: outValues)
+    }
+}
+
+extension CSRMatrix {
+    /// The rows holding entries, ascending. With no more rows than about twice the entries the
+    /// row pointers are scanned; otherwise each nonempty row is found by a binary search of
+    /// them from the entry after the previous row's, so that empty rows a file declares cost
+    /// nothing.
+    public func nonemptyRows() -> [Int] {
+        var found: [Int] = []
+        guard rows > 2 * nnz + 1024 else {
+            for u in 0..<rows where indptr[u + 1] > indptr[u] { found.append(u) }
+            return found
+        }
+        var (p, first) = (0, 0)
+        while p < nnz {
+            // The first row from `first` that ends after entry p holds it.
+            var (lo, hi) = (first, rows - 1)
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if indptr[mid + 1] > p { hi = mid } else { lo = mid + 1 }
+            }
+            found.append(lo)
+            (p, first) = (indptr[lo + 1], lo + 1)
+        }
+        return found
+    }
+
+    /// Row pointers for `rows` rows of which only `nonempty` (ascending) hold entries, row
+    /// `nonempty[k]` from entry `starts[k]`, `nnz` in all. The empty rows between are filled a
+    /// block at a time, at memory speed.
+    public static func rowPointers(rows: Int, nonempty: [Int], starts: [Int], nnz: Int) -> [Int] {
+        precondition(nonempty.count == starts.count && (nonempty.last ?? -1) < rows)
+        return [Int](unsafeUninitializedCapacity: rows + 1) { buffer, initialized in
+            let p = buffer.baseAddress!
+            var next = 0
+            for (row, start) in zip(nonempty, starts) {
+                fill(p + next, row + 1 - next, with: start)
+                next = row + 1
+            }
+            fill(p + next, rows + 1 - next, with: nnz)
+            initialized = rows + 1
+        }
+    }
+
+    /// Writes `value` to the `count` slots from `p`, copying a doubling block: a long run of
+    /// empty rows takes a few `memcpy`s, not a step per row.
+    private static func fill(_ p: UnsafeMutablePointer<Int>, _ count: Int, with value: Int) {
+        guard count > 0 else { return }
+        p.initialize(to: value)
+        var done = 1
+        while done < count {
+            let n = Swift.min(done, count - done)
+            UnsafeMutableRawPointer(p + done).copyMemory(from: p, byteCount: n * MemoryLayout<Int>.stride)
+            done += n
+        }
+    }
+
+    /// The transpose of a matrix with far more columns than entries: the entries ordered by
+    /// column (``KeySort/stableOrder``), so that columns without entries cost only their row
+    /// pointer.
+    private func transposedByKeys() -> CSRMatrix {
+        let rowOf = toCOO().rowIndices
+        var order = [Int32](repeating: 0, count: nnz)
+        indices.withUnsafeBufferPointer { keys in
+            order.withUnsafeMutableBufferPointer { KeySort.stableOrder(of: keys, range: columns, into: $0) }
+        }
+        var nonempty: [Int] = [], starts: [Int] = []
+        for q in 0..<nnz where q == 0 || indices[Int(order[q])] != indices[Int(order[q - 1])] {
+            nonempty.append(Int(indices[Int(order[q])]))
+            starts.append(q)
+        }
+        return CSRMatrix(rows: columns, columns: rows, indptr: Self.rowPointers(rows: columns, nonempty: nonempty, starts: starts, nnz: nnz),
+                         indices: order.map { rowOf[Int($0)] }, values: order.map { values[Int($0)] })
     }
 }

@@ -4,14 +4,12 @@
 /// when every id is an integer, otherwise by string).
 public struct IDMap: Sendable, Equatable {
     /// The ids, position = index.
-    public private(set) var ids: [String]
+    public private(set) var ids: IDList
     // Keyed by UTF-8 bytes: Swift's String equality merges canonically equivalent strings
-    // ("é" and "e" + U+0301), which Python, pandas and h5py keep apart.
+    // ("é" and "e" + U+0301), which Python, pandas and h5py keep apart. Empty while the ids are
+    // numbered (``IDList/numbering``): lookups then parse the id, so a file without ids that
+    // declares millions of rows costs nothing per row.
     private var lookup: [IDKey: Int]
-    /// Set when id k is the decimal k for every k: lookups then parse instead of hashing, and
-    /// `lookup` stays empty until an id is inserted (a file without ids may declare millions of
-    /// rows it holds no data for).
-    private var numbered = false
     /// Whether the ids stand for positions because the source carried none (a `.npz`, `.mtx`
     /// or `.npy` matrix, an HDF5 file without id datasets): such a map aligns to another only
     /// by position (see ``IDAlignment``).
@@ -22,36 +20,32 @@ public struct IDMap: Sendable, Equatable {
 
     /// A map from a list of distinct ids; throws ``DuplicateIDError`` on a repeat.
     public init(_ ids: [String]) throws(DuplicateIDError) {
+        try self.init(IDList(ids))
+    }
+
+    /// A map from a list of distinct ids: a numbered list needs no table and cannot repeat;
+    /// stored strings are indexed, and a repeat throws ``DuplicateIDError``.
+    public init(_ ids: IDList) throws(DuplicateIDError) {
         self.ids = ids
-        lookup = Dictionary(minimumCapacity: ids.count)
-        for (k, id) in ids.enumerated() {
-            if lookup.updateValue(k, forKey: IDKey(id)) != nil { throw DuplicateIDError(id: id, position: k) }
-        }
+        lookup = [:]
+        if ids.numbering == nil { lookup = try Self.table(ids) }
     }
 
     /// The ids `"0"`, `"1"`, …, `"count-1"`: the map of a matrix that carries no ids.
     public static func positional(_ count: Int) -> IDMap {
-        var map = IDMap(numbered: (0..<count).map(String.init))
+        var map = IDMap()
+        map.ids = IDList(numbering: 0..<count)
         map.isPositional = true
         return map
     }
 
-    /// A map of ids that are `"0"`, …, `"count-1"` in order (positional ids as a reader makes
-    /// them), without building a lookup table; distinct by construction.
-    private init(numbered ids: [String]) {
-        self.ids = ids
-        lookup = [:]
-        numbered = true
-    }
-
-    /// The map of `ids`; when `consecutive` (a reader's positional ids, each the decimal of its
-    /// place from the first) and they start at "0", without a lookup table.
-    public init(_ ids: [String], consecutive: Bool) throws(DuplicateIDError) {
-        if consecutive, ids.first.map({ $0 == "0" }) ?? true, ids.last.map({ $0 == String(ids.count - 1) }) ?? true {
-            self.init(numbered: ids)
-        } else {
-            try self.init(ids)
+    /// Each id's index; throws on the first repeat.
+    private static func table(_ ids: IDList) throws(DuplicateIDError) -> [IDKey: Int] {
+        var lookup = Dictionary<IDKey, Int>(minimumCapacity: ids.count)
+        for (k, id) in ids.enumerated() {
+            if lookup.updateValue(k, forKey: IDKey(id)) != nil { throw DuplicateIDError(id: id, position: k) }
         }
+        return lookup
     }
 
     /// The same ids, marked as standing for positions (`positional`) or as real ids.
@@ -66,17 +60,16 @@ public struct IDMap: Sendable, Equatable {
 
     /// The index of `id`, or nil.
     public func index(of id: String) -> Int? {
-        guard numbered else { return lookup[IDKey(id)] }
-        guard let k = Int(id), k >= 0, k < ids.count, ids[k] == id else { return nil }
-        return k
+        guard ids.numbering != nil else { return lookup[IDKey(id)] }
+        return ids.numberedIndex(of: id)
     }
 
-    /// The index of `id`, adding it at the end if new.
+    /// The index of `id`, adding it at the end if new (numbered ids are then stored as strings).
     public mutating func insert(_ id: String) -> Int {
-        if numbered {
+        if ids.numbering != nil {
             if let k = index(of: id) { return k }
-            for (k, existing) in ids.enumerated() { lookup[IDKey(existing)] = k }
-            numbered = false
+            ids = IDList(Array(ids))
+            lookup = try! Self.table(ids)   // numbered ids are distinct
         }
         let key = IDKey(id)
         if let k = lookup[key] { return k }
@@ -86,10 +79,19 @@ public struct IDMap: Sendable, Equatable {
     }
 
     /// Whether every id is a canonical decimal integer (what `int64` storage can hold exactly).
-    public var allIntegers: Bool { ids.allSatisfy { id in Int64(id).map { String($0) == id } ?? false } }
+    public var allIntegers: Bool {
+        ids.numbering != nil || ids.allSatisfy { id in Int64(id).map { String($0) == id } ?? false }
+    }
+
+    /// The ids as integers, for `int64` storage; only when ``allIntegers``.
+    public var integers: [Int64] {
+        if let range = ids.numbering { return range.map(Int64.init) }
+        return ids.map { Int64($0)! }
+    }
 
     /// The permutation that sorts the ids: `order[newIndex] = oldIndex`.
     public func sortingPermutation() -> [Int] {
+        if ids.numbering != nil { return Array(ids.indices) }
         if allIntegers {
             let keys = ids.map { Int64($0)! }
             return keys.indices.sorted { keys[$0] < keys[$1] }
@@ -99,9 +101,7 @@ public struct IDMap: Sendable, Equatable {
     }
 
     /// Equal when the ids are the same byte for byte, in the same order.
-    public static func == (a: IDMap, b: IDMap) -> Bool {
-        a.ids.count == b.ids.count && zip(a.ids, b.ids).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
-    }
+    public static func == (a: IDMap, b: IDMap) -> Bool { a.ids == b.ids }
 }
 
 /// An id as a dictionary key compared by its UTF-8 bytes, not by Unicode canonical equivalence.

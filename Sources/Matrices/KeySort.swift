@@ -70,3 +70,30 @@ enum KeySort {
         insertion(a, lo, hi)
     }
 }
+
+extension KeySort {
+    /// Writes into `order` the positions `0..<keys.count` ordered by key (each in `0..<range`),
+    /// ties in position order: by counting when `range` is at most about twice the keys, else
+    /// by a radix sort of (key, position) pairs, so that a range far wider than the keys (the
+    /// rows a file's header declares) costs nothing.
+    static func stableOrder(of keys: UnsafeBufferPointer<Int32>, range: Int, into order: UnsafeMutableBufferPointer<Int32>) {
+        let n = keys.count
+        precondition(order.count >= n && n <= Int(Int32.max))
+        guard range > 2 * n + 1024 else {
+            var next = [Int](repeating: 0, count: range + 1)
+            for t in 0..<n { next[Int(keys[t]) + 1] += 1 }
+            for i in 0..<range { next[i + 1] += next[i] }
+            for t in 0..<n {
+                let i = Int(keys[t])
+                order[next[i]] = Int32(t)
+                next[i] += 1
+            }
+            return
+        }
+        let pairs = UnsafeMutablePointer<UInt64>.allocate(capacity: 2 * n)
+        defer { pairs.deallocate() }
+        for t in 0..<n { pairs[t] = UInt64(UInt32(keys[t])) << 32 | UInt64(t) }
+        radixSortHigh(pairs, n, bits: Int.bitWidth - (range - 1).leadingZeroBitCount, scratch: pairs + n)
+        for q in 0..<n { order[q] = Int32(truncatingIfNeeded: pairs[q] & 0xFFFF_FFFF) }
+    }
+}

@@ -11,7 +11,7 @@ struct EmbeddingReaderTests {
         let expected = try ExpectedEmbeddings("io/\(name).json")
         #expect([e.factors.rows, e.factors.columns] == expected.shape)
         #expect(e.factors.storage == expected.values)
-        #expect(e.itemIDs?.ids == expected.itemIDs)
+        #expect(e.itemIDs?.ids == expected.itemIDs.map { IDList($0) })
     }
 
     @Test("FILE:/dataset picks a dataset; several candidates are listed in the error")

@@ -86,13 +86,6 @@ struct HostileInputTests {
         Self.expectError(Self.interactionsError(path), naming: path, ["line 2", "declares 1000000000000 entries"])
     }
 
-    @Test("a shape near 2^31 without ids is refused before numbering its rows")
-    func positionalIDBomb() {
-        let path = Fixtures.scratchFolder() + "/x.mtx"
-        Self.write(Array("%%MatrixMarket matrix coordinate real general\n2147483646 3 1\n1 1 1\n".utf8), to: path)
-        Self.expectError(Self.interactionsError(path), naming: path, ["2147483646 × 3", "memory limit"])
-    }
-
     @Test("an HDF5 dataset declaring 10^9 unwritten elements is refused before allocation")
     func hdf5Unwritten() {
         let path = Fixtures.path("io/bad/unwritten_data.h5")

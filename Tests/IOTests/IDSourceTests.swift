@@ -14,9 +14,9 @@ struct IDSourceTests {
         #expect(try IDListFile.read(FileSpec(Fixtures.path("io/items_ids.npy"))).ids == order)
         #expect(try IDListFile.read(FileSpec(Fixtures.path("io/items_grouped.h5") + ":/model/ids")).ids == order)
         let grouped = try EmbeddingsFile.read(FileSpec(Fixtures.path("io/items_grouped.h5") + ":/model/emb"))
-        #expect(grouped.itemIDs?.ids == order)
+        #expect(grouped.itemIDs?.ids == IDList(order))
         let npy = try EmbeddingsFile.read(FileSpec(Fixtures.path("io/items_f64.npy")), ids: FileSpec(Fixtures.path("io/items_ids.npy")))
-        #expect(npy.itemIDs?.ids == order && npy.factors == grouped.factors)
+        #expect(npy.itemIDs?.ids == IDList(order) && npy.factors == grouped.factors)
         #expect(throws: IOError.self) {
             try EmbeddingsFile.read(FileSpec(Fixtures.path("io/items_fortran.npy")), ids: FileSpec(Fixtures.path("io/items_ids.npy")))
         }

@@ -91,7 +91,7 @@ struct TimestampTests {
         let csv = try write(text, folder: folder)
         let x = try read(csv)
         try InteractionsFile.write(x, to: folder + "/x.h5")
-        var order = x.itemIDs.ids
+        var order = Array(x.itemIDs.ids)
         rng.shuffle(&order)
         let map = try IDMap(order)
         let fromCSV = try read(csv) { $0.canonical.itemOrder = map }

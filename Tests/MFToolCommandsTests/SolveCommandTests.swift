@@ -18,7 +18,7 @@ struct SolveCommandTests {
         let scale = expected.storage.map { abs($0) }.max()!
         let diff = zip(users.factors.storage, expected.storage).map { abs($0 - $1) }.max()!
         #expect(diff <= 1e-10 * scale)
-        #expect(users.ids?.ids == (0..<40).map(String.init))
+        #expect(users.ids?.ids == IDList((0..<40).map(String.init)))
     }
 
     @Test("a singular user fails with exit 1 and no output; --fallback lstsq succeeds")

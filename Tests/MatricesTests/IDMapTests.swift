@@ -22,12 +22,23 @@ struct IDMapTests {
         #expect(map.insert("alice") == 5)
     }
 
-    @Test("ids not starting at 0 (a shard's rows) get a table; repeats are still refused")
-    func consecutiveElsewhere() throws {
-        let slice = try IDMap(["10", "11", "12"], consecutive: true)
-        #expect(slice.index(of: "11") == 1 && slice.index(of: "1") == nil)
-        #expect(throws: DuplicateIDError.self) { try IDMap(["a", "b", "a"], consecutive: false) }
-        let empty = try IDMap([], consecutive: true)
-        #expect(empty.count == 0 && empty.index(of: "0") == nil)
+    @Test("numbered ids not starting at 0 (a shard's rows) parse too; stored repeats are refused")
+    func numberedElsewhere() throws {
+        let slice = try IDMap(IDList(numbering: 10..<13))
+        #expect(slice.index(of: "11") == 1 && slice.index(of: "1") == nil && slice.index(of: "13") == nil)
+        let stored = try IDMap(["10", "11", "12"])
+        #expect(slice.ids == ["10", "11", "12"] && slice == stored)
+        #expect(throws: DuplicateIDError.self) { try IDMap(["a", "b", "a"]) }
+        let empty = try IDMap(IDList(numbering: 5..<5))
+        #expect(empty.count == 0 && empty.index(of: "5") == nil && empty == IDMap())
+    }
+
+    @Test("a positional map of a billion ids stores none of them")
+    func lazyPositional() throws {
+        let map = IDMap.positional(1_000_000_000)
+        #expect(map.ids.numbering == 0..<1_000_000_000 && map.count == 1_000_000_000)
+        #expect(map.ids[999_999_999] == "999999999" && map.index(of: "999999999") == 999_999_999)
+        #expect(map.allIntegers && Array(map.ids.prefix(3)) == ["0", "1", "2"])
+        #expect(map == IDMap.positional(1_000_000_000) && map != IDMap.positional(999_999_999))
     }
 }

@@ -20,6 +20,7 @@ suites=(
     GradientTrainerTests SparseTrainingTests AlternatingLeastSquaresTests ThreadPlacementTests
     EvaluationTests RecommendationTests SimilarityTests
     InteractionReaderTests BadInputTests HostileInputTests HostileTextTests OverflowingValueTests
+    DeclaredShapeTests DeclaredRowsTests
     ProgressTests SolveCommandTests FitCommandTests IALSCommandTests SplitCommandTests
 )
 filter=$(IFS='|'; echo "${suites[*]}")

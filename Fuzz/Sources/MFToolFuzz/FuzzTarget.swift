@@ -48,20 +48,31 @@ enum FuzzTarget: String, CaseIterable {
 }
 
 /// The target named by MFTOOL_FUZZ_TARGET and this process's scratch file, set up once.
+///
+/// The scratch file is `input.<extension>` in MFTOOL_FUZZ_SCRATCH when set (a folder of its
+/// own; `tools/fuzz --gate` gives a relative one, so that the path every error message quotes
+/// is the same on every machine), else in a folder named by the process id under TMPDIR.
 struct FuzzSession {
     let target: FuzzTarget
     let path: String
 
+    /// The memory budget the readers run under: what a reader accepts must fit well inside
+    /// libFuzzer's RSS limit (`tools/fuzz` gives 2048 MB) with AddressSanitizer's overhead, so
+    /// that an allocation past the budget is a finding and one within it never is.
+    static let memoryBudget = 256 << 20
+
     static let current: FuzzSession = {
-        let name = ProcessInfo.processInfo.environment["MFTOOL_FUZZ_TARGET"] ?? ""
-        guard let target = FuzzTarget(rawValue: name) else {
+        let environment = ProcessInfo.processInfo.environment
+        guard let target = FuzzTarget(rawValue: environment["MFTOOL_FUZZ_TARGET"] ?? "") else {
             let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: ", ")
             FileHandle.standardError.write(Data("MFTOOL_FUZZ_TARGET must be one of: \(names)\n".utf8))
             exit(64)
         }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("mftool-fuzz-\(getpid())")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let path = folder.appendingPathComponent("input.\(target.fileExtension)").path
+        MemoryBudget.limit = memoryBudget
+        let folder = environment["MFTOOL_FUZZ_SCRATCH"]
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("mftool-fuzz-\(getpid())").path
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let path = folder + "/input." + target.fileExtension
         atexit { try? FileManager.default.removeItem(atPath: (FuzzSession.current.path as NSString).deletingLastPathComponent) }
         return FuzzSession(target: target, path: path)
     }()

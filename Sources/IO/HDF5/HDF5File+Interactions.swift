@@ -6,6 +6,7 @@ extension HDF5File {
         let group = try csrGroup(requested)
         let prefix = group == "/" ? "/" : group + "/"
         let (csc, m, n) = try csrLayout(group)
+        try ParsedTriplets.checkDeclaredShape(rows: m, columns: n, file: path)
         for name in ["data", "indices", "indptr"] {
             let info = try info(prefix + name)
             guard info.shape.count == 1 else {
@@ -22,9 +23,8 @@ extension HDF5File {
         if userIDs == nil { userIDs = try annDataIndex("/obs", count: m, axis: "users") }
         var itemIDs = try ids(named: "item_ids", near: prefix, count: n, axis: "items")
         if itemIDs == nil { itemIDs = try annDataIndex("/var", count: n, axis: "items") }
-        if userIDs == nil || itemIDs == nil { try ParsedTriplets.checkPositionalIDs(rows: m, columns: n, file: path) }
-        var parsed = ParsedTriplets(userIDs: userIDs ?? ParsedTriplets.positionalIDs(m),
-                                    itemIDs: itemIDs ?? ParsedTriplets.positionalIDs(n), csr: csr)
+        var parsed = ParsedTriplets(userIDs: userIDs.map { IDList($0) } ?? ParsedTriplets.positionalIDs(m),
+                                    itemIDs: itemIDs.map { IDList($0) } ?? ParsedTriplets.positionalIDs(n), csr: csr)
         parsed.positionalUsers = userIDs == nil
         parsed.positionalItems = itemIDs == nil
         if kind(of: prefix + "timestamps") == .dataset {
@@ -113,9 +113,9 @@ extension HDF5File {
     /// Writes ids as int64 when every id is a canonical integer, else as UTF-8 strings.
     func writeIDs(_ object: String, _ ids: IDMap) throws(IOError) {
         if ids.allIntegers {
-            try write(object, ids.ids.map { Int64($0)! }, shape: [ids.count])
+            try write(object, ids.integers, shape: [ids.count])
         } else {
-            try writeStrings(object, ids.ids)
+            try writeStrings(object, Array(ids.ids))
         }
     }
 

@@ -42,11 +42,10 @@ extension HDF5File {
         let (userRows, itemRows) = csc ? (0..<m, rows) : (rows, 0..<n)
         userIDs = try idsSlab(named: "user_ids", near: prefix, frame: "/obs", rows: userRows, count: m, axis: "users")
         itemIDs = try idsSlab(named: "item_ids", near: prefix, frame: "/var", rows: itemRows, count: n, axis: "items")
-        if userIDs == nil || itemIDs == nil {
-            try ParsedTriplets.checkPositionalIDs(rows: userRows.count, columns: itemRows.count, file: path)
-        }
+        try ParsedTriplets.checkDeclaredShape(rows: userRows.count, columns: itemRows.count, file: path)
         let csr = csc ? slab.transposed() : slab
-        var parsed = ParsedTriplets(userIDs: userIDs ?? userRows.map(String.init), itemIDs: itemIDs ?? itemRows.map(String.init), csr: csr)
+        var parsed = ParsedTriplets(userIDs: userIDs.map { IDList($0) } ?? IDList(numbering: userRows),
+                                    itemIDs: itemIDs.map { IDList($0) } ?? IDList(numbering: itemRows), csr: csr)
         parsed.positionalUsers = userIDs == nil
         parsed.positionalItems = itemIDs == nil
         return InteractionsShard(parsed: parsed, rows: rows, totalRows: major, columns: minor, entries: Int(nnz))

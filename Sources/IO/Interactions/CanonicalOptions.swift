@@ -77,8 +77,8 @@ enum Canonicalizer {
         report.duplicates = duplicates
         let users: IDMap, items: IDMap
         do {
-            users = try IDMap(userIDs, consecutive: parsed.positionalUsers && !options.sortIDs)
-            items = try IDMap(itemIDs, consecutive: parsed.positionalItems && !options.sortIDs && options.itemOrder == nil)
+            users = try IDMap(userIDs)
+            items = try IDMap(itemIDs)
         } catch {
             throw IOError(file: file, "id '\(error.id)' occurs twice in the id list")
         }
@@ -116,8 +116,7 @@ enum Canonicalizer {
     /// renumbered to `itemOrder` (each row re-sorted in place); nil otherwise.
     static func alreadyCanonical(_ parsed: ParsedTriplets, alignment: IDAlignment?, options: CanonicalOptions) -> Interactions? {
         guard let csr = parsed.csr, !options.sortIDs, options.minimumValue == nil, !options.binarize, csr.hasStrictlyAscendingRows,
-              let users = try? IDMap(parsed.userIDs, consecutive: parsed.positionalUsers),
-              let items = try? IDMap(parsed.itemIDs, consecutive: parsed.positionalItems) else { return nil }
+              let users = try? IDMap(parsed.userIDs), let items = try? IDMap(parsed.itemIDs) else { return nil }
         let userMap = users.markedPositional(parsed.positionalUsers)
         guard let order = options.itemOrder, let alignment, alignment.method == .byID else {
             let itemMap = alignedItemIDs(items, parsed: parsed, order: options.itemOrder)
@@ -136,24 +135,26 @@ enum Canonicalizer {
     }
 
     /// Renumbers users (and, with `items`, items) in sorted id order; a repeated id fails.
-    static func sortIDs(_ coo: inout COOMatrix, _ userIDs: inout [String], _ itemIDs: inout [String], items: Bool,
+    static func sortIDs(_ coo: inout COOMatrix, _ userIDs: inout IDList, _ itemIDs: inout IDList, items: Bool,
                         file: String) throws(IOError) {
-        let userOrder = try uniqueMap(userIDs, "user", file: file).sortingPermutation()
-        var userRank = [Int32](repeating: 0, count: userIDs.count)
-        for (new, old) in userOrder.enumerated() { userRank[old] = Int32(new) }
-        userIDs = userOrder.map { userIDs[$0] }
-        coo.rowIndices = coo.rowIndices.map { userRank[Int($0)] }
-        if items {
-            let itemOrder = try uniqueMap(itemIDs, "item", file: file).sortingPermutation()
-            var itemRank = [Int32](repeating: 0, count: itemIDs.count)
-            for (new, old) in itemOrder.enumerated() { itemRank[old] = Int32(new) }
-            itemIDs = itemOrder.map { itemIDs[$0] }
-            coo.columnIndices = coo.columnIndices.map { itemRank[Int($0)] }
-        }
+        try sort(&userIDs, &coo.rowIndices, "user", file: file)
+        if items { try sort(&itemIDs, &coo.columnIndices, "item", file: file) }
+    }
+
+    /// Sorts `ids` and renumbers `indices` (of them) to match. Numbered ids are already in
+    /// order: they are kept as they are, without a per-id table.
+    static func sort(_ ids: inout IDList, _ indices: inout [Int32], _ entity: String, file: String) throws(IOError) {
+        guard ids.numbering == nil else { return }
+        let order = try uniqueMap(ids, entity, file: file).sortingPermutation()
+        var rank = [Int32](repeating: 0, count: ids.count)
+        for (new, old) in order.enumerated() { rank[old] = Int32(new) }
+        let sorted = order.map { ids[$0] }
+        ids = IDList(sorted)
+        indices = indices.map { rank[Int($0)] }
     }
 
     /// The id map of `ids`, or an error naming the first repeated id.
-    static func uniqueMap(_ ids: [String], _ entity: String, file: String) throws(IOError) -> IDMap {
+    static func uniqueMap(_ ids: IDList, _ entity: String, file: String) throws(IOError) -> IDMap {
         do { return try IDMap(ids) } catch {
             throw IOError(file: file, "\(entity) id '\(error.id)' occurs twice in the id list")
         }
@@ -180,7 +181,7 @@ enum Canonicalizer {
 
     /// Renumbers items to `order`; items it lacks fail, or with `dropUnknownItems` have their
     /// interactions dropped and counted.
-    static func align(_ coo: inout COOMatrix, _ times: inout [Double]?, _ itemIDs: inout [String], to order: IDMap,
+    static func align(_ coo: inout COOMatrix, _ times: inout [Double]?, _ itemIDs: inout IDList, to order: IDMap,
                       _ alignment: IDAlignment, parsed: ParsedTriplets, options: CanonicalOptions, file: String,
                       report: inout ConversionReport) throws(IOError) {
         guard alignment.method == .byID else {

@@ -79,7 +79,7 @@ enum TextWriters {
     static func matrixMarket(_ m: CSRMatrix) -> Data {
         var out = "%%MatrixMarket matrix coordinate real general\n%\n\(m.rows) \(m.columns) \(m.nnz)\n"
         out.reserveCapacity(m.nnz * 16)
-        for u in 0..<m.rows {
+        for u in m.nonemptyRows() {
             for p in m.range(ofRow: u) {
                 out += "\(u + 1) \(Int(m.indices[p]) + 1) \(number(m.values[p]))\n"
             }
@@ -99,11 +99,16 @@ enum TextWriters {
         let times = x.timestamps
         var out = "user\(s)item\(s)value" + (times == nil ? "\n" : "\(s)timestamp\n")
         out.reserveCapacity(x.matrix.nnz * 16)
-        let users = x.userIDs.ids.map { field($0, separator: separator) }
-        let items = x.itemIDs.ids.map { field($0, separator: separator) }
-        for u in 0..<x.matrix.rows {
-            for p in x.matrix.range(ofRow: u) {
-                out += users[u] + s + items[Int(x.matrix.indices[p])] + s + number(x.matrix.values[p])
+        // Item fields are made once per item, unless items far outnumber the entries (a declared
+        // shape): then once per entry. Users are made once per nonempty row.
+        let m = x.matrix
+        let itemFields = m.columns <= 2 * m.nnz + 1024 ? x.itemIDs.ids.map { field($0, separator: separator) } : nil
+        for u in m.nonemptyRows() {
+            let user = field(x.userIDs.ids[u], separator: separator)
+            for p in m.range(ofRow: u) {
+                let j = Int(m.indices[p])
+                let item = itemFields?[j] ?? field(x.itemIDs.ids[j], separator: separator)
+                out += user + s + item + s + number(m.values[p])
                 if let times { out += s + number(times[p]) }
                 out += "\n"
             }

@@ -24,7 +24,7 @@ enum MatrixMarketReader {
         guard entries <= (n - i) / 4 + 1 else {
             throw IOError.line(line, of: path, "declares \(entries) entries but the \(n - i) bytes after it can hold at most \((n - i) / 4 + 1)")
         }
-        try ParsedTriplets.checkPositionalIDs(rows: rows, columns: columns, file: path)
+        try ParsedTriplets.checkDeclaredShape(rows: rows, columns: columns, file: path)
         var r = [Int32](), c = [Int32](), v = [Double]()
         let capacity = symmetric ? 2 * entries : entries
         r.reserveCapacity(capacity); c.reserveCapacity(capacity); v.reserveCapacity(capacity)

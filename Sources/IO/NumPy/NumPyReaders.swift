@@ -14,7 +14,7 @@ enum NumPyReaders {
             throw IOError(file: path, location: "shape", "expected two non-negative integers")
         }
         let (m, n) = (Int(shape[0]), Int(shape[1]))
-        try ParsedTriplets.checkPositionalIDs(rows: m, columns: n, file: path)
+        try ParsedTriplets.checkDeclaredShape(rows: m, columns: n, file: path)
         func ints(_ name: String) throws(IOError) -> [Int64] {
             let a = try npz.array(name)
             guard a.shape.count == 1, let v = a.integers() else {
@@ -78,11 +78,11 @@ enum NumPyReaders {
     static func readDenseInteractions(path: String) throws(IOError) -> ParsedTriplets {
         let (shape, values) = try readDense(path: path)
         let (m, n) = (shape[0], shape[1])
+        try ParsedTriplets.checkDeclaredShape(rows: m, columns: n, file: path)
+        // By stored value, not by row: a shape (m, 0) stores nothing for its m rows.
         var r = [Int32](), c = [Int32](), v = [Double]()
-        for i in 0..<m {
-            for j in 0..<n where values[i * n + j] != 0 {
-                r.append(Int32(i)); c.append(Int32(j)); v.append(values[i * n + j])
-            }
+        for (p, x) in values.enumerated() where x != 0 {
+            r.append(Int32(p / n)); c.append(Int32(p % n)); v.append(x)
         }
         return try .positional(COOMatrix(rows: m, columns: n, rowIndices: r, columnIndices: c, values: v), file: path)
     }

@@ -5,8 +5,8 @@ import Solvers
 
 /// Triplets read from a file, with ids in first-seen order, before canonicalization.
 struct ParsedTriplets {
-    var userIDs: [String]
-    var itemIDs: [String]
+    var userIDs: IDList
+    var itemIDs: IDList
     var coo: COOMatrix
     /// When each entry happened, aligned with `coo` (or `csr` when set); nil without a time column.
     var timestamps: [Double]? = nil
@@ -17,13 +17,13 @@ struct ParsedTriplets {
     var positionalUsers = false
     var positionalItems = false
 
-    init(userIDs: [String], itemIDs: [String], coo: COOMatrix) {
+    init(userIDs: IDList, itemIDs: IDList, coo: COOMatrix) {
         self.userIDs = userIDs
         self.itemIDs = itemIDs
         self.coo = coo
     }
 
-    init(userIDs: [String], itemIDs: [String], csr: CSRMatrix) {
+    init(userIDs: IDList, itemIDs: IDList, csr: CSRMatrix) {
         self.userIDs = userIDs
         self.itemIDs = itemIDs
         coo = COOMatrix(rows: csr.rows, columns: csr.columns, rowIndices: [], columnIndices: [], values: [])
@@ -35,7 +35,7 @@ struct ParsedTriplets {
 
     /// Triplets of a matrix file without ids: users and items are numbered by position.
     static func positional(_ coo: COOMatrix, file: String) throws(IOError) -> ParsedTriplets {
-        try checkPositionalIDs(rows: coo.rows, columns: coo.columns, file: file)
+        try checkDeclaredShape(rows: coo.rows, columns: coo.columns, file: file)
         var parsed = ParsedTriplets(userIDs: positionalIDs(coo.rows), itemIDs: positionalIDs(coo.columns), coo: coo)
         parsed.positionalUsers = true
         parsed.positionalItems = true
@@ -44,25 +44,28 @@ struct ParsedTriplets {
 
     /// A CSR matrix of a file without ids: users and items are numbered by position.
     static func positional(_ csr: CSRMatrix, file: String) throws(IOError) -> ParsedTriplets {
-        try checkPositionalIDs(rows: csr.rows, columns: csr.columns, file: file)
+        try checkDeclaredShape(rows: csr.rows, columns: csr.columns, file: file)
         var parsed = ParsedTriplets(userIDs: positionalIDs(csr.rows), itemIDs: positionalIDs(csr.columns), csr: csr)
         parsed.positionalUsers = true
         parsed.positionalItems = true
         return parsed
     }
 
-    /// The ids `"0"`, …, `"count-1"`.
-    static func positionalIDs(_ count: Int) -> [String] { (0..<count).map(String.init) }
+    /// The ids `"0"`, …, `"count-1"`, made only when read.
+    static func positionalIDs(_ count: Int) -> IDList { IDList(numbering: 0..<count) }
 
-    /// Bytes one id, its lookup entry and its row of the matrix take, at least.
-    static let bytesPerID = 64
-
-    /// Refuses a declared shape whose positional ids (and empty rows) would exceed
-    /// ``MemoryBudget``: a small file must not make mftool number billions of users.
-    static func checkPositionalIDs(rows: Int, columns: Int, file: String) throws(IOError) {
-        let (total, overflow) = rows.addingReportingOverflow(columns)
-        guard !overflow, let bytes = MemoryBudget.bytes(total, bytesPerID), bytes <= MemoryBudget.limit else {
-            throw IOError(file: file, "declares a \(rows) × \(columns) matrix without ids; numbering its users and items needs more than the memory limit of \(MemoryBudget.describe(MemoryBudget.limit))")
+    /// Refuses a shape a file declares (a Matrix Market size line, a `.npz` or HDF5 `shape`)
+    /// beyond 32-bit indices, or whose row pointers exceed ``MemoryBudget``. They are the one
+    /// array a matrix needs per declared row (8 bytes); everything else follows the entries, and
+    /// ids a file does not carry are numbered on demand, so a declared row or column costs
+    /// nothing more.
+    static func checkDeclaredShape(rows: Int, columns: Int, file: String) throws(IOError) {
+        guard rows >= 0, columns >= 0, rows < Int(Int32.max), columns < Int(Int32.max) else {
+            throw IOError(file: file, "declares a \(rows) × \(columns) matrix; rows and columns must be fewer than 2^31 - 1")
+        }
+        let bytes = (rows + 1) * MemoryLayout<Int>.stride
+        guard bytes <= MemoryBudget.limit else {
+            throw IOError(file: file, "declares a \(rows) × \(columns) matrix whose row pointers need \(MemoryBudget.describe(bytes)), more than the memory limit of \(MemoryBudget.describe(MemoryBudget.limit))")
         }
     }
 }
@@ -108,7 +111,7 @@ enum DelimitedReader {
         for chunk in chunks.dropFirst() { all.append(chunk) }
         let coo = COOMatrix(rows: all.users.count, columns: all.items.count,
                             rowIndices: all.rows, columnIndices: all.columns, values: all.values)
-        var parsed = ParsedTriplets(userIDs: all.users.ids, itemIDs: all.items.ids, coo: coo)
+        var parsed = ParsedTriplets(userIDs: IDList(all.users.ids), itemIDs: IDList(all.items.ids), coo: coo)
         if options.timeColumn != nil { parsed.timestamps = all.times }
         return parsed
     }

@@ -188,29 +188,22 @@ final class DualWorkspace<S: LinearAlgebraScalar> {
     let gramWeights, rhsWeights: UnsafeMutablePointer<Double>
     /// The rows of Ŷ of the user at hand.
     var active = 0
-    private let memory: [UnsafeMutableRawPointer]
+    private let memory: ScratchMemory
 
     init(k: Int, rowStride: Int, ldx: Int, maxDegree: Int, maxActive: Int) {
-        var memory: [UnsafeMutableRawPointer] = []
-        func zeroed<T: Numeric>(_ count: Int, _: T.Type) -> UnsafeMutablePointer<T> {
-            let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count) * MemoryLayout<T>.stride, alignment: 64)
-            memory.append(raw)
-            return raw.initializeMemory(as: T.self, repeating: 0, count: Swift.max(1, count))
-        }
-        gathered = zeroed(maxDegree * ldx, S.self)
+        let memory = ScratchMemory()
+        gathered = memory.zeroed(maxDegree * ldx, S.self)
         self.ldx = ldx
-        rows = zeroed(maxActive * k, S.self)
-        m = zeroed(maxActive * maxActive, S.self)
-        sigma = zeroed(k, S.self)
-        p = zeroed(k, S.self)
-        q = zeroed(k, S.self)
-        h = zeroed(maxActive, S.self)
-        rhs = zeroed(ldx, Double.self)
-        biasColumn = zeroed(k, Double.self)
-        gramWeights = zeroed(maxDegree, Double.self)
-        rhsWeights = zeroed(maxDegree, Double.self)
+        rows = memory.zeroed(maxActive * k, S.self)
+        m = memory.zeroed(maxActive * maxActive, S.self)
+        sigma = memory.zeroed(k, S.self)
+        p = memory.zeroed(k, S.self)
+        q = memory.zeroed(k, S.self)
+        h = memory.zeroed(maxActive, S.self)
+        rhs = memory.zeroed(ldx, Double.self)
+        biasColumn = memory.zeroed(k, Double.self)
+        gramWeights = memory.zeroed(maxDegree, Double.self)
+        rhsWeights = memory.zeroed(maxDegree, Double.self)
         self.memory = memory
     }
-
-    deinit { for raw in memory { raw.deallocate() } }
 }

@@ -18,29 +18,22 @@ final class RidgeWorkspace<S: LinearAlgebraScalar> {
     let rhsWeights: UnsafeMutablePointer<Double>
     /// Native: the reciprocals of the factor's diagonal, w.
     let inverse: UnsafeMutablePointer<S>
-    private let memory: [UnsafeMutableRawPointer]
+    private let memory: ScratchMemory
 
     /// Room for users of up to `maxDegree` entries; rows and systems `stride` wide (kp for the
     /// native kernels, w for LAPACK).
     init(w: Int, stride: Int, maxDegree: Int) {
-        var memory: [UnsafeMutableRawPointer] = []
-        func zeroed<T: Numeric>(_ count: Int, _: T.Type) -> UnsafeMutablePointer<T> {
-            let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count) * MemoryLayout<T>.stride, alignment: 64)
-            memory.append(raw)
-            return raw.initializeMemory(as: T.self, repeating: 0, count: Swift.max(1, count))
-        }
+        let memory = ScratchMemory()
         let entries = Swift.max(1, maxDegree)
-        rows = zeroed(entries * stride, S.self)
-        scaled = zeroed(entries * stride, S.self)
-        a = zeroed(stride * stride, S.self)
-        backup = zeroed(w * w, S.self)
-        b = zeroed(stride, S.self)
-        rhs = zeroed(w, Double.self)
-        gramWeights = zeroed(entries, Double.self)
-        rhsWeights = zeroed(entries, Double.self)
-        inverse = zeroed(w, S.self)
+        rows = memory.zeroed(entries * stride, S.self)
+        scaled = memory.zeroed(entries * stride, S.self)
+        a = memory.zeroed(stride * stride, S.self)
+        backup = memory.zeroed(w * w, S.self)
+        b = memory.zeroed(stride, S.self)
+        rhs = memory.zeroed(w, Double.self)
+        gramWeights = memory.zeroed(entries, Double.self)
+        rhsWeights = memory.zeroed(entries, Double.self)
+        inverse = memory.zeroed(w, S.self)
         self.memory = memory
     }
-
-    deinit { for raw in memory { raw.deallocate() } }
 }

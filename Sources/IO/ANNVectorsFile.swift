@@ -5,34 +5,56 @@ import Matrices
 /// [v_i, b_i]) with `item_ids`, `query_vectors` (m × (k+1), [x_u, 1]) with `user_ids`, and
 /// `query_offsets` (m, μ + b_u), so that score = ⟨query_vectors[u], item_vectors[i]⟩ +
 /// query_offsets[u]; the root attribute `score` states it.
+///
+/// The vectors are made and written a block of rows at a time: the file never needs a whole
+/// n × (k+1) or m × (k+1) matrix in memory.
 public enum ANNVectorsFile {
-    public struct Contents: Sendable {
-        public var items: DenseMatrix<Double>
-        public var itemIDs: IDMap
-        public var queries: DenseMatrix<Double>
-        public var userIDs: IDMap
-        public var offsets: [Double]
+    /// One side's vectors: their shape, ids, and the rows of a range, row after row.
+    public struct Vectors {
+        public var rows: Int
+        public var columns: Int
+        public var ids: IDMap
+        public var block: (Range<Int>) -> [Double]
 
-        public init(items: DenseMatrix<Double>, itemIDs: IDMap, queries: DenseMatrix<Double>, userIDs: IDMap, offsets: [Double]) {
-            self.items = items
-            self.itemIDs = itemIDs
-            self.queries = queries
-            self.userIDs = userIDs
-            self.offsets = offsets
+        public init(rows: Int, columns: Int, ids: IDMap, block: @escaping (Range<Int>) -> [Double]) {
+            self.rows = rows
+            self.columns = columns
+            self.ids = ids
+            self.block = block
         }
     }
 
-    public static func write(_ contents: Contents, to path: String, provenance: Provenance? = nil) throws(IOError) {
+    /// Bytes of Float64 rows made at a time.
+    static let blockBytes = 8 << 20
+
+    /// Writes `items` and `queries` (float64, or float32 when `single`) and the offsets (float64).
+    public static func write(items: Vectors, queries: Vectors, offsets: [Double], single: Bool, to path: String,
+                             provenance: Provenance? = nil) throws(IOError) {
         try AtomicOutput.write(to: path) { temporary throws(IOError) in
             let file = try HDF5File.create(temporary)
-            try file.write("/item_vectors", contents.items.storage, shape: [contents.items.rows, contents.items.columns])
-            try writeIDs(contents.itemIDs, "/item_ids", to: file)
-            try file.write("/query_vectors", contents.queries.storage, shape: [contents.queries.rows, contents.queries.columns])
-            try writeIDs(contents.userIDs, "/user_ids", to: file)
-            try file.write("/query_offsets", contents.offsets, shape: [contents.offsets.count])
+            try write(items, "/item_vectors", single: single, to: file)
+            try writeIDs(items.ids, "/item_ids", to: file)
+            try write(queries, "/query_vectors", single: single, to: file)
+            try writeIDs(queries.ids, "/user_ids", to: file)
+            try file.write("/query_offsets", offsets, shape: [offsets.count])
             try file.setAttribute("score", on: "/", .string("<query_vectors[u], item_vectors[i]> + query_offsets[u]"))
             try provenance?.record(in: file)
             try file.flush()
+        }
+    }
+
+    /// One side's dataset, filled a block of rows at a time.
+    private static func write(_ vectors: Vectors, _ name: String, single: Bool, to file: HDF5File) throws(IOError) {
+        let shape = [vectors.rows, vectors.columns]
+        if single { try file.createDataset(name, of: Float.self, shape: shape) } else { try file.createDataset(name, of: Double.self, shape: shape) }
+        let step = Swift.max(1, blockBytes / Swift.max(1, vectors.columns * 8))
+        var r0 = 0
+        while r0 < vectors.rows {
+            let rows = r0..<Swift.min(vectors.rows, r0 + step)
+            let values = vectors.block(rows)
+            precondition(values.count == rows.count * vectors.columns, "a block of \(rows.count) rows has \(values.count) values")
+            if single { try file.write(name, rows: rows, values.map { Float($0) }) } else { try file.write(name, rows: rows, values) }
+            r0 = rows.upperBound
         }
     }
 

@@ -11,8 +11,15 @@ public enum EmbeddingsFile {
     /// 2-D dataset) or `FILE.h5:/path/to/dataset`; ids from `item_ids` or `ids` in the dataset's
     /// group, else `item_ids` at the root, else from `ids` (see ``IDListFile``), else none.
     public static func read(_ spec: FileSpec, ids: FileSpec? = nil) throws(IOError) -> ItemEmbeddings {
-        let stored = try readMatrix(spec, preferred: [itemDataset], idsName: "item_ids")
-        guard let ids else { return ItemEmbeddings(factors: stored.factors, itemIDs: stored.ids) }
+        let (factors, itemIDs) = try readFactors(spec, ids: ids)
+        return ItemEmbeddings(factors: factors.doubles, itemIDs: itemIDs)
+    }
+
+    /// Reads as ``read(_:ids:)`` does; with `keepSingle`, embeddings stored as float32 stay
+    /// Float32 (half the memory of Float64, for a reader that computes in single precision).
+    public static func readFactors(_ spec: FileSpec, ids: FileSpec? = nil, keepSingle: Bool = false) throws(IOError) -> (FactorMatrix, IDMap?) {
+        let stored = try readMatrix(spec, preferred: [itemDataset], idsName: "item_ids", keepSingle: keepSingle)
+        guard let ids else { return (stored.factors, stored.ids) }
         let given = try IDListFile.read(ids)
         guard given.count == stored.factors.rows else {
             throw IOError(file: ids.description, "has \(given.count) ids but \(spec) has \(stored.factors.rows) rows")
@@ -20,12 +27,12 @@ public enum EmbeddingsFile {
         if let own = stored.ids, own != given {
             throw IOError(file: ids.description, "differs from the item ids \(spec) carries itself; leave out --item-ids")
         }
-        return ItemEmbeddings(factors: stored.factors, itemIDs: given)
+        return (stored.factors, given)
     }
 
     /// A 2-D matrix read from a file, with its ids and, for HDF5, the open file and dataset.
     struct StoredMatrix {
-        var factors: DenseMatrix<Double>
+        var factors: FactorMatrix
         var ids: IDMap?
         var file: HDF5File?
         var dataset: String?
@@ -33,8 +40,8 @@ public enum EmbeddingsFile {
 
     /// Reads a matrix from `FILE.npy`, or from `FILE.h5` (the dataset named in `spec`, else the
     /// first of `preferred`, else the only 2-D dataset) with the ids `idsName` beside it.
-    static func readMatrix(_ spec: FileSpec, preferred: [String], idsName: String) throws(IOError) -> StoredMatrix {
-        let stored = try readAnyMatrix(spec, preferred: preferred, idsName: idsName)
+    static func readMatrix(_ spec: FileSpec, preferred: [String], idsName: String, keepSingle: Bool = false) throws(IOError) -> StoredMatrix {
+        let stored = try readAnyMatrix(spec, preferred: preferred, idsName: idsName, keepSingle: keepSingle)
         guard stored.factors.columns >= 1 else {
             throw IOError(file: spec.path, location: stored.dataset,
                           "has \(stored.factors.rows) rows of 0 factors; expected at least one column")
@@ -42,18 +49,22 @@ public enum EmbeddingsFile {
         return stored
     }
 
-    private static func readAnyMatrix(_ spec: FileSpec, preferred: [String], idsName: String) throws(IOError) -> StoredMatrix {
+    private static func readAnyMatrix(_ spec: FileSpec, preferred: [String], idsName: String, keepSingle: Bool) throws(IOError) -> StoredMatrix {
         let path = spec.path
         try InputFile.check(path)
         try Parquet.refuse(path, as: .embeddings)
         switch FileFormat.detect(path) {
         case .npy:
-            let (shape, values) = try NumPyReaders.readDense(path: path)
-            return StoredMatrix(factors: DenseMatrix(rows: shape[0], columns: shape[1], storage: values))
+            return StoredMatrix(factors: try NumPyReaders.readFactors(path: path, keepSingle: keepSingle))
         case .hdf5:
             let file = try HDF5File.open(path)
             let dataset = try file.resolveMatrixDataset(spec.object, preferred: preferred)
-            let factors = try file.readMatrix(dataset)
+            let factors: FactorMatrix
+            if keepSingle, try file.info(dataset).kind == .float(bytes: 4) {
+                factors = .single(try file.readMatrix(dataset, as: Float.self))
+            } else {
+                factors = .double(try file.readMatrix(dataset))
+            }
             let ids = try file.optionalIDs(idsName, besideDataset: dataset, count: factors.rows)
             return StoredMatrix(factors: factors, ids: ids, file: file, dataset: dataset)
         default:

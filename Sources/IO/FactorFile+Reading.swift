@@ -10,9 +10,14 @@ extension FactorFile {
     ///
     /// Attributes may be encoded as earlier versions and other tools wrote them: numbers and
     /// flags as strings ("1", "0.5") or numbers of either type, strings as numbers.
-    public static func read(_ spec: FileSpec, side: Side = .users) throws(IOError) -> FactorFile {
-        let stored = try EmbeddingsFile.readMatrix(spec, preferred: [side.dataset], idsName: side.idsDataset)
-        var result = FactorFile(side: side, factors: stored.factors, ids: stored.ids)
+    ///
+    /// With `keepSingle`, factors stored as float32 stay Float32 in `matrix` (half the memory of
+    /// Float64, for a reader that computes in single precision); else they are read as Float64.
+    public static func read(_ spec: FileSpec, side: Side = .users, keepSingle: Bool = false) throws(IOError) -> FactorFile {
+        let stored = try EmbeddingsFile.readMatrix(spec, preferred: [side.dataset], idsName: side.idsDataset, keepSingle: keepSingle)
+        var result = FactorFile(side: side, factors: DenseMatrix(rows: 0, columns: 0, storage: []), ids: nil)
+        result.matrix = stored.factors
+        result.ids = stored.ids
         guard let file = stored.file, let dataset = stored.dataset else { return result }
         result.single = try file.info(dataset).kind == .float(bytes: 4)
         try result.decode(RecordedAttributes(file))

@@ -22,8 +22,9 @@ public struct FactorFile: Sendable, Equatable {
     }
 
     public var side: Side
-    /// The factors, one row per user (or item); with `userBias`, the user bias is the last column.
-    public var factors: DenseMatrix<Double>
+    /// The factors, one row per user (or item), in the precision they were read in; with
+    /// `userBias`, the user bias is the last column.
+    public var matrix: FactorMatrix
     /// One id per row, when known.
     public var ids: IDMap?
     /// Whether the trailing column of user factors is a per-user bias.
@@ -55,15 +56,28 @@ public struct FactorFile: Sendable, Equatable {
     public init(side: Side = .users, factors: DenseMatrix<Double>, ids: IDMap?) {
         precondition(ids == nil || ids!.count == factors.rows)
         self.side = side
-        self.factors = factors
+        self.matrix = .double(factors)
         self.ids = ids
+    }
+
+    /// The factors as Float64: shared with `matrix` when it holds Float64, else a converted copy.
+    public var factors: DenseMatrix<Double> {
+        get { matrix.doubles }
+        set { matrix = .double(newValue) }
+        _modify {
+            // Taken out of `matrix` first, so that a change in place does not copy the storage.
+            var m = matrix.doubles
+            matrix = .double(DenseMatrix(rows: 0, columns: 0, storage: []))
+            defer { matrix = .double(m) }
+            yield &m
+        }
     }
 
     /// The mean a model adds to every prediction: μ under `offset` global-mean, else 0.
     public var mean: Double { offset == .globalMean ? globalMean : 0 }
 
     /// The number of latent factors: the columns without the user bias column.
-    public var k: Int { factors.columns - (side == .users && userBias ? 1 : 0) }
+    public var k: Int { matrix.columns - (side == .users && userBias ? 1 : 0) }
 
     /// The item bias a model built from these (user) factors adds, for `itemCount` items:
     /// - the bias stored in this file, when it stores one;

@@ -79,7 +79,7 @@ struct Eval: ParsableCommand {
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
         let t0 = Date()
-        let loaded = try LoadedModel(users: users, items: items, options: alignment)
+        let loaded = try LoadedModel(users: users, items: items, options: alignment, keepSingle: precision == .single)
         var notices = AlignmentNotices()
         let (testSet, testRead) = try shard.map { try loaded.alignedShard(test, role: "test", shard: $0, notices: &notices) }
             ?? (try loaded.aligned(test, role: "test", notices: &notices), nil)

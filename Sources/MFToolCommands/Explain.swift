@@ -44,7 +44,7 @@ struct Explain: ParsableCommand {
         let x = try loaded.aligned(interactions, role: "interactions", notices: &notices).matrix
         let row = x.range(ofRow: u)
         let one = CSRMatrix(rows: 1, columns: x.columns, indptr: [0, row.count], indices: Array(x.indices[row]), values: Array(x.values[row]))
-        let problem = try RidgeProblem(interactions: one, items: loaded.model.items, objective: objective, itemBias: loaded.model.itemBias)
+        let problem = try RidgeProblem(interactions: one, items: loaded.model.items.doubles, objective: objective, itemBias: loaded.model.itemBias)
         let explanation = try Explanation(problem: problem, user: 0, item: j)
         let stored = loaded.model.predict(u, j)
         print(explanation, stored: stored, itemIDs: loaded.itemIDs)

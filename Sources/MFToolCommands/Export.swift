@@ -18,8 +18,13 @@ struct Export: ParsableCommand {
         recommend's score; μ + b_u is the same for every item, so a maximum-inner-product search \
         of query_vectors[u] among item_vectors ranks as recommend does (without --train).
 
+        The vectors are stored as float64, or float32 with --dtype float32 (half the file; what \
+        most search engines take). Factors a file stores as float32 are read as float32 and \
+        widened only a block of rows at a time, so memory stays near the size of the inputs.
+
         Example:
           mftool export --ann --users u.h5 --items v.h5 --out ann.h5
+          mftool export --ann --users u.h5 --items v.h5 --dtype float32 --out ann.h5
         """
     )
 
@@ -29,6 +34,8 @@ struct Export: ParsableCommand {
     @Option(help: "User factors.", completion: .file()) var users: String
     @Option(help: "Item embeddings.", completion: .file()) var items: String
     @Option(help: "Output HDF5 file.", completion: .file()) var out: String
+    @Option(help: "Stored dtype of item_vectors and query_vectors: float64 or float32 (query_offsets stay float64).")
+    var dtype: Solve.OutputType = .float64
     @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
     @Flag(name: .shortAndLong, help: "No summary on stderr.") var quiet = false
 
@@ -37,14 +44,16 @@ struct Export: ParsableCommand {
     }
 
     mutating func run() throws {
-        let loaded = try LoadedModel(users: users, items: items, options: alignment)
-        let vectors = loaded.model.annVectors
-        let contents = ANNVectorsFile.Contents(items: vectors.items, itemIDs: loaded.itemIDs, queries: vectors.queries,
-                                               userIDs: loaded.userIDs, offsets: vectors.offsets)
-        let provenance = Provenance(command: "export", settings: ["ann": true], inputs: ["users": users, "items": items])
-        try ANNVectorsFile.write(contents, to: out, provenance: provenance)
+        let loaded = try LoadedModel(users: users, items: items, options: alignment, keepSingle: true)
+        let model = loaded.model
+        let columns = model.annColumns
+        let itemVectors = ANNVectorsFile.Vectors(rows: model.items.rows, columns: columns, ids: loaded.itemIDs) { model.annItemRows($0) }
+        let queries = ANNVectorsFile.Vectors(rows: model.users.rows, columns: columns, ids: loaded.userIDs) { model.annQueryRows($0) }
+        let provenance = Provenance(command: "export", settings: ["ann": true, "dtype": dtype.rawValue], inputs: ["users": users, "items": items])
+        try ANNVectorsFile.write(items: itemVectors, queries: queries, offsets: model.annOffsets, single: dtype == .float32,
+                                 to: out, provenance: provenance)
         if !quiet {
-            Console.error("exported \(vectors.items.rows) item vectors and \(vectors.queries.rows) query vectors of \(vectors.items.columns) components → \(out)")
+            Console.error("exported \(itemVectors.rows) item vectors and \(queries.rows) query vectors of \(columns) components → \(out)")
         }
     }
 }

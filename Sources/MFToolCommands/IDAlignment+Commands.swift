@@ -43,30 +43,31 @@ struct ModelInputOptions: ParsableArguments {
 struct LoadedModel {
     var model: FactorModel
     var userIDs: IDMap
-    var items: ItemEmbeddings
+    /// The model's item ids: the items file's, else positions.
+    var itemIDs: IDMap
     var usersArgument: String
     var itemsArgument: String
     var options: ModelInputOptions
 
     /// Reads the two files; the item bias comes from the user file, else the items file (see
-    /// `FactorFile.itemBias(items:itemCount:folder:)`).
-    init(users: String, items: String, options: ModelInputOptions) throws {
-        let itemFile = try EmbeddingsFile.read(FileSpec(items), ids: options.itemIDs.map { FileSpec($0) })
+    /// `FactorFile.itemBias(items:itemCount:folder:)`). With `keepSingle` (for scoring in
+    /// single precision), factors a file stores as float32 stay Float32; anything else is read
+    /// as Float64.
+    init(users: String, items: String, options: ModelInputOptions, keepSingle: Bool = false) throws {
+        let (itemFactors, itemIDs) = try EmbeddingsFile.readFactors(FileSpec(items), ids: options.itemIDs.map { FileSpec($0) },
+                                                                     keepSingle: keepSingle)
         let userSpec = FileSpec(users)
-        let userFile = try FactorFile.read(userSpec)
-        let bias = try userFile.itemBias(items: FileSpec(items), itemCount: itemFile.factors.rows,
+        let userFile = try FactorFile.read(userSpec, keepSingle: keepSingle)
+        let bias = try userFile.itemBias(items: FileSpec(items), itemCount: itemFactors.rows,
                                          folder: (userSpec.path as NSString).deletingLastPathComponent)
-        model = try FactorModel(users: userFile.factors, items: itemFile.factors, mean: userFile.mean,
+        model = try FactorModel(users: userFile.matrix, items: itemFactors, mean: userFile.mean,
                                 itemBias: bias, userBias: userFile.userBias)
-        userIDs = userFile.ids ?? .positional(userFile.factors.rows)
-        self.items = itemFile
+        userIDs = userFile.ids ?? .positional(userFile.matrix.rows)
+        self.itemIDs = itemIDs ?? .positional(itemFactors.rows)
         usersArgument = users
         itemsArgument = items
         self.options = options
     }
-
-    /// The model's item ids: the items file's, else positions.
-    var itemIDs: IDMap { items.itemIDs ?? .positional(items.factors.rows) }
 
     /// What aligning one interactions file to the model found.
     struct Aligned {

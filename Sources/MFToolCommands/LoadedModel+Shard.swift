@@ -63,9 +63,9 @@ extension Fingerprint {
     /// Adds what identifies a model: the factors and ids of users and items, the item bias, μ
     /// and the user-bias flag.
     mutating func add(model loaded: LoadedModel) {
-        add(loaded.model.users.storage)
+        add(loaded.model.users)
         add(loaded.userIDs)
-        add(loaded.model.items.storage)
+        add(loaded.model.items)
         add(loaded.itemIDs)
         add(loaded.model.itemBias ?? [])
         add("mean=\(loaded.model.mean) user_bias=\(loaded.model.userBias)")

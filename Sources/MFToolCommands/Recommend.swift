@@ -65,7 +65,7 @@ struct Recommend: ParsableCommand {
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
-        let loaded = try LoadedModel(users: users, items: items, options: alignment)
+        let loaded = try LoadedModel(users: users, items: items, options: alignment, keepSingle: precision == .single)
         let (model, userMap) = (loaded.model, loaded.userIDs)
         var notices = AlignmentNotices()
         let trainSet = try self.train.map { try loaded.aligned($0, role: "train", notices: &notices) }

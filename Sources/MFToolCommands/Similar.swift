@@ -40,6 +40,8 @@ struct Similar: ParsableCommand {
     @Option(help: "cosine (default) or inner (product).") var metric: RankingEvaluator.Similarity = .cosine
     @Option(help: "Output: .csv, .jsonl or .h5.", completion: .file()) var out: String
     @Option(help: "Worker threads (at most the cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM, and float32 files kept as Float32: half the memory; printed scores then carry Float32 rounding).")
+    var precision: RidgeSolver.Precision = .double
     @Flag(help: "Print the summary as JSON on stdout.") var json = false
     @Flag(name: .shortAndLong, help: "No summary or progress line on stderr.") var quiet = false
 
@@ -56,24 +58,22 @@ struct Similar: ParsableCommand {
         }
     }
 
-    /// The side's vectors and ids, and the file they came from.
-    func vectors() throws -> (DenseMatrix<Double>, IDMap, String, entity: String) {
+    /// The side's vectors and ids, and the file they came from: read in the precision of the
+    /// scores (float32 files stay Float32 under --precision single), the user-bias column left out.
+    func vectors() throws -> (FactorMatrix, IDMap, String, entity: String) {
+        let keepSingle = precision == .single
         if let items {
-            let file = try EmbeddingsFile.read(FileSpec(items), ids: itemIDs.map { FileSpec($0) })
-            return (file.factors, file.itemIDs ?? .positional(file.factors.rows), items, "item")
+            let (factors, ids) = try EmbeddingsFile.readFactors(FileSpec(items), ids: itemIDs.map { FileSpec($0) }, keepSingle: keepSingle)
+            return (factors, ids ?? .positional(factors.rows), items, "item")
         }
-        let file = try FactorFile.read(FileSpec(users!))
-        var factors = file.factors
-        if file.userBias {
-            let k = file.k
-            factors = DenseMatrix(rows: factors.rows, columns: k, storage: (0..<(factors.rows * k)).map { file.factors[$0 / k, $0 % k] })
-        }
+        let file = try FactorFile.read(FileSpec(users!), keepSingle: keepSingle)
+        let factors = file.matrix.leading(columns: file.k)
         return (factors, file.ids ?? .positional(factors.rows), users!, "user")
     }
 
     mutating func run() throws {
         let (vectors, ids, path, entity) = try vectors()
-        var rows = Array(0..<vectors.rows)
+        var rows = Array(0..<ids.count)
         if !all {
             rows = try (items != nil ? itemQueries : userQueries).map { id in
                 guard let row = ids.index(of: id) else { throw DataError("no \(entity) '\(id)' in \(path)") }
@@ -84,14 +84,15 @@ struct Similar: ParsableCommand {
         BLASThreadCount.set(threads)
         var evaluator = RankingEvaluator(cutoffs: [k])
         evaluator.threads = threads
+        evaluator.precision = precision
         let progress = ProgressLine("similar", unit: "\(entity)s", quiet: quiet)
         evaluator.progress = progress.handler
-        let lists = evaluator.similar(vectors: vectors, rows: rows, metric: metric, k: k)
+        let lists = evaluator.similar(vectors: consume vectors, rows: rows, metric: metric, k: k)
         progress.finish()
         let recs = RecommendationsFile.Lists(users: rows.map { ids.ids[$0] }, lists: lists.map { $0.map { (ids.ids[$0.item], $0.score) } },
                                              integerUsers: ids.allIntegers, integerItems: ids.allIntegers,
                                              labels: RecommendationsFile.Labels(query: entity, result: "neighbor"))
-        let provenance = Provenance(command: "similar", settings: ["k": k, "metric": metric.rawValue, "all": all],
+        let provenance = Provenance(command: "similar", settings: ["k": k, "metric": metric.rawValue, "all": all, "precision": precision.rawValue],
                                     inputs: ["items": items, "users": users])
         try RecommendationsFile.write(recs, k: k, to: out, provenance: provenance)
         let listed = lists.reduce(0) { $0 + $1.count }

@@ -29,3 +29,34 @@ struct EmbeddingReaderTests {
         #expect(throws: IOError.self) { try EmbeddingsFile.read(FileSpec(Fixtures.path("io/items.h5") + ":/nope")) }
     }
 }
+
+@Suite("Factors kept in the precision a file stores")
+struct KeptPrecisionTests {
+    @Test("float32 files stay Float32 with keepSingle, with the values a Float64 read gives; float64 files stay Float64")
+    func keepSingle() throws {
+        let folder = Fixtures.scratchFolder()
+        let factors = DenseMatrix<Double>(rows: 2, columns: 3, storage: [0.1, -2.5, 3, 1e-3, 0.7, -0.25])
+        for single in [false, true] {
+            var file = FactorFile(factors: factors, ids: try IDMap(["a", "b"]))
+            file.single = single
+            try file.write(to: folder + "/u.h5")
+            var items = FactorFile(side: .items, factors: factors, ids: .positional(2))
+            items.single = single
+            try items.write(to: folder + "/v.h5")
+            let wide = try FactorFile.read(FileSpec(folder + "/u.h5"))
+            let kept = try FactorFile.read(FileSpec(folder + "/u.h5"), keepSingle: true)
+            #expect(!wide.matrix.isSingle && kept.matrix.isSingle == single)
+            #expect(kept.matrix.doubles == wide.factors && kept.factors == wide.factors && kept.ids == wide.ids)
+            let (keptItems, ids) = try EmbeddingsFile.readFactors(FileSpec(folder + "/v.h5"), keepSingle: true)
+            let wideItems = try EmbeddingsFile.read(FileSpec(folder + "/v.h5"))
+            #expect(keptItems.isSingle == single && ids == wideItems.itemIDs && keptItems.doubles == wideItems.factors)
+        }
+        for (name, single) in [("items_f32.npy", true), ("items_f64.npy", false)] {
+            let spec = FileSpec(Fixtures.path("io/" + name))
+            let (kept, _) = try EmbeddingsFile.readFactors(spec, keepSingle: true)
+            #expect(kept.isSingle == single, "\(name)")
+            #expect(kept.doubles == (try EmbeddingsFile.read(spec)).factors, "\(name)")
+            #expect(try !EmbeddingsFile.readFactors(spec).0.isSingle, "\(name)")
+        }
+    }
+}

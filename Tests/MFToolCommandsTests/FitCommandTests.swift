@@ -38,8 +38,8 @@ struct FitCommandTests {
         #expect(runMFTool(["fit", "--method", "als", "--k", "3", "--epochs", "4", "--lambda", "0.1", "--reg", "count", "--user-bias",
                            "--offset", "global-mean", "--interactions", input, "--out", folder + "/u.h5", "--items-out", folder + "/v.h5", "--quiet"]) == 0)
         let loaded = try LoadedModel(users: folder + "/u.h5", items: folder + "/v.h5", options: ModelInputOptions.parse([]))
-        let (model, items) = (loaded.model, loaded.items)
-        #expect(model.userBias && model.itemBias?.count == items.factors.rows && model.users.columns == 4)
+        let model = loaded.model
+        #expect(model.userBias && model.itemBias?.count == model.items.rows && model.users.columns == 4)
         let (x, _) = try InteractionsFile.read(FileSpec(input))
         #expect(abs(model.mean - x.matrix.values.reduce(0, +) / Double(x.matrix.nnz)) < 1e-12)
         // Four epochs of biased ALS fit the training data better than the mean plus intercepts alone.
@@ -99,8 +99,8 @@ struct FitCommandTests {
         let common = ["fit", "--method", "sgd", "--lr", "0.001", "--epochs", "3", "--loss", "dense", "--init", "zeros", "--quiet"] + data
         #expect(runMFTool(common + ["--out", folder + "/constant.h5"]) == 0)
         #expect(runMFTool(common + ["--out", folder + "/decayed.h5", "--lr-decay", "0.5"]) == 0)
-        let constant = try LoadedModel(users: folder + "/constant.h5", items: items, options: ModelInputOptions.parse([])).model.users
-        let decayed = try LoadedModel(users: folder + "/decayed.h5", items: items, options: ModelInputOptions.parse([])).model.users
+        let constant = try LoadedModel(users: folder + "/constant.h5", items: items, options: ModelInputOptions.parse([])).model.users.doubles
+        let decayed = try LoadedModel(users: folder + "/decayed.h5", items: items, options: ModelInputOptions.parse([])).model.users.doubles
         // From zero, three epochs at lr, lr/2, lr/4 move the factors less than three at lr.
         let norm = { (m: DenseMatrix<Double>) in m.storage.reduce(0) { $0 + $1 * $1 }.squareRoot() }
         #expect(norm(decayed) < norm(constant) && norm(decayed) > 0)

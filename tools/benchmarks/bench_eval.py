@@ -37,9 +37,14 @@ recomputes every metric from them with NumPy; a sample of users' lists is compar
   auc       implicit's is a truncated AUC from the top-K list only; mftool's `auc` ranks every
             item: not compared.
 
+Embeddings from a model (--dim 768 --factor-dtype float32): the same shape with k = 768 items, and
+both tools given float32 files (a float32 copy of items.h5, users solved with --dtype float32), as a
+text model's embeddings come; mftool then scores the float32 factors in place (no float64 copy).
+
 Usage (after a release build into .build-bench; tools/bench runs it with the other benchmarks):
   tools/benchmarks/bench_eval.py --quick     # 20k x 5k, a few seconds per case
   tools/benchmarks/bench_eval.py             # ML-20M shape, ~1 min per case
+  tools/benchmarks/bench_eval.py --quick --dim 768 --factor-dtype float32 --dtypes float32
 The script runs itself under tools/.venv's Python, creating it when missing.
 """
 from __future__ import annotations
@@ -184,15 +189,32 @@ def recompute_metrics(users, ids, test, k):
 # ---------------------------------------------------------------------------------------------
 # Preparation: split + solve, cached
 
-def prepare(mftool, data, seed, fraction, again=False):
-    """<data>/eval-s<seed>-f<fraction>/{train,test,users}.h5, redone when ratings.h5 changed."""
+def float32_items(items, out):
+    """A copy of items.h5 with item_factors stored as float32 (rounded once), the rest as is."""
+    import h5py
+    import numpy as np
+    with h5py.File(items, "r") as src, h5py.File(out + ".tmp", "w") as dst:
+        for key, value in src.attrs.items():
+            dst.attrs[key] = value
+        for key in src:
+            if key == "item_factors":
+                dst.create_dataset(key, data=src[key][:].astype(np.float32))
+            else:
+                src.copy(key, dst)
+    os.replace(out + ".tmp", out)
+
+
+def prepare(mftool, data, seed, fraction, again=False, dtype="float64"):
+    """<data>/eval-s<seed>-f<fraction>[-float32]/{train,test,users,items}.h5, redone when
+    ratings.h5 changed; items is data/items.h5, or its float32 copy for dtype float32."""
     ratings = ensure_canonical(mftool, data)
-    d = os.path.join(data, f"eval-s{seed}-f{fraction:g}")
+    d = os.path.join(data, f"eval-s{seed}-f{fraction:g}" + ("-float32" if dtype == "float32" else ""))
     os.makedirs(d, exist_ok=True)
     want = dict(ratings=ratings, ratings_mtime=os.path.getmtime(ratings), ratings_size=os.path.getsize(ratings),
-                seed=seed, test_fraction=fraction, version=1)
+                seed=seed, test_fraction=fraction, version=1, dtype=dtype)
     meta_path = os.path.join(d, "prepare.json")
     paths = {x: os.path.join(d, f"{x}.h5") for x in ("train", "test", "users")}
+    paths["items"] = os.path.join(d, "items.h5") if dtype == "float32" else os.path.join(data, "items.h5")
     try:
         with open(meta_path) as f:
             meta = json.load(f)
@@ -200,13 +222,15 @@ def prepare(mftool, data, seed, fraction, again=False):
             return paths, meta
     except (OSError, ValueError):
         pass
-    items = os.path.join(data, "items.h5")
+    items = paths["items"]
+    if dtype == "float32":
+        float32_items(os.path.join(data, "items.h5"), items)
     sm = run_measured([mftool, "split", "--interactions", ratings, "--train", paths["train"], "--test", paths["test"],
                        "--test-fraction", repr(fraction), "--seed", str(seed)])
     print(f"prepare: {sm.stderr.strip().splitlines()[-1] if sm.stderr.strip() else 'split'} "
           f"({sm.wall:.2f} s, peak {sm.peak_rss / MiB:,.0f} MiB)", flush=True)
     so = run_measured([mftool, "solve", "--method", "ridge", "--interactions", paths["train"], "--items", items,
-                       "--out", paths["users"], "--json", "--quiet"])
+                       "--out", paths["users"], "--json", "--quiet", "--dtype", dtype])
     info = last_json(so.stdout)
     print(f"prepare: solve --method ridge (observed loss, lambda 0.1): {info.get('users')} users, kernel "
           f"{info.get('seconds', 0):.2f} s, process {so.wall:.2f} s", flush=True)
@@ -244,6 +268,10 @@ def main():
     ap.add_argument("--seed", type=int, default=1, help="split seed (default 1)")
     ap.add_argument("--test-fraction", type=float, default=0.2)
     ap.add_argument("--threads", type=int, default=2, help="implicit's num_threads (mftool eval: its default)")
+    ap.add_argument("--dim", type=int, help="k of the generated item embeddings (default: the shape's, 64); 768 as a text "
+                    "model's")
+    ap.add_argument("--factor-dtype", choices=("float64", "float32"), default="float64",
+                    help="stored dtype of the items and user factor files both tools read (default float64)")
     ap.add_argument("--dtypes", default="float32,float64", help="implicit model dtypes to time (default both)")
     ap.add_argument("--also-coretype", metavar="NAME",
                     help="add a timed mftool case with OPENBLAS_CORETYPE=NAME (e.g. SKYLAKEX)")
@@ -265,11 +293,13 @@ def main():
     import numpy as np
 
     a.mftool = require_mftool(a.mftool)
-    shape = QUICK if a.quick else ML20M
-    data = a.data or os.path.join(CACHE, "quick" if a.quick else "ml20m")
+    shape = dict(QUICK if a.quick else ML20M)
+    if a.dim:
+        shape["k"] = a.dim
+    data = a.data or os.path.join(CACHE, ("quick" if a.quick else "ml20m") + (f"-k{a.dim}" if a.dim else ""))
     ensure(out=data, **shape)
-    paths, prep = prepare(a.mftool, data, a.seed, a.test_fraction, a.reprepare)
-    items = os.path.join(data, "items.h5")
+    paths, prep = prepare(a.mftool, data, a.seed, a.test_fraction, a.reprepare, a.factor_dtype)
+    items = paths["items"]
     if a.prepare_only:
         print(f"prepared {os.path.dirname(paths['users'])}")
         return
@@ -407,7 +437,7 @@ def main():
     if a.json:
         import implicit
         shape_txt = (f"{users_eval:,} users, {prep['solve'].get('items'):,} items, k = {prep['solve'].get('k')}, "
-                     f"{a.test_fraction:.0%} held out")
+                     f"{a.test_fraction:.0%} held out" + (", float32 files" if a.factor_dtype == "float32" else ""))
         rows = []
         for dt in dtypes:
             p = med[f"implicit {dt}"]

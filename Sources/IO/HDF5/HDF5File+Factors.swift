@@ -17,12 +17,18 @@ extension HDF5File {
 
     /// Reads a finite 2-D numeric dataset as a row-major Double matrix.
     func readMatrix(_ dataset: String) throws(IOError) -> DenseMatrix<Double> {
-        let (shape, values) = try read(dataset, as: Double.self)
+        try readMatrix(dataset, as: Double.self)
+    }
+
+    /// Reads a finite 2-D numeric dataset as a row-major matrix of T (Float for a float32
+    /// dataset read as it is stored).
+    func readMatrix<T: HDF5Scalar & BinaryFloatingPoint>(_ dataset: String, as _: T.Type) throws(IOError) -> DenseMatrix<T> {
+        let (shape, values) = try read(dataset, as: T.self)
         guard shape.count == 2 else {
             throw IOError(file: path, location: dataset, "has shape \(shape), expected a 2-D matrix")
         }
-        if let bad = values.firstIndex(where: { !InputValues.isUsable($0) }) {
-            throw IOError(file: path, location: dataset, "entry (\(bad / Swift.max(shape[1], 1)), \(bad % Swift.max(shape[1], 1))) is \(values[bad]), \(InputValues.problem(values[bad]))")
+        if let bad = values.firstIndex(where: { !InputValues.isUsable(Double($0)) }) {
+            throw IOError(file: path, location: dataset, "entry (\(bad / Swift.max(shape[1], 1)), \(bad % Swift.max(shape[1], 1))) is \(values[bad]), \(InputValues.problem(Double(values[bad])))")
         }
         return DenseMatrix(rows: shape[0], columns: shape[1], storage: values)
     }

@@ -145,6 +145,18 @@ struct NPYArray {
         return out
     }
 
+    /// The elements of a float32 array as Float (exact), in C order; nil for any other dtype.
+    func floats() -> [Float]? {
+        guard type == .float(bytes: 4) else { return nil }
+        let out = payload.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Float] in
+            (0..<count).map { k in
+                let v = raw.loadUnaligned(fromByteOffset: k * 4, as: UInt32.self)
+                return Float(bitPattern: bigEndian ? UInt32(bigEndian: v) : UInt32(littleEndian: v))
+            }
+        }
+        return fortranOrder && shape.count == 2 ? NPYArray.rowMajor(out, rows: shape[0], columns: shape[1]) : out
+    }
+
     /// Integer elements as Int64 (exact), in C order; nil for float or string arrays.
     func integers() -> [Int64]? {
         switch type {

@@ -75,6 +75,22 @@ enum NumPyReaders {
         return (array.shape, values)
     }
 
+    /// A 2-D `.npy` of factors: Float32 when it stores float32 and `keepSingle`, else Float64;
+    /// every entry finite.
+    static func readFactors(path: String, keepSingle: Bool) throws(IOError) -> FactorMatrix {
+        let data = try InputFile.contents(path, mapped: true)
+        let array = try NPYArray(data: data, file: path)
+        guard keepSingle, array.shape.count == 2, let values = array.floats() else {
+            let (shape, values) = try readDense(path: path)
+            return .double(DenseMatrix(rows: shape[0], columns: shape[1], storage: values))
+        }
+        if let bad = values.firstIndex(where: { !InputValues.isUsable(Double($0)) }) {
+            let c = array.shape[1]
+            throw IOError(file: path, "entry (\(bad / c), \(bad % c)) is \(values[bad]), \(InputValues.problem(Double(values[bad])))")
+        }
+        return .single(DenseMatrix(rows: array.shape[0], columns: array.shape[1], storage: values))
+    }
+
     static func readDenseInteractions(path: String) throws(IOError) -> ParsedTriplets {
         let (shape, values) = try readDense(path: path)
         let (m, n) = (shape[0], shape[1])

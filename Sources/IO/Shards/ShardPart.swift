@@ -146,6 +146,19 @@ public struct Fingerprint: Sendable {
         }
     }
 
+    /// Adds a factor matrix's values as Float64 bit patterns: the same for a float32 file read
+    /// into Float32 or into Float64.
+    public mutating func add(_ matrix: FactorMatrix) {
+        switch matrix {
+        case let .double(m): add(m.storage)
+        case let .single(m):
+            for v in m.storage {
+                hash ^= Double(v).bitPattern
+                hash &*= 0x0000_0100_0000_01b3
+            }
+        }
+    }
+
     public mutating func add(_ ids: IDMap) {
         for id in ids.ids { add(id) }
     }

@@ -5,15 +5,16 @@ import Matrices
 /// A fitted model's prediction terms: r̂_ui = μ + b_i + x_u·v_i (+ the user bias, as the last
 /// factor component against a column of ones).
 public struct FactorModel: Sendable {
-    public var users: DenseMatrix<Double>
-    /// Items as given, n × k.
-    public var items: DenseMatrix<Double>
+    /// Users, m × w (w = k, or k + 1 with the user-bias column), in the precision they were read in.
+    public var users: FactorMatrix
+    /// Items as given, n × k, in the precision they were read in.
+    public var items: FactorMatrix
     public var mean: Double
     public var itemBias: [Double]?
     /// Whether `users` has a trailing bias column.
     public var userBias: Bool
 
-    public init(users: DenseMatrix<Double>, items: DenseMatrix<Double>, mean: Double = 0, itemBias: [Double]? = nil, userBias: Bool = false) throws(SolverError) {
+    public init(users: FactorMatrix, items: FactorMatrix, mean: Double = 0, itemBias: [Double]? = nil, userBias: Bool = false) throws(SolverError) {
         guard users.columns == items.columns + (userBias ? 1 : 0) else {
             throw .shapeMismatch("user factors have \(users.columns) columns, items \(items.columns)\(userBias ? " (+1 for the user bias)" : "")")
         }
@@ -25,7 +26,11 @@ public struct FactorModel: Sendable {
         self.userBias = userBias
     }
 
-    /// The predicted value for user u, item i.
+    public init(users: DenseMatrix<Double>, items: DenseMatrix<Double>, mean: Double = 0, itemBias: [Double]? = nil, userBias: Bool = false) throws(SolverError) {
+        try self.init(users: .double(users), items: .double(items), mean: mean, itemBias: itemBias, userBias: userBias)
+    }
+
+    /// The predicted value for user u, item i, in Float64 whatever the factors' precision.
     @inlinable
     public func predict(_ u: Int, _ i: Int) -> Double {
         let k = items.columns
@@ -54,13 +59,24 @@ public struct RatingMetrics: Sendable, Equatable {
 
     /// The exact sums of the squared and absolute errors over the test entries.
     public static func totals(model: FactorModel, test: CSRMatrix) -> RatingTotals {
+        switch (model.users, model.items) {
+        case let (.double(x), .double(v)): totals(model: model, users: x, items: v, test: test)
+        case let (.double(x), .single(v)): totals(model: model, users: x, items: v, test: test)
+        case let (.single(x), .double(v)): totals(model: model, users: x, items: v, test: test)
+        case let (.single(x), .single(v)): totals(model: model, users: x, items: v, test: test)
+        }
+    }
+
+    /// The sums over the test entries, every product in Float64 (Float32 entries convert exactly).
+    private static func totals<U: BinaryFloatingPoint, V: BinaryFloatingPoint>(model: FactorModel, users: DenseMatrix<U>, items: DenseMatrix<V>,
+                                                                              test: CSRMatrix) -> RatingTotals {
         var squared = ExactSum(), absolute = ExactSum()
-        let k = model.items.columns, w = model.users.columns
-        model.users.storage.withUnsafeBufferPointer { up in
-            model.items.storage.withUnsafeBufferPointer { vp in
-                for u in 0..<Swift.min(test.rows, model.users.rows) {
+        let k = items.columns, w = users.columns
+        users.storage.withUnsafeBufferPointer { up in
+            items.storage.withUnsafeBufferPointer { vp in
+                for u in 0..<Swift.min(test.rows, users.rows) {
                     let x = up.baseAddress! + u * w
-                    let base = model.mean + (model.userBias ? x[k] : 0)
+                    let base = model.mean + (model.userBias ? Double(x[k]) : 0)
                     for p in test.range(ofRow: u) {
                         let i = Int(test.indices[p])
                         let v = vp.baseAddress! + i * k
@@ -68,10 +84,11 @@ public struct RatingMetrics: Sendable, Equatable {
                         var (s0, s1, s2, s3) = (0.0, 0.0, 0.0, 0.0)
                         var c = 0
                         while c + 4 <= k {
-                            s0 += x[c] * v[c]; s1 += x[c + 1] * v[c + 1]; s2 += x[c + 2] * v[c + 2]; s3 += x[c + 3] * v[c + 3]
+                            s0 += Double(x[c]) * Double(v[c]); s1 += Double(x[c + 1]) * Double(v[c + 1])
+                            s2 += Double(x[c + 2]) * Double(v[c + 2]); s3 += Double(x[c + 3]) * Double(v[c + 3])
                             c += 4
                         }
-                        while c < k { s0 += x[c] * v[c]; c += 1 }
+                        while c < k { s0 += Double(x[c]) * Double(v[c]); c += 1 }
                         let e = test.values[p] - (base + (model.itemBias?[i] ?? 0) + ((s0 + s1) + (s2 + s3)))
                         squared.add(e * e)
                         absolute.add(abs(e))

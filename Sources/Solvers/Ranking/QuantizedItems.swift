@@ -24,35 +24,52 @@ struct QuantizedItems: @unchecked Sendable {
         width = k + (bias == nil ? 0 : 1)
         k4 = (width + 3) / 4
         groups = (n + 31) / 32 * 2
-        let vMax = model.items.storage.reduce(0) { Swift.max($0, abs($1)) }
+        let vMax = model.items.largestMagnitude
         let bMax = bias?.reduce(0) { Swift.max($0, abs($1)) } ?? 0
         let c = bias == nil ? 0 : (bMax > 0 && vMax > 0 ? bMax / vMax : 1)
         biasWeight = c
         (self.vMax, self.bMax) = (vMax, bMax)
-        var rows = [Double](repeating: 0, count: Swift.max(1, n * width))
-        var l1 = 0.0
+        var row = [Double](repeating: 0, count: Swift.max(1, width))
+        var (l1, largest) = (0.0, vMax)
         for i in 0..<n {
-            var sum = 0.0
-            for j in 0..<k {
-                rows[i * width + j] = model.items[i, j]
-                sum += abs(model.items[i, j])
-            }
-            if let bias {
-                rows[i * width + k] = bias[i] / c
-                sum += abs(bias[i] / c)
-            }
-            l1 = Swift.max(l1, sum)
+            Self.row(i, of: model, biasWeight: c, into: &row)
+            l1 = Swift.max(l1, row.reduce(0) { $0 + abs($1) })
+            if bias != nil { largest = Swift.max(largest, abs(row[k])) }
         }
         l1Max = l1
-        let largest = rows.reduce(0) { Swift.max($0, abs($1)) }
         scale = largest > 0 ? largest / 127 : 1
+        packed = Self.pack(model, width: width, k4: k4, groups: groups, biasWeight: c, scale: scale)
+    }
+
+    /// Item i's row: v_i, then b_i/c when the model has item biases.
+    private static func row(_ i: Int, of model: FactorModel, biasWeight c: Double, into row: inout [Double]) {
+        let k = model.items.columns
+        row.withUnsafeMutableBufferPointer { model.items.copyRow(i, count: k, into: $0.baseAddress!) }
+        if let bias = model.itemBias { row[k] = bias[i] / c }
+    }
+
+    /// The items as bytes, packed a chunk of 16-item groups at a time so that only a chunk's
+    /// rows are ever held in Float64.
+    private static func pack(_ model: FactorModel, width: Int, k4: Int, groups: Int, biasWeight c: Double, scale: Double) -> [UInt8] {
+        let n = model.items.rows, chunk = 64
         var packed = [UInt8](repeating: 128, count: Swift.max(1, groups * k4 * 64))
-        let (n, width, k4, groups, scale) = (n, width, k4, groups, scale)
-        packed.withUnsafeMutableBufferPointer { pp in
-            NativeKernels.packQuantizedItems(n: n, width: width, v: rows, ldv: width, inverseScale: 1 / scale, k4: k4, groups: groups,
-                                             packed: pp.baseAddress!)
+        var rows = [Double](repeating: 0, count: Swift.max(1, chunk * 16 * width))
+        var row = [Double](repeating: 0, count: Swift.max(1, width))
+        var g0 = 0
+        while g0 < groups {
+            let (g1, i0) = (Swift.min(groups, g0 + chunk), g0 * 16)
+            let count = Swift.max(0, Swift.min(n, g1 * 16) - i0)
+            for r in 0..<count {
+                Self.row(i0 + r, of: model, biasWeight: c, into: &row)
+                for j in 0..<width { rows[r * width + j] = row[j] }
+            }
+            packed.withUnsafeMutableBufferPointer { pp in
+                NativeKernels.packQuantizedItems(n: count, width: width, v: rows, ldv: width, inverseScale: 1 / scale, k4: k4,
+                                                 groups: g1 - g0, packed: pp.baseAddress! + g0 * k4 * 64)
+            }
+            g0 = g1
         }
-        self.packed = packed
+        return packed
     }
 
     /// Whether the scan is worth it here: a fast kernel on this CPU and rows it takes.

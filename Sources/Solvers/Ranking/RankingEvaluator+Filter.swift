@@ -26,13 +26,11 @@ extension RankingEvaluator {
         return lists.map { $0.map { (allowed[$0.item], $0.score) } }
     }
 
-    /// The model with only the item rows `items` (and their biases), in that order.
+    /// The model with only the item rows `items` (and their biases), in that order, in the
+    /// precision of its items.
     static func restrict(_ model: FactorModel, to items: [Int]) -> FactorModel {
-        let k = model.items.columns
-        var storage = [Double](repeating: 0, count: items.count * k)
-        for (j, i) in items.enumerated() { for c in 0..<k { storage[j * k + c] = model.items[i, c] } }
         var restricted = model
-        restricted.items = DenseMatrix(rows: items.count, columns: k, storage: storage)
+        restricted.items = model.items.selecting(rows: items)
         restricted.itemBias = model.itemBias.map { bias in items.map { bias[$0] } }
         return restricted
     }

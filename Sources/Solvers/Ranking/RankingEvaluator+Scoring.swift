@@ -46,11 +46,29 @@ extension RankingEvaluator {
 
     private func forEachRanked<S: LinearAlgebraScalar>(_: S.Type, model: FactorModel, users: [Int], train: CSRMatrix?, k: Int,
                                                        _ body: @Sendable (Int, Int, [(item: Int, score: Double)]) -> Void) -> Int {
+        Self.withItemRows(model, as: S.self) { itemMatrix, _ in
+            forEachRanked(model: model, itemMatrix: itemMatrix, users: users, train: train, k: k, body)
+        }
+    }
+
+    /// Calls `body` with the items as rows of S with a ones column against the user bias, when
+    /// there is one (n × w, w = the users' columns), and whether they are a copy: the model's
+    /// own storage when it holds S and no user bias, else a converted copy (n × w entries of S).
+    static func withItemRows<S: LinearAlgebraScalar, R>(_ model: FactorModel, as _: S.Type,
+                                                         _ body: (UnsafePointer<S>, _ copied: Bool) -> R) -> R {
+        let n = model.items.rows, w = model.users.columns, k = model.items.columns
+        if w == k, n > 0, let result = model.items.withStorage(as: S.self, { body($0.baseAddress!, false) }) { return result }
+        var rows = [S](repeating: 1, count: Swift.max(1, n * w))
+        rows.withUnsafeMutableBufferPointer { p in
+            for i in 0..<n { model.items.copyRow(i, count: k, into: p.baseAddress! + i * w) }
+        }
+        return rows.withUnsafeBufferPointer { body($0.baseAddress!, true) }
+    }
+
+    private func forEachRanked<S: LinearAlgebraScalar>(model: FactorModel, itemMatrix: UnsafePointer<S>, users: [Int], train: CSRMatrix?, k: Int,
+                                                       _ body: @Sendable (Int, Int, [(item: Int, score: Double)]) -> Void) -> Int {
         let n = model.items.rows, w = model.users.columns
         let k = Swift.min(k, n)
-        // Items with a ones column against the user bias, when there is one.
-        var itemMatrix = [S](repeating: 1, count: Swift.max(1, n * w))
-        for i in 0..<n { for c in 0..<model.items.columns { itemMatrix[i * w + c] = S(model.items[i, c]) } }
         let itemBias = model.itemBias.map { $0.map { S($0) } }
         let panel = Swift.max(1, Swift.min(n, panelSize))
         let (sampled, rank) = sample(items: n, k: k)
@@ -66,25 +84,23 @@ extension RankingEvaluator {
         let threadCount = Swift.max(1, Swift.min(threads, blocks))
         let counter = ProgressCounter(progress, total: users.count)
         defer { counter?.finish() }
-        itemMatrix.withUnsafeBufferPointer { items in
-            sampleMatrix.withUnsafeBufferPointer { samples in
-                let plan = UnsafeSendable(RankingPlan(
-                    model: model, users: users, train: train, n: n, w: w, k: k, blockSize: blockSize,
-                    itemMatrix: items.baseAddress!, itemBias: itemBias, panel: panel, order: Self.panelOrder(n: n, panel: panel),
-                    sampleCount: sampled.count, rank: rank, sampleMatrix: samples.baseAddress!, samplePosition: samplePosition,
-                    sampleBias: itemBias.map { bias in sampled.map { bias[$0] } }, quantized: quantized, scanCapacity: scanCapacity))
-                BLASThreads.singleThreaded {
-                    DispatchQueue.concurrentPerform(iterations: threadCount) { t in
-                        var workspace = RankingWorkspace(plan: plan.value)
-                        defer { workspace.deallocate() }
-                        var block = t
-                        while block < blocks {
-                            let b0 = block * blockSize
-                            let range = b0..<Swift.min(b0 + blockSize, users.count)
-                            workspace.rank(block: range, thread: t, body)
-                            counter?.add(range.count, thread: t)
-                            block += threadCount
-                        }
+        sampleMatrix.withUnsafeBufferPointer { samples in
+            let plan = UnsafeSendable(RankingPlan(
+                model: model, users: users, train: train, n: n, w: w, k: k, blockSize: blockSize,
+                itemMatrix: itemMatrix, itemBias: itemBias, panel: panel, order: Self.panelOrder(n: n, panel: panel),
+                sampleCount: sampled.count, rank: rank, sampleMatrix: samples.baseAddress!, samplePosition: samplePosition,
+                sampleBias: itemBias.map { bias in sampled.map { bias[$0] } }, quantized: quantized, scanCapacity: scanCapacity))
+            BLASThreads.singleThreaded {
+                DispatchQueue.concurrentPerform(iterations: threadCount) { t in
+                    var workspace = RankingWorkspace(plan: plan.value)
+                    defer { workspace.deallocate() }
+                    var block = t
+                    while block < blocks {
+                        let b0 = block * blockSize
+                        let range = b0..<Swift.min(b0 + blockSize, users.count)
+                        workspace.rank(block: range, thread: t, body)
+                        counter?.add(range.count, thread: t)
+                        block += threadCount
                     }
                 }
             }

@@ -13,11 +13,17 @@ extension RankingEvaluator {
     /// by row order); a row is never its own neighbour.
     ///
     /// The ranking of ``recommend(model:users:train:k:)`` with the rows (scaled to unit length
-    /// for cosine) as both users and items, and each row's own position as its one training
-    /// item: blocks of queries against panels of rows, one GEMM each, never all pairs at once.
-    public func similar(vectors: DenseMatrix<Double>, rows: [Int], metric: Similarity, k: Int) -> [[(item: Int, score: Double)]] {
+    /// for cosine, in place: no second copy when the caller hands `vectors` over) as both users
+    /// and items, and each row's own position as its one training item: blocks of queries against
+    /// panels of rows, one GEMM each, never all pairs at once.
+    public func similar(vectors: consuming FactorMatrix, rows: [Int], metric: Similarity, k: Int) -> [[(item: Int, score: Double)]] {
         let n = vectors.rows
-        let scaled = metric == .cosine ? Self.unitRows(vectors) : vectors
+        var scaled = vectors
+        if metric == .cosine {
+            // Scaled rows are rounded once, to the precision of the scores.
+            if precision == .double && scaled.isSingle { scaled = .double(scaled.doubles) }
+            scaled.scaleRowsToUnitLength()
+        }
         // Known to be consistent: same columns, no biases.
         let model = try! FactorModel(users: scaled, items: scaled)
         let own = CSRMatrix(rows: n, columns: n, indptr: Array(0...n), indices: (0..<n).map { Int32($0) },
@@ -25,16 +31,41 @@ extension RankingEvaluator {
         return recommend(model: model, users: rows, train: own, k: k)
     }
 
-    /// Each row divided by its Euclidean norm; zero rows stay zero.
-    static func unitRows(_ m: DenseMatrix<Double>) -> DenseMatrix<Double> {
-        var out = m
-        for i in 0..<m.rows {
-            var s = 0.0
-            for c in 0..<m.columns { s += m[i, c] * m[i, c] }
-            guard s > 0 else { continue }
-            let norm = s.squareRoot()
-            for c in 0..<m.columns { out[i, c] = m[i, c] / norm }
+    public func similar(vectors: DenseMatrix<Double>, rows: [Int], metric: Similarity, k: Int) -> [[(item: Int, score: Double)]] {
+        similar(vectors: FactorMatrix.double(vectors), rows: rows, metric: metric, k: k)
+    }
+
+    /// Each row of `m` divided by its Euclidean norm, computed in Float64 and rounded once to T;
+    /// zero rows stay zero.
+    static func unitRows<T: BinaryFloatingPoint>(_ m: inout DenseMatrix<T>) {
+        let (rows, c) = (m.rows, m.columns)
+        m.storage.withUnsafeMutableBufferPointer { p in
+            for i in 0..<rows {
+                let row = p.baseAddress! + i * c
+                var s = 0.0
+                for j in 0..<c { s += Double(row[j]) * Double(row[j]) }
+                guard s > 0 else { continue }
+                let norm = s.squareRoot()
+                for j in 0..<c { row[j] = T(Double(row[j]) / norm) }
+            }
         }
-        return out
+    }
+}
+
+extension FactorMatrix {
+    /// Each row scaled to unit length (``RankingEvaluator/unitRows(_:)``), in place: the
+    /// storage is copied only when it is shared.
+    mutating func scaleRowsToUnitLength() {
+        let empty = FactorMatrix.double(DenseMatrix(rows: 0, columns: 0, storage: []))
+        switch self {
+        case var .double(m):
+            self = empty
+            RankingEvaluator.unitRows(&m)
+            self = .double(m)
+        case var .single(m):
+            self = empty
+            RankingEvaluator.unitRows(&m)
+            self = .single(m)
+        }
     }
 }

@@ -65,7 +65,7 @@ struct RankingWorkspace<S: LinearAlgebraScalar> {
         let users = plan.users[block]
         let w = plan.w
         for (r, u) in users.enumerated() {
-            for c in 0..<w { rows[r * w + c] = S(plan.model.users[u, c]) }
+            plan.model.users.copyRow(u, count: w, into: rows + r * w)
             heaps[r].reset()
         }
         if plan.sampleCount > 0 { sampleFloors(users) }

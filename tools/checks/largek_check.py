@@ -6,9 +6,10 @@ least-squares system solved by `numpy.linalg.lstsq`, independent of mftool's nor
 (its docstring is the spec of the losses, λ_u, offsets and the user bias). This script makes one
 problem per k with users of 0, 1, 2, 5, k/4, k/2, k−1, k, k+1, 3k/2 and 2k entries (values 1…5
 in half steps) over n = 2k + 100 items, and solves it with `--form dual` (every user it can take)
-and, for four cases at k = 256, `--form auto` (the cost model's choice, both forms in one run), for
-every loss × regularization × bias case at k = 256 and four cases at k = 1024. It prints the largest relative error per case,
-max |x − y| / max |y|, and exits 1 when one exceeds 1e-10.
+for every loss × regularization × bias case at k = 256 and four cases at k = 1024, and with
+`--form auto` (the cost model's choice, both forms in one run) for four cases at k = 256. It
+prints the largest relative error per case, max |x − y| / max |y|, and exits 1 when one exceeds
+1e-10.
 
     tools/checks/largek_check.py [--mftool .build/release/mftool]   # default .build/debug/mftool
 

@@ -4,9 +4,9 @@ import IO
 import Matrices
 import Testing
 
-/// Generated counts at k = 96 with most users below k entries: the dual form's shape.
+/// Generated counts at k = 128 with most users below k entries: the dual form's shape.
 private func largeKData(_ folder: String) -> [String] {
-    #expect(runMFTool(["generate", "--users", "150", "--items", "400", "--nnz", "4000", "--k", "96", "--values", "counts",
+    #expect(runMFTool(["generate", "--users", "150", "--items", "400", "--nnz", "4000", "--k", "128", "--values", "counts",
                        "--out", folder + "/r.h5", "--items-out", folder + "/v.h5", "--quiet"]) == 0)
     return ["--interactions", folder + "/r.h5", "--items", folder + "/v.h5"]
 }
@@ -43,7 +43,7 @@ struct SolveFormCommandTests {
     func itemSide() throws {
         let folder = Fixtures.scratchFolder()
         let data = largeKData(folder)
-        #expect(runMFTool(["fit", "--method", "als", "--k", "96", "--epochs", "1", "--interactions", folder + "/r.h5",
+        #expect(runMFTool(["fit", "--method", "als", "--k", "128", "--epochs", "1", "--interactions", folder + "/r.h5",
                            "--out", folder + "/u.h5", "--items-out", folder + "/v2.h5", "--loss", "implicit", "--quiet"]) == 0)
         _ = data
         for form in ["primal", "dual"] {

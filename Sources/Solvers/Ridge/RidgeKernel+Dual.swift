@@ -66,6 +66,10 @@ extension RidgeKernel {
             for p in range where terms.gramWeight(R.values[p]) < 0 { return false }
         }
         if solver.form == .dual { return true }
+        // Under a background the basis costs ≈ 3·n·k² once (VᵀV, its eigendecomposition, V·Q);
+        // below k = 128 the per-user savings do not repay it on logs of typical size. A bound on
+        // k alone, so the choice still depends on nothing but the user and the problem's shape.
+        if terms.hasBackground && problem.k < RidgeSolver.smallestRotatedK { return false }
         let k = Double(problem.k), w = Double(w), n = Double(range.count), a = Double(activeEntries(range))
         let rotation = terms.hasBackground ? 2 * k * k : 0
         let dual = a * a * k + a * a * a / 3 + 6 * n * k + rotation

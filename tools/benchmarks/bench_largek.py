@@ -245,6 +245,17 @@ def main():
     overall = OtherCPU()
     kernel_isa = None
     tmp = tempfile.mkdtemp(prefix="bench_largek_", dir=CACHE)
+    mach = machine(a.mftool)
+
+    def save(complete):
+        """The JSON so far: written after every (shape, k, loss), so that a run cut short keeps its figures."""
+        if a.json:
+            busy = overall.share()
+            write_json(a.json, main_rows(results, implicit.__version__, busy), bench="largek", complete=complete,
+                       machine=mach, cpu=cpu, kernel=kernel_isa,
+                       versions=dict(implicit=implicit.__version__, peer_blas=[list(b) for b in blas]),
+                       lam=a.lam, threads=a.threads, reps=a.reps, isa=a.isa, results=results, other_cpu_share=busy,
+                       details_md=details_md(results, cpu, kernel_isa, a, busy, complete))
 
     for shape in shapes:
         for k in ks:
@@ -358,6 +369,7 @@ def main():
                                other_cpu=cpu_share)
                     results.append(res)
                     print_result(res)
+                save(complete=False)
             del R, Y64, Y32
 
     busy = overall.share()
@@ -365,12 +377,7 @@ def main():
     print("\n" + "\n".join(table))
     print(f"\nCPU: {cpu}; mftool kernel {kernel_isa}; other processes used {busy:.0%} of the cores during the runs"
           + ("  <- contended: rerun on a quiet machine" if busy > 0.10 else ""))
-    if a.json:
-        write_json(a.json, main_rows(results, implicit.__version__, busy), bench="largek",
-                   machine=machine(a.mftool), cpu=cpu, kernel=kernel_isa,
-                   versions=dict(implicit=implicit.__version__, peer_blas=[list(b) for b in blas]),
-                   lam=a.lam, threads=a.threads, reps=a.reps, isa=a.isa, results=results, other_cpu_share=busy,
-                   details_md=details_md(results, cpu, kernel_isa, a, busy))
+    save(complete=True)
     for f in os.listdir(tmp):
         os.remove(os.path.join(tmp, f))
     os.rmdir(tmp)
@@ -439,7 +446,7 @@ def details_table(results):
     return L
 
 
-def details_md(results, cpu, kernel_isa, a, busy):
+def details_md(results, cpu, kernel_isa, a, busy, complete=True):
     """The large-k section of BENCHMARKS.md."""
     L = ["", "## Large k: item embeddings from a model", "",
          f"`mftool solve` at k = 64 … 1536 (tools/benchmarks/bench_largek.py) on {cpu}, mftool kernel {kernel_isa}, "
@@ -451,7 +458,8 @@ def details_md(results, cpu, kernel_isa, a, busy):
          "calls. Errors and agreement are relative to mftool auto in double (worst user's factor, then the whole "
          "matrix); ratios are auto's whole process over the other's time (below 1: auto is faster). "
          f"Medians of {a.reps} alternating runs (cases over {a.long:g} s run once); other processes used "
-         f"{busy:.0%} of the CPU meanwhile.", ""]
+         f"{busy:.0%} of the CPU meanwhile." + ("" if complete else " **The run stopped early: the cases below are "
+                                                 "those it finished.**"), ""]
     return L + details_table(results)
 
 

@@ -431,10 +431,9 @@ def details_table(results):
         primal_solve = f" ({fmt_s(res['primal']['seconds'])})" if res.get("primal") else ""
         cg = res["cg3"]["seconds"] if res.get("cg3") else None
         ag = res["agree"]
-        exact = "; ".join(f"{what} {v[1]:.0e}" for what, v in (("primal", ag.get("mftool primal")),
-                                                               ("Cholesky", ag.get("implicit chol"))) if v) or "—"
-        if res["precision"] == "f32" and ag.get("mftool auto"):
-            exact = f"auto f32 vs f64 {ag['mftool auto'][1]:.0e}; " + exact
+        pairs = (("auto single", ag.get("mftool auto") if res["precision"] == "f32" else None),
+                 ("primal", ag.get("mftool primal")), ("Cholesky", ag.get("implicit chol")))
+        exact = "; ".join(f"{what} {v[1]:.0e}" for what, v in pairs if v) or "—"
         L.append(f"| {res['label']} | {res['k']} | {res['loss']} | {PRECISIONS[res['precision']]} | "
                  f"{auto['dual']:,.0f} of {res['users']:,} | {fmt_s(auto['process'])} ({fmt_s(auto['seconds'])}) | "
                  f"{timed_txt(res, 'setup', 'seconds') if res['loss'] == 'implicit' else '—'} | "

@@ -42,10 +42,9 @@ struct SolveFormCommandTests {
     @Test("the item side takes the dual form too")
     func itemSide() throws {
         let folder = Fixtures.scratchFolder()
-        let data = largeKData(folder)
+        _ = largeKData(folder)
         #expect(runMFTool(["fit", "--method", "als", "--k", "128", "--epochs", "1", "--interactions", folder + "/r.h5",
                            "--out", folder + "/u.h5", "--items-out", folder + "/v2.h5", "--loss", "implicit", "--quiet"]) == 0)
-        _ = data
         for form in ["primal", "dual"] {
             let s = try jsonSummary(["solve", "--side", "items", "--users", folder + "/u.h5", "--interactions", folder + "/r.h5",
                                      "--loss", "implicit", "--form", form, "--out", "\(folder)/items-\(form).h5", "--json", "--quiet"])

@@ -69,13 +69,12 @@ struct DualFormTests {
         dual.form = .dual
         let p = try primal.solve(problem), d = try dual.solve(problem)
         #expect(p.dualUsers == 0)
-        // Every user but the observed loss's empty one, and those with a confidence below α0;
-        // none when all users share one system (the dense loss with a constant λ).
-        let negative = objective.loss == .implicit && objective.confidence == .linear
+        // Every user but the observed loss's empty one (no weight here is negative: linear
+        // confidence 2r ≥ 2 > α0); none when all users share one system (dense, constant λ).
         if problem.terms.sharesSystemMatrix {
             #expect(d.dualUsers == 0)
         } else {
-            #expect(negative ? d.dualUsers >= 1 : d.dualUsers == degrees.count - (objective.loss == .observed ? 1 : 0), "\(name)")
+            #expect(d.dualUsers == degrees.count - (objective.loss == .observed ? 1 : 0), "\(name)")
         }
         #expect(relativeError(d.factors, p.factors) <= 1e-10, "\(name)")
         #expect(abs(d.objective - p.objective) <= 1e-10 * abs(p.objective), "\(name)")

@@ -139,11 +139,46 @@ struct DualFormTests {
         }
     }
 
+    @Test("the basis: B's Cholesky factor for a constant λ (TᵀBT = I), G's eigenvectors otherwise (TᵀT = I)")
+    func basisKinds() throws {
+        let k = 40
+        let (R, V) = problemWithDegrees([3, 7], items: 90, k: k, seed: 17)
+        for regularization in [Objective.Regularization.constant, .count] {
+            let objective = Objective(loss: .implicit, lambda: 0.3, regularization: regularization, alpha: 2, userBias: true)
+            let problem = try RidgeProblem(interactions: R, items: V, objective: objective)
+            let kernel = RidgeKernel<Double>(problem: problem, solver: RidgeSolver(threads: 1))
+            let basis = try #require(DualBasis(kernel, background: problem.backgroundRightHandSide))
+            let t = try #require(basis.transposedT)
+            // B = c0·VᵀV + λI (c0 = 1) from the item matrix itself; the product T_aᵀ M T_b for
+            // the columns a, b of T (rows of Tᵀ).
+            func tMt(_ a: Int, _ b: Int, _ m: (Int, Int) -> Double) -> Double {
+                var s = 0.0
+                for i in 0..<k { for j in 0..<k { s += t[a * k + i] * m(i, j) * t[b * k + j] } }
+                return s
+            }
+            func b(_ i: Int, _ j: Int) -> Double {
+                var g = 0.0
+                for r in 0..<V.rows { g += V[r, i] * V[r, j] }
+                return g + (i == j ? 0.3 : 0)
+            }
+            var worst = 0.0
+            for a in 0..<k {
+                for c in 0..<k {
+                    let value = regularization == .constant ? tMt(a, c, b) : tMt(a, c) { $0 == $1 ? 1 : 0 }
+                    worst = Swift.max(worst, abs(value - (a == c ? 1 : 0)))
+                }
+            }
+            #expect((basis.factoredLambda != nil) == (regularization == .constant))
+            #expect(worst <= 1e-12, "\(regularization): largest |TᵀMT − I| \(worst)")
+        }
+    }
+
     @Test("a row slice of the users gets the same factors, bit for bit")
     func shardInvariant() throws {
         let degrees = (0..<300).map { [1, 4, 30, 90, 200, 700][$0 % 6] + $0 % 5 }
         let (R, V) = problemWithDegrees(degrees, items: 800, k: 160, seed: 15)
-        for objective in [Objective(lambda: 0.3, userBias: true), Objective(loss: .implicit, lambda: 0.3, regularization: .count)] {
+        for objective in [Objective(lambda: 0.3, userBias: true), Objective(loss: .implicit, lambda: 0.3, regularization: .count),
+                          Objective(loss: .implicit, lambda: 0.3, userBias: true)] {
             let whole = try RidgeSolver(threads: 2).solve(RidgeProblem(interactions: R, items: V, objective: objective))
             #expect(whole.dualUsers > 0 && whole.dualUsers < degrees.count)
             for slice in [0..<1, 37..<151, 151..<300] {

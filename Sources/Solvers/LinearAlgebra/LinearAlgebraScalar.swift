@@ -30,6 +30,11 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
                      b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
     /// Cholesky factorization in place; returns LAPACK's info (0, or the failing minor).
     static func potrf(n: Int, a: UnsafeMutablePointer<Self>) -> Int
+    /// B ← B·R⁻¹ for B m × n (row-major, leading dimension ldb) and R n × n upper triangular
+    /// (row-major).
+    static func trsmRightUpper(m: Int, n: Int, r: UnsafePointer<Self>, b: UnsafeMutablePointer<Self>, ldb: Int)
+    /// R ← R⁻¹ in place for R n × n upper triangular (row-major); returns LAPACK's info.
+    static func trtriUpper(n: Int, r: UnsafeMutablePointer<Self>) -> Int
     /// Solves with a Cholesky factor from `potrf` for `nrhs` right-hand sides stored as rows.
     static func potrs(n: Int, nrhs: Int, a: UnsafePointer<Self>, b: UnsafeMutablePointer<Self>) -> Int
     /// Eigenvalues (ascending, into `w`) and eigenvectors (the columns of `a`, column-major) of a
@@ -120,6 +125,13 @@ extension Double: LinearAlgebraScalar {
         Int(LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), a, Int32(n)))
     }
     @inline(__always)
+    static func trsmRightUpper(m: Int, n: Int, r: UnsafePointer<Double>, b: UnsafeMutablePointer<Double>, ldb: Int) {
+        cblas_dtrsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, blasint(m), blasint(n), 1, r, blasint(n), b, blasint(ldb))
+    }
+    static func trtriUpper(n: Int, r: UnsafeMutablePointer<Double>) -> Int {
+        Int(LAPACKE_dtrtri(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "U")), CChar(UInt8(ascii: "N")), Int32(n), r, Int32(n)))
+    }
+    @inline(__always)
     static func potrs(n: Int, nrhs: Int, a: UnsafePointer<Double>, b: UnsafeMutablePointer<Double>) -> Int {
         Int(LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), Int32(nrhs), a, Int32(n), b, Int32(n)))
     }
@@ -162,6 +174,13 @@ extension Float: LinearAlgebraScalar {
     @inline(__always)
     static func potrf(n: Int, a: UnsafeMutablePointer<Float>) -> Int {
         Int(LAPACKE_spotrf_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), a, Int32(n)))
+    }
+    @inline(__always)
+    static func trsmRightUpper(m: Int, n: Int, r: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>, ldb: Int) {
+        cblas_strsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, blasint(m), blasint(n), 1, r, blasint(n), b, blasint(ldb))
+    }
+    static func trtriUpper(n: Int, r: UnsafeMutablePointer<Float>) -> Int {
+        Int(LAPACKE_strtri(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "U")), CChar(UInt8(ascii: "N")), Int32(n), r, Int32(n)))
     }
     @inline(__always)
     static func potrs(n: Int, nrhs: Int, a: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>) -> Int {

@@ -3,7 +3,7 @@ import Matrices
 
 /// The dual form of a user's normal equations, for users with fewer stored entries than the
 /// system has columns. In the ``DualBasis`` coordinates the item block of A_u is
-/// Â = diag(1/s) + Σ_{i∈Ω_u} d_i u_i u_iᵀ with s = 1/(c0·Λ + λ_u); for the entries with d_i > 0
+/// Â = diag(1/s) + Σ_{i∈Ω_u} d_i u_i u_iᵀ with diag(1/s) = TᵀB_uT; for the entries with d_i > 0
 /// (those with d_i = 0 add nothing) let Ŷ hold the rows √d_i·√s ⊙ u_i. Then, by the Woodbury
 /// identity,
 ///
@@ -66,7 +66,7 @@ extension RidgeKernel {
             for p in range where terms.gramWeight(R.values[p]) < 0 { return false }
         }
         if solver.form == .dual { return true }
-        // Under a background the basis costs ≈ 3·n·k² once (VᵀV, its eigendecomposition, V·Q);
+        // Under a background the basis costs 2 to 3·n·k² once (VᵀV, then V·R⁻¹ or V·Q);
         // below k = 128 the per-user savings do not repay it on logs of typical size. A bound on
         // k alone, so the choice still depends on nothing but the user and the problem's shape.
         if terms.hasBackground && problem.k < RidgeSolver.smallestRotatedK { return false }
@@ -93,7 +93,7 @@ extension RidgeKernel {
         let basis = plan.basis, k = basis.k
         let range = problem.interactions.range(ofRow: u)
         let lambdaU = terms.lambda(forCount: range.count)
-        for c in 0..<k { ws.sigma[c] = S((1 / (basis.shift[c] + lambdaU)).squareRoot()) }
+        basis.scaling(lambda: lambdaU, into: ws.sigma)
         let bias = gatherDual(range, basis: basis, ws)
         let active = ws.active
         if active > 0 {

@@ -110,7 +110,7 @@ struct DualFormTests {
         }
     }
 
-    @Test("zero Gram weights are exact in the dual form; a negative one keeps the user primal")
+    @Test("zero and negative Gram weights are exact in the dual form")
     func zeroAndNegativeWeights() throws {
         // Linear confidence c = α r with α = 0.5 against α0 = 1: r = 2 gives c − α0 = 0 exactly,
         // r = 1 gives −0.5.
@@ -124,8 +124,54 @@ struct DualFormTests {
         primal.form = .primal
         dual.form = .dual
         let p = try primal.solve(problem), d = try dual.solve(problem)
-        #expect(d.dualUsers == 2)
+        #expect(d.dualUsers == 3)
         #expect(relativeError(d.factors, p.factors) <= 1e-10)
+    }
+
+    @Test("negative weights: the dual form agrees with the primal at k = 256 and decides definiteness by inertia")
+    func negativeWeights() throws {
+        // Linear confidence 0.5·r against α0 = 1: ratings 0.5 to 1.5 give weights −0.75 to −0.25.
+        var objective = Objective(loss: .implicit, lambda: 0.3, alpha: 0.5, confidence: .linear, userBias: true)
+        objective.unobservedWeight = 1
+        let (R, V) = problemWithDegrees([1, 3, 20, 100, 255], items: 600, k: 256, seed: 18)
+        let low = CSRMatrix(rows: R.rows, columns: R.columns, indptr: R.indptr, indices: R.indices,
+                            values: R.values.enumerated().map { $0.offset % 3 == 0 ? 0.5 + Double($0.offset % 5) / 4 : $0.element })
+        let problem = try RidgeProblem(interactions: low, items: V, objective: objective)
+        var primal = RidgeSolver(threads: 1), dual = primal
+        primal.form = .primal
+        dual.form = .dual
+        let d = try dual.solve(problem)
+        #expect(d.dualUsers == 5 && d.fallbackUsers == 0)
+        #expect(relativeError(d.factors, try primal.solve(problem).factors) <= 1e-10)
+    }
+
+    @Test("the inertia test on M = Σ + ŶŶᵀ accepts exactly the positive definite I + ŶᵀΣŶ")
+    func inertiaDecidesDefiniteness() throws {
+        var rng = SplitMix64(seed: 19)
+        let k = 6
+        var seen = (definite: 0, indefinite: 0)
+        for trial in 0..<200 {
+            let n = 1 + trial % 5
+            let ws = DualWorkspace<Double>(k: k, rowStride: k, ldx: k, maxDegree: n, maxActive: n)
+            var Y = [Double](repeating: 0, count: n * k), signs = [Double](repeating: 1, count: n)
+            let scale = 0.2 + 1.2 * rng.uniform()
+            for i in 0..<(n * k) { Y[i] = scale * rng.normal() / Double(k).squareRoot() }
+            for i in 0..<n where rng.uniform() < 0.6 { signs[i] = -1 }
+            guard signs.contains(-1) else { continue }
+            // M = Σ + ŶŶᵀ into the workspace, and A = I + ŶᵀΣŶ decided by LAPACK's Cholesky.
+            for i in 0..<n {
+                ws.signs[i] = signs[i]
+                for j in 0..<n { ws.m[i * n + j] = (0..<k).reduce(i == j ? signs[i] : 0) { $0 + Y[i * k + $1] * Y[j * k + $1] } }
+            }
+            ws.active = n
+            ws.negatives = signs.filter { $0 < 0 }.count
+            var A = (0..<(k * k)).map { Double($0 / k == $0 % k ? 1 : 0) }
+            for r in 0..<n { for a in 0..<k { for b in 0..<k { A[a * k + b] += signs[r] * Y[r * k + a] * Y[r * k + b] } } }
+            let definite = A.withUnsafeMutableBufferPointer { Double.potrf(n: k, a: $0.baseAddress!) } == 0
+            #expect(RidgeKernel<Double>.factorIndefinite(ws) == definite, "trial \(trial)")
+            if definite { seen.definite += 1 } else { seen.indefinite += 1 }
+        }
+        #expect(seen.definite > 20 && seen.indefinite > 20, "\(seen)")
     }
 
     @Test("auto takes the dual form for few entries and the primal for many")

@@ -15,10 +15,14 @@ struct Convert: ParsableCommand {
         at the root (data, indices, indptr; attributes encoding-type, encoding-version, shape) with \
         user_ids and item_ids: h5py + scipy.sparse.csr_matrix and anndata read it unchanged. Rows \
         are sorted by user, columns ascend within a row; ids keep first-seen order unless \
-        --sort-ids. Ids that are all integers are stored as int64, otherwise as UTF-8 strings.
+        --sort-ids. Ids that are all integers are stored as int64, otherwise as UTF-8 strings. \
+        An .h5ad output is an AnnData file (anndata.read_h5ad): X the matrix, obs and var names \
+        the user and item ids, the timestamps the layer 'timestamps', the provenance in uns. The \
+        output's extension picks its format; an unknown one is refused (--out-format names the \
+        format of a name without one).
 
         Embeddings (--kind embeddings, the default for .npy input) are written as an HDF5 dataset \
-        item_factors (+ item_ids when known).
+        item_factors (+ item_ids when known), or as an .h5ad file's X.
 
         Examples:
           mftool convert ml-100k.inter ml100k.h5
@@ -27,6 +31,7 @@ struct Convert: ParsableCommand {
           mftool convert interactions.npz out.mtx
           mftool convert item_vectors.npy items.h5
           mftool convert train.h5 train_items.h5 --layout csc   # item-major copy for sharded item solves
+          mftool convert ml100k.h5 ml100k.h5ad                   # anndata.read_h5ad opens it
         """
     )
 

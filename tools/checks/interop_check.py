@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end interop check of ``mftool convert`` against the real Python libraries.
+"""End-to-end interop check of ``mftool``'s inputs and outputs against the real Python libraries.
 
 Every case writes an input file with the library that owns the format (pandas,
 SciPy, h5py, AnnData, NumPy), runs the mftool binary on it, reads mftool's
@@ -8,6 +8,13 @@ input means: shape, ids (and their on-disk dtype), ``indptr``, ``indices`` and
 the values bit for bit.  Failure cases (mftool must refuse) also check the exit
 code, a one-line message on stderr, and that the output folder holds neither
 the output nor a leftover temporary ``.NAME.tmp-*`` file.
+
+The output cases read what mftool writes with the client that owns each
+extension: every ``.h5ad`` (convert, split, generate, fit, solve) with
+``anndata.read_h5ad`` (ids as obs/var names, timestamps as a layer,
+``uns['mftool']``), ``.csv``/``.tsv``/``.jsonl`` with pandas, ``.mtx`` with
+SciPy, ``.h5`` with h5py, ``.json`` with json; embeddings anndata wrote are
+joined by their obs names; an unknown output extension exits 64.
 
 Usage (from the repository root)::
 

@@ -92,8 +92,8 @@ public struct FactorFile: Sendable, Equatable {
         if let itemBias {
             (bias, origin) = (itemBias, "the item_bias stored in the user factor file")
         } else if let itemBiasSource {
-            let inItems = FileSpec(path: items.path, object: "/item_bias")
-            if FileFormat.detect(items.path) == .hdf5, try HDF5File.open(items.path).kind(of: "/item_bias") == .dataset {
+            if FileFormat.detect(items.path) == .hdf5, let stored = FactorFile.storedItemBias(try HDF5File.open(items.path)) {
+                let inItems = FileSpec(path: items.path, object: stored)
                 (bias, origin) = (try EmbeddingsFile.readVector(inItems), inItems.description)
             } else {
                 let recorded = itemBiasSource.resolved(from: folder)

@@ -196,9 +196,11 @@ struct DualBasis<S: LinearAlgebraScalar>: @unchecked Sendable {
     }
 
     /// out = Z·P for `rows` rows of Z (k wide) and P (k rows of ld), in blocks of 64 rows over
-    /// the threads.
+    /// the threads. P = Tᵀ of the Cholesky basis is lower triangular: column c of out then sums
+    /// over the rows of P from c on only, in strips of 64 columns (the terms left out are zero).
     private func multiply(rows: Int, _ Z: [Double], by P: [S], ld: Int, into out: inout [S], variant: NativeKernelVariant, threads: Int) {
         let block = 64, blocks = (rows + block - 1) / block, k = self.k
+        let strip = factoredLambda != nil ? 64 : k
         Z.withUnsafeBufferPointer { z in
             P.withUnsafeBufferPointer { p in
                 out.withUnsafeMutableBufferPointer { o in
@@ -206,8 +208,12 @@ struct DualBasis<S: LinearAlgebraScalar>: @unchecked Sendable {
                     DispatchQueue.concurrentPerform(iterations: Swift.min(threads, blocks)) { t in
                         let (z, p, o) = pointers.value
                         for b in Swift.stride(from: t, to: blocks, by: Swift.min(threads, blocks)) {
-                            S.nativeDenseMM(variant, rows: Swift.min(block, rows - b * block), n: k, k: k, d: z + b * block * k, ldd: k,
-                                            v: p, ldv: ld, b: o + b * block * ld, ldb: ld)
+                            for c in Swift.stride(from: 0, to: k, by: strip) {
+                                let first = strip == k ? 0 : c
+                                S.nativeDenseMM(variant, rows: Swift.min(block, rows - b * block), n: k - first, k: Swift.min(strip, k - c),
+                                                d: z + b * block * k + first, ldd: k, v: p + first * ld + c, ldv: ld,
+                                                b: o + b * block * ld + c, ldb: ld)
+                            }
                         }
                     }
                 }

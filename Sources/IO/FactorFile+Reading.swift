@@ -28,6 +28,22 @@ extension FactorFile {
         return result
     }
 
+    /// The recorded settings of the factor file at `path` (attributes and a stored item bias),
+    /// without its factor matrix, which is left empty: what `--like` takes from a file. A `.npy`
+    /// records nothing.
+    public static func readSettings(_ path: String) throws(IOError) -> FactorFile {
+        var result = FactorFile(side: .users, factors: DenseMatrix(rows: 0, columns: 0, storage: []), ids: nil)
+        try InputFile.check(path)
+        guard FileFormat.detect(path) == .hdf5 else { return result }
+        let file = try HDF5File.open(path)
+        if file.kind(of: "/item_factors") == .dataset && file.kind(of: "/user_factors") != .dataset { result.side = .items }
+        try result.decode(RecordedAttributes(file))
+        if file.kind(of: "/item_bias") == .dataset {
+            result.itemBias = try EmbeddingsFile.readVector(FileSpec(path: path, object: "/item_bias"))
+        }
+        return result
+    }
+
     /// Whether the HDF5 file at `path` holds item factors (`item_factors`, no `user_factors`).
     public static func holdsItems(_ path: String) throws(IOError) -> Bool {
         let file = try HDF5File.open(path)

@@ -10,7 +10,10 @@ struct Eval: ParsableCommand {
         abstract: "Evaluate user factors on held-out interactions: RMSE/MAE and top-K ranking metrics.",
         discussion: """
         Predictions use the terms the factors were solved with, read from the factor file's \
-        attributes: μ (--offset global-mean), the item bias file, the user bias column. Ranking \
+        attributes: μ (--offset global-mean), the item bias file, the user bias column; \
+        --like FILE takes them from another factor file (user factors from elsewhere, a \
+        PyTorch dump, record none), and a user file that records other terms is then an error \
+        unless --override. Ranking \
         scores every item in blocks of users with one GEMM each (never an m × n matrix); on \
         catalogues of 8,192 items or more and CPUs with AVX-512 VNNI, 8-bit integer scores with \
         an error bound pick the items that can make a user's list, and only those are scored \
@@ -50,6 +53,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Precision of the ranking scores: double (default) or single (Float32 scores, faster; ties at ~1e-7 may order differently).")
     var precision: RidgeSolver.Precision = .double
     @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
+    @OptionGroup(title: "Training settings") var like: LikeOptions
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Flag(help: "Print phase timings (read, rating metrics, ranking) and the threads used on stderr; in the JSON as *_seconds and threads.") var timings = false
     @Flag(name: .shortAndLong, help: "No progress line on stderr.") var quiet = false
@@ -79,7 +83,8 @@ struct Eval: ParsableCommand {
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
         let t0 = Date()
-        let loaded = try LoadedModel(users: users, items: items, options: alignment, keepSingle: precision == .single)
+        if like.override && like.like == nil { throw ValidationError("--override goes with --like") }
+        let loaded = try LoadedModel(users: users, items: items, options: alignment, like: like, keepSingle: precision == .single)
         var notices = AlignmentNotices()
         let (testSet, testRead) = try shard.map { try loaded.alignedShard(test, role: "test", shard: $0, notices: &notices) }
             ?? (try loaded.aligned(test, role: "test", notices: &notices), nil)

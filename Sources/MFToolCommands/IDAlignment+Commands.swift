@@ -48,20 +48,24 @@ struct LoadedModel {
     var usersArgument: String
     var itemsArgument: String
     var options: ModelInputOptions
+    /// The settings the model's terms come from: the user file's, or the --like file's.
+    var terms: FactorFile
 
     /// Reads the two files; the item bias comes from the user file, else the items file (see
-    /// `FactorFile.itemBias(items:itemCount:folder:)`). With `keepSingle` (for scoring in
-    /// single precision), factors a file stores as float32 stay Float32; anything else is read
-    /// as Float64.
-    init(users: String, items: String, options: ModelInputOptions, keepSingle: Bool = false) throws {
+    /// `FactorFile.itemBias(items:itemCount:folder:)`); with `like` (--like), μ and the biases
+    /// are the --like file's. With `keepSingle` (for scoring in single precision), factors a
+    /// file stores as float32 stay Float32; anything else is read as Float64.
+    init(users: String, items: String, options: ModelInputOptions, like: LikeOptions? = nil, keepSingle: Bool = false) throws {
         let (itemFactors, itemIDs) = try EmbeddingsFile.readFactors(FileSpec(items), ids: options.itemIDs.map { FileSpec($0) },
                                                                      keepSingle: keepSingle)
         let userSpec = FileSpec(users)
         let userFile = try FactorFile.read(userSpec, keepSingle: keepSingle)
-        let bias = try userFile.itemBias(items: FileSpec(items), itemCount: itemFactors.rows,
-                                         folder: (userSpec.path as NSString).deletingLastPathComponent)
-        model = try FactorModel(users: userFile.matrix, items: itemFactors, mean: userFile.mean,
-                                itemBias: bias, userBias: userFile.userBias)
+        let (terms, termsPath) = try like?.modelTerms(of: userFile, usersPath: userSpec.path) ?? (userFile, userSpec.path)
+        let bias = try terms.itemBias(items: FileSpec(items), itemCount: itemFactors.rows,
+                                      folder: (termsPath as NSString).deletingLastPathComponent)
+        model = try FactorModel(users: userFile.matrix, items: itemFactors, mean: terms.mean,
+                                itemBias: bias, userBias: terms.userBias)
+        self.terms = terms
         userIDs = userFile.ids ?? .positional(userFile.matrix.rows)
         self.itemIDs = itemIDs ?? .positional(itemFactors.rows)
         usersArgument = users

@@ -98,12 +98,13 @@ struct Solve: ParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         if let isa, let error = NativeKernelVariant.unsupported(isa) { throw error }
+        if like.override && like.like == nil { throw ValidationError("--override goes with --like") }
     }
 
     mutating func run() throws {
         let inputs = [data.interactionsFile, data.itemsFile, usersFile, like.like, objective.itemBias].compactMap { $0.map { FileSpec($0).path } }
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
-        objective = try like.apply(to: objective)
+        objective = try like.apply(to: objective, items: data.itemsFile)
         let shard = try sharding.resolved()
         out = try sharding.output(out, shard: shard)
         if side == .items { return try solveItems(shard: shard) }

@@ -89,6 +89,10 @@ extension FactorFile.Run {
         precision = try recorded.value("precision", as: RidgeSolver.Precision.self)
         kernel = recorded.string("kernel")
         epochs = try recorded.integer("epochs").map { Int($0) }
+        bestEpoch = try recorded.integer("best_epoch").map { Int($0) }
+        validationMetric = recorded.string("validation_metric")
+        validationScore = try recorded.double("validation_score")
+        objectiveValue = try recorded.double("objective_value")
         seed = try recorded.integer("seed").map { UInt64(bitPattern: $0) }
         gradient = try FactorFile.Gradient(recorded, method: method)
         interactions = recorded.string("interactions")

@@ -69,6 +69,10 @@ extension FactorFile.Run {
             out += [("lr", .double(gradient.optimizer.learningRate)), ("lr_decay", .double(gradient.optimizer.learningRateDecay))]
         }
         if let epochs { out.append(("epochs", .integer(Int64(epochs)))) }
+        if let bestEpoch { out.append(("best_epoch", .integer(Int64(bestEpoch)))) }
+        if let validationMetric { out.append(("validation_metric", .string(validationMetric))) }
+        if let validationScore { out.append(("validation_score", .double(validationScore))) }
+        if let objectiveValue { out.append(("objective_value", .double(objectiveValue))) }
         if let gradient { out.append(("batch_size", .integer(Int64(gradient.batchSize)))) }
         if let seed { out.append(("seed", .integer(Int64(bitPattern: seed)))) }
         if let gradient {

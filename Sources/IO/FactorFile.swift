@@ -145,6 +145,13 @@ extension FactorFile {
         public var kernel: String?
         /// Epochs run.
         public var epochs: Int?
+        /// With early stopping: the epoch whose factors the file holds, and the validation
+        /// metric (`NAME@K`) and score that chose it.
+        public var bestEpoch: Int?
+        public var validationMetric: String?
+        public var validationScore: Double?
+        /// The objective's value at the factors the file holds, when the run computed it.
+        public var objectiveValue: Double?
         /// The seed of the initial factors and shuffles.
         public var seed: UInt64?
         /// The optimizer settings of gradient training.

@@ -219,7 +219,7 @@ extension Fit {
         als.solver = RidgeSolver(threads: threads, precision: precision ?? .double)
         als.epochs = epochs
         als.seed = seed
-        als.tracksObjective = !quiet || log != nil || json
+        als.tracksObjective = !quiet || log != nil || json || stopping.validation != nil
         als.validation = try stopping.score(interactions: interactions, trainingFile: data.interactionsFile, userBias: objective.userBias,
                                             threads: threads)
         als.patience = stopping.patience
@@ -247,10 +247,7 @@ extension Fit {
         var users = objective.factorFile(result.users, ids: interactions.userIDs, mean: result.mean)
         users.userBias = biases
         users.itemBiasSource = biases ? FileSpec(path: itemsOut, object: "/item_bias") : nil
-        users.run = FactorFile.Run(method: .als)
-        users.run?.precision = precision
-        users.run?.epochs = epochs
-        users.run?.seed = seed
+        users.run = alsRun(result)
         var items = users
         items.side = .items
         items.factors = result.items
@@ -262,16 +259,43 @@ extension Fit {
         reportALS(result, itemsOut: itemsOut, started: started)
     }
 
-    /// The kept epoch (with early stopping) on stderr, and the --json summary.
+    /// What ALS's factor files record of the run: the epochs run and, with early stopping, the
+    /// kept epoch with its score; the objective of the factors saved.
+    func alsRun(_ result: AlternatingLeastSquares.Result) -> FactorFile.Run {
+        var run = FactorFile.Run(method: .als)
+        run.precision = precision
+        run.epochs = result.history.count
+        run.seed = seed
+        let kept = result.keptEpoch
+        if let best = result.bestEpoch {
+            run.bestEpoch = best
+            run.validationMetric = stopping.metric
+            run.validationScore = kept?.validation
+        }
+        if let value = kept?.objective, !value.isNaN { run.objectiveValue = value }
+        return run
+    }
+
+    /// The kept epoch (with early stopping) on stderr, and the --json summary; both describe the
+    /// factors written: the objective is the kept epoch's, not the last one run.
     func reportALS(_ result: AlternatingLeastSquares.Result, itemsOut: String, started: Date) {
+        let kept = result.keptEpoch
         if let best = result.bestEpoch, !quiet {
-            Console.error("kept epoch \(best) of \(result.history.count): the best \(stopping.metric) on \(stopping.validation ?? "")")
+            Console.error(String(format: "kept epoch %d of %d run: the best %@ %.6f on %@, objective %.10g",
+                                 best, result.history.count, stopping.metric, kept?.validation ?? .nan,
+                                 stopping.validation ?? "", kept?.objective ?? .nan))
         }
         if json {
-            Console.out(Console.json(["method": "als", "users": result.users.rows, "items": result.items.rows, "k": factors,
-                                      "epochs": result.history.count, "objective": result.history.last?.objective ?? .nan,
-                                      "best_epoch": result.bestEpoch as Any,
-                                      "seconds": Date().timeIntervalSince(started), "out": out, "items_out": itemsOut]))
+            var summary: [String: Any] = ["method": "als", "users": result.users.rows, "items": result.items.rows, "k": factors,
+                                          "epochs": result.history.count, "objective": kept?.objective ?? .nan,
+                                          "seconds": Date().timeIntervalSince(started), "out": out, "items_out": itemsOut]
+            if let best = result.bestEpoch {
+                summary["best_epoch"] = best
+                summary["validation_metric"] = stopping.metric
+                summary["validation_score"] = kept?.validation ?? .nan
+                summary["last_objective"] = result.history.last?.objective ?? .nan
+            }
+            Console.out(Console.json(summary))
         }
     }
 

@@ -51,7 +51,7 @@ struct Check: ParsableCommand {
         let (interactions, _, problem) = try data.load(objective: objective)
         var notices = AlignmentNotices()
         let factors = try userFile.factors(alignedTo: interactions.userIDs, argument: users, interactions: data.interactionsFile,
-                                                                   requireIDs: data.input.requireIDs, notices: &notices)
+                                                                   requireIDs: data.input.requireIDs, allowShift: data.input.allowIDShift, notices: &notices)
         guard factors.columns == problem.width else {
             throw DataError("\(users) has \(factors.columns) columns, the objective needs \(problem.width)\(objective.userBias ? " (k + 1 for the user bias)" : "")")
         }

@@ -203,7 +203,7 @@ extension Fit {
         case let .file(path):
             var notices = AlignmentNotices()
             return try FactorFile.read(FileSpec(path)).factors(alignedTo: userIDs, argument: path, interactions: data.interactionsFile,
-                                                               requireIDs: data.input.requireIDs, notices: &notices)
+                                                               requireIDs: data.input.requireIDs, allowShift: data.input.allowIDShift, notices: &notices)
         }
     }
 
@@ -221,7 +221,7 @@ extension Fit {
         als.seed = seed
         als.tracksObjective = !quiet || log != nil || json || stopping.validation != nil
         als.validation = try stopping.score(interactions: interactions, trainingFile: data.interactionsFile, userBias: objective.userBias,
-                                            threads: threads)
+                                            threads: threads, input: data.input)
         als.patience = stopping.patience
         var logLines: [String] = []
         let quiet = self.quiet

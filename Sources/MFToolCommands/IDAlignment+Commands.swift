@@ -37,6 +37,12 @@ struct ModelInputOptions: ParsableArguments {
 
     @Flag(name: .customLong("allow-empty"), help: "Accept an empty outcome (no interactions or users left to use) instead of failing.")
     var allowEmpty = false
+
+    @Flag(name: .customLong("allow-id-shift"), help: "Join integer ids as they are even when they match better shifted by ±1 (one side counting from 0, the other from 1), instead of failing.")
+    var allowIDShift = false
+
+    @Flag(name: .customLong("allow-role-swap"), help: "Accept interactions whose user ids look like the items file's item ids (swapped columns), or an item factor file given as --users, instead of failing.")
+    var allowRoleSwap = false
 }
 
 /// User factors and item embeddings read together, with their ids.
@@ -59,6 +65,10 @@ struct LoadedModel {
         let (itemFactors, itemIDs) = try EmbeddingsFile.readFactors(FileSpec(items), ids: options.itemIDs.map { FileSpec($0) },
                                                                      keepSingle: keepSingle)
         let userSpec = FileSpec(users)
+        if !options.allowRoleSwap, userSpec.object == nil, FileFormat.detect(userSpec.path) == .hdf5,
+           try FactorFile.holdsItems(userSpec.path) {
+            throw DataError("\(userSpec.path) holds item factors (item_factors), not user factors: give it as --items, or pass --allow-role-swap to score its rows as users")
+        }
         let userFile = try FactorFile.read(userSpec, keepSingle: keepSingle)
         let (terms, termsPath) = try like?.modelTerms(of: userFile, usersPath: userSpec.path) ?? (userFile, userSpec.path)
         let bias = try terms.itemBias(items: FileSpec(items), itemCount: itemFactors.rows,
@@ -92,12 +102,14 @@ struct LoadedModel {
         read.canonical.dropUnknownItems = options.dropUnknownItems
         read.canonical.requireIDs = options.requireIDs
         read.canonical.allowEmpty = options.allowEmpty
+        read.canonical.allowIDShift = options.allowIDShift
+        read.canonical.allowRoleSwap = options.allowRoleSwap
         let (x, report) = try InteractionsFile.read(FileSpec(path), options: read)
         notices.print(report.notices)
         let sides = IDAlignment.Sides(entity: "user", source: "the \(role) file \(FileSpec(path).path)",
                                       target: "the user factor file \(FileSpec(usersArgument).path)")
         let alignment = try IDAlignment.align(x.userIDs, to: userIDs, sides, requireIDs: options.requireIDs,
-                                              allowNoOverlap: options.allowEmpty)
+                                              allowNoOverlap: options.allowEmpty, allowShift: options.allowIDShift)
         notices.print(alignment)
         return Aligned(matrix: x.rows(alignment), unknownUsers: alignment.unknown,
                        droppedInteractions: report.droppedInteractions, droppedItems: report.droppedItems)
@@ -108,10 +120,11 @@ extension FactorFile {
     /// The factor rows in the order of `users` (the interactions' users), matched by the one
     /// alignment rule: by id when both carry ids (every user needs a row), else by position when
     /// the counts agree. `argument` names the file, `interactions` the other side, in messages.
-    func factors(alignedTo users: IDMap, argument: String, interactions: String, requireIDs: Bool,
+    func factors(alignedTo users: IDMap, argument: String, interactions: String, requireIDs: Bool, allowShift: Bool,
                  notices: inout AlignmentNotices) throws -> DenseMatrix<Double> {
         let sides = IDAlignment.Sides(entity: "user", source: interactions, target: FileSpec(argument).path)
-        let alignment = try IDAlignment.align(users, to: ids ?? .positional(factors.rows), sides, requireIDs: requireIDs)
+        let alignment = try IDAlignment.align(users, to: ids ?? .positional(factors.rows), sides, requireIDs: requireIDs,
+                                              allowShift: allowShift)
         notices.print(alignment)
         if alignment.unknown > 0 {
             let first = users.ids[alignment.targets.firstIndex(of: -1)!]

@@ -199,7 +199,7 @@ extension Solve {
         // left out and counted.
         let sides = IDAlignment.Sides(entity: "user", source: FileSpec(data.interactionsFile).path, target: FileSpec(usersFile).path)
         let alignment = try IDAlignment.align(interactions.userIDs, to: userIDs, sides, requireIDs: data.input.requireIDs,
-                                              allowNoOverlap: data.input.allowEmpty)
+                                              allowNoOverlap: data.input.allowEmpty, allowShift: data.input.allowIDShift)
         var notices = AlignmentNotices()
         notices.print(alignment)
         let aligned = interactions.rows(alignment), unknown = alignment.unknown

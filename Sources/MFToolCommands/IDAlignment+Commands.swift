@@ -103,9 +103,12 @@ struct LoadedModel {
         read.canonical.requireIDs = options.requireIDs
         read.canonical.allowEmpty = options.allowEmpty
         read.canonical.allowIDShift = options.allowIDShift
-        read.canonical.allowRoleSwap = options.allowRoleSwap
+        // The model's users are the better reference for a swap than its items alone: see
+        // refuseSwappedRoles.
+        read.canonical.allowRoleSwap = true
         let (x, report) = try InteractionsFile.read(FileSpec(path), options: read)
         notices.print(report.notices)
+        if !options.allowRoleSwap { try refuseSwappedRoles(x, path: path) }
         let sides = IDAlignment.Sides(entity: "user", source: "the \(role) file \(FileSpec(path).path)",
                                       target: "the user factor file \(FileSpec(usersArgument).path)")
         let alignment = try IDAlignment.align(x.userIDs, to: userIDs, sides, requireIDs: options.requireIDs,
@@ -113,6 +116,25 @@ struct LoadedModel {
         notices.print(alignment)
         return Aligned(matrix: x.rows(alignment), unknownUsers: alignment.unknown,
                        droppedInteractions: report.droppedInteractions, droppedItems: report.droppedItems)
+    }
+}
+
+extension LoadedModel {
+    /// Refuses a file whose users and items look swapped against the model: its user ids match
+    /// the model's items better than its users, nearly all of them, and the items it uses are
+    /// nearly all model users. A test file of a catalogue numbered like the users matches both
+    /// ways alike and passes; a swapped one matches crossed strictly better.
+    func refuseSwappedRoles(_ x: Interactions, path: String) throws {
+        guard !x.userIDs.isPositional, !userIDs.isPositional, !itemIDs.isPositional, x.userIDs.count > 0 else { return }
+        let fileUsers = x.userIDs.ids
+        let direct = fileUsers.reduce(0) { $0 + (userIDs.index(of: $1) != nil ? 1 : 0) }
+        guard direct < fileUsers.count else { return }
+        let crossed = fileUsers.reduce(0) { $0 + (itemIDs.index(of: $1) != nil ? 1 : 0) }
+        guard crossed > direct, Double(crossed) >= IDSanity.nearlyAll * Double(fileUsers.count) else { return }
+        let used = Set(x.matrix.indices.map(Int.init)).map { x.itemIDs.ids[$0] }
+        let usedAsUsers = used.reduce(0) { $0 + (userIDs.index(of: $1) != nil ? 1 : 0) }
+        guard !used.isEmpty, Double(usedAsUsers) >= IDSanity.nearlyAll * Double(used.count) else { return }
+        throw DataError("\(FileSpec(path).path): its user ids look like the item ids of \(FileSpec(itemsArgument).path) (\(crossed) of its \(fileUsers.count) users are items there, \(direct) are users of \(FileSpec(usersArgument).path)) and its items like those users: are the user and item columns swapped? Give --user-col and --item-col (or convert again with them), or pass --allow-role-swap to read the columns as they are")
     }
 }
 

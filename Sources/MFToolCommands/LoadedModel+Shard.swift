@@ -17,13 +17,14 @@ extension LoadedModel {
         options.canonical.requireIDs = self.options.requireIDs
         options.canonical.allowEmpty = true
         options.canonical.allowIDShift = self.options.allowIDShift
-        options.canonical.allowRoleSwap = self.options.allowRoleSwap
+        options.canonical.allowRoleSwap = true  // checked against the model's users below
         let read = try InteractionsFile.read(FileSpec(path), options: options, shard: shard)
         if read.byItems {
             throw DataError("\(path) is item-major (CSC): its shards are items; shard the user-major file")
         }
         notices.print(read.report.notices)
         let x = read.interactions
+        if !self.options.allowRoleSwap { try refuseSwappedRoles(x, path: path) }
         let sides = IDAlignment.Sides(entity: "user", source: "the \(role) file \(FileSpec(path).path)",
                                       target: "the user factor file \(FileSpec(usersArgument).path)")
         let targets: [Int]

@@ -4,7 +4,7 @@
 /// the commands let a flag accept the ids as they are.
 public enum IDSanity {
     /// The share of ids that must match for a match to count as "nearly all".
-    static let nearlyAll = 0.9
+    public static let nearlyAll = 0.9
 
     /// Source ids found in `target` after adding `shift` to each (integer ids only).
     static func matches(_ source: IDMap, _ target: IDMap, shift: Int64) -> Int {

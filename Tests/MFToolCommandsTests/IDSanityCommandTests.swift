@@ -92,3 +92,30 @@ struct IDSanityCommandTests {
         #expect(runMFTool(recommend + ["--allow-role-swap"]) == 0)
     }
 }
+
+@Suite("id sanity in eval: swapped test files against the model's users and items")
+struct EvalRoleSwapTests {
+    @Test("a swapped test file is refused; a test file over few items of a catalogue numbered like the users passes")
+    func evalSwap() throws {
+        let folder = Fixtures.scratchFolder()
+        let (log, items, users) = (folder + "/r.csv", folder + "/v.h5", folder + "/u.h5")
+        try writeLog(users: 20, items: 20, to: log)
+        try writeEmbeddings((1...20).map(String.init), to: items)
+        #expect(runMFTool(["solve", "--interactions", log, "--items", items, "--out", users, "--quiet", "--lambda", "1"]) == 0)
+        // 20 users over 6 of the 20 items: the items cover 30% of the catalogue, the users all of it.
+        let few = folder + "/few.csv"
+        try ((1...20).map { "\($0),\($0 % 6 + 1),4" }.joined(separator: "\n") + "\n").write(toFile: few, atomically: true, encoding: .utf8)
+        let eval = ["eval", "--users", users, "--items", items, "--metrics", "rmse", "--test"]
+        #expect(runMFTool(eval + [few]) == 0)
+        // Users 1…12 of a 12-user model, read item,user: users 1…20 (items), items 1…12 (users).
+        let small = (folder + "/u12.h5", folder + "/r12.csv", folder + "/swapped.csv")
+        try writeLog(users: 12, items: 20, to: small.1)
+        try writeLog(users: 12, items: 20, to: small.2, swapped: true)
+        #expect(runMFTool(["solve", "--interactions", small.1, "--items", items, "--out", small.0, "--quiet", "--lambda", "1"]) == 0)
+        let swapped = ["eval", "--users", small.0, "--items", items, "--metrics", "rmse", "--test", small.2]
+        let refused = runMFToolReporting(swapped)
+        #expect(refused.code == 1 && refused.message.contains("columns swapped") && refused.message.contains("--allow-role-swap"),
+                "\(refused.message)")
+        #expect(runMFTool(swapped + ["--allow-role-swap"]) == 0)
+    }
+}

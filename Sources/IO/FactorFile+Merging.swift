@@ -5,7 +5,8 @@ extension FactorFile {
     /// ``ShardPart/ordered(_:)``, as the one file the unsharded run writes (atomically): the
     /// factors row range by row range, one part in memory at a time; the ids concatenated; the
     /// records of the first part without its part record. Returns the merged shape.
-    public static func merge(_ paths: [String], side: Side, to out: String) throws(IOError) -> (rows: Int, columns: Int) {
+    public static func merge(_ paths: [String], side: Side, to out: String,
+                             provenance: Provenance? = nil) throws(IOError) -> (rows: Int, columns: Int) {
         var template = try read(FileSpec(paths[0]), side: side)
         guard let firstRecord = template.part else { throw IOError(file: paths[0], "is not a part of a sharded run") }
         let total = firstRecord.totalRows
@@ -39,7 +40,7 @@ extension FactorFile {
                     throw IOError(file: paths[0], "\(error)")
                 }
             }
-            try template.writeRecords(in: file, provenance: nil)
+            try template.writeRecords(in: file, provenance: provenance)
             try file.flush()
         }
         return (total, columns)

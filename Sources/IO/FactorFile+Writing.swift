@@ -31,6 +31,20 @@ extension FactorFile {
         attributes.filter { !["interactions", "items", "users"].contains($0.0) }.map { "\($0.0)=\($0.1)" }.joined(separator: "\n")
     }
 
+    /// The recorded settings as JSON values, without the input paths and the version: what a
+    /// command's provenance records of the model and the run, from the same attributes.
+    public var recordedSettings: [String: Any] {
+        var out: [String: Any] = [:]
+        for (name, value) in attributes where !["interactions", "items", "users", "mftool_version"].contains(name) {
+            switch value {
+            case let .string(s): out[name] = s
+            case let .double(d): out[name] = d
+            case let .integer(i): out[name] = i
+            }
+        }
+        return out
+    }
+
     /// The root attributes, in the order they are written. Strings are variable-length UTF-8,
     /// numbers float64, counts and flags int64 (flags 0 or 1); the model terms (`user_bias`,
     /// `offset`, `global_mean`, `item_bias` — "" for none — and `k`) are recorded together

@@ -173,7 +173,7 @@ struct Fit: ParsableCommand {
         progress.clear()
         var file = objective.factorFile(factors, ids: interactions.userIDs, mean: problem.mean)
         file.run = gradientRun(epochs: history.count)
-        try file.write(to: out)
+        try file.write(to: out, provenance: gradientProvenance(file))
         if json { printSummary(problem, history: history, exact: exact, seconds: t2.timeIntervalSince(t1)) }
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
         if timings {
@@ -253,8 +253,8 @@ extension Fit {
         items.factors = result.items
         items.ids = interactions.itemIDs
         items.itemBias = result.itemBias
-        try users.write(to: out, provenance: alsProvenance)
-        try items.write(to: itemsOut, provenance: alsProvenance)
+        try users.write(to: out, provenance: alsProvenance(users))
+        try items.write(to: itemsOut, provenance: alsProvenance(items))
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
         reportALS(result, itemsOut: itemsOut, started: started)
     }
@@ -299,13 +299,35 @@ extension Fit {
         }
     }
 
-    /// What ALS's two HDF5 outputs record besides their factor-file attributes.
-    var alsProvenance: Provenance {
-        Provenance(command: "fit", settings: ["method": "als", "k": factors, "epochs": epochs, "seed": seed, "threads": threads,
-                                              "loss": objective.loss.rawValue, "lambda": objective.lambda,
-                                              "reg": objective.regularization.rawValue, "user_bias": objective.userBias,
-                                              "offset": objective.offset.rawValue],
-                   inputs: ["interactions": data.interactionsFile])
+    /// What ALS's two HDF5 outputs record besides their factor-file attributes: those
+    /// attributes' settings with the epochs asked for, the threads and early stopping.
+    func alsProvenance(_ file: FactorFile) -> Provenance {
+        var settings: [String: Any?] = file.recordedSettings
+        settings["k"] = factors
+        settings["epochs_requested"] = epochs
+        settings["threads"] = threads
+        settings["metric"] = stopping.validation != nil ? stopping.metric : nil
+        settings["patience"] = stopping.validation != nil ? stopping.patience : nil
+        return Provenance(command: "fit", settings: settings,
+                          inputs: ["interactions": data.interactionsFile, "validation": stopping.validation])
+    }
+
+    /// What `fit --method sgd|adam` records besides the factor file's attributes: those
+    /// settings with the threads, the tolerance and the start.
+    func gradientProvenance(_ file: FactorFile) -> Provenance {
+        var settings: [String: Any?] = file.recordedSettings
+        settings["threads"] = threads
+        settings["tol"] = tol
+        settings["nesterov"] = nesterov
+        var start: String? = nil
+        switch `init` {
+        case .random: settings["init"] = "random"
+        case .zeros: settings["init"] = "zeros"
+        case let .file(path): settings["init"] = "file"; start = path
+        }
+        return Provenance(command: "fit", settings: settings,
+                          inputs: ["interactions": data.interactionsFile, "items": data.itemsFile, "item_ids": data.itemIDs,
+                                   "item_bias": objective.itemBias, "init": start])
     }
 }
 

@@ -133,7 +133,7 @@ struct Solve: ParsableCommand {
         file.run?.items = data.itemsFile ?? ""
         file.single = dtype == .float32
         if let shard { file.part = loaded.part(shard, kind: "factors", settings: file.partSettings) }
-        try file.write(to: out)
+        try file.write(to: out, provenance: provenance(file, shard: shard))
         let t3 = Date()
         let summary: [String: Any] = [
             "users": problem.userCount, "items": problem.itemCount, "k": problem.k, "nnz": problem.interactions.nnz,
@@ -172,6 +172,20 @@ extension Solve {
     /// The kernel as recorded in the output: lapack, or native-<instruction set>.
     var kernelName: String {
         kernel == .lapack ? "lapack" : "native-\(Swift.min(isa ?? .best, .best))"
+    }
+
+    /// What the output records of this command: the settings `file` records (objective, run)
+    /// with the solve's own options, and every input file.
+    func provenance(_ file: FactorFile, shard: Shard?) -> Provenance {
+        var settings: [String: Any?] = file.recordedSettings
+        settings["threads"] = threads
+        settings["form"] = form.rawValue
+        settings["fallback"] = fallback.rawValue
+        settings["dtype"] = dtype.rawValue
+        settings["shard"] = shard.map { "\($0)" }
+        return Provenance(command: "solve", settings: settings,
+                          inputs: ["interactions": data.interactionsFile, "items": data.itemsFile, "users": usersFile,
+                                   "item_ids": data.itemIDs, "item_bias": objective.itemBias, "like": like.like])
     }
 
     /// What every output records of the solve: the method, precision and interactions file.
@@ -222,7 +236,7 @@ extension Solve {
             file.part = ShardPart(kind: "factors", shard: shard, rows: read.rows, totalRows: read.totalRows,
                                   fingerprint: fingerprint.value, settings: file.partSettings)
         }
-        try file.write(to: out)
+        try file.write(to: out, provenance: provenance(file, shard: shard))
         if json {
             Console.out(Console.json(["side": "items", "items": problem.userCount, "users": problem.itemCount, "k": problem.k,
                                       "nnz": problem.interactions.nnz, "empty_items": solution.emptyUsers,

@@ -65,14 +65,35 @@ struct Eval: ParsableCommand {
     static let knownMetrics: Set<String> = ["rmse", "mae", "precision", "recall", "ndcg", "map", "mrr", "hit_rate", "coverage", "auc"]
     static let rankingMetrics: Set<String> = ["precision", "recall", "ndcg", "map", "mrr", "hit_rate", "coverage", "auc"]
 
-    mutating func run() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        let cutoffs = try k.split(separator: ",").map { text -> Int in
-            guard let v = Int(text.trimmingCharacters(in: .whitespaces)), v > 0 else { throw ValidationError("--k takes positive integers, comma-separated") }
+    /// The cut-offs of --k.
+    func cutoffs() throws -> [Int] {
+        try k.split(separator: ",").map { text -> Int in
+            guard let v = Int(text.trimmingCharacters(in: .whitespaces)), v > 0 else {
+                throw ValidationError("--k takes positive integers, comma-separated (got '\(k)')")
+            }
             return v
         }
+    }
+
+    /// The metrics of --metrics, or the default ones.
+    func wantedMetrics() throws -> Set<String> {
         let wanted = Set((metrics ?? "rmse,mae,precision,recall,ndcg,map,mrr,hit_rate,coverage").split(separator: ",").map(String.init))
-        if let unknown = wanted.subtracting(Self.knownMetrics).first { throw ValidationError("unknown metric '\(unknown)'") }
+        if let unknown = wanted.subtracting(Self.knownMetrics).sorted().first {
+            throw ValidationError("unknown metric '\(unknown)': choose from \(Self.knownMetrics.sorted().joined(separator: ", "))")
+        }
+        return wanted
+    }
+
+    // Checked here, not in run(), so that a usage error shows eval's usage, not mftool's.
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        _ = try cutoffs()
+        _ = try wantedMetrics()
+        if like.override && like.like == nil { throw ValidationError("--override goes with --like") }
+    }
+
+    mutating func run() throws {
+        let cutoffs = try cutoffs(), wanted = try wantedMetrics()
         let shard = try sharding.resolved()
         if shard != nil && out == nil {
             throw ValidationError("--shard writes a part for `mftool merge`: give --out PART.json ({shard} becomes the shard's index)")
@@ -83,8 +104,11 @@ struct Eval: ParsableCommand {
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
         let t0 = Date()
-        if like.override && like.like == nil { throw ValidationError("--override goes with --like") }
         let loaded = try LoadedModel(users: users, items: items, options: alignment, like: like, keepSingle: precision == .single)
+        let ratingCaveat = !wanted.isDisjoint(with: ["rmse", "mae"]) && loaded.terms.objective?.loss == .implicit
+        if ratingCaveat {
+            Console.error("note: these factors minimize the implicit loss, which fits 0/1 preferences under confidence weights, not the values: RMSE and MAE against the test values say little about them; the ranking metrics do")
+        }
         var notices = AlignmentNotices()
         let (testSet, testRead) = try shard.map { try loaded.alignedShard(test, role: "test", shard: $0, notices: &notices) }
             ?? (try loaded.aligned(test, role: "test", notices: &notices), nil)
@@ -101,6 +125,7 @@ struct Eval: ParsableCommand {
             return
         }
         var report = try Self.report(totals, metrics: wanted, test: test, allowEmpty: alignment.allowEmpty)
+        if ratingCaveat { report["rating_metrics_note"] = "implicit-loss factors fit 0/1 preferences, not the values" }
         if timings {
             report["read_seconds"] = t1.timeIntervalSince(t0)
             report["rating_seconds"] = t2.timeIntervalSince(t1)

@@ -60,6 +60,8 @@ struct Recommend: ParsableCommand {
     @OptionGroup(title: "Job arrays") var sharding: ShardOptions
 
     func validate() throws {
+        guard k >= 1 else { throw ValidationError("--k must be at least 1") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         // The factors fit the training items best, so without them excluded every list would
         // lead with what the user already has.
         if train == nil && exclude == nil && !includeSeen {
@@ -71,8 +73,6 @@ struct Recommend: ParsableCommand {
     }
 
     mutating func run() throws {
-        guard k >= 1 else { throw ValidationError("--k must be at least 1") }
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         let shard = try sharding.resolved()
         out = try sharding.output(out, shard: shard)
         if shard != nil && FileFormat.byExtension(out) != .hdf5 {

@@ -11,7 +11,8 @@ struct Split: ParsableCommand {
         Strategies (--by; inferred from the other options when omitted):
           random  each user's round(f·n) interactions chosen at random go to test (--test-fraction f), \
         at most n−1, so every user keeps a training interaction
-          last    each user's --last-k latest interactions go to test (users with k or fewer stay whole)
+          last    each user's --last-k latest interactions go to test (users with k or fewer stay whole; \
+        equal timestamps are ordered by item column, so a tie at the cut goes the same way every run)
           time    a global time cut: interactions at or after --cut (a number or an ISO 8601 date) go to \
         test, or the latest --cut-fraction of all interactions
           users   strong generalization: --heldout-users N users drawn at random leave the training file; \

@@ -172,6 +172,10 @@ struct Fit: ParsableCommand {
         let t2 = Date()
         progress.clear()
         var file = objective.factorFile(factors, ids: interactions.userIDs, mean: problem.mean)
+        // The objective the factors minimize: coupled weight decay w is λ + w·N/2 on it (the one
+        // check and solve --like then take).
+        file.objective?.lambda = tracked.objective.lambda
+        file.objective?.regularization = tracked.objective.regularization
         file.run = gradientRun(epochs: history.count)
         try file.write(to: out, provenance: gradientProvenance(file))
         if json { printSummary(problem, history: history, exact: exact, seconds: t2.timeIntervalSince(t1)) }

@@ -122,6 +122,21 @@ struct FitCommandTests {
         }
     }
 
+    @Test("fit records coupled weight decay as the λ it adds, so check takes the trained objective")
+    func weightDecayRecorded() throws {
+        let folder = Fixtures.scratchFolder()
+        let out = folder + "/u.h5"
+        #expect(runMFTool(["fit", "--method", "adam", "--lr", "0.01", "--epochs", "5", "--loss", "dense", "--lambda", "0",
+                           "--weight-decay", "0.002", "--out", out, "--quiet"] + data) == 0)
+        let (x, _) = try InteractionsFile.read(FileSpec(Fixtures.path("ridge/problem.h5")))
+        let effective = 0.002 * Double(x.userCount * x.itemCount) / 2
+        #expect(try FactorFile.read(FileSpec(out)).objective?.lambda == effective)
+        let check = ["--users", out] + data
+        let recorded = try #require(try checkGap(check))
+        #expect(try checkGap(check + ["--loss", "dense", "--lambda", "\(effective)"]) == recorded)
+        #expect(runMFTool(["check", "--lambda", "0"] + check) == 1)
+    }
+
     @Test("--lr-decay shrinks the step after each epoch; values outside (0, 1] are refused")
     func learningRateDecay() throws {
         let folder = Fixtures.scratchFolder()

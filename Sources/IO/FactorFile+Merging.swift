@@ -4,9 +4,15 @@ extension FactorFile {
     /// Writes the factor-file parts of one sharded run, given in row order and checked by
     /// ``ShardPart/ordered(_:)``, as the one file the unsharded run writes (atomically): the
     /// factors row range by row range, one part in memory at a time; the ids concatenated; the
-    /// records of the first part without its part record. Returns the merged shape.
-    public static func merge(_ paths: [String], side: Side, to out: String,
+    /// records of the first part without its part record. Returns the merged shape. `format`
+    /// (by default the one `out`'s extension picks) is `.hdf5` or `.h5ad`; `provenance`, when
+    /// given, is recorded beside the first part's records.
+    public static func merge(_ paths: [String], side: Side, to out: String, format: OutputFormat? = nil,
                              provenance: Provenance? = nil) throws(IOError) -> (rows: Int, columns: Int) {
+        let format = try OutputFormat.resolving(out, kind: .factors, given: format)
+        guard OutputKind.factors.formats.contains(format) else {
+            throw IOError(file: out, "factors cannot be written as \(format.rawValue); write \(OutputKind.factors.acceptedExtensions)")
+        }
         var template = try read(FileSpec(paths[0]), side: side)
         guard let firstRecord = template.part else { throw IOError(file: paths[0], "is not a part of a sharded run") }
         let total = firstRecord.totalRows
@@ -14,7 +20,7 @@ extension FactorFile {
         template.part = nil
         try AtomicOutput.write(to: out) { temporary throws(IOError) in
             let file = try HDF5File.create(temporary)
-            let dataset = "/" + side.dataset
+            let dataset = format == .h5ad ? "/X" : "/" + side.dataset
             if template.single {
                 try file.createDataset(dataset, of: Float.self, shape: [total, columns])
             } else {
@@ -40,7 +46,11 @@ extension FactorFile {
                     throw IOError(file: paths[0], "\(error)")
                 }
             }
-            try template.writeRecords(in: file, provenance: provenance)
+            if format == .h5ad {
+                try template.writeAnnDataRecords(in: file, rows: total, provenance: provenance)
+            } else {
+                try template.writeRecords(in: file, provenance: provenance)
+            }
             try file.flush()
         }
         return (total, columns)

@@ -22,8 +22,8 @@ extension FactorFile {
         result.single = try file.info(dataset).kind == .float(bytes: 4)
         try result.decode(RecordedAttributes(file))
         result.part = try ShardPart.read(from: file)
-        if file.kind(of: "/item_bias") == .dataset {
-            result.itemBias = try EmbeddingsFile.readVector(FileSpec(path: spec.path, object: "/item_bias"))
+        if let bias = storedItemBias(file) {
+            result.itemBias = try EmbeddingsFile.readVector(FileSpec(path: spec.path, object: bias))
         }
         return result
     }
@@ -36,18 +36,36 @@ extension FactorFile {
         try InputFile.check(path)
         guard FileFormat.detect(path) == .hdf5 else { return result }
         let file = try HDF5File.open(path)
-        if file.kind(of: "/item_factors") == .dataset && file.kind(of: "/user_factors") != .dataset { result.side = .items }
+        result.side = try recordedSide(path) ?? .users
         try result.decode(RecordedAttributes(file))
-        if file.kind(of: "/item_bias") == .dataset {
-            result.itemBias = try EmbeddingsFile.readVector(FileSpec(path: path, object: "/item_bias"))
+        if let stored = storedItemBias(file) {
+            result.itemBias = try EmbeddingsFile.readVector(FileSpec(path: path, object: stored))
         }
         return result
     }
 
-    /// Whether the HDF5 file at `path` holds item factors (`item_factors`, no `user_factors`).
+    /// Where `file` stores an item bias: the dataset `item_bias`, or an AnnData file's `obs`
+    /// column `item_bias`; nil when it stores none.
+    static func storedItemBias(_ file: HDF5File) -> String? {
+        if file.kind(of: "/item_bias") == .dataset { return "/item_bias" }
+        if file.isAnnData, file.kind(of: "/obs/item_bias") == .dataset { return "/obs/item_bias" }
+        return nil
+    }
+
+    /// Whether the HDF5 file at `path` holds item factors (`item_factors`, no `user_factors`;
+    /// an AnnData file that mftool wrote says so in its attribute `factors`).
     public static func holdsItems(_ path: String) throws(IOError) -> Bool {
+        try recordedSide(path) == .items
+    }
+
+    /// The side the HDF5 file at `path` holds: by its `user_factors` or `item_factors` dataset,
+    /// or the `factors` attribute of an AnnData file mftool wrote; nil when it does not say.
+    public static func recordedSide(_ path: String) throws(IOError) -> Side? {
         let file = try HDF5File.open(path)
-        return file.kind(of: "/item_factors") == .dataset && file.kind(of: "/user_factors") != .dataset
+        let users = file.kind(of: "/user_factors") == .dataset, items = file.kind(of: "/item_factors") == .dataset
+        if users != items { return users ? .users : .items }
+        guard file.isAnnData, file.hasAttribute("factors", on: "/") else { return nil }
+        return Side(rawValue: try file.stringAttribute("factors", on: "/"))
     }
 
     private mutating func decode(_ recorded: RecordedAttributes) throws(IOError) {

@@ -1,18 +1,50 @@
 import Matrices
 
 extension FactorFile {
-    /// Writes the file to `path` (atomically): the factors (float64, or float32 when `single`) as
-    /// `user_factors` or `item_factors`, the ids as `user_ids` or `item_ids` (int64 when every id
-    /// is an integer, else UTF-8 strings), a stored item bias as `item_bias`, and `attributes` on
-    /// the root, with `provenance` when given.
-    public func write(to path: String, provenance: Provenance? = nil) throws(IOError) {
+    /// Writes the file to `path` (atomically) in `format`, by default the one the name's
+    /// extension picks (`.h5`, `.hdf5` or `.h5ad`; any other name is an error). HDF5: the
+    /// factors (float64, or float32 when `single`) as `user_factors` or `item_factors`, the ids
+    /// as `user_ids` or `item_ids` (int64 when every id is an integer, else UTF-8 strings), a
+    /// stored item bias as `item_bias`, and `attributes` on the root, with `provenance` when
+    /// given. AnnData (``writeAnnData(in:provenance:)``): the rows as observations.
+    public func write(to path: String, format: OutputFormat? = nil, provenance: Provenance? = nil) throws(IOError) {
+        let format = try OutputFormat.resolving(path, kind: .factors, given: format)
+        guard OutputKind.factors.formats.contains(format) else {
+            throw IOError(file: path, "factors cannot be written as \(format.rawValue); write \(OutputKind.factors.acceptedExtensions)")
+        }
         try checkFinite(writing: path)
         try AtomicOutput.write(to: path) { temporary throws(IOError) in
             let file = try HDF5File.create(temporary)
-            try file.writeMatrix(factors, name: "/" + side.dataset, single: single)
-            try writeRecords(in: file, provenance: provenance)
+            if format == .h5ad {
+                try file.writeMatrix(factors, name: "/X", single: single)
+                try writeAnnDataRecords(in: file, rows: matrix.rows, provenance: provenance)
+            } else {
+                try file.writeMatrix(factors, name: "/" + side.dataset, single: single)
+                try writeRecords(in: file, provenance: provenance)
+            }
             try file.flush()
         }
+    }
+
+    /// Everything but the factors of an AnnData file, as `anndata` keeps embeddings, around
+    /// `X`, the `rows` × k matrix the caller writes: `obs` indexed by the ids (`0 … n−1` without
+    /// ids) with a stored item bias as its column `item_bias`, `var` indexed by the factors'
+    /// numbers (the user bias column `user_bias`), the settings and `provenance` in
+    /// `uns/mftool`. The same attributes go on the root too, where ``read(_:side:keepSingle:)``
+    /// finds them, with `factors` naming the side.
+    func writeAnnDataRecords(in file: HDF5File, rows: Int, provenance: Provenance?) throws(IOError) {
+        let columns = matrix.columns
+        let names = ids.map { Array($0.ids) } ?? (0..<rows).map(String.init)
+        var factorNames = (0..<columns).map(String.init)
+        if side == .users && userBias && columns > 0 { factorNames[columns - 1] = "user_bias" }
+        var records = attributes
+        records.append(("factors", .string(side.rawValue)))
+        for (name, value) in provenance?.attributes ?? [] where !records.contains(where: { $0.0 == name }) {
+            records.append((name, value))
+        }
+        try file.writeAnnDataFactorFrames(ids: names, factorNames: factorNames,
+                                          columns: itemBias.map { [("item_bias", $0)] } ?? [], records: records)
+        for (name, value) in records { try file.setAttribute(name, on: "/", value) }
     }
 
     /// Everything but the factors: the ids, the attributes, a stored item bias, the part

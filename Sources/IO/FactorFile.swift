@@ -109,8 +109,8 @@ extension FactorFile {
     /// `folder`; nil when the file records no item bias source.
     public func recordedItemBiasSource(items: FileSpec?, folder: String) throws(IOError) -> FileSpec? {
         guard let itemBiasSource else { return nil }
-        if let items, FileFormat.detect(items.path) == .hdf5, try HDF5File.open(items.path).kind(of: "/item_bias") == .dataset {
-            return FileSpec(path: items.path, object: "/item_bias")
+        if let items, FileFormat.detect(items.path) == .hdf5, let stored = FactorFile.storedItemBias(try HDF5File.open(items.path)) {
+            return FileSpec(path: items.path, object: stored)
         }
         return itemBiasSource.resolved(from: folder)
     }

@@ -41,15 +41,19 @@ public enum RecommendationsFile {
         }
     }
 
-    /// Writes `recs` in the format of the extension of `path`. With `part` (HDF5 only), the
-    /// file is a part of a sharded run: it also records the part (``ShardPart``) and each
-    /// list's length (`list_lengths`), for ``readPart(_:)``.
-    public static func write(_ recs: Lists, k: Int, to path: String, provenance: Provenance? = nil,
+    /// Writes `recs` in `format`, by default the one the extension of `path` picks (`.csv`,
+    /// `.jsonl`, `.h5`; any other name is an error). With `part` (HDF5 only), the file is a
+    /// part of a sharded run: it also records the part (``ShardPart``) and each list's length
+    /// (`list_lengths`), for ``readPart(_:)``.
+    public static func write(_ recs: Lists, k: Int, to path: String, format: OutputFormat? = nil, provenance: Provenance? = nil,
                              part: ShardPart? = nil) throws(IOError) {
-        let lower = path.lowercased()
-        if lower.hasSuffix(".jsonl") || lower.hasSuffix(".json") {
+        let format = try OutputFormat.resolving(path, kind: .recommendations, given: format)
+        guard OutputKind.recommendations.formats.contains(format), part == nil || format == .hdf5 else {
+            throw IOError(file: path, "recommendation lists cannot be written as \(format.rawValue)\(part == nil ? "" : " parts"); write \(part == nil ? OutputKind.recommendations.acceptedExtensions : ".h5")")
+        }
+        if format == .jsonl {
             try AtomicOutput.write(jsonLines(recs), to: path)
-        } else if FileFormat.byExtension(path) == .hdf5 {
+        } else if format == .hdf5 {
             try AtomicOutput.write(to: path) { temporary throws(IOError) in
                 let file = try HDF5File.create(temporary)
                 try writeHDF5(recs, k: k, to: file)

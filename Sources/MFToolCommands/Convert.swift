@@ -15,10 +15,14 @@ struct Convert: ParsableCommand {
         at the root (data, indices, indptr; attributes encoding-type, encoding-version, shape) with \
         user_ids and item_ids: h5py + scipy.sparse.csr_matrix and anndata read it unchanged. Rows \
         are sorted by user, columns ascend within a row; ids keep first-seen order unless \
-        --sort-ids. Ids that are all integers are stored as int64, otherwise as UTF-8 strings.
+        --sort-ids. Ids that are all integers are stored as int64, otherwise as UTF-8 strings. \
+        An .h5ad output is an AnnData file (anndata.read_h5ad): X the matrix, obs and var names \
+        the user and item ids, the timestamps the layer 'timestamps', the provenance in uns. The \
+        output's extension picks its format; an unknown one is refused (--out-format names the \
+        format of a name without one).
 
         Embeddings (--kind embeddings, the default for .npy input) are written as an HDF5 dataset \
-        item_factors (+ item_ids when known).
+        item_factors (+ item_ids when known), or as an .h5ad file's X.
 
         Examples:
           mftool convert ml-100k.inter ml100k.h5
@@ -27,6 +31,7 @@ struct Convert: ParsableCommand {
           mftool convert interactions.npz out.mtx
           mftool convert item_vectors.npy items.h5
           mftool convert train.h5 train_items.h5 --layout csc   # item-major copy for sharded item solves
+          mftool convert ml100k.h5 ml100k.h5ad                   # anndata.read_h5ad opens it
         """
     )
 
@@ -37,8 +42,10 @@ struct Convert: ParsableCommand {
     @Argument(help: "Input file (FILE or FILE.h5:/group).", completion: .file())
     var input: String
 
-    @Argument(help: "Output file: .h5 (canonical HDF5), .mtx or .csv/.tsv.", completion: .file())
+    @Argument(help: "Output file: .h5 (canonical HDF5), .h5ad (AnnData), .mtx or .csv/.tsv; embeddings .h5 or .h5ad.", completion: .file())
     var output: String
+
+    @OptionGroup(title: "Output") var outputOptions: OutputOptions
 
     @Option(help: "What the input holds: auto (embeddings for .npy, else interactions), interactions or embeddings.")
     var kind: Kind = .auto
@@ -63,11 +70,6 @@ struct Convert: ParsableCommand {
     mutating func run() throws {
         let started = Date()
         if let compress, !(1...9).contains(compress) { throw ValidationError("--compress takes a level from 1 to 9") }
-        if layout == .csc && FileFormat.byExtension(output).map({ $0 != .hdf5 }) ?? false {
-            throw ValidationError("--layout csc applies to an HDF5 output")
-        }
-        let inputs = [input, inputOptions.itemIDsFrom].compactMap { $0.map { FileSpec($0).path } }
-        try OutputGroup.refuseOverlap(inputs: inputs, outputs: [output])
         let spec = FileSpec(input)
         let isEmbeddings: Bool
         switch kind {
@@ -75,9 +77,15 @@ struct Convert: ParsableCommand {
         case .embeddings: isEmbeddings = true
         case .auto: isEmbeddings = (inputOptions.format ?? FileFormat.detect(spec.path)) == .npy
         }
+        let format = try outputOptions.format(of: output, isEmbeddings ? .factors : .interactions, option: "the output")
+        if layout == .csc && (isEmbeddings || ![.hdf5, .h5ad].contains(format)) {
+            throw ValidationError("--layout csc applies to interactions written as .h5 or .h5ad")
+        }
+        let inputs = [input, inputOptions.itemIDsFrom].compactMap { $0.map { FileSpec($0).path } }
+        try OutputGroup.refuseOverlap(inputs: inputs, outputs: [output])
         if isEmbeddings {
             let embeddings = try EmbeddingsFile.read(spec)
-            try provenance.writeEmbeddings(embeddings.factors, ids: embeddings.itemIDs, to: output)
+            try provenance.writeEmbeddings(embeddings.factors, ids: embeddings.itemIDs, to: output, format: format)
             if json {
                 Console.out(Console.json(["input": input, "output": output, "kind": "embeddings", "rows": embeddings.factors.rows,
                                           "columns": embeddings.factors.columns, "seconds": Date().timeIntervalSince(started)]))
@@ -92,7 +100,8 @@ struct Convert: ParsableCommand {
             { @Sendable bytes, total in show(bytes >> 20, total >> 20) }
         })
         progress.finish()
-        try InteractionsFile.write(interactions, to: output, compression: compress, provenance: provenance, itemMajor: layout == .csc)
+        try InteractionsFile.write(interactions, to: output, format: format, compression: compress, provenance: provenance,
+                                   itemMajor: layout == .csc)
         if json { Console.out(Console.json(summary(interactions, report, seconds: Date().timeIntervalSince(started)))) }
         if !quiet {
             var line = "converted \(input): \(interactions.userCount) users × \(interactions.itemCount) items, \(interactions.matrix.nnz) interactions"

@@ -60,6 +60,7 @@ struct Eval: ParsableCommand {
     @OptionGroup(title: "Job arrays") var sharding: ShardOptions
     @Option(help: "Write the report as JSON to this file instead of stdout; with --shard, the part (exact sums) for `mftool merge` ({shard} becomes the shard's index).", completion: .file())
     var out: String?
+    @OptionGroup(title: "Output") var output: OutputOptions
 
     /// The metrics eval knows, and those it reports by default.
     static let knownMetrics: Set<String> = ["rmse", "mae", "precision", "recall", "ndcg", "map", "mrr", "hit_rate", "coverage", "auc"]
@@ -99,6 +100,7 @@ struct Eval: ParsableCommand {
             throw ValidationError("--shard writes a part for `mftool merge`: give --out PART.json ({shard} becomes the shard's index)")
         }
         let outPath = try out.map { try sharding.output($0, shard: shard) }
+        if let outPath { _ = try output.format(of: outPath, .report, option: "--out") }
         if let outPath { try OutputGroup.refuseOverlap(inputs: [users, items, test, train].compactMap { $0.map { FileSpec($0).path } }, outputs: [outPath]) }
         if let train { try Split.refuseMismatchedPair(train: train, test: test) }
         threads = ThreadCount.capped(threads)

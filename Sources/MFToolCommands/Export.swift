@@ -33,7 +33,8 @@ struct Export: ParsableCommand {
     @Flag(help: "Vectors for inner-product search (the one export there is).") var ann = false
     @Option(help: "User factors.", completion: .file()) var users: String
     @Option(help: "Item embeddings.", completion: .file()) var items: String
-    @Option(help: "Output HDF5 file.", completion: .file()) var out: String
+    @Option(help: "Output HDF5 file (.h5).", completion: .file()) var out: String
+    @OptionGroup(title: "Output") var output: OutputOptions
     @Option(help: "Stored dtype of item_vectors and query_vectors: float64 or float32 (query_offsets stay float64).")
     var dtype: Solve.OutputType = .float64
     @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
@@ -45,6 +46,7 @@ struct Export: ParsableCommand {
     }
 
     mutating func run() throws {
+        _ = try output.format(of: out, .annVectors, option: "--out")
         let loaded = try LoadedModel(users: users, items: items, options: alignment, keepSingle: true)
         let model = loaded.model
         let columns = model.annColumns

@@ -64,8 +64,10 @@ struct Fit: ParsableCommand {
     @OptionGroup var data: ProblemInputOptions
     @OptionGroup(title: "Objective") var objective: ObjectiveOptions
 
-    @Option(help: "Output HDF5 file for the trained user factors.", completion: .file())
+    @Option(help: "Output for the trained user factors: .h5 (HDF5) or .h5ad (AnnData).", completion: .file())
     var out: String
+
+    @OptionGroup(title: "Output") var output: OutputOptions
 
     @Option(help: "Learning rate.") var lr: Double = 1e-3
     @Option(name: .customLong("lr-decay"), help: "Multiply the learning rate by this after every epoch, as torch.optim.lr_scheduler.ExponentialLR(gamma) (default 1: constant).")
@@ -137,9 +139,10 @@ struct Fit: ParsableCommand {
     mutating func run() throws {
         let inputs = [data.interactionsFile, data.itemsFile].compactMap { $0.map { FileSpec($0).path } }
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out] + (itemsOut.map { [$0] } ?? []))
+        let formats = try outputFormats()
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
-        if method == .als { return try runALS() }
+        if method == .als { return try runALS(formats) }
         let t0 = Date()
         let (interactions, _, problem) = try data.load(objective: objective)
         var trainer = self.trainer
@@ -177,7 +180,7 @@ struct Fit: ParsableCommand {
         file.objective?.lambda = tracked.objective.lambda
         file.objective?.regularization = tracked.objective.regularization
         file.run = gradientRun(epochs: history.count)
-        try file.write(to: out, provenance: gradientProvenance(file))
+        try file.write(to: out, format: formats.users, provenance: gradientProvenance(file))
         if json { printSummary(problem, history: history, exact: exact, seconds: t2.timeIntervalSince(t1)) }
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
         if timings {
@@ -211,8 +214,16 @@ extension Fit {
         }
     }
 
+    /// The formats of the factor outputs, after checking every output's name (--log, --plot too).
+    func outputFormats() throws -> (users: OutputFormat, items: OutputFormat?) {
+        if let log { _ = try output.format(of: log, .log, option: "--log") }
+        if let plot = checkOptions.plot { _ = try output.format(of: plot, .plot, option: "--plot") }
+        return (try output.format(of: out, .factors, option: "--out"),
+                try itemsOut.map { try output.format(of: $0, .factors, option: "--items-out") })
+    }
+
     /// Classical ALS: both factor matrices from the interactions alone.
-    func runALS() throws {
+    func runALS(_ formats: (users: OutputFormat, items: OutputFormat?)) throws {
         guard let itemsOut else { throw ValidationError("--method als needs --items-out for the learned item factors") }
         guard factors >= 1 else { throw ValidationError("--k must be at least 1") }
         let (interactions, _) = try data.input.read(data.interactionsFile)
@@ -250,15 +261,15 @@ extension Fit {
         let biases = result.itemBias != nil
         var users = objective.factorFile(result.users, ids: interactions.userIDs, mean: result.mean)
         users.userBias = biases
-        users.itemBiasSource = biases ? FileSpec(path: itemsOut, object: "/item_bias") : nil
+        users.itemBiasSource = biases ? FileSpec(path: itemsOut, object: formats.items == .h5ad ? "/obs/item_bias" : "/item_bias") : nil
         users.run = alsRun(result)
         var items = users
         items.side = .items
         items.factors = result.items
         items.ids = interactions.itemIDs
         items.itemBias = result.itemBias
-        try users.write(to: out, provenance: alsProvenance(users))
-        try items.write(to: itemsOut, provenance: alsProvenance(items))
+        try users.write(to: out, format: formats.users, provenance: alsProvenance(users))
+        try items.write(to: itemsOut, format: formats.items, provenance: alsProvenance(items))
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
         reportALS(result, itemsOut: itemsOut, started: started)
     }

@@ -31,12 +31,13 @@ struct Generate: ParsableCommand {
     @Option(help: "Rank of the planted model: the columns of the item embeddings.") var k: Int?
     @Option(help: "ratings (1–5 in half steps) or counts (implicit, ≥ 1).") var values: SyntheticData.Values = .ratings
     @Option(help: "Random seed.") var seed: UInt64 = 0
-    @Option(help: "Interactions output (.h5, .mtx or .csv).", completion: .file()) var out: String
-    @Option(name: .customLong("items-out"), help: "Item embeddings output (HDF5 item_factors + item_ids).", completion: .file())
+    @Option(help: "Interactions output (.h5, .h5ad, .mtx, .csv or .tsv).", completion: .file()) var out: String
+    @Option(name: .customLong("items-out"), help: "Item embeddings output (.h5: item_factors + item_ids; .h5ad: AnnData).", completion: .file())
     var itemsOut: String
     @Option(name: .customLong("users-out"), help: "Also write the planted user factors here.", completion: .file()) var usersOut: String?
     @Flag(help: "Print the summary as JSON on stdout.") var json = false
     @Flag(name: .shortAndLong, help: "No summary or progress line on stderr.") var quiet = false
+    @OptionGroup(title: "Output") var output: OutputOptions
 
     func spec() throws -> SyntheticData {
         var d: SyntheticData
@@ -64,16 +65,19 @@ struct Generate: ParsableCommand {
     mutating func run() throws {
         let started = Date()
         let spec = try spec()
+        let outFormat = try output.format(of: out, .interactions, option: "--out")
+        let itemsFormat = try output.format(of: itemsOut, .factors, option: "--items-out")
+        let usersFormat = try usersOut.map { try output.format(of: $0, .factors, option: "--users-out") }
         let progress = ProgressLine("generate", unit: "users", quiet: quiet)
         let data = spec.generate(progress: progress.handler)
         progress.finish()
         let provenance = provenance(spec)
-        try InteractionsFile.write(data.interactions, to: out, provenance: provenance)
-        try provenance.writeEmbeddings(data.items, ids: data.interactions.itemIDs, to: itemsOut)
+        try InteractionsFile.write(data.interactions, to: out, format: outFormat, provenance: provenance)
+        try provenance.writeEmbeddings(data.items, ids: data.interactions.itemIDs, to: itemsOut, format: itemsFormat)
         if let usersOut {
             var users = FactorFile(factors: data.users, ids: data.interactions.userIDs)
             users.version = mftoolVersion
-            try users.write(to: usersOut, provenance: provenance)
+            try users.write(to: usersOut, format: usersFormat, provenance: provenance)
         }
         let x = data.interactions
         if json {

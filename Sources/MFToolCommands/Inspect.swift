@@ -69,8 +69,7 @@ struct Inspect: ParsableCommand {
         case .hdf5:
             if try HDF5Catalog.hasCSRGroup(spec) { return .interactions }
             if let object = spec.object { return object.hasSuffix("user_factors") ? .users : .embeddings }
-            let paths = Set(datasets.compactMap { $0["path"] as? String })
-            return paths.contains("/user_factors") && !paths.contains("/item_factors") ? .users : .embeddings
+            return try FactorFile.recordedSide(spec.path) == .users ? .users : .embeddings
         default: return .interactions
         }
     }

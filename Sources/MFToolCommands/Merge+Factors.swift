@@ -5,7 +5,7 @@ import Matrices
 extension Merge {
     /// Stitches factor-file parts in shard order (``FactorFile/merge(_:side:to:)``), one part in
     /// memory at a time, after checking their records belong to one run.
-    func mergeFactors(out: String, started: Date) throws {
+    func mergeFactors(out: String, format: OutputFormat, started: Date) throws {
         var records: [(path: String, part: ShardPart)] = []
         for path in parts {
             guard let part = try ShardPart.read(path), part.kind == "factors" else {
@@ -15,7 +15,7 @@ extension Merge {
         }
         let ordered = try ShardPart.ordered(records).map(\.path)
         let side: FactorFile.Side = try FactorFile.holdsItems(ordered[0]) ? .items : .users
-        let (rows, columns) = try FactorFile.merge(ordered, side: side, to: out, provenance: try provenance(ordered))
+        let (rows, columns) = try FactorFile.merge(ordered, side: side, to: out, format: format, provenance: try provenance(ordered))
         if json {
             Console.out(Console.json(["kind": "factors", "parts": parts.count, "rows": rows, "columns": columns, "out": out]))
         }

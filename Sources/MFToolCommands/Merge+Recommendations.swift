@@ -7,7 +7,7 @@ extension Merge {
     /// order and writes `out` in the format of its extension, as unsharded recommend writes
     /// it: CSV and JSONL byte for byte, HDF5 dataset for dataset (with the first part's
     /// provenance).
-    static func mergeRecommendations(parts: [String], out: String, json: Bool, quiet: Bool) throws {
+    static func mergeRecommendations(parts: [String], out: String, format: OutputFormat, json: Bool, quiet: Bool) throws {
         var read: [String: RecommendationsFile.Part] = [:]
         for path in parts {
             guard FileFormat.detect(path) == .hdf5 else {
@@ -29,7 +29,7 @@ extension Merge {
             merged.users += part.lists.users
             merged.lists += part.lists.lists
         }
-        try RecommendationsFile.write(merged, k: first.k, to: out, provenance: provenance(first.provenance))
+        try RecommendationsFile.write(merged, k: first.k, to: out, format: format, provenance: provenance(first.provenance))
         let listed = merged.lists.reduce(0) { $0 + $1.count }
         if json {
             Console.out(Console.json(["kind": "recommendations", "parts": parts.count, "users": merged.users.count, "k": first.k,

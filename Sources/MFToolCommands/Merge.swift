@@ -31,6 +31,8 @@ struct Merge: ParsableCommand {
     @Option(help: "The merged output (factor files and recommendations; for eval, where to write the report as JSON).", completion: .file())
     var out: String?
 
+    @OptionGroup(title: "Output") var output: OutputOptions
+
     @Flag(help: "Print the summary (eval: the metrics) as JSON on stdout.")
     var json = false
 
@@ -44,12 +46,14 @@ struct Merge: ParsableCommand {
         switch try Merge.kind(of: parts[0]) {
         case "factors":
             guard let out else { throw ValidationError("merging factor files needs --out") }
-            try mergeFactors(out: out, started: started)
+            try mergeFactors(out: out, format: try output.format(of: out, .factors, option: "--out"), started: started)
         case "eval":
+            if let out { _ = try output.format(of: out, .report, option: "--out") }
             try Merge.mergeEval(parts: parts, json: json, out: out, quiet: quiet)
         case "recommendations":
             guard let out else { throw ValidationError("merging recommendations needs --out: .csv, .jsonl or .h5") }
-            try Merge.mergeRecommendations(parts: parts, out: out, json: json, quiet: quiet)
+            let format = try output.format(of: out, .recommendations, option: "--out")
+            try Merge.mergeRecommendations(parts: parts, out: out, format: format, json: json, quiet: quiet)
         case let kind:
             throw DataError("\(parts[0]): parts of kind '\(kind)' cannot be merged by this version")
         }

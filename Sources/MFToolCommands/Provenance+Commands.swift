@@ -9,12 +9,12 @@ extension Provenance {
                   settings: Console.json(settings.compactMapValues { $0 }), inputs: Console.json(inputs.compactMapValues { $0 }))
     }
 
-    /// Writes item embeddings (`item_factors`, `item_ids`) with the mftool version and this
-    /// provenance.
-    func writeEmbeddings(_ factors: DenseMatrix<Double>, ids: IDMap?, to path: String) throws(IOError) {
+    /// Writes item embeddings (`item_factors`, `item_ids`, or an AnnData file) with the mftool
+    /// version and this provenance.
+    func writeEmbeddings(_ factors: DenseMatrix<Double>, ids: IDMap?, to path: String, format: OutputFormat) throws(IOError) {
         var file = FactorFile(side: .items, factors: factors, ids: ids)
         file.version = mftoolVersion
-        try file.write(to: path, provenance: self)
+        try file.write(to: path, format: format, provenance: self)
     }
 }
 

@@ -49,6 +49,7 @@ struct Recommend: ParsableCommand {
     @Option(help: "Items per user.") var k: Int = 10
     @Option(help: "Output: .csv, .jsonl or .h5; with --shard, an .h5 part for `mftool merge` ({shard} becomes the shard's index).", completion: .file())
     var out: String
+    @OptionGroup(title: "Output") var output: OutputOptions
     @Option(help: "Worker threads (at most the cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM; printed scores then carry Float32 rounding).")
     var precision: RidgeSolver.Precision = .double
@@ -75,9 +76,10 @@ struct Recommend: ParsableCommand {
     mutating func run() throws {
         let shard = try sharding.resolved()
         out = try sharding.output(out, shard: shard)
-        if shard != nil && FileFormat.byExtension(out) != .hdf5 {
+        if shard != nil && OutputFormat.named(byExtensionOf: out) != .hdf5 {
             throw ValidationError("--shard writes HDF5 parts, which `mftool merge` joins into CSV, JSONL or HDF5: give --out 'recs-{shard}.h5', not '\(out)'")
         }
+        let format = try output.format(of: out, shard == nil ? .recommendations : .part, option: "--out")
         let inputs = [users, items, train, candidates, exclude].compactMap { $0.map { FileSpec($0).path } }
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
         threads = ThreadCount.capped(threads)
@@ -111,7 +113,7 @@ struct Recommend: ParsableCommand {
         let recs = RecommendationsFile.Lists(users: rows.map { userMap.ids[$0] },
                                              lists: lists.map { $0.map { (itemIDs.ids[$0.item], $0.score) } },
                                              integerUsers: userMap.allIntegers, integerItems: itemIDs.allIntegers)
-        try RecommendationsFile.write(recs, k: k, to: out, provenance: provenance, part: part)
+        try RecommendationsFile.write(recs, k: k, to: out, format: format, provenance: provenance, part: part)
         report(users: rows.count, listed: lists.reduce(0) { $0 + $1.count }, train: trainSet,
                lists: [("candidates", candidateList), ("exclude", excludeList)])
     }

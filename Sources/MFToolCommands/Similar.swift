@@ -39,6 +39,7 @@ struct Similar: ParsableCommand {
     @Option(help: "Neighbours per query.") var k: Int = 10
     @Option(help: "cosine (default) or inner (product).") var metric: RankingEvaluator.Similarity = .cosine
     @Option(help: "Output: .csv, .jsonl or .h5.", completion: .file()) var out: String
+    @OptionGroup(title: "Output") var output: OutputOptions
     @Option(help: "Worker threads (at most the cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM, and float32 files kept as Float32: half the memory; printed scores then carry Float32 rounding).")
     var precision: RidgeSolver.Precision = .double
@@ -72,6 +73,7 @@ struct Similar: ParsableCommand {
     }
 
     mutating func run() throws {
+        let format = try output.format(of: out, .recommendations, option: "--out")
         let (vectors, ids, path, entity) = try vectors()
         var rows = Array(0..<ids.count)
         if !all {
@@ -94,7 +96,7 @@ struct Similar: ParsableCommand {
                                              labels: RecommendationsFile.Labels(query: entity, result: "neighbor"))
         let provenance = Provenance(command: "similar", settings: ["k": k, "metric": metric.rawValue, "all": all, "precision": precision.rawValue],
                                     inputs: ["items": items, "users": users])
-        try RecommendationsFile.write(recs, k: k, to: out, provenance: provenance)
+        try RecommendationsFile.write(recs, k: k, to: out, format: format, provenance: provenance)
         let listed = lists.reduce(0) { $0 + $1.count }
         if !quiet { Console.error("\(listed) \(metric.rawValue) neighbours of \(rows.count) \(entity)s → \(out)") }
         if json { Console.out(Console.json(["queries": rows.count, "k": k, "neighbors": listed, "metric": metric.rawValue, "out": out])) }

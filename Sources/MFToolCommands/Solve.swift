@@ -58,8 +58,10 @@ struct Solve: ParsableCommand {
     @OptionGroup(title: "Training settings") var like: LikeOptions
     @OptionGroup(title: "Job arrays") var sharding: ShardOptions
 
-    @Option(help: "Output HDF5 file for the user factors; with --shard, a part for `mftool merge` ({shard} becomes the shard's index).", completion: .file())
+    @Option(help: "Output for the user factors: .h5 (HDF5) or .h5ad (AnnData); with --shard, an .h5 part for `mftool merge` ({shard} becomes the shard's index).", completion: .file())
     var out: String
+
+    @OptionGroup(title: "Output") var output: OutputOptions
 
     @Option(help: "Worker threads (default: all cores).")
     var threads: Int = ProcessInfo.processInfo.activeProcessorCount
@@ -107,7 +109,8 @@ struct Solve: ParsableCommand {
         objective = try like.apply(to: objective, items: data.itemsFile)
         let shard = try sharding.resolved()
         out = try sharding.output(out, shard: shard)
-        if side == .items { return try solveItems(shard: shard) }
+        let format = try output.format(of: out, shard == nil ? .factors : .part, option: "--out")
+        if side == .items { return try solveItems(shard: shard, format: format) }
         let t0 = Date()
         let loaded = try data.load(objective: objective, shard: shard)
         let (interactions, problem, report) = (loaded.interactions, loaded.problem!, loaded.report)
@@ -133,7 +136,7 @@ struct Solve: ParsableCommand {
         file.run?.items = data.itemsFile ?? ""
         file.single = dtype == .float32
         if let shard { file.part = loaded.part(shard, kind: "factors", settings: file.partSettings) }
-        try file.write(to: out, provenance: provenance(file, shard: shard))
+        try file.write(to: out, format: format, provenance: provenance(file, shard: shard))
         let t3 = Date()
         let summary: [String: Any] = [
             "users": problem.userCount, "items": problem.itemCount, "k": problem.k, "nnz": problem.interactions.nnz,
@@ -198,7 +201,7 @@ extension Solve {
 
     /// The item side: item factors that best explain the interactions for fixed user factors.
     /// With a shard, the interactions must be an item-major (CSC) copy, cut by items.
-    func solveItems(shard: Shard?) throws {
+    func solveItems(shard: Shard?, format: OutputFormat) throws {
         guard let usersFile else { throw ValidationError("--side items needs --users, the fixed user factors") }
         guard !objective.userBias, objective.itemBias == nil else {
             throw ValidationError("--side items takes no --user-bias or --item-bias")
@@ -236,7 +239,7 @@ extension Solve {
             file.part = ShardPart(kind: "factors", shard: shard, rows: read.rows, totalRows: read.totalRows,
                                   fingerprint: fingerprint.value, settings: file.partSettings)
         }
-        try file.write(to: out, provenance: provenance(file, shard: shard))
+        try file.write(to: out, format: format, provenance: provenance(file, shard: shard))
         if json {
             Console.out(Console.json(["side": "items", "items": problem.userCount, "users": problem.itemCount, "k": problem.k,
                                       "nnz": problem.interactions.nnz, "empty_items": solution.emptyUsers,

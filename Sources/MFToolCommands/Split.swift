@@ -53,6 +53,7 @@ struct Split: ParsableCommand {
     @Flag(help: "Print the summary as JSON on stdout.") var json = false
     @Flag(name: .shortAndLong, help: "No summary on stderr.") var quiet = false
     @OptionGroup(title: "Input") var input: InteractionsInputOptions
+    @OptionGroup(title: "Output") var output: OutputOptions
 
     /// The strategy asked for, or the one the other options imply.
     var strategy: Strategy {
@@ -88,6 +89,8 @@ struct Split: ParsableCommand {
 
     mutating func run() throws {
         let outputs = strategy == .users ? [train, foldIn!, test] : [train, test]
+        let options = strategy == .users ? ["--train", "--fold-in", "--test"] : ["--train", "--test"]
+        let formats = try zip(outputs, options).map { try output.format(of: $0, .interactions, option: $1) }
         let inputs = [interactions, input.itemIDsFrom].compactMap { $0.map { FileSpec($0).path } }
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: outputs)
         let (x, _) = try input.read(interactions)
@@ -119,7 +122,7 @@ struct Split: ParsableCommand {
         // All outputs are renamed into place together, after all were written: a kill or a
         // failure never leaves a new train file beside an old test file.
         try OutputGroup.writeTogether { () throws(IOError) in
-            for (part, path) in zip(parts, outputs) { try InteractionsFile.write(part, to: path, provenance: provenance) }
+            for k in parts.indices { try InteractionsFile.write(parts[k], to: outputs[k], format: formats[k], provenance: provenance) }
         }
         report(total: x.matrix.nnz, parts: parts.map(\.matrix.nnz), note: note, tied: tied)
     }
@@ -187,7 +190,7 @@ extension Split {
     /// The `pair` setting `split` records in its HDF5 outputs, if `path` is one.
     static func pairMarker(_ path: String) -> String? {
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-        guard ["h5", "hdf5"].contains(ext), let attributes = try? Provenance.read(path),
+        guard ["h5", "hdf5", "h5ad"].contains(ext), let attributes = try? Provenance.read(path),
               attributes["mftool_command"] == "split", let text = attributes["mftool_settings"],
               let settings = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return nil }
         return settings["pair"] as? String

@@ -79,8 +79,8 @@ struct FitCommandTests {
                            "--quiet"]) == 0)
         let base = ["fit", "--method", "als", "--k", "3", "--epochs", "6", "--lambda", "0.3", "--loss", "implicit", "--alpha", "2",
                     "--interactions", folder + "/t.h5", "--out", folder + "/u.h5", "--items-out", folder + "/v.h5", "--quiet"]
-        #expect(runMFTool(base + ["--validation", folder + "/h.h5", "--metric", "ndcg@10", "--patience", "2", "--log", folder + "/log"]) == 0)
-        let lines = try String(contentsOfFile: folder + "/log", encoding: .utf8).split(separator: "\n")
+        #expect(runMFTool(base + ["--validation", folder + "/h.h5", "--metric", "ndcg@10", "--patience", "2", "--log", folder + "/log.jsonl"]) == 0)
+        let lines = try String(contentsOfFile: folder + "/log.jsonl", encoding: .utf8).split(separator: "\n")
         let scores = try lines.map { try #require((JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])?["ndcg@10"] as? Double) }
         let best = scores.indices.max { scores[$0] < scores[$1] || (scores[$0] == scores[$1] && $0 > $1) }!
         #expect(scores.count == 6 || scores.count - 1 - best == 2)
@@ -101,8 +101,8 @@ struct FitCommandTests {
         let summary = try jsonSummary(["fit", "--method", "als", "--k", "3", "--epochs", "30", "--lambda", "0.3", "--loss", "implicit",
                                        "--alpha", "2", "--interactions", folder + "/t.h5", "--out", folder + "/u.h5",
                                        "--items-out", folder + "/v.h5", "--validation", folder + "/h.h5", "--metric", "ndcg@10",
-                                       "--patience", "2", "--log", folder + "/log", "--json", "--quiet"])
-        let log = try String(contentsOfFile: folder + "/log", encoding: .utf8).split(separator: "\n").map {
+                                       "--patience", "2", "--log", folder + "/log.jsonl", "--json", "--quiet"])
+        let log = try String(contentsOfFile: folder + "/log.jsonl", encoding: .utf8).split(separator: "\n").map {
             try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any])
         }
         let scores = log.map { $0["ndcg@10"] as! Double }

@@ -110,7 +110,7 @@ struct DualFormTests {
         }
     }
 
-    @Test("zero Gram weights are exact in the dual form; a negative one keeps the user primal")
+    @Test("zero and negative Gram weights are exact in the dual form")
     func zeroAndNegativeWeights() throws {
         // Linear confidence c = α r with α = 0.5 against α0 = 1: r = 2 gives c − α0 = 0 exactly,
         // r = 1 gives −0.5.
@@ -124,8 +124,54 @@ struct DualFormTests {
         primal.form = .primal
         dual.form = .dual
         let p = try primal.solve(problem), d = try dual.solve(problem)
-        #expect(d.dualUsers == 2)
+        #expect(d.dualUsers == 3)
         #expect(relativeError(d.factors, p.factors) <= 1e-10)
+    }
+
+    @Test("negative weights: the dual form agrees with the primal at k = 256 and decides definiteness by inertia")
+    func negativeWeights() throws {
+        // Linear confidence 0.5·r against α0 = 1: ratings 0.5 to 1.5 give weights −0.75 to −0.25.
+        var objective = Objective(loss: .implicit, lambda: 0.3, alpha: 0.5, confidence: .linear, userBias: true)
+        objective.unobservedWeight = 1
+        let (R, V) = problemWithDegrees([1, 3, 20, 100, 255], items: 600, k: 256, seed: 18)
+        let low = CSRMatrix(rows: R.rows, columns: R.columns, indptr: R.indptr, indices: R.indices,
+                            values: R.values.enumerated().map { $0.offset % 3 == 0 ? 0.5 + Double($0.offset % 5) / 4 : $0.element })
+        let problem = try RidgeProblem(interactions: low, items: V, objective: objective)
+        var primal = RidgeSolver(threads: 1), dual = primal
+        primal.form = .primal
+        dual.form = .dual
+        let d = try dual.solve(problem)
+        #expect(d.dualUsers == 5 && d.fallbackUsers == 0)
+        #expect(relativeError(d.factors, try primal.solve(problem).factors) <= 1e-10)
+    }
+
+    @Test("the inertia test on M = Σ + ŶŶᵀ accepts exactly the positive definite I + ŶᵀΣŶ")
+    func inertiaDecidesDefiniteness() throws {
+        var rng = SplitMix64(seed: 19)
+        let k = 6
+        var seen = (definite: 0, indefinite: 0)
+        for trial in 0..<200 {
+            let n = 1 + trial % 5
+            let ws = DualWorkspace<Double>(k: k, rowStride: k, ldx: k, maxDegree: n, maxActive: n)
+            var Y = [Double](repeating: 0, count: n * k), signs = [Double](repeating: 1, count: n)
+            let scale = 0.2 + 1.2 * rng.uniform()
+            for i in 0..<(n * k) { Y[i] = scale * rng.normal() / Double(k).squareRoot() }
+            for i in 0..<n where rng.uniform() < 0.6 { signs[i] = -1 }
+            guard signs.contains(-1) else { continue }
+            // M = Σ + ŶŶᵀ into the workspace, and A = I + ŶᵀΣŶ decided by LAPACK's Cholesky.
+            for i in 0..<n {
+                ws.signs[i] = signs[i]
+                for j in 0..<n { ws.m[i * n + j] = (0..<k).reduce(i == j ? signs[i] : 0) { $0 + Y[i * k + $1] * Y[j * k + $1] } }
+            }
+            ws.active = n
+            ws.negatives = signs.filter { $0 < 0 }.count
+            var A = (0..<(k * k)).map { Double($0 / k == $0 % k ? 1 : 0) }
+            for r in 0..<n { for a in 0..<k { for b in 0..<k { A[a * k + b] += signs[r] * Y[r * k + a] * Y[r * k + b] } } }
+            let definite = A.withUnsafeMutableBufferPointer { Double.potrf(n: k, a: $0.baseAddress!) } == 0
+            #expect(RidgeKernel<Double>.factorIndefinite(ws) == definite, "trial \(trial)")
+            if definite { seen.definite += 1 } else { seen.indefinite += 1 }
+        }
+        #expect(seen.definite > 20 && seen.indefinite > 20, "\(seen)")
     }
 
     @Test("auto takes the dual form for few entries and the primal for many")
@@ -139,11 +185,46 @@ struct DualFormTests {
         }
     }
 
+    @Test("the basis: B's Cholesky factor for a constant λ (TᵀBT = I), G's eigenvectors otherwise (TᵀT = I)")
+    func basisKinds() throws {
+        let k = 40
+        let (R, V) = problemWithDegrees([3, 7], items: 90, k: k, seed: 17)
+        for regularization in [Objective.Regularization.constant, .count] {
+            let objective = Objective(loss: .implicit, lambda: 0.3, regularization: regularization, alpha: 2, userBias: true)
+            let problem = try RidgeProblem(interactions: R, items: V, objective: objective)
+            let kernel = RidgeKernel<Double>(problem: problem, solver: RidgeSolver(threads: 1))
+            let basis = try #require(DualBasis(kernel, background: problem.backgroundRightHandSide))
+            let t = try #require(basis.transposedT)
+            // B = c0·VᵀV + λI (c0 = 1) from the item matrix itself; the product T_aᵀ M T_b for
+            // the columns a, b of T (rows of Tᵀ).
+            func tMt(_ a: Int, _ b: Int, _ m: (Int, Int) -> Double) -> Double {
+                var s = 0.0
+                for i in 0..<k { for j in 0..<k { s += t[a * k + i] * m(i, j) * t[b * k + j] } }
+                return s
+            }
+            func b(_ i: Int, _ j: Int) -> Double {
+                var g = 0.0
+                for r in 0..<V.rows { g += V[r, i] * V[r, j] }
+                return g + (i == j ? 0.3 : 0)
+            }
+            var worst = 0.0
+            for a in 0..<k {
+                for c in 0..<k {
+                    let value = regularization == .constant ? tMt(a, c, b) : tMt(a, c) { $0 == $1 ? 1 : 0 }
+                    worst = Swift.max(worst, abs(value - (a == c ? 1 : 0)))
+                }
+            }
+            #expect((basis.factoredLambda != nil) == (regularization == .constant))
+            #expect(worst <= 1e-12, "\(regularization): largest |TᵀMT − I| \(worst)")
+        }
+    }
+
     @Test("a row slice of the users gets the same factors, bit for bit")
     func shardInvariant() throws {
         let degrees = (0..<300).map { [1, 4, 30, 90, 200, 700][$0 % 6] + $0 % 5 }
         let (R, V) = problemWithDegrees(degrees, items: 800, k: 160, seed: 15)
-        for objective in [Objective(lambda: 0.3, userBias: true), Objective(loss: .implicit, lambda: 0.3, regularization: .count)] {
+        for objective in [Objective(lambda: 0.3, userBias: true), Objective(loss: .implicit, lambda: 0.3, regularization: .count),
+                          Objective(loss: .implicit, lambda: 0.3, userBias: true)] {
             let whole = try RidgeSolver(threads: 2).solve(RidgeProblem(interactions: R, items: V, objective: objective))
             #expect(whole.dualUsers > 0 && whole.dualUsers < degrees.count)
             for slice in [0..<1, 37..<151, 151..<300] {

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""End-to-end interop check of ``mftool convert`` against the real Python libraries.
+"""End-to-end interop check of ``mftool``'s inputs and outputs against the real Python libraries.
 
 Every case writes an input file with the library that owns the format (pandas,
 SciPy, h5py, AnnData, NumPy), runs the mftool binary on it, reads mftool's
@@ -8,6 +8,13 @@ input means: shape, ids (and their on-disk dtype), ``indptr``, ``indices`` and
 the values bit for bit.  Failure cases (mftool must refuse) also check the exit
 code, a one-line message on stderr, and that the output folder holds neither
 the output nor a leftover temporary ``.NAME.tmp-*`` file.
+
+The output cases read what mftool writes with the client that owns each
+extension: every ``.h5ad`` (convert, split, generate, fit, solve) with
+``anndata.read_h5ad`` (ids as obs/var names, timestamps as a layer,
+``uns['mftool']``), ``.csv``/``.tsv``/``.jsonl`` with pandas, ``.mtx`` with
+SciPy, ``.h5`` with h5py, ``.json`` with json; embeddings anndata wrote are
+joined by their obs names; an unknown output extension exits 64.
 
 Usage (from the repository root)::
 
@@ -34,6 +41,7 @@ rows in user order, columns ascending within a row; duplicates summed unless
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shutil
@@ -898,6 +906,199 @@ def _(c: Case):
     require(len(proc.stderr.strip().splitlines()) == 1, f"expected a one-line error: {proc.stderr!r}")
     check_no_files(c.out, allowed=["out.h5"])
     require(os.listdir(c.o("out.h5")) == [], "the directory was written into")
+
+
+# ---- mftool's outputs read by the real clients: .h5ad by anndata.read_h5ad, every other
+# extension by the library that owns it; unknown extensions refused
+
+def run_ok(c: Case, *args: str) -> subprocess.CompletedProcess:
+    proc = c.runner.run(*args)
+    require(proc.returncode == 0, lambda: f"mftool {' '.join(args)} exited {proc.returncode}: {proc.stderr.strip()}")
+    return proc
+
+
+def read_h5ad(path: str):
+    """anndata.read_h5ad, a failure reported as the case's."""
+    try:
+        return anndata.read_h5ad(path)
+    except Exception as e:  # noqa: BLE001
+        raise CaseFailure(f"anndata.read_h5ad({os.path.basename(path)}) raised {type(e).__name__}: {e}")
+
+
+def check_h5ad_interactions(path: str, exp: Expected, fmt="csr", times=None, command=None):
+    """An interactions .h5ad: X is the CSR (CSC) matrix, obs/var names the ids, the timestamps
+    the layer 'timestamps' with X's sparsity, the provenance in uns['mftool']."""
+    ad = read_h5ad(path)
+    require(sp.issparse(ad.X) and ad.X.format == fmt, f"X is {type(ad.X).__name__}, expected {fmt}")
+    x = sp.csr_matrix(ad.X)
+    compare_csr("anndata X", x.shape, x.indptr, x.indices, x.data, exp)
+    require(list(ad.obs_names) == exp.user_ids, lambda: f"obs_names {list(ad.obs_names)[:4]}... vs user ids {exp.user_ids[:4]}...")
+    require(list(ad.var_names) == exp.item_ids, lambda: f"var_names {list(ad.var_names)[:4]}... vs item ids {exp.item_ids[:4]}...")
+    if times is not None:
+        require("timestamps" in ad.layers, f"no layer 'timestamps' (layers: {list(ad.layers)})")
+        layer = sp.csr_matrix(ad.layers["timestamps"])
+        require(np.array_equal(layer.indptr, x.indptr) and np.array_equal(layer.indices, x.indices),
+                "the timestamps layer's sparsity differs from X's")
+        require(same_bits(layer.data, np.asarray(times, np.float64)), lambda: "timestamps differ: " + first_difference(layer.data, times))
+    if command is not None:
+        got = ad.uns.get("mftool", {}).get("command")
+        require(got == command, f"uns['mftool']['command'] is {got!r}, expected {command!r}")
+    return ad
+
+
+def timed_triplets(seed):
+    """mixed_triplets with a distinct integer timestamp each (0 among them)."""
+    triplets = mixed_triplets(seed)
+    times = np.random.default_rng(seed).permutation(len(triplets)).astype(np.float64) * 1000.0
+    return triplets, times
+
+
+def write_timed_csv(path, triplets, times):
+    df = pd.DataFrame({"user": [t[0] for t in triplets], "item": [t[1] for t in triplets],
+                       "rating": np.array([t[2] for t in triplets]), "ts": times.astype(np.int64)})
+    df.to_csv(path, index=False, encoding="utf-8")
+
+
+def expected_times(triplets, times, exp: Expected):
+    """The timestamps in the canonical CSR order of `exp`."""
+    u_index = {u: k for k, u in enumerate(exp.user_ids)}
+    i_index = {i: k for k, i in enumerate(exp.item_ids)}
+    by_key = {(u_index[u], i_index[i]): t for (u, i, _), t in zip(triplets, times)}
+    rows = exp.rows()
+    return np.array([by_key[(int(rows[p]), int(exp.indices[p]))] for p in range(len(exp.data))])
+
+
+@case("h5ad-out-convert")
+def _(c: Case):
+    triplets, times = timed_triplets(SEED + 40)
+    write_timed_csv(c.i("x.csv"), triplets, times)
+    exp, _, _ = canonical(triplets)
+    c.runner.convert_ok(c.i("x.csv"), c.o("x.h5ad"), "--time-col", "ts")
+    check_h5ad_interactions(c.o("x.h5ad"), exp, times=expected_times(triplets, times, exp), command="convert")
+    c.runner.convert_ok(c.i("x.csv"), c.o("x_csc.h5ad"), "--time-col", "ts", "--layout", "csc")
+    check_h5ad_interactions(c.o("x_csc.h5ad"), exp, fmt="csc", times=expected_times(triplets, times, exp))
+    # mftool reads its .h5ad back to the same interactions: converted again to canonical HDF5.
+    c.runner.convert_ok(c.o("x_csc.h5ad"), c.o("back.h5"))
+    check_canonical(c.o("back.h5"), exp)
+
+
+@case("h5ad-out-split-generate")
+def _(c: Case):
+    run_ok(c, "generate", "--users", "60", "--items", "35", "--nnz", "500", "--k", "3", "--seed", "4",
+           "--out", c.o("r.h5ad"), "--items-out", c.o("v.h5ad"), "--users-out", c.o("u.h5ad"), "-q")
+    r = read_h5ad(c.o("r.h5ad"))
+    require(sp.issparse(r.X) and r.X.format == "csr" and r.shape == (60, 35), f"r.h5ad: X {type(r.X).__name__} {r.shape}")
+    require(r.uns["mftool"]["command"] == "generate", "r.h5ad: no provenance in uns")
+    for name, names, rows in [("v.h5ad", r.var_names, 35), ("u.h5ad", r.obs_names, 60)]:
+        e = read_h5ad(c.o(name))
+        require(isinstance(e.X, np.ndarray) and e.X.shape == (rows, 3), f"{name}: X {type(e.X).__name__} {getattr(e.X, 'shape', None)}")
+        require(list(e.obs_names) == list(names), f"{name}: obs_names differ from r.h5ad's ids")
+    run_ok(c, "split", "--interactions", c.o("r.h5ad"), "--train", c.o("tr.h5ad"), "--test", c.o("te.h5ad"), "--seed", "1", "-q")
+    tr, te = read_h5ad(c.o("tr.h5ad")), read_h5ad(c.o("te.h5ad"))
+    for part in (tr, te):
+        require(list(part.obs_names) == list(r.obs_names) and list(part.var_names) == list(r.var_names),
+                "split output's ids differ from the input's")
+    total = sp.csr_matrix(tr.X) + sp.csr_matrix(te.X)
+    require((total != sp.csr_matrix(r.X)).nnz == 0, "train + test differs from the input")
+    require(sp.csr_matrix(tr.X).multiply(sp.csr_matrix(te.X)).nnz == 0, "train and test share an interaction")
+
+
+@case("h5ad-out-factors")
+def _(c: Case):
+    run_ok(c, "generate", "--users", "50", "--items", "30", "--nnz", "400", "--k", "3", "--seed", "6",
+           "--out", c.o("r.h5"), "--items-out", c.o("v.h5"), "-q")
+    run_ok(c, "fit", "--method", "als", "--k", "2", "--epochs", "2", "--user-bias", "--offset", "global-mean",
+           "--interactions", c.o("r.h5"), "--out", c.o("fu.h5ad"), "--items-out", c.o("fv.h5ad"), "-q")
+    run_ok(c, "fit", "--method", "als", "--k", "2", "--epochs", "2", "--user-bias", "--offset", "global-mean",
+           "--interactions", c.o("r.h5"), "--out", c.o("fu.h5"), "--items-out", c.o("fv.h5"), "-q")
+    with h5py.File(c.o("fu.h5"), "r") as f:
+        users, user_ids = f["user_factors"][()], read_ids(f["user_ids"], "user_ids")
+    with h5py.File(c.o("fv.h5"), "r") as f:
+        items, item_ids, bias = f["item_factors"][()], read_ids(f["item_ids"], "item_ids"), f["item_bias"][()]
+    fu, fv = read_h5ad(c.o("fu.h5ad")), read_h5ad(c.o("fv.h5ad"))
+    require(same_bits(fu.X, users) and list(fu.obs_names) == user_ids, "fu.h5ad: X or obs_names differ from fu.h5's")
+    require(list(fu.var_names) == ["0", "1", "user_bias"], f"fu.h5ad: var_names {list(fu.var_names)}")
+    require(same_bits(fv.X, items) and list(fv.obs_names) == item_ids, "fv.h5ad: X or obs_names differ from fv.h5's")
+    require("item_bias" in fv.obs and same_bits(fv.obs["item_bias"].to_numpy(), bias), "fv.h5ad: obs['item_bias'] differs")
+    require(float(fu.uns["mftool"]["lambda"]) == 0.1 and fu.uns["mftool"]["loss"] == "observed", "fu.h5ad: settings in uns")
+    run_ok(c, "solve", "--interactions", c.o("r.h5"), "--items", c.o("v.h5"), "--out", c.o("s.h5ad"), "-q")
+    s = read_h5ad(c.o("s.h5ad"))
+    require(s.shape == (50, 3) and isinstance(s.X, np.ndarray), f"s.h5ad: {s.shape} {type(s.X).__name__}")
+
+
+@case("h5ad-in-anndata-embeddings")
+def _(c: Case):
+    # Embeddings anndata wrote, obs_names = item ids in an order unlike the log's: solve joins by
+    # id (no positional note) and gives the factors of the same embeddings as h5py item_ids.
+    triplets = integer_triplets(SEED + 41)
+    write_csv(c.i("x.csv"), triplets)
+    exp, _, _ = canonical(triplets)
+    rng = np.random.default_rng(SEED + 41)
+    ids = list(exp.item_ids) + ["extra"]
+    order = rng.permutation(len(ids))
+    vectors = rng.normal(size=(len(ids), 5))
+    # The same rows in the same order in both files (the solve's sums then run alike, bit for
+    # bit), only the place of the ids differs.
+    with h5py.File(c.i("v.h5"), "w") as f:
+        f["item_factors"] = vectors[order]
+        f.create_dataset("item_ids", data=[ids[k] for k in order], dtype=h5py.string_dtype("utf-8"))
+    adata = anndata.AnnData(X=vectors[order], obs=pd.DataFrame(index=[ids[k] for k in order]))
+    adata.obsm["X_umap"] = rng.normal(size=(len(ids), 2))
+    adata.write_h5ad(c.i("v.h5ad"))
+    for name in ("v.h5", "v.h5ad"):
+        proc = run_ok(c, "solve", "--interactions", c.i("x.csv"), "--items", c.i(name), "--out", c.o(name + ".u.h5"), "-q")
+        require("note:" not in proc.stderr, f"--items {name}: {proc.stderr.strip()}")
+    with h5py.File(c.o("v.h5.u.h5"), "r") as a, h5py.File(c.o("v.h5ad.u.h5"), "r") as b:
+        require(same_bits(a["user_factors"][()], b["user_factors"][()]), "factors via .h5ad differ from those via .h5")
+    proc = run_ok(c, "inspect", c.i("v.h5ad"), "--json")
+    shown = json.loads(proc.stdout)["item_ids"]
+    require(shown == [ids[k] for k in order][:5], f"inspect shows item_ids {shown}")
+
+
+@case("outputs-by-extension")
+def _(c: Case):
+    # Each extension the README lists, read by the library that owns it.
+    triplets = mixed_triplets(SEED + 42)
+    write_csv(c.i("x.csv"), triplets)
+    exp, _, _ = canonical(triplets)
+    c.runner.convert_ok(c.i("x.csv"), c.o("x.h5"))
+    check_canonical(c.o("x.h5"), exp)
+    c.runner.convert_ok(c.o("x.h5"), c.o("x.tsv"))
+    df = pd.read_csv(c.o("x.tsv"), sep="\t", dtype={0: str, 1: str}, keep_default_na=False, float_precision="round_trip")
+    got = list(zip(df.iloc[:, 0], df.iloc[:, 1], df.iloc[:, 2].to_numpy()))
+    require(got == [(u, i, float(v)) for u, i, v in exp.triplets()], ".tsv triplets differ (pandas)")
+    c.runner.convert_ok(c.o("x.h5"), c.o("x.mtx"))
+    m = sp.csr_matrix(scipy.io.mmread(c.o("x.mtx")))
+    require(m.shape == exp.shape and same_bits(m.data, exp.data), ".mtx differs (scipy.io.mmread)")
+    run_ok(c, "generate", "--users", "40", "--items", "25", "--nnz", "300", "--k", "3", "--seed", "2",
+           "--out", c.o("r.h5"), "--items-out", c.o("v.h5"), "--users-out", c.o("u.h5"), "-q")
+    base = ("recommend", "--users", c.o("u.h5"), "--items", c.o("v.h5"), "--k", "4", "-q")
+    for ext in ("csv", "jsonl", "h5"):
+        run_ok(c, *base, "--out", c.o("recs." + ext))
+    csv = pd.read_csv(c.o("recs.csv"), float_precision="round_trip")
+    jsonl = pd.read_json(c.o("recs.jsonl"), lines=True)
+    with h5py.File(c.o("recs.h5"), "r") as f:
+        h5_items, h5_scores = f["item_ids"][()], f["scores"][()]
+    require(list(csv.columns) == ["user", "rank", "item", "score"] and len(csv) == 160, f"recs.csv: {list(csv.columns)}, {len(csv)} rows")
+    require([list(x) for x in jsonl["items"]] == h5_items.tolist(), "recs.jsonl items differ from recs.h5's")
+    require(same_bits(csv["score"].to_numpy(), h5_scores.ravel()), "recs.csv scores differ from recs.h5's")
+    proc = run_ok(c, "eval", "--users", c.o("u.h5"), "--items", c.o("v.h5"), "--test", c.o("r.h5"), "--metrics", "rmse",
+                  "--out", c.o("report.json"))
+    with open(c.o("report.json"), encoding="utf-8") as fh:
+        require("rmse" in json.load(fh), "report.json has no rmse")
+
+
+@case("unknown-output-extensions-refused")
+def _(c: Case):
+    run_ok(c, "generate", "--users", "20", "--items", "15", "--nnz", "100", "--k", "2", "--seed", "3",
+           "--out", c.i("r.h5"), "--items-out", c.i("v.h5"), "--users-out", c.i("u.h5"), "-q")
+    for args in (("convert", c.i("r.h5"), c.o("o.json")), ("convert", c.i("r.h5"), c.o("o.parquet")),
+                 ("recommend", "--users", c.i("u.h5"), "--items", c.i("v.h5"), "--out", c.o("recs.parquet")),
+                 ("solve", "--interactions", c.i("r.h5"), "--items", c.i("v.h5"), "--out", c.o("u.npy"))):
+        proc = c.runner.run(*args)
+        require(proc.returncode == 64, f"mftool {' '.join(args)} exited {proc.returncode}, expected 64: {proc.stderr.strip()}")
+        require(".h5" in proc.stderr, f"the message lists no accepted extension: {proc.stderr.strip()}")
+    check_no_files(c.out)
 
 
 # --------------------------------------------------------------------------------------------

@@ -147,6 +147,21 @@ extension HDF5File {
         try createAttribute(name, on: object, type: .int64FileType, dims: [integers.count]) { $0.writeAttribute(integers) }
     }
 
+    /// Writes a 1-D attribute of variable-length UTF-8 strings (an AnnData dataframe's
+    /// `column-order`).
+    func setAttribute(_ name: String, on object: String, strings: [String]) throws(IOError) {
+        guard let type = HDF5Handle.variableStringType() else {
+            throw IOError(file: path, location: object, "cannot create attribute '\(name)'")
+        }
+        try createAttribute(name, on: object, type: type, dims: [strings.count]) { strings.isEmpty || $0.writeAttribute(strings: strings, type: type) }
+    }
+
+    /// Writes a 1-D float64 attribute; an empty one is how AnnData records a dataframe without
+    /// columns (`column-order`).
+    func setAttribute(_ name: String, on object: String, doubles: [Double]) throws(IOError) {
+        try createAttribute(name, on: object, type: .float64FileType, dims: [doubles.count]) { doubles.isEmpty || $0.writeAttribute(doubles) }
+    }
+
     /// Writes a scalar float64 attribute.
     func setAttribute(_ name: String, on object: String, double: Double) throws(IOError) {
         try createAttribute(name, on: object, type: .float64FileType, dims: nil) { $0.writeAttribute([double]) }

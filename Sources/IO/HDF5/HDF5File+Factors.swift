@@ -6,6 +6,8 @@ extension HDF5File {
     func resolveMatrixDataset(_ requested: String?, preferred: [String]) throws(IOError) -> String {
         if let requested { return requested.hasPrefix("/") ? requested : "/" + requested }
         for name in preferred where kind(of: "/" + name) == .dataset { return "/" + name }
+        // An AnnData file keeps its matrix in X; obsm, varm and layers may hold more.
+        if isAnnData, kind(of: "/X") == .dataset, (try? info("/X").shape.count) == 2 { return "/X" }
         var candidates: [String] = []
         for d in try datasets() where (try? info(d).shape.count) == 2 { candidates.append(d) }
         if candidates.count == 1 { return candidates[0] }
@@ -33,9 +35,18 @@ extension HDF5File {
         return DenseMatrix(rows: shape[0], columns: shape[1], storage: values)
     }
 
-    /// The ids beside a dataset: `name` or `ids` in its group, else `name` at the root; nil when
-    /// there are none.
+    /// The ids beside a dataset: `name` or `ids` in its group, else `name` at the root, else
+    /// for an AnnData matrix the index of its rows' dataframe (``annDataRowIDs(of:count:)``);
+    /// nil when there are none.
     func optionalIDs(_ name: String, besideDataset dataset: String, count: Int) throws(IOError) -> IDMap? {
+        if let ids = try groupIDs(name, besideDataset: dataset, count: count) { return ids }
+        guard let names = try annDataRowIDs(of: dataset, count: count) else { return nil }
+        do { return try IDMap(names) } catch {
+            throw IOError(file: path, location: dataset.hasPrefix("/varm/") ? "/var/_index" : "/obs/_index", "id '\(error.id)' occurs twice")
+        }
+    }
+
+    private func groupIDs(_ name: String, besideDataset dataset: String, count: Int) throws(IOError) -> IDMap? {
         let parent = dataset.split(separator: "/").dropLast().joined(separator: "/")
         let group = parent.isEmpty ? "/" : "/" + parent + "/"
         for candidate in [group + name, group + "ids", "/" + name] where kind(of: candidate) == .dataset {

@@ -27,11 +27,7 @@ extension HDF5File {
                                     itemIDs: itemIDs.map { IDList($0) } ?? ParsedTriplets.positionalIDs(n), csr: csr)
         parsed.positionalUsers = userIDs == nil
         parsed.positionalItems = itemIDs == nil
-        if kind(of: prefix + "timestamps") == .dataset {
-            var times = try read(prefix + "timestamps", as: Double.self).values
-            guard times.count == data.count else {
-                throw IOError(file: path, location: prefix + "timestamps", "has \(times.count) entries, expected one per stored value (\(data.count))")
-            }
+        if var times = try storedTimestamps(group: group, csc: csc, indptr: indptr, indices: indices) {
             if csc {
                 // Follow the entries through the transpose by transposing their positions.
                 var positions = compressed
@@ -42,6 +38,32 @@ extension HDF5File {
             parsed.timestamps = times
         }
         return parsed
+    }
+
+    /// The timestamps of a CSR (CSC) group's stored values, in their stored order: the
+    /// `timestamps` dataset beside its arrays, or, for an AnnData file's `X`, the layer
+    /// `timestamps` when it has `X`'s encoding and sparsity; nil when there are none.
+    func storedTimestamps(group: String, csc: Bool, indptr: [Int64], indices: [Int64]) throws(IOError) -> [Double]? {
+        let prefix = group == "/" ? "/" : group + "/"
+        if kind(of: prefix + "timestamps") == .dataset {
+            let times = try read(prefix + "timestamps", as: Double.self).values
+            guard times.count == indices.count else {
+                throw IOError(file: path, location: prefix + "timestamps", "has \(times.count) entries, expected one per stored value (\(indices.count))")
+            }
+            return times
+        }
+        let layer = "/layers/timestamps"
+        guard group == "/X", kind(of: layer) == .group else { return nil }
+        let (layerCSC, rows, columns) = try csrLayout(layer)
+        let (_, m, n) = try csrLayout(group)
+        guard layerCSC == csc, rows == m, columns == n else {
+            throw IOError(file: path, location: layer, "is a \(rows) × \(columns) \(layerCSC ? "csc" : "csr")_matrix, expected X's \(m) × \(n) \(csc ? "csc" : "csr")_matrix")
+        }
+        guard try read(layer + "/indptr", as: Int64.self).values == indptr,
+              try read(layer + "/indices", as: Int64.self).values == indices else {
+            throw IOError(file: path, location: layer, "does not store its values where X does (expected one timestamp per interaction)")
+        }
+        return try read(layer + "/data", as: Double.self).values
     }
 
     /// The group to read: the one asked for, else the root or `/X`, whichever holds `indptr`.
@@ -125,6 +147,25 @@ extension HDF5File {
     /// solves cut by items.
     func writeInteractions(_ interactions: Interactions, group: String = "/", compression: Int? = nil, csc: Bool = false) throws(IOError) {
         let m = interactions.matrix
+        try writeSparse(m, group: group, compression: compression, csc: csc)
+        let prefix = group == "/" ? "/" : group + "/"
+        if var times = interactions.timestamps {
+            if csc {
+                // Follow the entries through the transpose by transposing their positions.
+                var positions = m
+                positions.values = (0..<m.nnz).map(Double.init)
+                let order = positions.transposed().values
+                times = order.map { times[Int($0)] }
+            }
+            try write(prefix + "timestamps", times, shape: [m.nnz], compression: compression)
+        }
+        try writeIDs(prefix + "user_ids", interactions.userIDs)
+        try writeIDs(prefix + "item_ids", interactions.itemIDs)
+    }
+
+    /// Writes a sparse matrix as an AnnData CSR group at `group` (CSC with `csc`): attributes
+    /// `encoding-type`, `encoding-version` and `shape`, datasets `data`, `indices`, `indptr`.
+    func writeSparse(_ m: CSRMatrix, group: String, compression: Int?, csc: Bool) throws(IOError) {
         let stored = csc ? m.transposed() : m
         if group != "/" { try createGroup(group) }
         let prefix = group == "/" ? "/" : group + "/"
@@ -141,17 +182,5 @@ extension HDF5File {
             try write(prefix + "indices", stored.indices.map { Int64($0) }, shape: [m.nnz], compression: compression)
             try write(prefix + "indptr", stored.indptr.map { Int64($0) }, shape: [stored.rows + 1], compression: compression)
         }
-        if var times = interactions.timestamps {
-            if csc {
-                // Follow the entries through the transpose by transposing their positions.
-                var positions = m
-                positions.values = (0..<m.nnz).map(Double.init)
-                let order = positions.transposed().values
-                times = order.map { times[Int($0)] }
-            }
-            try write(prefix + "timestamps", times, shape: [m.nnz], compression: compression)
-        }
-        try writeIDs(prefix + "user_ids", interactions.userIDs)
-        try writeIDs(prefix + "item_ids", interactions.itemIDs)
     }
 }

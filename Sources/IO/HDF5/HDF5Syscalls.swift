@@ -467,6 +467,11 @@ extension HDF5Handle {
     func writeAttribute(string: String, type: HDF5Handle) -> Bool {
         withCStringArray([string]) { H5Awrite(id, type.id, $0) } >= 0
     }
+
+    /// `H5Awrite` of `strings` (a 1-D attribute) through the variable-length string type `type`.
+    func writeAttribute(strings: [String], type: HDF5Handle) -> Bool {
+        withCStringArray(strings) { H5Awrite(id, type.id, $0) } >= 0
+    }
 }
 
 /// Calls `body` with a C array of pointers to NUL-terminated copies of `strings`.

@@ -41,29 +41,35 @@ public enum InteractionsFile {
         return (interactions, report)
     }
 
-    /// Writes interactions; the format follows the extension: `.h5` canonical HDF5 (default),
-    /// `.mtx` Matrix Market, `.csv`/`.tsv` triplets with a header. Written atomically.
-    /// `provenance`, when given, goes on the root of an HDF5 output (the other formats have no
-    /// place for it).
-    /// `itemMajor` stores an HDF5 output as CSC (`indptr` over items).
-    public static func write(_ interactions: Interactions, to path: String, compression: Int? = nil,
+    /// Writes interactions in `format`, by default the one the name's extension picks
+    /// (``OutputFormat/resolve(_:kind:override:)``; a name that picks none is an error):
+    /// `.h5` canonical HDF5, `.h5ad` an AnnData file, `.mtx` Matrix Market, `.csv`/`.tsv`
+    /// triplets with a header. Written atomically. `provenance`, when given, goes on the root
+    /// of an HDF5 output, and into `uns/mftool` of an AnnData one (the text formats have no
+    /// place for it). `itemMajor` stores an HDF5 or AnnData output as CSC (`indptr` over items).
+    public static func write(_ interactions: Interactions, to path: String, format: OutputFormat? = nil, compression: Int? = nil,
                              provenance: Provenance? = nil, itemMajor: Bool = false) throws(IOError) {
-        let format = FileFormat.byExtension(path) ?? .hdf5
+        let format = try OutputFormat.resolving(path, kind: .interactions, given: format)
+        guard OutputKind.interactions.formats.contains(format) else {
+            throw IOError(file: path, "interactions cannot be written as \(format.rawValue); write \(OutputKind.interactions.acceptedExtensions)")
+        }
         switch format {
-        case .hdf5:
+        case .hdf5, .h5ad:
             try AtomicOutput.write(to: path) { temporary throws(IOError) in
                 let file = try HDF5File.create(temporary)
-                try file.writeInteractions(interactions, compression: compression, csc: itemMajor)
+                if format == .h5ad {
+                    try file.writeAnnDataInteractions(interactions, compression: compression, csc: itemMajor,
+                                                      records: provenance?.attributes ?? [])
+                } else {
+                    try file.writeInteractions(interactions, compression: compression, csc: itemMajor)
+                }
                 try provenance?.record(in: file)
                 try file.flush()
             }
         case .mtx:
             try AtomicOutput.write(TextWriters.matrixMarket(interactions.matrix), to: path)
-        case .text:
-            let tab = path.lowercased().hasSuffix(".tsv") || path.lowercased().hasSuffix(".inter")
-            try AtomicOutput.write(TextWriters.triplets(interactions, separator: tab ? "\t" : ","), to: path)
-        case .npz, .npy:
-            throw IOError(file: path, "writing \(format.rawValue) is not supported; write .h5, .mtx or .csv")
+        default:
+            try AtomicOutput.write(TextWriters.triplets(interactions, separator: format == .tsv ? "\t" : ","), to: path)
         }
     }
 }

@@ -30,6 +30,16 @@ protocol LinearAlgebraScalar: BinaryFloatingPoint, Sendable {
                      b: UnsafePointer<Self>, ldb: Int, beta: Self, c: UnsafeMutablePointer<Self>, ldc: Int)
     /// Cholesky factorization in place; returns LAPACK's info (0, or the failing minor).
     static func potrf(n: Int, a: UnsafeMutablePointer<Self>) -> Int
+    /// B ← B·R⁻¹ for B m × n (row-major, leading dimension ldb) and R n × n upper triangular
+    /// (row-major).
+    static func trsmRightUpper(m: Int, n: Int, r: UnsafePointer<Self>, b: UnsafeMutablePointer<Self>, ldb: Int)
+    /// R ← R⁻¹ in place for R n × n upper triangular (row-major); returns LAPACK's info.
+    static func trtriUpper(n: Int, r: UnsafeMutablePointer<Self>) -> Int
+    /// Bunch–Kaufman factorization of a symmetric indefinite matrix in place (its upper triangle
+    /// in row-major terms, as for `potrf`), with `work` of `lwork` entries; returns LAPACK's info.
+    static func sytrf(n: Int, a: UnsafeMutablePointer<Self>, pivots: UnsafeMutablePointer<Int32>, work: UnsafeMutablePointer<Self>, lwork: Int) -> Int
+    /// Solves with a factor from `sytrf` for one right-hand side, in place.
+    static func sytrs(n: Int, a: UnsafePointer<Self>, pivots: UnsafePointer<Int32>, b: UnsafeMutablePointer<Self>) -> Int
     /// Solves with a Cholesky factor from `potrf` for `nrhs` right-hand sides stored as rows.
     static func potrs(n: Int, nrhs: Int, a: UnsafePointer<Self>, b: UnsafeMutablePointer<Self>) -> Int
     /// Eigenvalues (ascending, into `w`) and eigenvectors (the columns of `a`, column-major) of a
@@ -120,6 +130,21 @@ extension Double: LinearAlgebraScalar {
         Int(LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), a, Int32(n)))
     }
     @inline(__always)
+    static func trsmRightUpper(m: Int, n: Int, r: UnsafePointer<Double>, b: UnsafeMutablePointer<Double>, ldb: Int) {
+        cblas_dtrsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, blasint(m), blasint(n), 1, r, blasint(n), b, blasint(ldb))
+    }
+    static func trtriUpper(n: Int, r: UnsafeMutablePointer<Double>) -> Int {
+        Int(LAPACKE_dtrtri(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "U")), CChar(UInt8(ascii: "N")), Int32(n), r, Int32(n)))
+    }
+    @inline(__always)
+    static func sytrf(n: Int, a: UnsafeMutablePointer<Double>, pivots: UnsafeMutablePointer<Int32>, work: UnsafeMutablePointer<Double>, lwork: Int) -> Int {
+        Int(LAPACKE_dsytrf_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), a, Int32(n), pivots, work, Int32(lwork)))
+    }
+    @inline(__always)
+    static func sytrs(n: Int, a: UnsafePointer<Double>, pivots: UnsafePointer<Int32>, b: UnsafeMutablePointer<Double>) -> Int {
+        Int(LAPACKE_dsytrs_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), 1, a, Int32(n), pivots, b, Int32(n)))
+    }
+    @inline(__always)
     static func potrs(n: Int, nrhs: Int, a: UnsafePointer<Double>, b: UnsafeMutablePointer<Double>) -> Int {
         Int(LAPACKE_dpotrs_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), Int32(nrhs), a, Int32(n), b, Int32(n)))
     }
@@ -162,6 +187,21 @@ extension Float: LinearAlgebraScalar {
     @inline(__always)
     static func potrf(n: Int, a: UnsafeMutablePointer<Float>) -> Int {
         Int(LAPACKE_spotrf_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), a, Int32(n)))
+    }
+    @inline(__always)
+    static func trsmRightUpper(m: Int, n: Int, r: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>, ldb: Int) {
+        cblas_strsm(CblasRowMajor, CblasRight, CblasUpper, CblasNoTrans, CblasNonUnit, blasint(m), blasint(n), 1, r, blasint(n), b, blasint(ldb))
+    }
+    static func trtriUpper(n: Int, r: UnsafeMutablePointer<Float>) -> Int {
+        Int(LAPACKE_strtri(LAPACK_ROW_MAJOR, CChar(UInt8(ascii: "U")), CChar(UInt8(ascii: "N")), Int32(n), r, Int32(n)))
+    }
+    @inline(__always)
+    static func sytrf(n: Int, a: UnsafeMutablePointer<Float>, pivots: UnsafeMutablePointer<Int32>, work: UnsafeMutablePointer<Float>, lwork: Int) -> Int {
+        Int(LAPACKE_ssytrf_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), a, Int32(n), pivots, work, Int32(lwork)))
+    }
+    @inline(__always)
+    static func sytrs(n: Int, a: UnsafePointer<Float>, pivots: UnsafePointer<Int32>, b: UnsafeMutablePointer<Float>) -> Int {
+        Int(LAPACKE_ssytrs_work(LAPACK_COL_MAJOR, CChar(UInt8(ascii: "L")), Int32(n), 1, a, Int32(n), pivots, b, Int32(n)))
     }
     @inline(__always)
     static func potrs(n: Int, nrhs: Int, a: UnsafePointer<Float>, b: UnsafeMutablePointer<Float>) -> Int {

@@ -5,8 +5,10 @@ extension FactorFile {
     /// ``ShardPart/ordered(_:)``, as the one file the unsharded run writes (atomically): the
     /// factors row range by row range, one part in memory at a time; the ids concatenated; the
     /// records of the first part without its part record. Returns the merged shape. `format`
-    /// (by default the one `out`'s extension picks) is `.hdf5` or `.h5ad`.
-    public static func merge(_ paths: [String], side: Side, to out: String, format: OutputFormat? = nil) throws(IOError) -> (rows: Int, columns: Int) {
+    /// (by default the one `out`'s extension picks) is `.hdf5` or `.h5ad`; `provenance`, when
+    /// given, is recorded beside the first part's records.
+    public static func merge(_ paths: [String], side: Side, to out: String, format: OutputFormat? = nil,
+                             provenance: Provenance? = nil) throws(IOError) -> (rows: Int, columns: Int) {
         let format = try OutputFormat.resolving(out, kind: .factors, given: format)
         guard OutputKind.factors.formats.contains(format) else {
             throw IOError(file: out, "factors cannot be written as \(format.rawValue); write \(OutputKind.factors.acceptedExtensions)")
@@ -45,9 +47,9 @@ extension FactorFile {
                 }
             }
             if format == .h5ad {
-                try template.writeAnnDataRecords(in: file, rows: total, provenance: nil)
+                try template.writeAnnDataRecords(in: file, rows: total, provenance: provenance)
             } else {
-                try template.writeRecords(in: file, provenance: nil)
+                try template.writeRecords(in: file, provenance: provenance)
             }
             try file.flush()
         }

@@ -28,6 +28,22 @@ extension FactorFile {
         return result
     }
 
+    /// The recorded settings of the factor file at `path` (attributes and a stored item bias),
+    /// without its factor matrix, which is left empty: what `--like` takes from a file. A `.npy`
+    /// records nothing.
+    public static func readSettings(_ path: String) throws(IOError) -> FactorFile {
+        var result = FactorFile(side: .users, factors: DenseMatrix(rows: 0, columns: 0, storage: []), ids: nil)
+        try InputFile.check(path)
+        guard FileFormat.detect(path) == .hdf5 else { return result }
+        let file = try HDF5File.open(path)
+        result.side = try recordedSide(path) ?? .users
+        try result.decode(RecordedAttributes(file))
+        if let stored = storedItemBias(file) {
+            result.itemBias = try EmbeddingsFile.readVector(FileSpec(path: path, object: stored))
+        }
+        return result
+    }
+
     /// Where `file` stores an item bias: the dataset `item_bias`, or an AnnData file's `obs`
     /// column `item_bias`; nil when it stores none.
     static func storedItemBias(_ file: HDF5File) -> String? {
@@ -91,6 +107,10 @@ extension FactorFile.Run {
         precision = try recorded.value("precision", as: RidgeSolver.Precision.self)
         kernel = recorded.string("kernel")
         epochs = try recorded.integer("epochs").map { Int($0) }
+        bestEpoch = try recorded.integer("best_epoch").map { Int($0) }
+        validationMetric = recorded.string("validation_metric")
+        validationScore = try recorded.double("validation_score")
+        objectiveValue = try recorded.double("objective_value")
         seed = try recorded.integer("seed").map { UInt64(bitPattern: $0) }
         gradient = try FactorFile.Gradient(recorded, method: method)
         interactions = recorded.string("interactions")

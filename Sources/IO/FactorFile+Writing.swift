@@ -63,6 +63,20 @@ extension FactorFile {
         attributes.filter { !["interactions", "items", "users"].contains($0.0) }.map { "\($0.0)=\($0.1)" }.joined(separator: "\n")
     }
 
+    /// The recorded settings as JSON values, without the input paths and the version: what a
+    /// command's provenance records of the model and the run, from the same attributes.
+    public var recordedSettings: [String: Any] {
+        var out: [String: Any] = [:]
+        for (name, value) in attributes where !["interactions", "items", "users", "mftool_version"].contains(name) {
+            switch value {
+            case let .string(s): out[name] = s
+            case let .double(d): out[name] = d
+            case let .integer(i): out[name] = i
+            }
+        }
+        return out
+    }
+
     /// The root attributes, in the order they are written. Strings are variable-length UTF-8,
     /// numbers float64, counts and flags int64 (flags 0 or 1); the model terms (`user_bias`,
     /// `offset`, `global_mean`, `item_bias` — "" for none — and `k`) are recorded together
@@ -101,6 +115,10 @@ extension FactorFile.Run {
             out += [("lr", .double(gradient.optimizer.learningRate)), ("lr_decay", .double(gradient.optimizer.learningRateDecay))]
         }
         if let epochs { out.append(("epochs", .integer(Int64(epochs)))) }
+        if let bestEpoch { out.append(("best_epoch", .integer(Int64(bestEpoch)))) }
+        if let validationMetric { out.append(("validation_metric", .string(validationMetric))) }
+        if let validationScore { out.append(("validation_score", .double(validationScore))) }
+        if let objectiveValue { out.append(("objective_value", .double(objectiveValue))) }
         if let gradient { out.append(("batch_size", .integer(Int64(gradient.batchSize)))) }
         if let seed { out.append(("seed", .integer(Int64(bitPattern: seed)))) }
         if let gradient {

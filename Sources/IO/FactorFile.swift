@@ -91,14 +91,8 @@ public struct FactorFile: Sendable, Equatable {
         let (bias, origin): ([Double], String)
         if let itemBias {
             (bias, origin) = (itemBias, "the item_bias stored in the user factor file")
-        } else if let itemBiasSource {
-            if FileFormat.detect(items.path) == .hdf5, let stored = FactorFile.storedItemBias(try HDF5File.open(items.path)) {
-                let inItems = FileSpec(path: items.path, object: stored)
-                (bias, origin) = (try EmbeddingsFile.readVector(inItems), inItems.description)
-            } else {
-                let recorded = itemBiasSource.resolved(from: folder)
-                (bias, origin) = (try EmbeddingsFile.readVector(recorded), recorded.description)
-            }
+        } else if let source = try recordedItemBiasSource(items: items, folder: folder) {
+            (bias, origin) = (try EmbeddingsFile.readVector(source), source.description)
         } else {
             return nil
         }
@@ -106,6 +100,25 @@ public struct FactorFile: Sendable, Equatable {
             throw IOError(file: origin, "has \(bias.count) item bias entries but the items file has \(itemCount) items")
         }
         return bias
+    }
+}
+
+extension FactorFile {
+    /// Where the item bias the file records but does not store is read: the `item_bias` dataset
+    /// of `items` when it has one (ALS's items file), else the recorded source resolved against
+    /// `folder`; nil when the file records no item bias source.
+    public func recordedItemBiasSource(items: FileSpec?, folder: String) throws(IOError) -> FileSpec? {
+        guard let itemBiasSource else { return nil }
+        if let items, FileFormat.detect(items.path) == .hdf5, let stored = FactorFile.storedItemBias(try HDF5File.open(items.path)) {
+            return FileSpec(path: items.path, object: stored)
+        }
+        return itemBiasSource.resolved(from: folder)
+    }
+
+    /// Whether the file records any model term or objective: a file that records nothing (a
+    /// PyTorch dump, a `.npy`) is a matrix only.
+    public var recordsModel: Bool {
+        objective != nil || userBias || offset != .none || itemBiasSource != nil || itemBias != nil
     }
 }
 
@@ -132,6 +145,13 @@ extension FactorFile {
         public var kernel: String?
         /// Epochs run.
         public var epochs: Int?
+        /// With early stopping: the epoch whose factors the file holds, and the validation
+        /// metric (`NAME@K`) and score that chose it.
+        public var bestEpoch: Int?
+        public var validationMetric: String?
+        public var validationScore: Double?
+        /// The objective's value at the factors the file holds, when the run computed it.
+        public var objectiveValue: Double?
         /// The seed of the initial factors and shuffles.
         public var seed: UInt64?
         /// The optimizer settings of gradient training.

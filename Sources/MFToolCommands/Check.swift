@@ -13,6 +13,10 @@ struct Check: ParsableCommand {
         user_ids when the file has them), solves the objective exactly and prints the objective \
         at both, the relative gap, ‖U − U*‖/‖U*‖, the worst user and the gradient norm.
 
+        The objective is the one the factor file records (solve and fit write it), else the \
+        flags'; --like FILE takes another factor file's. A typed objective flag that contradicts \
+        the recorded setting is an error unless --override.
+
         Exit codes: 0, 1 on bad input, 2 when --check-tol is exceeded.
 
         Example (an h5py dump of a PyTorch nn.Embedding trained with MSELoss and weight_decay=w):
@@ -27,6 +31,7 @@ struct Check: ParsableCommand {
 
     @OptionGroup var data: ProblemInputOptions
     @OptionGroup(title: "Objective") var objective: ObjectiveOptions
+    @OptionGroup(title: "Training settings") var like: LikeOptions
 
     @Option(name: .customLong("check-tol"), help: "Exit 2 when the relative objective gap exceeds this.")
     var checkTol: Double?
@@ -35,10 +40,18 @@ struct Check: ParsableCommand {
     var json = false
 
     mutating func run() throws {
+        let userFile = try FactorFile.read(FileSpec(users))
+        if like.like != nil {
+            objective = try like.apply(to: objective, items: data.itemsFile)
+        } else if userFile.objective != nil {
+            objective = try like.apply(to: objective, recordedIn: userFile, path: FileSpec(users).path, items: data.itemsFile)
+        } else if like.override {
+            throw ValidationError("--override goes with --like or a factor file that records its objective")
+        }
         let (interactions, _, problem) = try data.load(objective: objective)
         var notices = AlignmentNotices()
-        let factors = try FactorFile.read(FileSpec(users)).factors(alignedTo: interactions.userIDs, argument: users, interactions: data.interactionsFile,
-                                                                   requireIDs: data.input.requireIDs, notices: &notices)
+        let factors = try userFile.factors(alignedTo: interactions.userIDs, argument: users, interactions: data.interactionsFile,
+                                                                   requireIDs: data.input.requireIDs, allowShift: data.input.allowIDShift, notices: &notices)
         guard factors.columns == problem.width else {
             throw DataError("\(users) has \(factors.columns) columns, the objective needs \(problem.width)\(objective.userBias ? " (k + 1 for the user bias)" : "")")
         }

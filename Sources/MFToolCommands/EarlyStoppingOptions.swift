@@ -32,7 +32,8 @@ struct EarlyStoppingOptions: ParsableArguments {
     /// The score ALS calls after every epoch: the metric on the validation file aligned to the
     /// training users and items by id, the training items excluded from the rankings; nil
     /// without --validation.
-    func score(interactions: Interactions, trainingFile: String, userBias: Bool, threads: Int) throws -> (@Sendable (AlternatingLeastSquares.Factors) -> Double)? {
+    func score(interactions: Interactions, trainingFile: String, userBias: Bool, threads: Int,
+               input: InteractionsInputOptions) throws -> (@Sendable (AlternatingLeastSquares.Factors) -> Double)? {
         guard let validation else { return nil }
         let (name, k) = try parsedMetric()
         try Split.refuseMismatchedPair(train: trainingFile, test: validation)
@@ -40,12 +41,14 @@ struct EarlyStoppingOptions: ParsableArguments {
         read.canonical.itemOrder = interactions.itemIDs
         read.canonical.itemOrderSource = "the training interactions"
         read.canonical.dropUnknownItems = true
+        read.canonical.allowIDShift = input.allowIDShift
+        read.canonical.allowRoleSwap = input.allowRoleSwap
         let (x, report) = try InteractionsFile.read(FileSpec(validation), options: read)
         var notices = AlignmentNotices()
         notices.print(report.notices)
         let sides = IDAlignment.Sides(entity: "user", source: "the validation file \(FileSpec(validation).path)",
                                       target: "the training interactions")
-        let alignment = try IDAlignment.align(x.userIDs, to: interactions.userIDs, sides)
+        let alignment = try IDAlignment.align(x.userIDs, to: interactions.userIDs, sides, allowShift: input.allowIDShift)
         notices.print(alignment)
         let held = x.rows(alignment), train = interactions.matrix
         guard held.nnz > 0 else { throw DataError("\(validation): no validation interactions on the training users and items") }

@@ -10,7 +10,10 @@ struct Eval: ParsableCommand {
         abstract: "Evaluate user factors on held-out interactions: RMSE/MAE and top-K ranking metrics.",
         discussion: """
         Predictions use the terms the factors were solved with, read from the factor file's \
-        attributes: μ (--offset global-mean), the item bias file, the user bias column. Ranking \
+        attributes: μ (--offset global-mean), the item bias file, the user bias column; \
+        --like FILE takes them from another factor file (user factors from elsewhere, a \
+        PyTorch dump, record none), and a user file that records other terms is then an error \
+        unless --override. Ranking \
         scores every item in blocks of users with one GEMM each (never an m × n matrix); on \
         catalogues of 8,192 items or more and CPUs with AVX-512 VNNI, 8-bit integer scores with \
         an error bound pick the items that can make a user's list, and only those are scored \
@@ -50,6 +53,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Precision of the ranking scores: double (default) or single (Float32 scores, faster; ties at ~1e-7 may order differently).")
     var precision: RidgeSolver.Precision = .double
     @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
+    @OptionGroup(title: "Training settings") var like: LikeOptions
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Flag(help: "Print phase timings (read, rating metrics, ranking) and the threads used on stderr; in the JSON as *_seconds and threads.") var timings = false
     @Flag(name: .shortAndLong, help: "No progress line on stderr.") var quiet = false
@@ -62,14 +66,35 @@ struct Eval: ParsableCommand {
     static let knownMetrics: Set<String> = ["rmse", "mae", "precision", "recall", "ndcg", "map", "mrr", "hit_rate", "coverage", "auc"]
     static let rankingMetrics: Set<String> = ["precision", "recall", "ndcg", "map", "mrr", "hit_rate", "coverage", "auc"]
 
-    mutating func run() throws {
-        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
-        let cutoffs = try k.split(separator: ",").map { text -> Int in
-            guard let v = Int(text.trimmingCharacters(in: .whitespaces)), v > 0 else { throw ValidationError("--k takes positive integers, comma-separated") }
+    /// The cut-offs of --k.
+    func cutoffs() throws -> [Int] {
+        try k.split(separator: ",").map { text -> Int in
+            guard let v = Int(text.trimmingCharacters(in: .whitespaces)), v > 0 else {
+                throw ValidationError("--k takes positive integers, comma-separated (got '\(k)')")
+            }
             return v
         }
+    }
+
+    /// The metrics of --metrics, or the default ones.
+    func wantedMetrics() throws -> Set<String> {
         let wanted = Set((metrics ?? "rmse,mae,precision,recall,ndcg,map,mrr,hit_rate,coverage").split(separator: ",").map(String.init))
-        if let unknown = wanted.subtracting(Self.knownMetrics).first { throw ValidationError("unknown metric '\(unknown)'") }
+        if let unknown = wanted.subtracting(Self.knownMetrics).sorted().first {
+            throw ValidationError("unknown metric '\(unknown)': choose from \(Self.knownMetrics.sorted().joined(separator: ", "))")
+        }
+        return wanted
+    }
+
+    // Checked here, not in run(), so that a usage error shows eval's usage, not mftool's.
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        _ = try cutoffs()
+        _ = try wantedMetrics()
+        if like.override && like.like == nil { throw ValidationError("--override goes with --like") }
+    }
+
+    mutating func run() throws {
+        let cutoffs = try cutoffs(), wanted = try wantedMetrics()
         let shard = try sharding.resolved()
         if shard != nil && out == nil {
             throw ValidationError("--shard writes a part for `mftool merge`: give --out PART.json ({shard} becomes the shard's index)")
@@ -81,7 +106,11 @@ struct Eval: ParsableCommand {
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
         let t0 = Date()
-        let loaded = try LoadedModel(users: users, items: items, options: alignment, keepSingle: precision == .single)
+        let loaded = try LoadedModel(users: users, items: items, options: alignment, like: like, keepSingle: precision == .single)
+        let ratingCaveat = !wanted.isDisjoint(with: ["rmse", "mae"]) && loaded.terms.objective?.loss == .implicit
+        if ratingCaveat {
+            Console.error("note: these factors minimize the implicit loss, which fits 0/1 preferences under confidence weights, not the values: RMSE and MAE against the test values say little about them; the ranking metrics do")
+        }
         var notices = AlignmentNotices()
         let (testSet, testRead) = try shard.map { try loaded.alignedShard(test, role: "test", shard: $0, notices: &notices) }
             ?? (try loaded.aligned(test, role: "test", notices: &notices), nil)
@@ -98,6 +127,7 @@ struct Eval: ParsableCommand {
             return
         }
         var report = try Self.report(totals, metrics: wanted, test: test, allowEmpty: alignment.allowEmpty)
+        if ratingCaveat { report["rating_metrics_note"] = "implicit-loss factors fit 0/1 preferences, not the values" }
         if timings {
             report["read_seconds"] = t1.timeIntervalSince(t0)
             report["rating_seconds"] = t2.timeIntervalSince(t1)

@@ -47,15 +47,20 @@ struct Explain: ParsableCommand {
         let problem = try RidgeProblem(interactions: one, items: loaded.model.items.doubles, objective: objective, itemBias: loaded.model.itemBias)
         let explanation = try Explanation(problem: problem, user: 0, item: j)
         let stored = loaded.model.predict(u, j)
-        print(explanation, stored: stored, itemIDs: loaded.itemIDs)
+        print(explanation, stored: stored, itemIDs: loaded.itemIDs, userIDs: loaded.userIDs)
     }
 
-    func print(_ e: Explanation, stored: Double, itemIDs: IDMap) {
+    func print(_ e: Explanation, stored: Double, itemIDs: IDMap, userIDs: IDMap) {
         let ranked = e.contributions.sorted { abs($0.value) > abs($1.value) || (abs($0.value) == abs($1.value) && $0.item < $1.item) }
         if json {
-            var object: [String: Any] = ["user": userID, "item": itemID, "score": e.score, "factor_score": stored, "mean": e.mean,
+            var object: [String: Any] = ["user": userIDs.jsonValue(userID), "item": itemIDs.jsonValue(itemID), "score": e.score,
+                                         "factor_score": stored, "mean": e.mean,
                                          "item_bias": e.itemBias, "user_bias": e.userBias, "background": e.background]
-            object["contributions"] = ranked.map { ["item": itemIDs.ids[$0.item], "value": $0.value] as [String: Any] }
+            let integers = itemIDs.allIntegers
+            object["contributions"] = ranked.map { c -> [String: Any] in
+                let id = itemIDs.ids[c.item]
+                return ["item": integers ? Int64(id)! as Any : id as Any, "value": c.value]
+            }
             Console.out(Console.json(object))
             return
         }

@@ -24,7 +24,7 @@ struct Export: ParsableCommand {
 
         Example:
           mftool export --ann --users u.h5 --items v.h5 --out ann.h5
-          mftool export --ann --users u.h5 --items v.h5 --dtype float32 --out ann.h5
+          mftool export --ann --users u.h5 --items v.h5 --dtype float32 --out ann.h5 --json
         """
     )
 
@@ -39,6 +39,7 @@ struct Export: ParsableCommand {
     var dtype: Solve.OutputType = .float64
     @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
     @Flag(name: .shortAndLong, help: "No summary on stderr.") var quiet = false
+    @Flag(help: "Print the summary as JSON on stdout.") var json = false
 
     func validate() throws {
         guard ann else { throw ValidationError("say what to export: --ann") }
@@ -54,6 +55,10 @@ struct Export: ParsableCommand {
         let provenance = Provenance(command: "export", settings: ["ann": true, "dtype": dtype.rawValue], inputs: ["users": users, "items": items])
         try ANNVectorsFile.write(items: itemVectors, queries: queries, offsets: model.annOffsets, single: dtype == .float32,
                                  to: out, provenance: provenance)
+        if json {
+            Console.out(Console.json(["items": itemVectors.rows, "queries": queries.rows, "columns": columns,
+                                      "dtype": dtype.rawValue, "out": out] as [String: Any]))
+        }
         if !quiet {
             Console.error("exported \(itemVectors.rows) item vectors and \(queries.rows) query vectors of \(columns) components → \(out)")
         }

@@ -175,8 +175,12 @@ struct Fit: ParsableCommand {
         let t2 = Date()
         progress.clear()
         var file = objective.factorFile(factors, ids: interactions.userIDs, mean: problem.mean)
+        // The objective the factors minimize: coupled weight decay w is λ + w·N/2 on it (the one
+        // check and solve --like then take).
+        file.objective?.lambda = tracked.objective.lambda
+        file.objective?.regularization = tracked.objective.regularization
         file.run = gradientRun(epochs: history.count)
-        try file.write(to: out, format: formats.users)
+        try file.write(to: out, format: formats.users, provenance: gradientProvenance(file))
         if json { printSummary(problem, history: history, exact: exact, seconds: t2.timeIntervalSince(t1)) }
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
         if timings {
@@ -206,7 +210,7 @@ extension Fit {
         case let .file(path):
             var notices = AlignmentNotices()
             return try FactorFile.read(FileSpec(path)).factors(alignedTo: userIDs, argument: path, interactions: data.interactionsFile,
-                                                               requireIDs: data.input.requireIDs, notices: &notices)
+                                                               requireIDs: data.input.requireIDs, allowShift: data.input.allowIDShift, notices: &notices)
         }
     }
 
@@ -230,9 +234,9 @@ extension Fit {
         als.solver = RidgeSolver(threads: threads, precision: precision ?? .double)
         als.epochs = epochs
         als.seed = seed
-        als.tracksObjective = !quiet || log != nil || json
+        als.tracksObjective = !quiet || log != nil || json || stopping.validation != nil
         als.validation = try stopping.score(interactions: interactions, trainingFile: data.interactionsFile, userBias: objective.userBias,
-                                            threads: threads)
+                                            threads: threads, input: data.input)
         als.patience = stopping.patience
         var logLines: [String] = []
         let quiet = self.quiet
@@ -258,41 +262,87 @@ extension Fit {
         var users = objective.factorFile(result.users, ids: interactions.userIDs, mean: result.mean)
         users.userBias = biases
         users.itemBiasSource = biases ? FileSpec(path: itemsOut, object: formats.items == .h5ad ? "/obs/item_bias" : "/item_bias") : nil
-        users.run = FactorFile.Run(method: .als)
-        users.run?.precision = precision
-        users.run?.epochs = epochs
-        users.run?.seed = seed
+        users.run = alsRun(result)
         var items = users
         items.side = .items
         items.factors = result.items
         items.ids = interactions.itemIDs
         items.itemBias = result.itemBias
-        try users.write(to: out, format: formats.users, provenance: alsProvenance)
-        try items.write(to: itemsOut, format: formats.items, provenance: alsProvenance)
+        try users.write(to: out, format: formats.users, provenance: alsProvenance(users))
+        try items.write(to: itemsOut, format: formats.items, provenance: alsProvenance(items))
         if let log { try TextOutput.write(logLines.joined(separator: "\n") + "\n", to: log) }
         reportALS(result, itemsOut: itemsOut, started: started)
     }
 
-    /// The kept epoch (with early stopping) on stderr, and the --json summary.
+    /// What ALS's factor files record of the run: the epochs run and, with early stopping, the
+    /// kept epoch with its score; the objective of the factors saved.
+    func alsRun(_ result: AlternatingLeastSquares.Result) -> FactorFile.Run {
+        var run = FactorFile.Run(method: .als)
+        run.precision = precision
+        run.epochs = result.history.count
+        run.seed = seed
+        let kept = result.keptEpoch
+        if let best = result.bestEpoch {
+            run.bestEpoch = best
+            run.validationMetric = stopping.metric
+            run.validationScore = kept?.validation
+        }
+        if let value = kept?.objective, !value.isNaN { run.objectiveValue = value }
+        return run
+    }
+
+    /// The kept epoch (with early stopping) on stderr, and the --json summary; both describe the
+    /// factors written: the objective is the kept epoch's, not the last one run.
     func reportALS(_ result: AlternatingLeastSquares.Result, itemsOut: String, started: Date) {
+        let kept = result.keptEpoch
         if let best = result.bestEpoch, !quiet {
-            Console.error("kept epoch \(best) of \(result.history.count): the best \(stopping.metric) on \(stopping.validation ?? "")")
+            Console.error(String(format: "kept epoch %d of %d run: the best %@ %.6f on %@, objective %.10g",
+                                 best, result.history.count, stopping.metric, kept?.validation ?? .nan,
+                                 stopping.validation ?? "", kept?.objective ?? .nan))
         }
         if json {
-            Console.out(Console.json(["method": "als", "users": result.users.rows, "items": result.items.rows, "k": factors,
-                                      "epochs": result.history.count, "objective": result.history.last?.objective ?? .nan,
-                                      "best_epoch": result.bestEpoch as Any,
-                                      "seconds": Date().timeIntervalSince(started), "out": out, "items_out": itemsOut]))
+            var summary: [String: Any] = ["method": "als", "users": result.users.rows, "items": result.items.rows, "k": factors,
+                                          "epochs": result.history.count, "objective": kept?.objective ?? .nan,
+                                          "seconds": Date().timeIntervalSince(started), "out": out, "items_out": itemsOut]
+            if let best = result.bestEpoch {
+                summary["best_epoch"] = best
+                summary["validation_metric"] = stopping.metric
+                summary["validation_score"] = kept?.validation ?? .nan
+                summary["last_objective"] = result.history.last?.objective ?? .nan
+            }
+            Console.out(Console.json(summary))
         }
     }
 
-    /// What ALS's two HDF5 outputs record besides their factor-file attributes.
-    var alsProvenance: Provenance {
-        Provenance(command: "fit", settings: ["method": "als", "k": factors, "epochs": epochs, "seed": seed, "threads": threads,
-                                              "loss": objective.loss.rawValue, "lambda": objective.lambda,
-                                              "reg": objective.regularization.rawValue, "user_bias": objective.userBias,
-                                              "offset": objective.offset.rawValue],
-                   inputs: ["interactions": data.interactionsFile])
+    /// What ALS's two HDF5 outputs record besides their factor-file attributes: those
+    /// attributes' settings with the epochs asked for, the threads and early stopping.
+    func alsProvenance(_ file: FactorFile) -> Provenance {
+        var settings: [String: Any?] = file.recordedSettings
+        settings["k"] = factors
+        settings["epochs_requested"] = epochs
+        settings["threads"] = threads
+        settings["metric"] = stopping.validation != nil ? stopping.metric : nil
+        settings["patience"] = stopping.validation != nil ? stopping.patience : nil
+        return Provenance(command: "fit", settings: settings,
+                          inputs: ["interactions": data.interactionsFile, "validation": stopping.validation])
+    }
+
+    /// What `fit --method sgd|adam` records besides the factor file's attributes: those
+    /// settings with the threads, the tolerance and the start.
+    func gradientProvenance(_ file: FactorFile) -> Provenance {
+        var settings: [String: Any?] = file.recordedSettings
+        settings["threads"] = threads
+        settings["tol"] = tol
+        settings["nesterov"] = nesterov
+        var start: String? = nil
+        switch `init` {
+        case .random: settings["init"] = "random"
+        case .zeros: settings["init"] = "zeros"
+        case let .file(path): settings["init"] = "file"; start = path
+        }
+        return Provenance(command: "fit", settings: settings,
+                          inputs: ["interactions": data.interactionsFile, "items": data.itemsFile, "item_ids": data.itemIDs,
+                                   "item_bias": objective.itemBias, "init": start])
     }
 }
 

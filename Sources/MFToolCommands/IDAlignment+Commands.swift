@@ -37,6 +37,12 @@ struct ModelInputOptions: ParsableArguments {
 
     @Flag(name: .customLong("allow-empty"), help: "Accept an empty outcome (no interactions or users left to use) instead of failing.")
     var allowEmpty = false
+
+    @Flag(name: .customLong("allow-id-shift"), help: "Join integer ids as they are even when they match better shifted by ±1 (one side counting from 0, the other from 1), instead of failing.")
+    var allowIDShift = false
+
+    @Flag(name: .customLong("allow-role-swap"), help: "Accept interactions whose user ids look like the items file's item ids (swapped columns), or an item factor file given as --users, instead of failing.")
+    var allowRoleSwap = false
 }
 
 /// User factors and item embeddings read together, with their ids.
@@ -48,20 +54,28 @@ struct LoadedModel {
     var usersArgument: String
     var itemsArgument: String
     var options: ModelInputOptions
+    /// The settings the model's terms come from: the user file's, or the --like file's.
+    var terms: FactorFile
 
     /// Reads the two files; the item bias comes from the user file, else the items file (see
-    /// `FactorFile.itemBias(items:itemCount:folder:)`). With `keepSingle` (for scoring in
-    /// single precision), factors a file stores as float32 stay Float32; anything else is read
-    /// as Float64.
-    init(users: String, items: String, options: ModelInputOptions, keepSingle: Bool = false) throws {
+    /// `FactorFile.itemBias(items:itemCount:folder:)`); with `like` (--like), μ and the biases
+    /// are the --like file's. With `keepSingle` (for scoring in single precision), factors a
+    /// file stores as float32 stay Float32; anything else is read as Float64.
+    init(users: String, items: String, options: ModelInputOptions, like: LikeOptions? = nil, keepSingle: Bool = false) throws {
         let (itemFactors, itemIDs) = try EmbeddingsFile.readFactors(FileSpec(items), ids: options.itemIDs.map { FileSpec($0) },
                                                                      keepSingle: keepSingle)
         let userSpec = FileSpec(users)
+        if !options.allowRoleSwap, userSpec.object == nil, FileFormat.detect(userSpec.path) == .hdf5,
+           try FactorFile.holdsItems(userSpec.path) {
+            throw DataError("\(userSpec.path) holds item factors (item_factors), not user factors: give it as --items, or pass --allow-role-swap to score its rows as users")
+        }
         let userFile = try FactorFile.read(userSpec, keepSingle: keepSingle)
-        let bias = try userFile.itemBias(items: FileSpec(items), itemCount: itemFactors.rows,
-                                         folder: (userSpec.path as NSString).deletingLastPathComponent)
-        model = try FactorModel(users: userFile.matrix, items: itemFactors, mean: userFile.mean,
-                                itemBias: bias, userBias: userFile.userBias)
+        let (terms, termsPath) = try like?.modelTerms(of: userFile, usersPath: userSpec.path) ?? (userFile, userSpec.path)
+        let bias = try terms.itemBias(items: FileSpec(items), itemCount: itemFactors.rows,
+                                      folder: (termsPath as NSString).deletingLastPathComponent)
+        model = try FactorModel(users: userFile.matrix, items: itemFactors, mean: terms.mean,
+                                itemBias: bias, userBias: terms.userBias)
+        self.terms = terms
         userIDs = userFile.ids ?? .positional(userFile.matrix.rows)
         self.itemIDs = itemIDs ?? .positional(itemFactors.rows)
         usersArgument = users
@@ -88,15 +102,39 @@ struct LoadedModel {
         read.canonical.dropUnknownItems = options.dropUnknownItems
         read.canonical.requireIDs = options.requireIDs
         read.canonical.allowEmpty = options.allowEmpty
+        read.canonical.allowIDShift = options.allowIDShift
+        // The model's users are the better reference for a swap than its items alone: see
+        // refuseSwappedRoles.
+        read.canonical.allowRoleSwap = true
         let (x, report) = try InteractionsFile.read(FileSpec(path), options: read)
         notices.print(report.notices)
+        if !options.allowRoleSwap { try refuseSwappedRoles(x, path: path) }
         let sides = IDAlignment.Sides(entity: "user", source: "the \(role) file \(FileSpec(path).path)",
                                       target: "the user factor file \(FileSpec(usersArgument).path)")
         let alignment = try IDAlignment.align(x.userIDs, to: userIDs, sides, requireIDs: options.requireIDs,
-                                              allowNoOverlap: options.allowEmpty)
+                                              allowNoOverlap: options.allowEmpty, allowShift: options.allowIDShift)
         notices.print(alignment)
         return Aligned(matrix: x.rows(alignment), unknownUsers: alignment.unknown,
                        droppedInteractions: report.droppedInteractions, droppedItems: report.droppedItems)
+    }
+}
+
+extension LoadedModel {
+    /// Refuses a file whose users and items look swapped against the model: its user ids match
+    /// the model's items better than its users, nearly all of them, and the items it uses are
+    /// nearly all model users. A test file of a catalogue numbered like the users matches both
+    /// ways alike and passes; a swapped one matches crossed strictly better.
+    func refuseSwappedRoles(_ x: Interactions, path: String) throws {
+        guard !x.userIDs.isPositional, !userIDs.isPositional, !itemIDs.isPositional, x.userIDs.count > 0 else { return }
+        let fileUsers = x.userIDs.ids
+        let direct = fileUsers.reduce(0) { $0 + (userIDs.index(of: $1) != nil ? 1 : 0) }
+        guard direct < fileUsers.count else { return }
+        let crossed = fileUsers.reduce(0) { $0 + (itemIDs.index(of: $1) != nil ? 1 : 0) }
+        guard crossed > direct, Double(crossed) >= IDSanity.nearlyAll * Double(fileUsers.count) else { return }
+        let used = Set(x.matrix.indices.map(Int.init)).map { x.itemIDs.ids[$0] }
+        let usedAsUsers = used.reduce(0) { $0 + (userIDs.index(of: $1) != nil ? 1 : 0) }
+        guard !used.isEmpty, Double(usedAsUsers) >= IDSanity.nearlyAll * Double(used.count) else { return }
+        throw DataError("\(FileSpec(path).path): its user ids look like the item ids of \(FileSpec(itemsArgument).path) (\(crossed) of its \(fileUsers.count) users are items there, \(direct) are users of \(FileSpec(usersArgument).path)) and its items like those users: are the user and item columns swapped? Give --user-col and --item-col (or convert again with them), or pass --allow-role-swap to read the columns as they are")
     }
 }
 
@@ -104,10 +142,11 @@ extension FactorFile {
     /// The factor rows in the order of `users` (the interactions' users), matched by the one
     /// alignment rule: by id when both carry ids (every user needs a row), else by position when
     /// the counts agree. `argument` names the file, `interactions` the other side, in messages.
-    func factors(alignedTo users: IDMap, argument: String, interactions: String, requireIDs: Bool,
+    func factors(alignedTo users: IDMap, argument: String, interactions: String, requireIDs: Bool, allowShift: Bool,
                  notices: inout AlignmentNotices) throws -> DenseMatrix<Double> {
         let sides = IDAlignment.Sides(entity: "user", source: interactions, target: FileSpec(argument).path)
-        let alignment = try IDAlignment.align(users, to: ids ?? .positional(factors.rows), sides, requireIDs: requireIDs)
+        let alignment = try IDAlignment.align(users, to: ids ?? .positional(factors.rows), sides, requireIDs: requireIDs,
+                                              allowShift: allowShift)
         notices.print(alignment)
         if alignment.unknown > 0 {
             let first = users.ids[alignment.targets.firstIndex(of: -1)!]

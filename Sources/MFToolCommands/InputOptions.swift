@@ -56,6 +56,12 @@ struct InteractionsInputOptions: ParsableArguments {
     @Flag(name: .customLong("allow-empty"), help: "Accept an empty outcome (no interactions left after filtering, every item unknown) instead of failing.")
     var allowEmpty = false
 
+    @Flag(name: .customLong("allow-id-shift"), help: "Join integer ids as they are even when they match better shifted by ±1 (one side counting from 0, the other from 1), instead of failing.")
+    var allowIDShift = false
+
+    @Flag(name: .customLong("allow-role-swap"), help: "Accept interactions whose user ids look like the items file's item ids (swapped columns), instead of failing.")
+    var allowRoleSwap = false
+
     func readOptions() throws -> InteractionsFile.ReadOptions {
         var options = InteractionsFile.ReadOptions()
         options.format = format
@@ -84,6 +90,8 @@ struct InteractionsInputOptions: ParsableArguments {
         options.canonical.dropUnknownItems = dropUnknownItems
         options.canonical.requireIDs = requireIDs
         options.canonical.allowEmpty = allowEmpty
+        options.canonical.allowIDShift = allowIDShift
+        options.canonical.allowRoleSwap = allowRoleSwap
         if let source = itemIDsFrom {
             options.canonical.itemOrder = try EmbeddingsFile.readIDs(FileSpec(source))
             options.canonical.itemOrderSource = FileSpec(source).path

@@ -54,7 +54,8 @@ struct Inspect: ParsableCommand {
             report.append(("duplicates", dup.duplicates))
         }
         if json {
-            Console.out(Console.json(Dictionary(report, uniquingKeysWith: { a, _ in a })))
+            let values = report.map { ($0.0, ($0.1 as? IDSample)?.json ?? $0.1) }
+            Console.out(Console.json(Dictionary(values, uniquingKeysWith: { a, _ in a })))
         } else {
             for (key, value) in report { Console.out(Summary.line(key, value)) }
         }
@@ -127,8 +128,8 @@ enum Summary {
             ("item_degree", degreeStats(itemDegrees, of: m.columns)),
             ("empty_users", m.rows - userDegrees.count),
             ("empty_items", m.columns - itemDegrees.count),
-            ("user_ids", Array(x.userIDs.ids.prefix(5))),
-            ("item_ids", Array(x.itemIDs.ids.prefix(5))),
+            ("user_ids", IDSample(x.userIDs)),
+            ("item_ids", IDSample(x.itemIDs)),
         ]
     }
 
@@ -141,7 +142,7 @@ enum Summary {
             ("values", stats(f.storage)),
             ("row_norms", stats(norms)),
         ]
-        out.append(("item_ids", e.itemIDs.map { Array($0.ids.prefix(5)) } ?? []))
+        out.append(("item_ids", IDSample(e.itemIDs)))
         return out
     }
 
@@ -156,7 +157,7 @@ enum Summary {
             ("user_bias", f.userBias),
             ("values", stats(m.storage)),
             ("row_norms", stats(norms)),
-            ("user_ids", f.ids.map { Array($0.ids.prefix(5)) } ?? []),
+            ("user_ids", IDSample(f.ids)),
         ]
         if let run = f.run { out.append(("method", run.method.rawValue)) }
         if let objective = f.objective {
@@ -175,6 +176,7 @@ enum Summary {
             text = ["min", "median", "mean", "max"].compactMap { k in s[k].map { "\(k) \(format($0))" } }.joined(separator: ", ")
         case let a as [Int]: text = a.map(String.init).joined(separator: " × ")
         case let a as [String]: text = a.joined(separator: ", ") + (a.count == 5 ? ", …" : "")
+        case let s as IDSample: text = s.ids.joined(separator: ", ") + (s.ids.count == 5 ? ", …" : "")
         case let d as [[String: Any]]:
             text = d.map { "\n  \($0["path"] ?? "") \($0["dtype"] ?? "") \(($0["shape"] as? [Int])?.map(String.init).joined(separator: "×") ?? "")" }.joined()
         default: text = "\(value)"
@@ -186,4 +188,23 @@ enum Summary {
         if d == d.rounded() && abs(d) < 1e12 { return String(Int64(d)) }
         return String(format: "%.6g", d)
     }
+}
+
+/// The first ids of a file, and whether all of its ids are integers: JSON then gives them as
+/// numbers, as the `.jsonl` and HDF5 outputs store int64 ids.
+struct IDSample {
+    var ids: [String]
+    var integers: Bool
+
+    init(_ map: IDMap?) {
+        ids = map.map { Array($0.ids.prefix(5)) } ?? []
+        integers = map?.allIntegers ?? false
+    }
+
+    var json: Any { integers ? ids.map { Int64($0)! } as [Any] : ids as [Any] }
+}
+
+extension IDMap {
+    /// One id as JSON gives it: a number when every id of the map is an integer.
+    func jsonValue(_ id: String) -> Any { allIntegers ? Int64(id)! as Any : id as Any }
 }

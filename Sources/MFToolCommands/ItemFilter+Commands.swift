@@ -49,7 +49,7 @@ extension LoadedModel {
             notices.print(["note: \(sides.target) has no item ids; the ids of \(sides.source) are taken as row numbers (--require-ids makes this an error)"])
         }
         let alignment = try IDAlignment.align(list.markedPositional(false), to: itemIDs.markedPositional(false), sides,
-                                              allowNoOverlap: options.allowEmpty)
+                                              allowNoOverlap: options.allowEmpty, allowShift: options.allowIDShift)
         return ItemListInput(items: alignment.targets.filter { $0 >= 0 }, perUser: nil, unknownItems: alignment.unknown, unknownUsers: 0)
     }
 

@@ -4,37 +4,43 @@ import IO
 import Matrices
 import Solvers
 
-/// `solve --like FACTORS.h5`: the objective of a solve taken from a factor file's recorded
-/// settings, so that a fold-in solves exactly the training problem.
+/// `--like FACTORS.h5`: the objective (`solve`, `check`) or the model terms (`eval`) taken from
+/// a factor file's recorded settings, so that a fold-in solves, and a check or an evaluation
+/// measures, exactly the training problem.
 struct LikeOptions: ParsableArguments {
     @Option(help: "Take the objective (loss, λ, regularization and its exponent, α, confidence, unobserved weight, user bias, offset, μ, item bias) from this factor file's recorded settings.", completion: .file())
     var like: String?
 
-    @Flag(help: "With --like: objective flags given on the command line replace the recorded settings instead of contradicting them.")
+    @Flag(help: "Objective flags given on the command line replace the recorded settings instead of contradicting them (eval: the --like file's terms replace the user file's).")
     var override = false
 
-    func validate() throws {
-        if override && like == nil { throw ValidationError("--override goes with --like") }
+    /// `options` with every setting the --like file records (unchanged without --like); see
+    /// ``apply(to:recordedIn:path:items:)``. `items` is the items file given with it, where an
+    /// ALS model's item bias lives.
+    func apply(to options: ObjectiveOptions, items: String? = nil) throws -> ObjectiveOptions {
+        guard let like else { return options }
+        let path = FileSpec(like).path
+        let file = try FactorFile.readSettings(path)
+        guard file.objective != nil else {
+            throw DataError("\(path) records no objective (loss), so --like has nothing to take")
+        }
+        return try apply(to: options, recordedIn: file, path: path, items: items)
     }
 
-    /// `options` with every setting the factor file records; a flag set to something other than
-    /// its default that disagrees with the recording is an error (exit 1, naming both) unless
+    /// `options` with every setting `file` (read from `path`) records; a flag typed on the
+    /// command line that disagrees with the recording is an error (exit 1, naming both) unless
     /// --override, which keeps the flag.
-    func apply(to options: ObjectiveOptions) throws -> ObjectiveOptions {
-        guard let like else { return options }
-        let file = try FactorFile.read(FileSpec(like))
-        guard let recorded = file.objective else {
-            throw DataError("\(FileSpec(like).path) records no objective (loss), so --like has nothing to take")
-        }
+    func apply(to options: ObjectiveOptions, recordedIn file: FactorFile, path: String, items: String?) throws -> ObjectiveOptions {
+        guard let recorded = file.objective else { return options }
         var out = options
         var conflicts: [String] = []
         /// A setting typed on the command line is the optional's value; an absent one is nil.
-        func take<T: Equatable>(_ name: String, _ path: WritableKeyPath<ObjectiveOptions, T?>, _ value: T?) {
-            if let given = options[keyPath: path], given != value {
+        func take<T: Equatable>(_ name: String, _ key: WritableKeyPath<ObjectiveOptions, T?>, _ value: T?) {
+            if let given = options[keyPath: key], given != value {
                 conflicts.append("\(name) \(given) (recorded: \(value.map { "\($0)" } ?? "none"))")
                 if override { return }
             }
-            out[keyPath: path] = value
+            out[keyPath: key] = value
         }
         take("--loss", \.lossGiven, recorded.loss)
         take("--lambda", \.lambdaGiven, recorded.lambda)
@@ -49,24 +55,55 @@ struct LikeOptions: ParsableArguments {
             conflicts.append("--user-bias (recorded: none)")
         }
         if !(options.userBias && override) { out.userBias = recorded.userBias }
-        try takeItemBias(file, given: options.itemBias, into: &out, conflicts: &conflicts)
+        try takeItemBias(file, path: path, items: items, given: options.itemBias, into: &out, conflicts: &conflicts)
         if !conflicts.isEmpty && !override {
-            throw DataError("\(conflicts.joined(separator: ", ")) contradict\(conflicts.count == 1 ? "s" : "") the settings recorded in \(FileSpec(like).path) (--override keeps the flags)")
+            throw DataError("\(conflicts.joined(separator: ", ")) contradict\(conflicts.count == 1 ? "s" : "") the settings recorded in \(path) (--override keeps the flags)")
         }
         return out
     }
 
-    /// The item bias: the one stored in the factor file (as `FILE.h5:/item_bias`). A given
-    /// --item-bias contradicts it unless its values are the same.
-    private func takeItemBias(_ file: FactorFile, given: String?, into out: inout ObjectiveOptions, conflicts: inout [String]) throws {
-        let stored = file.itemBias != nil ? "\(FileSpec(like!).path):/item_bias" : nil
+    /// The item bias: the one stored in the factor file (as `FILE.h5:/item_bias`), else the one
+    /// it records the source of (an ALS model's, in its items file). A given --item-bias
+    /// contradicts it unless its values are the same.
+    private func takeItemBias(_ file: FactorFile, path: String, items: String?, given: String?,
+                              into out: inout ObjectiveOptions, conflicts: inout [String]) throws {
+        let folder = (path as NSString).deletingLastPathComponent
+        let recorded = file.itemBias != nil ? FileSpec(path: path, object: "/item_bias")
+            : try file.recordedItemBiasSource(items: items.map { FileSpec($0) }, folder: folder)
         if let given {
             let values = try EmbeddingsFile.readVector(FileSpec(given))
-            if values != file.itemBias {
-                conflicts.append("--item-bias \(given) (recorded: \(stored ?? "none"))")
+            if try values != recorded.map({ try EmbeddingsFile.readVector($0) }) {
+                conflicts.append("--item-bias \(given) (recorded: \(recorded?.description ?? "none"))")
                 if override { return }
             }
         }
-        out.itemBias = stored
+        out.itemBias = recorded?.description
+    }
+}
+
+extension LikeOptions {
+    /// The factor file whose model terms (μ, user bias, item bias, loss) a model built from
+    /// `users` (read from `usersPath`) uses, and its path: the --like file's when given, else
+    /// the user file's own. A user file that records terms other than the --like file's is an
+    /// error naming both, unless --override.
+    func modelTerms(of users: FactorFile, usersPath: String) throws -> (file: FactorFile, path: String) {
+        guard let like else { return (users, usersPath) }
+        let path = FileSpec(like).path
+        let recorded = try FactorFile.readSettings(path)
+        guard recorded.recordsModel else { throw DataError("\(path) records no model settings, so --like has nothing to take") }
+        guard users.recordsModel && !override else { return (recorded, path) }
+        var conflicts: [String] = []
+        if users.userBias != recorded.userBias { conflicts.append("user_bias \(users.userBias ? 1 : 0) (--like: \(recorded.userBias ? 1 : 0))") }
+        if users.offset != recorded.offset { conflicts.append("offset \(users.offset.rawValue) (--like: \(recorded.offset.rawValue))") }
+        if users.mean != recorded.mean { conflicts.append("μ \(users.mean) (--like: \(recorded.mean))") }
+        if (users.itemBias != nil || users.itemBiasSource != nil) != (recorded.itemBias != nil || recorded.itemBiasSource != nil)
+            || (users.itemBias != nil && recorded.itemBias != nil && users.itemBias != recorded.itemBias) {
+            conflicts.append("item bias \(users.itemBiasSource?.description ?? "none") (--like: \(recorded.itemBiasSource?.description ?? "none"))")
+        }
+        if let a = users.objective?.loss, let b = recorded.objective?.loss, a != b { conflicts.append("loss \(a.rawValue) (--like: \(b.rawValue))") }
+        if !conflicts.isEmpty {
+            throw DataError("\(usersPath) records \(conflicts.joined(separator: ", ")), contradicting \(path) (--override takes the --like file's)")
+        }
+        return (recorded, path)
     }
 }

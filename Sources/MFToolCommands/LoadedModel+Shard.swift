@@ -16,12 +16,15 @@ extension LoadedModel {
         options.canonical.dropUnknownItems = self.options.dropUnknownItems
         options.canonical.requireIDs = self.options.requireIDs
         options.canonical.allowEmpty = true
+        options.canonical.allowIDShift = self.options.allowIDShift
+        options.canonical.allowRoleSwap = true  // checked against the model's users below
         let read = try InteractionsFile.read(FileSpec(path), options: options, shard: shard)
         if read.byItems {
             throw DataError("\(path) is item-major (CSC): its shards are items; shard the user-major file")
         }
         notices.print(read.report.notices)
         let x = read.interactions
+        if !self.options.allowRoleSwap { try refuseSwappedRoles(x, path: path) }
         let sides = IDAlignment.Sides(entity: "user", source: "the \(role) file \(FileSpec(path).path)",
                                       target: "the user factor file \(FileSpec(usersArgument).path)")
         let targets: [Int]
@@ -31,7 +34,7 @@ extension LoadedModel {
             targets = read.rows.map { alignment.targets[$0] }
         } else {
             targets = try IDAlignment.align(x.userIDs, to: userIDs, sides, requireIDs: options.canonical.requireIDs,
-                                            allowNoOverlap: true).targets
+                                            allowNoOverlap: true, allowShift: options.canonical.allowIDShift).targets
         }
         let matrix = Self.placed(x.matrix, at: targets, rows: userIDs.count)
         let aligned = Aligned(matrix: matrix, unknownUsers: targets.reduce(0) { $0 + ($1 < 0 ? 1 : 0) },

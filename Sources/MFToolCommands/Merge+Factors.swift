@@ -15,12 +15,25 @@ extension Merge {
         }
         let ordered = try ShardPart.ordered(records).map(\.path)
         let side: FactorFile.Side = try FactorFile.holdsItems(ordered[0]) ? .items : .users
-        let (rows, columns) = try FactorFile.merge(ordered, side: side, to: out, format: format)
+        let (rows, columns) = try FactorFile.merge(ordered, side: side, to: out, format: format, provenance: try provenance(ordered))
         if json {
             Console.out(Console.json(["kind": "factors", "parts": parts.count, "rows": rows, "columns": columns, "out": out]))
         }
         if !quiet {
             Console.error("merged \(parts.count) parts: \(rows) \(side.rawValue) × \(columns) → \(out) (\(Console.seconds(since: started)))")
         }
+    }
+
+    /// What the merged file records: command merge, the parts' own command, settings and
+    /// inputs (every part of a run has the same), and the parts.
+    func provenance(_ ordered: [String]) throws -> Provenance {
+        let first = try Provenance.read(ordered[0])
+        func object(_ name: String) -> Any {
+            first[name].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? [String: Any]()
+        }
+        return Provenance(version: mftoolVersion, command: "merge",
+                          settings: Console.json(["parts": ordered.count, "part_command": first["mftool_command"] ?? "",
+                                                  "part_settings": object("mftool_settings")] as [String: Any]),
+                          inputs: Console.json(["parts": ordered, "part_inputs": object("mftool_inputs")] as [String: Any]))
     }
 }

@@ -23,21 +23,21 @@ struct ObjectiveOptions: ParsableArguments {
     var lossGiven: Objective.Loss?
     var loss: Objective.Loss { get { lossGiven ?? .observed } set { lossGiven = newValue } }
 
-    @Option(name: .customLong("lambda"), help: "Regularization λ on the summed objective (default 0.1).")
+    @Option(name: .customLong("lambda"), parsing: .unconditional, help: "Regularization λ on the summed objective (default 0.1).")
     var lambdaGiven: Double?
     var lambda: Double { get { lambdaGiven ?? 0.1 } set { lambdaGiven = newValue } }
 
     @Option(help: "constant (λ_u = λ, the default), count (λ_u = λ·|Ω_u|, ALS-WR) or frequency (λ_u = λ·(|Ω_u| + c0·n)^ν, iALS; c0 the unobserved weight: 0 observed, 1 dense, α0 implicit).")
     var reg: Objective.Regularization?
 
-    @Option(name: .customLong("reg-exponent"), help: "ν of --reg frequency (given alone, it implies --reg frequency): 0 is constant λ, 1 with --unobserved-weight 0 is count.")
+    @Option(name: .customLong("reg-exponent"), parsing: .unconditional, help: "ν of --reg frequency (given alone, it implies --reg frequency): 0 is constant λ, 1 with --unobserved-weight 0 is count.")
     var regExponent: Double?
 
-    @Option(name: .customLong("unobserved-weight"), help: "α0, the weight of the unobserved entries under the implicit loss (Rendle et al. 2021's iALS); 1, the default, is Hu–Koren–Volinsky.")
+    @Option(name: .customLong("unobserved-weight"), parsing: .unconditional, help: "α0, the weight of the unobserved entries under the implicit loss (Rendle et al. 2021's iALS); 1, the default, is Hu–Koren–Volinsky.")
     var unobservedWeightGiven: Double?
     var unobservedWeight: Double { get { unobservedWeightGiven ?? 1 } set { unobservedWeightGiven = newValue } }
 
-    @Option(name: .customLong("alpha"), help: "α of the implicit loss's confidence (default 1).")
+    @Option(name: .customLong("alpha"), parsing: .unconditional, help: "α of the implicit loss's confidence (default 1).")
     var alphaGiven: Double?
     var alpha: Double { get { alphaGiven ?? 1 } set { alphaGiven = newValue } }
 
@@ -52,7 +52,7 @@ struct ObjectiveOptions: ParsableArguments {
     var offsetGiven: Objective.Offset?
     var offset: Objective.Offset { get { offsetGiven ?? .none } set { offsetGiven = newValue } }
 
-    @Option(help: "With --offset global-mean: this μ instead of the interactions' own mean, e.g. the training mean when folding in new users (a factor file's global_mean attribute).")
+    @Option(parsing: .unconditional, help: "With --offset global-mean: this μ instead of the interactions' own mean, e.g. the training mean when folding in new users (a factor file's global_mean attribute).")
     var mean: Double?
 
     @Option(name: .customLong("item-bias"), help: "A fixed item bias to subtract from targets: FILE.h5:/DATASET or FILE.npy.", completion: .file())

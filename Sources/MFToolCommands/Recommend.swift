@@ -14,6 +14,9 @@ struct Recommend: ParsableCommand {
         (user,rank,item,score), .jsonl (one object per user), .h5 (user_ids; item_ids and scores, \
         users × K).
 
+        Without --train or --exclude it refuses to run, since users' own items would lead \
+        their lists; --include-seen allows that.
+
         --candidates and --exclude take an item id list (text with one id per line, a 1-D .npy, \
         or FILE.h5:/DATASET) that applies to every user, or a CSV with the header user,item that \
         applies per user (further columns ignored); with per-user candidates, users the file does not list get no items. \
@@ -29,6 +32,7 @@ struct Recommend: ParsableCommand {
           mftool recommend --users u.h5 --items v.h5 --train r.h5 --k 10 --out recs.csv
           mftool recommend --users u.h5 --items v.h5 --train r.h5 --user 42 --user 7 --out recs.jsonl
           mftool recommend --users u.h5 --items v.h5 --candidates in_stock.txt --exclude seen.csv --out recs.csv
+          mftool recommend --users u.h5 --items v.h5 --include-seen --out all.csv     # seen items too
           mftool recommend --users u.h5 --items v.h5 --train r.h5 --shard auto --out 'parts/recs-{shard}.h5'
           mftool merge parts/recs-*.h5 --out recs.csv
         """
@@ -49,14 +53,27 @@ struct Recommend: ParsableCommand {
     @Option(help: "Worker threads (at most the cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM; printed scores then carry Float32 rounding).")
     var precision: RidgeSolver.Precision = .double
+    @Flag(name: .customLong("include-seen"), help: "Without --train or --exclude: recommend items users already have, knowingly.")
+    var includeSeen = false
     @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
     @Flag(help: "Print the summary as JSON on stdout.") var json = false
     @Flag(name: .shortAndLong, help: "No summary or progress line on stderr.") var quiet = false
     @OptionGroup(title: "Job arrays") var sharding: ShardOptions
 
-    mutating func run() throws {
+    func validate() throws {
         guard k >= 1 else { throw ValidationError("--k must be at least 1") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
+        // The factors fit the training items best, so without them excluded every list would
+        // lead with what the user already has.
+        if train == nil && exclude == nil && !includeSeen {
+            throw ValidationError("without --train or --exclude, the items users already have would be recommended: give the training interactions (--train FILE) or an --exclude list, or --include-seen to allow them")
+        }
+        if includeSeen && (train != nil || exclude != nil) {
+            throw ValidationError("--include-seen contradicts --train and --exclude, which remove seen items")
+        }
+    }
+
+    mutating func run() throws {
         let shard = try sharding.resolved()
         out = try sharding.output(out, shard: shard)
         if shard != nil && OutputFormat.named(byExtensionOf: out) != .hdf5 {
@@ -112,7 +129,7 @@ struct Recommend: ParsableCommand {
 
     /// The settings every part of a sharded run must share, as canonical JSON.
     var partSettings: String {
-        Console.json(["k": k, "precision": precision.rawValue, "train": train != nil, "candidates": candidates != nil,
+        Console.json(["k": k, "precision": precision.rawValue, "train": train != nil, "include_seen": includeSeen, "candidates": candidates != nil,
                       "exclude": exclude != nil, "drop_unknown_items": alignment.dropUnknownItems,
                       "require_ids": alignment.requireIDs, "allow_empty": alignment.allowEmpty] as [String: Any])
     }
@@ -131,7 +148,8 @@ struct Recommend: ParsableCommand {
 
     /// What the HDF5 output records of this run.
     var provenance: Provenance {
-        Provenance(command: "recommend", settings: ["k": k, "user": userIDs.isEmpty ? nil : userIDs, "precision": precision.rawValue, "threads": threads],
+        Provenance(command: "recommend", settings: ["k": k, "user": userIDs.isEmpty ? nil : userIDs, "precision": precision.rawValue, "threads": threads,
+                                          "include_seen": includeSeen],
                    inputs: ["users": users, "items": items, "train": train, "candidates": candidates, "exclude": exclude])
     }
 

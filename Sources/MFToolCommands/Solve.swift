@@ -100,12 +100,13 @@ struct Solve: ParsableCommand {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         guard `repeat` >= 1 else { throw ValidationError("--repeat must be at least 1") }
         if let isa, let error = NativeKernelVariant.unsupported(isa) { throw error }
+        if like.override && like.like == nil { throw ValidationError("--override goes with --like") }
     }
 
     mutating func run() throws {
         let inputs = [data.interactionsFile, data.itemsFile, usersFile, like.like, objective.itemBias].compactMap { $0.map { FileSpec($0).path } }
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
-        objective = try like.apply(to: objective)
+        objective = try like.apply(to: objective, items: data.itemsFile)
         let shard = try sharding.resolved()
         out = try sharding.output(out, shard: shard)
         let format = try output.format(of: out, shard == nil ? .factors : .part, option: "--out")
@@ -135,7 +136,7 @@ struct Solve: ParsableCommand {
         file.run?.items = data.itemsFile ?? ""
         file.single = dtype == .float32
         if let shard { file.part = loaded.part(shard, kind: "factors", settings: file.partSettings) }
-        try file.write(to: out, format: format)
+        try file.write(to: out, format: format, provenance: provenance(file, shard: shard))
         let t3 = Date()
         let summary: [String: Any] = [
             "users": problem.userCount, "items": problem.itemCount, "k": problem.k, "nnz": problem.interactions.nnz,
@@ -176,6 +177,20 @@ extension Solve {
         kernel == .lapack ? "lapack" : "native-\(Swift.min(isa ?? .best, .best))"
     }
 
+    /// What the output records of this command: the settings `file` records (objective, run)
+    /// with the solve's own options, and every input file.
+    func provenance(_ file: FactorFile, shard: Shard?) -> Provenance {
+        var settings: [String: Any?] = file.recordedSettings
+        settings["threads"] = threads
+        settings["form"] = form.rawValue
+        settings["fallback"] = fallback.rawValue
+        settings["dtype"] = dtype.rawValue
+        settings["shard"] = shard.map { "\($0)" }
+        return Provenance(command: "solve", settings: settings,
+                          inputs: ["interactions": data.interactionsFile, "items": data.itemsFile, "users": usersFile,
+                                   "item_ids": data.itemIDs, "item_bias": objective.itemBias, "like": like.like])
+    }
+
     /// What every output records of the solve: the method, precision and interactions file.
     var recordedRun: FactorFile.Run {
         var run = FactorFile.Run(method: .ridge)
@@ -201,7 +216,7 @@ extension Solve {
         // left out and counted.
         let sides = IDAlignment.Sides(entity: "user", source: FileSpec(data.interactionsFile).path, target: FileSpec(usersFile).path)
         let alignment = try IDAlignment.align(interactions.userIDs, to: userIDs, sides, requireIDs: data.input.requireIDs,
-                                              allowNoOverlap: data.input.allowEmpty)
+                                              allowNoOverlap: data.input.allowEmpty, allowShift: data.input.allowIDShift)
         var notices = AlignmentNotices()
         notices.print(alignment)
         let aligned = interactions.rows(alignment), unknown = alignment.unknown
@@ -224,7 +239,7 @@ extension Solve {
             file.part = ShardPart(kind: "factors", shard: shard, rows: read.rows, totalRows: read.totalRows,
                                   fingerprint: fingerprint.value, settings: file.partSettings)
         }
-        try file.write(to: out, format: format)
+        try file.write(to: out, format: format, provenance: provenance(file, shard: shard))
         if json {
             Console.out(Console.json(["side": "items", "items": problem.userCount, "users": problem.itemCount, "k": problem.k,
                                       "nnz": problem.interactions.nnz, "empty_items": solution.emptyUsers,

@@ -11,7 +11,8 @@ struct Split: ParsableCommand {
         Strategies (--by; inferred from the other options when omitted):
           random  each user's round(f·n) interactions chosen at random go to test (--test-fraction f), \
         at most n−1, so every user keeps a training interaction
-          last    each user's --last-k latest interactions go to test (users with k or fewer stay whole)
+          last    each user's --last-k latest interactions go to test (users with k or fewer stay whole; \
+        equal timestamps are ordered by item column, so a tie at the cut goes the same way every run)
           time    a global time cut: interactions at or after --cut (a number or an ISO 8601 date) go to \
         test, or the latest --cut-fraction of all interactions
           users   strong generalization: --heldout-users N users drawn at random leave the training file; \
@@ -95,12 +96,15 @@ struct Split: ParsableCommand {
         let (x, _) = try input.read(interactions)
         let assignment: [UInt8]
         var note = ""
+        var tied: Int? = nil
         do {
             switch strategy {
             case .random:
                 assignment = x.randomHoldout(fraction: testFraction, seed: seed)
             case .last:
                 assignment = try x.lastK(lastK ?? 1)
+                tied = Split.tiedUsers(x, assignment)
+                note = ", \(tied!) users tied at the cut, ordered by item"
             case .time:
                 let at = try cut.map { Split.parseTime($0)! } ?? x.cutTime(leavingLatest: cutFraction!)
                 assignment = try x.timeCut(at: at)
@@ -120,7 +124,7 @@ struct Split: ParsableCommand {
         try OutputGroup.writeTogether { () throws(IOError) in
             for k in parts.indices { try InteractionsFile.write(parts[k], to: outputs[k], format: formats[k], provenance: provenance) }
         }
-        report(total: x.matrix.nnz, parts: parts.map(\.matrix.nnz), note: note)
+        report(total: x.matrix.nnz, parts: parts.map(\.matrix.nnz), note: note, tied: tied)
     }
 }
 
@@ -137,10 +141,11 @@ extension Split {
     }
 
     /// The summary line on stderr, and with --json an object on stdout: the interactions of each output.
-    func report(total: Int, parts: [Int], note: String) {
+    func report(total: Int, parts: [Int], note: String, tied: Int? = nil) {
         if json {
             var summary: [String: Any] = ["by": strategy.rawValue, "interactions": total, "train": parts[0], "test": parts[parts.count - 1],
                                           "train_out": train, "test_out": test]
+            if let tied { summary["tied_users"] = tied }
             if strategy == .users {
                 summary["fold_in"] = parts[1]
                 summary["fold_in_out"] = foldIn!
@@ -158,6 +163,21 @@ extension Split {
 }
 
 extension Split {
+    /// The users whose earliest held-out time equals their latest training time: where equal
+    /// timestamps straddle the cut and the item order decided.
+    static func tiedUsers(_ x: Interactions, _ assignment: [UInt8]) -> Int {
+        guard let t = x.timestamps else { return 0 }
+        var tied = 0
+        for u in 0..<x.matrix.rows {
+            var latestTrain = -Double.infinity, earliestTest = Double.infinity
+            for p in x.matrix.range(ofRow: u) {
+                if assignment[p] == 0 { latestTrain = max(latestTrain, t[p]) } else { earliestTest = min(earliestTest, t[p]) }
+            }
+            if latestTrain == earliestTest { tied += 1 }
+        }
+        return tied
+    }
+
     /// Refuses a train and a test file that `split` wrote in different runs: their `pair`
     /// markers differ, so the test file may hold interactions the model was trained on. Files
     /// without a marker (not from `split`, or not HDF5) are accepted.

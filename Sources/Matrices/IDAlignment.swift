@@ -50,9 +50,10 @@ public struct IDAlignment: Sendable, Equatable {
     public var missing: Int { targetCount - matched }
 
     /// Aligns `source` onto `target` by the rule above; `allowNoOverlap` accepts ids of which
-    /// none match (every source id unknown) instead of failing.
+    /// none match (every source id unknown) instead of failing. Integer ids that match better
+    /// shifted by ±1 (``IDSanity/betterShift(_:_:matched:)``) are an error unless `allowShift`.
     public static func align(_ source: IDMap, to target: IDMap, _ sides: Sides, requireIDs: Bool = false,
-                             allowNoOverlap: Bool = false) throws(AlignmentError) -> IDAlignment {
+                             allowNoOverlap: Bool = false, allowShift: Bool = false) throws(AlignmentError) -> IDAlignment {
         if source.isPositional || target.isPositional {
             return try positional(source, target, sides, requireIDs: requireIDs)
         }
@@ -62,6 +63,10 @@ public struct IDAlignment: Sendable, Equatable {
         }
         let targets = source.ids.map { target.index(of: $0) ?? -1 }
         let matched = targets.reduce(0) { $0 + ($1 >= 0 ? 1 : 0) }
+        if !allowShift, let shift = IDSanity.betterShift(source, target, matched: matched) {
+            throw AlignmentError(IDSanity.shiftMessage(sides, shift: shift, matched: matched, sourceCount: source.count,
+                                                       override: "--allow-id-shift"))
+        }
         if matched == 0 && source.count > 0 && target.count > 0 && !allowNoOverlap {
             throw AlignmentError(noOverlap: source, target, sides)
         }

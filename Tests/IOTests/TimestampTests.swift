@@ -55,9 +55,22 @@ struct TimestampTests {
         // Users 5, 7; items 1, 3. (7, 3) repeats: values summed, the latest time kept.
         #expect(x.matrix.indptr == [0, 1, 3] && x.matrix.indices == [1, 0, 1] && x.matrix.values == [2, 5, 5])
         #expect(x.timestamps == [891717742, 878887116, 881250949])
-        // Without --time-col the time column is neither read nor mistaken for the value.
+        // Without --time-col the typed header's timestamp column is kept all the same, and not
+        // mistaken for the value.
         let plain = try read(path, time: nil) { $0.canonical.sortIDs = true }
-        #expect(plain.timestamps == nil && plain.matrix.values == x.matrix.values)
+        #expect(plain.timestamps == x.timestamps && plain.matrix.values == x.matrix.values)
+    }
+
+    @Test("a typed header's timestamp is the time column even without a rating column; an untyped one needs --time-col")
+    func typedTimestamp() throws {
+        let typed = try write("user_id:token\titem_id:token\ttimestamp:float\n7\t3\t881250949\n5\t1\t891717742\n", "y.inter")
+        let x = try read(typed, time: nil)
+        #expect(x.timestamps == [881250949, 891717742] && x.matrix.values == [1, 1])
+        let untyped = try write("user,item,rating,timestamp\nu,i,3,100\n")
+        #expect(try read(untyped, time: nil).timestamps == nil)
+        // A column named otherwise still wins.
+        let named = try write("user_id:token\titem_id:token\ttimestamp:float\twhen:float\n7\t3\t5\t100\n", "z.inter")
+        #expect(try read(named, time: "when").timestamps == [100])
     }
 
     @Test("without a header the value column skips the time column")

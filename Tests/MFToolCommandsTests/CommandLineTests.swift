@@ -68,7 +68,7 @@ struct CommandLineTests {
                            "--out", folder + "/u.h5", "--quiet"]) == 0)
         let report = try jsonSummary(["inspect", folder + "/u.h5", "--json"])
         #expect(report["kind"] as? String == "user factors")
-        #expect(report["user_ids"] as? [String] == ["0", "1", "2", "3", "4"])
+        #expect(report["user_ids"] as? [Int] == [0, 1, 2, 3, 4])
         #expect(report["item_ids"] == nil && report["method"] as? String == "ridge")
         let items = try jsonSummary(["inspect", Fixtures.path("ridge/items.h5"), "--json"])
         #expect(items["kind"] as? String == "embeddings")

@@ -10,7 +10,7 @@ struct RankingThreadCapTests {
     func recommend() throws {
         let files = try MisalignmentFiles()
         let out = files.folder + "/recs.h5"
-        #expect(runMFTool(["recommend", "--users", files.users, "--items", files.items, "--k", "2",
+        #expect(runMFTool(["recommend", "--include-seen", "--users", files.users, "--items", files.items, "--k", "2",
                            "--threads", "4096", "--out", out, "--quiet"]) == 0)
         let text = try #require(try Provenance.read(out)["mftool_settings"])
         let settings = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
@@ -39,7 +39,7 @@ struct RankingThreadCapTests {
     func zero() throws {
         let files = try MisalignmentFiles()
         #expect(runMFTool(["eval", "--users", files.users, "--items", files.items, "--test", files.ratings, "--threads", "0"]) == 64)
-        #expect(runMFTool(["recommend", "--users", files.users, "--items", files.items, "--threads", "0",
+        #expect(runMFTool(["recommend", "--include-seen", "--users", files.users, "--items", files.items, "--threads", "0",
                            "--out", files.folder + "/recs.csv", "--quiet"]) == 64)
         #expect(!FileManager.default.fileExists(atPath: files.folder + "/recs.csv"))
     }
@@ -67,7 +67,7 @@ struct MoreInputOverwriteTests {
     func recommend() throws {
         let files = try MisalignmentFiles()
         let (items, before) = try Self.copy("io/items.h5", to: files.folder, as: "items.h5")
-        let result = runMFToolReporting(["recommend", "--users", files.users, "--items", items, "--k", "2",
+        let result = runMFToolReporting(["recommend", "--include-seen", "--users", files.users, "--items", items, "--k", "2",
                                          "--out", items, "--quiet"])
         #expect(result.code == 1 && result.message.contains("is also the input"), "\(result.message)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: items)) == before)

@@ -36,7 +36,7 @@ struct DeclaredShapeCommandTests {
         #expect(report["empty_users"] as? Int == 9_999_998 && report["empty_items"] as? Int == 2)
         #expect(report["user_degree"] as? [String: Double] == ["min": 0, "median": 0, "mean": 2e-7, "max": 1])
         #expect(report["item_degree"] as? [String: Double] == ["min": 0, "median": 0.5, "mean": 0.5, "max": 1])
-        #expect(report["user_ids"] as? [String] == ["0", "1", "2", "3", "4"])
+        #expect((report["user_ids"] as? IDSample)?.ids == ["0", "1", "2", "3", "4"])
     }
 
     @Test("convert of 10,000,000 declared users writes the two entries and the shape", arguments: ["mtx", "csv"])

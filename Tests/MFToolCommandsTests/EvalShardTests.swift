@@ -120,7 +120,7 @@ struct EvalShardTests {
         }
         let fingerprint = runMergeEval([parts[0], files.folder + "/b-1.json", parts[2]])
         #expect(fingerprint.code == 1 && fingerprint.message.contains("b-1.json") && fingerprint.message.contains("fingerprint"))
-        #expect(runMFTool(["recommend", "--users", files.users, "--items", files.items, "--shard", "0/3",
+        #expect(runMFTool(["recommend", "--include-seen", "--users", files.users, "--items", files.items, "--shard", "0/3",
                            "--out", files.folder + "/recs-{shard}.h5", "--quiet"]) == 0)
         let kinds = runMergeEval([parts[0], files.folder + "/recs-0.h5", parts[2]])
         #expect(kinds.code == 1 && kinds.message.contains("recs-0.h5") && kinds.message.contains("recommendations"))

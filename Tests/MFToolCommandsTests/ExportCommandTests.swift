@@ -15,7 +15,7 @@ struct ExportCommandTests {
                            "--user-bias", "--offset", "global-mean", "--item-bias", items + ":/item_bias", "--lambda", "0.5"]) == 0)
         #expect(runMFTool(["export", "--ann", "--users", users, "--items", items, "--out", ann, "--quiet"]) == 0)
         let k = 8
-        #expect(runMFTool(["recommend", "--users", users, "--items", items, "--k", "\(k)", "--out", recs, "--quiet"]) == 0)
+        #expect(runMFTool(["recommend", "--include-seen", "--users", users, "--items", items, "--k", "\(k)", "--out", recs, "--quiet"]) == 0)
         let file = try HDF5File.open(ann)
         func matrix(_ name: String) throws -> DenseMatrix<Double> {
             let (shape, values) = try file.read(name, as: Double.self)

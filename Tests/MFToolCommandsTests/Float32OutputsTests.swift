@@ -42,7 +42,7 @@ struct Float32OutputsTests {
             let (eval, recs, sim, simUsers) = (folder + "/eval\(tag).json", folder + "/recs\(tag).csv", folder + "/sim\(tag).csv", folder + "/simu\(tag).csv")
             #expect(runMFTool(["eval", "--users", users, "--items", items, "--test", test, "--k", "3,5", "--metrics", "rmse,mae,recall,ndcg,auc",
                                "--precision", precision, "--out", eval, "--quiet"]) == 0)
-            #expect(runMFTool(["recommend", "--users", users, "--items", items, "--k", "4", "--precision", precision, "--out", recs, "--quiet"]) == 0)
+            #expect(runMFTool(["recommend", "--include-seen", "--users", users, "--items", items, "--k", "4", "--precision", precision, "--out", recs, "--quiet"]) == 0)
             #expect(runMFTool(["similar", "--items", items, "--all", "--k", "3", "--precision", precision, "--out", sim, "--quiet"]) == 0)
             #expect(runMFTool(["similar", "--users", users, "--all", "--k", "3", "--metric", "inner", "--precision", precision,
                                "--out", simUsers, "--quiet"]) == 0)

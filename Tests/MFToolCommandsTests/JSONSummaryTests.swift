@@ -41,6 +41,24 @@ struct JSONSummaryTests {
         #expect((s["objective"] as? Double).map { $0.isFinite } == true && s["out"] as? String == folder + "/v2.h5")
     }
 
+    @Test("export --ann")
+    func export() throws {
+        let folder = Fixtures.scratchFolder()
+        let (r, v) = try Self.generated(folder)
+        #expect(runMFTool(["solve", "--interactions", r, "--items", v, "--out", folder + "/u.h5", "--quiet"]) == 0)
+        let s = try jsonSummary(["export", "--ann", "--users", folder + "/u.h5", "--items", v, "--out", folder + "/ann.h5",
+                                 "--dtype", "float32", "--json", "--quiet"])
+        #expect(s["items"] as? Int == 30 && s["queries"] as? Int == 60 && s["columns"] as? Int == 5)
+        #expect(s["dtype"] as? String == "float32" && s["out"] as? String == folder + "/ann.h5")
+    }
+
+    @Test("every subcommand takes --json, as the README says of every command with a summary")
+    func everyCommand() {
+        for command in MFTool.configuration.subcommands {
+            #expect(command.helpMessage(columns: 400).contains("--json"), "\(command._commandName)")
+        }
+    }
+
     @Test("generate")
     func generate() throws {
         let folder = Fixtures.scratchFolder()

@@ -114,7 +114,7 @@ struct OutputNameTests {
     @Test("recommend: .csv, .jsonl or .h5; .parquet and .json are refused")
     func recommend() {
         let files = Files()
-        let base = ["recommend", "--users", files.users, "--items", files.items, "--k", "3"]
+        let base = ["recommend", "--include-seen", "--users", files.users, "--items", files.items, "--k", "3"]
         refused(base + ["--out", files.folder + "/recs.parquet"], in: files, accepted: ".csv, .jsonl, .h5, .hdf5")
         refused(base + ["--out", files.folder + "/recs.json"], in: files, accepted: ".csv, .jsonl, .h5, .hdf5")
     }
@@ -129,7 +129,7 @@ struct OutputNameTests {
     func merge() {
         let files = Files()
         let solve = ["solve", "--interactions", files.interactions, "--items", files.items, "-q"]
-        let recommend = ["recommend", "--users", files.users, "--items", files.items, "--k", "2", "-q"]
+        let recommend = ["recommend", "--include-seen", "--users", files.users, "--items", files.items, "--k", "2", "-q"]
         let eval = ["eval", "--users", files.users, "--items", files.items, "--test", files.interactions, "-q"]
         for i in 0..<2 {
             #expect(runMFTool(solve + ["--shard", "\(i)/2", "--out", files.folder + "/u-{shard}.h5"]) == 0)

@@ -69,6 +69,32 @@ struct ProvenanceTests {
         }
     }
 
+    @Test("solve, its merged parts and fit --method adam record their command, settings and inputs")
+    func factorOutputs() throws {
+        let folder = Fixtures.scratchFolder()
+        let (r, v) = (Fixtures.path("ridge/problem.h5"), Fixtures.path("ridge/items.h5"))
+        #expect(runMFTool(["solve", "--interactions", r, "--items", v, "--out", folder + "/u.h5", "--lambda", "2", "--reg", "count",
+                           "--threads", "1", "--quiet"]) == 0)
+        let solved = try provenance(folder + "/u.h5")
+        #expect(solved.command == "solve" && solved.inputs["interactions"] as? String == r && solved.inputs["items"] as? String == v)
+        #expect(solved.settings["lambda"] as? Double == 2 && solved.settings["reg"] as? String == "count"
+                && solved.settings["loss"] as? String == "observed" && solved.settings["threads"] as? Int == 1)
+        for i in 0..<2 {
+            #expect(runMFTool(["solve", "--interactions", r, "--items", v, "--out", folder + "/p-{shard}.h5", "--lambda", "2",
+                               "--shard", "\(i)/2", "--quiet"]) == 0)
+        }
+        #expect(runMFTool(["merge", folder + "/p-1.h5", folder + "/p-0.h5", "--out", folder + "/m.h5", "--quiet"]) == 0)
+        let merged = try provenance(folder + "/m.h5")
+        #expect(merged.command == "merge" && merged.settings["parts"] as? Int == 2 && merged.settings["part_command"] as? String == "solve")
+        #expect((merged.settings["part_settings"] as? [String: Any])?["lambda"] as? Double == 2)
+        #expect((merged.inputs["parts"] as? [String])?.count == 2 && (merged.inputs["part_inputs"] as? [String: Any])?["items"] as? String == v)
+        #expect(runMFTool(["fit", "--method", "adam", "--epochs", "2", "--lr", "0.01", "--interactions", r, "--items", v,
+                           "--out", folder + "/a.h5", "--quiet"]) == 0)
+        let adam = try provenance(folder + "/a.h5")
+        #expect(adam.command == "fit" && adam.settings["method"] as? String == "adam" && adam.settings["lr"] as? Double == 0.01
+                && adam.settings["init"] as? String == "random" && adam.inputs["items"] as? String == v)
+    }
+
     @Test("recommend --out .h5 records provenance and keeps integer ids as int64; string ids stay strings")
     func recommendations() throws {
         let folder = Fixtures.scratchFolder()

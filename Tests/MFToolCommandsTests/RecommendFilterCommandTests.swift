@@ -39,6 +39,28 @@ struct RecommendFilterCommandTests {
         }
     }
 
+    @Test("without --train or --exclude, recommend refuses to list seen items unless --include-seen")
+    func seenItems() throws {
+        let files = try MisalignmentFiles()
+        let out = files.folder + "/recs.csv"
+        let base = ["recommend", "--users", files.users, "--items", files.items, "--k", "6", "--out", out, "--quiet"]
+        let refused = runMFToolReporting(base)
+        #expect(refused.code == 64 && refused.message.contains("already have would be recommended")
+                && refused.message.contains("--include-seen"))
+        #expect(!FileManager.default.fileExists(atPath: out))
+        #expect(runMFTool(base + ["--include-seen", "--train", files.ratings]) == 64)
+        #expect(runMFTool(base + ["--include-seen"]) == 0)
+        // With every item allowed, some user's list holds an item of theirs: what the refusal is for.
+        let (ratings, _) = try InteractionsFile.read(FileSpec(files.ratings))
+        let seenListed = try lists(out).contains { user, items in
+            guard let u = ratings.userIDs.index(of: user) else { return false }
+            let seen = Set(ratings.matrix.indices[ratings.matrix.range(ofRow: u)].map { ratings.itemIDs.ids[Int($0)] })
+            return !seen.isDisjoint(with: items)
+        }
+        #expect(seenListed)
+        #expect(runMFTool(base + ["--train", files.ratings]) == 0)
+    }
+
     @Test("a per-user CSV of user,item: each user only its candidates; unknown users and items counted")
     func perUser() throws {
         let files = try MisalignmentFiles()
@@ -58,7 +80,7 @@ struct RecommendFilterCommandTests {
         let files = try MisalignmentFiles()
         let candidates = try write("1\n2\n", files.folder + "/numbers.txt")
         let out = files.folder + "/recs.csv"
-        let base = ["recommend", "--users", files.users, "--items", files.items, "--candidates", candidates, "--out", out]
+        let base = ["recommend", "--include-seen", "--users", files.users, "--items", files.items, "--candidates", candidates, "--out", out]
         let failed = runMFToolReporting(base)
         #expect(failed.code == 1 && failed.message.contains("0 of 2 item ids") && failed.message.contains("numbers.txt"))
         #expect(!FileManager.default.fileExists(atPath: out))

@@ -65,7 +65,7 @@ struct RecommendShardTests {
     @Test("string ids and a --user list: merged output equals the unsharded one")
     func stringIDsAndUserList() throws {
         let files = try MisalignmentFiles()
-        let base = ["recommend", "--users", files.users, "--items", files.items, "--k", "3", "--user", "carol", "--user", "alice", "--quiet"]
+        let base = ["recommend", "--include-seen", "--users", files.users, "--items", files.items, "--k", "3", "--user", "carol", "--user", "alice", "--quiet"]
         #expect(runMFTool(base + ["--out", files.folder + "/all.jsonl"]) == 0)
         for i in 0..<2 { #expect(runMFTool(base + ["--shard", "\(i)/2", "--out", files.folder + "/r-{shard}.h5"]) == 0) }
         #expect(runMergeRecommendations([files.folder + "/r-0.h5", files.folder + "/r-1.h5"], out: files.folder + "/m.jsonl").code == 0)
@@ -76,7 +76,7 @@ struct RecommendShardTests {
     @Test("refusals: a missing or repeated part, other settings, eval parts; a non-.h5 part is a usage error")
     func refusals() throws {
         let files = try ShardedEvalFiles()
-        let base = ["recommend", "--users", files.users, "--items", files.items, "--quiet"]
+        let base = ["recommend", "--include-seen", "--users", files.users, "--items", files.items, "--quiet"]
         for i in 0..<3 { #expect(runMFTool(base + ["--shard", "\(i)/3", "--out", files.folder + "/r-{shard}.h5"]) == 0) }
         for i in 0..<3 { #expect(runMFTool(base + ["--k", "4", "--shard", "\(i)/3", "--out", files.folder + "/k-{shard}.h5"]) == 0) }
         let parts = (0..<3).map { files.folder + "/r-\($0).h5" }

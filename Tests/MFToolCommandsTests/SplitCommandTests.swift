@@ -28,6 +28,20 @@ struct SplitCommandTests {
         #expect(test.matrix.nnz > 0)
     }
 
+    @Test("--by last counts the users whose equal timestamps straddle the cut; the later item column is held out")
+    func lastTies() throws {
+        let folder = Fixtures.scratchFolder()
+        let input = folder + "/log.csv"
+        // a: items 1 and 2 share the latest time (tied at the cut); b: distinct times; c: one entry.
+        try "user,item,rating,timestamp\na,1,5,10\na,2,4,10\na,3,3,5\nb,1,2,7\nb,2,1,8\nc,3,4,10\n"
+            .write(toFile: input, atomically: true, encoding: .utf8)
+        let summary = try jsonSummary(["split", "--interactions", input, "--time-col", "timestamp", "--last-k", "1",
+                                       "--train", folder + "/train.h5", "--test", folder + "/test.h5", "--json", "--quiet"])
+        #expect(summary["tied_users"] as? Int == 1)
+        let (test, _) = try InteractionsFile.read(FileSpec(folder + "/test.h5"))
+        #expect(triplets(test) == ["a|2|\(4.0.bitPattern)", "b|2|\(1.0.bitPattern)"])
+    }
+
     @Test("--by last on text with a time column: each user's latest interactions are the test file")
     func lastByTime() throws {
         let folder = Fixtures.scratchFolder()

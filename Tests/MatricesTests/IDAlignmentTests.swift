@@ -36,3 +36,33 @@ struct IDAlignmentTests {
         #expect(shifted.method == .positional && shifted.targets == [0, 1])
     }
 }
+
+@Suite("IDSanity: shifts and swapped roles")
+struct IDSanityTests {
+    func ids(_ range: ClosedRange<Int>) throws -> IDMap { try IDMap(range.map(String.init)) }
+
+    @Test("a shift is reported only when nearly every id matches with it and more than without")
+    func shifts() throws {
+        #expect(IDSanity.betterShift(try ids(1...100), try ids(0...99), matched: 99)! == (-1, 100))
+        #expect(IDSanity.betterShift(try ids(0...99), try ids(1...100), matched: 99)! == (1, 100))
+        // A subset, fully matched: nothing to do better.
+        #expect(IDSanity.betterShift(try ids(5...10), try ids(1...100), matched: 6) == nil)
+        // One new id past the end: the shift matches no more than the ids as they are.
+        #expect(IDSanity.betterShift(try ids(1...101), try ids(1...100), matched: 100) == nil)
+        // Sparse ids where a shift happens to match a few more, but not nearly all.
+        let sparse = try IDMap(["1", "10", "20", "30", "41"]), target = try IDMap(["1", "40", "50"])
+        #expect(IDSanity.betterShift(sparse, target, matched: 1) == nil)
+        #expect(IDSanity.betterShift(try IDMap(["a", "b"]), try IDMap(["b", "c"]), matched: 1) == nil)
+    }
+
+    @Test("users that are the target's items while the items are not: suspected; a sparse catalogue is not")
+    func swaps() throws {
+        let catalogue = try ids(1...20)
+        #expect(IDSanity.swappedRoles(users: try ids(1...20).ids, items: try ids(1...12), target: catalogue, itemsMatched: 12)! == (20, 12))
+        // Few items of a large catalogue rated by users numbered like a part of it.
+        let large = try ids(1...10_000)
+        #expect(IDSanity.swappedRoles(users: try ids(1...5000).ids, items: try ids(1...500), target: large, itemsMatched: 500) == nil)
+        // Nearly every item matched: no suspicion.
+        #expect(IDSanity.swappedRoles(users: try ids(1...20).ids, items: try ids(1...19), target: catalogue, itemsMatched: 19) == nil)
+    }
+}

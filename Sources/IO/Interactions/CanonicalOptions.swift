@@ -22,6 +22,10 @@ public struct CanonicalOptions: Sendable, Equatable {
     public var requireIDs: Bool = false
     /// Accept a result without interactions after filtering, instead of failing.
     public var allowEmpty: Bool = false
+    /// Join integer ids as they are even when they match better shifted by ±1.
+    public var allowIDShift: Bool = false
+    /// Read the columns as they are even when the file's users look like the item order's items.
+    public var allowRoleSwap: Bool = false
 
     public init() {}
 }
@@ -103,9 +107,16 @@ enum Canonicalizer {
             throw IOError(file: file, "item id '\(error.id)' occurs twice in the id list")
         }
         let sides = IDAlignment.Sides(entity: "item", source: file, target: options.itemOrderSource)
+        if !options.allowRoleSwap, !parsed.positionalUsers, !items.isPositional, !order.isPositional {
+            let itemsMatched = items.ids.reduce(0) { $0 + (order.index(of: $1) != nil ? 1 : 0) }
+            if let swap = IDSanity.swappedRoles(users: parsed.userIDs, items: items, target: order, itemsMatched: itemsMatched) {
+                throw IOError(file: file, "its \(parsed.userIDs.count) user ids look like the item ids of \(options.itemOrderSource) (\(swap.users) of its \(order.count) items are users here, \(swap.items) are items): are the user and item columns swapped? Give --user-col and --item-col (or convert again with them), or pass --allow-role-swap to read the columns as they are")
+            }
+        }
         do {
             return try IDAlignment.align(items, to: order, sides, requireIDs: options.requireIDs,
-                                         allowNoOverlap: options.dropUnknownItems && options.allowEmpty)
+                                         allowNoOverlap: options.dropUnknownItems && options.allowEmpty,
+                                         allowShift: options.allowIDShift)
         } catch {
             throw IOError(file: file, error.message)
         }

@@ -75,6 +75,25 @@ public struct ShardPart: Sendable, Equatable {
         try read(from: HDF5File.open(path))
     }
 
+    /// The settings that differ between two records (`name=value` lines or a JSON object), as
+    /// `name value (first part: value)`, in name order.
+    static func settingsDifference(_ first: String, _ other: String) -> String {
+        func parse(_ text: String) -> [String: String] {
+            if let data = text.data(using: .utf8), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                return object.mapValues { "\($0)" }
+            }
+            var out: [String: String] = [:]
+            for line in text.split(separator: "\n") {
+                let pair = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                out[String(pair[0])] = pair.count > 1 ? String(pair[1]) : ""
+            }
+            return out
+        }
+        let (a, b) = (parse(first), parse(other))
+        let names = Set(a.keys).union(b.keys).filter { a[$0] != b[$0] }.sorted()
+        return names.map { "\($0) \(b[$0] ?? "none") (first part: \(a[$0] ?? "none"))" }.joined(separator: ", ")
+    }
+
     /// `parts` (path, part) in shard order, after checking that they are the N parts of one
     /// run: one kind, count, fingerprint, settings and row total; every index once; the rows
     /// tiling 0 ..< total in shard order. Errors name the missing, repeated or odd part.
@@ -88,7 +107,9 @@ public struct ShardPart: Sendable, Equatable {
             if p.shard.count != first.shard.count { throw differs("shard count", "\(first.shard.count)", "\(p.shard.count)") }
             if p.totalRows != first.totalRows { throw differs("row total", "\(first.totalRows)", "\(p.totalRows)") }
             if p.fingerprint != first.fingerprint { throw differs("input fingerprint", first.fingerprint, p.fingerprint) }
-            if p.settings != first.settings { throw differs("settings", first.settings, p.settings) }
+            if p.settings != first.settings {
+                throw IOError(file: path, "is not a part of the same run as \(firstPath): its settings differ: \(settingsDifference(first.settings, p.settings))")
+            }
         }
         var byIndex: [Int: String] = [:]
         for (path, p) in parts {

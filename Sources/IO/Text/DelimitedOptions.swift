@@ -73,6 +73,16 @@ enum KnownColumns {
     static let item: Set<String> = ["item", "item_id", "itemid", "iid", "movie", "movieid", "movie_id", "product_id", "article_id", "track_id", "items", "item id", "business_id", "book_id", "isbn"]
     static let value: Set<String> = ["rating", "ratings", "value", "score", "count", "weight", "playcount", "plays", "preference", "label", "clicks", "book-rating", "stars"]
 
+    /// The time column of a typed (RecBole) header, kept without --time-col: the header says
+    /// what the column is.
+    static let time: Set<String> = ["timestamp"]
+
+    /// Whether a header carries RecBole types (`name:token`, `name:float`): then its
+    /// `timestamp` column is known to be one.
+    static func isTyped(_ fields: [String]) -> Bool {
+        fields.contains { $0.lowercased() != normalize($0) }
+    }
+
     /// The header name without a RecBole type suffix, lowercased.
     static func normalize(_ name: String) -> String {
         var n = name.lowercased()

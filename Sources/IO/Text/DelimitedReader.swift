@@ -112,7 +112,7 @@ enum DelimitedReader {
         let coo = COOMatrix(rows: all.users.count, columns: all.items.count,
                             rowIndices: all.rows, columnIndices: all.columns, values: all.values)
         var parsed = ParsedTriplets(userIDs: IDList(all.users.ids), itemIDs: IDList(all.items.ids), coo: coo)
-        if options.timeColumn != nil { parsed.timestamps = all.times }
+        if options.timeColumn != nil || !all.times.isEmpty { parsed.timestamps = all.times }
         return parsed
     }
 
@@ -243,6 +243,8 @@ enum DelimitedReader {
         func known(_ set: Set<String>) -> Int? { names.firstIndex { set.contains($0) } }
         let user = try options.userColumn.map { c throws(IOError) in try resolve(c, role: "user") } ?? known(KnownColumns.user) ?? 0
         let item = try options.itemColumn.map { c throws(IOError) in try resolve(c, role: "item") } ?? known(KnownColumns.item) ?? 1
+        // A typed header's timestamp column is kept as the time column unless another is named.
+        let typedTime = hasHeader && options.timeColumn == nil && KnownColumns.isTyped(fields) ? known(KnownColumns.time) : nil
         var value: Int? = nil
         if !options.implicit {
             if let c = options.valueColumn {
@@ -255,11 +257,11 @@ enum DelimitedReader {
                     case let .index(k): return k
                     case let .name(name): return fields.firstIndex(of: name) ?? names.firstIndex(of: KnownColumns.normalize(name))
                     }
-                }
+                } ?? typedTime
                 value = (0..<fields.count).first { $0 != user && $0 != item && $0 != time }
             }
         }
-        let time = try options.timeColumn.map { c throws(IOError) in try resolve(c, role: "time") }
+        let time = try options.timeColumn.map { c throws(IOError) in try resolve(c, role: "time") } ?? typedTime.flatMap { $0 == value ? nil : $0 }
         if let time, time == user || time == item || time == value {
             throw IOError(file: path, "the time column (\(time)) is also the user, item or value column")
         }

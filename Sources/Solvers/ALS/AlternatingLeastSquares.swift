@@ -66,6 +66,12 @@ public struct AlternatingLeastSquares: Sendable {
         public var history: [Epoch]
         /// With ``validation``: the epoch whose factors these are (the best score).
         public var bestEpoch: Int? = nil
+
+        /// The record of the epoch whose factors these are: the best one under early stopping,
+        /// else the last one run (nil when none ran).
+        public var keptEpoch: Epoch? {
+            bestEpoch.map { best in history.first { $0.epoch == best }! } ?? history.last
+        }
     }
 
     /// Runs ALS on interactions R (users × items). With ``Objective/userBias`` set it learns

@@ -6,7 +6,9 @@ PATH.  A line ``$ COMMAND`` is one shell command (bash, ``set -o pipefail``); th
 lines after it, up to the next ``$`` line, are what it prints on stdout and stderr
 together (the summaries go to stderr).  In the expected text ``…`` stands for any
 text within a line, and a line that is ``…`` alone for any number of lines
-(elided).  Trailing blank lines are not compared.  A command must exit 0.
+(elided).  A decimal number matches within one unit of its last printed digit or
+1e-9 relative (the last bits of a solve differ between instruction sets); integers
+match exactly.  Trailing blank lines are not compared.  A command must exit 0.
 
 Usage (from the repository root)::
 
@@ -60,20 +62,43 @@ def commands(block: list[str]) -> list[tuple[str, list[str]]]:
     return out
 
 
-def line_pattern(line: str) -> str:
-    """A regular expression for one expected line: ``…`` matches any text."""
-    return ".*?".join(re.escape(part) for part in line.split(ELLIPSIS))
+DECIMAL = re.compile(r"-?\d+\.\d+(?:[eE][-+]?\d+)?")
+
+
+def line_pattern(line: str, numbers: list[str]) -> str:
+    """A regular expression for one expected line: ``…`` matches any text, and each decimal
+    number is captured (and appended to `numbers`) to be compared by `close`."""
+    pieces = []
+    for part in line.split(ELLIPSIS):
+        out, last = "", 0
+        for m in DECIMAL.finditer(part):
+            out += re.escape(part[last:m.start()]) + r"(-?\d+\.\d+(?:[eE][-+]?\d+)?)"
+            numbers.append(m.group())
+            last = m.end()
+        pieces.append(out + re.escape(part[last:]))
+    return ".*?".join(pieces)
+
+
+def close(expected: str, actual: str) -> bool:
+    """Whether a printed decimal matches the README's: within one unit of the README's last
+    digit or 1e-9 relative. The last bits of a solve differ between instruction sets (AVX2,
+    AVX-512) and BLAS builds; integers (counts, ids) are compared exactly."""
+    mantissa, _, exponent = expected.lower().partition("e")
+    unit = 10.0 ** (int(exponent or 0) - len(mantissa.split(".")[1]))
+    e, a = float(expected), float(actual)
+    return abs(a - e) <= max(unit, 1e-9 * abs(e))
 
 
 def matches(expected: list[str], actual: list[str]) -> bool:
     """Whether the actual lines match the expected ones, ``…`` lines eliding any lines."""
-    pattern = ""
+    pattern, numbers = "", []
     for line in expected:
         if line.strip() == ELLIPSIS:
             pattern += r"(?:[^\n]*\n)*?"
         else:
-            pattern += line_pattern(line) + r"\n"
-    return re.fullmatch(pattern, "".join(l + "\n" for l in actual), re.S) is not None
+            pattern += line_pattern(line, numbers) + r"\n"
+    m = re.fullmatch(pattern, "".join(l + "\n" for l in actual), re.S)
+    return m is not None and all(close(e, a) for e, a in zip(numbers, m.groups()))
 
 
 def self_test() -> None:
@@ -88,6 +113,13 @@ def self_test() -> None:
         (["x", "…", "z"], ["x", "y"], False),
         ([], ["printed"], False),
         (["a.b"], ["axb"], False),
+        (["objective 33065.52152 → u.h5"], ["objective 33065.52153 → u.h5"], True),
+        (["objective 33065.52152 → u.h5"], ["objective 33065.52160 → u.h5"], False),
+        (["42,1,986,6.035408138116636"], ["42,1,986,6.035408138116634"], True),
+        (["42,1,986,6.035408138116636"], ["42,1,987,6.035408138116636"], False),
+        (["ndcg 0.021000"], ["ndcg 0.021100"], False),
+        (["x 1.5e-05"], ["x 1.6e-05"], True),
+        (["x 1.5e-05"], ["x 1.7e-05"], False),
     ]
     for expected, actual, answer in cases:
         if matches(expected, actual) != answer:

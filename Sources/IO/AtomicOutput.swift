@@ -6,8 +6,15 @@ import Foundation
 /// The temporary file is `.NAME.tmp-PID-RANDOM`: removed on failure, on SIGINT and SIGTERM
 /// (``TemporaryFiles``), and, when a killed run left one, by the next write to the same folder.
 /// An output that is a symbolic link is written through: its target is replaced, the link kept.
+/// An output that is a FIFO or a character device is written through too, never replaced by a
+/// regular file; a block device or a socket is refused.
 enum AtomicOutput {
     static func write(to path: String, _ body: (String) throws(IOError) -> Void) throws(IOError) {
+        switch SpecialFile(path) {
+        case .stream?: return try writeThrough(to: path, body)
+        case let .refused(kind)?: throw IOError(file: path, "is \(kind), not a file: give a file path for the output")
+        case nil: break
+        }
         let target = try resolvedTarget(path)
         let url = URL(fileURLWithPath: target)
         let folder = url.deletingLastPathComponent().path

@@ -54,8 +54,7 @@ public final class OutputGroup: @unchecked Sendable {
         var info = stat()
         guard lstat(target, &info) == 0 else { return .none }
         let url = URL(fileURLWithPath: target)
-        let backup = url.deletingLastPathComponent().path + "/." + url.lastPathComponent
-            + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let backup = url.deletingLastPathComponent().path + "/" + WriterTag.temporaryName(for: url.lastPathComponent)
         return link(target, backup) == 0 ? .kept(backup) : .lost
     }
 

@@ -28,7 +28,7 @@ extension AtomicOutput {
     /// whole output is written to a temporary file first (in TMPDIR: the device's folder may not
     /// be writable), so that a failed write sends nothing, then copied into the special file.
     static func writeThrough(to path: String, _ body: (String) throws(IOError) -> Void) throws(IOError) {
-        let temporary = NSTemporaryDirectory() + "/.mftool-output.tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = NSTemporaryDirectory() + "/" + WriterTag.temporaryName(for: "mftool-output")
         let slot = TemporaryFiles.register(temporary)
         defer {
             unlink(temporary)

@@ -8,9 +8,10 @@ import Testing
 /// removes what SIGKILL left.
 @Suite("Killed writers")
 struct KillTests {
-    static func run(_ arguments: [String], in folder: String, killAfter delay: Double? = nil, signal: Int32 = SIGKILL) throws -> Process {
+    static func run(_ arguments: [String], in folder: String, killAfter delay: Double? = nil, signal: Int32 = SIGKILL,
+                    executable: String = OutOfSpaceTests.executable) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: OutOfSpaceTests.executable)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.standardError = FileHandle.nullDevice
@@ -92,5 +93,64 @@ struct KillTests {
         }
         #expect(try Self.run(merge, in: folder).terminationStatus == 0)
         #expect(Self.temporaries(folder).isEmpty, "\(Self.temporaries(folder))")
+    }
+}
+
+/// A writer in another PID namespace (another container or pod on the same shared folder): a
+/// write in this namespace to the same folder must not take its temporary file for a stale one.
+@Suite("Writers in another PID namespace")
+struct NamespaceWriterTests {
+    /// The host PID of the running mftool whose arguments include `marker`, or nil.
+    static func writerPID(marker: String) -> pid_t? {
+        let executable = URL(fileURLWithPath: OutOfSpaceTests.executable).resolvingSymlinksInPath().path
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry),
+                  let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/exe"), exe == executable,
+                  let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                  String(decoding: cmdline, as: UTF8.self).contains(marker) else { continue }
+            return pid
+        }
+        return nil
+    }
+
+    @Test("a writer under unshare --pid keeps its temporary file while this namespace writes beside it")
+    func otherNamespace() throws {
+        let folder = Fixtures.scratchFolder()
+        guard (try? KillTests.run(["/usr/bin/unshare", "--pid", "--fork", "true"], in: folder, executable: "/usr/bin/env"))?.terminationStatus == 0 else {
+            print("skipped: unshare --pid --fork is not permitted here (needs root or user namespaces)")
+            return
+        }
+        #expect(try KillTests.run(["generate", "--preset", "ml100k-shape", "--out", "r.h5", "--items-out", "v.h5", "-q"], in: folder).terminationStatus == 0)
+        try "user,item,value\na,b,1\n".write(toFile: folder + "/small.csv", atomically: true, encoding: .utf8)
+        // Inside the namespace, PIDs 2…302 are used up first (one after the other: a background
+        // job's `wait` never returns under a parent that blocks SIGCHLD), so the writer's PID is
+        // one this namespace is unlikely to have.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        writer.arguments = ["--pid", "--fork", "/bin/sh", "-c", "for i in $(seq 1 300); do /bin/true; done; \"$0\" \"$@\"; exit $?",
+                            OutOfSpaceTests.executable, "convert", "r.h5", "shared-out.csv", "-q"]
+        writer.currentDirectoryURL = URL(fileURLWithPath: folder)
+        try writer.run()
+        // Stop the writer while its temporary file exists, write beside it, then let it finish.
+        var stopped: pid_t? = nil
+        let deadline = Date().addingTimeInterval(30)
+        while stopped == nil && writer.isRunning && Date() < deadline {
+            if KillTests.temporaries(folder).contains(where: { $0.hasPrefix(".shared-out.csv.tmp-") }), let pid = Self.writerPID(marker: "shared-out.csv") {
+                kill(pid, SIGSTOP)
+                stopped = pid
+            } else {
+                usleep(200)
+            }
+        }
+        if let stopped {
+            #expect(try KillTests.run(["convert", "small.csv", "beside.csv", "-q"], in: folder).terminationStatus == 0)
+            #expect(KillTests.temporaries(folder).contains { $0.hasPrefix(".shared-out.csv.tmp-") }, "the other namespace's temporary file was removed")
+            kill(stopped, SIGCONT)
+        } else {
+            print("skipped the overlap: the writer finished before its temporary file was seen")
+        }
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: folder + "/shared-out.csv"))
     }
 }

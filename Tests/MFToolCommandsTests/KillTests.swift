@@ -122,35 +122,46 @@ struct NamespaceWriterTests {
         }
         #expect(try KillTests.run(["generate", "--preset", "ml100k-shape", "--out", "r.h5", "--items-out", "v.h5", "-q"], in: folder).terminationStatus == 0)
         try "user,item,value\na,b,1\n".write(toFile: folder + "/small.csv", atomically: true, encoding: .utf8)
+        var overlaps = 0
+        for attempt in 0..<8 where overlaps == 0 {
+            overlaps += try Self.writeBeside(folder: folder, output: "shared-\(attempt).csv") ? 1 : 0
+        }
+        if overlaps == 0 { print("skipped the overlap: in 8 runs the writer finished before its temporary file was seen") }
+    }
+
+    /// Runs `convert r.h5 OUTPUT` in a new PID namespace; if its temporary file is seen, stops
+    /// the writer, writes beside it from this namespace, checks the temporary file is still
+    /// there, and resumes it. Whether the overlap happened; the writer must succeed either way.
+    static func writeBeside(folder: String, output: String) throws -> Bool {
         // Inside the namespace, PIDs 2…302 are used up first (one after the other: a background
         // job's `wait` never returns under a parent that blocks SIGCHLD), so the writer's PID is
         // one this namespace is unlikely to have.
         let writer = Process()
         writer.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
         writer.arguments = ["--pid", "--fork", "/bin/sh", "-c", "for i in $(seq 1 300); do /bin/true; done; \"$0\" \"$@\"; exit $?",
-                            OutOfSpaceTests.executable, "convert", "r.h5", "shared-out.csv", "-q"]
+                            OutOfSpaceTests.executable, "convert", "r.h5", output, "-q"]
         writer.currentDirectoryURL = URL(fileURLWithPath: folder)
         try writer.run()
-        // Stop the writer while its temporary file exists, write beside it, then let it finish.
+        let prefix = ".\(output).tmp-"
         var stopped: pid_t? = nil
-        let deadline = Date().addingTimeInterval(30)
-        while stopped == nil && writer.isRunning && Date() < deadline {
-            if KillTests.temporaries(folder).contains(where: { $0.hasPrefix(".shared-out.csv.tmp-") }), let pid = Self.writerPID(marker: "shared-out.csv") {
-                kill(pid, SIGSTOP)
-                stopped = pid
-            } else {
+        while stopped == nil && writer.isRunning {
+            guard KillTests.temporaries(folder).contains(where: { $0.hasPrefix(prefix) }), let pid = writerPID(marker: output) else {
                 usleep(200)
+                continue
             }
+            kill(pid, SIGSTOP)
+            // The writer may have renamed its file between the look and the stop.
+            guard KillTests.temporaries(folder).contains(where: { $0.hasPrefix(prefix) }) else { kill(pid, SIGCONT); break }
+            stopped = pid
         }
         if let stopped {
             #expect(try KillTests.run(["convert", "small.csv", "beside.csv", "-q"], in: folder).terminationStatus == 0)
-            #expect(KillTests.temporaries(folder).contains { $0.hasPrefix(".shared-out.csv.tmp-") }, "the other namespace's temporary file was removed")
+            #expect(KillTests.temporaries(folder).contains { $0.hasPrefix(prefix) }, "the other namespace's temporary file was removed")
             kill(stopped, SIGCONT)
-        } else {
-            print("skipped the overlap: the writer finished before its temporary file was seen")
         }
         writer.waitUntilExit()
         #expect(writer.terminationStatus == 0)
-        #expect(FileManager.default.fileExists(atPath: folder + "/shared-out.csv"))
+        #expect(FileManager.default.fileExists(atPath: folder + "/" + output))
+        return stopped != nil
     }
 }

@@ -60,16 +60,17 @@ struct OutputSafetyTests {
         #expect(Self.names(in: folder + "/real") == ["out.csv"])
     }
 
-    @Test("temporary files of killed writers are removed by the next write to the folder")
+    @Test("temporary files of killed writers of this namespace are removed by the next write to the folder")
     func staleTemporaries() throws {
         let folder = Fixtures.scratchFolder()
         let dead = try #require((400_000..<4_000_000).lazy.map { pid_t($0) }.first { kill($0, 0) != 0 && errno == ESRCH })
-        let stale = folder + "/.old.h5.tmp-\(dead)-12345"
-        let live = folder + "/.other.h5.tmp-\(getpid())-777"
+        let tag = WriterTag.current
+        let stale = folder + "/.old.h5.tmp-\(tag)-\(dead)-12345"
+        let live = folder + "/.other.h5.tmp-\(tag)-\(getpid())-777"
         let unrelated = folder + "/.notes.tmp-x"
         for path in [stale, live, unrelated] { #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8))) }
         #expect(runMFTool(["convert", Self.ratings, folder + "/r.h5", "-q"]) == 0)
-        #expect(Self.names(in: folder) == [".notes.tmp-x", ".other.h5.tmp-\(getpid())-777", "r.h5"])
+        #expect(Self.names(in: folder) == [".notes.tmp-x", ".other.h5.tmp-\(tag)-\(getpid())-777", "r.h5"])
     }
 
     @Test("a writer's error names the output, not the temporary file, with the system's reason")

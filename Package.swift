@@ -11,7 +11,6 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
-        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.19"),
     ],
     targets: [
         // C libraries from Debian: liblapacke-dev + libopenblas-dev, and libhdf5-dev.
@@ -25,12 +24,18 @@ let package = Package(
             pkgConfig: "hdf5-serial",
             providers: [.apt(["libhdf5-dev"])]
         ),
+        // zlib, for the deflated members of .npz archives (zlib1g-dev, which libhdf5-dev needs too).
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         // mftool's own SIMD kernels for the per-user solves (portable, AVX2 and AVX-512 variants).
         .target(name: "CKernels"),
         .target(name: "Matrices"),
         .target(
             name: "IO",
-            dependencies: ["Matrices", "Solvers", "CHDF5", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+            dependencies: ["Matrices", "Solvers", "CHDF5", "CZlib"]
         ),
         .target(
             name: "Solvers",

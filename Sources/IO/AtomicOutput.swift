@@ -3,11 +3,19 @@ import Foundation
 /// Writes an output file through a temporary file in the same folder, renamed into place only
 /// when the whole write succeeded, so a failed run never leaves a half-written output.
 ///
-/// The temporary file is `.NAME.tmp-PID-RANDOM`: removed on failure, on SIGINT and SIGTERM
-/// (``TemporaryFiles``), and, when a killed run left one, by the next write to the same folder.
+/// The temporary file is `.NAME.tmp-TAG-PID-RANDOM`: removed on failure, on SIGINT and SIGTERM
+/// (``TemporaryFiles``), and, when a killed run left one, by a later write to the same folder
+/// once its writer is provably gone (``StaleTemporaries``).
 /// An output that is a symbolic link is written through: its target is replaced, the link kept.
+/// An output that is a FIFO or a character device is written through too, never replaced by a
+/// regular file; a block device or a socket is refused.
 enum AtomicOutput {
     static func write(to path: String, _ body: (String) throws(IOError) -> Void) throws(IOError) {
+        switch SpecialFile(path) {
+        case .stream?: return try writeThrough(to: path, body)
+        case let .refused(kind)?: throw IOError(file: path, "is \(kind), not a file: give a file path for the output")
+        case nil: break
+        }
         let target = try resolvedTarget(path)
         let url = URL(fileURLWithPath: target)
         let folder = url.deletingLastPathComponent().path
@@ -19,7 +27,7 @@ enum AtomicOutput {
             throw IOError(file: path, "cannot be written (\(String(cString: strerror(errno))))")
         }
         StaleTemporaries.remove(in: folder)
-        let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let temporary = folder + "/" + WriterTag.temporaryName(for: url.lastPathComponent)
         let slot = TemporaryFiles.register(temporary)
         errno = 0
         do {

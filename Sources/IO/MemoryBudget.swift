@@ -1,11 +1,15 @@
 import Foundation
+import Matrices
 
 /// The memory a reader may commit to one file's arrays, checked against sizes a file declares
 /// before anything is allocated, so a small file cannot ask for gigabytes.
 public enum MemoryBudget {
-    /// The bytes a single input may need; physical memory unless set (at startup, before any
-    /// reader runs).
-    nonisolated(unsafe) public static var limit: Int = Int(clamping: ProcessInfo.processInfo.physicalMemory)
+    /// The bytes a single input may need: ``MemoryLimit/bytes``, the one limit the solvers
+    /// charge their working memory to as well (set at startup, before any reader runs).
+    public static var limit: Int {
+        get { MemoryLimit.bytes }
+        set { MemoryLimit.bytes = newValue }
+    }
 
     /// `count × elementSize` bytes, or nil when the product overflows.
     static func bytes(_ count: Int, _ elementSize: Int) -> Int? {
@@ -36,10 +40,5 @@ public enum MemoryBudget {
     }
 
     /// A byte count in the largest unit that keeps it above 1.
-    static func describe(_ bytes: Int) -> String {
-        let units = ["bytes", "KB", "MB", "GB", "TB", "PB"]
-        var value = Double(bytes), unit = 0
-        while value >= 1024 && unit < units.count - 1 { value /= 1024; unit += 1 }
-        return unit == 0 ? "\(bytes) bytes" : String(format: "%.1f %@", value, units[unit])
-    }
+    static func describe(_ bytes: Int) -> String { MemoryLimit.describe(bytes) }
 }

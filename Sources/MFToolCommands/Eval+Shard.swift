@@ -13,18 +13,18 @@ extension Eval {
                       "require_ids": alignment.requireIDs] as [String: Any])
     }
 
-    /// What identifies the inputs of a sharded run: the test file as the shard read saw it,
-    /// the factors and ids of users and items, and the training file's shape and size.
+    /// What identifies the inputs of a sharded run: the test file as the shard read saw it
+    /// (with a hash of its bytes), the factors and ids of users and items, and the training
+    /// file's bytes.
     func fingerprint(_ loaded: LoadedModel, test: InteractionsFile.ShardRead, train: LoadedModel.Aligned?) -> String {
-        var fingerprint = Fingerprint()
-        fingerprint.add(test.identity)
-        fingerprint.add(model: loaded)
+        var testFile = Fingerprint(), model = Fingerprint(), trainFile = Fingerprint()
+        testFile.add(test.identity)
+        model.add(model: loaded)
         if let train, let path = self.train {
-            fingerprint.add("train rows=\(train.matrix.rows) columns=\(train.matrix.columns) nnz=\(train.matrix.nnz)")
-            fingerprint.add(sizeOf: path, role: "train")
-            fingerprint.add(train.matrix.values)
+            trainFile.add("train rows=\(train.matrix.rows) columns=\(train.matrix.columns) nnz=\(train.matrix.nnz)")
+            trainFile.add(contentsOf: FileSpec(path).path)
         }
-        return fingerprint.value
+        return Fingerprint.labeled([("--test", testFile), ("factors", model), ("--train", trainFile)])
     }
 
     /// A part of a sharded eval: its record (`part`), the test file as given (for messages)

@@ -204,6 +204,9 @@ struct Fit: ParsableCommand {
 extension Fit {
     /// The starting factors `--init` names: seeded random, zeros, or a file's rows by user id.
     func initialFactors(_ problem: RidgeProblem, userIDs: IDMap) throws -> DenseMatrix<Double> {
+        // The factors, their gradient and the optimizer's two moments; VᵀV for the full-batch losses.
+        try WorkingMemory.charge(rows: problem.userCount, columns: problem.width, copies: 4, gram: problem.objective.loss != .observed,
+                                 what: "training \(problem.userCount) users at k = \(problem.width) (factors, gradient, optimizer moments)")
         switch `init` {
         case .random: return GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: seed)
         case .zeros: return DenseMatrix(rows: problem.userCount, columns: problem.width, repeating: 0)

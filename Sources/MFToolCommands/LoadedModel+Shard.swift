@@ -74,9 +74,4 @@ extension Fingerprint {
         add("mean=\(loaded.model.mean) user_bias=\(loaded.model.userBias)")
     }
 
-    /// Adds the byte size of the file `argument` names (0 when it cannot be read), under `role`.
-    mutating func add(sizeOf argument: String, role: String) {
-        let size = (try? FileManager.default.attributesOfItem(atPath: FileSpec(argument).path)[.size] as? Int) ?? 0
-        add("\(role) bytes=\(size)")
-    }
 }

@@ -175,12 +175,17 @@ struct LoadedProblem {
     /// interactions file, the items (values and ids) and `extra` inputs' identities.
     func part(_ shard: Shard, kind: String, settings: String, extra: [String] = []) -> ShardPart? {
         guard let read = self.shard else { return nil }
-        var fingerprint = Fingerprint()
-        fingerprint.add(read.identity)
-        fingerprint.add(items.factors.storage)
-        if let ids = items.itemIDs { fingerprint.add(ids) }
-        for e in extra { fingerprint.add(e) }
+        var interactions = Fingerprint(), itemMatrix = Fingerprint()
+        interactions.add(read.identity)
+        itemMatrix.add(items.factors.storage)
+        if let ids = items.itemIDs { itemMatrix.add(ids) }
+        var parts = [(name: "interactions", fingerprint: interactions), (name: "items", fingerprint: itemMatrix)]
+        for e in extra {
+            var other = Fingerprint()
+            other.add(e)
+            parts.append((name: "other", fingerprint: other))
+        }
         return ShardPart(kind: kind, shard: shard, rows: read.rows, totalRows: read.totalRows,
-                         fingerprint: fingerprint.value, settings: settings)
+                         fingerprint: Fingerprint.labeled(parts), settings: settings)
     }
 }

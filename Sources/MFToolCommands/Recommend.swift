@@ -135,15 +135,18 @@ struct Recommend: ParsableCommand {
     }
 
     /// What identifies the inputs of a sharded run: the factors and ids of users and items,
-    /// the users chosen, and the sizes of the item lists and the training file.
+    /// the users chosen, and the bytes of the training file and of each item list.
     func fingerprint(_ loaded: LoadedModel, rows: [Int]) -> String {
-        var fingerprint = Fingerprint()
-        fingerprint.add(model: loaded)
-        fingerprint.add(rows.map(String.init).joined(separator: ","))
-        for case let (role, path?) in [("train", train), ("candidates", candidates), ("exclude", exclude)] {
-            fingerprint.add(sizeOf: path, role: role)
+        var model = Fingerprint(), users = Fingerprint()
+        model.add(model: loaded)
+        users.add(rows.map(String.init).joined(separator: ","))
+        var parts = [(name: "factors", fingerprint: model), (name: "--user", fingerprint: users)]
+        for (role, path) in [("--train", train), ("--candidates", candidates), ("--exclude", exclude)] {
+            var file = Fingerprint()
+            if let path { file.add(contentsOf: FileSpec(path).path) }
+            parts.append((name: role, fingerprint: file))
         }
-        return fingerprint.value
+        return Fingerprint.labeled(parts)
     }
 
     /// What the HDF5 output records of this run.

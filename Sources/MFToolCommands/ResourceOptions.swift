@@ -1,13 +1,14 @@
 import ArgumentParser
 import Foundation
 import IO
+import Matrices
 
 /// What an input may make mftool do: how much memory one file's arrays may ask for, and whether
 /// an HDF5 file may point it at another file. Applied while the command line is validated,
 /// before any file is read.
 struct ResourceOptions: ParsableArguments {
     @Option(name: .customLong("max-memory"), help: ArgumentHelp(
-        "Refuse an input whose arrays would need more than this much memory, naming it: bytes, or a number with K, M, G or T (powers of 1024), e.g. 8G (default: the physical memory).",
+        "Refuse an input whose arrays would need more than this much memory, naming it: bytes, or a number with K, M, G or T (powers of 1024), e.g. 8G (default: the least of the physical memory, the process's RLIMIT_AS and RLIMIT_DATA, and its cgroup's memory.max). Solver workspaces and factors are charged to it too.",
         valueName: "size"))
     var maxMemory: String?
 
@@ -17,7 +18,7 @@ struct ResourceOptions: ParsableArguments {
     /// Sets the limits, writing each only when it changes: a command run in-process beside
     /// readers on other threads (the tests) then leaves the defaults untouched.
     func validate() throws {
-        let limit = try maxMemory.map(ResourceOptions.bytes) ?? Int(clamping: ProcessInfo.processInfo.physicalMemory)
+        let limit = try maxMemory.map(ResourceOptions.bytes) ?? MemoryLimit.systemDefault()
         if MemoryBudget.limit != limit { MemoryBudget.limit = limit }
         if ExternalLinks.follow != followExternalLinks { ExternalLinks.follow = followExternalLinks }
     }

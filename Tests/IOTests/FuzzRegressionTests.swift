@@ -12,7 +12,7 @@ struct FuzzRegressionTests {
     /// and scratch-file extensions.
     static let targets: [(name: String, fileExtension: String, format: FileFormat?)] = [
         ("text", "csv", .text), ("mtx", "mtx", .mtx), ("npy", "npy", .npy), ("npz", "npz", .npz),
-        ("hdf5-interactions", "h5", .hdf5), ("hdf5-embeddings", "h5", nil),
+        ("hdf5-interactions", "h5", .hdf5), ("hdf5-embeddings", "h5", nil), ("zip", "zip", nil),
     ]
 
     /// The files of `fixtures/<folder>`, or none when the folder does not exist.
@@ -26,7 +26,10 @@ struct FuzzRegressionTests {
     static func read(_ path: String, target index: Int) -> IOError? {
         let target = targets[index]
         do {
-            if let format = target.format {
+            if target.name == "zip" {
+                let archive = try ZipArchive(path: path)
+                for member in archive.members { _ = try archive.contents(of: member) }
+            } else if let format = target.format {
                 var options = InteractionsFile.ReadOptions()
                 options.format = format
                 _ = try InteractionsFile.read(FileSpec(path: path), options: options)
@@ -39,7 +42,7 @@ struct FuzzRegressionTests {
         }
     }
 
-    @Test("every seed and regression input of a target", arguments: 0..<6)
+    @Test("every seed and regression input of a target", arguments: 0..<7)
     func target(_ index: Int) throws {
         let name = Self.targets[index].name
         let seeds = Self.files(in: "fuzz/\(name)")

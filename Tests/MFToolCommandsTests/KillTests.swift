@@ -8,9 +8,10 @@ import Testing
 /// removes what SIGKILL left.
 @Suite("Killed writers")
 struct KillTests {
-    static func run(_ arguments: [String], in folder: String, killAfter delay: Double? = nil, signal: Int32 = SIGKILL) throws -> Process {
+    static func run(_ arguments: [String], in folder: String, killAfter delay: Double? = nil, signal: Int32 = SIGKILL,
+                    executable: String = OutOfSpaceTests.executable) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: OutOfSpaceTests.executable)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         process.standardError = FileHandle.nullDevice
@@ -92,5 +93,75 @@ struct KillTests {
         }
         #expect(try Self.run(merge, in: folder).terminationStatus == 0)
         #expect(Self.temporaries(folder).isEmpty, "\(Self.temporaries(folder))")
+    }
+}
+
+/// A writer in another PID namespace (another container or pod on the same shared folder): a
+/// write in this namespace to the same folder must not take its temporary file for a stale one.
+@Suite("Writers in another PID namespace")
+struct NamespaceWriterTests {
+    /// The host PID of the running mftool whose arguments include `marker`, or nil.
+    static func writerPID(marker: String) -> pid_t? {
+        let executable = URL(fileURLWithPath: OutOfSpaceTests.executable).resolvingSymlinksInPath().path
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = pid_t(entry),
+                  let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(entry)/exe"), exe == executable,
+                  let cmdline = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                  String(decoding: cmdline, as: UTF8.self).contains(marker) else { continue }
+            return pid
+        }
+        return nil
+    }
+
+    @Test("a writer under unshare --pid keeps its temporary file while this namespace writes beside it")
+    func otherNamespace() throws {
+        let folder = Fixtures.scratchFolder()
+        guard (try? KillTests.run(["/usr/bin/unshare", "--pid", "--fork", "true"], in: folder, executable: "/usr/bin/env"))?.terminationStatus == 0 else {
+            print("skipped: unshare --pid --fork is not permitted here (needs root or user namespaces)")
+            return
+        }
+        #expect(try KillTests.run(["generate", "--preset", "ml100k-shape", "--out", "r.h5", "--items-out", "v.h5", "-q"], in: folder).terminationStatus == 0)
+        try "user,item,value\na,b,1\n".write(toFile: folder + "/small.csv", atomically: true, encoding: .utf8)
+        var overlaps = 0
+        for attempt in 0..<8 where overlaps == 0 {
+            overlaps += try Self.writeBeside(folder: folder, output: "shared-\(attempt).csv") ? 1 : 0
+        }
+        if overlaps == 0 { print("skipped the overlap: in 8 runs the writer finished before its temporary file was seen") }
+    }
+
+    /// Runs `convert r.h5 OUTPUT` in a new PID namespace; if its temporary file is seen, stops
+    /// the writer, writes beside it from this namespace, checks the temporary file is still
+    /// there, and resumes it. Whether the overlap happened; the writer must succeed either way.
+    static func writeBeside(folder: String, output: String) throws -> Bool {
+        // Inside the namespace, PIDs 2…302 are used up first (one after the other: a background
+        // job's `wait` never returns under a parent that blocks SIGCHLD), so the writer's PID is
+        // one this namespace is unlikely to have.
+        let writer = Process()
+        writer.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+        writer.arguments = ["--pid", "--fork", "/bin/sh", "-c", "for i in $(seq 1 300); do /bin/true; done; \"$0\" \"$@\"; exit $?",
+                            OutOfSpaceTests.executable, "convert", "r.h5", output, "-q"]
+        writer.currentDirectoryURL = URL(fileURLWithPath: folder)
+        try writer.run()
+        let prefix = ".\(output).tmp-"
+        var stopped: pid_t? = nil
+        while stopped == nil && writer.isRunning {
+            guard KillTests.temporaries(folder).contains(where: { $0.hasPrefix(prefix) }), let pid = writerPID(marker: output) else {
+                usleep(200)
+                continue
+            }
+            kill(pid, SIGSTOP)
+            // The writer may have renamed its file between the look and the stop.
+            guard KillTests.temporaries(folder).contains(where: { $0.hasPrefix(prefix) }) else { kill(pid, SIGCONT); break }
+            stopped = pid
+        }
+        if let stopped {
+            #expect(try KillTests.run(["convert", "small.csv", "beside.csv", "-q"], in: folder).terminationStatus == 0)
+            #expect(KillTests.temporaries(folder).contains { $0.hasPrefix(prefix) }, "the other namespace's temporary file was removed")
+            kill(stopped, SIGCONT)
+        }
+        writer.waitUntilExit()
+        #expect(writer.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: folder + "/" + output))
+        return stopped != nil
     }
 }

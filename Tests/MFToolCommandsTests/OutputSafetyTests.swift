@@ -60,16 +60,17 @@ struct OutputSafetyTests {
         #expect(Self.names(in: folder + "/real") == ["out.csv"])
     }
 
-    @Test("temporary files of killed writers are removed by the next write to the folder")
+    @Test("temporary files of killed writers of this namespace are removed by the next write to the folder")
     func staleTemporaries() throws {
         let folder = Fixtures.scratchFolder()
         let dead = try #require((400_000..<4_000_000).lazy.map { pid_t($0) }.first { kill($0, 0) != 0 && errno == ESRCH })
-        let stale = folder + "/.old.h5.tmp-\(dead)-12345"
-        let live = folder + "/.other.h5.tmp-\(getpid())-777"
+        let tag = WriterTag.current
+        let stale = folder + "/.old.h5.tmp-\(tag)-\(dead)-12345"
+        let live = folder + "/.other.h5.tmp-\(tag)-\(getpid())-777"
         let unrelated = folder + "/.notes.tmp-x"
         for path in [stale, live, unrelated] { #expect(FileManager.default.createFile(atPath: path, contents: Data("x".utf8))) }
         #expect(runMFTool(["convert", Self.ratings, folder + "/r.h5", "-q"]) == 0)
-        #expect(Self.names(in: folder) == [".notes.tmp-x", ".other.h5.tmp-\(getpid())-777", "r.h5"])
+        #expect(Self.names(in: folder) == [".notes.tmp-x", ".other.h5.tmp-\(tag)-\(getpid())-777", "r.h5"])
     }
 
     @Test("a writer's error names the output, not the temporary file, with the system's reason")
@@ -185,5 +186,51 @@ struct OutOfSpaceTests {
         #expect(text.hasPrefix("Error: r.h5: ") && text.contains("(File too large)"), "\(text)")
         #expect(text.split(separator: "\n").count == 1, "\(text)")
         #expect(OutputSafetyTests.names(in: folder).isEmpty)
+    }
+}
+
+/// Outputs that are special files: a FIFO or a character device is written through and stays
+/// what it was; a socket is refused by name.
+@Suite("Special files as outputs")
+struct SpecialOutputTests {
+    @Test("a FIFO output is written through, not replaced by a regular file")
+    func fifo() throws {
+        let folder = Fixtures.scratchFolder()
+        let fifo = folder + "/out.csv"
+        #expect(mkfifo(fifo, 0o600) == 0)
+        // Opened for reading first, without blocking, so that the writer's open succeeds and the
+        // CSV (well under a pipe's buffer) waits in the pipe.
+        let reader = open(fifo, O_RDONLY | O_NONBLOCK)
+        #expect(reader >= 0)
+        defer { close(reader) }
+        #expect(runMFTool(["convert", OutputSafetyTests.ratings, fifo, "-q"]) == 0)
+        var info = stat()
+        #expect(stat(fifo, &info) == 0 && info.st_mode & S_IFMT == S_IFIFO, "the FIFO was replaced")
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        let n = read(reader, &buffer, buffer.count)
+        let text = String(decoding: buffer.prefix(max(0, n)), as: UTF8.self)
+        #expect(text.hasPrefix("user,item,value\n"), "\(text)")
+        #expect(OutputSafetyTests.names(in: folder) == ["out.csv"])
+    }
+
+    @Test("a socket output is refused by name and left in place")
+    func socket() throws {
+        let folder = Fixtures.scratchFolder()
+        let path = folder + "/s.csv"
+        let fd = Foundation.socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { raw in
+            for (i, byte) in path.utf8.prefix(raw.count - 1).enumerated() { raw[i] = byte }
+        }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        try #require(bound == 0)
+        let r = runMFToolReporting(["convert", OutputSafetyTests.ratings, path, "-q"])
+        #expect(r.code == 1 && r.message.contains(path) && r.message.contains("socket"), "\(r.message)")
+        var info = stat()
+        #expect(stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFSOCK)
     }
 }

@@ -8,9 +8,9 @@ import Testing
 @Suite("Resource options")
 struct ResourceOptionsTests {
     /// Runs the built mftool: its exit status and stderr.
-    static func run(_ arguments: [String]) throws -> (Int32, String) {
+    static func run(_ arguments: [String], executable: String = OutOfSpaceTests.executable) throws -> (Int32, String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: OutOfSpaceTests.executable)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         let errors = Pipe()
         process.standardError = errors
@@ -49,5 +49,64 @@ struct ResourceOptionsTests {
         #expect(followed == 0, "\(error)")
         let text = try String(contentsOfFile: folder + "/x.csv", encoding: .utf8)
         #expect(text == "user,item,value\nu_anna,i_a,1\nu_anna,i_c,2.5\njosé,i_b,0.5\njosé,i_e,3\nu_cleo,i_a,4\nu_cleo,i_d,1.5\n", "\(text)")
+    }
+}
+
+/// Working memory that scales with an option or a shape (the solver's k × k systems, the
+/// factors ALS and gradient training allocate) is charged to `--max-memory` before it is
+/// allocated, and refused by name instead of aborting in the allocator.
+@Suite("Working memory under --max-memory")
+struct WorkingMemoryTests {
+    /// A 3-line CSV and a 3 × 30,000 `.npy` embeddings file (k × k = 7.2 GB in Float64).
+    static func wideInputs() throws -> (String, String, String) {
+        let folder = Fixtures.scratchFolder()
+        try "user,item,rating\n0,0,1\n0,1,2\n1,2,3\n".write(toFile: folder + "/r.csv", atomically: true, encoding: .utf8)
+        let k = 30000
+        var header = Array("{'descr': '<f8', 'fortran_order': False, 'shape': (3, \(k)), }".utf8)
+        while (10 + header.count + 1) % 64 != 0 { header.append(0x20) }
+        header.append(0x0a)
+        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xff), UInt8(header.count >> 8)] + header
+        for i in 0..<(3 * k) { withUnsafeBytes(of: (Double(i % 7) - 3).bitPattern.littleEndian) { bytes += $0 } }
+        FileManager.default.createFile(atPath: folder + "/v.npy", contents: Data(bytes))
+        return (folder, folder + "/r.csv", folder + "/v.npy")
+    }
+
+    @Test("solve: the k × k systems of 3 × 30,000 embeddings are refused under --max-memory 100M")
+    func solveSystems() throws {
+        let (folder, r, v) = try Self.wideInputs()
+        let (code, message) = try ResourceOptionsTests.run(["solve", "--interactions", r, "--items", v, "--out", folder + "/u.h5", "--max-memory", "100M"])
+        #expect(code == 1 && message.contains("30000 × 30000") && message.contains("memory limit of 100.0 MB"), "\(code) \(message)")
+        #expect(!FileManager.default.fileExists(atPath: folder + "/u.h5"))
+    }
+
+    @Test("fit --method adam: the factors, gradient and moments at k = 30,000 are refused by name")
+    func gradientFactors() throws {
+        let (folder, r, v) = try Self.wideInputs()
+        let (code, message) = try ResourceOptionsTests.run(["fit", "--method", "adam", "--loss", "dense", "--interactions", r, "--items", v,
+                                                            "--out", folder + "/u.h5", "--epochs", "1", "--max-memory", "100M"])
+        #expect(code == 1 && message.contains("training 2 users at k = 30000") && message.contains("memory limit"), "\(code) \(message)")
+    }
+
+    @Test("fit --method als --k 100000 and --k 2^31 are refused before the factors are allocated", arguments: ["100000", "2147483648"])
+    func alsFactors(_ k: String) throws {
+        let (folder, r, _) = try Self.wideInputs()
+        let (code, message) = try ResourceOptionsTests.run(["fit", "--method", "als", "--k", k, "--interactions", r, "--out", folder + "/u.h5",
+                                                            "--items-out", folder + "/v.h5", "--epochs", "1", "--max-memory", "1G"])
+        #expect(code == 1 && message.contains("ALS factors") && message.contains("k = \(k)") && message.contains("memory limit of 1.0 GB"),
+                "\(code) \(message)")
+    }
+}
+
+/// The default limit under an address-space limit (`ulimit -v`, as a batch system sets it).
+@Suite("Default memory limit under RLIMIT_AS")
+struct AddressSpaceLimitTests {
+    @Test("a 68-byte .mtx declaring 100,000,000 rows is refused by name under ulimit -v 1000000, not aborted")
+    func declaredRowsUnderRLimit() throws {
+        let folder = Fixtures.scratchFolder()
+        let path = folder + "/rows.mtx"
+        try "%%MatrixMarket matrix coordinate real general\n100000000 4 1\n1 1 1.0\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let (code, message) = try ResourceOptionsTests.run(["-c", "ulimit -v 1000000 && exec \"$0\" inspect \"$1\"", OutOfSpaceTests.executable, path],
+                                                           executable: "/bin/bash")
+        #expect(code == 1 && message.contains(path) && message.contains("memory limit"), "\(code) \(message)")
     }
 }

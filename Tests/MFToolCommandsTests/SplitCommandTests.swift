@@ -110,3 +110,27 @@ func triplets(_ x: Interactions) -> Set<String> {
     }
     return out
 }
+
+extension SplitCommandTests {
+    /// The test output is a folder, which a file cannot be renamed onto: the split fails after
+    /// both files were written and the train file's rename succeeded.
+    @Test("a test output that cannot be renamed into place leaves the old train output as it was")
+    func allOrNone() throws {
+        let folder = Fixtures.scratchFolder()
+        let input = Fixtures.path("ridge/problem.h5")
+        let (train, test) = (folder + "/train.h5", folder + "/test.h5")
+        #expect(runMFTool(["split", "--interactions", input, "--train", train, "--test", test, "--seed", "5", "-q"]) == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: train))
+        try FileManager.default.removeItem(atPath: test)
+        try FileManager.default.createDirectory(atPath: test, withIntermediateDirectories: false)
+        let r = runMFToolReporting(["split", "--interactions", input, "--train", train, "--test", test, "--seed", "6", "-q"])
+        #expect(r.code == 1 && r.message.contains(test), "\(r.message)")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: train)) == before)
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix(".") }
+        #expect(left.isEmpty, "\(left)")
+        // A train output that did not exist before is removed again.
+        let fresh = folder + "/fresh.h5"
+        let r2 = runMFToolReporting(["split", "--interactions", input, "--train", fresh, "--test", test, "--seed", "6", "-q"])
+        #expect(r2.code == 1 && !FileManager.default.fileExists(atPath: fresh), "\(r2.message)")
+    }
+}

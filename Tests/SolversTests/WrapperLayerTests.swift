@@ -3,7 +3,8 @@ import Testing
 
 /// Each C library is called from one Swift layer: mftool's kernels (`mf_…`) from
 /// Sources/Solvers/LinearAlgebra/NativeKernels*.swift, CBLAS, LAPACKE and OpenBLAS from
-/// LinearAlgebraScalar.swift, and HDF5 (`H5…`) from Sources/IO/HDF5/HDF5Syscalls.swift. This
+/// LinearAlgebraScalar.swift, HDF5 (`H5…`) from Sources/IO/HDF5/HDF5Syscalls.swift, and zlib from
+/// Sources/IO/Zip/ZlibCalls.swift. This
 /// test reads every Swift source of the package and names each call outside its layer.
 @Suite("C calls stay in their wrapper layer")
 struct WrapperLayerTests {
@@ -26,6 +27,9 @@ struct WrapperLayerTests {
             },
             Rule(library: "HDF5", call: try Regex(#"\bH5[A-Za-z0-9_]*\("#)) { path in
                 path == "Sources/IO/HDF5/HDF5Syscalls.swift"
+            },
+            Rule(library: "zlib", call: try Regex(#"\b(inflate[A-Za-z0-9_]*|deflate[A-Za-z0-9_]*|crc32|czlib_[a-z_]+)\("#)) { path in
+                path == "Sources/IO/Zip/ZlibCalls.swift"
             },
         ]
     }

@@ -4,7 +4,7 @@
 # (ThreadSanitizer). Each sanitizer builds in its own scratch path (.build-asan, .build-tsan),
 # so the plain .build stays as it is. Fails on any report.
 #
-# Leaks inside Foundation, ZIPFoundation and XCTest are suppressed by function name in
+# Leaks inside Foundation and XCTest are suppressed by function name in
 # sanitizers.lsan-suppressions, and lock-order reports inside the Swift runtime in
 # sanitizers.tsan-suppressions (each entry says why); none covers mftool's own code.
 #

@@ -9,6 +9,8 @@ enum FuzzTarget: String, CaseIterable {
     case npz
     case hdf5Interactions = "hdf5-interactions"
     case hdf5Embeddings = "hdf5-embeddings"
+    /// The zip container of `.npz` files itself: every member of any archive, whatever it holds.
+    case zip
 
     /// The extension of the scratch file: the embeddings reader detects its format from the
     /// first bytes, else from the extension, so `.h5` keeps every input on the HDF5 reader.
@@ -19,6 +21,7 @@ enum FuzzTarget: String, CaseIterable {
         case .npy: return "npy"
         case .npz: return "npz"
         case .hdf5Interactions, .hdf5Embeddings: return "h5"
+        case .zip: return "zip"
         }
     }
 
@@ -33,10 +36,20 @@ enum FuzzTarget: String, CaseIterable {
             case .npz: _ = try InteractionsFile.read(FileSpec(path: path), options: Self.forced(.npz))
             case .hdf5Interactions: _ = try InteractionsFile.read(FileSpec(path: path), options: Self.forced(.hdf5))
             case .hdf5Embeddings: _ = try EmbeddingsFile.read(FileSpec(path: path))
+            case .zip: Self.readMembers(path: path)
             }
         } catch {
             // The message quotes bytes of the file: building it is part of reading a bad file.
             _ = error.description
+        }
+    }
+
+    /// Opens the archive and reads every member, each refusal on its own: one damaged member
+    /// must not hide what reading the next one does.
+    private static func readMembers(path: String) {
+        guard let archive = try? ZipArchive(path: path) else { return }
+        for member in archive.members {
+            do { _ = try archive.contents(of: member) } catch { _ = error.description }
         }
     }
 

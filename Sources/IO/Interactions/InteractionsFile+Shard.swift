@@ -12,7 +12,7 @@ extension InteractionsFile {
         /// Whether the file is item-major (CSC): the shard is a range of items.
         public var byItems: Bool
         /// What identifies the whole file for ``ShardPart/fingerprint``: its shape, stored
-        /// entries and byte size, which every task reads alike.
+        /// entries, byte size and a hash of its bytes, which every task reads alike.
         public var identity: String
     }
 
@@ -34,7 +34,9 @@ extension InteractionsFile {
         var report = ConversionReport()
         let interactions = try Canonicalizer.build(shardRead.parsed, options: options.canonical, file: path, report: &report)
         let byItems = try file.csrLayout(file.csrGroup(spec.object)).csc
-        let identity = "rows=\(shardRead.totalRows) columns=\(shardRead.columns) nnz=\(shardRead.entries) bytes=\(InputFile.size(path))"
+        var content = Fingerprint()
+        content.add(contentsOf: path)
+        let identity = "rows=\(shardRead.totalRows) columns=\(shardRead.columns) nnz=\(shardRead.entries) bytes=\(InputFile.size(path)) content=\(content.value)"
         return ShardRead(interactions: interactions, report: report, rows: shardRead.rows, totalRows: shardRead.totalRows,
                          byItems: byItems, identity: identity)
     }

@@ -106,7 +106,10 @@ public struct ShardPart: Sendable, Equatable {
             if p.kind != first.kind { throw differs("kind", first.kind, p.kind) }
             if p.shard.count != first.shard.count { throw differs("shard count", "\(first.shard.count)", "\(p.shard.count)") }
             if p.totalRows != first.totalRows { throw differs("row total", "\(first.totalRows)", "\(p.totalRows)") }
-            if p.fingerprint != first.fingerprint { throw differs("input fingerprint", first.fingerprint, p.fingerprint) }
+            if p.fingerprint != first.fingerprint {
+                let (name, a, b) = Fingerprint.difference(first.fingerprint, p.fingerprint)
+                throw IOError(file: path, "is not a part of the same run as \(firstPath): \(name): not the same input (fingerprint \(b), not \(a))")
+            }
             if p.settings != first.settings {
                 throw IOError(file: path, "is not a part of the same run as \(firstPath): its settings differ: \(settingsDifference(first.settings, p.settings))")
             }
@@ -182,6 +185,44 @@ public struct Fingerprint: Sendable {
 
     public mutating func add(_ ids: IDMap) {
         for id in ids.ids { add(id) }
+    }
+
+    /// Adds the bytes of the file at `path` (nothing when it cannot be read), a word at a time:
+    /// what determines a run's result is the content, which a shape and a size do not pin
+    /// down (one changed value keeps both).
+    public mutating func add(contentsOf path: String) {
+        guard let data = try? InputFile.contents(path, mapped: true) else { add("unreadable \(path)"); return }
+        data.withUnsafeBytes { raw in
+            let words = raw.count / 8
+            for w in 0..<words {
+                hash ^= raw.loadUnaligned(fromByteOffset: 8 * w, as: UInt64.self)
+                hash &*= 0x0000_0100_0000_01b3
+            }
+            add(UnsafeRawBufferPointer(rebasing: raw[(8 * words)...]))
+        }
+        add("bytes=\(data.count)")
+    }
+
+    /// A part's fingerprint as named hashes, "name:hex name:hex" (names without spaces), so
+    /// that a merge can say which input differs.
+    public static func labeled(_ parts: [(name: String, fingerprint: Fingerprint)]) -> String {
+        parts.map { "\($0.name):\($0.fingerprint.value)" }.joined(separator: " ")
+    }
+
+    /// The first named input whose hash differs between two labeled fingerprints, with both
+    /// hashes; for unlabeled (older) fingerprints, "the inputs" and the whole strings.
+    static func difference(_ a: String, _ b: String) -> (name: String, a: String, b: String) {
+        func fields(_ s: String) -> [(String, String)] {
+            s.split(separator: " ").map { token in
+                let pair = token.split(separator: ":", maxSplits: 1).map(String.init)
+                return pair.count == 2 ? (pair[0], pair[1]) : ("", pair[0])
+            }
+        }
+        let (x, y) = (fields(a), fields(b))
+        if x.map(\.0) == y.map(\.0), !x.contains(where: { $0.0.isEmpty }) {
+            for (p, q) in zip(x, y) where p.1 != q.1 { return (p.0, p.1, q.1) }
+        }
+        return ("the inputs", a, b)
     }
 
     public var value: String {

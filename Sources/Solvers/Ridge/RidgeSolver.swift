@@ -89,6 +89,7 @@ public struct RidgeSolver: Sendable {
 
     /// Solves every user exactly.
     public func solve(_ problem: RidgeProblem) throws(SolverError) -> RidgeSolution {
+        try chargeWorkingMemory(problem)
         let start = DispatchTime.now().uptimeNanoseconds
         var solution: RidgeSolution
         switch precision {

@@ -4,17 +4,6 @@ import IO
 @testable import MFToolCommands
 import Testing
 
-/// Runs a command line: its exit code and the one-line message of its error ("" on success).
-func runWithMessage(_ arguments: [String]) -> (code: Int32, message: String) {
-    do {
-        var command = try MFTool.parseAsRoot(arguments)
-        try command.run()
-        return (0, "")
-    } catch {
-        return (MFTool.exitCode(for: error).rawValue, MFTool.message(for: error))
-    }
-}
-
 /// Every command that writes refuses an output name whose extension names no format it can
 /// write (exit 64, a message listing the accepted extensions, nothing written), and
 /// `--out-format` covers a name without a usable extension.
@@ -41,7 +30,7 @@ struct OutputNameTests {
     /// holds what it held before.
     func refused(_ arguments: [String], in files: Files, accepted: String, sourceLocation: SourceLocation = #_sourceLocation) {
         let before = files.contents
-        let (code, message) = runWithMessage(arguments + ["-q"])
+        let (code, message) = runMFToolReporting(arguments + ["-q"])
         #expect(code == 64, "\(arguments.joined(separator: " ")): \(message)", sourceLocation: sourceLocation)
         #expect(message.contains(accepted), "message: \(message)", sourceLocation: sourceLocation)
         #expect(files.contents == before, "files written: \(files.contents.subtracting(before))", sourceLocation: sourceLocation)

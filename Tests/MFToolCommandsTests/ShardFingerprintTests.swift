@@ -53,7 +53,7 @@ struct ShardFingerprintTests {
         #expect(runMFTool(["solve", "--interactions", first, "--items", items, "--out", folder + "/u.h5", "-q"]) == 0)
         try "0\n1\n2\n".write(toFile: folder + "/a/c.txt", atomically: true, encoding: .utf8)
         try "0\n1\n3\n".write(toFile: folder + "/b/c.txt", atomically: true, encoding: .utf8)
-        let base = ["recommend", "--users", folder + "/u.h5", "--items", items, "--k", "2", "-q"]
+        let base = ["recommend", "--users", folder + "/u.h5", "--items", items, "--train", first, "--k", "2", "-q"]
         #expect(runMFTool(base + ["--candidates", folder + "/a/c.txt", "--shard", "0/2", "--out", folder + "/c-{shard}.h5"]) == 0)
         #expect(runMFTool(base + ["--candidates", folder + "/b/c.txt", "--shard", "1/2", "--out", folder + "/c-{shard}.h5"]) == 0)
         let r = runMergeRecommendations([folder + "/c-0.h5", folder + "/c-1.h5"], out: folder + "/c.csv")

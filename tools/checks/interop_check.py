@@ -1072,7 +1072,7 @@ def _(c: Case):
     require(m.shape == exp.shape and same_bits(m.data, exp.data), ".mtx differs (scipy.io.mmread)")
     run_ok(c, "generate", "--users", "40", "--items", "25", "--nnz", "300", "--k", "3", "--seed", "2",
            "--out", c.o("r.h5"), "--items-out", c.o("v.h5"), "--users-out", c.o("u.h5"), "-q")
-    base = ("recommend", "--users", c.o("u.h5"), "--items", c.o("v.h5"), "--k", "4", "-q")
+    base = ("recommend", "--users", c.o("u.h5"), "--items", c.o("v.h5"), "--train", c.o("r.h5"), "--k", "4", "-q")
     for ext in ("csv", "jsonl", "h5"):
         run_ok(c, *base, "--out", c.o("recs." + ext))
     csv = pd.read_csv(c.o("recs.csv"), float_precision="round_trip")
@@ -1093,7 +1093,7 @@ def _(c: Case):
     run_ok(c, "generate", "--users", "20", "--items", "15", "--nnz", "100", "--k", "2", "--seed", "3",
            "--out", c.i("r.h5"), "--items-out", c.i("v.h5"), "--users-out", c.i("u.h5"), "-q")
     for args in (("convert", c.i("r.h5"), c.o("o.json")), ("convert", c.i("r.h5"), c.o("o.parquet")),
-                 ("recommend", "--users", c.i("u.h5"), "--items", c.i("v.h5"), "--out", c.o("recs.parquet")),
+                 ("recommend", "--users", c.i("u.h5"), "--items", c.i("v.h5"), "--train", c.i("r.h5"), "--out", c.o("recs.parquet")),
                  ("solve", "--interactions", c.i("r.h5"), "--items", c.i("v.h5"), "--out", c.o("u.npy"))):
         proc = c.runner.run(*args)
         require(proc.returncode == 64, f"mftool {' '.join(args)} exited {proc.returncode}, expected 64: {proc.stderr.strip()}")

@@ -139,4 +139,22 @@ struct OutputNameTests {
         refused(["export", "--ann", "--users", files.users, "--items", files.items, "--out", files.folder + "/ann.h5ad"],
                 in: files, accepted: ".h5, .hdf5")
     }
+
+    @Test("a usage error found while running prints the subcommand's usage, as one found while parsing does")
+    func subcommandUsage() throws {
+        let files = Files()
+        // The output's extension is checked in run(), after parsing.
+        let (code, message) = try ResourceOptionsTests.run(["export", "--ann", "--users", files.users, "--items", files.items,
+                                                             "--out", files.folder + "/vectors.bin"])
+        #expect(code == 64, "\(message)")
+        #expect(message.hasPrefix("Error: --out: "), "\(message)")
+        #expect(message.contains("Usage: mftool export "), "\(message)")
+        #expect(message.contains("See 'mftool export --help'"), "\(message)")
+        #expect(!message.contains("<subcommand>"), "\(message)")
+        // And the same form as a usage error found while parsing.
+        let (parseCode, parseMessage) = try ResourceOptionsTests.run(["export", "--users", files.users, "--items", files.items,
+                                                                       "--out", files.folder + "/vectors.h5"])
+        #expect(parseCode == 64)
+        #expect(parseMessage.contains("Usage: mftool export ") && parseMessage.contains("See 'mftool export --help'"), "\(parseMessage)")
+    }
 }

@@ -130,7 +130,15 @@ enum Summary {
             ("empty_items", m.columns - itemDegrees.count),
             ("user_ids", IDSample(x.userIDs)),
             ("item_ids", IDSample(x.itemIDs)),
+            ("timestamps", timeRange(x.timestamps)),
         ]
+    }
+
+    /// The first and last time of the entries, or "none" when the file has no time column (or
+    /// no entries): `split --by time` and time-ordered training need one.
+    static func timeRange(_ times: [Double]?) -> Any {
+        guard let times, let first = times.min(), let last = times.max() else { return "none" }
+        return ["min": first, "max": last]
     }
 
     static func embeddings(_ e: ItemEmbeddings) -> [(String, Any)] {

@@ -2,6 +2,7 @@ import FixturePaths
 import Foundation
 import IO
 import Matrices
+@testable import MFToolCommands
 import Testing
 
 @Suite("mftool convert and inspect")
@@ -49,5 +50,17 @@ struct ConvertCommandTests {
         #expect(runMFTool(["inspect", Fixtures.path("io/csr_root.h5"), "--json"]) == 0)
         #expect(runMFTool(["inspect", Fixtures.path("io/items.h5")]) == 0)
         #expect(runMFTool(["inspect", Fixtures.path("io/bad/truncated.h5")]) == 1)
+    }
+
+    @Test("inspect says whether the interactions have timestamps, and their range")
+    func inspectTimestamps() throws {
+        let folder = Fixtures.scratchFolder()
+        let csv = folder + "/timed.csv"
+        try "user,item,rating,time\na,x,1,300\nb,y,2,100\nb,x,1,200\n".write(toFile: csv, atomically: true, encoding: .utf8)
+        let timed = try InteractionsFile.read(FileSpec(csv), options: { var o = InteractionsFile.ReadOptions(); o.text.timeColumn = .name("time"); return o }()).0
+        let range = Summary.interactions(timed).first { $0.0 == "timestamps" }?.1 as? [String: Double]
+        #expect(range == ["min": 100, "max": 300])
+        let untimed = try InteractionsFile.read(FileSpec(Fixtures.path("io/csr_root.h5"))).0
+        #expect(Summary.interactions(untimed).first { $0.0 == "timestamps" }?.1 as? String == "none")
     }
 }

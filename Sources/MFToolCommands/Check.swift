@@ -55,6 +55,8 @@ struct Check: ParsableCommand {
         guard factors.columns == problem.width else {
             throw DataError("\(users) has \(factors.columns) columns, the objective needs \(problem.width)\(objective.userBias ? " (k + 1 for the user bias)" : "")")
         }
+        try WorkingMemory.charge(rows: problem.userCount, columns: problem.width, copies: 3, gram: objective.loss != .observed,
+                                 what: "checking \(problem.userCount) users at k = \(problem.width) (the exact factors, two gradients\(objective.loss != .observed ? ", VᵀV" : ""))")
         let exact = try RidgeSolver(fallback: .lstsq).solve(problem)
         var options = CheckOptions()
         options.checkTol = checkTol

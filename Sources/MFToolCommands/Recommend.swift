@@ -106,6 +106,7 @@ struct Recommend: ParsableCommand {
         evaluator.precision = precision
         let progress = ProgressLine("recommend", unit: "users", quiet: quiet)
         evaluator.progress = progress.handler
+        try evaluator.chargeWorkingMemory(model: model, users: rows.count, k: k, lists: true)
         let filter = LoadedModel.filter(candidates: candidateList, exclude: excludeList)
         let lists = evaluator.recommend(model: model, users: rows, train: train, k: k, filter: filter)
         progress.finish()

@@ -89,6 +89,7 @@ struct Similar: ParsableCommand {
         evaluator.precision = precision
         let progress = ProgressLine("similar", unit: "\(entity)s", quiet: quiet)
         evaluator.progress = progress.handler
+        try evaluator.chargeSimilar(vectors: vectors, queries: rows.count, metric: metric, k: k, entity: "\(entity)s")
         let lists = evaluator.similar(vectors: consume vectors, rows: rows, metric: metric, k: k)
         progress.finish()
         let recs = RecommendationsFile.Lists(users: rows.map { ids.ids[$0] }, lists: lists.map { $0.map { (ids.ids[$0.item], $0.score) } },

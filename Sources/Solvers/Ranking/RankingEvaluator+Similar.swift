@@ -31,6 +31,16 @@ extension RankingEvaluator {
         return recommend(model: model, users: rows, train: own, k: k)
     }
 
+    /// Throws, naming the ranking, when ``similar(vectors:rows:metric:k:)`` of `rows.count`
+    /// queries would exceed ``MemoryLimit``: the ranking's memory, each row as its own training
+    /// item, and for cosine a scaled copy of the rows in Float64.
+    public func chargeSimilar(vectors: FactorMatrix, queries: Int, metric: Similarity, k: Int, entity: String) throws(SolverError) {
+        let model = try FactorModel(users: vectors, items: vectors)
+        let n = vectors.rows
+        let scaled = metric == .cosine ? WorkingMemory.cells(n, vectors.columns) : 0
+        try chargeWorkingMemory(model: model, users: queries, k: k, lists: true, entity: entity, extra: [(n, 20), (scaled, 8)])
+    }
+
     public func similar(vectors: DenseMatrix<Double>, rows: [Int], metric: Similarity, k: Int) -> [[(item: Int, score: Double)]] {
         similar(vectors: FactorMatrix.double(vectors), rows: rows, metric: metric, k: k)
     }

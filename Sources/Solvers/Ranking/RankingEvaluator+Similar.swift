@@ -45,8 +45,8 @@ extension RankingEvaluator {
         similar(vectors: FactorMatrix.double(vectors), rows: rows, metric: metric, k: k)
     }
 
-    /// Each row of `m` divided by its Euclidean norm, computed in Float64 and rounded once to T;
-    /// zero rows stay zero.
+    /// Each row of `m` divided by its Euclidean norm, computed in Float64 (rows of tiny entries
+    /// scaled by their largest first) and rounded once to T; zero rows stay zero.
     static func unitRows<T: BinaryFloatingPoint>(_ m: inout DenseMatrix<T>) {
         let (rows, c) = (m.rows, m.columns)
         m.storage.withUnsafeMutableBufferPointer { p in
@@ -54,9 +54,18 @@ extension RankingEvaluator {
                 let row = p.baseAddress! + i * c
                 var s = 0.0
                 for j in 0..<c { s += Double(row[j]) * Double(row[j]) }
-                guard s > 0 else { continue }
+                // Squares of tiny entries (below ~1e-154; subnormal ones) underflow to zero or
+                // lose their digits: such rows are divided by their largest entry first.
+                var scale = 1.0
+                if !(s >= 0x1p-960) {
+                    scale = 0
+                    for j in 0..<c { scale = Swift.max(scale, abs(Double(row[j]))) }
+                    guard scale > 0 else { continue }
+                    s = 0
+                    for j in 0..<c { s += (Double(row[j]) / scale) * (Double(row[j]) / scale) }
+                }
                 let norm = s.squareRoot()
-                for j in 0..<c { row[j] = T(Double(row[j]) / norm) }
+                for j in 0..<c { row[j] = T(Double(row[j]) / scale / norm) }
             }
         }
     }

@@ -39,6 +39,8 @@ struct Check: ParsableCommand {
     @Flag(help: "Print the report as JSON on stdout too.")
     var json = false
 
+    func validate() throws { try CheckOptions.validate(checkTol: checkTol) }
+
     mutating func run() throws {
         let userFile = try FactorFile.read(FileSpec(users))
         if like.like != nil {

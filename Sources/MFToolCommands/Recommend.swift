@@ -86,13 +86,14 @@ struct Recommend: ParsableCommand {
         BLASThreadCount.set(threads)
         let loaded = try LoadedModel(users: users, items: items, options: alignment, keepSingle: precision == .single)
         let (model, userMap) = (loaded.model, loaded.userIDs)
+        k = QueryList.capped(k, available: model.items.rows, what: "items")
         var notices = AlignmentNotices()
         let trainSet = try self.train.map { try loaded.aligned($0, role: "train", notices: &notices) }
         let train = trainSet?.matrix
         let candidateList = try candidates.map { try loaded.itemList($0, role: "candidates", notices: &notices) }
         let excludeList = try exclude.map { try loaded.itemList($0, role: "exclude", notices: &notices) }
         var rows: [Int] = []
-        for id in userIDs {
+        for id in QueryList.distinct(userIDs, option: "--user") {
             guard let row = userMap.index(of: id) else { throw DataError("no user '\(id)' in \(users)") }
             rows.append(row)
         }

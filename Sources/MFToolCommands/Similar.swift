@@ -76,8 +76,9 @@ struct Similar: ParsableCommand {
         let format = try output.format(of: out, .recommendations, option: "--out")
         let (vectors, ids, path, entity) = try vectors()
         var rows = Array(0..<ids.count)
+        k = QueryList.capped(k, available: vectors.rows - 1, what: "other \(entity)s")
         if !all {
-            rows = try (items != nil ? itemQueries : userQueries).map { id in
+            rows = try QueryList.distinct(items != nil ? itemQueries : userQueries, option: items != nil ? "--item" : "--user").map { id in
                 guard let row = ids.index(of: id) else { throw DataError("no \(entity) '\(id)' in \(path)") }
                 return row
             }

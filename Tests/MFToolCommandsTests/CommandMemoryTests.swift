@@ -113,6 +113,17 @@ struct CommandMemoryTests {
         #expect(!FileManager.default.fileExists(atPath: test))
     }
 
+    @Test("inspect: the statistics of 100,000 interactions (sorted copies) are refused under --max-memory 1M")
+    func inspect() throws {
+        let folder = Fixtures.scratchFolder()
+        let (code, message) = try Self.run(["generate", "--users", "2000", "--items", "2000", "--nnz", "100000", "--k", "2", "--out", folder + "/r.h5",
+                                            "--items-out", folder + "/v.h5", "-q"])
+        #expect(code == 0, "\(message)")
+        Self.expectRefusal(try Self.run(["inspect", folder + "/r.h5", "--max-memory", "1M"]),
+                           naming: "interactions (sorted copies of the values and item indices, the degrees)", limit: "1.0 MB", out: nil)
+        #expect(try Self.run(["inspect", folder + "/r.h5", "--max-memory", "4M"]).0 == 0)
+    }
+
     @Test("generate: 1,000,000 users and interactions are refused under --max-memory 10M before anything is drawn")
     func generate() throws {
         let folder = Fixtures.scratchFolder()

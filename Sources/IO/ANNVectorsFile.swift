@@ -27,6 +27,17 @@ public enum ANNVectorsFile {
     /// Bytes of Float64 rows made at a time.
     static let blockBytes = 8 << 20
 
+    /// The rows of `columns` Float64 values made and written at a time: 8 MB of them, at least one.
+    public static func blockRows(columns: Int) -> Int { Swift.max(1, blockBytes / Swift.max(1, columns &* 8)) }
+
+    /// What writing `vectors` allocates, term by term: a block of rows in Float64 and, when
+    /// `single`, its Float32 copy.
+    public static func workingMemory(_ vectors: Vectors, single: Bool) -> [(count: Int, size: Int)] {
+        let rows = Swift.min(vectors.rows, blockRows(columns: vectors.columns))
+        let (cells, overflow) = rows.multipliedReportingOverflow(by: vectors.columns)
+        return [(overflow ? Int.max : cells, single ? 12 : 8)]
+    }
+
     /// Writes `items` and `queries` (float64, or float32 when `single`) and the offsets (float64).
     public static func write(items: Vectors, queries: Vectors, offsets: [Double], single: Bool, to path: String,
                              provenance: Provenance? = nil) throws(IOError) {
@@ -47,7 +58,7 @@ public enum ANNVectorsFile {
     private static func write(_ vectors: Vectors, _ name: String, single: Bool, to file: HDF5File) throws(IOError) {
         let shape = [vectors.rows, vectors.columns]
         if single { try file.createDataset(name, of: Float.self, shape: shape) } else { try file.createDataset(name, of: Double.self, shape: shape) }
-        let step = Swift.max(1, blockBytes / Swift.max(1, vectors.columns * 8))
+        let step = blockRows(columns: vectors.columns)
         var r0 = 0
         while r0 < vectors.rows {
             let rows = r0..<Swift.min(vectors.rows, r0 + step)

@@ -165,7 +165,7 @@ extension RecommendationsFile {
                   strings.count == count else {
                 throw IOError(file: file.path, location: "/item_ids", "expected integers or variable-length strings")
             }
-            return strings
+            return try file.validUTF8(strings, object: "/item_ids")
         }
     }
 }

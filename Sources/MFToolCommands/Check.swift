@@ -39,6 +39,8 @@ struct Check: ParsableCommand {
     @Flag(help: "Print the report as JSON on stdout too.")
     var json = false
 
+    func validate() throws { try CheckOptions.validate(checkTol: checkTol) }
+
     mutating func run() throws {
         let userFile = try FactorFile.read(FileSpec(users))
         if like.like != nil {
@@ -55,6 +57,8 @@ struct Check: ParsableCommand {
         guard factors.columns == problem.width else {
             throw DataError("\(users) has \(factors.columns) columns, the objective needs \(problem.width)\(objective.userBias ? " (k + 1 for the user bias)" : "")")
         }
+        try WorkingMemory.charge(rows: problem.userCount, columns: problem.width, copies: 3, gram: objective.loss != .observed,
+                                 what: "checking \(problem.userCount) users at k = \(problem.width) (the exact factors, two gradients\(objective.loss != .observed ? ", VᵀV" : ""))")
         let exact = try RidgeSolver(fallback: .lstsq).solve(problem)
         var options = CheckOptions()
         options.checkTol = checkTol

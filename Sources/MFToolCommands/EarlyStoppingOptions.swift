@@ -32,7 +32,7 @@ struct EarlyStoppingOptions: ParsableArguments {
     /// The score ALS calls after every epoch: the metric on the validation file aligned to the
     /// training users and items by id, the training items excluded from the rankings; nil
     /// without --validation.
-    func score(interactions: Interactions, trainingFile: String, userBias: Bool, threads: Int,
+    func score(interactions: Interactions, trainingFile: String, factors: Int, userBias: Bool, threads: Int,
                input: InteractionsInputOptions) throws -> (@Sendable (AlternatingLeastSquares.Factors) -> Double)? {
         guard let validation else { return nil }
         let (name, k) = try parsedMetric()
@@ -52,6 +52,12 @@ struct EarlyStoppingOptions: ParsableArguments {
         notices.print(alignment)
         let held = x.rows(alignment), train = interactions.matrix
         guard held.nnz > 0 else { throw DataError("\(validation): no validation interactions on the training users and items") }
+        var ranking = RankingEvaluator(cutoffs: [k])
+        ranking.threads = threads
+        let heldUsers = (0..<held.rows).reduce(0) { $0 + (held.degree(ofRow: $1) > 0 ? 1 : 0) }
+        let width = factors == Int.max ? factors : factors + (userBias ? 1 : 0)
+        try WorkingMemory.charge(ranking.workingMemory(items: held.columns, width: width, modelUsers: held.rows, users: heldUsers, k: k, lists: false),
+                                 what: "ranking \(heldUsers) validation users against \(held.columns) items at K = \(Swift.min(k, held.columns)) after every epoch")
         return { factors in
             let model = try! FactorModel(users: factors.users, items: factors.items, mean: factors.mean, itemBias: factors.itemBias,
                                          userBias: userBias)

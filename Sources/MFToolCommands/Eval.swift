@@ -117,7 +117,7 @@ struct Eval: ParsableCommand {
         let trainSet = try train.map { try loaded.aligned($0, role: "train", notices: &notices) }
         if shard == nil && testSet.matrix.nnz == 0 && !alignment.allowEmpty { try Self.refuseEmpty(counts(testSet, trainSet).counts, test: test) }
         let t1 = Date()
-        let (totals, t2) = self.totals(model: loaded.model, test: testSet, train: trainSet, wanted: wanted, cutoffs: cutoffs)
+        let (totals, t2) = try self.totals(model: loaded.model, test: testSet, train: trainSet, wanted: wanted, cutoffs: cutoffs)
         let t3 = Date()
         if let shard, let testRead, let outPath {
             let part = ShardPart(kind: "eval", shard: shard, rows: testRead.rows, totalRows: testRead.totalRows,
@@ -155,7 +155,7 @@ struct Eval: ParsableCommand {
     /// The exact totals of the wanted metrics over the test users, and when the rating metrics
     /// were done.
     func totals(model: FactorModel, test: LoadedModel.Aligned, train: LoadedModel.Aligned?, wanted: Set<String>,
-                cutoffs: [Int]) -> (EvaluationTotals, Date) {
+                cutoffs: [Int]) throws -> (EvaluationTotals, Date) {
         let (counts, shared) = counts(test, train)
         var totals = EvaluationTotals(rating: nil, ranking: nil, counts: counts, shared: shared)
         if wanted.contains("rmse") || wanted.contains("mae") { totals.rating = RatingMetrics.totals(model: model, test: test.matrix) }
@@ -165,6 +165,8 @@ struct Eval: ParsableCommand {
             evaluator.threads = threads
             evaluator.precision = precision
             evaluator.computeAUC = wanted.contains("auc")
+            let users = (0..<test.matrix.rows).reduce(0) { $0 + (test.matrix.degree(ofRow: $1) > 0 ? 1 : 0) }
+            try evaluator.chargeWorkingMemory(model: model, users: users, k: cutoffs.last ?? 10, lists: false)
             let progress = ProgressLine("eval", unit: "users", quiet: quiet)
             evaluator.progress = progress.handler
             totals.ranking = evaluator.totals(model: model, test: test.matrix, train: train?.matrix)

@@ -52,8 +52,12 @@ struct Export: ParsableCommand {
         let columns = model.annColumns
         let itemVectors = ANNVectorsFile.Vectors(rows: model.items.rows, columns: columns, ids: loaded.itemIDs) { model.annItemRows($0) }
         let queries = ANNVectorsFile.Vectors(rows: model.users.rows, columns: columns, ids: loaded.userIDs) { model.annQueryRows($0) }
+        let single = dtype == .float32
+        try WorkingMemory.charge(ANNVectorsFile.workingMemory(itemVectors, single: single) + ANNVectorsFile.workingMemory(queries, single: single)
+                                 + [(model.users.rows, 8)],
+                                 what: "exporting \(itemVectors.rows) item and \(queries.rows) query vectors of \(columns) components (a block of rows of each, the query offsets)")
         let provenance = Provenance(command: "export", settings: ["ann": true, "dtype": dtype.rawValue], inputs: ["users": users, "items": items])
-        try ANNVectorsFile.write(items: itemVectors, queries: queries, offsets: model.annOffsets, single: dtype == .float32,
+        try ANNVectorsFile.write(items: itemVectors, queries: queries, offsets: model.annOffsets, single: single,
                                  to: out, provenance: provenance)
         if json {
             Console.out(Console.json(["items": itemVectors.rows, "queries": queries.rows, "columns": columns,

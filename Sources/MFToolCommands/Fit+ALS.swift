@@ -20,7 +20,7 @@ extension Fit {
         als.epochs = epochs
         als.seed = seed
         als.tracksObjective = !quiet || log != nil || json || stopping.validation != nil
-        als.validation = try stopping.score(interactions: interactions, trainingFile: data.interactionsFile, userBias: objective.userBias,
+        als.validation = try stopping.score(interactions: interactions, trainingFile: data.interactionsFile, factors: factors, userBias: objective.userBias,
                                             threads: threads, input: data.input)
         als.patience = stopping.patience
         var logLines: [String] = []

@@ -101,10 +101,11 @@ struct Fit: ParsableCommand {
     @Flag(name: .shortAndLong, help: "No progress on stderr.") var quiet = false
 
     func validate() throws {
-        guard lr > 0, epochs >= 1 || (method == .als && epochs == 0), batchSize >= 1 else {
-            throw ValidationError("--lr must be > 0, --epochs and --batch-size ≥ 1 (--epochs 0 with --method als writes the seeded start)")
+        guard epochs >= 1 || (method == .als && epochs == 0), batchSize >= 1 else {
+            throw ValidationError("--epochs and --batch-size must be ≥ 1 (--epochs 0 with --method als writes the seeded start)")
         }
-        guard lrDecay > 0, lrDecay <= 1 else { throw ValidationError("--lr-decay must be in (0, 1]") }
+        if let invalid = trainer.optimizer.invalidSetting { throw ValidationError(invalid) }
+        if let tol, !(tol >= 0 && tol.isFinite) { throw ValidationError("--tol must be a finite number ≥ 0, not \(tol)") }
         if nesterov && momentum == 0 { throw ValidationError("--nesterov needs --momentum > 0") }
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1") }
         if json && checkOptions.checkJSON { throw ValidationError("--json and --check-json both print to stdout: give one") }
@@ -292,6 +293,15 @@ struct CheckOptions: ParsableArguments {
 
     @Flag(name: .customLong("check-json"), help: "Print the check report as JSON on stdout.")
     var checkJSON = false
+
+    func validate() throws { try CheckOptions.validate(checkTol: checkTol) }
+
+    /// Refuses a --check-tol that no gap can meet or that every gap meets by accident (NaN, ∞, < 0).
+    static func validate(checkTol: Double?) throws {
+        if let checkTol, !(checkTol >= 0 && checkTol.isFinite) {
+            throw ValidationError("--check-tol must be a finite number ≥ 0, not \(checkTol)")
+        }
+    }
 
     /// Prints the report and applies --check-tol.
     func finish(_ r: CheckReport, userIDs: IDMap) throws {

@@ -24,6 +24,8 @@ struct Generate: ParsableCommand {
         """
     )
 
+    @OptionGroup(title: "Resources") var resources: ResourceOptions
+
     @Option(help: "seed, ml100k-shape or ml20m-shape; explicit sizes override its fields.") var preset: String?
     @Option(help: "Number of users (rows).") var users: Int?
     @Option(help: "Number of items (columns).") var items: Int?
@@ -68,6 +70,7 @@ struct Generate: ParsableCommand {
         let outFormat = try output.format(of: out, .interactions, option: "--out")
         let itemsFormat = try output.format(of: itemsOut, .factors, option: "--items-out")
         let usersFormat = try usersOut.map { try output.format(of: $0, .factors, option: "--users-out") }
+        try spec.chargeWorkingMemory()
         let progress = ProgressLine("generate", unit: "users", quiet: quiet)
         let data = spec.generate(progress: progress.handler)
         progress.finish()

@@ -62,6 +62,10 @@ struct InteractionsInputOptions: ParsableArguments {
     @Flag(name: .customLong("allow-role-swap"), help: "Accept interactions whose user ids look like the items file's item ids (swapped columns), instead of failing.")
     var allowRoleSwap = false
 
+    func validate() throws {
+        if let minimumValue, !minimumValue.isFinite { throw ValidationError("--min-value must be a finite number, not \(minimumValue)") }
+    }
+
     func readOptions() throws -> InteractionsFile.ReadOptions {
         var options = InteractionsFile.ReadOptions()
         options.format = format

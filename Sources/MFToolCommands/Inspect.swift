@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IO
 import Matrices
+import Solvers
 
 /// `mftool inspect`: what an interactions or embeddings file holds.
 struct Inspect: ParsableCommand {
@@ -50,6 +51,7 @@ struct Inspect: ParsableCommand {
             report += Summary.embeddings(e)
         } else {
             let (x, dup) = try inputOptions.read(file)
+            try Summary.chargeStatistics(x.matrix)
             report += Summary.interactions(x)
             report.append(("duplicates", dup.duplicates))
         }
@@ -110,6 +112,15 @@ enum Summary {
             previous = j
         }
         return degrees
+    }
+
+    /// Throws, naming the sizes, when the statistics of `m` would exceed ``MemoryLimit``: a
+    /// sorted copy of the values, the item indices sorted or counted, the degrees and their
+    /// sorted copies.
+    static func chargeStatistics(_ m: CSRMatrix) throws {
+        let users = Swift.min(m.rows, m.nnz), items = Swift.min(m.columns, WorkingMemory.cells(2, m.nnz) &+ 1024)
+        try WorkingMemory.charge([(m.nnz, 8 + 4 + 8), (users, 3 * 8), (items, 2 * 8)],
+                                 what: "the statistics of \(m.nnz) interactions (sorted copies of the values and item indices, the degrees)")
     }
 
     static func interactions(_ x: Interactions) -> [(String, Any)] {

@@ -1,6 +1,7 @@
 import Foundation
 import IO
 import Matrices
+import Solvers
 
 extension Merge {
     /// Concatenates the parts of a sharded recommend (HDF5, with the part record) in user
@@ -9,11 +10,16 @@ extension Merge {
     /// provenance).
     static func mergeRecommendations(parts: [String], out: String, format: OutputFormat, json: Bool, quiet: Bool) throws {
         var read: [String: RecommendationsFile.Part] = [:]
+        var pairs = 0
         for path in parts {
             guard FileFormat.detect(path) == .hdf5 else {
                 throw DataError("\(path): is not a recommendations part (HDF5); merge the parts of one run")
             }
-            read[path] = try RecommendationsFile.readPart(path)
+            let part = try RecommendationsFile.readPart(path)
+            // The parts read so far, and the merged lists that will hold them all again.
+            pairs = Swift.min(Int.max / 64, pairs + WorkingMemory.cells(part.lists.users.count, Swift.max(1, part.k)))
+            try WorkingMemory.charge([(pairs, 2 * 16)], what: "merging recommendation parts (\(pairs) user-item pairs in \(read.count + 1) parts so far, and their merged lists)")
+            read[path] = part
         }
         let ordered = try ShardPart.ordered(parts.map { ($0, read[$0]!.part) })
         let first = read[ordered[0].path]!

@@ -86,13 +86,14 @@ struct Recommend: ParsableCommand {
         BLASThreadCount.set(threads)
         let loaded = try LoadedModel(users: users, items: items, options: alignment, keepSingle: precision == .single)
         let (model, userMap) = (loaded.model, loaded.userIDs)
+        k = QueryList.capped(k, available: model.items.rows, what: "items")
         var notices = AlignmentNotices()
         let trainSet = try self.train.map { try loaded.aligned($0, role: "train", notices: &notices) }
         let train = trainSet?.matrix
         let candidateList = try candidates.map { try loaded.itemList($0, role: "candidates", notices: &notices) }
         let excludeList = try exclude.map { try loaded.itemList($0, role: "exclude", notices: &notices) }
         var rows: [Int] = []
-        for id in userIDs {
+        for id in QueryList.distinct(userIDs, option: "--user") {
             guard let row = userMap.index(of: id) else { throw DataError("no user '\(id)' in \(users)") }
             rows.append(row)
         }
@@ -106,6 +107,7 @@ struct Recommend: ParsableCommand {
         evaluator.precision = precision
         let progress = ProgressLine("recommend", unit: "users", quiet: quiet)
         evaluator.progress = progress.handler
+        try evaluator.chargeWorkingMemory(model: model, users: rows.count, k: k, lists: true)
         let filter = LoadedModel.filter(candidates: candidateList, exclude: excludeList)
         let lists = evaluator.recommend(model: model, users: rows, train: train, k: k, filter: filter)
         progress.finish()

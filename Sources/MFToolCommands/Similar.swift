@@ -76,8 +76,9 @@ struct Similar: ParsableCommand {
         let format = try output.format(of: out, .recommendations, option: "--out")
         let (vectors, ids, path, entity) = try vectors()
         var rows = Array(0..<ids.count)
+        k = QueryList.capped(k, available: vectors.rows - 1, what: "other \(entity)s")
         if !all {
-            rows = try (items != nil ? itemQueries : userQueries).map { id in
+            rows = try QueryList.distinct(items != nil ? itemQueries : userQueries, option: items != nil ? "--item" : "--user").map { id in
                 guard let row = ids.index(of: id) else { throw DataError("no \(entity) '\(id)' in \(path)") }
                 return row
             }
@@ -89,6 +90,7 @@ struct Similar: ParsableCommand {
         evaluator.precision = precision
         let progress = ProgressLine("similar", unit: "\(entity)s", quiet: quiet)
         evaluator.progress = progress.handler
+        try evaluator.chargeSimilar(vectors: vectors, queries: rows.count, metric: metric, k: k, entity: "\(entity)s")
         let lists = evaluator.similar(vectors: consume vectors, rows: rows, metric: metric, k: k)
         progress.finish()
         let recs = RecommendationsFile.Lists(users: rows.map { ids.ids[$0] }, lists: lists.map { $0.map { (ids.ids[$0.item], $0.score) } },

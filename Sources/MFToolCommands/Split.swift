@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import IO
 import Matrices
+import Solvers
 
 /// `mftool split`: deterministic train/test splits that keep the id maps.
 struct Split: ParsableCommand {
@@ -94,6 +95,10 @@ struct Split: ParsableCommand {
         let inputs = [interactions, input.itemIDsFrom].compactMap { $0.map { FileSpec($0).path } }
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: outputs)
         let (x, _) = try input.read(interactions)
+        // The outputs are copies of the input's entries, made before any is written.
+        let perEntry = 1 + 4 + 8 + (x.timestamps == nil ? 0 : 8)
+        try WorkingMemory.charge([(x.matrix.nnz, perEntry), (WorkingMemory.cells(outputs.count, x.userCount + 1), 8)],
+                                 what: "splitting \(x.matrix.nnz) interactions into \(outputs.count) files (a copy of every entry)")
         let assignment: [UInt8]
         var note = ""
         var tied: Int? = nil

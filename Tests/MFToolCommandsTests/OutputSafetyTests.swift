@@ -187,6 +187,29 @@ struct OutOfSpaceTests {
         #expect(text.split(separator: "\n").count == 1, "\(text)")
         #expect(OutputSafetyTests.names(in: folder).isEmpty)
     }
+
+    @Test("a CSV output past the file size limit names the file and the operating system's reason")
+    func csvFileSizeLimit() throws {
+        let folder = Fixtures.scratchFolder()
+        let (code, text) = try ResourceOptionsTests.run(["-c", "ulimit -f 20; exec \"$0\" generate --users 300 --items 200 --nnz 24000 --k 8 --out \"$1\" --items-out \"$2\" -q",
+                                                        Self.executable, folder + "/r.csv", folder + "/v.h5"], executable: "/bin/sh")
+        #expect(code == 1 && text.hasPrefix("Error: \(folder)/r.csv: cannot be written (File too large)"), "\(text)")
+        #expect(!text.contains("NSCocoaErrorDomain") && text.split(separator: "\n").count == 1, "\(text)")
+        #expect(OutputSafetyTests.names(in: folder).isEmpty)
+    }
+
+    @Test("a CSV output on a full file system says 'No space left on device' (a 64 KB tmpfs, where mounting is permitted)")
+    func csvFullDisk() throws {
+        let folder = Fixtures.scratchFolder()
+        let script = "mount -t tmpfs -o size=64k mftool-full \"$1\" || exit 77; exec \"$0\" generate --users 300 --items 200 --nnz 24000 --k 8 --out \"$1/r.csv\" --items-out \"$1/v.h5\" -q"
+        let (code, text) = try ResourceOptionsTests.run(["--mount", "--", "/bin/sh", "-c", script, Self.executable, folder], executable: "/usr/bin/unshare")
+        if code == 77 || text.hasPrefix("unshare:") {
+            print("skipped: a private tmpfs cannot be mounted here (\(text.trimmingCharacters(in: .whitespacesAndNewlines)))")
+            return
+        }
+        #expect(code == 1 && text.contains("r.csv: cannot be written (No space left on device)"), "\(code) \(text)")
+        #expect(!text.contains("NSCocoaErrorDomain"), "\(text)")
+    }
 }
 
 /// Outputs that are special files: a FIFO or a character device is written through and stays

@@ -28,7 +28,7 @@ struct RecommendShardTests {
                 out[name] = try file.read(name, as: Int64.self).values.map(String.init) + ["\(info.shape)", "int"]
             } else {
                 out[name] = try file.withDataset(name) { d throws(IOError) in
-                    d.readVariableStrings(count: info.shape.reduce(1, *), fileType: d.datasetType()!)! } + ["\(info.shape)"]
+                    try file.validUTF8(d.readVariableStrings(count: info.shape.reduce(1, *), fileType: d.datasetType()!)!, object: name) } + ["\(info.shape)"]
             }
         }
         let scores = try file.read("/scores", as: Double.self)

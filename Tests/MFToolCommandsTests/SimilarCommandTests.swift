@@ -51,4 +51,21 @@ struct SimilarCommandTests {
         #expect(runMFTool(["similar", "--users", files.users, "--out", out]) == 64)
         #expect(runMFTool(["similar", "--items", files.items, "--users", files.users, "--all", "--out", out]) == 64)
     }
+
+    @Test("cosine of subnormal rows: (3, 4)·2⁻¹⁰⁶⁰ against (4, 3)·2⁻¹⁰⁶⁰ is 24/25 and against (6, 8)·2⁻¹⁰⁶⁰ is 1, in both precisions")
+    func subnormalRows() throws {
+        let folder = Fixtures.scratchFolder()
+        let tiny = 0x1p-1060
+        #expect(!(3 * tiny).isNormal, "the entries are subnormal")
+        let rows: [[Double]] = [[3, 4], [4, 3], [6, 8]]
+        try NumPyFile.write(rows: 3, columns: 2, to: folder + "/v.npy") { i, j in rows[i][j] * tiny }
+        for precision in ["double", "single"] {
+            let out = folder + "/sim-\(precision).csv"
+            #expect(runMFTool(["similar", "--items", folder + "/v.npy", "--item", "0", "--k", "2", "--precision", precision, "--out", out, "-q"]) == 0)
+            let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",") }
+            #expect(lines.map { $0[2] } == ["2", "1"], "\(lines)")
+            let tolerance = precision == "double" ? 1e-15 : 1e-6
+            #expect(abs(Double(lines[0][3])! - 1) <= tolerance && abs(Double(lines[1][3])! - 0.96) <= tolerance, "\(lines)")
+        }
+    }
 }

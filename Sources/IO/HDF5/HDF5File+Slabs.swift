@@ -88,17 +88,13 @@ extension HDF5File {
             guard let strings = d.readVariableStrings(count: rows.count, fileType: fileType, memorySpace: memory, fileSpace: space) else {
                 throw IOError(file: path, location: object, "cannot read the strings")
             }
-            return strings
+            return try validUTF8(strings, object: object, first: rows.lowerBound)
         }
         let width = fileType.typeSize
         guard let bytes = d.readFixedStrings(width: width, count: rows.count, memorySpace: memory, fileSpace: space) else {
             throw IOError(file: path, location: object, "cannot read the strings")
         }
-        return (0..<rows.count).map { k in
-            let field = bytes[(k * width)..<((k + 1) * width)]
-            let end = field.firstIndex(of: 0) ?? field.endIndex
-            return String(decoding: field[field.startIndex..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        }
+        return try fixedStrings(bytes, width: width, count: rows.count, object: object, first: rows.lowerBound)
     }
 }
 

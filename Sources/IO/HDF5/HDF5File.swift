@@ -264,17 +264,13 @@ final class HDF5File {
             guard let strings = d.readVariableStrings(count: count, fileType: fileType) else {
                 throw IOError(file: path, location: object, "cannot read the strings")
             }
-            return strings
+            return try validUTF8(strings, object: object)
         }
         let width = fileType.typeSize
         guard let bytes = d.readFixedStrings(width: width, count: count) else {
             throw IOError(file: path, location: object, "cannot read the strings")
         }
-        return (0..<count).map { k in
-            let field = bytes[(k * width)..<((k + 1) * width)]
-            let end = field.firstIndex(of: 0) ?? field.endIndex
-            return String(decoding: field[field.startIndex..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
-        }
+        return try fixedStrings(bytes, width: width, count: count, object: object)
     }
 
     /// Checks the references of rows `rows` (all when nil) of a contiguous or compact

@@ -350,13 +350,13 @@ extension HDF5Handle {
     }
 
     /// `H5Dread` of `count` variable-length strings (in the character set of `fileType`), then
-    /// `H5Dvlen_reclaim` of HDF5's copies.
-    func readVariableStrings(count: Int, fileType: HDF5Handle) -> [String]? {
+    /// `H5Dvlen_reclaim` of HDF5's copies; an element that is not valid UTF-8 is nil.
+    func readVariableStrings(count: Int, fileType: HDF5Handle) -> [String?]? {
         guard count > 0 else { return [] }
         guard let memType = HDF5Handle.variableStringType(characterSetOf: fileType) else { return nil }
         var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
         guard H5Dread(id, memType.id, mf_H5S_ALL(), mf_H5S_ALL(), mf_H5P_DEFAULT(), &pointers) >= 0 else { return nil }
-        let strings = pointers.map { $0.map { String(cString: $0) } ?? "" }
+        let strings = pointers.map { $0.map { String(validatingCString: $0) } ?? "" }
         if let space = datasetSpace() {
             H5Dvlen_reclaim(memType.id, space.id, mf_H5P_DEFAULT(), &pointers)
         }
@@ -502,13 +502,14 @@ extension HDF5Handle {
         } >= 0
     }
 
-    /// `H5Dread` of the variable-length strings selected by `fileSpace`, then `H5Dvlen_reclaim`.
-    func readVariableStrings(count: Int, fileType: HDF5Handle, memorySpace: HDF5Handle, fileSpace: HDF5Handle) -> [String]? {
+    /// `H5Dread` of the variable-length strings selected by `fileSpace`, then `H5Dvlen_reclaim`;
+    /// an element that is not valid UTF-8 is nil.
+    func readVariableStrings(count: Int, fileType: HDF5Handle, memorySpace: HDF5Handle, fileSpace: HDF5Handle) -> [String?]? {
         guard count > 0 else { return [] }
         guard let memType = HDF5Handle.variableStringType(characterSetOf: fileType) else { return nil }
         var pointers = [UnsafeMutablePointer<CChar>?](repeating: nil, count: count)
         guard H5Dread(id, memType.id, memorySpace.id, fileSpace.id, mf_H5P_DEFAULT(), &pointers) >= 0 else { return nil }
-        let strings = pointers.map { $0.map { String(cString: $0) } ?? "" }
+        let strings = pointers.map { $0.map { String(validatingCString: $0) } ?? "" }
         H5Dvlen_reclaim(memType.id, memorySpace.id, mf_H5P_DEFAULT(), &pointers)
         return strings
     }

@@ -25,8 +25,10 @@ public struct Explanation: Sendable {
         guard problem.objective.loss != .dense else {
             throw .invalidObjective("explanations are for the observed and implicit losses")
         }
-        let system = UserSystem(problem: problem, user: u)
         let w = problem.width, k = problem.k
+        try WorkingMemory.charge([(WorkingMemory.cells(w, w), 2 * 8), (WorkingMemory.cells(problem.interactions.degree(ofRow: u) + 4, w), 8)],
+                                 what: "the explanation at k = \(w) (the \(w) × \(w) system of the user and its factor)")
+        let system = UserSystem(problem: problem, user: u)
         var query = (0..<w).map { problem.items[j, $0] }
         if w > k { query[k] = 0 }
         guard let y = system.solve(query), let x = system.solve(system.rightHandSide(problem: problem)) else {

@@ -57,6 +57,7 @@ public struct RidgeProblem: Sendable {
                 throw .invalidObjective("linear confidence needs positive values; found \(bad), which gives a confidence ≤ 0")
             }
         }
+        try Self.checkFrequencyWeights(objective, interactions: interactions)
         self.interactions = interactions
         self.objective = objective
         self.itemBias = itemBias
@@ -77,6 +78,28 @@ public struct RidgeProblem: Sendable {
             mean = Objective.globalMean(of: interactions.values)
         } else {
             mean = 0
+        }
+    }
+
+    /// Refuses an exponent ν of `--reg frequency` that makes some user's λ_u = λ·(n_u + c0·n)^ν
+    /// infinite, or zero while λ > 0: the solve would fail on that user with a message about λ,
+    /// far from the cause. λ_u is monotone in n_u, so the fewest and the most entries decide.
+    static func checkFrequencyWeights(_ objective: Objective, interactions: CSRMatrix) throws(SolverError) {
+        guard objective.regularization == .frequency, objective.lambda > 0, interactions.rows > 0 else { return }
+        var (fewest, most) = (Int.max, 0)
+        for u in 0..<interactions.rows {
+            let d = interactions.degree(ofRow: u)
+            (fewest, most) = (Swift.min(fewest, d), Swift.max(most, d))
+        }
+        let nu = objective.regularizationExponent
+        for count in [fewest, most] {
+            let base = Double(count) + objective.backgroundWeight * Double(interactions.columns)
+            // A user without any weight (no entries, no background) is not solved: its factor is 0.
+            guard base > 0 else { continue }
+            let lambda = objective.lambda(forCount: count, items: interactions.columns)
+            if !lambda.isFinite || lambda == 0 {
+                throw .invalidObjective("--reg-exponent \(nu) makes λ_u = λ·(\(count) + \(objective.backgroundWeight)·\(interactions.columns))^\(nu) \(lambda == 0 ? "underflow to 0" : "overflow to infinity") for a user with \(count) interactions: give an exponent of moderate size (iALS uses 0 to 1)")
+            }
         }
     }
 

@@ -31,12 +31,22 @@ extension RankingEvaluator {
         return recommend(model: model, users: rows, train: own, k: k)
     }
 
+    /// Throws, naming the ranking, when ``similar(vectors:rows:metric:k:)`` of `rows.count`
+    /// queries would exceed ``MemoryLimit``: the ranking's memory, each row as its own training
+    /// item, and for cosine a scaled copy of the rows in Float64.
+    public func chargeSimilar(vectors: FactorMatrix, queries: Int, metric: Similarity, k: Int, entity: String) throws(SolverError) {
+        let model = try FactorModel(users: vectors, items: vectors)
+        let n = vectors.rows
+        let scaled = metric == .cosine ? WorkingMemory.cells(n, vectors.columns) : 0
+        try chargeWorkingMemory(model: model, users: queries, k: k, lists: true, entity: entity, extra: [(n, 20), (scaled, 8)])
+    }
+
     public func similar(vectors: DenseMatrix<Double>, rows: [Int], metric: Similarity, k: Int) -> [[(item: Int, score: Double)]] {
         similar(vectors: FactorMatrix.double(vectors), rows: rows, metric: metric, k: k)
     }
 
-    /// Each row of `m` divided by its Euclidean norm, computed in Float64 and rounded once to T;
-    /// zero rows stay zero.
+    /// Each row of `m` divided by its Euclidean norm, computed in Float64 (rows of tiny entries
+    /// scaled by their largest first) and rounded once to T; zero rows stay zero.
     static func unitRows<T: BinaryFloatingPoint>(_ m: inout DenseMatrix<T>) {
         let (rows, c) = (m.rows, m.columns)
         m.storage.withUnsafeMutableBufferPointer { p in
@@ -44,9 +54,18 @@ extension RankingEvaluator {
                 let row = p.baseAddress! + i * c
                 var s = 0.0
                 for j in 0..<c { s += Double(row[j]) * Double(row[j]) }
-                guard s > 0 else { continue }
+                // Squares of tiny entries (below ~1e-154; subnormal ones) underflow to zero or
+                // lose their digits: such rows are divided by their largest entry first.
+                var scale = 1.0
+                if !(s >= 0x1p-960) {
+                    scale = 0
+                    for j in 0..<c { scale = Swift.max(scale, abs(Double(row[j]))) }
+                    guard scale > 0 else { continue }
+                    s = 0
+                    for j in 0..<c { s += (Double(row[j]) / scale) * (Double(row[j]) / scale) }
+                }
                 let norm = s.squareRoot()
-                for j in 0..<c { row[j] = T(Double(row[j]) / norm) }
+                for j in 0..<c { row[j] = T(Double(row[j]) / scale / norm) }
             }
         }
     }

@@ -46,4 +46,21 @@ public enum WorkingMemory {
         }
         if let refusal = MemoryLimit.refusal([(cells, 8 * copies), (gram ? square : 0, 8)], what: what) { throw .memoryLimit(refusal) }
     }
+
+    /// Throws ``SolverError/memoryLimit(_:)`` when the `count × size` terms exceed the limit;
+    /// `what` names the allocation in the message.
+    public static func charge(_ terms: [(count: Int, size: Int)], what: String) throws(SolverError) {
+        if let refusal = MemoryLimit.refusal(terms, what: what) { throw .memoryLimit(refusal) }
+    }
+
+    /// The product of `factors`, saturating at `Int.max` (a count no limit admits).
+    public static func cells(_ factors: Int...) -> Int {
+        var product = 1
+        for f in factors {
+            let (p, overflow) = product.multipliedReportingOverflow(by: Swift.max(0, f))
+            if overflow { return Int.max }
+            product = p
+        }
+        return product
+    }
 }

@@ -76,6 +76,7 @@ public struct GradientTrainer: Sendable {
             throw .shapeMismatch("the initial factors are \(initial.rows) × \(initial.columns), expected \(problem.userCount) × \(problem.width)")
         }
         if let conflict = optimizer.sparseConflict(loss: problem.objective.loss) { throw .invalidObjective(conflict) }
+        if let invalid = optimizer.invalidSetting { throw .invalidObjective(invalid) }
         let tracked = try effectiveProblem(problem)
         let scale = lossScale == .mean ? 1 / termCount(problem) : 1
         var X = initial.storage

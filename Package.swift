@@ -30,12 +30,23 @@ let package = Package(
             pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]
         ),
+        // Snappy and Zstandard, for compressed Parquet pages (libsnappy-dev, libzstd-dev).
+        .systemLibrary(
+            name: "CSnappy",
+            pkgConfig: "snappy",
+            providers: [.apt(["libsnappy-dev"])]
+        ),
+        .systemLibrary(
+            name: "CZstd",
+            pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]
+        ),
         // mftool's own SIMD kernels for the per-user solves (portable, AVX2 and AVX-512 variants).
         .target(name: "CKernels"),
         .target(name: "Matrices"),
         .target(
             name: "IO",
-            dependencies: ["Matrices", "Solvers", "CHDF5", "CZlib"]
+            dependencies: ["Matrices", "Solvers", "CHDF5", "CZlib", "CSnappy", "CZstd"]
         ),
         .target(
             name: "Solvers",

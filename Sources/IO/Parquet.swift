@@ -1,7 +1,8 @@
 import Foundation
 
-/// Parquet input is not read: a Parquet file (its `PAR1` magic, or a `.parquet` extension) is
-/// refused with the pandas line that converts it to a format mftool reads.
+/// Recognizing Parquet input (its `PAR1` magic, or a `.parquet` or `.pq` extension). Interactions
+/// in Parquet are read (`ParquetInteractions`); embeddings in Parquet are refused with the pandas
+/// line that converts them to a format mftool reads.
 enum Parquet {
     /// What the file was expected to hold, which decides the conversion offered.
     enum Content { case interactions, embeddings }

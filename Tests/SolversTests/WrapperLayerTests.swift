@@ -3,8 +3,9 @@ import Testing
 
 /// Each C library is called from one Swift layer: mftool's kernels (`mf_…`) from
 /// Sources/Solvers/LinearAlgebra/NativeKernels*.swift, CBLAS, LAPACKE and OpenBLAS from
-/// LinearAlgebraScalar.swift, HDF5 (`H5…`) from Sources/IO/HDF5/HDF5Syscalls.swift, and zlib from
-/// Sources/IO/Zip/ZlibCalls.swift. This
+/// LinearAlgebraScalar.swift, HDF5 (`H5…`) from Sources/IO/HDF5/HDF5Syscalls.swift, zlib from
+/// Sources/IO/Zip/ZlibCalls.swift, Snappy and Zstandard from SnappyCalls.swift and ZstdCalls.swift
+/// in Sources/IO/Parquet/Compression. This
 /// test reads every Swift source of the package and names each call outside its layer.
 @Suite("C calls stay in their wrapper layer")
 struct WrapperLayerTests {
@@ -30,6 +31,12 @@ struct WrapperLayerTests {
             },
             Rule(library: "zlib", call: try Regex(#"\b(inflate[A-Za-z0-9_]*|deflate[A-Za-z0-9_]*|crc32|czlib_[a-z_]+)\("#)) { path in
                 path == "Sources/IO/Zip/ZlibCalls.swift"
+            },
+            Rule(library: "Snappy", call: try Regex(#"\bsnappy_[a-z_]+\("#)) { path in
+                path == "Sources/IO/Parquet/Compression/SnappyCalls.swift"
+            },
+            Rule(library: "Zstandard", call: try Regex(#"\bZSTD_[A-Za-z0-9_]+\("#)) { path in
+                path == "Sources/IO/Parquet/Compression/ZstdCalls.swift"
             },
         ]
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates (or brings up to date) tools/.venv with the Python libraries of the named sets:
 #
-#   io     tools/env/requirements-io.txt     NumPy, SciPy, h5py, pandas, anndata (always installed)
+#   io     tools/env/requirements-io.txt     NumPy, SciPy, h5py, pandas, anndata, pyarrow (always installed)
 #   bench  tools/env/requirements-bench.txt  implicit 0.7.3, threadpoolctl
 #   torch  tools/env/requirements-torch.txt  PyTorch (a large download the first time)
 #
@@ -22,7 +22,7 @@ py="${PYTHON:-python3}"
 # The import (or small computation) that proves a set is usable before its marker is written.
 verify() {
   case "$1" in
-    io) "$venv/bin/python" -c 'import numpy, scipy, h5py, pandas, anndata' ;;
+    io) "$venv/bin/python" -c 'import numpy, scipy, h5py, pandas, anndata, pyarrow.parquet' ;;
     bench) "$venv/bin/python" -c 'import implicit, threadpoolctl; from implicit.cpu import _als' ;;
     torch) "$venv/bin/python" - <<'PY'
 import torch

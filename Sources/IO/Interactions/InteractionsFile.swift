@@ -22,10 +22,11 @@ public enum InteractionsFile {
                             progress: ProgressHandler? = nil) throws(IOError) -> (Interactions, ConversionReport) {
         let path = spec.path
         try InputFile.check(path)
-        try Parquet.refuse(path, as: .interactions)
         let format = options.format ?? FileFormat.detect(path)
         let parsed: ParsedTriplets
         switch format {
+        case .text where Parquet.isParquet(path):
+            parsed = try ParquetInteractions.read(path: path, options: options.text)
         case .text:
             if InputFile.head(path, 4096).contains(0) {
                 throw IOError(file: path, "unknown format: binary content that is not HDF5, NumPy, .npz or Matrix Market")

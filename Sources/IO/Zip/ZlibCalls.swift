@@ -1,6 +1,7 @@
 import CZlib
 
-/// The only caller of zlib: inflation of a raw deflate stream (a zip member's data) and CRC-32.
+/// The only caller of zlib: inflation of a raw deflate stream (a zip member's data) or of gzip
+/// data (a Parquet page), and CRC-32.
 enum ZlibCalls {
     /// How an inflation ended.
     enum Inflation: Equatable {
@@ -15,12 +16,28 @@ enum ZlibCalls {
     }
 
     /// Inflates the whole raw deflate stream `input` into `output`, reading no byte past
-    /// `input` and writing none past `output`. Every call to `inflate` either moves data or
-    /// ends the loop, so a stream that never ends cannot spin.
+    /// `input` and writing none past `output`.
     static func rawDeflate(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Inflation {
         var stream = z_stream()
         guard czlib_inflate_init_raw(&stream) == Z_OK else { return .damaged("zlib could not start") }
         defer { inflateEnd(&stream) }
+        return inflateAll(&stream, input, into: output, members: false)
+    }
+
+    /// Inflates the gzip data `input` (one member, or several one after another, as some writers
+    /// append) into `output`; the same bounds as ``rawDeflate(_:into:)``.
+    static func gzip(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> Inflation {
+        var stream = z_stream()
+        guard czlib_inflate_init_gzip(&stream) == Z_OK else { return .damaged("zlib could not start") }
+        defer { inflateEnd(&stream) }
+        return inflateAll(&stream, input, into: output, members: true)
+    }
+
+    /// The loop of both: every call to `inflate` either moves data or ends the loop, so a
+    /// stream that never ends cannot spin. With `members`, input left after a stream's end
+    /// starts the next member.
+    private static func inflateAll(_ stream: inout z_stream, _ input: UnsafeRawBufferPointer,
+                                   into output: UnsafeMutableRawBufferPointer, members: Bool) -> Inflation {
         var consumed = 0, produced = 0
         while true {
             let inChunk = min(input.count - consumed, Int(UInt32.max))
@@ -35,7 +52,9 @@ enum ZlibCalls {
             consumed += used
             produced += made
             switch status {
-            case Z_STREAM_END: return .complete(produced)
+            case Z_STREAM_END:
+                guard members && consumed < input.count else { return .complete(produced) }
+                guard inflateReset(&stream) == Z_OK else { return .damaged("zlib could not restart") }
             case Z_OK, Z_BUF_ERROR:
                 if used == 0 && made == 0 {
                     return consumed == input.count ? .truncated : .damaged("no progress")

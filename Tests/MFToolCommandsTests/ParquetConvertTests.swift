@@ -1,0 +1,79 @@
+import FixturePaths
+import Foundation
+import IO
+import Matrices
+@testable import MFToolCommands
+import Testing
+
+@Suite("Parquet interaction logs through the commands")
+struct ParquetConvertTests {
+    let parquet = Fixtures.path("parquet/interactions.parquet")
+    let csv = Fixtures.path("parquet/interactions.csv")
+
+    /// Converts `input` with `flags` into `name` in `folder` and reads the canonical file back.
+    func convert(_ input: String, _ flags: [String], to name: String, in folder: String) throws -> Interactions {
+        let out = "\(folder)/\(name).h5"
+        let run = runMFToolReporting(["convert", input, out, "--quiet"] + flags)
+        #expect(run.code == 0, "\(run.message)")
+        return try InteractionsFile.read(FileSpec(out)).0
+    }
+
+    @Test("convert x.parquet gives the same canonical file as convert x.csv, with every column option")
+    func sameAsCSV() throws {
+        let folder = Fixtures.scratchFolder()
+        for flags in [["--time-col", "when"],
+                      ["--user-col", "user", "--item-col", "item", "--value-col", "rating", "--time-col", "when"],
+                      ["--user-col", "item", "--item-col", "user", "--implicit"],
+                      ["--sort-ids", "--duplicates", "last"]] {
+            let fromParquet = try convert(parquet, flags, to: "p", in: folder)
+            let fromCSV = try convert(csv, flags, to: "c", in: folder)
+            #expect(fromParquet == fromCSV, "\(flags)")
+            #expect(fromParquet.matrix.nnz > 0)
+            #expect((fromParquet.timestamps != nil) == flags.contains("--time-col"))
+        }
+    }
+
+    @Test("solve reads a Parquet log as it reads its CSV twin")
+    func solve() throws {
+        let folder = Fixtures.scratchFolder()
+        let items = folder + "/items.npy"
+        let ids = folder + "/items.txt"
+        // Six items of ratings in the fixture, two factors each.
+        let names = ["heat", "up", "alien", "brazil", "yōjinbō", "m 7"]
+        try names.joined(separator: "\n").write(toFile: ids, atomically: true, encoding: .utf8)
+        var npy = Data([0x93]) + Data("NUMPY".utf8) + Data([1, 0])
+        var header = "{'descr': '<f8', 'fortran_order': False, 'shape': (6, 2), }"
+        while (header.utf8.count + 11) % 64 != 0 { header += " " }
+        header += "\n"
+        npy += Data([UInt8(header.utf8.count & 0xff), UInt8(header.utf8.count >> 8)]) + Data(header.utf8)
+        for v in [1.0, 0.5, -0.25, 2.0, 0.75, 1.5, -1.0, 0.125, 0.3, 0.6, 1.25, -0.5] {
+            withUnsafeBytes(of: v.bitPattern.littleEndian) { npy += Data($0) }
+        }
+        try npy.write(to: URL(fileURLWithPath: items))
+        for (input, out) in [(parquet, "p.h5"), (csv, "c.h5")] {
+            let run = runMFToolReporting(["solve", "--interactions", input, "--items", items, "--item-ids", ids,
+                                          "--out", "\(folder)/\(out)", "--lambda", "1", "--quiet"])
+            #expect(run.code == 0, "\(run.message)")
+        }
+        let fromParquet = try FactorFile.read(FileSpec("\(folder)/p.h5"))
+        let fromCSV = try FactorFile.read(FileSpec("\(folder)/c.h5"))
+        #expect(fromParquet.factors == fromCSV.factors)
+        #expect(fromParquet.ids == fromCSV.ids)
+    }
+
+    @Test("a null id, a text value column, an unknown column name: exit 1 with one line naming the column")
+    func refusals() throws {
+        let folder = Fixtures.scratchFolder()
+        let nulls = Fixtures.path("parquet/nulls.parquet")
+        let null = runMFToolReporting(["convert", nulls, folder + "/n.h5", "--user-col", "user_id", "--item-col", "always", "--implicit"])
+        #expect(null.code == 1)
+        #expect(null.message.contains("\(nulls): column 'user_id', row 3: the user is null (4 null rows)"), "\(null.message)")
+        let text = runMFToolReporting(["convert", parquet, folder + "/t.h5", "--value-col", "item", "--item-col", "when"])
+        #expect(text.code == 1)
+        #expect(text.message.contains("value column 'item' holds STRING values, not numbers"), "\(text.message)")
+        let missing = runMFToolReporting(["convert", parquet, folder + "/m.h5", "--time-col", "stamp"])
+        #expect(missing.code == 1)
+        #expect(missing.message.contains("no time column named 'stamp' (its columns are user, item, rating, when)"), "\(missing.message)")
+        #expect(!missing.message.contains("\n"))
+    }
+}

@@ -175,6 +175,20 @@ struct NPYArray {
         }
     }
 
+    /// Integer elements as decimals, exact at every width (uint64 values past 2^63 - 1
+    /// included, which ``integers()`` clamps), in C order; nil for float or string arrays.
+    func integerStrings() -> [String]? {
+        guard type == .unsigned(bytes: 8) else { return integers()?.map { String($0) } }
+        let values = payload.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [UInt64] in
+            (0..<count).map { k in
+                let v = raw.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self)
+                return bigEndian ? UInt64(bigEndian: v) : UInt64(littleEndian: v)
+            }
+        }
+        let ordered = fortranOrder && shape.count == 2 ? NPYArray.rowMajor(values, rows: shape[0], columns: shape[1]) : values
+        return ordered.map { String($0) }
+    }
+
     /// A column-major `rows × columns` array in row-major order.
     static func rowMajor<T>(_ values: [T], rows r: Int, columns c: Int) -> [T] {
         var t = values

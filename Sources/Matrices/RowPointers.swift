@@ -93,6 +93,15 @@ public struct RowPointers: RandomAccessCollection, ExpressibleByArrayLiteral, Se
 
     public func makeIterator() -> Iterator { Iterator(pointers: self) }
 
+    /// The offsets transformed in order, walking the stored rows once (Collection's own `map`
+    /// would search them for every row).
+    public func map<T>(_ transform: (Int) throws -> T) rethrows -> [T] {
+        var out: [T] = []
+        out.reserveCapacity(count)
+        for offset in self { out.append(try transform(offset)) }
+        return out
+    }
+
     /// The offsets in order, with no search per row.
     public struct Iterator: IteratorProtocol {
         let pointers: RowPointers

@@ -69,12 +69,8 @@ public enum ANNVectorsFile {
         }
     }
 
-    /// Integer ids as int64 when every id is one, else strings.
+    /// Ids as the interactions files store them (``HDF5File/writeIDs(_:_:)``).
     private static func writeIDs(_ ids: IDMap, _ name: String, to file: HDF5File) throws(IOError) {
-        if ids.allIntegers {
-            try file.write(name, ids.integers, shape: [ids.count])
-        } else {
-            try file.writeStrings(name, Array(ids.ids))
-        }
+        try file.writeIDs(name, ids)
     }
 }

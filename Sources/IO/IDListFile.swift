@@ -41,7 +41,7 @@ public enum IDListFile {
         guard array.shape.count == 1 else {
             throw IOError(file: path, "has shape \(array.shape); expected a 1-D array of ids")
         }
-        if let ints = array.integers() { return ints.map { String($0) } }
+        if let ints = array.integerStrings() { return ints }
         if let strings = array.strings() { return strings }
         throw IOError(file: path, "has dtype '\(array.descr)'; expected integer or string ids")
     }

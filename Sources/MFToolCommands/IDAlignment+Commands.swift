@@ -64,6 +64,8 @@ struct LoadedModel {
     init(users: String, items: String, options: ModelInputOptions, like: LikeOptions? = nil, keepSingle: Bool = false) throws {
         let (itemFactors, itemIDs) = try EmbeddingsFile.readFactors(FileSpec(items), ids: options.itemIDs.map { FileSpec($0) },
                                                                      keepSingle: keepSingle)
+        // No item to score: every list, vector file or metric would be empty, not an answer.
+        guard itemFactors.rows > 0 else { throw IOError(file: FileSpec(items).path, "holds 0 items (no rows): there is nothing to score") }
         let userSpec = FileSpec(users)
         if !options.allowRoleSwap, userSpec.object == nil, FileFormat.detect(userSpec.path) == .hdf5,
            try FactorFile.holdsItems(userSpec.path) {

@@ -48,7 +48,7 @@ extension LoadedModel {
         for r in 0..<m.rows where targets[r] >= 0 { indptr[targets[r] + 1] = m.degree(ofRow: r) }
         for r in 0..<rows { indptr[r + 1] += indptr[r] }
         var out = CSRMatrix(rows: rows, columns: m.columns)
-        out.indptr = indptr
+        out.indptr = RowPointers(indptr)
         out.indices = [Int32](repeating: 0, count: indptr[rows])
         out.values = [Double](repeating: 0, count: indptr[rows])
         for r in 0..<m.rows where targets[r] >= 0 {

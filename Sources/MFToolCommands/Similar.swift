@@ -75,6 +75,7 @@ struct Similar: ParsableCommand {
     mutating func run() throws {
         let format = try output.format(of: out, .recommendations, option: "--out")
         let (vectors, ids, path, entity) = try vectors()
+        guard vectors.rows > 0 else { throw IOError(file: FileSpec(path).path, "holds 0 \(entity)s (no rows): there is nothing to compare") }
         var rows = Array(0..<ids.count)
         k = QueryList.capped(k, available: vectors.rows - 1, what: "other \(entity)s")
         if !all {

@@ -96,7 +96,7 @@ private struct CSRBuild: @unchecked Sendable {
 
     /// The merged entries, how many triplets repeated an earlier pair, and the first repeat.
     struct Merged {
-        var indptr: [Int], indices: [Int32], values: [Double], extra: [Double]?
+        var indptr: RowPointers, indices: [Int32], values: [Double], extra: [Double]?
         var repeats: Int, firstRepeat: (Int, Int)?
     }
 

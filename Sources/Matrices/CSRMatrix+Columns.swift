@@ -13,11 +13,14 @@ extension CSRMatrix {
         var outIndices = [Int32](unsafeUninitializedCapacity: nnz) { _, n in n = nnz }
         var outValues = [Double](unsafeUninitializedCapacity: nnz) { _, n in n = nnz }
         var outExtra = [Double](unsafeUninitializedCapacity: extra == nil ? 0 : nnz) { _, n in n = extra == nil ? 0 : nnz }
-        let rows = self.rows
+        // Row k to renumber spans bounds[k] ..< bounds[k + 1]: the row pointers themselves, or
+        // for sparse ones the nonempty rows' starts and the end, so empty rows cost nothing.
+        let bounds = indptr.isSparse ? indptr.offsets + [nnz] : indptr.dense()
+        let rows = bounds.count - 1
         // Significant bits of the new columns, for the radix sort.
         let bits = Swift.max(1, Int.bitWidth - Swift.max(0, newColumns - 1).leadingZeroBitCount)
         target.withUnsafeBufferPointer { t in
-            indptr.withUnsafeBufferPointer { ip in
+            bounds.withUnsafeBufferPointer { ip in
                 indices.withUnsafeBufferPointer { ix in
                     values.withUnsafeBufferPointer { v in
                         outIndices.withUnsafeMutableBufferPointer { oi in
@@ -37,13 +40,14 @@ extension CSRMatrix {
                 }
             }
         }
-        return (CSRMatrix(rows: rows, columns: newColumns, indptr: indptr, indices: outIndices, values: outValues),
+        return (CSRMatrix(rows: self.rows, columns: newColumns, indptr: indptr, indices: outIndices, values: outValues),
                 extra == nil ? nil : outExtra)
     }
 }
 
 /// Base pointers of a column renumbering (`CSRMatrix.renumberingColumns`): the new number of each
-/// column, the matrix's rows, and the outputs; rows are renumbered by disjoint workers.
+/// column, the bounds of the rows to renumber (row u spans `indptr[u] ..< indptr[u + 1]`), and
+/// the outputs; rows are renumbered by disjoint workers.
 private struct ColumnRenumbering: @unchecked Sendable {
     let target: UnsafePointer<Int32>, indptr: UnsafePointer<Int>
     let indices: UnsafePointer<Int32>?, values: UnsafePointer<Double>?, extra: [Double]?

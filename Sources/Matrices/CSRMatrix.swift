@@ -7,15 +7,16 @@ public struct CSRMatrix: Sendable, Equatable {
     public let rows: Int
     /// The number of columns (items).
     public let columns: Int
-    /// Row pointers: `rows + 1` offsets into `indices` and `values`, starting at 0.
-    public var indptr: [Int]
+    /// Row pointers: `rows + 1` offsets into `indices` and `values`, starting at 0; only the
+    /// nonempty rows' are stored when rows far outnumber entries (``RowPointers``).
+    public var indptr: RowPointers
     /// Column index of each stored entry.
     public var indices: [Int32]
     /// Value of each stored entry.
     public var values: [Double]
 
     /// Creates a matrix from its three arrays; call ``validate()`` on data from outside.
-    public init(rows: Int, columns: Int, indptr: [Int], indices: [Int32], values: [Double]) {
+    public init(rows: Int, columns: Int, indptr: RowPointers, indices: [Int32], values: [Double]) {
         self.rows = rows
         self.columns = columns
         self.indptr = indptr
@@ -23,9 +24,14 @@ public struct CSRMatrix: Sendable, Equatable {
         self.values = values
     }
 
-    /// An empty matrix of the given shape.
+    /// Creates a matrix from its three arrays, the row pointers stored whole.
+    public init(rows: Int, columns: Int, indptr: [Int], indices: [Int32], values: [Double]) {
+        self.init(rows: rows, columns: columns, indptr: RowPointers(indptr), indices: indices, values: values)
+    }
+
+    /// An empty matrix of the given shape (its row pointers stored sparse past 1,024 rows).
     public init(rows: Int, columns: Int) {
-        self.init(rows: rows, columns: columns, indptr: Array(repeating: 0, count: rows + 1), indices: [], values: [])
+        self.init(rows: rows, columns: columns, indptr: RowPointers(rows: rows, nonempty: [], starts: [], nnz: 0), indices: [], values: [])
     }
 
     /// The number of stored entries.
@@ -60,10 +66,12 @@ extension CSRMatrix {
         guard indptr[rows] == indices.count else {
             throw MatrixStructureError("indptr ends at \(indptr[rows]), expected nnz = \(indices.count)")
         }
-        for u in 0..<rows where indptr[u + 1] < indptr[u] {
-            throw MatrixStructureError("indptr is not monotone: indptr[\(u + 1)] = \(indptr[u + 1]) < indptr[\(u)] = \(indptr[u])")
+        if !indptr.isSparse {
+            for u in 0..<rows where indptr[u + 1] < indptr[u] {
+                throw MatrixStructureError("indptr is not monotone: indptr[\(u + 1)] = \(indptr[u + 1]) < indptr[\(u)] = \(indptr[u])")
+            }
         }
-        for u in 0..<rows {
+        for u in nonemptyRows() {
             var previous = Int32(-1)
             for p in indptr[u]..<indptr[u + 1] {
                 let j = indices[p]
@@ -104,7 +112,7 @@ extension CSRMatrix {
         var next = counts
         var outIndices = [Int32](repeating: 0, count: nnz)
         var outValues = [Double](repeating: 0, count: nnz)
-        for u in 0..<rows {
+        for u in nonemptyRows() {
             for p in indptr[u]..<indptr[u + 1] {
                 let j = Int(indices[p])
                 let q = next[j]
@@ -118,16 +126,14 @@ extension CSRMatrix {
 }
 
 extension CSRMatrix {
-    /// The rows holding entries, ascending. With no more rows than about twice the entries the
-    /// row pointers are scanned; otherwise each nonempty row is found by a binary search of
-    /// them from the entry after the previous row's, so that empty rows a file declares cost
-    /// nothing.
+    /// The rows holding entries, ascending: those sparse row pointers store; else, with no more
+    /// rows than about twice the entries, the row pointers are scanned; otherwise each nonempty
+    /// row is found by a binary search of them from the entry after the previous row's, so
+    /// that empty rows cost nothing.
     public func nonemptyRows() -> [Int] {
+        if let stored = indptr.storedNonemptyRows { return stored }
+        guard rows > 2 * nnz + 1024 else { return indptr.nonemptyRows() }
         var found: [Int] = []
-        guard rows > 2 * nnz + 1024 else {
-            for u in 0..<rows where indptr[u + 1] > indptr[u] { found.append(u) }
-            return found
-        }
         var (p, first) = (0, 0)
         while p < nnz {
             // The first row from `first` that ends after entry p holds it.
@@ -143,33 +149,10 @@ extension CSRMatrix {
     }
 
     /// Row pointers for `rows` rows of which only `nonempty` (ascending) hold entries, row
-    /// `nonempty[k]` from entry `starts[k]`, `nnz` in all. The empty rows between are filled a
-    /// block at a time, at memory speed.
-    public static func rowPointers(rows: Int, nonempty: [Int], starts: [Int], nnz: Int) -> [Int] {
-        precondition(nonempty.count == starts.count && (nonempty.last ?? -1) < rows)
-        return [Int](unsafeUninitializedCapacity: rows + 1) { buffer, initialized in
-            let p = buffer.baseAddress!
-            var next = 0
-            for (row, start) in zip(nonempty, starts) {
-                fill(p + next, row + 1 - next, with: start)
-                next = row + 1
-            }
-            fill(p + next, rows + 1 - next, with: nnz)
-            initialized = rows + 1
-        }
-    }
-
-    /// Writes `value` to the `count` slots from `p`, copying a doubling block: a long run of
-    /// empty rows takes a few `memcpy`s, not a step per row.
-    private static func fill(_ p: UnsafeMutablePointer<Int>, _ count: Int, with value: Int) {
-        guard count > 0 else { return }
-        p.initialize(to: value)
-        var done = 1
-        while done < count {
-            let n = Swift.min(done, count - done)
-            UnsafeMutableRawPointer(p + done).copyMemory(from: p, byteCount: n * MemoryLayout<Int>.stride)
-            done += n
-        }
+    /// `nonempty[k]` from entry `starts[k]`, `nnz` in all (``RowPointers``: sparse when rows far
+    /// outnumber the nonempty ones).
+    public static func rowPointers(rows: Int, nonempty: [Int], starts: [Int], nnz: Int) -> RowPointers {
+        RowPointers(rows: rows, nonempty: nonempty, starts: starts, nnz: nnz)
     }
 
     /// The transpose of a matrix with far more columns than entries: the entries ordered by

@@ -89,6 +89,20 @@ public struct IDMap: Sendable, Equatable {
         return ids.map { Int64($0)! }
     }
 
+    /// The ids as unsigned integers, for `uint64` storage, when every id is a canonical
+    /// non-negative decimal below 2^64 (ids past 2^63 - 1, which int64 cannot hold); nil
+    /// otherwise.
+    public var unsignedIntegers: [UInt64]? {
+        if let range = ids.numbering { return range.map(UInt64.init) }
+        var values: [UInt64] = []
+        values.reserveCapacity(ids.count)
+        for id in ids {
+            guard let v = UInt64(id), String(v) == id else { return nil }
+            values.append(v)
+        }
+        return values
+    }
+
     /// The permutation that sorts the ids: `order[newIndex] = oldIndex`.
     public func sortingPermutation() -> [Int] {
         if ids.numbering != nil { return Array(ids.indices) }
@@ -96,6 +110,7 @@ public struct IDMap: Sendable, Equatable {
             let keys = ids.map { Int64($0)! }
             return keys.indices.sorted { keys[$0] < keys[$1] }
         }
+        if let keys = unsignedIntegers { return keys.indices.sorted { keys[$0] < keys[$1] } }
         // Code-point order (= UTF-8 byte order), as Python's sorted() orders str.
         return ids.indices.sorted { ids[$0].utf8.lexicographicallyPrecedes(ids[$1].utf8) }
     }

@@ -28,7 +28,7 @@ extension Interactions {
         for u in 0..<userCount where targets[u] >= 0 { counts[targets[u] + 1] = matrix.degree(ofRow: u) }
         for r in 0..<rows { counts[r + 1] += counts[r] }
         var out = CSRMatrix(rows: rows, columns: itemCount)
-        out.indptr = counts
+        out.indptr = RowPointers(counts)
         out.indices = [Int32](repeating: 0, count: counts[rows])
         out.values = [Double](repeating: 0, count: counts[rows])
         for u in 0..<userCount where targets[u] >= 0 {

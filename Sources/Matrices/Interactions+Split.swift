@@ -15,14 +15,22 @@ extension Interactions {
         precondition(assignment.count == matrix.nnz)
         var matrices = (0..<count).map { _ in CSRMatrix(rows: matrix.rows, columns: matrix.columns) }
         var times: [[Double]] = Array(repeating: [], count: count)
-        for u in 0..<matrix.rows {
+        // Each part's nonempty rows and where they start: rows without entries cost nothing.
+        var nonempty: [[Int]] = Array(repeating: [], count: count), starts: [[Int]] = Array(repeating: [], count: count)
+        for u in matrix.nonemptyRows() {
             for p in matrix.range(ofRow: u) {
                 let k = Int(assignment[p])
+                if nonempty[k].last != u {
+                    nonempty[k].append(u)
+                    starts[k].append(matrices[k].indices.count)
+                }
                 matrices[k].indices.append(matrix.indices[p])
                 matrices[k].values.append(matrix.values[p])
                 if let timestamps { times[k].append(timestamps[p]) }
             }
-            for k in 0..<count { matrices[k].indptr[u + 1] = matrices[k].indices.count }
+        }
+        for k in 0..<count {
+            matrices[k].indptr = RowPointers(rows: matrix.rows, nonempty: nonempty[k], starts: starts[k], nnz: matrices[k].nnz)
         }
         return (0..<count).map { k in
             Interactions(matrix: matrices[k], userIDs: userIDs, itemIDs: itemIDs, timestamps: timestamps == nil ? nil : times[k])
@@ -36,7 +44,7 @@ extension Interactions {
         var rng = SplitMix64(seed: seed)
         var assignment = [UInt8](repeating: 0, count: matrix.nnz)
         var positions: [Int] = []
-        for u in 0..<matrix.rows where among?[u] ?? true {
+        for u in matrix.nonemptyRows() where among?[u] ?? true {
             let range = matrix.range(ofRow: u)
             let n = range.count
             let held = Swift.min(Int((fraction * Double(n)).rounded()), n - 1)
@@ -57,7 +65,7 @@ extension Interactions {
     public func lastK(_ k: Int) throws(SplitError) -> [UInt8] {
         let t = try requireTimestamps("leave-last-k-out")
         var assignment = [UInt8](repeating: 0, count: matrix.nnz)
-        for u in 0..<matrix.rows {
+        for u in matrix.nonemptyRows() {
             let range = matrix.range(ofRow: u)
             guard range.count > k else { continue }
             let latest = range.sorted { t[$0] != t[$1] ? t[$0] < t[$1] : $0 < $1 }.suffix(k)
@@ -96,7 +104,7 @@ extension Interactions {
     /// interactions are held out; their entries split by ``randomHoldout(fraction:seed:among:)``
     /// into fold-in (part 1) and test (part 2); every other entry is training (part 0).
     public func heldOutUsers(_ count: Int, testFraction: Double, seed: UInt64) throws(SplitError) -> [UInt8] {
-        var candidates = (0..<matrix.rows).filter { matrix.degree(ofRow: $0) > 0 }
+        var candidates = matrix.nonemptyRows()
         guard count < candidates.count else {
             throw SplitError(message: "cannot hold out \(count) users: only \(candidates.count) users have interactions and some must remain for training")
         }
@@ -105,7 +113,7 @@ extension Interactions {
         var held = [Bool](repeating: false, count: matrix.rows)
         for u in candidates.prefix(count) { held[u] = true }
         var assignment = randomHoldout(fraction: testFraction, seed: seed &+ 1, among: held)
-        for u in 0..<matrix.rows {
+        for u in matrix.nonemptyRows() {
             for p in matrix.range(ofRow: u) {
                 assignment[p] = held[u] ? assignment[p] + 1 : 0
             }

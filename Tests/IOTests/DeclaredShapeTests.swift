@@ -6,7 +6,8 @@ import Testing
 
 /// Files whose shape is declared (a Matrix Market size line, a `.npz` or HDF5 `shape`, a `.npy`
 /// header) far beyond what they hold: each is read with ids numbered on demand and entries where
-/// the file puts them, the declared rows costing only their row pointers, or refused by name.
+/// the file puts them, the declared rows costing nothing (row pointers are kept for the
+/// nonempty rows only), or refused by name.
 @Suite("Declared shapes: a file costs what it holds")
 struct DeclaredShapeTests {
     static func read(_ path: String) throws -> (Interactions, ConversionReport) {
@@ -41,6 +42,18 @@ struct DeclaredShapeTests {
         Self.expectPositional(x, rows: rows, columns: 6, entries: [0: [0]])
         #expect(report.duplicates == 2 && x.matrix.values == [1 - 61.51 - 76666661.5])
         #expect(x.userIDs.ids[rows - 1] == String(rows - 1) && x.userIDs.index(of: String(rows - 1)) == rows - 1)
+        #expect(x.matrix.indptr.isSparse && x.matrix.indptr.storedCount == 2)
+    }
+
+    @Test("a 100,000,000-row header keeps the row pointers of its nonempty rows only")
+    func hundredMillionRows() throws {
+        let path = Fixtures.scratchFolder() + "/tall.mtx"
+        try "%%MatrixMarket matrix coordinate real general\n100000000 4 3\n1 1 1\n2 2 2\n100000000 4 3\n".write(toFile: path, atomically: true, encoding: .utf8)
+        let (x, _) = try Self.read(path)
+        Self.expectPositional(x, rows: 100_000_000, columns: 4, entries: [0: [0], 1: [1], 99_999_999: [3]])
+        let pointers = x.matrix.indptr
+        #expect(pointers.isSparse && pointers.storedCount == 6)
+        #expect(pointers[0] == 0 && pointers[2] == 2 && pointers[50_000_000] == 2 && pointers[99_999_999] == 2 && pointers[100_000_000] == 3)
     }
 
     @Test("sorting the ids of a declared shape keeps them numbered")

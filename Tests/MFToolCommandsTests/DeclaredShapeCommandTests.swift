@@ -7,7 +7,8 @@ import Testing
 
 /// `inspect` and `convert` of files declaring millions of rows they hold nothing for: the
 /// statistics count the empty rows without listing them, the outputs hold the entries only,
-/// and `--max-memory` refuses a declared shape whose row pointers exceed it.
+/// the declared rows cost no memory, and an HDF5 output, which stores a pointer and an id per
+/// row, is charged them against `--max-memory`.
 @Suite("Declared shapes: inspect, convert and the memory limit")
 struct DeclaredShapeCommandTests {
     /// A Matrix Market file of `rows` × 4 holding (1, 1) = 1 and (rows, 4) = 2.
@@ -51,13 +52,28 @@ struct DeclaredShapeCommandTests {
         #expect(text == expected)
     }
 
-    @Test("--max-memory refuses a declared shape whose row pointers exceed it, naming the file (exit 1)", arguments: [
-        (2_147_483_646, "1G", "16.0 GB"), (100_000_000, "512M", "762.9 MB"),
+    @Test("declared rows cost nothing under --max-memory: inspect and convert to text of 10^8 and 2^31 - 2 rows", arguments: [
+        100_000_000, 2_147_483_646,
     ])
-    func rowPointerLimit(rows: Int, limit: String, needed: String) throws {
-        let path = try Self.tall(rows, in: Fixtures.scratchFolder())
-        let (code, message) = try ResourceOptionsTests.run(["inspect", path, "--max-memory", limit])
-        #expect(code == 1 && message.contains(path + ": declares") && message.split(separator: "\n").count == 1, "\(message)")
-        #expect(message.contains("\(rows) × 4 matrix whose row pointers need \(needed), more than the memory limit"), "\(message)")
+    func declaredRowsUnderLimit(rows: Int) throws {
+        let folder = Fixtures.scratchFolder()
+        let path = try Self.tall(rows, in: folder), output = folder + "/out.mtx"
+        let (inspected, message) = try ResourceOptionsTests.run(["inspect", path, "--max-memory", "64M"])
+        #expect(inspected == 0 && message.isEmpty, "\(message)")
+        let (converted, note) = try ResourceOptionsTests.run(["convert", path, output, "--max-memory", "64M", "-q"])
+        #expect(converted == 0, "\(note)")
+        let text = try String(contentsOfFile: output, encoding: .utf8)
+        #expect(text == "%%MatrixMarket matrix coordinate real general\n%\n\(rows) 4 2\n1 1 1\n\(rows) 4 2\n")
+    }
+
+    @Test("an HDF5 or AnnData output stores a pointer and an id per declared row: refused past --max-memory, naming it (exit 1)",
+          arguments: ["h5", "h5ad"])
+    func storedShapeLimit(format: String) throws {
+        let folder = Fixtures.scratchFolder()
+        let output = folder + "/out." + format
+        let (code, message) = try ResourceOptionsTests.run(["convert", try Self.tall(100_000_000, in: folder), output, "--max-memory", "64M"])
+        #expect(code == 1 && message.contains(output + ": would store") && message.split(separator: "\n").count == 1, "\(message)")
+        #expect(message.contains("100000000 users and 4 items") && message.contains("more than the memory limit of 64.0 MB"), "\(message)")
+        #expect(!FileManager.default.fileExists(atPath: output))
     }
 }

@@ -100,13 +100,21 @@ struct WorkingMemoryTests {
 /// The default limit under an address-space limit (`ulimit -v`, as a batch system sets it).
 @Suite("Default memory limit under RLIMIT_AS")
 struct AddressSpaceLimitTests {
-    @Test("a 68-byte .mtx declaring 100,000,000 rows is refused by name under ulimit -v 1000000, not aborted")
+    @Test("under ulimit -v 1000000 a 68-byte .mtx declaring 100,000,000 rows is inspected; its .h5 output is refused by name, not aborted")
     func declaredRowsUnderRLimit() throws {
         let folder = Fixtures.scratchFolder()
-        let path = folder + "/rows.mtx"
+        let (path, output) = (folder + "/rows.mtx", folder + "/rows.h5")
         try "%%MatrixMarket matrix coordinate real general\n100000000 4 1\n1 1 1.0\n".write(toFile: path, atomically: true, encoding: .utf8)
-        let (code, message) = try ResourceOptionsTests.run(["-c", "ulimit -v 1000000 && exec \"$0\" inspect \"$1\"", OutOfSpaceTests.executable, path],
-                                                           executable: "/bin/bash")
-        #expect(code == 1 && message.contains(path) && message.contains("memory limit"), "\(code) \(message)")
+        /// `command` run under the limit, its arguments $1 (the .mtx) and $2 (the .h5 output).
+        func limited(_ command: String) throws -> (Int32, String) {
+            try ResourceOptionsTests.run(["-c", "ulimit -v 1000000 && exec \"$0\" \(command)", OutOfSpaceTests.executable, path, output],
+                                         executable: "/bin/bash")
+        }
+        let (inspected, note) = try limited("inspect \"$1\"")
+        #expect(inspected == 0, "\(note)")
+        // The output stores a row pointer and an id per declared row: 2.2 GB, past the default limit.
+        let (code, message) = try limited("convert \"$1\" \"$2\"")
+        #expect(code == 1 && message.contains(output) && message.contains("memory limit"), "\(code) \(message)")
+        #expect(!FileManager.default.fileExists(atPath: output))
     }
 }

@@ -33,7 +33,8 @@ Output: one line per case, ``ok CASE`` or ``FAIL CASE: reason``, then
 The expected canonical form (README "Formats"): a CSR group at the root with
 attributes ``encoding-type``=csr_matrix and ``shape``; datasets ``data``
 (float64), ``indices``, ``indptr``, ``user_ids``, ``item_ids`` (int64 when every
-id is a canonical decimal integer, else variable-length UTF-8 strings).  Ids in
+id is a canonical decimal integer that fits, uint64 when every id is a non-negative one below
+2^64, else variable-length UTF-8 strings).  Ids in
 first-seen order (``--sort-ids``: sorted, numerically when all are integers);
 rows in user order, columns ascending within a row; duplicates summed unless
 ``--duplicates last|error``; matrices without ids get positional ids 0..m-1.
@@ -168,8 +169,22 @@ def is_int_id(s: str) -> bool:
     return bool(INT_RE.fullmatch(s)) and -(2 ** 63) <= int(s) < 2 ** 63
 
 
-def sorted_ids(ids: list[str]) -> list[str]:
+def is_uint_id(s: str) -> bool:
+    return bool(INT_RE.fullmatch(s)) and 0 <= int(s) < 2 ** 64
+
+
+def id_dtype(ids: list[str]) -> str:
+    """How mftool stores these ids: int64 when all fit, uint64 when all are non-negative
+    integers below 2^64 (some past 2^63 - 1, as NumPy keeps them), else strings."""
     if all(is_int_id(s) for s in ids):
+        return "int64"
+    if all(is_uint_id(s) for s in ids):
+        return "uint64"
+    return "strings"
+
+
+def sorted_ids(ids: list[str]) -> list[str]:
+    if id_dtype(ids) != "strings":
         return sorted(ids, key=int)
     return sorted(ids)
 
@@ -252,10 +267,10 @@ def compare_csr(what: str, shape, indptr, indices, data, exp: Expected):
 
 
 def read_ids(ds, what: str) -> list[str]:
-    """Ids of an mftool output dataset, checking the dtype rule (int64 or UTF-8 vlen strings)."""
+    """Ids of an mftool output dataset, checking the dtype rule (int64, uint64 or UTF-8 vlen strings)."""
     require(ds.ndim == 1, f"{what}: shape {ds.shape}, expected 1-D")
     if ds.dtype.kind in "iu":
-        require(ds.dtype == np.int64, f"{what}: integer dtype {ds.dtype}, expected int64")
+        require(ds.dtype in (np.int64, np.uint64), f"{what}: integer dtype {ds.dtype}, expected int64 or uint64")
         return [str(int(x)) for x in ds[()]]
     info = h5py.check_string_dtype(ds.dtype)
     require(info is not None, f"{what}: dtype {ds.dtype}, expected int64 or strings")
@@ -264,17 +279,18 @@ def read_ids(ds, what: str) -> list[str]:
     return list(ds.asstr()[()])
 
 
-def compare_ids(what: str, got: list[str], expected: list[str], stored_as_int: bool):
-    all_int = all(is_int_id(s) for s in expected)
-    require(stored_as_int == all_int,
-            f"{what}: stored as {'int64' if stored_as_int else 'strings'}, expected "
-            f"{'int64 (all ids are integers)' if all_int else 'strings'}")
+def compare_ids(what: str, got: list[str], expected: list[str], stored: str):
+    require(stored == id_dtype(expected), f"{what}: stored as {stored}, expected {id_dtype(expected)}")
     if got != expected:
         if len(got) != len(expected):
             raise CaseFailure(f"{what}: {len(got)} ids, expected {len(expected)} "
                               f"(got {got[:6]}..., expected {expected[:6]}...)")
         k = next(k for k in range(len(got)) if got[k] != expected[k])
         raise CaseFailure(f"{what}: id {k} is {got[k]!r}, expected {expected[k]!r}")
+
+
+def stored_dtype(ds) -> str:
+    return str(ds.dtype) if ds.dtype in (np.int64, np.uint64) else "strings"
 
 
 def check_canonical(path: str, exp: Expected):
@@ -294,8 +310,8 @@ def check_canonical(path: str, exp: Expected):
         require(m.has_sorted_indices and m.has_canonical_format, "scipy: indices not canonical")
         users = read_ids(f["user_ids"], "user_ids")
         items = read_ids(f["item_ids"], "item_ids")
-        compare_ids("user_ids", users, exp.user_ids, f["user_ids"].dtype.kind in "iu")
-        compare_ids("item_ids", items, exp.item_ids, f["item_ids"].dtype.kind in "iu")
+        compare_ids("user_ids", users, exp.user_ids, stored_dtype(f["user_ids"]))
+        compare_ids("item_ids", items, exp.item_ids, stored_dtype(f["item_ids"]))
         ad = anndata.io.read_elem(f["/"])
         require(sp.issparse(ad) and ad.format == "csr", f"anndata.io.read_elem gave {type(ad).__name__}, expected CSR")
         compare_csr("anndata.io.read_elem", ad.shape, ad.indptr, ad.indices, ad.data, exp)
@@ -588,6 +604,34 @@ def _(c: Case):
         back = anndata.io.read_elem(f["X"])
     c.runner.convert_ok(c.i("f.h5") + ":/X", c.o("out.h5"))
     check_canonical(c.o("out.h5"), Expected.from_scipy(sp.csr_matrix(back)))
+
+
+@case("hdf5-uint64-ids")
+def _(c: Case):
+    # user_ids as h5py writes a NumPy uint64 array, with 2^64 - 1 and two more ids past 2^63 - 1:
+    # read exactly, written back as uint64, and as the exact decimals in CSV.
+    coo = random_sparse(SEED + 21, m=6, n=5, nnz=20)
+    csr = coo.tocsr()
+    csr.sort_indices()
+    users = np.array([2 ** 64 - 1, 2 ** 63 + 1, 2 ** 63, 7, 0, 2 ** 63 - 1], dtype=np.uint64)
+    with h5py.File(c.i("f.h5"), "w") as f:
+        f.attrs["encoding-type"] = "csr_matrix"
+        f.attrs["encoding-version"] = "0.1.0"
+        f.attrs["shape"] = np.array(csr.shape, dtype=np.int64)
+        f["data"] = csr.data
+        f["indices"] = csr.indices.astype(np.int32)
+        f["indptr"] = csr.indptr.astype(np.int32)
+        f["user_ids"] = users
+    require(h5py.File(c.i("f.h5"), "r")["user_ids"].dtype == np.uint64, "test setup")
+    exp = Expected.from_scipy(csr, [str(int(u)) for u in users])
+    c.runner.convert_ok(c.i("f.h5"), c.o("out.h5"))
+    check_canonical(c.o("out.h5"), exp)
+    with h5py.File(c.o("out.h5"), "r") as f:
+        require(np.array_equal(f["user_ids"][()], users), "user_ids: values differ from the uint64 input")
+    c.runner.convert_ok(c.i("f.h5"), c.o("out.csv"))
+    df = pd.read_csv(c.o("out.csv"), dtype={"user": np.uint64})
+    expected = [int(users[u]) for u in exp.rows()]
+    require([int(u) for u in df["user"]] == expected, "CSV users differ from the uint64 input")
 
 
 @case("hdf5-group-with-ids")

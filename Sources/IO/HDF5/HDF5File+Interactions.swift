@@ -132,10 +132,14 @@ extension HDF5File {
         return ids
     }
 
-    /// Writes ids as int64 when every id is a canonical integer, else as UTF-8 strings.
+    /// Writes ids as int64 when every id is a canonical integer that fits, as uint64 when every
+    /// one is a canonical non-negative integer and some exceed 2^63 - 1 (NumPy's dtype for
+    /// them), else as UTF-8 strings: every id is stored exactly.
     func writeIDs(_ object: String, _ ids: IDMap) throws(IOError) {
         if ids.allIntegers {
             try write(object, ids.integers, shape: [ids.count])
+        } else if let unsigned = ids.unsignedIntegers {
+            try write(object, unsigned, shape: [ids.count])
         } else {
             try writeStrings(object, Array(ids.ids))
         }

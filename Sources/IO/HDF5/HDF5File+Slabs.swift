@@ -60,6 +60,8 @@ extension HDF5File {
             throw IOError(file: path, location: object, "has shape \(info.shape), expected a 1-D array of ids")
         }
         switch info.kind {
+        case .integer(bytes: 8, signed: false):
+            return try read(object, rows: rows, as: UInt64.self).map { String($0) }
         case .integer:
             return try read(object, rows: rows, as: Int64.self).map { String($0) }
         case .float:

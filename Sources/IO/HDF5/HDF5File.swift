@@ -232,6 +232,9 @@ final class HDF5File {
             throw IOError(file: path, location: object, "has shape \(info.shape), expected a 1-D array of ids")
         }
         switch info.kind {
+        case .integer(bytes: 8, signed: false):
+            // uint64 (NumPy's and h5py's for ids past 2^63 - 1): read as such, every value exact.
+            return try read(object, as: UInt64.self).values.map { String($0) }
         case .integer:
             return try read(object, as: Int64.self).values.map { String($0) }
         case .float:

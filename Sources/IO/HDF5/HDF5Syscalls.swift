@@ -112,6 +112,10 @@ extension Int64: HDF5Scalar {
     static var nativeType: hid_t { mf_H5T_NATIVE_INT64() }
     static var zero: Int64 { 0 }
 }
+extension UInt64: HDF5Scalar {
+    static var nativeType: hid_t { mf_H5T_NATIVE_UINT64() }
+    static var zero: UInt64 { 0 }
+}
 extension Int32: HDF5Scalar {
     static var nativeType: hid_t { mf_H5T_NATIVE_INT32() }
     static var zero: Int32 { 0 }

@@ -56,6 +56,7 @@ public enum InteractionsFile {
         }
         switch format {
         case .hdf5, .h5ad:
+            try checkStoredShape(interactions, format: format, path: path)
             try AtomicOutput.write(to: path) { temporary throws(IOError) in
                 let file = try HDF5File.create(temporary)
                 if format == .h5ad {
@@ -72,6 +73,21 @@ public enum InteractionsFile {
         default:
             try AtomicOutput.write(TextWriters.triplets(interactions, separator: format == .tsv ? "\t" : ","), to: path)
         }
+    }
+}
+
+extension InteractionsFile {
+    /// Refuses an HDF5 or AnnData output whose per-row arrays exceed ``MemoryBudget``: it stores
+    /// a row pointer and an id for every row and column the matrix has, entries or not (the
+    /// text formats store the entries only). Charged per row and column: a pointer made whole
+    /// (8 bytes) and narrowed for the file (up to 8), and an id as an int64 (8) or, for AnnData's
+    /// string index, as a String and its C copy (48).
+    static func checkStoredShape(_ x: Interactions, format: OutputFormat, path: String) throws(IOError) {
+        let perRow = format == .h5ad ? 64 : 24
+        let (bytes, overflow) = (x.userCount + x.itemCount + 2).multipliedReportingOverflow(by: perRow)
+        guard overflow || bytes > MemoryBudget.limit else { return }
+        let needed = overflow ? "more than 2^63 bytes" : MemoryBudget.describe(bytes)
+        throw IOError(file: path, "would store a row pointer and an id for each of \(x.userCount) users and \(x.itemCount) items, which need \(needed) in memory, more than the memory limit of \(MemoryBudget.describe(MemoryBudget.limit)); write .mtx, .csv or .tsv, which store the entries only")
     }
 }
 

@@ -48,9 +48,13 @@ struct NPYArray {
         }
         guard data.count >= headerStart + headerLength else { throw fail("truncated .npy header") }
         let header = String(decoding: data[data.startIndex + headerStart ..< data.startIndex + headerStart + headerLength], as: UTF8.self)
-        guard let descr = NPYArray.value(of: "descr", in: header).map({ $0.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")) }),
-              let fortran = NPYArray.value(of: "fortran_order", in: header),
-              let shapeText = NPYArray.value(of: "shape", in: header) else {
+        let parsed = NPYArray.headerEntries(header)
+        if let key = parsed?.repeated {
+            throw fail("the .npy header gives '\(key)' twice (NumPy reads the last one): refused as ambiguous")
+        }
+        guard let entries = parsed?.entries,
+              let descr = entries["descr"].map({ $0.trimmingCharacters(in: CharacterSet(charactersIn: "'\"")) }),
+              let fortran = entries["fortran_order"], let shapeText = entries["shape"] else {
             throw fail("cannot parse the .npy header \(header.trimmingCharacters(in: .whitespacesAndNewlines))")
         }
         self.descr = descr
@@ -90,23 +94,6 @@ struct NPYArray {
 
     /// The widest string element accepted, in characters.
     static let maximumWidth = 1 << 20
-
-    /// The text after `'key':` in a header dict, up to the next top-level comma.
-    static func value(of key: String, in header: String) -> String? {
-        guard let range = header.range(of: "'\(key)'") ?? header.range(of: "\"\(key)\"") else { return nil }
-        var rest = header[range.upperBound...].drop { $0 == " " }
-        guard rest.first == ":" else { return nil }
-        rest = rest.dropFirst().drop { $0 == " " }
-        var depth = 0
-        var out = ""
-        for ch in rest {
-            if ch == "(" { depth += 1 }
-            if ch == ")" { depth -= 1 }
-            if (ch == "," || ch == "}") && depth == 0 { break }
-            out.append(ch)
-        }
-        return out.trimmingCharacters(in: .whitespaces)
-    }
 
     /// The elements converted to Double, in C (row-major) order whatever the file's order.
     func doubles() -> [Double]? {
@@ -186,6 +173,20 @@ struct NPYArray {
             }
             return fortranOrder && shape.count == 2 ? NPYArray.rowMajor(out, rows: shape[0], columns: shape[1]) : out
         }
+    }
+
+    /// Integer elements as decimals, exact at every width (uint64 values past 2^63 - 1
+    /// included, which ``integers()`` clamps), in C order; nil for float or string arrays.
+    func integerStrings() -> [String]? {
+        guard type == .unsigned(bytes: 8) else { return integers()?.map { String($0) } }
+        let values = payload.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [UInt64] in
+            (0..<count).map { k in
+                let v = raw.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self)
+                return bigEndian ? UInt64(bigEndian: v) : UInt64(littleEndian: v)
+            }
+        }
+        let ordered = fortranOrder && shape.count == 2 ? NPYArray.rowMajor(values, rows: shape[0], columns: shape[1]) : values
+        return ordered.map { String($0) }
     }
 
     /// A column-major `rows × columns` array in row-major order.

@@ -55,17 +55,12 @@ struct ParsedTriplets {
     static func positionalIDs(_ count: Int) -> IDList { IDList(numbering: 0..<count) }
 
     /// Refuses a shape a file declares (a Matrix Market size line, a `.npz` or HDF5 `shape`)
-    /// beyond 32-bit indices, or whose row pointers exceed ``MemoryBudget``. They are the one
-    /// array a matrix needs per declared row (8 bytes); everything else follows the entries, and
-    /// ids a file does not carry are numbered on demand, so a declared row or column costs
-    /// nothing more.
+    /// beyond 32-bit indices. Nothing else is charged for it: row pointers are stored for the
+    /// rows that hold entries only (``RowPointers``) and ids a file does not carry are numbered
+    /// on demand, so a declared row or column costs nothing until an output stores it.
     static func checkDeclaredShape(rows: Int, columns: Int, file: String) throws(IOError) {
         guard rows >= 0, columns >= 0, rows < Int(Int32.max), columns < Int(Int32.max) else {
             throw IOError(file: file, "declares a \(rows) × \(columns) matrix; rows and columns must be fewer than 2^31 - 1")
-        }
-        let bytes = (rows + 1) * MemoryLayout<Int>.stride
-        guard bytes <= MemoryBudget.limit else {
-            throw IOError(file: file, "declares a \(rows) × \(columns) matrix whose row pointers need \(MemoryBudget.describe(bytes)), more than the memory limit of \(MemoryBudget.describe(MemoryBudget.limit))")
         }
     }
 }

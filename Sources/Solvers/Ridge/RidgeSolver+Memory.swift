@@ -10,9 +10,8 @@ extension RidgeSolver {
     func workingMemory(_ problem: RidgeProblem) -> [(count: Int, size: Int)] {
         let (m, n, w) = (problem.userCount, problem.itemCount, problem.width)
         let scalar = precision == .single ? 4 : 8
-        let indptr = problem.interactions.indptr
-        var maxDegree = 1
-        for r in 0..<problem.interactions.rows { maxDegree = Swift.max(maxDegree, indptr[r + 1] - indptr[r]) }
+        let matrix = problem.interactions
+        let maxDegree = matrix.nonemptyRows().reduce(1) { Swift.max($0, matrix.degree(ofRow: $1)) }
         let kp = w > Int.max - 16 ? Int.max : w + 16
         guard let square = Self.product(kp, kp), let padded = Self.product(n, kp), let gathered = Self.product(maxDegree, kp),
               let factors = Self.product(m, w), let perThread = Self.product(2, gathered).flatMap({ g in Self.product(2, square).map { g &+ $0 } }),

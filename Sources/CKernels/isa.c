@@ -1,5 +1,9 @@
-// The variant this CPU supports and the padded row lengths of each variant (include/mf_isa.h).
+// The variant this CPU supports, the table each `isa` calls through (mf_kernels.h), and the
+// padded row lengths of each variant (include/mf_isa.h).
+#include "mf_kernels.h"
 #include "mf_simd.h"
+
+#include <pthread.h>
 
 static int mf_supported_isa(void) {
 #if MF_HAVE_X86_VARIANTS
@@ -11,11 +15,31 @@ static int mf_supported_isa(void) {
     return MF_ISA_PORTABLE;
 }
 
+// Chosen once per process: the best variant, and for each isa the table of
+// min(isa, best); a negative or larger isa means the best.
+static pthread_once_t mf_once = PTHREAD_ONCE_INIT;
+static int mf_best;
+static const struct mf_kernel_table *mf_chosen[3];
+
+static void mf_choose(void) {
+#if MF_HAVE_X86_VARIANTS
+    static const struct mf_kernel_table *const variants[3] = {&mf_kernels_portable, &mf_kernels_avx2,
+                                                              &mf_kernels_avx512};
+#else
+    static const struct mf_kernel_table *const variants[1] = {&mf_kernels_portable};
+#endif
+    mf_best = mf_supported_isa();
+    for (int isa = 0; isa < 3; isa++) mf_chosen[isa] = variants[isa < mf_best ? isa : mf_best];
+}
+
 int mf_kernel_best_isa(void) {
-    static _Atomic int best = -1;
-    int isa = best;
-    if (isa < 0) best = isa = mf_supported_isa();
-    return isa;
+    pthread_once(&mf_once, mf_choose);
+    return mf_best;
+}
+
+const struct mf_kernel_table *mf_kernels(int isa) {
+    pthread_once(&mf_once, mf_choose);
+    return mf_chosen[isa < 0 || isa > 2 ? 2 : isa];
 }
 
 int mf_kernel_padding(int isa, int k, int single) {

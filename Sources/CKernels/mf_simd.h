@@ -1,19 +1,19 @@
 // Shared by the kernel sources and not part of the module's interface: the x86-64 variant
-// attributes, clang's vector types, lane sums in a fixed order, and the dispatch to a variant.
+// attributes, clang's vector types, lane sums in a fixed order, and the names of a variant's
+// functions.
 //
-// Each kernel is a template (a macro) instantiated for the portable baseline and, on x86-64,
-// under target("avx2,fma") and target("avx512f,..."), with vector types sized to each
-// instruction set. Within a variant the arithmetic order is fixed, so results do not depend on
-// threads.
+// Each kernel is a plain function body in bodies/, compiled once per variant (variant_*.c) and
+// per element type, with vector types sized to the variant's instruction set. Within a variant
+// the arithmetic order is fixed, so results do not depend on threads.
 #ifndef MFTOOL_CKERNELS_SIMD_H
 #define MFTOOL_CKERNELS_SIMD_H
 
 #include "mf_isa.h"
 
+#include <stddef.h>
+
 #if defined(__x86_64__) && defined(__clang__)
 #define MF_HAVE_X86_VARIANTS 1
-#define MF_AVX2 __attribute__((target("avx2,fma")))
-#define MF_AVX512 __attribute__((target("avx512f,avx512vl,avx512dq,avx2,fma")))
 #else
 #define MF_HAVE_X86_VARIANTS 0
 #endif
@@ -32,23 +32,23 @@ typedef float mf_f16 __attribute__((ext_vector_type(16), aligned(4)));
 #define MF_SUM8(v) ({ __typeof__(v) v8_ = (v); MF_SUM4(v8_.lo + v8_.hi); })
 #define MF_SUM16(v) ({ __typeof__(v) v16_ = (v); MF_SUM8(v16_.lo + v16_.hi); })
 
+// Token pasting after expansion: MF_CAT3(gram, _d_, avx2) is gram_d_avx2.
+#define MF_CAT3_(a, b, c) a##b##c
+#define MF_CAT3(a, b, c) MF_CAT3_(a, b, c)
+
+// A helper the compiler must inline, so that its constant arguments (tile shapes, block sizes)
+// become constants of the loop it sits in.
+#define MF_INLINE static inline __attribute__((always_inline))
+
+// Fetches a row into cache, a line at a time.
+static inline void mf_prefetch_row(const void *row, size_t bytes) {
+    for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch((const char *)row + b);
+}
+
 // `isa` as asked, or the best variant this CPU supports when it asks for more (or is negative).
 static inline int mf_clamp_isa(int isa) {
     int best = mf_kernel_best_isa();
     return isa < 0 || isa > best ? best : isa;
 }
-
-// The body of a dispatching function: the variant `isa` (clamped) of NAME, called with the
-// arguments given.
-#if MF_HAVE_X86_VARIANTS
-#define MF_DISPATCH(NAME, ...)                                                                    \
-    switch (mf_clamp_isa(isa)) {                                                                    \
-    case MF_ISA_AVX512: return NAME##_avx512(__VA_ARGS__);                                        \
-    case MF_ISA_AVX2: return NAME##_avx2(__VA_ARGS__);                                            \
-    default: return NAME##_portable(__VA_ARGS__);                                                 \
-    }
-#else
-#define MF_DISPATCH(NAME, ...) return NAME##_portable(__VA_ARGS__);
-#endif
 
 #endif

@@ -2,11 +2,13 @@
 // integer dot products bound the real scores, so that only the items that can reach a user's
 // floor are scored exactly. AVX-512 VNNI multiplies 64 byte pairs per instruction, four times the
 // pairs of a single-precision FMA. Also the exact dot products of mf_row_dots (mf_products.h).
+#include "mf_kernels.h"
 #include "mf_products.h"
 #include "mf_quantized.h"
 #include "mf_simd.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 
 #if MF_HAVE_X86_VARIANTS
@@ -16,14 +18,21 @@
 
 enum { MF_I8_TILE = 12, MF_I8_PANEL_GROUPS = 256 };
 
-int mf_i8_fast(void) {
+// Whether this CPU has AVX-512 VNNI, asked once per process.
+static pthread_once_t mf_i8_once = PTHREAD_ONCE_INIT;
+static int mf_i8_vnni;
+
+static void mf_i8_detect(void) {
 #if MF_HAVE_X86_VARIANTS
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512vnni");
-#else
-    return 0;
+    mf_i8_vnni = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                 __builtin_cpu_supports("avx512vnni");
 #endif
+}
+
+int mf_i8_fast(void) {
+    pthread_once(&mf_i8_once, mf_i8_detect);
+    return mf_i8_vnni;
 }
 
 static inline int8_t mf_i8_round(double v) {
@@ -164,126 +173,39 @@ void mf_i8_candidates(int fast, int k4, int nu, const int8_t *x, const uint8_t *
     mf_i8_candidates_portable(k4, nu, x, packed, g0, g1, thr, cand, stride, cap, counts);
 }
 
-// Fetches a row into cache; the dot products below fetch the row six candidates ahead (candidate
-// rows are scattered through the item matrix).
-static inline void mf_prefetch(const void *row, size_t bytes) {
-    for (size_t b = 0; b < bytes; b += 64) __builtin_prefetch((const char *)row + b);
-}
-
-// Exact scores of a user's candidates (portable): L partial sums reduced as a tree, the same
-// order for every item, so equal rows score equal.
-#define MF_DOT_ROWS(NAME, T, L, ATTR)                                                             \
-    ATTR static void NAME(int w, const T *x, const T *V, int ldv, const int32_t *items, int count, \
-                          double *out) {                                                          \
-        for (int t = 0; t < count; t++) {                                                         \
-            const T *v = V + (size_t)items[t] * ldv;                                              \
-            if (t + 6 < count) mf_prefetch(V + (size_t)items[t + 6] * ldv, (size_t)w * sizeof(T));  \
-            T acc[L] = {0}, tail = 0;                                                             \
-            int j = 0;                                                                            \
-            for (; j + L <= w; j += L)                                                            \
-                for (int l = 0; l < L; l++) acc[l] += x[j + l] * v[j + l];                        \
-            for (; j < w; j++) tail += x[j] * v[j];                                               \
-            for (int h = L / 2; h >= 1; h /= 2)                                                   \
-                for (int l = 0; l < h; l++) acc[l] += acc[l + h];                                 \
-            out[t] = (double)(acc[0] + tail);                                                     \
-        }                                                                                         \
-    }
-MF_DOT_ROWS(mf_dot_rows_d_portable, double, 8, )
-MF_DOT_ROWS(mf_dot_rows_s_portable, float, 16, )
-#if MF_HAVE_X86_VARIANTS
-// The AVX-512 variants: whole vectors, a masked tail, one reduction per row.
-#define MF_DOT_ROWS_AVX512(NAME, T, L, VEC, SETZERO, LOADU, MASKZ_LOADU, FMADD, REDUCE)            \
-    MF_AVX512 static void NAME(int w, const T *x, const T *V, int ldv, const int32_t *items, int count, \
-                                   double *out) {                                                 \
-        const int whole = w / L * L;                                                              \
-        const unsigned tailMask = (1u << (w - whole)) - 1;                                        \
-        for (int t = 0; t < count; t++) {                                                         \
-            const T *v = V + (size_t)items[t] * ldv;                                              \
-            if (t + 6 < count) mf_prefetch(V + (size_t)items[t + 6] * ldv, (size_t)w * sizeof(T));  \
-            VEC acc = SETZERO();                                                                  \
-            for (int j = 0; j < whole; j += L) acc = FMADD(LOADU(x + j), LOADU(v + j), acc);       \
-            if (tailMask) acc = FMADD(MASKZ_LOADU(tailMask, x + whole), MASKZ_LOADU(tailMask, v + whole), acc); \
-            out[t] = (double)REDUCE(acc);                                                         \
-        }                                                                                         \
-    }
-MF_DOT_ROWS_AVX512(mf_dot_rows_d_avx512, double, 8, __m512d, _mm512_setzero_pd, _mm512_loadu_pd, _mm512_maskz_loadu_pd,
-                   _mm512_fmadd_pd, _mm512_reduce_add_pd)
-MF_DOT_ROWS_AVX512(mf_dot_rows_s_avx512, float, 16, __m512, _mm512_setzero_ps, _mm512_loadu_ps, _mm512_maskz_loadu_ps,
-                   _mm512_fmadd_ps, _mm512_reduce_add_ps)
-#endif
-
-#if MF_HAVE_X86_VARIANTS
-#define MF_DOT_ROWS_DISPATCH(NAME, T)                                                             \
-    static void NAME(int isa, int w, const T *x, const T *V, int ldv, const int32_t *items, int count, double *out) { \
-        if (isa >= MF_ISA_AVX512 && mf_kernel_best_isa() >= MF_ISA_AVX512)                        \
-            NAME##_avx512(w, x, V, ldv, items, count, out);                                       \
-        else                                                                                      \
-            NAME##_portable(w, x, V, ldv, items, count, out);                                     \
-    }
-#else
-#define MF_DOT_ROWS_DISPATCH(NAME, T)                                                             \
-    static void NAME(int isa, int w, const T *x, const T *V, int ldv, const int32_t *items, int count, double *out) { \
-        (void)isa;                                                                                \
-        NAME##_portable(w, x, V, ldv, items, count, out);                                         \
-    }
-#endif
-// out[t] = x·V[items[t]] over w values, the same summation order for every row.
-MF_DOT_ROWS_DISPATCH(mf_dot_rows_d, double)
-MF_DOT_ROWS_DISPATCH(mf_dot_rows_s, float)
+// The portable row dot products (bodies/dot_rows.h), which the portable and AVX2 tables name.
+#define T double
+#define MF_FN(name) name##_d_portable
+#define MF_DOT_LANES 8
+#include "bodies/dot_rows.h"
+#undef T
+#undef MF_FN
+#undef MF_DOT_LANES
+#define T float
+#define MF_FN(name) name##_s_portable
+#define MF_DOT_LANES 16
+#include "bodies/dot_rows.h"
+#undef T
+#undef MF_FN
+#undef MF_DOT_LANES
 
 void mf_row_dots_d(int isa, int w, const double *x, const double *V, int ldv, const int32_t *items, int count,
                    double *out) {
-    mf_dot_rows_d(isa, w, x, V, ldv, items, count, out);
+    mf_kernels(isa)->dot_rows_d(w, x, V, ldv, items, count, out);
 }
 
-// Keeps a user's real (below n), untrained candidates in place, scores them exactly and appends
-// those at or above the floor to (scores, items); `*trainAt` walks the user's ascending training
-// row across calls. Returns the new kept count.
-#define MF_RESCORE(NAME, T, DOT)                                                                  \
-    static int NAME(int isa, int w, const T *x, const T *V, const T *bias, int n, int32_t *cand, int count, \
-             const int32_t *train, int trainCount, int *trainAt, T floor, double *scores, int32_t *items, \
-             int kept) {                                                                          \
-        int p = *trainAt, fresh = 0;                                                              \
-        for (int t = 0; t < count; t++) {                                                         \
-            const int32_t i = cand[t];                                                            \
-            if (i >= n) break;                                                                    \
-            while (p < trainCount && train[p] < i) p++;                                           \
-            cand[fresh] = i;                                                                      \
-            fresh += !(p < trainCount && train[p] == i);                                          \
-        }                                                                                         \
-        *trainAt = p;                                                                             \
-        double out[256];                                                                          \
-        for (int c0 = 0; c0 < fresh; c0 += 256) {                                                 \
-            const int m = fresh - c0 < 256 ? fresh - c0 : 256;                                    \
-            DOT(isa, w, x, V, w, cand + c0, m, out);                                              \
-            for (int t = 0; t < m; t++) {                                                         \
-                const int32_t i = cand[c0 + t];                                                   \
-                const T score = (T)out[t] + (bias ? bias[i] : 0);                                 \
-                scores[kept] = (double)score;                                                     \
-                items[kept] = i;                                                                  \
-                kept += score >= floor;                                                           \
-            }                                                                                     \
-        }                                                                                         \
-        return kept;                                                                              \
-    }
-MF_RESCORE(mf_rescore_d, double, mf_dot_rows_d)
-MF_RESCORE(mf_rescore_s, float, mf_dot_rows_s)
-
-// mf_rescore for every user of a block with new candidates (see mf_quantized.h).
-#define MF_RESCORE_BLOCK(NAME, T, RESCORE)                                                        \
-    void NAME(int isa, int nu, int w, const T *X, const T *V, const T *bias, int n, int32_t *cand, int stride,  \
-              const int32_t *counts, int cap, int32_t *done, const int32_t *train, const int64_t *trainStart, \
-              const int32_t *trainCount, int32_t *trainAt, const T *floors, double *scores, int32_t *items, \
-              int32_t *kept) {                                                                    \
-        for (int r = 0; r < nu; r++) {                                                            \
-            if (!(floors[r] > -INFINITY) || counts[r] > cap || counts[r] <= done[r]) continue;    \
-            int at = trainAt[r];                                                                  \
-            kept[r] = RESCORE(isa, w, X + (size_t)r * w, V, bias, n, cand + (size_t)r * stride + done[r], \
-                              counts[r] - done[r], train ? train + trainStart[r] : 0, trainCount[r], &at, floors[r], \
-                              scores + (size_t)r * cap, items + (size_t)r * cap, kept[r]);        \
-            trainAt[r] = at;                                                                      \
-            done[r] = counts[r];                                                                  \
-        }                                                                                         \
-    }
-MF_RESCORE_BLOCK(mf_rescore_block_d, double, mf_rescore_d)
-MF_RESCORE_BLOCK(mf_rescore_block_s, float, mf_rescore_s)
+// The exact rescoring (bodies/rescore.h), for doubles and floats.
+#define T double
+#define MF_FN(name) name##_d
+#define MF_DOT_FN mf_dot_rows_d_fn
+#include "bodies/rescore.h"
+#undef T
+#undef MF_FN
+#undef MF_DOT_FN
+#define T float
+#define MF_FN(name) name##_s
+#define MF_DOT_FN mf_dot_rows_s_fn
+#include "bodies/rescore.h"
+#undef T
+#undef MF_FN
+#undef MF_DOT_FN

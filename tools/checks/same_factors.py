@@ -61,10 +61,10 @@ def runs(data, out, big):
     imp = ["--loss", "implicit", "--alpha", "10", "--lambda", "0.1"]
     obs = ["--user-bias", "--offset", "global-mean", "--lambda", "1"]
     solve = lambda name, inputs, *a: (name, ["solve", *inputs, "--out", f"{out}/{name}.h5", *a])
-    fit = lambda name, inputs, *a: (name, ["fit", *inputs, "--out", f"{out}/{name}.h5", "--log", f"{out}/{name}.log", "-q", *a])
+    fit = lambda name, inputs, *a: (name, ["fit", *inputs, "--out", f"{out}/{name}.h5", "--log", f"{out}/{name}.jsonl", "-q", *a])
     als = lambda name, inputs, *a: (name, ["fit", "--method", "als", "--k", "16", "--epochs", "3", *inputs,
                                            "--out", f"{out}/{name}_u.h5", "--items-out", f"{out}/{name}_i.h5",
-                                           "--log", f"{out}/{name}.log", "-q", *a])
+                                           "--log", f"{out}/{name}.jsonl", "-q", *a])
     out_runs = [
         solve("seed_dense", S, *dense),
         solve("seed_dense_1t", S, *dense, "--threads", "1"),
@@ -159,7 +159,7 @@ def differences(a, b):
                     if x.dtype != y.dtype or x.shape != y.shape or x.tobytes() != y.tobytes():
                         found.append(f"{name}:/{key}: differs")
                 found += [f"{name}: attribute {key}" for key in attribute_differences(fa.attrs, fb.attrs, a, b)]
-        elif name.endswith((".stdout", ".log", ".csv")) and text(pa) != text(pb):
+        elif name.endswith((".stdout", ".jsonl", ".csv")) and text(pa) != text(pb):
             found.append(f"{name}: differs{numeric_gap(text(pa), text(pb))}")
     return found
 

@@ -51,7 +51,7 @@ struct Recommend: ParsableCommand {
     var out: String
     @OptionGroup(title: "Output") var output: OutputOptions
     @Option(help: "Worker threads (at most the cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM; printed scores then carry Float32 rounding).")
+    @Option(help: "Precision of the scores: double (default) or single (factors read as Float32, float64 files rounded: half the memory; Float32 GEMM; printed scores then carry Float32 rounding).")
     var precision: RidgeSolver.Precision = .double
     @Flag(name: .customLong("include-seen"), help: "Without --train or --exclude: recommend items users already have, knowingly.")
     var includeSeen = false
@@ -84,7 +84,7 @@ struct Recommend: ParsableCommand {
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
-        let loaded = try LoadedModel(users: users, items: items, options: alignment, keepSingle: precision == .single)
+        let loaded = try LoadedModel(users: users, items: items, options: alignment, reading: precision == .single ? .single : .double)
         let (model, userMap) = (loaded.model, loaded.userIDs)
         k = QueryList.capped(k, available: model.items.rows, what: "items")
         var notices = AlignmentNotices()

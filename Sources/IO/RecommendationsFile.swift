@@ -52,7 +52,7 @@ public enum RecommendationsFile {
             throw IOError(file: path, "recommendation lists cannot be written as \(format.rawValue)\(part == nil ? "" : " parts"); write \(part == nil ? OutputKind.recommendations.acceptedExtensions : ".h5")")
         }
         if format == .jsonl {
-            try AtomicOutput.write(jsonLines(recs), to: path)
+            try AtomicOutput.writeStream(to: path) { sink throws(IOError) in try jsonLines(recs, to: sink) }
         } else if format == .hdf5 {
             try AtomicOutput.write(to: path) { temporary throws(IOError) in
                 let file = try HDF5File.create(temporary)
@@ -65,27 +65,30 @@ public enum RecommendationsFile {
                 try file.flush()
             }
         } else {
-            var out = "\(recs.labels.query),rank,\(recs.labels.result),score\n"
-            for (user, list) in zip(recs.users, recs.lists) {
-                for (r, entry) in list.enumerated() {
-                    out += "\(TextWriters.field(user, separator: ",")),\(r + 1),\(TextWriters.field(entry.item, separator: ",")),\(entry.score)\n"
-                }
+            try AtomicOutput.writeStream(to: path) { sink throws(IOError) in try csv(recs, to: sink) }
+        }
+    }
+
+    /// `user,rank,item,score`, one line per entry.
+    static func csv(_ recs: Lists, to sink: FileSink) throws(IOError) {
+        try sink.write("\(recs.labels.query),rank,\(recs.labels.result),score\n")
+        for (user, list) in zip(recs.users, recs.lists) {
+            let field = TextWriters.field(user, separator: ",")
+            for (r, entry) in list.enumerated() {
+                try sink.write("\(field),\(r + 1),\(TextWriters.field(entry.item, separator: ",")),\(entry.score)\n")
             }
-            try AtomicOutput.write(Data(out.utf8), to: path)
         }
     }
 
     /// One JSON object per user: `user`, `items`, `scores`.
-    static func jsonLines(_ recs: Lists) -> Data {
+    static func jsonLines(_ recs: Lists, to sink: FileSink) throws(IOError) {
         func id(_ s: String, _ integer: Bool) -> Any { integer ? (Int64(s).map { $0 as Any } ?? s) : s }
-        var out = ""
         for (user, list) in zip(recs.users, recs.lists) {
             let object: [String: Any] = [recs.labels.query: id(user, recs.integerUsers), recs.labels.result + "s": list.map { id($0.item, recs.integerItems) },
                                          "scores": list.map(\.score)]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            out += String(decoding: data, as: UTF8.self) + "\n"
+            try sink.write(String(decoding: data, as: UTF8.self) + "\n")
         }
-        return Data(out.utf8)
     }
 
     static func writeHDF5(_ recs: Lists, k: Int, to file: HDF5File) throws(IOError) {

@@ -1,6 +1,6 @@
 import FixturePaths
 import Foundation
-import IO
+@testable import IO
 import Matrices
 import Testing
 
@@ -48,6 +48,35 @@ struct RoundTripTests {
             let (back, _) = try InteractionsFile.read(FileSpec("\(folder)/out.\(ext)"))
             // Text keeps no empty rows or columns and renumbers by first appearance.
             #expect(triplets(back) == triplets(x), "\(name) via .\(ext)")
+        }
+    }
+
+    @Test("text outputs of many blocks (CSV, TSV, .mtx, with timestamps) read back as written, every byte in place")
+    func manyBlocks() throws {
+        // 300 × 500 entries of ~25 bytes each: several of FileSink's blocks.
+        let (m, n) = (300, 500)
+        var indices: [Int32] = [], values: [Double] = [], times: [Double] = []
+        for u in 0..<m {
+            for j in 0..<n { indices.append(Int32(j)); values.append(Double(u * n + j) / 7); times.append(Double(1_700_000_000 + u * n + j)) }
+        }
+        let matrix = CSRMatrix(rows: m, columns: n, indptr: (0...m).map { $0 * n }, indices: indices, values: values)
+        let x = Interactions(matrix: matrix, userIDs: try IDMap((0..<m).map { "user-\($0)" }), itemIDs: try IDMap((0..<n).map { "item \($0)" }),
+                             timestamps: times)
+        let folder = Fixtures.scratchFolder()
+        for ext in ["csv", "tsv", "mtx"] {
+            let path = "\(folder)/out.\(ext)"
+            try InteractionsFile.write(x, to: path)
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            #expect(size > 3 * FileSink.blockSize, "\(ext): \(size) bytes")
+            let (back, _) = try InteractionsFile.read(FileSpec(path))
+            if ext == "mtx" {
+                #expect(back.matrix == x.matrix)
+            } else {
+                #expect(triplets(back) == triplets(x), ".\(ext)")
+                #expect(back.timestamps.map { Set($0) } == Set(times), ".\(ext)")
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                #expect(text.split(separator: "\n").count == m * n + 1 && text.hasSuffix("\n"))
+            }
         }
     }
 

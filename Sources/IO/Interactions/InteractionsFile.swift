@@ -69,9 +69,11 @@ public enum InteractionsFile {
                 try file.flush()
             }
         case .mtx:
-            try AtomicOutput.write(TextWriters.matrixMarket(interactions.matrix), to: path)
+            try AtomicOutput.writeStream(to: path) { sink throws(IOError) in try TextWriters.matrixMarket(interactions.matrix, to: sink) }
         default:
-            try AtomicOutput.write(TextWriters.triplets(interactions, separator: format == .tsv ? "\t" : ","), to: path)
+            try AtomicOutput.writeStream(to: path) { sink throws(IOError) in
+                try TextWriters.triplets(interactions, separator: format == .tsv ? "\t" : ",", to: sink)
+            }
         }
     }
 }
@@ -99,15 +101,13 @@ enum TextWriters {
         return "\(v)"
     }
 
-    static func matrixMarket(_ m: CSRMatrix) -> Data {
-        var out = "%%MatrixMarket matrix coordinate real general\n%\n\(m.rows) \(m.columns) \(m.nnz)\n"
-        out.reserveCapacity(m.nnz * 16)
+    static func matrixMarket(_ m: CSRMatrix, to sink: FileSink) throws(IOError) {
+        try sink.write("%%MatrixMarket matrix coordinate real general\n%\n\(m.rows) \(m.columns) \(m.nnz)\n")
         for u in m.nonemptyRows() {
             for p in m.range(ofRow: u) {
-                out += "\(u + 1) \(Int(m.indices[p]) + 1) \(number(m.values[p]))\n"
+                try sink.write("\(u + 1) \(Int(m.indices[p]) + 1) \(number(m.values[p]))\n")
             }
         }
-        return Data(out.utf8)
     }
 
     static func field(_ s: String, separator: Character) -> String {
@@ -117,11 +117,10 @@ enum TextWriters {
         return s
     }
 
-    static func triplets(_ x: Interactions, separator: Character) -> Data {
+    static func triplets(_ x: Interactions, separator: Character, to sink: FileSink) throws(IOError) {
         let s = String(separator)
         let times = x.timestamps
-        var out = "user\(s)item\(s)value" + (times == nil ? "\n" : "\(s)timestamp\n")
-        out.reserveCapacity(x.matrix.nnz * 16)
+        try sink.write("user\(s)item\(s)value" + (times == nil ? "\n" : "\(s)timestamp\n"))
         // Item fields are made once per item, unless items far outnumber the entries (a declared
         // shape): then once per entry. Users are made once per nonempty row.
         let m = x.matrix
@@ -131,11 +130,10 @@ enum TextWriters {
             for p in m.range(ofRow: u) {
                 let j = Int(m.indices[p])
                 let item = itemFields?[j] ?? field(x.itemIDs.ids[j], separator: separator)
-                out += user + s + item + s + number(m.values[p])
-                if let times { out += s + number(times[p]) }
-                out += "\n"
+                var line = user + s + item + s + number(m.values[p])
+                if let times { line += s + number(times[p]) }
+                try sink.write(line + "\n")
             }
         }
-        return Data(out.utf8)
     }
 }

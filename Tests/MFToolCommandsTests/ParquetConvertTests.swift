@@ -76,4 +76,13 @@ struct ParquetConvertTests {
         #expect(missing.message.contains("no time column named 'stamp' (its columns are user, item, rating, when)"), "\(missing.message)")
         #expect(!missing.message.contains("\n"))
     }
+
+    @Test("--shard on a Parquet log says it is Parquet and how to convert it")
+    func shard() throws {
+        let folder = Fixtures.scratchFolder()
+        let run = runMFToolReporting(["solve", "--interactions", parquet, "--items", Fixtures.path("ridge/items.h5"), "--shard", "0/2",
+                                      "--out", folder + "/u-{shard}.h5", "--quiet"])
+        #expect(run.code == 1)
+        #expect(run.message.contains("this is Parquet: run `mftool convert \(parquet) OUT.h5` once and shard that"), "\(run.message)")
+    }
 }

@@ -85,4 +85,34 @@ struct ParquetConvertTests {
         #expect(run.code == 1)
         #expect(run.message.contains("this is Parquet: run `mftool convert \(parquet) OUT.h5` once and shard that"), "\(run.message)")
     }
+
+    @Test("recommend and similar write .parquet whose rows are their CSV's lines")
+    func outputs() throws {
+        let folder = Fixtures.scratchFolder()
+        #expect(runMFTool(["generate", "--users", "30", "--items", "20", "--nnz", "200", "--k", "3", "--seed", "5",
+                           "--out", folder + "/r.h5", "--items-out", folder + "/v.h5", "--users-out", folder + "/u.h5", "-q"]) == 0)
+        let commands = [["recommend", "--users", folder + "/u.h5", "--items", folder + "/v.h5", "--train", folder + "/r.h5", "--k", "4"],
+                        ["similar", "--items", folder + "/v.h5", "--all", "--k", "3"]]
+        for (n, command) in commands.enumerated() {
+            for ext in ["csv", "parquet"] {
+                #expect(runMFTool(command + ["--out", "\(folder)/o\(n).\(ext)", "-q"]) == 0)
+            }
+            let lines = try String(contentsOfFile: "\(folder)/o\(n).csv", encoding: .utf8).split(separator: "\n").map(String.init)
+            let file = try ParquetFile(path: "\(folder)/o\(n).parquet")
+            let columns = try file.columns.map { try file.read($0.name).values }
+            var rows = [file.columns.map(\.name).joined(separator: ",")]
+            for r in 0..<file.rowCount {
+                rows.append(columns.map { values -> String in
+                    switch values {
+                    case let .int64(v): String(v[r])
+                    case let .int32(v): String(v[r])
+                    case let .double(v): "\(v[r])"
+                    case let .byteArray(b): b.string(at: r)
+                    default: "?"
+                    }
+                }.joined(separator: ","))
+            }
+            #expect(rows == lines && rows.count > 20, "\(command[0])")
+        }
+    }
 }

@@ -15,7 +15,9 @@ extension: every ``.h5ad`` (convert, split, generate, fit, solve) with
 ``uns['mftool']``), ``.csv``/``.tsv``/``.jsonl`` with pandas, ``.parquet`` with pandas
 (pyarrow), polars and DuckDB, ``.mtx`` with
 SciPy, ``.h5`` with h5py, ``.json`` with json; embeddings anndata wrote are
-joined by their obs names; an unknown output extension exits 64.
+joined by their obs names; an unknown output extension exits 64. Parquet inputs come from
+pandas (pyarrow: every codec, dictionary on and off, pages v1 and v2), polars, DuckDB and
+dataset folders (pyarrow ``write_dataset``, pandas ``partition_cols``, a Spark-like folder).
 
 Usage (from the repository root)::
 
@@ -1135,6 +1137,107 @@ def _(c: Case):
                   "--out", c.o("report.json"))
     with open(c.o("report.json"), encoding="utf-8") as fh:
         require("rmse" in json.load(fh), "report.json has no rmse")
+
+
+# ---- Parquet written by pandas, polars, DuckDB and pyarrow datasets
+
+def triplet_frame(triplets) -> "pd.DataFrame":
+    """String users, int64 items, float64 ratings: the columns of mixed_triplets."""
+    return pd.DataFrame({"user": [t[0] for t in triplets], "item": np.array([int(t[1]) for t in triplets], dtype=np.int64),
+                         "rating": np.array([t[2] for t in triplets], dtype=np.float64)})
+
+
+def frame_triplets(df: "pd.DataFrame"):
+    return [(str(u), str(int(i)), float(v)) for u, i, v in zip(df["user"], df["item"], df["rating"])]
+
+
+def parts_in_order(folder: str):
+    """The part files of a dataset folder as mftool orders them: paths below the folder in byte
+    order, names starting with _ or . skipped; with the key=value folders above each."""
+    found = []
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(("_", "."))]
+        for name in files:
+            if not name.startswith(("_", ".")):
+                found.append(os.path.relpath(os.path.join(here, name), folder))
+    found.sort(key=lambda p: p.encode("utf-8"))
+    return [(os.path.join(folder, rel), [part.split("=", 1) for part in rel.split(os.sep)[:-1] if "=" in part]) for rel in found]
+
+
+def dataset_triplets(folder: str):
+    """The rows of every part (pyarrow reading each file), partition values from the folders."""
+    from urllib.parse import unquote
+    rows = []
+    for path, partitions in parts_in_order(folder):
+        df = pq.read_table(path).to_pandas()
+        for key, value in partitions:
+            df[key] = unquote(value)
+        rows += frame_triplets(df)
+    return rows
+
+
+def convert_parquet_ok(c: Case, source: str, triplets, name: str):
+    c.runner.convert_ok(source, c.o(name + ".h5"))
+    exp, _, _ = canonical(triplets)
+    check_canonical(c.o(name + ".h5"), exp)
+
+
+@case("parquet-pandas-pyarrow")
+def _(c: Case):
+    """pandas (pyarrow engine): every compression, dictionary on and off, data pages v1 and v2,
+    row groups of one row and of all of them; each file converts to the CSR of its CSV twin."""
+    triplets = mixed_triplets(SEED + 50)
+    df = triplet_frame(triplets)
+    variants = [(codec, dictionary, page, None) for codec in (None, "snappy", "gzip", "zstd")
+                for dictionary in (True, False) for page in ("1.0", "2.0")] + [("snappy", True, "1.0", 1)]
+    for k, (codec, dictionary, page, group) in enumerate(variants):
+        path = c.i(f"x{k}.parquet")
+        df.to_parquet(path, engine="pyarrow", index=False, compression=codec, use_dictionary=dictionary,
+                      data_page_version=page, row_group_size=group)
+        require(group is None or pq.read_metadata(path).num_row_groups == len(df), "row groups of one row (test setup)")
+        convert_parquet_ok(c, path, triplets, f"x{k}")
+
+
+@case("parquet-polars-duckdb")
+def _(c: Case):
+    """polars' and DuckDB's own Parquet writers, each codec they offer."""
+    triplets = mixed_triplets(SEED + 51)
+    df = triplet_frame(triplets)
+    frame = pl.from_pandas(df)
+    for codec in ("uncompressed", "snappy", "gzip", "zstd"):
+        frame.write_parquet(c.i(f"polars-{codec}.parquet"), compression=codec)
+        convert_parquet_ok(c, c.i(f"polars-{codec}.parquet"), triplets, f"polars-{codec}")
+    con = duckdb.connect()
+    con.register("frame", df)
+    for codec in ("uncompressed", "snappy", "gzip", "zstd"):
+        path = c.i(f"duckdb-{codec}.parquet")
+        con.execute(f"COPY frame TO '{path}' (FORMAT PARQUET, COMPRESSION {codec})")
+        convert_parquet_ok(c, path, triplets, f"duckdb-{codec}")
+
+
+@case("parquet-datasets")
+def _(c: Case):
+    """Folders: pyarrow write_dataset parts, pandas partition_cols (hive key=value folders,
+    percent-encoded ids) and a Spark-like folder with _SUCCESS and .crc files."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    triplets = mixed_triplets(SEED + 52)
+    df = triplet_frame(triplets)
+    ds.write_dataset(pa.Table.from_pandas(df, preserve_index=False), c.i("parts"), format="parquet",
+                     max_rows_per_file=120, max_rows_per_group=50)
+    df.to_parquet(c.i("by-user"), engine="pyarrow", index=False, partition_cols=["user"])
+    spark = c.i("spark.parquet")
+    os.makedirs(spark)
+    for k in range(3):
+        name = f"part-{k:05d}-3b1f.c000.snappy.parquet"
+        df.iloc[k * 150:(k + 1) * 150].to_parquet(os.path.join(spark, name), engine="pyarrow", index=False, compression="snappy")
+        open(os.path.join(spark, f".{name}.crc"), "wb").write(b"crc")
+    open(os.path.join(spark, "_SUCCESS"), "wb").close()
+    for folder in ("parts", "by-user", "spark.parquet"):
+        rows = dataset_triplets(c.i(folder))
+        require(sorted(rows) == sorted(triplets), f"{folder}: the parts do not hold the rows written (test setup)")
+        require(folder != "parts" or len(parts_in_order(c.i(folder))) > 1, "write_dataset wrote one part (test setup)")
+        convert_parquet_ok(c, c.i(folder), rows, folder.replace(".", "-"))
 
 
 def check_parquet_readers(path: str, csv: "pd.DataFrame", query: str, result: str):

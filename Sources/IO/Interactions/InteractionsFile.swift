@@ -15,31 +15,36 @@ public enum InteractionsFile {
         public init() {}
     }
 
-    /// Reads interactions from `spec` (`FILE` or `FILE.h5:/group`) and canonicalizes them:
-    /// rows sorted by user, columns ascending within a row, ids first-seen or sorted. `progress`
-    /// sees the bytes of delimited text parsed.
+    /// Reads interactions from `spec` (`FILE`, `FILE.h5:/group`, or a folder of Parquet part
+    /// files) and canonicalizes them: rows sorted by user, columns ascending within a row, ids
+    /// first-seen or sorted. `progress` sees the bytes of delimited text parsed.
     public static func read(_ spec: FileSpec, options: ReadOptions = ReadOptions(),
                             progress: ProgressHandler? = nil) throws(IOError) -> (Interactions, ConversionReport) {
         let path = spec.path
+        let parsed = try parse(spec, options: options, progress: progress)
+        var report = ConversionReport()
+        let interactions = try Canonicalizer.build(parsed, options: options.canonical, file: path, report: &report)
+        return (interactions, report)
+    }
+
+    /// The triplets of `spec` as its format holds them.
+    private static func parse(_ spec: FileSpec, options: ReadOptions, progress: ProgressHandler?) throws(IOError) -> ParsedTriplets {
+        let path = spec.path
+        if InputFile.isFolder(path) { return try ParquetInteractions.read(path: path, options: options.text) }
         try InputFile.check(path)
-        let format = options.format ?? FileFormat.detect(path)
-        let parsed: ParsedTriplets
-        switch format {
+        switch options.format ?? FileFormat.detect(path) {
         case .text where Parquet.isParquet(path):
-            parsed = try ParquetInteractions.read(path: path, options: options.text)
+            return try ParquetInteractions.read(path: path, options: options.text)
         case .text:
             if InputFile.head(path, 4096).contains(0) {
                 throw IOError(file: path, "unknown format: binary content that is not HDF5, NumPy, .npz or Matrix Market")
             }
-            parsed = try DelimitedReader.read(path: path, options: options.text, progress: progress)
-        case .mtx: parsed = try MatrixMarketReader.read(path: path)
-        case .npz: parsed = try NumPyReaders.readSparse(path: path)
-        case .npy: parsed = try NumPyReaders.readDenseInteractions(path: path)
-        case .hdf5: parsed = try HDF5File.open(path).readInteractions(group: spec.object)
+            return try DelimitedReader.read(path: path, options: options.text, progress: progress)
+        case .mtx: return try MatrixMarketReader.read(path: path)
+        case .npz: return try NumPyReaders.readSparse(path: path)
+        case .npy: return try NumPyReaders.readDenseInteractions(path: path)
+        case .hdf5: return try HDF5File.open(path).readInteractions(group: spec.object)
         }
-        var report = ConversionReport()
-        let interactions = try Canonicalizer.build(parsed, options: options.canonical, file: path, report: &report)
-        return (interactions, report)
     }
 
     /// Writes interactions in `format`, by default the one the name's extension picks

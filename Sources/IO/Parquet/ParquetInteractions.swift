@@ -1,56 +1,73 @@
 import Matrices
 
-/// Interaction triplets from a Parquet file's columns, chosen as in delimited text: by
-/// `--user-col`, `--item-col`, `--value-col` and `--time-col` (names, or positions among the
-/// top-level columns), else by the known names (`user_id`, `item`, `rating`, …), else the
-/// first, second and third columns. Ids are interned like text tokens (integers by value,
-/// strings that are canonical integers too), so a Parquet file and its CSV export give the
-/// same ids; values must be finite numbers, times are numbers or timestamps (seconds since
-/// 1970) or dates. A null in a used column is refused naming the column and the row.
+/// Interaction triplets from a Parquet file's columns, or from every part of a Parquet dataset
+/// folder (``ParquetDataset``) in order, chosen as in delimited text: by `--user-col`,
+/// `--item-col`, `--value-col` and `--time-col` (names, or positions among the top-level
+/// columns), else by the known names (`user_id`, `item`, `rating`, …), else the first, second
+/// and third columns. Ids are interned like text tokens (integers by value, strings that are
+/// canonical integers too), so a Parquet file and its CSV export give the same ids; values
+/// must be finite numbers, times are numbers or timestamps (seconds since 1970) or dates. A
+/// null in a used column is refused naming the file, the column and the row.
 enum ParquetInteractions {
     static func read(path: String, options: DelimitedOptions) throws(IOError) -> ParsedTriplets {
-        let file = try ParquetFile(path: path)
-        let layout = try Layout(file, options: options)
-        guard file.rowCount > 0 else { throw IOError(file: path, "holds no rows") }
+        let dataset = try ParquetDataset(path)
         var users = TokenTable(), items = TokenTable()
-        let rows = try intern(file.read(layout.user), into: &users, role: "user", file: path)
-        let columns = try intern(file.read(layout.item), into: &items, role: "item", file: path)
-        let values = try layout.value.map { c throws(IOError) in try numbers(file.read(c), role: "value", file: path) }
-        let times = try layout.time.map { c throws(IOError) in try numbers(file.read(c), role: "time", file: path) }
-        if let values, let bad = values.firstIndex(where: { !InputValues.isUsable($0) }) {
-            throw IOError(file: path, location: "column '\(layout.value!)', row \(bad)", "value \(values[bad]) is \(InputValues.problem(values[bad]))")
+        var rows: [Int32] = [], columns: [Int32] = [], values: [Double] = [], times: [Double] = []
+        var first: (layout: Layout, path: String)? = nil
+        for part in dataset.parts {
+            let source = try ParquetPartColumns(part)
+            let layout = try Layout(names: source.names, file: part.path, options: options)
+            if let first, first.layout != layout {
+                throw IOError(file: part.path, "takes \(layout) where \(first.path) takes \(first.layout): the parts of a dataset must agree")
+            }
+            if first == nil { first = (layout: layout, path: part.path) }
+            guard source.file.rowCount > 0 else { continue }
+            rows += try intern(source.read(layout.user), into: &users, role: "user", file: part.path)
+            columns += try intern(source.read(layout.item), into: &items, role: "item", file: part.path)
+            if let value = layout.value {
+                let read = try numbers(source.read(value), role: "value", file: part.path)
+                if let bad = read.firstIndex(where: { !InputValues.isUsable($0) }) {
+                    throw IOError(file: part.path, location: "column '\(value)', row \(bad)", "value \(read[bad]) is \(InputValues.problem(read[bad]))")
+                }
+                values += read
+            }
+            if let time = layout.time { times += try numbers(source.read(time), role: "time", file: part.path) }
         }
+        guard !rows.isEmpty else { throw IOError(file: path, "holds no rows") }
         let coo = COOMatrix(rows: users.count, columns: items.count, rowIndices: rows, columnIndices: columns,
-                            values: values ?? [Double](repeating: 1, count: rows.count))
+                            values: first?.layout.value == nil ? [Double](repeating: 1, count: rows.count) : values)
         var parsed = ParsedTriplets(userIDs: IDList(users.ids), itemIDs: IDList(items.ids), coo: coo)
-        parsed.timestamps = times
+        parsed.timestamps = first?.layout.time == nil ? nil : times
         return parsed
     }
 
     /// The columns that play each role.
-    struct Layout {
+    struct Layout: Equatable, CustomStringConvertible {
         var user: String
         var item: String
         var value: String?
         var time: String?
 
-        init(_ file: ParquetFile, options: DelimitedOptions) throws(IOError) {
-            let names = file.columns.map(\.name)
+        var description: String {
+            "user '\(user)', item '\(item)'" + (value.map { ", value '\($0)'" } ?? "") + (time.map { ", time '\($0)'" } ?? "")
+        }
+
+        init(names: [String], file: String, options: DelimitedOptions) throws(IOError) {
             func resolve(_ column: DelimitedOptions.Column, role: String) throws(IOError) -> String {
                 switch column {
                 case let .index(k):
                     guard k < names.count else {
-                        throw IOError(file: file.path, "\(role) column \(k) does not exist: the file has \(names.count) columns")
+                        throw IOError(file: file, "\(role) column \(k) does not exist: the file has \(names.count) columns")
                     }
                     return names[k]
                 case let .name(name):
                     if names.contains(name) { return name }
                     if let k = names.firstIndex(where: { KnownColumns.normalize($0) == KnownColumns.normalize(name) }) { return names[k] }
-                    throw IOError(file: file.path, "no \(role) column named '\(name)' (its columns are \(names.joined(separator: ", ")))")
+                    throw IOError(file: file, "no \(role) column named '\(name)' (its columns are \(names.joined(separator: ", ")))")
                 }
             }
             func known(_ set: Set<String>) -> String? { names.first { set.contains(KnownColumns.normalize($0)) } }
-            guard names.count >= 2 else { throw IOError(file: file.path, "has \(names.count) column; expected at least 2 (user, item[, value])") }
+            guard names.count >= 2 else { throw IOError(file: file, "has \(names.count) column; expected at least 2 (user, item[, value])") }
             user = try options.userColumn.map { c throws(IOError) in try resolve(c, role: "user") } ?? known(KnownColumns.user) ?? names[0]
             item = try options.itemColumn.map { c throws(IOError) in try resolve(c, role: "item") } ?? known(KnownColumns.item) ?? names[1]
             time = try options.timeColumn.map { c throws(IOError) in try resolve(c, role: "time") }
@@ -59,9 +76,9 @@ enum ParquetInteractions {
                 value = try options.valueColumn.map { c throws(IOError) in try resolve(c, role: "value") }
                     ?? known(KnownColumns.value) ?? (names.count >= 3 ? names.first { $0 != u && $0 != i && $0 != t } : nil)
             }
-            guard user != item else { throw IOError(file: file.path, "the user and item columns are the same ('\(user)')") }
+            guard user != item else { throw IOError(file: file, "the user and item columns are the same ('\(user)')") }
             if let time, time == user || time == item || time == value {
-                throw IOError(file: file.path, "the time column ('\(time)') is also the user, item or value column")
+                throw IOError(file: file, "the time column ('\(time)') is also the user, item or value column")
             }
         }
     }

@@ -18,8 +18,10 @@ struct Recommend: ParsableCommand {
         their lists; --include-seen allows that.
 
         --candidates and --exclude take an item id list (text with one id per line, a 1-D .npy, \
-        or FILE.h5:/DATASET) that applies to every user, or a CSV with the header user,item that \
-        applies per user (further columns ignored); with per-user candidates, users the file does not list get no items. \
+        FILE.h5:/DATASET, or Parquet of one column) that applies to every user, or a list per \
+        user: a CSV with the header user,item (further columns ignored), or Parquet with user \
+        and item columns (a file or a folder of parts); with per-user candidates, users the file \
+        does not list get no items. \
         Ids the items file lacks are counted in the summary; a list none of whose ids match is \
         an error unless --allow-empty. Both combine with --train.
 

@@ -1,6 +1,6 @@
 import FixturePaths
 import Foundation
-import IO
+@testable import IO
 import Matrices
 @testable import MFToolCommands
 import Testing
@@ -113,6 +113,37 @@ struct ParquetConvertTests {
                 }.joined(separator: ","))
             }
             #expect(rows == lines && rows.count > 20, "\(command[0])")
+        }
+    }
+
+    @Test("--candidates and --exclude take Parquet: one column is a list for everyone, user and item columns a list per user")
+    func idLists() throws {
+        let folder = Fixtures.scratchFolder()
+        #expect(runMFTool(["generate", "--users", "30", "--items", "20", "--nnz", "200", "--k", "3", "--seed", "6",
+                           "--out", folder + "/r.h5", "--items-out", folder + "/v.h5", "--users-out", folder + "/u.h5", "-q"]) == 0)
+        let items = try EmbeddingsFile.read(FileSpec(folder + "/v.h5")).itemIDs?.ids.map { $0 } ?? (0..<20).map(String.init)
+        let chosen = [1, 4, 7, 9, 12, 15].map { items[$0] }
+        try (chosen.joined(separator: "\n") + "\n").write(toFile: folder + "/c.txt", atomically: true, encoding: .utf8)
+        var names = ParquetByteArrays()
+        for id in chosen { names.append(id.utf8) }
+        try ParquetWriter.write([("item", .byteArray(names))], to: folder + "/c.parquet")
+        let pairs = (0..<30).flatMap { u in (0..<4).map { (u, (u * 3 + $0 * 5) % 20) } }
+        try (["user,item"] + pairs.map { "\($0.0),\(items[$0.1])" }).joined(separator: "\n").write(toFile: folder + "/p.csv", atomically: true, encoding: .utf8)
+        var pairItems = ParquetByteArrays()
+        for (_, i) in pairs { pairItems.append(items[i].utf8) }
+        try ParquetWriter.write([("user", .int64(pairs.map { Int64($0.0) })), ("item", .byteArray(pairItems))], to: folder + "/p.parquet")
+        let base = ["recommend", "--users", folder + "/u.h5", "--items", folder + "/v.h5", "--k", "3", "-q"]
+        for (option, text, parquet) in [("--candidates", "c.txt", "c.parquet"), ("--exclude", "c.txt", "c.parquet"),
+                                        ("--candidates", "p.csv", "p.parquet")] {
+            var outputs: [String] = []
+            for list in [text, parquet] {
+                let out = "\(folder)/\(option)-\(list).csv"
+                let extra = option == "--exclude" ? ["--train", folder + "/r.h5"] : ["--include-seen"]
+                let run = runMFToolReporting(base + extra + [option, folder + "/" + list, "--out", out])
+                #expect(run.code == 0, "\(option) \(list): \(run.message)")
+                outputs.append((try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+            }
+            #expect(outputs[0] == outputs[1] && outputs[0].split(separator: "\n").count > 30, "\(option) \(text)")
         }
     }
 }

@@ -9,13 +9,9 @@ import Testing
 @Suite("Parquet datasets: folders of part files")
 struct ParquetDatasetTests {
     /// Writes one part of `columns` (one row group) at `path`, creating its folders.
-    func part(_ path: String, _ columns: [(String, ParquetValues)]) throws {
+    func part(_ path: String, _ columns: [(name: String, values: ParquetValues)]) throws {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try AtomicOutput.writeStream(to: path) { sink throws(IOError) in
-            var writer = try ParquetWriter(columns: columns.map { ParquetWriter.Column(name: $0.0, type: $0.1.physicalType) }, sink: sink, output: path)
-            try writer.append(rowGroup: columns.map(\.1))
-            try writer.finish()
-        }
+        try ParquetWriter.write(columns, to: path)
     }
 
     func text(_ values: [String]) -> ParquetValues {

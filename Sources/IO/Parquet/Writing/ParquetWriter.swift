@@ -158,6 +158,18 @@ struct ParquetWriter {
     }
 }
 
+extension ParquetWriter {
+    /// Writes `columns` (names and values of one length) as a table of one row group at `path`,
+    /// atomically.
+    static func write(_ columns: [(name: String, values: ParquetValues)], to path: String) throws(IOError) {
+        try AtomicOutput.writeStream(to: path) { sink throws(IOError) in
+            var writer = try ParquetWriter(columns: columns.map { Column(name: $0.name, type: $0.values.physicalType) }, sink: sink, output: path)
+            try writer.append(rowGroup: columns.map(\.values))
+            try writer.finish()
+        }
+    }
+}
+
 extension ParquetValues {
     /// The physical type of the values.
     var physicalType: ParquetPhysicalType {

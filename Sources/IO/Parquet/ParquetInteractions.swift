@@ -7,13 +7,15 @@ import Matrices
 /// and third columns. Ids are interned like text tokens (integers by value, strings that are
 /// canonical integers too), so a Parquet file and its CSV export give the same ids; values
 /// must be finite numbers, times are numbers or timestamps (seconds since 1970) or dates. A
-/// null in a used column is refused naming the file, the column and the row.
+/// null in a used column is refused naming the file, the column and the row, or its row dropped
+/// and counted (``DelimitedOptions/dropNullRows``).
 enum ParquetInteractions {
     static func read(path: String, options: DelimitedOptions) throws(IOError) -> ParsedTriplets {
         let dataset = try ParquetDataset(path)
         var users = TokenTable(), items = TokenTable()
         var rows: [Int32] = [], columns: [Int32] = [], values: [Double] = [], times: [Double] = []
         var first: (layout: Layout, path: String)? = nil
+        var nullRows = 0
         for part in dataset.parts {
             let source = try ParquetPartColumns(part)
             let layout = try Layout(names: source.names, file: part.path, options: options)
@@ -22,22 +24,32 @@ enum ParquetInteractions {
             }
             if first == nil { first = (layout: layout, path: part.path) }
             guard source.file.rowCount > 0 else { continue }
-            rows += try intern(source.read(layout.user), into: &users, role: "user", file: part.path)
-            columns += try intern(source.read(layout.item), into: &items, role: "item", file: part.path)
-            if let value = layout.value {
-                let read = try numbers(source.read(value), role: "value", file: part.path)
-                if let bad = read.firstIndex(where: { !InputValues.isUsable($0) }) {
-                    throw IOError(file: part.path, location: "column '\(value)', row \(bad)", "value \(read[bad]) is \(InputValues.problem(read[bad]))")
-                }
-                values += read
+            var used: [(role: String, column: ParquetColumn)] = []
+            for (role, name) in [("user", layout.user), ("item", layout.item), ("value", layout.value), ("time", layout.time)] {
+                guard let name else { continue }
+                let column = try source.read(name)
+                used.append((role, column))
             }
-            if let time = layout.time { times += try numbers(source.read(time), role: "time", file: part.path) }
+            let dropped = try droppedRows(used, dropping: options.dropNullRows, file: part.path)
+            nullRows += dropped.count
+            let kept = { (column: ParquetColumn) in keptValues(nulls: column.nullRows, dropped: dropped, rows: column.rowCount) }
+            rows += try intern(used[0].column, into: &users, role: "user", file: part.path, kept: kept(used[0].column))
+            columns += try intern(used[1].column, into: &items, role: "item", file: part.path, kept: kept(used[1].column))
+            for (role, column) in used.dropFirst(2) {
+                let read = try numbers(column, role: role, file: part.path, kept: kept(column))
+                if role == "time" {
+                    times += read
+                } else {
+                    values += read
+                }
+            }
         }
         guard !rows.isEmpty else { throw IOError(file: path, "holds no rows") }
         let coo = COOMatrix(rows: users.count, columns: items.count, rowIndices: rows, columnIndices: columns,
                             values: first?.layout.value == nil ? [Double](repeating: 1, count: rows.count) : values)
         var parsed = ParsedTriplets(userIDs: IDList(users.ids), itemIDs: IDList(items.ids), coo: coo)
         parsed.timestamps = first?.layout.time == nil ? nil : times
+        parsed.nullRows = nullRows
         return parsed
     }
 
@@ -83,28 +95,67 @@ enum ParquetInteractions {
         }
     }
 
+    /// The rows to drop, ascending: none, or with `dropping` every row with a null in a used
+    /// column; without `dropping` a null is refused, naming the column and its first null row.
+    static func droppedRows(_ used: [(role: String, column: ParquetColumn)], dropping: Bool, file: String) throws(IOError) -> [Int] {
+        guard dropping else {
+            for (role, column) in used { try refuseNulls(column, role: role, file: file) }
+            return []
+        }
+        return Array(Set(used.flatMap(\.column.nullRows))).sorted()
+    }
+
     /// Throws when `column` holds a null: a missing id, value or time is not an interaction.
     static func refuseNulls(_ column: ParquetColumn, role: String, file: String) throws(IOError) {
         guard let row = column.nullRows.first else { return }
         throw IOError(file: file, location: "column '\(column.name)', row \(row)",
-                      "the \(role) is null (\(column.nullRows.count) null rows); a missing \(role) is not an interaction")
+                      "the \(role) is null (\(column.nullRows.count) null rows); a missing \(role) is not an interaction (--drop-null-rows drops such rows)")
     }
 
-    /// The index of each row's id in `table`, interned as text tokens are.
-    static func intern(_ column: ParquetColumn, into table: inout TokenTable, role: String, file: String) throws(IOError) -> [Int32] {
-        try refuseNulls(column, role: role, file: file)
+    /// The positions among a column's non-null values of the rows kept: nil for all of them,
+    /// else those whose row is not in `dropped` (ascending, and holding the column's `nulls`).
+    static func keptValues(nulls: [Int], dropped: [Int], rows: Int) -> [Int]? {
+        guard !dropped.isEmpty else { return nil }
+        var kept: [Int] = []
+        kept.reserveCapacity(rows - dropped.count)
+        var (n, d, v) = (0, 0, 0)
+        for row in 0..<rows {
+            let isNull = n < nulls.count && nulls[n] == row
+            if isNull { n += 1 }
+            let isDropped = d < dropped.count && dropped[d] == row
+            if isDropped { d += 1 }
+            guard !isNull else { continue }
+            if !isDropped { kept.append(v) }
+            v += 1
+        }
+        return kept
+    }
+
+    /// The row of a column's `index`-th non-null value.
+    static func row(ofValue index: Int, nulls: [Int]) -> Int {
+        var row = index
+        for null in nulls {
+            guard null <= row else { break }
+            row += 1
+        }
+        return row
+    }
+
+    /// The index of each kept value's id in `table`, interned as text tokens are.
+    static func intern(_ column: ParquetColumn, into table: inout TokenTable, role: String, file: String, kept: [Int]?) throws(IOError) -> [Int32] {
+        let count = kept?.count ?? column.values.count
         var indices: [Int32] = []
-        indices.reserveCapacity(column.values.count)
+        indices.reserveCapacity(count)
         switch column.values {
         case let .int32(v) where !column.isUnsigned:
-            for x in v { indices.append(table.index(ofInteger: Int64(x))) }
+            for k in 0..<count { indices.append(table.index(ofInteger: Int64(v[kept?[k] ?? k]))) }
         case let .int64(v) where !column.isUnsigned:
-            for x in v { indices.append(table.index(ofInteger: x)) }
+            for k in 0..<count { indices.append(table.index(ofInteger: v[kept?[k] ?? k])) }
         case .float, .double:
             throw IOError(file: file, "column '\(column.name)' holds \(column.physicalType.name) numbers, which are not \(role) ids")
         default:
-            for i in 0..<column.values.count {
-                let token = column.token(at: i)
+            for k in 0..<count {
+                let token = column.token(at: kept?[k] ?? k)
                 let integer = token.utf8.withContiguousStorageIfAvailable { bytes in
                     bytes.baseAddress.flatMap { ByteParsing.canonicalInteger($0, bytes.count) }
                 } ?? nil
@@ -114,11 +165,14 @@ enum ParquetInteractions {
         return indices
     }
 
-    /// The column's values as numbers; text and booleans are refused.
-    static func numbers(_ column: ParquetColumn, role: String, file: String) throws(IOError) -> [Double] {
-        try refuseNulls(column, role: role, file: file)
-        let (values, refusal) = column.numbers()
-        guard let values else { throw IOError(file: file, "\(role) column '\(column.name)' \(refusal ?? "is not numeric")") }
-        return values
+    /// The kept values of the column as numbers, every value finite; text and booleans are refused.
+    static func numbers(_ column: ParquetColumn, role: String, file: String, kept: [Int]?) throws(IOError) -> [Double] {
+        let (numbers, refusal) = column.numbers()
+        guard let numbers else { throw IOError(file: file, "\(role) column '\(column.name)' \(refusal ?? "is not numeric")") }
+        if role == "value", let bad = numbers.firstIndex(where: { !InputValues.isUsable($0) }) {
+            throw IOError(file: file, location: "column '\(column.name)', row \(row(ofValue: bad, nulls: column.nullRows))",
+                          "value \(numbers[bad]) is \(InputValues.problem(numbers[bad]))")
+        }
+        return kept.map { $0.map { numbers[$0] } } ?? numbers
     }
 }

@@ -12,7 +12,7 @@ struct ParquetNullRowTests {
         let path = Fixtures.path("parquet/" + name)
         let twin = try ParquetTwin(name + ".json")
         let (users, items, ratings) = (try #require(twin.columns["user_id"]), try #require(twin.columns["item"]), try #require(twin.columns["rating"]))
-        var lines = ["user,item,rating"]
+        var lines = ["user_id,item,rating"]
         for row in 0..<twin.rows {
             guard let u = users.values[row], let i = items.values[row], let r = ratings.values[row] else { continue }
             lines.append("\(u),\(i),\(r)")

@@ -19,25 +19,13 @@ struct ParquetDataset {
 
     let parts: [Part]
 
-    /// The parts of the folder `folder`, or the one file `path` is.
+    /// The parts of the folder `path`, or `path` itself when it is a file.
     init(_ path: String) throws(IOError) {
         guard InputFile.isFolder(path) else {
             parts = [Part(path: path, partitions: [])]
             return
         }
-        guard let enumerator = FileManager.default.enumerator(atPath: path) else {
-            throw IOError(file: path, "cannot be read (\(String(cString: strerror(errno))))")
-        }
-        var relative: [String] = []
-        while let next = enumerator.nextObject() as? String {
-            let name = (next as NSString).lastPathComponent
-            if name.hasPrefix("_") || name.hasPrefix(".") {
-                if InputFile.isFolder(path + "/" + next) { enumerator.skipDescendants() }
-                continue
-            }
-            if !InputFile.isFolder(path + "/" + next) { relative.append(next) }
-        }
-        relative.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        let relative = try Self.files(below: path).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         var parts: [Part] = []
         for name in relative {
             let file = path + "/" + name
@@ -55,6 +43,31 @@ struct ParquetDataset {
             throw IOError(file: path, "is a folder without Parquet part files; expected a file, or a folder of .parquet parts as Spark or pandas write them")
         }
         self.parts = parts
+    }
+
+    /// Folders nest at most this deep below the dataset (a link to a folder above would loop).
+    static let maxDepth = 32
+
+    /// The files below `folder` as paths relative to it, names starting with `_` or `.` (files
+    /// and folders) left out.
+    private static func files(below folder: String, prefix: String = "", depth: Int = 0) throws(IOError) -> [String] {
+        guard depth <= maxDepth else {
+            throw IOError(file: folder, "nests folders deeper than \(maxDepth) levels at \(prefix) (a link to a folder above it?)")
+        }
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: prefix.isEmpty ? folder : folder + "/" + prefix) } catch {
+            throw IOError(file: folder, "cannot be read (\(FileErrorText.describe(error)))")
+        }
+        var found: [String] = []
+        for name in names where !name.hasPrefix("_") && !name.hasPrefix(".") {
+            let relative = prefix.isEmpty ? name : prefix + "/" + name
+            if InputFile.isFolder(folder + "/" + relative) {
+                found += try files(below: folder, prefix: relative, depth: depth + 1)
+            } else {
+                found.append(relative)
+            }
+        }
+        return found
     }
 }
 

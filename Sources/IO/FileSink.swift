@@ -9,6 +9,8 @@ final class FileSink {
     private var buffer: [UInt8] = []
     /// Bytes gathered before they are written.
     static let blockSize = 1 << 20
+    /// The most bytes held at once: the gathered block, or a piece handed over whole.
+    private(set) var peakHeld = 0
 
     /// Creates (or truncates) `file` for writing; errors name `output`.
     init(file: String, output: String) throws(IOError) {
@@ -25,17 +27,20 @@ final class FileSink {
     /// Appends `text`, writing the block once it is full.
     func write(_ text: String) throws(IOError) {
         buffer.append(contentsOf: text.utf8)
+        peakHeld = Swift.max(peakHeld, buffer.count)
         if buffer.count >= Self.blockSize { try flush() }
     }
 
     /// Appends `bytes`, writing the block once it is full.
     func write(_ bytes: [UInt8]) throws(IOError) {
         buffer.append(contentsOf: bytes)
+        peakHeld = Swift.max(peakHeld, buffer.count)
         if buffer.count >= Self.blockSize { try flush() }
     }
 
     /// Writes whatever is gathered, then `data` as it is.
     func write(_ data: Data) throws(IOError) {
+        peakHeld = Swift.max(peakHeld, data.count)
         try flush()
         let ok = data.withUnsafeBytes { writeAll($0) }
         guard ok else { throw Self.failure(output) }

@@ -80,6 +80,33 @@ struct RoundTripTests {
         }
     }
 
+    @Test("the text writers and the Parquet writer hold about one block of their output at a time, never the whole file")
+    func heldAtOnce() throws {
+        let (m, n) = (400, 600)
+        let matrix = CSRMatrix(rows: m, columns: n, indptr: (0...m).map { $0 * n }, indices: (0..<m * n).map { Int32($0 % n) },
+                               values: (0..<m * n).map { Double($0) / 3 })
+        let x = Interactions(matrix: matrix, userIDs: .positional(m), itemIDs: .positional(n), timestamps: (0..<m * n).map(Double.init))
+        let recs = RecommendationsFile.Lists(users: (0..<m).map(String.init), lists: (0..<m).map { u in (0..<n).map { (item: "item \($0)", score: Double(u + $0) / 7) } },
+                                             integerUsers: true, integerItems: false)
+        let folder = Fixtures.scratchFolder()
+        let writers: [(String, (FileSink) throws(IOError) -> Void)] = [
+            ("csv", { sink throws(IOError) in try TextWriters.triplets(x, separator: ",", to: sink) }),
+            ("mtx", { sink throws(IOError) in try TextWriters.matrixMarket(x.matrix, to: sink) }),
+            ("recs.csv", { sink throws(IOError) in try RecommendationsFile.csv(recs, to: sink) }),
+            ("jsonl", { sink throws(IOError) in try RecommendationsFile.jsonLines(recs, to: sink) }),
+            ("parquet", { sink throws(IOError) in try RecommendationsFile.parquet(recs, to: sink, output: "o.parquet", provenance: nil) }),
+        ]
+        for (name, write) in writers {
+            let path = "\(folder)/o.\(name)"
+            let sink = try FileSink(file: path, output: path)
+            try write(sink)
+            try sink.close()
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            #expect(size > 2 * FileSink.blockSize, "\(name): \(size) bytes")
+            #expect(sink.peakHeld < FileSink.blockSize + (1 << 20), "\(name): \(sink.peakHeld) bytes held at once")
+        }
+    }
+
     @Test("ids with separators and quotes survive CSV")
     func awkwardIDs() throws {
         let m = CSRMatrix(rows: 2, columns: 2, indptr: [0, 1, 2], indices: [1, 0], values: [0.1, 2.5e-7])

@@ -31,11 +31,16 @@ final class FileSink {
         if buffer.count >= Self.blockSize { try flush() }
     }
 
-    /// Appends `bytes`, writing the block once it is full.
+    /// Appends `bytes` (a piece of a block or more is written as it is, after the block).
     func write(_ bytes: [UInt8]) throws(IOError) {
+        if buffer.count + bytes.count > Self.blockSize { try flush() }
+        guard bytes.count < Self.blockSize else {
+            peakHeld = Swift.max(peakHeld, bytes.count)
+            guard bytes.withUnsafeBytes({ writeAll($0) }) else { throw Self.failure(output) }
+            return
+        }
         buffer.append(contentsOf: bytes)
         peakHeld = Swift.max(peakHeld, buffer.count)
-        if buffer.count >= Self.blockSize { try flush() }
     }
 
     /// Writes whatever is gathered, then `data` as it is.

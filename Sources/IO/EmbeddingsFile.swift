@@ -51,7 +51,10 @@ public enum EmbeddingsFile {
     private static func readAnyMatrix(_ spec: FileSpec, preferred: [String], idsName: String, reading: FactorReading) throws(IOError) -> StoredMatrix {
         let path = spec.path
         try InputFile.check(path)
-        try Parquet.refuse(path, as: .embeddings)
+        if Parquet.isParquet(path) {
+            let (factors, ids) = try ParquetEmbeddings.read(path: path, reading: reading)
+            return StoredMatrix(factors: factors, ids: ids)
+        }
         switch FileFormat.detect(path) {
         case .npy:
             return StoredMatrix(factors: try NumPyReaders.readFactors(path: path, reading: reading))

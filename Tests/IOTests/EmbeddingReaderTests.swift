@@ -1,6 +1,6 @@
 import FixturePaths
 import Foundation
-import IO
+@testable import IO
 import Matrices
 import Testing
 
@@ -110,5 +110,45 @@ struct KeptPrecisionTests {
         data.append(contentsOf: Array(header.utf8))
         for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { data.append(contentsOf: $0) } }
         return data
+    }
+}
+
+@Suite("Embeddings in Parquet: one FLOAT or DOUBLE column per factor, at most one id column")
+struct ParquetEmbeddingTests {
+    func strings(_ values: [String]) -> ParquetValues {
+        var arrays = ParquetByteArrays()
+        for v in values { arrays.append(v.utf8) }
+        return .byteArray(arrays)
+    }
+
+    @Test("the factor columns in schema order make the matrix; the other column gives the ids; float columns stay Float32 as stored")
+    func wide() throws {
+        let folder = Fixtures.scratchFolder()
+        let columns: [[Double]] = [[0.5, -1, 2.25], [3, 0.125, -7], [1e-3, 4, 5]]
+        try ParquetWriter.write([("0", .double(columns[0])), ("item_id", strings(["b", "a", "c"])), ("1", .double(columns[1])),
+                                 ("2", .double(columns[2]))], to: folder + "/v.parquet")
+        let read = try EmbeddingsFile.read(FileSpec(folder + "/v.parquet"))
+        #expect(read.factors == DenseMatrix(rows: 3, columns: 3, storage: (0..<9).map { columns[$0 % 3][$0 / 3] }))
+        #expect(read.itemIDs?.ids.map { $0 } == ["b", "a", "c"])
+        try ParquetWriter.write([("0", .float([1, 2])), ("1", .float([0.1, 4]))], to: folder + "/f.parquet")
+        let (stored, ids) = try EmbeddingsFile.readFactors(FileSpec(folder + "/f.parquet"), reading: .asStored)
+        #expect(stored == .single(DenseMatrix(rows: 2, columns: 2, storage: [1, 0.1, 2, 4])) && ids == nil)
+        let (single, _) = try EmbeddingsFile.readFactors(FileSpec(folder + "/v.parquet"), reading: .single)
+        #expect(single == .single(DenseMatrix(rows: 3, columns: 3, storage: read.factors.storage.map { Float($0) })))
+    }
+
+    @Test("refused naming the column: two id-like columns, a repeated id, no factor column, a value that is not finite")
+    func refusals() throws {
+        let folder = Fixtures.scratchFolder()
+        func message(_ columns: [(name: String, values: ParquetValues)]) throws -> String {
+            let path = folder + "/bad.parquet"
+            try ParquetWriter.write(columns, to: path)
+            do { _ = try EmbeddingsFile.read(FileSpec(path)); return "no error" } catch { return error.description }
+        }
+        #expect(try message([("id", strings(["a"])), ("name", strings(["x"])), ("0", .double([1]))])
+            .contains("two columns that are not factors, 'id' and 'name'"))
+        #expect(try message([("id", strings(["a", "a"])), ("0", .double([1, 2]))]).contains("column 'id': id 'a' occurs twice"))
+        #expect(try message([("id", .int64([1, 2]))]).contains("has no FLOAT or DOUBLE column"))
+        #expect(try message([("0", .double([1, .infinity]))]).contains("column '0', row 1: value inf is not finite"))
     }
 }

@@ -1240,6 +1240,27 @@ def _(c: Case):
         convert_parquet_ok(c, c.i(folder), rows, folder.replace(".", "-"))
 
 
+@case("parquet-embeddings")
+def _(c: Case):
+    """Item embeddings as pandas writes a DataFrame of vectors (one column per factor, the ids as
+    its index) give the same factors as the same matrix in HDF5 (h5py)."""
+    triplets = mixed_triplets(SEED + 53)
+    items = list(dict.fromkeys(t[1] for t in triplets))
+    rng = np.random.default_rng(SEED + 53)
+    V = rng.normal(size=(len(items), 4))
+    frame = pd.DataFrame(V, columns=[f"f{j}" for j in range(4)], index=pd.Index(items, name="item_id"))
+    frame.to_parquet(c.i("items.parquet"), engine="pyarrow")
+    with h5py.File(c.i("items.h5"), "w") as f:
+        f["item_factors"] = V
+        f["item_ids"] = np.array([int(x) for x in items], dtype=np.int64)
+    write_csv(c.i("x.csv"), triplets)
+    for name in ("items.parquet", "items.h5"):
+        run_ok(c, "solve", "--interactions", c.i("x.csv"), "--items", c.i(name), "--out", c.o(name + ".u.h5"), "-q")
+    with h5py.File(c.o("items.parquet.u.h5"), "r") as a, h5py.File(c.o("items.h5.u.h5"), "r") as b:
+        require(same_bits(a["user_factors"][()], b["user_factors"][()]), "factors from items.parquet differ from items.h5's")
+        require(read_ids(a["user_ids"], "user_ids") == read_ids(b["user_ids"], "user_ids"), "user ids differ")
+
+
 def check_parquet_readers(path: str, csv: "pd.DataFrame", query: str, result: str):
     """The Parquet file at `path` read by pandas (pyarrow), polars and DuckDB equals `csv`: the
     same columns in order, ids of the same type (integers stay integers), scores bit for bit."""

@@ -5,8 +5,9 @@ import Matrices
 /// CSV's columns, ZSTD) or HDF5 (`user_ids`, `item_ids` m × K, `scores` m × K; short lists
 /// padded with NaN scores and the item id -1, or "" for string ids). Ids keep their type: when
 /// every id of a side is an integer (as `IDMap.allIntegers` decides for the whole side), JSON,
-/// Parquet and HDF5 store integers, else strings. `Lists.labels` renames the sides for other lists of ids: `similar` writes
-/// `item,rank,neighbor,score`, `neighbors`, and `item_ids`/`neighbor_ids`.
+/// Parquet and HDF5 store integers, else strings. `Lists.labels` renames the sides for other
+/// lists of ids: `similar` writes `item,rank,neighbor,score`, `neighbors`, and
+/// `item_ids`/`neighbor_ids`.
 public enum RecommendationsFile {
     /// What the two sides are called: the CSV header's first and third columns, the JSON keys
     /// (the result side plural) and the HDF5 datasets (`<name>_ids`).

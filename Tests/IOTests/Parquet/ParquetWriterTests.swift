@@ -26,8 +26,7 @@ struct ParquetWriterTests {
         }
         w.finish()
         var seen: [String] = []
-        try w.bytes.withUnsafeBytes { raw throws(ThriftError) in
-            var r = ThriftCompactReader(raw)
+        let remaining: Int = try thrift(w.bytes) { r throws(ThriftError) -> Int in
             try r.readStruct { r, field throws(ThriftError) in
                 switch field.id {
                 case 1:
@@ -62,8 +61,9 @@ struct ParquetWriterTests {
                 default: seen.append("unexpected \(field.id)")
                 }
             }
-            #expect(r.remaining == 0)
+            return r.remaining
         }
+        #expect(remaining == 0)
         #expect(seen == ["1=-7", "40=\(Int64.min)", "41=zürich, 東京", "2.1=\(Int32.max)", "2.20",
                          "43=\((0..<20).map { Int32($0 * $0 - 50) })", "44=[\"a\", \"b\"]"])
     }
@@ -72,7 +72,12 @@ struct ParquetWriterTests {
     func lists(users: Int, length: Int, integer: Bool) -> RecommendationsFile.Lists {
         let ids = (0..<users).map { integer ? String($0 * 7 - 100) : "user \($0), ☃" }
         let lists = (0..<users).map { u in
-            (0..<(u % 5 == 0 ? 0 : length)).map { r in (item: integer ? String(u * 31 + r) : "item \"\(r)\"", score: Double(u) / 3 - Double(r) * 0.1) }
+            let count = u % 5 == 0 ? 0 : length
+            return (0..<count).map { (r: Int) -> (item: String, score: Double) in
+                let item: String = integer ? String(u * 31 + r) : "item \"\(r)\""
+                let score: Double = Double(u) / 3 - Double(r) * 0.1
+                return (item: item, score: score)
+            }
         }
         return RecommendationsFile.Lists(users: ids, lists: lists, integerUsers: integer, integerItems: integer)
     }

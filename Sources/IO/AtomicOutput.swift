@@ -46,26 +46,19 @@ enum AtomicOutput {
         }
     }
 
-    /// Writes bytes produced in memory, by `write(2)` so that a failure names the operating
-    /// system's reason ("No space left on device", "File too large").
-    static func write(_ data: Data, to path: String) throws(IOError) {
+    /// Writes what `body` produces a block at a time into a ``FileSink``: by `write(2)`, so that
+    /// a failure names the operating system's reason ("No space left on device").
+    static func writeStream(to path: String, _ body: (FileSink) throws(IOError) -> Void) throws(IOError) {
         try write(to: path) { temporary throws(IOError) in
-            let failure = { IOError(file: path, "cannot be written (\(String(cString: strerror(errno))))") }
-            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o666)
-            guard fd >= 0 else { throw failure() }
-            var error: IOError? = nil
-            data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-                var done = 0
-                while done < bytes.count {
-                    let n = Glibc.write(fd, bytes.baseAddress! + done, bytes.count - done)
-                    if n < 0 && errno == EINTR { continue }
-                    guard n > 0 else { error = failure(); return }
-                    done += n
-                }
-            }
-            if error == nil && close(fd) != 0 { error = failure() } else if error != nil { close(fd) }
-            if let error { throw error }
+            let sink = try FileSink(file: temporary, output: path)
+            try body(sink)
+            try sink.close()
         }
+    }
+
+    /// Writes bytes produced in memory, as ``writeStream(to:_:)`` does.
+    static func write(_ data: Data, to path: String) throws(IOError) {
+        try writeStream(to: path) { sink throws(IOError) in try sink.write(data) }
     }
 
     /// A written temporary file waiting to be renamed onto its target.

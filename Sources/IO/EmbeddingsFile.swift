@@ -15,10 +15,9 @@ public enum EmbeddingsFile {
         return ItemEmbeddings(factors: factors.doubles, itemIDs: itemIDs)
     }
 
-    /// Reads as ``read(_:ids:)`` does; with `keepSingle`, embeddings stored as float32 stay
-    /// Float32 (half the memory of Float64, for a reader that computes in single precision).
-    public static func readFactors(_ spec: FileSpec, ids: FileSpec? = nil, keepSingle: Bool = false) throws(IOError) -> (FactorMatrix, IDMap?) {
-        let stored = try readMatrix(spec, preferred: [itemDataset], idsName: "item_ids", keepSingle: keepSingle)
+    /// Reads as ``read(_:ids:)`` does, in the precision `reading` asks for.
+    public static func readFactors(_ spec: FileSpec, ids: FileSpec? = nil, reading: FactorReading = .double) throws(IOError) -> (FactorMatrix, IDMap?) {
+        let stored = try readMatrix(spec, preferred: [itemDataset], idsName: "item_ids", reading: reading)
         guard let ids else { return (stored.factors, stored.ids) }
         let given = try IDListFile.read(ids)
         guard given.count == stored.factors.rows else {
@@ -40,8 +39,8 @@ public enum EmbeddingsFile {
 
     /// Reads a matrix from `FILE.npy`, or from `FILE.h5` (the dataset named in `spec`, else the
     /// first of `preferred`, else the only 2-D dataset) with the ids `idsName` beside it.
-    static func readMatrix(_ spec: FileSpec, preferred: [String], idsName: String, keepSingle: Bool = false) throws(IOError) -> StoredMatrix {
-        let stored = try readAnyMatrix(spec, preferred: preferred, idsName: idsName, keepSingle: keepSingle)
+    static func readMatrix(_ spec: FileSpec, preferred: [String], idsName: String, reading: FactorReading = .double) throws(IOError) -> StoredMatrix {
+        let stored = try readAnyMatrix(spec, preferred: preferred, idsName: idsName, reading: reading)
         guard stored.factors.columns >= 1 else {
             throw IOError(file: spec.path, location: stored.dataset,
                           "has \(stored.factors.rows) rows of 0 factors; expected at least one column")
@@ -49,21 +48,25 @@ public enum EmbeddingsFile {
         return stored
     }
 
-    private static func readAnyMatrix(_ spec: FileSpec, preferred: [String], idsName: String, keepSingle: Bool) throws(IOError) -> StoredMatrix {
+    private static func readAnyMatrix(_ spec: FileSpec, preferred: [String], idsName: String, reading: FactorReading) throws(IOError) -> StoredMatrix {
         let path = spec.path
         try InputFile.check(path)
-        try Parquet.refuse(path, as: .embeddings)
+        if Parquet.isParquet(path) {
+            let (factors, ids) = try ParquetEmbeddings.read(path: path, reading: reading)
+            return StoredMatrix(factors: factors, ids: ids)
+        }
         switch FileFormat.detect(path) {
         case .npy:
-            return StoredMatrix(factors: try NumPyReaders.readFactors(path: path, keepSingle: keepSingle))
+            return StoredMatrix(factors: try NumPyReaders.readFactors(path: path, reading: reading))
         case .hdf5:
             let file = try HDF5File.open(path)
             let dataset = try file.resolveMatrixDataset(spec.object, preferred: preferred)
+            let storesSingle = try file.info(dataset).kind == .float(bytes: 4)
             let factors: FactorMatrix
-            if keepSingle, try file.info(dataset).kind == .float(bytes: 4) {
-                factors = .single(try file.readMatrix(dataset, as: Float.self))
-            } else {
-                factors = .double(try file.readMatrix(dataset))
+            switch reading {
+            case .single: factors = .single(try file.readMatrixAsSingle(dataset))
+            case .asStored where storesSingle: factors = .single(try file.readMatrix(dataset, as: Float.self))
+            case .asStored, .double: factors = .double(try file.readMatrix(dataset))
             }
             let ids = try file.optionalIDs(idsName, besideDataset: dataset, count: factors.rows)
             return StoredMatrix(factors: factors, ids: ids, file: file, dataset: dataset)

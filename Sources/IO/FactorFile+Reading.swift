@@ -11,10 +11,9 @@ extension FactorFile {
     /// Attributes may be encoded as earlier versions and other tools wrote them: numbers and
     /// flags as strings ("1", "0.5") or numbers of either type, strings as numbers.
     ///
-    /// With `keepSingle`, factors stored as float32 stay Float32 in `matrix` (half the memory of
-    /// Float64, for a reader that computes in single precision); else they are read as Float64.
-    public static func read(_ spec: FileSpec, side: Side = .users, keepSingle: Bool = false) throws(IOError) -> FactorFile {
-        let stored = try EmbeddingsFile.readMatrix(spec, preferred: [side.dataset], idsName: side.idsDataset, keepSingle: keepSingle)
+    /// `matrix` holds the factors in the precision `reading` asks for (Float64 by default).
+    public static func read(_ spec: FileSpec, side: Side = .users, reading: FactorReading = .double) throws(IOError) -> FactorFile {
+        let stored = try EmbeddingsFile.readMatrix(spec, preferred: [side.dataset], idsName: side.idsDataset, reading: reading)
         var result = FactorFile(side: side, factors: DenseMatrix(rows: 0, columns: 0, storage: []), ids: nil)
         result.matrix = stored.factors
         result.ids = stored.ids

@@ -30,7 +30,7 @@ extension FactorFile {
     /// `X`, the `rows` × k matrix the caller writes: `obs` indexed by the ids (`0 … n−1` without
     /// ids) with a stored item bias as its column `item_bias`, `var` indexed by the factors'
     /// numbers (the user bias column `user_bias`), the settings and `provenance` in
-    /// `uns/mftool`. The same attributes go on the root too, where ``read(_:side:keepSingle:)``
+    /// `uns/mftool`. The same attributes go on the root too, where ``read(_:side:reading:)``
     /// finds them, with `factors` naming the side.
     func writeAnnDataRecords(in file: HDF5File, rows: Int, provenance: Provenance?) throws(IOError) {
         let columns = matrix.columns

@@ -13,6 +13,12 @@ enum InputFile {
         if info.st_mode & S_IFMT == S_IFDIR { throw IOError(file: path, "is a folder, expected a file") }
     }
 
+    /// Whether `path` is a folder (or a link to one).
+    static func isFolder(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFDIR
+    }
+
     /// The size of `path` in bytes; 0 when it cannot be read.
     static func size(_ path: String) -> Int {
         var info = stat()

@@ -20,6 +20,8 @@ public enum OutputFormat: String, Sendable, CaseIterable {
     case json
     /// An SVG image.
     case svg
+    /// An Apache Parquet table (flat columns, ZSTD).
+    case parquet
 
     /// The extensions (lower case, without the dot) that name this format.
     public var extensions: [String] {
@@ -32,6 +34,7 @@ public enum OutputFormat: String, Sendable, CaseIterable {
         case .jsonl: ["jsonl"]
         case .json: ["json"]
         case .svg: ["svg"]
+        case .parquet: ["parquet"]
         }
     }
 

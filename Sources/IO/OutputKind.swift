@@ -24,7 +24,7 @@ public enum OutputKind: String, Sendable, CaseIterable {
         case .interactions: [.hdf5, .h5ad, .mtx, .csv, .tsv]
         case .factors: [.hdf5, .h5ad]
         case .part, .annVectors: [.hdf5]
-        case .recommendations: [.csv, .jsonl, .hdf5]
+        case .recommendations: [.csv, .jsonl, .hdf5, .parquet]
         case .report: [.json]
         case .log: [.jsonl]
         case .plot: [.svg]

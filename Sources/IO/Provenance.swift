@@ -23,8 +23,14 @@ public struct Provenance: Sendable, Equatable {
     /// The attribute names used for it.
     public static let attributeNames = ["mftool_version", "mftool_command", "mftool_settings", "mftool_inputs"]
 
+    /// The records by name, in ``attributeNames`` order: what a Parquet footer keeps as its
+    /// key-value metadata.
+    var records: [(String, String)] {
+        Array(zip(Provenance.attributeNames, [version, command, settings, inputs]))
+    }
+
     var attributes: [(String, AttributeValue)] {
-        zip(Provenance.attributeNames, [version, command, settings, inputs]).map { ($0, .string($1)) }
+        records.map { ($0, .string($1)) }
     }
 
     /// Sets the attributes on the root of `file`, leaving one the file already has (a factor

@@ -1,12 +1,13 @@
 import Foundation
 import Matrices
 
-/// Writes top-K recommendation lists: CSV (`user,rank,item,score`), JSON lines, or HDF5
-/// (`user_ids`, `item_ids` m × K, `scores` m × K; short lists padded with NaN scores and the
-/// item id -1, or "" for string ids). Ids keep their type: when every id of a side is an
-/// integer (as `IDMap.allIntegers` decides for the whole side), JSON and HDF5 store integers,
-/// else strings. `Lists.labels` renames the sides for other lists of ids: `similar` writes
-/// `item,rank,neighbor,score`, `neighbors`, and `item_ids`/`neighbor_ids`.
+/// Writes top-K recommendation lists: CSV (`user,rank,item,score`), JSON lines, Parquet (the
+/// CSV's columns, ZSTD) or HDF5 (`user_ids`, `item_ids` m × K, `scores` m × K; short lists
+/// padded with NaN scores and the item id -1, or "" for string ids). Ids keep their type: when
+/// every id of a side is an integer (as `IDMap.allIntegers` decides for the whole side), JSON,
+/// Parquet and HDF5 store integers, else strings. `Lists.labels` renames the sides for other
+/// lists of ids: `similar` writes `item,rank,neighbor,score`, `neighbors`, and
+/// `item_ids`/`neighbor_ids`.
 public enum RecommendationsFile {
     /// What the two sides are called: the CSV header's first and third columns, the JSON keys
     /// (the result side plural) and the HDF5 datasets (`<name>_ids`).
@@ -51,8 +52,10 @@ public enum RecommendationsFile {
         guard OutputKind.recommendations.formats.contains(format), part == nil || format == .hdf5 else {
             throw IOError(file: path, "recommendation lists cannot be written as \(format.rawValue)\(part == nil ? "" : " parts"); write \(part == nil ? OutputKind.recommendations.acceptedExtensions : ".h5")")
         }
-        if format == .jsonl {
-            try AtomicOutput.write(jsonLines(recs), to: path)
+        if format == .parquet {
+            try AtomicOutput.writeStream(to: path) { sink throws(IOError) in try parquet(recs, to: sink, output: path, provenance: provenance) }
+        } else if format == .jsonl {
+            try AtomicOutput.writeStream(to: path) { sink throws(IOError) in try jsonLines(recs, to: sink) }
         } else if format == .hdf5 {
             try AtomicOutput.write(to: path) { temporary throws(IOError) in
                 let file = try HDF5File.create(temporary)
@@ -65,27 +68,75 @@ public enum RecommendationsFile {
                 try file.flush()
             }
         } else {
-            var out = "\(recs.labels.query),rank,\(recs.labels.result),score\n"
-            for (user, list) in zip(recs.users, recs.lists) {
-                for (r, entry) in list.enumerated() {
-                    out += "\(TextWriters.field(user, separator: ",")),\(r + 1),\(TextWriters.field(entry.item, separator: ",")),\(entry.score)\n"
-                }
-            }
-            try AtomicOutput.write(Data(out.utf8), to: path)
+            try AtomicOutput.writeStream(to: path) { sink throws(IOError) in try csv(recs, to: sink) }
         }
     }
 
+    /// `user,rank,item,score`, one line per entry.
+    static func csv(_ recs: Lists, to sink: FileSink) throws(IOError) {
+        try sink.write("\(recs.labels.query),rank,\(recs.labels.result),score\n")
+        for (user, list) in zip(recs.users, recs.lists) {
+            let field = TextWriters.field(user, separator: ",")
+            for (r, entry) in list.enumerated() {
+                try sink.write("\(field),\(r + 1),\(TextWriters.field(entry.item, separator: ",")),\(entry.score)\n")
+            }
+        }
+    }
+
+    /// Rows a Parquet row group holds at most, unless one list alone is longer.
+    static let parquetRowGroupRows = 1 << 17
+
+    /// The lists as a Parquet table of the CSV's columns: ids as INT64 when every id of the side
+    /// is an integer, else STRING; rank as INT32 from 1; score as DOUBLE. Row groups hold whole
+    /// lists; the footer keeps the provenance as key-value metadata.
+    static func parquet(_ recs: Lists, to sink: FileSink, output: String, provenance: Provenance?) throws(IOError) {
+        let integerUsers = recs.integerUsers && recs.users.allSatisfy { Int64($0) != nil }
+        let integerItems = recs.integerItems && recs.lists.allSatisfy { $0.allSatisfy { Int64($0.item) != nil } }
+        let columns = [ParquetWriter.Column(name: recs.labels.query, type: integerUsers ? .int64 : .byteArray),
+                       ParquetWriter.Column(name: "rank", type: .int32),
+                       ParquetWriter.Column(name: recs.labels.result, type: integerItems ? .int64 : .byteArray),
+                       ParquetWriter.Column(name: "score", type: .double)]
+        var writer = try ParquetWriter(columns: columns, sink: sink, output: output)
+        var start = 0
+        while start < recs.users.count {
+            var (end, rows) = (start, 0)
+            while end < recs.users.count, rows == 0 || rows + recs.lists[end].count <= parquetRowGroupRows {
+                rows += recs.lists[end].count
+                end += 1
+            }
+            if rows > 0 {
+                try writer.append(rowGroup: parquetRowGroup(recs, users: start..<end, integerUsers: integerUsers, integerItems: integerItems))
+            }
+            start = end
+        }
+        try writer.finish(metadata: provenance?.records ?? [])
+    }
+
+    /// The columns of the rows of `users`' lists.
+    private static func parquetRowGroup(_ recs: Lists, users: Range<Int>, integerUsers: Bool, integerItems: Bool) -> [ParquetValues] {
+        var (userNumbers, itemNumbers, ranks, scores) = ([Int64](), [Int64](), [Int32](), [Double]())
+        var (userNames, itemNames) = (ParquetByteArrays(), ParquetByteArrays())
+        for u in users {
+            for (r, entry) in recs.lists[u].enumerated() {
+                if integerUsers { userNumbers.append(Int64(recs.users[u])!) } else { userNames.append(recs.users[u].utf8) }
+                if integerItems { itemNumbers.append(Int64(entry.item)!) } else { itemNames.append(entry.item.utf8) }
+                ranks.append(Int32(r + 1))
+                scores.append(entry.score)
+            }
+        }
+        return [integerUsers ? .int64(userNumbers) : .byteArray(userNames), .int32(ranks),
+                integerItems ? .int64(itemNumbers) : .byteArray(itemNames), .double(scores)]
+    }
+
     /// One JSON object per user: `user`, `items`, `scores`.
-    static func jsonLines(_ recs: Lists) -> Data {
+    static func jsonLines(_ recs: Lists, to sink: FileSink) throws(IOError) {
         func id(_ s: String, _ integer: Bool) -> Any { integer ? (Int64(s).map { $0 as Any } ?? s) : s }
-        var out = ""
         for (user, list) in zip(recs.users, recs.lists) {
             let object: [String: Any] = [recs.labels.query: id(user, recs.integerUsers), recs.labels.result + "s": list.map { id($0.item, recs.integerItems) },
                                          "scores": list.map(\.score)]
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            out += String(decoding: data, as: UTF8.self) + "\n"
+            try sink.write(String(decoding: data, as: UTF8.self) + "\n")
         }
-        return Data(out.utf8)
     }
 
     static func writeHDF5(_ recs: Lists, k: Int, to file: HDF5File) throws(IOError) {

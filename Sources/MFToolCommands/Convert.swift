@@ -106,6 +106,9 @@ struct Convert: ParsableCommand {
         if !quiet {
             var line = "converted \(input): \(interactions.userCount) users × \(interactions.itemCount) items, \(interactions.matrix.nnz) interactions"
             line += ", \(report.duplicates) duplicate pairs (\(inputOptions.duplicates.rawValue))"
+            if report.nullRows > 0 {
+                line += ", dropped \(report.nullRows) rows with nulls"
+            }
             if report.belowMinimum > 0 {
                 line += ", dropped \(report.belowMinimum) interactions below --min-value"
             }
@@ -131,7 +134,7 @@ extension Convert {
     func summary(_ x: Interactions, _ report: ConversionReport, seconds: Double) -> [String: Any] {
         ["input": input, "output": output, "kind": "interactions", "users": x.userCount, "items": x.itemCount, "nnz": x.matrix.nnz,
          "duplicates": report.duplicates, "duplicate_policy": inputOptions.duplicates.rawValue,
-         "below_minimum": report.belowMinimum, "dropped_interactions": report.droppedInteractions,
+         "below_minimum": report.belowMinimum, "null_rows": report.nullRows, "dropped_interactions": report.droppedInteractions,
          "dropped_items": report.droppedItems, "seconds": seconds]
     }
 }

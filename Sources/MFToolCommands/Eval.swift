@@ -50,7 +50,7 @@ struct Eval: ParsableCommand {
     @Option(help: "Metrics: rmse, mae, precision, recall, ndcg, map, mrr, hit_rate, coverage, auc (default: all but auc).")
     var metrics: String?
     @Option(help: "Worker threads (at most the cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Precision of the ranking scores: double (default) or single (Float32 scores, faster; ties at ~1e-7 may order differently).")
+    @Option(help: "Precision: double (default) or single (factors read as Float32, float64 files rounded: half the memory; Float32 ranking scores, faster; ties at ~1e-7 may order differently; rmse/mae of the rounded factors).")
     var precision: RidgeSolver.Precision = .double
     @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
     @OptionGroup(title: "Training settings") var like: LikeOptions
@@ -106,7 +106,7 @@ struct Eval: ParsableCommand {
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
         let t0 = Date()
-        let loaded = try LoadedModel(users: users, items: items, options: alignment, like: like, keepSingle: precision == .single)
+        let loaded = try LoadedModel(users: users, items: items, options: alignment, like: like, reading: precision == .single ? .single : .double)
         let ratingCaveat = !wanted.isDisjoint(with: ["rmse", "mae"]) && loaded.terms.objective?.loss == .implicit
         if ratingCaveat {
             Console.error("note: these factors minimize the implicit loss, which fits 0/1 preferences under confidence weights, not the values: RMSE and MAE against the test values say little about them; the ranking metrics do")

@@ -59,11 +59,10 @@ struct LoadedModel {
 
     /// Reads the two files; the item bias comes from the user file, else the items file (see
     /// `FactorFile.itemBias(items:itemCount:folder:)`); with `like` (--like), μ and the biases
-    /// are the --like file's. With `keepSingle` (for scoring in single precision), factors a
-    /// file stores as float32 stay Float32; anything else is read as Float64.
-    init(users: String, items: String, options: ModelInputOptions, like: LikeOptions? = nil, keepSingle: Bool = false) throws {
+    /// are the --like file's. Both factor matrices are read in the precision `reading` asks for.
+    init(users: String, items: String, options: ModelInputOptions, like: LikeOptions? = nil, reading: FactorReading = .double) throws {
         let (itemFactors, itemIDs) = try EmbeddingsFile.readFactors(FileSpec(items), ids: options.itemIDs.map { FileSpec($0) },
-                                                                     keepSingle: keepSingle)
+                                                                     reading: reading)
         // No item to score: every list, vector file or metric would be empty, not an answer.
         guard itemFactors.rows > 0 else { throw IOError(file: FileSpec(items).path, "holds 0 items (no rows): there is nothing to score") }
         let userSpec = FileSpec(users)
@@ -71,7 +70,7 @@ struct LoadedModel {
            try FactorFile.holdsItems(userSpec.path) {
             throw DataError("\(userSpec.path) holds item factors (item_factors), not user factors: give it as --items, or pass --allow-role-swap to score its rows as users")
         }
-        let userFile = try FactorFile.read(userSpec, keepSingle: keepSingle)
+        let userFile = try FactorFile.read(userSpec, reading: reading)
         let (terms, termsPath) = try like?.modelTerms(of: userFile, usersPath: userSpec.path) ?? (userFile, userSpec.path)
         let bias = try terms.itemBias(items: FileSpec(items), itemCount: itemFactors.rows,
                                       folder: (termsPath as NSString).deletingLastPathComponent)

@@ -38,6 +38,9 @@ struct InteractionsInputOptions: ParsableArguments {
     @Option(name: .customLong("min-value"), help: "Keep only interactions with a value of at least this (e.g. 4 to binarize ratings for --loss implicit); ids are kept.")
     var minimumValue: Double?
 
+    @Flag(name: .customLong("drop-null-rows"), help: "Parquet input: drop the rows with a null user, item, value or time (counted in a note) instead of failing.")
+    var dropNullRows = false
+
     @Option(help: "Repeated (user, item) pairs: sum (as SciPy), last, or error. Reported either way.")
     var duplicates: DuplicatePolicy = .sum
 
@@ -78,6 +81,7 @@ struct InteractionsInputOptions: ParsableArguments {
         options.text.itemColumn = itemColumn.map(DelimitedOptions.Column.init(argument:))
         options.text.valueColumn = valueColumn.map(DelimitedOptions.Column.init(argument:))
         options.text.timeColumn = timeColumn.map(DelimitedOptions.Column.init(argument:))
+        options.text.dropNullRows = dropNullRows
         // --min-value filters the values before --implicit turns them into 1s.
         options.text.implicit = implicit && minimumValue == nil
         options.canonical.binarize = implicit && minimumValue != nil

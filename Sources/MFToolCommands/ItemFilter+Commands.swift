@@ -4,7 +4,7 @@ import Matrices
 import Solvers
 
 /// An item list given to `recommend` (`--candidates`, `--exclude`) matched to the model's items:
-/// one list for every user, or a per-user list (a CSV with the header `user,item`).
+/// one list for every user, or a per-user list (``IDListFile/isPerUser(_:)``).
 struct ItemListInput {
     /// The model's item rows of a list for everyone.
     var items: [Int]?
@@ -14,28 +14,17 @@ struct ItemListInput {
     var unknownItems: Int
     /// Users of a per-user list without factors, left out.
     var unknownUsers: Int
-
-    /// Whether `path` is a per-user list: a `.csv` whose header starts `user,item` (further
-    /// columns are read as values and do not matter).
-    static func isPerUser(_ path: String) -> Bool {
-        guard (path as NSString).pathExtension.lowercased() == "csv", let handle = FileHandle(forReadingAtPath: path) else { return false }
-        defer { try? handle.close() }
-        let head = String(decoding: handle.readData(ofLength: 256), as: UTF8.self)
-        let header = head.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        let fields = header.split(separator: ",").map { $0.trimmingCharacters(in: .whitespacesAndNewlines).lowercased() }
-        return fields.count >= 2 && fields[0] == "user" && fields[1] == "item"
-    }
 }
 
 extension LoadedModel {
-    /// Reads `argument` (text with one id per line, a 1-D `.npy`, `FILE.h5:/DATASET`, or a
-    /// per-user CSV) and matches its ids to the model's by the one alignment rule: by id, the
-    /// ids the model lacks counted; none matching is an error unless --allow-empty. Against
+    /// Reads `argument` (an id list ``IDListFile`` reads, or a per-user CSV or Parquet file)
+    /// and matches its ids to the model's by the one alignment rule: by id, the ids the model
+    /// lacks counted; none matching is an error unless --allow-empty. Against
     /// items without ids, the list's ids are row numbers, said in a note (an error with
     /// --require-ids).
     func itemList(_ argument: String, role: String, notices: inout AlignmentNotices) throws -> ItemListInput {
         let spec = FileSpec(argument)
-        if spec.object == nil && ItemListInput.isPerUser(spec.path) {
+        if spec.object == nil && IDListFile.isPerUser(spec.path) {
             var model = self
             model.options.dropUnknownItems = true
             let aligned = try model.aligned(argument, role: role, notices: &notices)

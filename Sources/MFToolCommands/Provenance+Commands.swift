@@ -22,7 +22,7 @@ extension InteractionsInputOptions {
     /// The reading settings, for provenance.
     var recordedSettings: [String: Any?] {
         ["format": format?.rawValue, "delimiter": delimiter, "header": header, "user_col": userColumn, "item_col": itemColumn,
-         "value_col": valueColumn, "time_col": timeColumn, "implicit": implicit, "min_value": minimumValue,
+         "value_col": valueColumn, "time_col": timeColumn, "implicit": implicit, "min_value": minimumValue, "drop_null_rows": dropNullRows,
          "duplicates": duplicates.rawValue, "sort_ids": sortIDs, "item_ids_from": itemIDsFrom, "drop_unknown_items": dropUnknownItems,
          "require_ids": requireIDs, "allow_empty": allowEmpty]
     }

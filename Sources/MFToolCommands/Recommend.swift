@@ -18,8 +18,10 @@ struct Recommend: ParsableCommand {
         their lists; --include-seen allows that.
 
         --candidates and --exclude take an item id list (text with one id per line, a 1-D .npy, \
-        or FILE.h5:/DATASET) that applies to every user, or a CSV with the header user,item that \
-        applies per user (further columns ignored); with per-user candidates, users the file does not list get no items. \
+        FILE.h5:/DATASET, or Parquet of one column) that applies to every user, or a list per \
+        user: a CSV with the header user,item (further columns ignored), or Parquet with user \
+        and item columns (a file or a folder of parts); with per-user candidates, users the file \
+        does not list get no items. \
         Ids the items file lacks are counted in the summary; a list none of whose ids match is \
         an error unless --allow-empty. Both combine with --train.
 
@@ -51,7 +53,7 @@ struct Recommend: ParsableCommand {
     var out: String
     @OptionGroup(title: "Output") var output: OutputOptions
     @Option(help: "Worker threads (at most the cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM; printed scores then carry Float32 rounding).")
+    @Option(help: "Precision of the scores: double (default) or single (factors read as Float32, float64 files rounded: half the memory; Float32 GEMM; printed scores then carry Float32 rounding).")
     var precision: RidgeSolver.Precision = .double
     @Flag(name: .customLong("include-seen"), help: "Without --train or --exclude: recommend items users already have, knowingly.")
     var includeSeen = false
@@ -84,7 +86,7 @@ struct Recommend: ParsableCommand {
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
-        let loaded = try LoadedModel(users: users, items: items, options: alignment, keepSingle: precision == .single)
+        let loaded = try LoadedModel(users: users, items: items, options: alignment, reading: precision == .single ? .single : .double)
         let (model, userMap) = (loaded.model, loaded.userIDs)
         k = QueryList.capped(k, available: model.items.rows, what: "items")
         var notices = AlignmentNotices()

@@ -41,7 +41,7 @@ struct Similar: ParsableCommand {
     @Option(help: "Output: .csv, .jsonl or .h5.", completion: .file()) var out: String
     @OptionGroup(title: "Output") var output: OutputOptions
     @Option(help: "Worker threads (at most the cores).") var threads: Int = ProcessInfo.processInfo.activeProcessorCount
-    @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM, and float32 files kept as Float32: half the memory; printed scores then carry Float32 rounding).")
+    @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM; printed scores then carry Float32 rounding). Under single, inner reads the vectors as Float32 (float64 files rounded) and cosine keeps a file's precision until each row is scaled, so tiny or huge rows keep their direction.")
     var precision: RidgeSolver.Precision = .double
     @Flag(help: "Print the summary as JSON on stdout.") var json = false
     @Flag(name: .shortAndLong, help: "No summary or progress line on stderr.") var quiet = false
@@ -59,15 +59,16 @@ struct Similar: ParsableCommand {
         }
     }
 
-    /// The side's vectors and ids, and the file they came from: read in the precision of the
-    /// scores (float32 files stay Float32 under --precision single), the user-bias column left out.
+    /// The side's vectors and ids, and the file they came from, the user-bias column left out.
+    /// Under --precision single, inner products read them as Float32; cosine keeps the file's
+    /// precision (float32 files stay Float32), since rows are scaled before they are rounded.
     func vectors() throws -> (FactorMatrix, IDMap, String, entity: String) {
-        let keepSingle = precision == .single
+        let reading: FactorReading = precision == .double ? .double : metric == .inner ? .single : .asStored
         if let items {
-            let (factors, ids) = try EmbeddingsFile.readFactors(FileSpec(items), ids: itemIDs.map { FileSpec($0) }, keepSingle: keepSingle)
+            let (factors, ids) = try EmbeddingsFile.readFactors(FileSpec(items), ids: itemIDs.map { FileSpec($0) }, reading: reading)
             return (factors, ids ?? .positional(factors.rows), items, "item")
         }
-        let file = try FactorFile.read(FileSpec(users!), keepSingle: keepSingle)
+        let file = try FactorFile.read(FileSpec(users!), reading: reading)
         let factors = file.matrix.leading(columns: file.k)
         return (factors, file.ids ?? .positional(factors.rows), users!, "user")
     }

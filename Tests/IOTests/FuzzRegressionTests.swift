@@ -12,7 +12,7 @@ struct FuzzRegressionTests {
     /// and scratch-file extensions.
     static let targets: [(name: String, fileExtension: String, format: FileFormat?)] = [
         ("text", "csv", .text), ("mtx", "mtx", .mtx), ("npy", "npy", .npy), ("npz", "npz", .npz),
-        ("hdf5-interactions", "h5", .hdf5), ("hdf5-embeddings", "h5", nil), ("zip", "zip", nil),
+        ("hdf5-interactions", "h5", .hdf5), ("hdf5-embeddings", "h5", nil), ("zip", "zip", nil), ("parquet", "parquet", nil),
     ]
 
     /// The files of `fixtures/<folder>`, or none when the folder does not exist.
@@ -29,6 +29,10 @@ struct FuzzRegressionTests {
             if target.name == "zip" {
                 let archive = try ZipArchive(path: path)
                 for member in archive.members { _ = try archive.contents(of: member) }
+            } else if target.name == "parquet" {
+                let file = try ParquetFile(path: path)
+                for column in file.columns { _ = try file.read(column.name) }
+                _ = try InteractionsFile.read(FileSpec(path: path))
             } else if let format = target.format {
                 var options = InteractionsFile.ReadOptions()
                 options.format = format
@@ -42,7 +46,7 @@ struct FuzzRegressionTests {
         }
     }
 
-    @Test("every seed and regression input of a target", arguments: 0..<7)
+    @Test("every seed and regression input of a target", arguments: 0..<8)
     func target(_ index: Int) throws {
         let name = Self.targets[index].name
         let seeds = Self.files(in: "fuzz/\(name)")

@@ -1,6 +1,6 @@
 import FixturePaths
 import Foundation
-import IO
+@testable import IO
 import Matrices
 import Testing
 
@@ -48,6 +48,71 @@ struct RoundTripTests {
             let (back, _) = try InteractionsFile.read(FileSpec("\(folder)/out.\(ext)"))
             // Text keeps no empty rows or columns and renumbers by first appearance.
             #expect(triplets(back) == triplets(x), "\(name) via .\(ext)")
+        }
+    }
+
+    @Test("text outputs of many blocks (CSV, TSV, .mtx, with timestamps) read back as written, every byte in place")
+    func manyBlocks() throws {
+        // 300 × 500 entries of ~25 bytes each: several of FileSink's blocks.
+        let (m, n) = (300, 500)
+        var indices: [Int32] = [], values: [Double] = [], times: [Double] = []
+        for u in 0..<m {
+            for j in 0..<n { indices.append(Int32(j)); values.append(Double(u * n + j) / 7); times.append(Double(1_700_000_000 + u * n + j)) }
+        }
+        let matrix = CSRMatrix(rows: m, columns: n, indptr: (0...m).map { $0 * n }, indices: indices, values: values)
+        let x = Interactions(matrix: matrix, userIDs: try IDMap((0..<m).map { "user-\($0)" }), itemIDs: try IDMap((0..<n).map { "item \($0)" }),
+                             timestamps: times)
+        let folder = Fixtures.scratchFolder()
+        for ext in ["csv", "tsv", "mtx"] {
+            let path = "\(folder)/out.\(ext)"
+            try InteractionsFile.write(x, to: path)
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            #expect(size > 3 * FileSink.blockSize, "\(ext): \(size) bytes")
+            var options = InteractionsFile.ReadOptions()
+            if ext != "mtx" { options.text.timeColumn = .name("timestamp") }
+            let (back, _) = try InteractionsFile.read(FileSpec(path), options: options)
+            if ext == "mtx" {
+                #expect(back.matrix == x.matrix)
+            } else {
+                #expect(triplets(back) == triplets(x), ".\(ext)")
+                #expect(back.timestamps.map { Set($0) } == Set(times), ".\(ext)")
+                let text = try String(contentsOfFile: path, encoding: .utf8)
+                #expect(text.split(separator: "\n").count == m * n + 1 && text.hasSuffix("\n"))
+            }
+        }
+    }
+
+    @Test("the text writers and the Parquet writer hold about one block of their output at a time, never the whole file")
+    func heldAtOnce() throws {
+        let (m, n) = (500, 800)
+        let matrix = CSRMatrix(rows: m, columns: n, indptr: (0...m).map { $0 * n }, indices: (0..<m * n).map { Int32($0 % n) },
+                               values: (0..<m * n).map { Double($0) / 3 })
+        let x = Interactions(matrix: matrix, userIDs: .positional(m), itemIDs: .positional(n), timestamps: (0..<m * n).map(Double.init))
+        // Scores with random mantissas, so that ZSTD cannot shrink the Parquet file below a block.
+        var state: UInt64 = 12345
+        let lists = (0..<m).map { _ in
+            (0..<n).map { (j: Int) -> (item: String, score: Double) in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return (item: "item \(j)", score: Double(state >> 11) / Double(1 << 53))
+            }
+        }
+        let recs = RecommendationsFile.Lists(users: (0..<m).map(String.init), lists: lists, integerUsers: true, integerItems: false)
+        let folder = Fixtures.scratchFolder()
+        let writers: [(String, (FileSink) throws(IOError) -> Void)] = [
+            ("csv", { sink throws(IOError) in try TextWriters.triplets(x, separator: ",", to: sink) }),
+            ("mtx", { sink throws(IOError) in try TextWriters.matrixMarket(x.matrix, to: sink) }),
+            ("recs.csv", { sink throws(IOError) in try RecommendationsFile.csv(recs, to: sink) }),
+            ("jsonl", { sink throws(IOError) in try RecommendationsFile.jsonLines(recs, to: sink) }),
+            ("parquet", { sink throws(IOError) in try RecommendationsFile.parquet(recs, to: sink, output: "o.parquet", provenance: nil) }),
+        ]
+        for (name, write) in writers {
+            let path = "\(folder)/o.\(name)"
+            let sink = try FileSink(file: path, output: path)
+            try write(sink)
+            try sink.close()
+            let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            #expect(size > 2 * FileSink.blockSize, "\(name): \(size) bytes")
+            #expect(sink.peakHeld < FileSink.blockSize + (1 << 20), "\(name): \(sink.peakHeld) bytes held at once")
         }
     }
 

@@ -44,7 +44,7 @@ struct CommandLineTests {
         #expect(generate.components(separatedBy: "'--users')")[1].split(separator: "\n").first?.contains("-f") == false)
     }
 
-    @Test("Parquet embeddings are refused with the pandas line; a damaged Parquet log with the missing magic")
+    @Test("a damaged Parquet log or embeddings file is refused naming the missing magic")
     func parquet() throws {
         let folder = Fixtures.scratchFolder()
         let magic = folder + "/ratings.csv"
@@ -55,7 +55,7 @@ struct CommandLineTests {
                 "\(error)" == "\(path): is not a Parquet file: no PAR1 magic at \(place)"
             }
             #expect { _ = try EmbeddingsFile.read(FileSpec(path)) } throws: { error in
-                "\(error)".contains("Parquet") && "\(error)".contains("np.save(")
+                "\(error)" == "\(path): is not a Parquet file: no PAR1 magic at \(place)"
             }
             #expect(runMFTool(["convert", path, folder + "/out.h5", "--quiet"]) == 1)
         }

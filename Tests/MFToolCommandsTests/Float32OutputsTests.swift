@@ -52,6 +52,42 @@ struct Float32OutputsTests {
         #expect(outputs[0][1].split(separator: "\n").count > 4)
     }
 
+    @Test("--precision single reads float64 files as Float32: eval (rmse included), recommend and similar --metric inner print what float32 files of the rounded values give")
+    func singleRoundsAtRead() throws {
+        let folder = Fixtures.scratchFolder()
+        let (wideUsers, wideItems) = (folder + "/uw.h5", folder + "/vw.h5")
+        #expect(runMFTool(["solve", "--interactions", Fixtures.path("ridge/problem.h5"), "--items", Fixtures.path("ridge/items.h5"),
+                           "--out", wideUsers, "--quiet", "--user-bias", "--lambda", "0.5"]) == 0)
+        let users = try FactorFile.read(FileSpec(wideUsers))
+        let items = try FactorFile.read(FileSpec(Fixtures.path("ridge/items.h5")), side: .items)
+        try items.write(to: wideItems)
+        #expect(users.factors.storage.contains { Double(Float($0)) != $0 } && items.factors.storage.contains { Double(Float($0)) != $0 },
+                "the float64 files hold values Float32 rounds")
+        let (roundedUsers, roundedItems) = (folder + "/ur.h5", folder + "/vr.h5")
+        for (file, path) in [(users, roundedUsers), (items, roundedItems)] {
+            var rounded = file
+            rounded.single = true
+            try rounded.write(to: path)
+        }
+        let test = Fixtures.path("ridge/problem.h5")
+        var outputs: [[String]] = []
+        for (u, v, tag) in [(wideUsers, wideItems, "w"), (roundedUsers, roundedItems, "r")] {
+            let (eval, recs, sim) = (folder + "/eval\(tag).json", folder + "/recs\(tag).csv", folder + "/sim\(tag).csv")
+            #expect(runMFTool(["eval", "--users", u, "--items", v, "--test", test, "--k", "3,5", "--metrics", "rmse,mae,recall,ndcg",
+                               "--precision", "single", "--out", eval, "--quiet"]) == 0)
+            #expect(runMFTool(["recommend", "--include-seen", "--users", u, "--items", v, "--k", "4", "--precision", "single", "--out", recs, "--quiet"]) == 0)
+            #expect(runMFTool(["similar", "--items", v, "--all", "--k", "3", "--metric", "inner", "--precision", "single", "--out", sim, "--quiet"]) == 0)
+            outputs.append(try [eval, recs, sim].map(contents))
+        }
+        #expect(outputs[0] == outputs[1])
+        let double = folder + "/eval-double.json"
+        #expect(runMFTool(["eval", "--users", wideUsers, "--items", wideItems, "--test", test, "--k", "3,5", "--metrics", "rmse,mae,recall,ndcg",
+                           "--out", double, "--quiet"]) == 0)
+        let rmse = { (text: String) in (try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])?["rmse"] as? Double }
+        let doubleRMSE = rmse(try contents(double))
+        #expect(doubleRMSE != nil && doubleRMSE != rmse(outputs[0][0]), "double precision keeps the unrounded factors")
+    }
+
     @Test("export --dtype float32 stores float32 vectors equal to the float64 export's, rounded; inputs of either dtype export alike")
     func exportDtype() throws {
         let folder = Fixtures.scratchFolder()

@@ -100,18 +100,18 @@ struct OutputNameTests {
                 in: files, accepted: ".json")
     }
 
-    @Test("recommend: .csv, .jsonl or .h5; .parquet and .json are refused")
+    @Test("recommend: .csv, .jsonl, .h5 or .parquet; .json and .pq are refused")
     func recommend() {
         let files = Files()
         let base = ["recommend", "--include-seen", "--users", files.users, "--items", files.items, "--k", "3"]
-        refused(base + ["--out", files.folder + "/recs.parquet"], in: files, accepted: ".csv, .jsonl, .h5, .hdf5")
-        refused(base + ["--out", files.folder + "/recs.json"], in: files, accepted: ".csv, .jsonl, .h5, .hdf5")
+        refused(base + ["--out", files.folder + "/recs.pq"], in: files, accepted: ".csv, .jsonl, .h5, .hdf5, .parquet")
+        refused(base + ["--out", files.folder + "/recs.json"], in: files, accepted: ".csv, .jsonl, .h5, .hdf5, .parquet")
     }
 
-    @Test("similar: .csv, .jsonl or .h5")
+    @Test("similar: .csv, .jsonl, .h5 or .parquet")
     func similar() {
         let files = Files()
-        refused(["similar", "--items", files.items, "--all", "--k", "2", "--out", files.folder + "/sim.parquet"], in: files, accepted: ".csv, .jsonl")
+        refused(["similar", "--items", files.items, "--all", "--k", "2", "--out", files.folder + "/sim.json"], in: files, accepted: ".csv, .jsonl")
     }
 
     @Test("merge: factor, recommendation and eval parts each take their own output formats")
@@ -127,7 +127,7 @@ struct OutputNameTests {
         }
         let parts = { (prefix: String, ext: String) in (0..<2).map { "\(files.folder)/\(prefix)-\($0).\(ext)" } }
         refused(["merge"] + parts("u", "h5") + ["--out", files.folder + "/users.csv"], in: files, accepted: ".h5, .hdf5, .h5ad")
-        refused(["merge"] + parts("r", "h5") + ["--out", files.folder + "/recs.parquet"], in: files, accepted: ".csv, .jsonl")
+        refused(["merge"] + parts("r", "h5") + ["--out", files.folder + "/recs.json"], in: files, accepted: ".csv, .jsonl")
         refused(["merge"] + parts("e", "json") + ["--out", files.folder + "/report.txt"], in: files, accepted: ".json")
     }
 

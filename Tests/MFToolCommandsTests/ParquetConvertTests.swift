@@ -1,6 +1,6 @@
 import FixturePaths
 import Foundation
-import IO
+@testable import IO
 import Matrices
 @testable import MFToolCommands
 import Testing
@@ -75,5 +75,75 @@ struct ParquetConvertTests {
         #expect(missing.code == 1)
         #expect(missing.message.contains("no time column named 'stamp' (its columns are user, item, rating, when)"), "\(missing.message)")
         #expect(!missing.message.contains("\n"))
+    }
+
+    @Test("--shard on a Parquet log says it is Parquet and how to convert it")
+    func shard() throws {
+        let folder = Fixtures.scratchFolder()
+        let run = runMFToolReporting(["solve", "--interactions", parquet, "--items", Fixtures.path("ridge/items.h5"), "--shard", "0/2",
+                                      "--out", folder + "/u-{shard}.h5", "--quiet"])
+        #expect(run.code == 1)
+        #expect(run.message.contains("this is Parquet: run `mftool convert \(parquet) OUT.h5` once and shard that"), "\(run.message)")
+    }
+
+    @Test("recommend and similar write .parquet whose rows are their CSV's lines")
+    func outputs() throws {
+        let folder = Fixtures.scratchFolder()
+        #expect(runMFTool(["generate", "--users", "30", "--items", "20", "--nnz", "200", "--k", "3", "--seed", "5",
+                           "--out", folder + "/r.h5", "--items-out", folder + "/v.h5", "--users-out", folder + "/u.h5", "-q"]) == 0)
+        let commands = [["recommend", "--users", folder + "/u.h5", "--items", folder + "/v.h5", "--train", folder + "/r.h5", "--k", "4"],
+                        ["similar", "--items", folder + "/v.h5", "--all", "--k", "3"]]
+        for (n, command) in commands.enumerated() {
+            for ext in ["csv", "parquet"] {
+                #expect(runMFTool(command + ["--out", "\(folder)/o\(n).\(ext)", "-q"]) == 0)
+            }
+            let lines = try String(contentsOfFile: "\(folder)/o\(n).csv", encoding: .utf8).split(separator: "\n").map(String.init)
+            let file = try ParquetFile(path: "\(folder)/o\(n).parquet")
+            let columns = try file.columns.map { try file.read($0.name).values }
+            var rows = [file.columns.map(\.name).joined(separator: ",")]
+            for r in 0..<file.rowCount {
+                rows.append(columns.map { values -> String in
+                    switch values {
+                    case let .int64(v): String(v[r])
+                    case let .int32(v): String(v[r])
+                    case let .double(v): "\(v[r])"
+                    case let .byteArray(b): b.string(at: r)
+                    default: "?"
+                    }
+                }.joined(separator: ","))
+            }
+            #expect(rows == lines && rows.count > 20, "\(command[0])")
+        }
+    }
+
+    @Test("--candidates and --exclude take Parquet: one column is a list for everyone, user and item columns a list per user")
+    func idLists() throws {
+        let folder = Fixtures.scratchFolder()
+        #expect(runMFTool(["generate", "--users", "30", "--items", "20", "--nnz", "200", "--k", "3", "--seed", "6",
+                           "--out", folder + "/r.h5", "--items-out", folder + "/v.h5", "--users-out", folder + "/u.h5", "-q"]) == 0)
+        let items = try EmbeddingsFile.read(FileSpec(folder + "/v.h5")).itemIDs?.ids.map { $0 } ?? (0..<20).map(String.init)
+        let chosen = [1, 4, 7, 9, 12, 15].map { items[$0] }
+        try (chosen.joined(separator: "\n") + "\n").write(toFile: folder + "/c.txt", atomically: true, encoding: .utf8)
+        var names = ParquetByteArrays()
+        for id in chosen { names.append(id.utf8) }
+        try ParquetWriter.write([("item", .byteArray(names))], to: folder + "/c.parquet")
+        let pairs = (0..<30).flatMap { u in (0..<4).map { (u, (u * 3 + $0 * 5) % 20) } }
+        try (["user,item"] + pairs.map { "\($0.0),\(items[$0.1])" }).joined(separator: "\n").write(toFile: folder + "/p.csv", atomically: true, encoding: .utf8)
+        var pairItems = ParquetByteArrays()
+        for (_, i) in pairs { pairItems.append(items[i].utf8) }
+        try ParquetWriter.write([("user", .int64(pairs.map { Int64($0.0) })), ("item", .byteArray(pairItems))], to: folder + "/p.parquet")
+        let base = ["recommend", "--users", folder + "/u.h5", "--items", folder + "/v.h5", "--k", "3", "-q"]
+        for (option, text, parquet) in [("--candidates", "c.txt", "c.parquet"), ("--exclude", "c.txt", "c.parquet"),
+                                        ("--candidates", "p.csv", "p.parquet")] {
+            var outputs: [String] = []
+            for list in [text, parquet] {
+                let out = "\(folder)/\(option)-\(list).csv"
+                let extra = option == "--exclude" ? ["--train", folder + "/r.h5"] : ["--include-seen"]
+                let run = runMFToolReporting(base + extra + [option, folder + "/" + list, "--out", out])
+                #expect(run.code == 0, "\(option) \(list): \(run.message)")
+                outputs.append((try? String(contentsOfFile: out, encoding: .utf8)) ?? "")
+            }
+            #expect(outputs[0] == outputs[1] && outputs[0].split(separator: "\n").count > 30, "\(option) \(text)")
+        }
     }
 }

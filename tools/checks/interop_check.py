@@ -12,9 +12,12 @@ the output nor a leftover temporary ``.NAME.tmp-*`` file.
 The output cases read what mftool writes with the client that owns each
 extension: every ``.h5ad`` (convert, split, generate, fit, solve) with
 ``anndata.read_h5ad`` (ids as obs/var names, timestamps as a layer,
-``uns['mftool']``), ``.csv``/``.tsv``/``.jsonl`` with pandas, ``.mtx`` with
+``uns['mftool']``), ``.csv``/``.tsv``/``.jsonl`` with pandas, ``.parquet`` with pandas
+(pyarrow), polars and DuckDB, ``.mtx`` with
 SciPy, ``.h5`` with h5py, ``.json`` with json; embeddings anndata wrote are
-joined by their obs names; an unknown output extension exits 64.
+joined by their obs names; an unknown output extension exits 64. Parquet inputs come from
+pandas (pyarrow: every codec, dictionary on and off, pages v1 and v2), polars, DuckDB and
+dataset folders (pyarrow ``write_dataset``, pandas ``partition_cols``, a Spark-like folder).
 
 Usage (from the repository root)::
 
@@ -64,8 +67,11 @@ warnings.filterwarnings("ignore", category=FutureWarning)
 warnings.filterwarnings("ignore", category=UserWarning)
 
 import anndata  # noqa: E402
+import duckdb  # noqa: E402
 import h5py  # noqa: E402
 import pandas as pd  # noqa: E402
+import polars as pl  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
 import scipy.io  # noqa: E402
 import scipy.sparse as sp  # noqa: E402
 
@@ -1117,7 +1123,7 @@ def _(c: Case):
     run_ok(c, "generate", "--users", "40", "--items", "25", "--nnz", "300", "--k", "3", "--seed", "2",
            "--out", c.o("r.h5"), "--items-out", c.o("v.h5"), "--users-out", c.o("u.h5"), "-q")
     base = ("recommend", "--users", c.o("u.h5"), "--items", c.o("v.h5"), "--train", c.o("r.h5"), "--k", "4", "-q")
-    for ext in ("csv", "jsonl", "h5"):
+    for ext in ("csv", "jsonl", "h5", "parquet"):
         run_ok(c, *base, "--out", c.o("recs." + ext))
     csv = pd.read_csv(c.o("recs.csv"), float_precision="round_trip")
     jsonl = pd.read_json(c.o("recs.jsonl"), lines=True)
@@ -1126,10 +1132,176 @@ def _(c: Case):
     require(list(csv.columns) == ["user", "rank", "item", "score"] and len(csv) == 160, f"recs.csv: {list(csv.columns)}, {len(csv)} rows")
     require([list(x) for x in jsonl["items"]] == h5_items.tolist(), "recs.jsonl items differ from recs.h5's")
     require(same_bits(csv["score"].to_numpy(), h5_scores.ravel()), "recs.csv scores differ from recs.h5's")
+    check_parquet_readers(c.o("recs.parquet"), csv, "user", "item")
     proc = run_ok(c, "eval", "--users", c.o("u.h5"), "--items", c.o("v.h5"), "--test", c.o("r.h5"), "--metrics", "rmse",
                   "--out", c.o("report.json"))
     with open(c.o("report.json"), encoding="utf-8") as fh:
         require("rmse" in json.load(fh), "report.json has no rmse")
+
+
+# ---- Parquet written by pandas, polars, DuckDB and pyarrow datasets
+
+def triplet_frame(triplets) -> "pd.DataFrame":
+    """String users, int64 items, float64 ratings: the columns of mixed_triplets."""
+    return pd.DataFrame({"user": [t[0] for t in triplets], "item": np.array([int(t[1]) for t in triplets], dtype=np.int64),
+                         "rating": np.array([t[2] for t in triplets], dtype=np.float64)})
+
+
+def frame_triplets(df: "pd.DataFrame"):
+    return [(str(u), str(int(i)), float(v)) for u, i, v in zip(df["user"], df["item"], df["rating"])]
+
+
+def parts_in_order(folder: str):
+    """The part files of a dataset folder as mftool orders them: paths below the folder in byte
+    order, names starting with _ or . skipped; with the key=value folders above each."""
+    found = []
+    for here, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(("_", "."))]
+        for name in files:
+            if not name.startswith(("_", ".")):
+                found.append(os.path.relpath(os.path.join(here, name), folder))
+    found.sort(key=lambda p: p.encode("utf-8"))
+    return [(os.path.join(folder, rel), [part.split("=", 1) for part in rel.split(os.sep)[:-1] if "=" in part]) for rel in found]
+
+
+def dataset_triplets(folder: str):
+    """The rows of every part (pyarrow reading each file), partition values from the folders."""
+    from urllib.parse import unquote
+    rows = []
+    for path, partitions in parts_in_order(folder):
+        df = pq.read_table(path).to_pandas()
+        for key, value in partitions:
+            df[key] = unquote(value)
+        rows += frame_triplets(df)
+    return rows
+
+
+def convert_parquet_ok(c: Case, source: str, triplets, name: str):
+    c.runner.convert_ok(source, c.o(name + ".h5"))
+    exp, _, _ = canonical(triplets)
+    check_canonical(c.o(name + ".h5"), exp)
+
+
+@case("parquet-pandas-pyarrow")
+def _(c: Case):
+    """pandas (pyarrow engine): every compression, dictionary on and off, data pages v1 and v2,
+    row groups of one row and of all of them; each file converts to the CSR of its CSV twin."""
+    triplets = mixed_triplets(SEED + 50)
+    df = triplet_frame(triplets)
+    variants = [(codec, dictionary, page, None) for codec in (None, "snappy", "gzip", "zstd")
+                for dictionary in (True, False) for page in ("1.0", "2.0")] + [("snappy", True, "1.0", 1)]
+    for k, (codec, dictionary, page, group) in enumerate(variants):
+        path = c.i(f"x{k}.parquet")
+        df.to_parquet(path, engine="pyarrow", index=False, compression=codec, use_dictionary=dictionary,
+                      data_page_version=page, row_group_size=group)
+        require(group is None or pq.read_metadata(path).num_row_groups == len(df), "row groups of one row (test setup)")
+        convert_parquet_ok(c, path, triplets, f"x{k}")
+
+
+@case("parquet-polars-duckdb")
+def _(c: Case):
+    """polars' and DuckDB's own Parquet writers, each codec they offer."""
+    triplets = mixed_triplets(SEED + 51)
+    df = triplet_frame(triplets)
+    frame = pl.from_pandas(df)
+    for codec in ("uncompressed", "snappy", "gzip", "zstd"):
+        frame.write_parquet(c.i(f"polars-{codec}.parquet"), compression=codec)
+        convert_parquet_ok(c, c.i(f"polars-{codec}.parquet"), triplets, f"polars-{codec}")
+    con = duckdb.connect()
+    con.register("frame", df)
+    for codec in ("uncompressed", "snappy", "gzip", "zstd"):
+        path = c.i(f"duckdb-{codec}.parquet")
+        con.execute(f"COPY frame TO '{path}' (FORMAT PARQUET, COMPRESSION {codec})")
+        convert_parquet_ok(c, path, triplets, f"duckdb-{codec}")
+
+
+@case("parquet-datasets")
+def _(c: Case):
+    """Folders: pyarrow write_dataset parts, pandas partition_cols (hive key=value folders,
+    percent-encoded ids) and a Spark-like folder with _SUCCESS and .crc files."""
+    import pyarrow as pa
+    import pyarrow.dataset as ds
+    triplets = mixed_triplets(SEED + 52)
+    df = triplet_frame(triplets)
+    ds.write_dataset(pa.Table.from_pandas(df, preserve_index=False), c.i("parts"), format="parquet",
+                     max_rows_per_file=120, max_rows_per_group=50)
+    df.to_parquet(c.i("by-user"), engine="pyarrow", index=False, partition_cols=["user"])
+    spark = c.i("spark.parquet")
+    os.makedirs(spark)
+    for k in range(3):
+        name = f"part-{k:05d}-3b1f.c000.snappy.parquet"
+        df.iloc[k * 150:(k + 1) * 150].to_parquet(os.path.join(spark, name), engine="pyarrow", index=False, compression="snappy")
+        open(os.path.join(spark, f".{name}.crc"), "wb").write(b"crc")
+    open(os.path.join(spark, "_SUCCESS"), "wb").close()
+    for folder in ("parts", "by-user", "spark.parquet"):
+        rows = dataset_triplets(c.i(folder))
+        require(sorted(rows) == sorted(triplets), f"{folder}: the parts do not hold the rows written (test setup)")
+        require(folder != "parts" or len(parts_in_order(c.i(folder))) > 1, "write_dataset wrote one part (test setup)")
+        convert_parquet_ok(c, c.i(folder), rows, folder.replace(".", "-"))
+
+
+@case("parquet-embeddings")
+def _(c: Case):
+    """Item embeddings as pandas writes a DataFrame of vectors (one column per factor, the ids as
+    its index) give the same factors as the same matrix in HDF5 (h5py)."""
+    triplets = mixed_triplets(SEED + 53)
+    items = list(dict.fromkeys(t[1] for t in triplets))
+    rng = np.random.default_rng(SEED + 53)
+    V = rng.normal(size=(len(items), 4))
+    frame = pd.DataFrame(V, columns=[f"f{j}" for j in range(4)], index=pd.Index(items, name="item_id"))
+    frame.to_parquet(c.i("items.parquet"), engine="pyarrow")
+    with h5py.File(c.i("items.h5"), "w") as f:
+        f["item_factors"] = V
+        f["item_ids"] = np.array([int(x) for x in items], dtype=np.int64)
+    write_csv(c.i("x.csv"), triplets)
+    for name in ("items.parquet", "items.h5"):
+        run_ok(c, "solve", "--interactions", c.i("x.csv"), "--items", c.i(name), "--out", c.o(name + ".u.h5"), "-q")
+    with h5py.File(c.o("items.parquet.u.h5"), "r") as a, h5py.File(c.o("items.h5.u.h5"), "r") as b:
+        require(same_bits(a["user_factors"][()], b["user_factors"][()]), "factors from items.parquet differ from items.h5's")
+        require(read_ids(a["user_ids"], "user_ids") == read_ids(b["user_ids"], "user_ids"), "user ids differ")
+
+
+def check_parquet_readers(path: str, csv: "pd.DataFrame", query: str, result: str):
+    """The Parquet file at `path` read by pandas (pyarrow), polars and DuckDB equals `csv`: the
+    same columns in order, ids of the same type (integers stay integers), scores bit for bit."""
+    meta = pq.read_metadata(path)
+    require(meta.row_group(0).column(0).compression == "ZSTD", f"{path}: compression {meta.row_group(0).column(0).compression}")
+    require(b"mftool_command" in (meta.metadata or {}), f"{path}: no provenance in the key-value metadata")
+    readers = {
+        "pandas": pd.read_parquet(path),
+        "polars": pl.read_parquet(path).to_pandas(),
+        "duckdb": duckdb.sql(f"SELECT * FROM read_parquet('{path}')").df(),
+    }
+    columns = [query, "rank", result, "score"]
+    for name, df in readers.items():
+        require(list(df.columns) == columns and len(df) == len(csv), f"{path} via {name}: {list(df.columns)}, {len(df)} rows")
+        for col in (query, result):
+            integer = pd.api.types.is_integer_dtype(csv[col])
+            require(pd.api.types.is_integer_dtype(df[col]) == integer, f"{path} via {name}: {col} is {df[col].dtype}, the CSV's {csv[col].dtype}")
+            require([str(x) for x in df[col]] == [str(x) for x in csv[col]], f"{path} via {name}: {col} values differ from the CSV")
+        require(df["rank"].tolist() == csv["rank"].tolist(), f"{path} via {name}: ranks differ")
+        require(same_bits(df["score"].to_numpy(dtype=np.float64), csv["score"].to_numpy(dtype=np.float64)), f"{path} via {name}: scores differ")
+
+
+@case("parquet-string-ids")
+def _(c: Case):
+    """recommend and similar write Parquet that pandas, polars and DuckDB read as their CSV twins,
+    with string ids as strings, and lists past one row group."""
+    run_ok(c, "generate", "--users", "300", "--items", "1200", "--nnz", "3000", "--k", "3", "--seed", "4",
+           "--out", c.i("r.h5"), "--items-out", c.i("v.h5"), "--users-out", c.i("u.h5"), "-q")
+    with h5py.File(c.i("u.h5"), "r") as f:
+        users = f["user_factors"][()]
+    with h5py.File(c.i("us.h5"), "w") as f:
+        f["user_factors"] = users
+        f["user_ids"] = np.array([f"user {i}, é" for i in range(len(users))], dtype=h5py.string_dtype())
+    base = ("recommend", "--include-seen", "--users", c.i("us.h5"), "--items", c.i("v.h5"), "--k", "500", "-q")
+    for ext in ("csv", "parquet"):
+        run_ok(c, *base, "--out", c.o("recs." + ext))
+        run_ok(c, "similar", "--items", c.i("v.h5"), "--all", "--k", "3", "-q", "--out", c.o("sim." + ext))
+    require(pq.read_metadata(c.o("recs.parquet")).num_row_groups > 1, "recs.parquet has one row group (test setup)")
+    csv = pd.read_csv(c.o("recs.csv"), dtype={"user": str}, keep_default_na=False, float_precision="round_trip")
+    check_parquet_readers(c.o("recs.parquet"), csv, "user", "item")
+    check_parquet_readers(c.o("sim.parquet"), pd.read_csv(c.o("sim.csv"), float_precision="round_trip"), "item", "neighbor")
 
 
 @case("unknown-output-extensions-refused")
@@ -1137,7 +1309,7 @@ def _(c: Case):
     run_ok(c, "generate", "--users", "20", "--items", "15", "--nnz", "100", "--k", "2", "--seed", "3",
            "--out", c.i("r.h5"), "--items-out", c.i("v.h5"), "--users-out", c.i("u.h5"), "-q")
     for args in (("convert", c.i("r.h5"), c.o("o.json")), ("convert", c.i("r.h5"), c.o("o.parquet")),
-                 ("recommend", "--users", c.i("u.h5"), "--items", c.i("v.h5"), "--train", c.i("r.h5"), "--out", c.o("recs.parquet")),
+                 ("recommend", "--users", c.i("u.h5"), "--items", c.i("v.h5"), "--train", c.i("r.h5"), "--out", c.o("recs.json")),
                  ("solve", "--interactions", c.i("r.h5"), "--items", c.i("v.h5"), "--out", c.o("u.npy"))):
         proc = c.runner.run(*args)
         require(proc.returncode == 64, f"mftool {' '.join(args)} exited {proc.returncode}, expected 64: {proc.stderr.strip()}")

@@ -22,7 +22,7 @@ py="${PYTHON:-python3}"
 # The import (or small computation) that proves a set is usable before its marker is written.
 verify() {
   case "$1" in
-    io) "$venv/bin/python" -c 'import numpy, scipy, h5py, pandas, anndata, pyarrow.parquet' ;;
+    io) "$venv/bin/python" -c 'import numpy, scipy, h5py, pandas, anndata, pyarrow.parquet, polars, duckdb' ;;
     bench) "$venv/bin/python" -c 'import implicit, threadpoolctl; from implicit.cpu import _als' ;;
     torch) "$venv/bin/python" - <<'PY'
 import torch

@@ -11,6 +11,8 @@ enum FuzzTarget: String, CaseIterable {
     case hdf5Embeddings = "hdf5-embeddings"
     /// The zip container of `.npz` files itself: every member of any archive, whatever it holds.
     case zip
+    /// Parquet: every column of the file decoded, then the file read as interactions.
+    case parquet
 
     /// The extension of the scratch file: the embeddings reader detects its format from the
     /// first bytes, else from the extension, so `.h5` keeps every input on the HDF5 reader.
@@ -22,6 +24,7 @@ enum FuzzTarget: String, CaseIterable {
         case .npz: return "npz"
         case .hdf5Interactions, .hdf5Embeddings: return "h5"
         case .zip: return "zip"
+        case .parquet: return "parquet"
         }
     }
 
@@ -37,6 +40,9 @@ enum FuzzTarget: String, CaseIterable {
             case .hdf5Interactions: _ = try InteractionsFile.read(FileSpec(path: path), options: Self.forced(.hdf5))
             case .hdf5Embeddings: _ = try EmbeddingsFile.read(FileSpec(path: path))
             case .zip: Self.readMembers(path: path)
+            case .parquet:
+                Self.readColumns(path: path)
+                _ = try InteractionsFile.read(FileSpec(path: path))
             }
         } catch {
             // The message quotes bytes of the file: building it is part of reading a bad file.
@@ -50,6 +56,14 @@ enum FuzzTarget: String, CaseIterable {
         guard let archive = try? ZipArchive(path: path) else { return }
         for member in archive.members {
             do { _ = try archive.contents(of: member) } catch { _ = error.description }
+        }
+    }
+
+    /// Opens the file and decodes every column, each refusal on its own, as for zip members.
+    private static func readColumns(path: String) {
+        guard let file = try? ParquetFile(path: path) else { return }
+        for column in file.columns {
+            do { _ = try file.read(column.name) } catch { _ = error.description }
         }
     }
 

@@ -35,6 +35,34 @@ extension HDF5File {
         return DenseMatrix(rows: shape[0], columns: shape[1], storage: values)
     }
 
+    /// Reads a finite 2-D numeric dataset as Float32 whatever it stores: HDF5 rounds wider
+    /// values as it reads them, a block at a time, so no Float64 copy is ever held. A value
+    /// finite in the file but beyond Float32's range is refused by name.
+    func readMatrixAsSingle(_ dataset: String) throws(IOError) -> DenseMatrix<Float> {
+        do {
+            return try readMatrix(dataset, as: Float.self)
+        } catch {
+            try refuseValuesBeyondSingle(dataset)
+            throw error
+        }
+    }
+
+    /// Throws for the first entry of a float64 matrix dataset that is finite but rounds to
+    /// infinity as Float32; reads a slab of rows at a time.
+    private func refuseValuesBeyondSingle(_ dataset: String) throws(IOError) {
+        let info = try info(dataset)
+        guard info.shape.count == 2, info.kind == .float(bytes: 8) else { return }
+        let (rows, columns) = (info.shape[0], Swift.max(1, info.shape[1]))
+        let step = Swift.max(1, (1 << 20) / columns)
+        for start in stride(from: 0, to: rows, by: step) {
+            let values = try read(dataset, rows: start..<Swift.min(rows, start + step), as: Double.self)
+            if let bad = values.firstIndex(where: { $0.isFinite && Float($0).isInfinite }) {
+                throw IOError(file: path, location: dataset,
+                              "entry (\(start + bad / columns), \(bad % columns)) is \(values[bad]), beyond float32's range (±3.4e38): it cannot be read in single precision")
+            }
+        }
+    }
+
     /// The ids beside a dataset: `name` or `ids` in its group, else `name` at the root, else
     /// for an AnnData matrix the index of its rows' dataframe (``annDataRowIDs(of:count:)``);
     /// nil when there are none.

@@ -40,6 +40,8 @@ public struct ConversionReport: Sendable, Equatable {
     public var droppedItems: Int = 0
     /// Interactions dropped for a value below ``CanonicalOptions/minimumValue``.
     public var belowMinimum: Int = 0
+    /// Rows dropped for a null in a used column (``DelimitedOptions/dropNullRows``).
+    public var nullRows: Int = 0
     /// Lines for stderr: items matched to the item order by position.
     public var notices: [String] = []
 
@@ -54,6 +56,10 @@ enum Canonicalizer {
             try itemAlignment(parsed, to: order, options: options, file: file)
         }
         if let notice = alignment?.notice { report.notices.append(notice) }
+        if parsed.nullRows > 0 {
+            report.nullRows = parsed.nullRows
+            report.notices.append("note: \(file): dropped \(parsed.nullRows) rows with a null user, item, value or time (--drop-null-rows)")
+        }
         if let ready = alreadyCanonical(parsed, alignment: alignment, options: options) { return ready }
         var coo = parsed.triplets
         var times = parsed.timestamps

@@ -24,7 +24,8 @@ extension InteractionsFile {
         try InputFile.check(path)
         let format = options.format ?? FileFormat.detect(path)
         guard format == .hdf5 else {
-            throw IOError(file: path, "--shard reads canonical HDF5 by row ranges; this is \(format.rawValue): run `mftool convert \(path) OUT.h5` once and shard that")
+            let name = options.format == nil && Parquet.isParquet(path) ? "Parquet" : format.rawValue
+            throw IOError(file: path, "--shard reads canonical HDF5 by row ranges; this is \(name): run `mftool convert \(path) OUT.h5` once and shard that")
         }
         guard !options.canonical.sortIDs else {
             throw IOError(file: path, "--sort-ids renumbers the whole file and cannot apply to one shard; convert with --sort-ids first")

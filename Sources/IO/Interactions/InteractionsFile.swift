@@ -15,31 +15,36 @@ public enum InteractionsFile {
         public init() {}
     }
 
-    /// Reads interactions from `spec` (`FILE` or `FILE.h5:/group`) and canonicalizes them:
-    /// rows sorted by user, columns ascending within a row, ids first-seen or sorted. `progress`
-    /// sees the bytes of delimited text parsed.
+    /// Reads interactions from `spec` (`FILE`, `FILE.h5:/group`, or a folder of Parquet part
+    /// files) and canonicalizes them: rows sorted by user, columns ascending within a row, ids
+    /// first-seen or sorted. `progress` sees the bytes of delimited text parsed.
     public static func read(_ spec: FileSpec, options: ReadOptions = ReadOptions(),
                             progress: ProgressHandler? = nil) throws(IOError) -> (Interactions, ConversionReport) {
         let path = spec.path
+        let parsed = try parse(spec, options: options, progress: progress)
+        var report = ConversionReport()
+        let interactions = try Canonicalizer.build(parsed, options: options.canonical, file: path, report: &report)
+        return (interactions, report)
+    }
+
+    /// The triplets of `spec` as its format holds them.
+    private static func parse(_ spec: FileSpec, options: ReadOptions, progress: ProgressHandler?) throws(IOError) -> ParsedTriplets {
+        let path = spec.path
+        if InputFile.isFolder(path) { return try ParquetInteractions.read(path: path, options: options.text) }
         try InputFile.check(path)
-        let format = options.format ?? FileFormat.detect(path)
-        let parsed: ParsedTriplets
-        switch format {
+        switch options.format ?? FileFormat.detect(path) {
         case .text where Parquet.isParquet(path):
-            parsed = try ParquetInteractions.read(path: path, options: options.text)
+            return try ParquetInteractions.read(path: path, options: options.text)
         case .text:
             if InputFile.head(path, 4096).contains(0) {
                 throw IOError(file: path, "unknown format: binary content that is not HDF5, NumPy, .npz or Matrix Market")
             }
-            parsed = try DelimitedReader.read(path: path, options: options.text, progress: progress)
-        case .mtx: parsed = try MatrixMarketReader.read(path: path)
-        case .npz: parsed = try NumPyReaders.readSparse(path: path)
-        case .npy: parsed = try NumPyReaders.readDenseInteractions(path: path)
-        case .hdf5: parsed = try HDF5File.open(path).readInteractions(group: spec.object)
+            return try DelimitedReader.read(path: path, options: options.text, progress: progress)
+        case .mtx: return try MatrixMarketReader.read(path: path)
+        case .npz: return try NumPyReaders.readSparse(path: path)
+        case .npy: return try NumPyReaders.readDenseInteractions(path: path)
+        case .hdf5: return try HDF5File.open(path).readInteractions(group: spec.object)
         }
-        var report = ConversionReport()
-        let interactions = try Canonicalizer.build(parsed, options: options.canonical, file: path, report: &report)
-        return (interactions, report)
     }
 
     /// Writes interactions in `format`, by default the one the name's extension picks
@@ -69,9 +74,11 @@ public enum InteractionsFile {
                 try file.flush()
             }
         case .mtx:
-            try AtomicOutput.write(TextWriters.matrixMarket(interactions.matrix), to: path)
+            try AtomicOutput.writeStream(to: path) { sink throws(IOError) in try TextWriters.matrixMarket(interactions.matrix, to: sink) }
         default:
-            try AtomicOutput.write(TextWriters.triplets(interactions, separator: format == .tsv ? "\t" : ","), to: path)
+            try AtomicOutput.writeStream(to: path) { sink throws(IOError) in
+                try TextWriters.triplets(interactions, separator: format == .tsv ? "\t" : ",", to: sink)
+            }
         }
     }
 }
@@ -99,15 +106,13 @@ enum TextWriters {
         return "\(v)"
     }
 
-    static func matrixMarket(_ m: CSRMatrix) -> Data {
-        var out = "%%MatrixMarket matrix coordinate real general\n%\n\(m.rows) \(m.columns) \(m.nnz)\n"
-        out.reserveCapacity(m.nnz * 16)
+    static func matrixMarket(_ m: CSRMatrix, to sink: FileSink) throws(IOError) {
+        try sink.write("%%MatrixMarket matrix coordinate real general\n%\n\(m.rows) \(m.columns) \(m.nnz)\n")
         for u in m.nonemptyRows() {
             for p in m.range(ofRow: u) {
-                out += "\(u + 1) \(Int(m.indices[p]) + 1) \(number(m.values[p]))\n"
+                try sink.write("\(u + 1) \(Int(m.indices[p]) + 1) \(number(m.values[p]))\n")
             }
         }
-        return Data(out.utf8)
     }
 
     static func field(_ s: String, separator: Character) -> String {
@@ -117,11 +122,10 @@ enum TextWriters {
         return s
     }
 
-    static func triplets(_ x: Interactions, separator: Character) -> Data {
+    static func triplets(_ x: Interactions, separator: Character, to sink: FileSink) throws(IOError) {
         let s = String(separator)
         let times = x.timestamps
-        var out = "user\(s)item\(s)value" + (times == nil ? "\n" : "\(s)timestamp\n")
-        out.reserveCapacity(x.matrix.nnz * 16)
+        try sink.write("user\(s)item\(s)value" + (times == nil ? "\n" : "\(s)timestamp\n"))
         // Item fields are made once per item, unless items far outnumber the entries (a declared
         // shape): then once per entry. Users are made once per nonempty row.
         let m = x.matrix
@@ -131,11 +135,10 @@ enum TextWriters {
             for p in m.range(ofRow: u) {
                 let j = Int(m.indices[p])
                 let item = itemFields?[j] ?? field(x.itemIDs.ids[j], separator: separator)
-                out += user + s + item + s + number(m.values[p])
-                if let times { out += s + number(times[p]) }
-                out += "\n"
+                var line = user + s + item + s + number(m.values[p])
+                if let times { line += s + number(times[p]) }
+                try sink.write(line + "\n")
             }
         }
-        return Data(out.utf8)
     }
 }

@@ -132,14 +132,28 @@ struct NPYArray {
         return out
     }
 
-    /// The elements of a float32 array as Float (exact), in C order; nil for any other dtype.
-    func floats() -> [Float]? {
-        guard type == .float(bytes: 4) else { return nil }
-        let out = payload.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Float] in
-            (0..<count).map { k in
-                let v = raw.loadUnaligned(fromByteOffset: k * 4, as: UInt32.self)
-                return Float(bitPattern: bigEndian ? UInt32(bigEndian: v) : UInt32(littleEndian: v))
+    /// The elements as Float, in C order: a float32 array's exactly; with `rounding`, a float64
+    /// array's rounded to the nearest Float (beyond Float's range, ±infinity); nil for any other
+    /// dtype.
+    func floats(rounding: Bool = false) -> [Float]? {
+        let out: [Float]
+        switch type {
+        case .float(bytes: 4):
+            out = payload.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Float] in
+                (0..<count).map { k in
+                    let v = raw.loadUnaligned(fromByteOffset: k * 4, as: UInt32.self)
+                    return Float(bitPattern: bigEndian ? UInt32(bigEndian: v) : UInt32(littleEndian: v))
+                }
             }
+        case .float(bytes: 8) where rounding:
+            out = payload.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> [Float] in
+                (0..<count).map { k in
+                    let v = raw.loadUnaligned(fromByteOffset: k * 8, as: UInt64.self)
+                    return Float(Double(bitPattern: bigEndian ? UInt64(bigEndian: v) : UInt64(littleEndian: v)))
+                }
+            }
+        default:
+            return nil
         }
         return fortranOrder && shape.count == 2 ? NPYArray.rowMajor(out, rows: shape[0], columns: shape[1]) : out
     }

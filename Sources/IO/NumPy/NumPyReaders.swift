@@ -75,17 +75,23 @@ enum NumPyReaders {
         return (array.shape, values)
     }
 
-    /// A 2-D `.npy` of factors: Float32 when it stores float32 and `keepSingle`, else Float64;
-    /// every entry finite.
-    static func readFactors(path: String, keepSingle: Bool) throws(IOError) -> FactorMatrix {
+    /// A 2-D `.npy` of factors, every entry finite: Float32 when it stores float32 and
+    /// `reading` is `.asStored`, or whenever it is `.single` (float64 rounded as it is
+    /// converted); else Float64.
+    static func readFactors(path: String, reading: FactorReading) throws(IOError) -> FactorMatrix {
         let data = try InputFile.contents(path, mapped: true)
         let array = try NPYArray(data: data, file: path)
-        guard keepSingle, array.shape.count == 2, let values = array.floats() else {
+        guard reading != .double, array.shape.count == 2, let values = array.floats(rounding: reading == .single) else {
             let (shape, values) = try readDense(path: path)
             return .double(DenseMatrix(rows: shape[0], columns: shape[1], storage: values))
         }
         if let bad = values.firstIndex(where: { !InputValues.isUsable(Double($0)) }) {
             let c = array.shape[1]
+            if array.type == .float(bytes: 8) {
+                // The value as stored: refused for itself when it is not finite there either.
+                _ = try readDense(path: path)
+                throw IOError(file: path, "entry (\(bad / c), \(bad % c)) is beyond float32's range (±3.4e38): it cannot be read in single precision")
+            }
             throw IOError(file: path, "entry (\(bad / c), \(bad % c)) is \(values[bad]), \(InputValues.problem(Double(values[bad])))")
         }
         return .single(DenseMatrix(rows: array.shape[0], columns: array.shape[1], storage: values))

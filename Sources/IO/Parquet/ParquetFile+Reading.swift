@@ -1,3 +1,4 @@
+import Dispatch
 import Foundation
 
 /// Decoding a column: its chunk in each row group, page by page.
@@ -17,14 +18,32 @@ extension ParquetFile {
         var parts: [ParquetValues] = []
         var nullRows: [Int] = []
         var firstRow = 0
-        for (g, group) in metadata.rowGroups.enumerated() {
-            let chunk = try readChunk(group.columns[column.leaf], column: column, type: type, group: g, rows: Int(group.rowCount))
+        for (g, decoded) in decodeChunks(column, type: type).enumerated() {
+            let chunk = try decoded.get()
             parts.append(chunk.values)
             nullRows += chunk.nullRows.map { $0 + firstRow }
-            firstRow += Int(group.rowCount)
+            firstRow += Int(metadata.rowGroups[g].rowCount)
         }
         return ParquetColumn(name: name, physicalType: type, logicalType: column.logicalType, rowCount: rowCount,
                              values: parts.isEmpty ? .empty(type) : .concatenate(parts, type: type), nullRows: nullRows)
+    }
+
+    /// Every row group's chunk of `column`, decoded in parallel (row groups are independent);
+    /// the caller reports the first failure in file order, so the error does not depend on timing.
+    private func decodeChunks(_ column: ParquetColumnSchema, type: ParquetPhysicalType) -> [Result<(values: ParquetValues, nullRows: [Int]), IOError>] {
+        let groups = metadata.rowGroups
+        var results = [Result<(values: ParquetValues, nullRows: [Int]), IOError>?](repeating: nil, count: groups.count)
+        let file = UnsafeSendable(self)
+        results.withUnsafeMutableBufferPointer { out in
+            let out = UnsafeSendable(out)
+            DispatchQueue.concurrentPerform(iterations: groups.count) { g in
+                let group = file.value.metadata.rowGroups[g]
+                out.value[g] = Result { () throws(IOError) in
+                    try file.value.readChunk(group.columns[column.leaf], column: column, type: type, group: g, rows: Int(group.rowCount))
+                }
+            }
+        }
+        return results.map { $0! }
     }
 
     /// Where a column chunk lies and how it is compressed, checked against the schema and the file.

@@ -191,6 +191,15 @@ public struct Fingerprint: Sendable {
     /// what determines a run's result is the content, which a shape and a size do not pin
     /// down (one changed value keeps both).
     public mutating func add(contentsOf path: String) {
+        if InputFile.isFolder(path) {
+            // A folder (of Parquet parts): every file below it, by name, in byte order.
+            let names = ((try? FileManager.default.subpathsOfDirectory(atPath: path)) ?? []).sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            for name in names where !InputFile.isFolder(path + "/" + name) {
+                add("file \(name)")
+                add(contentsOf: path + "/" + name)
+            }
+            return
+        }
         guard let data = try? InputFile.contents(path, mapped: true) else { add("unreadable \(path)"); return }
         data.withUnsafeBytes { raw in
             let words = raw.count / 8

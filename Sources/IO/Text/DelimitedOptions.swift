@@ -61,6 +61,8 @@ public struct DelimitedOptions: Sendable, Equatable {
     public var timeColumn: Column? = nil
     /// Ignore any value column: every interaction has value 1 (implicit feedback).
     public var implicit: Bool = false
+    /// Parquet: drop the rows with a null in a used column (counted) instead of refusing them.
+    public var dropNullRows: Bool = false
     /// Lines starting with this byte (after leading white space) are comments.
     public var commentByte: UInt8? = UInt8(ascii: "#")
 

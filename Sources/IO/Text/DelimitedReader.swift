@@ -13,6 +13,8 @@ struct ParsedTriplets {
     /// The same entries as CSR with sorted columns, when the reader had them so (HDF5, .npz):
     /// canonicalization can then skip the sort.
     var csr: CSRMatrix? = nil
+    /// Rows dropped for a null in a used column (Parquet with ``DelimitedOptions/dropNullRows``).
+    var nullRows = 0
     /// Whether the user (item) ids stand for positions because the file carries none.
     var positionalUsers = false
     var positionalItems = false

@@ -1,7 +1,23 @@
 import CZstd
 
-/// The only caller of libzstd: the decompression of a Parquet page compressed with ZSTD.
+/// The only caller of libzstd: the decompression of Parquet pages compressed with ZSTD, and
+/// the compression of the pages mftool writes.
 enum ZstdCalls {
+    /// `input` compressed as one zstd frame at level 3 (zstd's default); nil when libzstd fails.
+    static func compress(_ input: [UInt8]) -> [UInt8]? {
+        let bound = ZSTD_compressBound(input.count)
+        guard ZSTD_isError(bound) == 0 else { return nil }
+        var output = [UInt8](repeating: 0, count: bound)
+        let written = output.withUnsafeMutableBytes { target in
+            input.withUnsafeBytes { source in
+                ZSTD_compress(target.baseAddress, target.count, source.baseAddress, source.count, 3)
+            }
+        }
+        guard ZSTD_isError(written) == 0 else { return nil }
+        output.removeLast(output.count - written)
+        return output
+    }
+
     /// Decompresses the frames of `input` into `output`, which must come out exactly full; nil
     /// or what is wrong. libzstd checks its input and writes nothing past `output`'s capacity.
     static func decompress(_ input: UnsafeRawBufferPointer, into output: UnsafeMutableRawBufferPointer) -> String? {

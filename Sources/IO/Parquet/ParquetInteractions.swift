@@ -24,23 +24,27 @@ enum ParquetInteractions {
             }
             if first == nil { first = (layout: layout, path: part.path) }
             guard source.file.rowCount > 0 else { continue }
-            var used: [(role: String, column: ParquetColumn)] = []
-            for (role, name) in [("user", layout.user), ("item", layout.item), ("value", layout.value), ("time", layout.time)] {
-                guard let name else { continue }
-                let column = try source.read(name)
-                used.append((role, column))
+            let roles = [("user", layout.user), ("item", layout.item), ("value", layout.value), ("time", layout.time)]
+                .compactMap { role, name in name.map { (role: role, name: $0) } }
+            // Columns are read one at a time and released once appended, unless rows with a null
+            // are dropped: that needs every used column's nulls first.
+            var held: [String: ParquetColumn] = [:]
+            var dropped: [Int] = []
+            if options.dropNullRows {
+                for (role, name) in roles { held[role] = try source.read(name) }
+                dropped = rowsWithNulls(Array(held.values))
+                nullRows += dropped.count
             }
-            let dropped = try droppedRows(used, dropping: options.dropNullRows, file: part.path)
-            nullRows += dropped.count
-            let kept = { (column: ParquetColumn) in keptValues(nulls: column.nullRows, dropped: dropped, rows: column.rowCount) }
-            rows += try intern(used[0].column, into: &users, role: "user", file: part.path, kept: kept(used[0].column))
-            columns += try intern(used[1].column, into: &items, role: "item", file: part.path, kept: kept(used[1].column))
-            for (role, column) in used.dropFirst(2) {
-                let read = try numbers(column, role: role, file: part.path, kept: kept(column))
-                if role == "time" {
-                    times += read
-                } else {
-                    values += read
+            for (role, name) in roles {
+                let column: ParquetColumn
+                if let readFirst = held.removeValue(forKey: role) { column = readFirst } else { column = try source.read(name) }
+                if !options.dropNullRows { try refuseNulls(column, role: role, file: part.path) }
+                let kept = keptValues(nulls: column.nullRows, dropped: dropped, rows: column.rowCount)
+                switch role {
+                case "user": append(try intern(column, into: &users, role: role, file: part.path, kept: kept), to: &rows)
+                case "item": append(try intern(column, into: &items, role: role, file: part.path, kept: kept), to: &columns)
+                case "time": append(try numbers(column, role: role, file: part.path, kept: kept), to: &times)
+                default: append(try numbers(column, role: role, file: part.path, kept: kept), to: &values)
                 }
             }
         }
@@ -51,6 +55,11 @@ enum ParquetInteractions {
         parsed.timestamps = first?.layout.time == nil ? nil : times
         parsed.nullRows = nullRows
         return parsed
+    }
+
+    /// Appends `part` to `whole`, taking it as it is when `whole` is empty (no copy).
+    static func append<T>(_ part: [T], to whole: inout [T]) {
+        if whole.isEmpty { whole = part } else { whole += part }
     }
 
     /// The columns that play each role.
@@ -95,14 +104,9 @@ enum ParquetInteractions {
         }
     }
 
-    /// The rows to drop, ascending: none, or with `dropping` every row with a null in a used
-    /// column; without `dropping` a null is refused, naming the column and its first null row.
-    static func droppedRows(_ used: [(role: String, column: ParquetColumn)], dropping: Bool, file: String) throws(IOError) -> [Int] {
-        guard dropping else {
-            for (role, column) in used { try refuseNulls(column, role: role, file: file) }
-            return []
-        }
-        return Array(Set(used.flatMap(\.column.nullRows))).sorted()
+    /// The rows with a null in any of `used`, ascending: the rows `--drop-null-rows` drops.
+    static func rowsWithNulls(_ used: [ParquetColumn]) -> [Int] {
+        Array(Set(used.flatMap(\.nullRows))).sorted()
     }
 
     /// Throws when `column` holds a null: a missing id, value or time is not an interaction.

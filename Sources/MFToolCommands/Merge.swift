@@ -20,6 +20,7 @@ struct Merge: ParsableCommand {
           mftool merge parts/u-*.h5 --out users.h5
           mftool merge parts/eval-*.json --json
           mftool merge parts/recs-*.h5 --out recs.csv
+          mftool merge parts/recs-*.h5 --out recs.parquet
         """
     )
 

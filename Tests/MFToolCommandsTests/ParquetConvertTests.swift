@@ -86,7 +86,7 @@ struct ParquetConvertTests {
         #expect(run.message.contains("this is Parquet: run `mftool convert \(parquet) OUT.h5` once and shard that"), "\(run.message)")
     }
 
-    @Test("recommend and similar write .parquet whose rows are their CSV's lines")
+    @Test("recommend, similar and merge write .parquet whose rows are their CSV's lines")
     func outputs() throws {
         let folder = Fixtures.scratchFolder()
         #expect(runMFTool(["generate", "--users", "30", "--items", "20", "--nnz", "200", "--k", "3", "--seed", "5",
@@ -98,22 +98,36 @@ struct ParquetConvertTests {
                 #expect(runMFTool(command + ["--out", "\(folder)/o\(n).\(ext)", "-q"]) == 0)
             }
             let lines = try String(contentsOfFile: "\(folder)/o\(n).csv", encoding: .utf8).split(separator: "\n").map(String.init)
-            let file = try ParquetFile(path: "\(folder)/o\(n).parquet")
-            let columns = try file.columns.map { try file.read($0.name).values }
-            var rows = [file.columns.map(\.name).joined(separator: ",")]
-            for r in 0..<file.rowCount {
-                rows.append(columns.map { values -> String in
-                    switch values {
-                    case let .int64(v): String(v[r])
-                    case let .int32(v): String(v[r])
-                    case let .double(v): "\(v[r])"
-                    case let .byteArray(b): b.string(at: r)
-                    default: "?"
-                    }
-                }.joined(separator: ","))
-            }
+            let rows = try Self.lines(ofParquet: "\(folder)/o\(n).parquet")
             #expect(rows == lines && rows.count > 20, "\(command[0])")
         }
+        // Sharded recommendations merged into .parquet: the unsharded CSV's lines again.
+        for s in 0..<3 {
+            #expect(runMFTool(commands[0] + ["--shard", "\(s)/3", "--out", "\(folder)/part-\(s).h5", "-q"]) == 0)
+        }
+        #expect(runMFTool(["merge"] + (0..<3).map { "\(folder)/part-\($0).h5" } + ["--out", folder + "/merged.parquet", "-q"]) == 0)
+        let lines = try String(contentsOfFile: "\(folder)/o0.csv", encoding: .utf8).split(separator: "\n").map(String.init)
+        #expect(try Self.lines(ofParquet: folder + "/merged.parquet") == lines)
+    }
+
+    /// The rows of a flat Parquet file as CSV lines (the header first), values printed as the
+    /// CSV writers print them.
+    static func lines(ofParquet path: String) throws -> [String] {
+        let file = try ParquetFile(path: path)
+        let columns = try file.columns.map { try file.read($0.name).values }
+        var rows = [file.columns.map(\.name).joined(separator: ",")]
+        for r in 0..<file.rowCount {
+            rows.append(columns.map { values -> String in
+                switch values {
+                case let .int64(v): String(v[r])
+                case let .int32(v): String(v[r])
+                case let .double(v): "\(v[r])"
+                case let .byteArray(b): b.string(at: r)
+                default: "?"
+                }
+            }.joined(separator: ","))
+        }
+        return rows
     }
 
     @Test("--candidates and --exclude take Parquet: one column is a list for everyone, user and item columns a list per user")

@@ -64,6 +64,26 @@ struct RidgePropertyTests {
         #expect(one.storage.map(\.bitPattern) == two.storage.map(\.bitPattern))
     }
 
+    @Test("one system matrix serves every user only under a constant λ; count and frequency solve each user with its own λ_u",
+          arguments: [Objective.Regularization.constant, .count, .frequency])
+    func sharedSystemNeedsConstantLambda(regularization: Objective.Regularization) throws {
+        let (R, V) = syntheticProblem(users: 40, items: 30, k: 6, density: 0.2, seed: 11)
+        let objective = Objective(loss: .dense, lambda: 0.3, regularization: regularization)
+        let problem = try RidgeProblem(interactions: R, items: V, objective: objective)
+        #expect(problem.terms.sharesSystemMatrix == (regularization == .constant))
+        #expect(objective.constantLambda == (regularization == .constant ? 0.3 : nil))
+        let all = try RidgeSolver(threads: 2).solve(problem).factors
+        // Each user alone: its λ_u, its own system. The frequency form's n stays the item count.
+        for u in [0, 7, 23, 39] {
+            let (lo, hi) = (R.indptr[u], R.indptr[u + 1])
+            let one = CSRMatrix(rows: 1, columns: R.columns, indptr: [0, hi - lo], indices: Array(R.indices[lo..<hi]), values: Array(R.values[lo..<hi]))
+            let alone = try RidgeSolver(threads: 1).solve(try RidgeProblem(interactions: one, items: V, objective: objective)).factors
+            let (x, y) = (Array(all.row(u)), Array(alone.row(0)))
+            let scale = max(1e-300, x.map(abs).max()!)
+            #expect(zip(x, y).allSatisfy { abs($0 - $1) <= 1e-10 * scale }, "user \(u): \(x) vs \(y)")
+        }
+    }
+
     @Test("users with no interactions: zero under observed, the exact minimizer otherwise")
     func emptyUsers() throws {
         let reference = RidgeReference.shared

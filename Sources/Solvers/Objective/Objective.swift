@@ -99,6 +99,11 @@ public struct Objective: Sendable, Equatable {
         }
     }
 
+    /// λ_u when it is the same for every user (constant regularization), else nil. Paths that
+    /// factor one matrix for many users take λ from here, so they cannot run without it.
+    @inlinable
+    public var constantLambda: Double? { regularization == .constant ? lambda : nil }
+
     /// λ_u for a user with `count` stored entries out of `items` (the frequency form's n).
     @inlinable
     public func lambda(forCount count: Int, items: Int = 0) -> Double {

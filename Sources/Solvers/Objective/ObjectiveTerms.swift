@@ -66,7 +66,16 @@ public struct ObjectiveTerms: Sendable {
 
     /// Whether every user has the same system matrix, so one factorization serves them all.
     @inlinable
-    public var sharesSystemMatrix: Bool { entryGram == .none && objective.regularization == .constant }
+    public var sharesSystemMatrix: Bool { entryGram == .none && objective.constantLambda != nil }
+
+    /// The λ of a shared system matrix: only asked where ``sharesSystemMatrix`` holds.
+    @inlinable
+    var sharedLambda: Double {
+        guard sharesSystemMatrix, let lambda = objective.constantLambda else {
+            preconditionFailure("a shared system matrix needs a constant λ and no per-entry Gram weights")
+        }
+        return lambda
+    }
 
     /// Whether the right-hand side weights are the stored values themselves (the dense loss:
     /// c t − c0 t0 = r), so a product R·V gives Σ rhsWeight·v_i directly.

@@ -61,11 +61,11 @@ struct DualBasis<S: LinearAlgebraScalar>: @unchecked Sendable {
         let G = ItemMatrix<Double>(problem.items).gram()
         gram = G
         let threads = kernel.solver.threads, n = problem.itemCount
-        if problem.objective.regularization == .constant, let r = Self.choleskyFactor(G, w: w, k: k, c0: c0, lambda: problem.objective.lambda),
+        if let lambda = problem.objective.constantLambda, let r = Self.choleskyFactor(G, w: w, k: k, c0: c0, lambda: lambda),
            let t = Self.transposedInverse(r, k: k) {
             transposedT = t
             shift = [Double](repeating: 0, count: k)
-            factoredLambda = problem.objective.lambda
+            factoredLambda = lambda
             rows = Self.transformRows(kernel.items, n: n, stride: w, k: k, threads: threads) { v, u, count in
                 for row in 0..<count { (u + row * k).update(from: v + row * w, count: k) }
                 r.withUnsafeBufferPointer { S.trsmRightUpper(m: count, n: k, r: $0.baseAddress!, b: u, ldb: k) }

@@ -38,8 +38,9 @@ extension RidgeKernel {
     /// right-hand sides stored as rows, then potrs for all of them.
     func solveShared(G: [S], background: [Double], X: inout [Double]) throws(SolverError) -> Double {
         let m = problem.userCount
+        let lambda = terms.sharedLambda
         var a = G
-        for c in 0..<w where problem.isRegularized(c) { a[c * w + c] += S(terms.objective.lambda) }
+        for c in 0..<w where problem.isRegularized(c) { a[c * w + c] += S(lambda) }
         let info = a.withUnsafeMutableBufferPointer { cholesky(w, $0.baseAddress!) }
         var (B, flops) = rightHandSides()
         flops += Double(w * w * w) / 3
@@ -50,10 +51,10 @@ extension RidgeKernel {
             guard solver.fallback == .lstsq else {
                 let R = problem.interactions
                 throw SolverError.notPositiveDefinite(user: solver.userIDs?.ids.first ?? "0", row: 0,
-                                                      interactions: R.degree(ofRow: 0), lambda: terms.objective.lambda, k: problem.k)
+                                                      interactions: R.degree(ofRow: 0), lambda: lambda, k: problem.k)
             }
             var ga = G
-            for c in 0..<w where problem.isRegularized(c) { ga[c * w + c] += S(terms.objective.lambda) }
+            for c in 0..<w where problem.isRegularized(c) { ga[c * w + c] += S(lambda) }
             for u in 0..<m {
                 let x = SymmetricEigen.pseudoSolve(n: w, a: ga, b: Array(B[(u * w)..<((u + 1) * w)]))
                 for c in 0..<w { X[u * w + c] = Double(x[c]) }

@@ -175,6 +175,23 @@ struct GradientTrainerTests {
 
 @Suite("The cross-check report")
 struct CheckReportTests {
+    @Test("factor errors of tiny and huge factors are their true ratios, not 0 or NaN", arguments: [0x1p-540, 1e-300, 0x1p500, 1e300, 1.0])
+    func scaledFactorErrors(magnitude: Double) throws {
+        let problem = try RidgeReference.shared.problem("observed_constant_none")
+        let exact = try RidgeSolver().solve(problem).factors
+        var small = exact, doubled = exact
+        for u in 0..<exact.rows { for c in 0..<exact.columns { small[u, c] *= magnitude; doubled[u, c] = 2 * small[u, c] } }
+        // u* scaled by s, u = 2u*: ‖u − u*‖ / ‖u*‖ = 1 for every user and overall.
+        let report = CheckReport(factors: doubled, exact: small, problem: problem)
+        #expect(abs(report.relativeFactorError - 1) < 1e-12, "\(report.relativeFactorError)")
+        #expect(abs(report.worstUserError - 1) < 1e-12, "\(report.worstUserError)")
+        // One user off by a tenth of its norm stands out, at any magnitude.
+        var perturbed = small
+        for c in 0..<exact.columns { perturbed[31, c] *= 1.1 }
+        let one = CheckReport(factors: perturbed, exact: small, problem: problem)
+        #expect(one.worstUser == 31 && abs(one.worstUserError - 0.1) < 1e-9, "\(one.worstUserError)")
+    }
+
     @Test("~0 at the exact solution, and the predicted gap for a perturbed user")
     func perturbation() throws {
         let reference = RidgeReference.shared

@@ -25,22 +25,7 @@ public struct CheckReport: Sendable, Equatable {
         objective = full.value(factors.storage)
         optimum = full.value(exact.storage)
         relativeGap = (objective - optimum) / Swift.max(abs(optimum), .leastNormalMagnitude)
-        var difference = 0.0, norm = 0.0
-        worstUserError = 0
-        worstUser = 0
-        for u in 0..<factors.rows {
-            var d = 0.0, n = 0.0
-            for c in 0..<factors.columns {
-                let e = factors[u, c] - exact[u, c]
-                d += e * e
-                n += exact[u, c] * exact[u, c]
-            }
-            difference += d
-            norm += n
-            let userError = n > 0 ? (d / n).squareRoot() : d.squareRoot()
-            if userError > worstUserError { worstUserError = userError; worstUser = u }
-        }
-        relativeFactorError = norm > 0 ? (difference / norm).squareRoot() : difference.squareRoot()
+        (relativeFactorError, worstUserError, worstUser) = Self.factorErrors(factors, exact)
         var gradient = [Double](repeating: 0, count: factors.storage.count)
         func norm2(_ x: [Double]) -> Double {
             x.withUnsafeBufferPointer { xp in gradient.withUnsafeMutableBufferPointer { _ = full.evaluate(xp.baseAddress!, gradient: $0.baseAddress!) } }
@@ -48,5 +33,43 @@ public struct CheckReport: Sendable, Equatable {
         }
         gradientNorm = norm2(factors.storage)
         gradientScale = norm2([Double](repeating: 0, count: factors.storage.count))
+    }
+
+    /// ‖U − U*‖_F / ‖U*‖_F and the worst user's ‖u − u*‖ / ‖u*‖ (absolute where u* = 0). Squares
+    /// are summed after dividing by ``squaringScale(_:)`` of the entries involved, so factors
+    /// near the underflow or overflow threshold give their true ratio, not 0 or NaN.
+    static func factorErrors(_ factors: DenseMatrix<Double>, _ exact: DenseMatrix<Double>) -> (all: Double, worst: Double, user: Int) {
+        let w = factors.columns
+        var largest = 0.0
+        for (a, b) in zip(factors.storage, exact.storage) { largest = Swift.max(largest, abs(a - b), abs(b)) }
+        let scale = squaringScale(largest)
+        var difference = 0.0, norm = 0.0, worst = 0.0, worstUser = 0
+        for u in 0..<factors.rows {
+            var rowLargest = 0.0
+            for c in 0..<w { rowLargest = Swift.max(rowLargest, abs(factors[u, c] - exact[u, c]), abs(exact[u, c])) }
+            let rowScale = squaringScale(rowLargest)
+            var d = 0.0, n = 0.0, dAll = 0.0, nAll = 0.0
+            for c in 0..<w {
+                let (e, x) = (factors[u, c] - exact[u, c], exact[u, c])
+                d += (e / rowScale) * (e / rowScale)
+                n += (x / rowScale) * (x / rowScale)
+                dAll += (e / scale) * (e / scale)
+                nAll += (x / scale) * (x / scale)
+            }
+            difference += dAll
+            norm += nAll
+            let userError = n > 0 ? (d / n).squareRoot() : d.squareRoot() * rowScale
+            if userError > worst { (worst, worstUser) = (userError, u) }
+        }
+        let all = norm > 0 ? (difference / norm).squareRoot() : difference.squareRoot() * scale
+        return (all, worst, worstUser)
+    }
+
+    /// 1 when entries of magnitude up to `largest` square without underflow or overflow, else the
+    /// power of two of `largest`'s exponent: dividing by it is exact and brings the squares back
+    /// into range.
+    static func squaringScale(_ largest: Double) -> Double {
+        guard largest.isFinite, largest > 0, largest < 0x1p-480 || largest > 0x1p480 else { return 1 }
+        return Double(sign: .plus, exponent: largest.exponent, significand: 1)
     }
 }

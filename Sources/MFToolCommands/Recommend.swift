@@ -59,7 +59,7 @@ struct Recommend: ParsableCommand {
     var includeSeen = false
     @OptionGroup(title: "Id alignment") var alignment: ModelInputOptions
     @Flag(help: "Print the summary as JSON on stdout.") var json = false
-    @Flag(name: .shortAndLong, help: "No summary or progress line on stderr.") var quiet = false
+    @Flag(name: .shortAndLong, help: "No summary, notes or progress line on stderr.") var quiet = false
     @OptionGroup(title: "Job arrays") var sharding: ShardOptions
 
     func validate() throws {
@@ -88,14 +88,14 @@ struct Recommend: ParsableCommand {
         BLASThreadCount.set(threads)
         let loaded = try LoadedModel(users: users, items: items, options: alignment, reading: precision == .single ? .single : .double)
         let (model, userMap) = (loaded.model, loaded.userIDs)
-        k = QueryList.capped(k, available: model.items.rows, what: "items")
+        k = QueryList.capped(k, available: model.items.rows, what: "items", quiet: quiet)
         var notices = AlignmentNotices()
         let trainSet = try self.train.map { try loaded.aligned($0, role: "train", notices: &notices) }
         let train = trainSet?.matrix
         let candidateList = try candidates.map { try loaded.itemList($0, role: "candidates", notices: &notices) }
         let excludeList = try exclude.map { try loaded.itemList($0, role: "exclude", notices: &notices) }
         var rows: [Int] = []
-        for id in QueryList.distinct(userIDs, option: "--user") {
+        for id in QueryList.distinct(userIDs, option: "--user", quiet: quiet) {
             guard let row = userMap.index(of: id) else { throw DataError("no user '\(id)' in \(users)") }
             rows.append(row)
         }

@@ -44,7 +44,7 @@ struct Similar: ParsableCommand {
     @Option(help: "Precision of the scores: double (default) or single (Float32 GEMM; printed scores then carry Float32 rounding). Under single, inner reads the vectors as Float32 (float64 files rounded) and cosine keeps a file's precision until each row is scaled, so tiny or huge rows keep their direction.")
     var precision: RidgeSolver.Precision = .double
     @Flag(help: "Print the summary as JSON on stdout.") var json = false
-    @Flag(name: .shortAndLong, help: "No summary or progress line on stderr.") var quiet = false
+    @Flag(name: .shortAndLong, help: "No summary, notes or progress line on stderr.") var quiet = false
 
     func validate() throws {
         guard (items == nil) != (users == nil) else { throw ValidationError("give one of --items and --users") }
@@ -78,9 +78,9 @@ struct Similar: ParsableCommand {
         let (vectors, ids, path, entity) = try vectors()
         guard vectors.rows > 0 else { throw IOError(file: FileSpec(path).path, "holds 0 \(entity)s (no rows): there is nothing to compare") }
         var rows = Array(0..<ids.count)
-        k = QueryList.capped(k, available: vectors.rows - 1, what: "other \(entity)s")
+        k = QueryList.capped(k, available: vectors.rows - 1, what: "other \(entity)s", quiet: quiet)
         if !all {
-            rows = try QueryList.distinct(items != nil ? itemQueries : userQueries, option: items != nil ? "--item" : "--user").map { id in
+            rows = try QueryList.distinct(items != nil ? itemQueries : userQueries, option: items != nil ? "--item" : "--user", quiet: quiet).map { id in
                 guard let row = ids.index(of: id) else { throw DataError("no \(entity) '\(id)' in \(path)") }
                 return row
             }

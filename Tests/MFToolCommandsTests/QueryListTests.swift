@@ -35,6 +35,20 @@ struct QueryListTests {
         #expect(queries == ["3", "3"], "\(queries)")
     }
 
+    @Test("a --k above what there is (the default 10 of similar over 6 items) gives its note, except under --quiet")
+    func capNoteQuiet() throws {
+        let folder = Fixtures.scratchFolder()
+        #expect(runMFTool(["generate", "--users", "5", "--items", "6", "--nnz", "20", "--k", "2", "--out", folder + "/r.h5",
+                           "--items-out", folder + "/v.h5", "--users-out", folder + "/u.h5", "-q"]) == 0)
+        for quiet in [false, true] {
+            let (code, message) = try ResourceOptionsTests.run(["similar", "--items", folder + "/v.h5", "--all", "--out", folder + "/s.csv"]
+                                                               + (quiet ? ["--quiet"] : []))
+            #expect(code == 0)
+            #expect(message.contains("note: --k 10 is more than the 5 other items") == !quiet, "quiet \(quiet): \(message)")
+            #expect(!quiet || message.isEmpty, "\(message)")
+        }
+    }
+
     @Test("recommend --k 2^63 − 1 lists and reports the 20 items there are, with a note")
     func hugeK() throws {
         let f = try Self.generated()

@@ -36,29 +36,10 @@ extension LoadedModel {
             targets = try IDAlignment.align(x.userIDs, to: userIDs, sides, requireIDs: options.canonical.requireIDs,
                                             allowNoOverlap: true, allowShift: options.canonical.allowIDShift).targets
         }
-        let matrix = Self.placed(x.matrix, at: targets, rows: userIDs.count)
+        let matrix = x.matrix.placingRows(at: targets, rows: userIDs.count)
         let aligned = Aligned(matrix: matrix, unknownUsers: targets.reduce(0) { $0 + ($1 < 0 ? 1 : 0) },
                               droppedInteractions: read.report.droppedInteractions, droppedItems: read.report.droppedItems)
         return (aligned, read)
-    }
-
-    /// `m`'s row r moved to row `targets[r]` (left out when negative) of a matrix of `rows` rows.
-    static func placed(_ m: CSRMatrix, at targets: [Int], rows: Int) -> CSRMatrix {
-        var indptr = [Int](repeating: 0, count: rows + 1)
-        for r in 0..<m.rows where targets[r] >= 0 { indptr[targets[r] + 1] = m.degree(ofRow: r) }
-        for r in 0..<rows { indptr[r + 1] += indptr[r] }
-        var out = CSRMatrix(rows: rows, columns: m.columns)
-        out.indptr = RowPointers(indptr)
-        out.indices = [Int32](repeating: 0, count: indptr[rows])
-        out.values = [Double](repeating: 0, count: indptr[rows])
-        for r in 0..<m.rows where targets[r] >= 0 {
-            let start = indptr[targets[r]]
-            for (j, p) in m.range(ofRow: r).enumerated() {
-                out.indices[start + j] = m.indices[p]
-                out.values[start + j] = m.values[p]
-            }
-        }
-        return out
     }
 }
 

@@ -11,7 +11,7 @@ extension Interactions {
             return (matrix, 0)
         }
         let targets = userIDs.ids.map { users.index(of: $0) ?? -1 }
-        return (renumberedRows(targets, rows: users.count), targets.reduce(0) { $0 + ($1 < 0 ? 1 : 0) })
+        return (matrix.placingRows(at: targets, rows: users.count), targets.reduce(0) { $0 + ($1 < 0 ? 1 : 0) })
     }
 
     /// The matrix with its rows renumbered by `alignment` (of these interactions' users onto
@@ -19,25 +19,6 @@ extension Interactions {
     public func rows(_ alignment: IDAlignment) -> CSRMatrix {
         precondition(alignment.sourceCount == userCount, "alignment of \(alignment.sourceCount) users for \(userCount) rows")
         if alignment.method != .byID && alignment.targetCount == userCount { return matrix }
-        return renumberedRows(alignment.targets, rows: alignment.targetCount)
-    }
-
-    /// Row u moved to `targets[u]` (dropped when negative) of a matrix of `rows` rows.
-    private func renumberedRows(_ targets: [Int], rows: Int) -> CSRMatrix {
-        var counts = [Int](repeating: 0, count: rows + 1)
-        for u in 0..<userCount where targets[u] >= 0 { counts[targets[u] + 1] = matrix.degree(ofRow: u) }
-        for r in 0..<rows { counts[r + 1] += counts[r] }
-        var out = CSRMatrix(rows: rows, columns: itemCount)
-        out.indptr = RowPointers(counts)
-        out.indices = [Int32](repeating: 0, count: counts[rows])
-        out.values = [Double](repeating: 0, count: counts[rows])
-        for u in 0..<userCount where targets[u] >= 0 {
-            let start = counts[targets[u]]
-            for (k, p) in matrix.range(ofRow: u).enumerated() {
-                out.indices[start + k] = matrix.indices[p]
-                out.values[start + k] = matrix.values[p]
-            }
-        }
-        return out
+        return matrix.placingRows(at: alignment.targets, rows: alignment.targetCount)
     }
 }

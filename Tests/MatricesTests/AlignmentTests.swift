@@ -11,6 +11,20 @@ struct AlignmentTests {
             && Array(a.range(ofRow: u).map { a.values[$0] }) == Array(b.range(ofRow: r).map { b.values[$0] })
     }
 
+    @Test("placingRows: each kept row lands on its target, dropped rows vanish, untargeted rows are empty")
+    func placing() throws {
+        var rng = SplitMix64(seed: 9)
+        let rows = x.matrix.rows + 7
+        var free = Array(0..<rows).shuffled(using: &rng)
+        let targets = (0..<x.matrix.rows).map { r in r % 4 == 3 ? -1 : free.removeLast() }
+        let placed = x.matrix.placingRows(at: targets, rows: rows)
+        #expect(placed.rows == rows && placed.columns == x.matrix.columns)
+        for (r, t) in targets.enumerated() where t >= 0 { #expect(sameRow(placed, t, x.matrix, r), "row \(r)") }
+        let kept = targets.enumerated().filter { $0.element >= 0 }.map { x.matrix.degree(ofRow: $0.offset) }.reduce(0, +)
+        #expect(placed.nnz == kept)
+        #expect(Set(targets.filter { $0 >= 0 }).union(free.filter { placed.degree(ofRow: $0) == 0 }).count == rows)
+    }
+
     @Test("the file's own users: the matrix unchanged")
     func identity() throws {
         let (aligned, unknown) = x.rows(alignedTo: x.userIDs)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 @testable import MFToolCommands
 
 /// Runs an mftool command line in-process and returns the exit code scripts would see.
@@ -8,6 +9,11 @@ func runMFTool(_ arguments: [String]) -> Int32 {
         try command.run()
         return 0
     } catch {
-        return MFTool.exitCode(for: error).rawValue
+        let code = MFTool.exitCode(for: error).rawValue
+        // The message goes to the test log, so that an unexpected failure says why.
+        if code != 0 {
+            FileHandle.standardError.write(Data("runMFTool: mftool \(arguments.joined(separator: " ")) exited \(code): \(MFTool.message(for: error))\n".utf8))
+        }
+        return code
     }
 }

@@ -48,13 +48,29 @@ public enum MemoryLimit {
                 : parts[1].split(separator: ",").contains("memory") ? folders.map { root + "/memory" + $0 + "/memory.limit_in_bytes" } : []
             for file in files {
                 guard let bytes = number(file), bytes > 0 else { continue }
-                // What the cgroup holds already (memory.current beside memory.max; v1's usage_in_bytes).
+                // What the cgroup holds already (memory.current beside memory.max; v1's
+                // usage_in_bytes), less the page cache the kernel reclaims before refusing memory.
                 let usage = number(file.replacingOccurrences(of: "memory.max", with: "memory.current")
                     .replacingOccurrences(of: "memory.limit_in_bytes", with: "memory.usage_in_bytes")) ?? 0
-                found = min(found ?? Int.max, max(0, bytes - usage))
+                let held = max(0, usage - reclaimable(statFile: (file as NSString).deletingLastPathComponent + "/memory.stat"))
+                found = min(found ?? Int.max, max(0, bytes - held))
             }
         }
         return found
+    }
+
+    /// The inactive file pages of a cgroup's memory.stat (`total_inactive_file` in v1, whose
+    /// usage counts descendants too; `inactive_file` in v2): page cache that the usage counts but
+    /// the kernel reclaims first, left out as Kubernetes leaves it out of a working set. 0 when
+    /// the file is absent.
+    static func reclaimable(statFile: String) -> Int {
+        guard let text = try? String(contentsOfFile: statFile, encoding: .utf8) else { return 0 }
+        var values: [Substring: Int] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: " ")
+            if fields.count == 2, let value = Int(fields[1]) { values[fields[0]] = value }
+        }
+        return values["total_inactive_file"] ?? values["inactive_file"] ?? 0
     }
 
     /// The integer a one-line file holds, or nil ("max", absent, unreadable).

@@ -37,6 +37,24 @@ struct MemoryLimitTests {
         #expect(MemoryLimit.cgroupLimit(procSelf: proc, root: root) == 1_073_741_824)
     }
 
+    @Test("inactive page cache is not counted as held: v2 inactive_file, v1 total_inactive_file")
+    func reclaimableCache() throws {
+        let (proc, root) = try Self.tree("0::/job\n", [
+            "/job/memory.max": "2147483648\n", "/job/memory.current": "1610612736\n",
+            "/job/memory.stat": "anon 536870912\nfile 1073741824\nactive_file 536870912\ninactive_file 536870912\n",
+        ])
+        // 2 GiB less (1.5 GiB held − 0.5 GiB inactive cache).
+        #expect(MemoryLimit.cgroupLimit(procSelf: proc, root: root) == 1_073_741_824)
+        let (proc1, root1) = try Self.tree("7:memory:/slurm/job_2\n", [
+            "/memory/slurm/job_2/memory.limit_in_bytes": "1073741824\n", "/memory/slurm/job_2/memory.usage_in_bytes": "1000000000\n",
+            "/memory/slurm/job_2/memory.stat": "cache 900000000\nrss 100000000\ninactive_file 1\ntotal_inactive_file 600000000\n",
+        ])
+        #expect(MemoryLimit.cgroupLimit(procSelf: proc1, root: root1) == 1_073_741_824 - 400_000_000)
+        // Cache that is all active still counts, and more cache than usage holds nothing.
+        let (proc2, root2) = try Self.tree("0::/a\n", ["/a/memory.max": "1000\n", "/a/memory.current": "600\n", "/a/memory.stat": "inactive_file 900\n"])
+        #expect(MemoryLimit.cgroupLimit(procSelf: proc2, root: root2) == 1000)
+    }
+
     @Test("the default is no more than the physical memory and this process's RLIMIT_AS")
     func defaultLimit() {
         var value = rlimit()

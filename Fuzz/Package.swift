@@ -10,7 +10,7 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "MFToolFuzz",
-            dependencies: [.product(name: "IO", package: "mftool")]
+            dependencies: [.product(name: "IO", package: "mftool"), .product(name: "Matrices", package: "mftool")]
         ),
     ]
 )

@@ -10,16 +10,16 @@ public enum EmbeddingsFile {
     /// Reads embeddings from `spec`: `FILE.npy`, `FILE.h5` (dataset `item_factors`, else the only
     /// 2-D dataset) or `FILE.h5:/path/to/dataset`; ids from `item_ids` or `ids` in the dataset's
     /// group, else `item_ids` at the root, else from `ids` (see ``IDListFile``), else none.
-    public static func read(_ spec: FileSpec, ids: FileSpec? = nil) throws(IOError) -> ItemEmbeddings {
-        let (factors, itemIDs) = try readFactors(spec, ids: ids)
+    public static func read(_ spec: FileSpec, ids: FileSpec? = nil, limits: ReadLimits = ReadLimits()) throws(IOError) -> ItemEmbeddings {
+        let (factors, itemIDs) = try readFactors(spec, ids: ids, limits: limits)
         return ItemEmbeddings(factors: factors.doubles, itemIDs: itemIDs)
     }
 
-    /// Reads as ``read(_:ids:)`` does, in the precision `reading` asks for.
-    public static func readFactors(_ spec: FileSpec, ids: FileSpec? = nil, reading: FactorReading = .double) throws(IOError) -> (FactorMatrix, IDMap?) {
-        let stored = try readMatrix(spec, preferred: [itemDataset], idsName: "item_ids", reading: reading)
+    /// Reads as ``read(_:ids:limits:)`` does, in the precision `reading` asks for.
+    public static func readFactors(_ spec: FileSpec, ids: FileSpec? = nil, reading: FactorReading = .double, limits: ReadLimits = ReadLimits()) throws(IOError) -> (FactorMatrix, IDMap?) {
+        let stored = try readMatrix(spec, preferred: [itemDataset], idsName: "item_ids", reading: reading, limits: limits)
         guard let ids else { return (stored.factors, stored.ids) }
-        let given = try IDListFile.read(ids)
+        let given = try IDListFile.read(ids, limits: limits)
         guard given.count == stored.factors.rows else {
             throw IOError(file: ids.description, "has \(given.count) ids but \(spec) has \(stored.factors.rows) rows")
         }
@@ -39,8 +39,8 @@ public enum EmbeddingsFile {
 
     /// Reads a matrix from `FILE.npy`, or from `FILE.h5` (the dataset named in `spec`, else the
     /// first of `preferred`, else the only 2-D dataset) with the ids `idsName` beside it.
-    static func readMatrix(_ spec: FileSpec, preferred: [String], idsName: String, reading: FactorReading = .double) throws(IOError) -> StoredMatrix {
-        let stored = try readAnyMatrix(spec, preferred: preferred, idsName: idsName, reading: reading)
+    static func readMatrix(_ spec: FileSpec, preferred: [String], idsName: String, reading: FactorReading = .double, limits: ReadLimits) throws(IOError) -> StoredMatrix {
+        let stored = try readAnyMatrix(spec, preferred: preferred, idsName: idsName, reading: reading, limits: limits)
         guard stored.factors.columns >= 1 else {
             throw IOError(file: spec.path, location: stored.dataset,
                           "has \(stored.factors.rows) rows of 0 factors; expected at least one column")
@@ -48,18 +48,18 @@ public enum EmbeddingsFile {
         return stored
     }
 
-    private static func readAnyMatrix(_ spec: FileSpec, preferred: [String], idsName: String, reading: FactorReading) throws(IOError) -> StoredMatrix {
+    private static func readAnyMatrix(_ spec: FileSpec, preferred: [String], idsName: String, reading: FactorReading, limits: ReadLimits) throws(IOError) -> StoredMatrix {
         let path = spec.path
         try InputFile.check(path)
         if Parquet.isParquet(path) {
-            let (factors, ids) = try ParquetEmbeddings.read(path: path, reading: reading)
+            let (factors, ids) = try ParquetEmbeddings.read(path: path, reading: reading, limits: limits)
             return StoredMatrix(factors: factors, ids: ids)
         }
         switch FileFormat.detect(path) {
         case .npy:
             return StoredMatrix(factors: try NumPyReaders.readFactors(path: path, reading: reading))
         case .hdf5:
-            let file = try HDF5File.open(path)
+            let file = try HDF5File.open(path, limits: limits)
             let dataset = try file.resolveMatrixDataset(spec.object, preferred: preferred)
             let storesSingle = try file.info(dataset).kind == .float(bytes: 4)
             let factors: FactorMatrix
@@ -77,8 +77,8 @@ public enum EmbeddingsFile {
 
     /// Reads only an id list (for `--item-ids-from`): an embeddings file's ids, or any list
     /// ``IDListFile`` reads.
-    public static func readIDs(_ spec: FileSpec) throws(IOError) -> IDMap {
-        try IDListFile.read(spec)
+    public static func readIDs(_ spec: FileSpec, limits: ReadLimits = ReadLimits()) throws(IOError) -> IDMap {
+        try IDListFile.read(spec, limits: limits)
     }
 
     /// Writes item embeddings to HDF5 as `item_factors` (float64, or float32 when `single`) with
@@ -93,7 +93,7 @@ public enum EmbeddingsFile {
 extension EmbeddingsFile {
     /// Reads a finite 1-D numeric dataset (such as a fixed item bias) from `FILE.h5:/dataset`
     /// or a 1-D `.npy`.
-    public static func readVector(_ spec: FileSpec) throws(IOError) -> [Double] {
+    public static func readVector(_ spec: FileSpec, limits: ReadLimits = ReadLimits()) throws(IOError) -> [Double] {
         let path = spec.path
         try InputFile.check(path)
         switch FileFormat.detect(path) {
@@ -101,7 +101,7 @@ extension EmbeddingsFile {
             guard let object = spec.object else {
                 throw IOError(file: path, "name the dataset of the vector as FILE:/DATASET")
             }
-            let file = try HDF5File.open(path)
+            let file = try HDF5File.open(path, limits: limits)
             let (shape, values) = try file.read(object, as: Double.self)
             guard shape.count == 1 || (shape.count == 2 && shape[1] == 1) else {
                 throw IOError(file: path, location: object, "has shape \(shape), expected a 1-D vector")

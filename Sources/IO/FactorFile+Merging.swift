@@ -8,12 +8,12 @@ extension FactorFile {
     /// (by default the one `out`'s extension picks) is `.hdf5` or `.h5ad`; `provenance`, when
     /// given, is recorded beside the first part's records.
     public static func merge(_ paths: [String], side: Side, to out: String, format: OutputFormat? = nil,
-                             provenance: Provenance? = nil) throws(IOError) -> (rows: Int, columns: Int) {
+                             provenance: Provenance? = nil, limits: ReadLimits) throws(IOError) -> (rows: Int, columns: Int) {
         let format = try OutputFormat.resolving(out, kind: .factors, given: format)
         guard OutputKind.factors.formats.contains(format) else {
             throw IOError(file: out, "factors cannot be written as \(format.rawValue); write \(OutputKind.factors.acceptedExtensions)")
         }
-        var template = try read(FileSpec(paths[0]), side: side)
+        var template = try read(FileSpec(paths[0]), side: side, limits: limits)
         guard let firstRecord = template.part else { throw IOError(file: paths[0], "is not a part of a sharded run") }
         let total = firstRecord.totalRows
         let columns = template.factors.columns
@@ -28,7 +28,7 @@ extension FactorFile {
             }
             var ids: [String] = [], positional = true
             for (k, path) in paths.enumerated() {
-                let part = k == 0 ? template : try read(FileSpec(path), side: side)
+                let part = k == 0 ? template : try read(FileSpec(path), side: side, limits: limits)
                 guard let record = k == 0 ? firstRecord : part.part else { throw IOError(file: path, "is not a part of a sharded run") }
                 let rows = try checkedRows(part, record: record, path: path, first: paths[0], columns: columns, template: template)
                 if template.single {

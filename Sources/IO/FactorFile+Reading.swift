@@ -12,8 +12,8 @@ extension FactorFile {
     /// flags as strings ("1", "0.5") or numbers of either type, strings as numbers.
     ///
     /// `matrix` holds the factors in the precision `reading` asks for (Float64 by default).
-    public static func read(_ spec: FileSpec, side: Side = .users, reading: FactorReading = .double) throws(IOError) -> FactorFile {
-        let stored = try EmbeddingsFile.readMatrix(spec, preferred: [side.dataset], idsName: side.idsDataset, reading: reading)
+    public static func read(_ spec: FileSpec, side: Side = .users, reading: FactorReading = .double, limits: ReadLimits = ReadLimits()) throws(IOError) -> FactorFile {
+        let stored = try EmbeddingsFile.readMatrix(spec, preferred: [side.dataset], idsName: side.idsDataset, reading: reading, limits: limits)
         var result = FactorFile(side: side, factors: DenseMatrix(rows: 0, columns: 0, storage: []), ids: nil)
         result.matrix = stored.factors
         result.ids = stored.ids
@@ -22,7 +22,7 @@ extension FactorFile {
         try result.decode(RecordedAttributes(file))
         result.part = try ShardPart.read(from: file)
         if let bias = storedItemBias(file) {
-            result.itemBias = try EmbeddingsFile.readVector(FileSpec(path: spec.path, object: bias))
+            result.itemBias = try EmbeddingsFile.readVector(FileSpec(path: spec.path, object: bias), limits: limits)
         }
         return result
     }
@@ -30,15 +30,15 @@ extension FactorFile {
     /// The recorded settings of the factor file at `path` (attributes and a stored item bias),
     /// without its factor matrix, which is left empty: what `--like` takes from a file. A `.npy`
     /// records nothing.
-    public static func readSettings(_ path: String) throws(IOError) -> FactorFile {
+    public static func readSettings(_ path: String, limits: ReadLimits = ReadLimits()) throws(IOError) -> FactorFile {
         var result = FactorFile(side: .users, factors: DenseMatrix(rows: 0, columns: 0, storage: []), ids: nil)
         try InputFile.check(path)
         guard FileFormat.detect(path) == .hdf5 else { return result }
-        let file = try HDF5File.open(path)
-        result.side = try recordedSide(path) ?? .users
+        let file = try HDF5File.open(path, limits: limits)
+        result.side = try recordedSide(path, limits: limits) ?? .users
         try result.decode(RecordedAttributes(file))
         if let stored = storedItemBias(file) {
-            result.itemBias = try EmbeddingsFile.readVector(FileSpec(path: path, object: stored))
+            result.itemBias = try EmbeddingsFile.readVector(FileSpec(path: path, object: stored), limits: limits)
         }
         return result
     }
@@ -53,14 +53,14 @@ extension FactorFile {
 
     /// Whether the HDF5 file at `path` holds item factors (`item_factors`, no `user_factors`;
     /// an AnnData file that mftool wrote says so in its attribute `factors`).
-    public static func holdsItems(_ path: String) throws(IOError) -> Bool {
-        try recordedSide(path) == .items
+    public static func holdsItems(_ path: String, limits: ReadLimits = ReadLimits()) throws(IOError) -> Bool {
+        try recordedSide(path, limits: limits) == .items
     }
 
     /// The side the HDF5 file at `path` holds: by its `user_factors` or `item_factors` dataset,
     /// or the `factors` attribute of an AnnData file mftool wrote; nil when it does not say.
-    public static func recordedSide(_ path: String) throws(IOError) -> Side? {
-        let file = try HDF5File.open(path)
+    public static func recordedSide(_ path: String, limits: ReadLimits = ReadLimits()) throws(IOError) -> Side? {
+        let file = try HDF5File.open(path, limits: limits)
         let users = file.kind(of: "/user_factors") == .dataset, items = file.kind(of: "/item_factors") == .dataset
         if users != items { return users ? .users : .items }
         guard file.isAnnData, file.hasAttribute("factors", on: "/") else { return nil }

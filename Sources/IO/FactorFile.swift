@@ -34,7 +34,7 @@ public struct FactorFile: Sendable, Equatable {
     /// μ, the mean the targets were shifted by (recorded even when `offset` is none).
     public var globalMean = 0.0
     /// Where the item bias the factors were solved with came from (`FILE.h5:/DATASET` or
-    /// `FILE.npy`), as given on the command line: a record, read only by ``itemBias(items:itemCount:folder:)``
+    /// `FILE.npy`), as given on the command line: a record, read only by ``itemBias(items:itemCount:folder:limits:)``
     /// for files that do not store the bias themselves.
     public var itemBiasSource: FileSpec?
     /// An item bias stored in this file (dataset `item_bias`): ALS's item file holds the bias it
@@ -87,12 +87,12 @@ public struct FactorFile: Sendable, Equatable {
     ///   the working directory);
     /// - else none.
     /// Whichever is read must hold one finite entry per item.
-    public func itemBias(items: FileSpec, itemCount: Int, folder: String) throws(IOError) -> [Double]? {
+    public func itemBias(items: FileSpec, itemCount: Int, folder: String, limits: ReadLimits = ReadLimits()) throws(IOError) -> [Double]? {
         let (bias, origin): ([Double], String)
         if let itemBias {
             (bias, origin) = (itemBias, "the item_bias stored in the user factor file")
-        } else if let source = try recordedItemBiasSource(items: items, folder: folder) {
-            (bias, origin) = (try EmbeddingsFile.readVector(source), source.description)
+        } else if let source = try recordedItemBiasSource(items: items, folder: folder, limits: limits) {
+            (bias, origin) = (try EmbeddingsFile.readVector(source, limits: limits), source.description)
         } else {
             return nil
         }
@@ -107,9 +107,9 @@ extension FactorFile {
     /// Where the item bias the file records but does not store is read: the `item_bias` dataset
     /// of `items` when it has one (ALS's items file), else the recorded source resolved against
     /// `folder`; nil when the file records no item bias source.
-    public func recordedItemBiasSource(items: FileSpec?, folder: String) throws(IOError) -> FileSpec? {
+    public func recordedItemBiasSource(items: FileSpec?, folder: String, limits: ReadLimits = ReadLimits()) throws(IOError) -> FileSpec? {
         guard let itemBiasSource else { return nil }
-        if let items, FileFormat.detect(items.path) == .hdf5, let stored = FactorFile.storedItemBias(try HDF5File.open(items.path)) {
+        if let items, FileFormat.detect(items.path) == .hdf5, let stored = FactorFile.storedItemBias(try HDF5File.open(items.path, limits: limits)) {
             return FileSpec(path: items.path, object: stored)
         }
         return itemBiasSource.resolved(from: folder)

@@ -6,14 +6,14 @@ import Matrices
 /// dataset (`FILE.h5:/ids`), the ids of an embeddings file (`FILE.h5` or `FILE.h5:/model/emb`),
 /// or a Parquet file of one column.
 public enum IDListFile {
-    public static func read(_ spec: FileSpec) throws(IOError) -> IDMap {
+    public static func read(_ spec: FileSpec, limits: ReadLimits = ReadLimits()) throws(IOError) -> IDMap {
         let path = spec.path
         try InputFile.check(path)
         let ids: [String]
         switch FileFormat.detect(path) {
-        case .hdf5: return try readHDF5(spec)
+        case .hdf5: return try readHDF5(spec, limits: limits)
         case .npy: ids = try readNPY(path)
-        case .text where Parquet.isParquet(path): ids = try readParquet(path)
+        case .text where Parquet.isParquet(path): ids = try readParquet(path, limits: limits)
         case .text: ids = try readText(path)
         default: throw IOError(file: path, "expected ids as text (one per line), a 1-D .npy or an HDF5 dataset")
         }
@@ -23,15 +23,15 @@ public enum IDListFile {
     }
 
     /// A 1-D dataset's ids, or the ids beside an embeddings matrix.
-    private static func readHDF5(_ spec: FileSpec) throws(IOError) -> IDMap {
-        let file = try HDF5File.open(spec.path)
+    private static func readHDF5(_ spec: FileSpec, limits: ReadLimits) throws(IOError) -> IDMap {
+        let file = try HDF5File.open(spec.path, limits: limits)
         if let object = spec.object, file.kind(of: object) == .dataset, try file.info(object).shape.count == 1 {
             let ids = try file.readStrings(object)
             do { return try IDMap(ids) } catch {
                 throw IOError(file: spec.path, location: object, "id '\(error.id)' occurs twice (at position \(error.position))")
             }
         }
-        guard let ids = try EmbeddingsFile.read(spec).itemIDs else {
+        guard let ids = try EmbeddingsFile.read(spec, limits: limits).itemIDs else {
             throw IOError(file: spec.path, "has no item ids beside its embeddings (item_ids or ids); name a 1-D dataset as FILE.h5:/DATASET")
         }
         return ids
@@ -53,7 +53,7 @@ public enum IDListFile {
     /// of two or more columns, read as interactions.
     public static func isPerUser(_ path: String) -> Bool {
         if InputFile.isFolder(path) || Parquet.isParquet(path) {
-            guard let first = try? ParquetDataset(path).parts.first, let file = try? ParquetPartColumns(first) else { return false }
+            guard let first = try? ParquetDataset(path).parts.first, let file = try? ParquetPartColumns(first, limits: ReadLimits(memory: .unlimited)) else { return false }
             return file.names.count >= 2
         }
         guard (path as NSString).pathExtension.lowercased() == "csv" else { return false }
@@ -64,8 +64,8 @@ public enum IDListFile {
     }
 
     /// The ids of a Parquet file's one column, as text tokens (integers in decimal).
-    private static func readParquet(_ path: String) throws(IOError) -> [String] {
-        let file = try ParquetFile(path: path)
+    private static func readParquet(_ path: String, limits: ReadLimits) throws(IOError) -> [String] {
+        let file = try ParquetFile(path: path, limits: limits)
         guard file.columns.count == 1, let name = file.columns.first?.name else {
             throw IOError(file: path, "has \(file.columns.count) columns; an id list has one (a list per user has user and item columns)")
         }

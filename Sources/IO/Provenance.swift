@@ -42,8 +42,8 @@ public struct Provenance: Sendable, Equatable {
     }
 
     /// The provenance attributes of an HDF5 file, by name (those it has).
-    public static func read(_ path: String) throws(IOError) -> [String: String] {
-        let file = try HDF5File.open(path)
+    public static func read(_ path: String, limits: ReadLimits = ReadLimits()) throws(IOError) -> [String: String] {
+        let file = try HDF5File.open(path, limits: limits)
         var out: [String: String] = [:]
         for name in attributeNames where file.hasAttribute(name, on: "/") {
             out[name] = try file.stringAttribute(name, on: "/")

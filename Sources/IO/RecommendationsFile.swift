@@ -172,8 +172,8 @@ extension RecommendationsFile {
 
     /// Reads a part written by ``write(_:k:to:provenance:part:)``: `user_ids`, `item_ids` and
     /// `scores` (m × K), `list_lengths` and the part record. Errors name the file and dataset.
-    public static func readPart(_ path: String) throws(IOError) -> Part {
-        let file = try HDF5File.open(path)
+    public static func readPart(_ path: String, limits: ReadLimits = ReadLimits()) throws(IOError) -> Part {
+        let file = try HDF5File.open(path, limits: limits)
         guard let part = try ShardPart.read(from: file) else {
             throw IOError(file: path, "is not a part of a sharded run (no shard attributes)")
         }

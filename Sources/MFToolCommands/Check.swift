@@ -42,24 +42,26 @@ struct Check: ParsableCommand {
     func validate() throws { try CheckOptions.validate(checkTol: checkTol) }
 
     mutating func run() throws {
-        let userFile = try FactorFile.read(FileSpec(users))
+        let userFile = try FactorFile.read(FileSpec(users), limits: resources.limits)
         if like.like != nil {
-            objective = try like.apply(to: objective, items: data.itemsFile)
+            objective = try like.apply(to: objective, items: data.itemsFile, limits: resources.limits)
         } else if userFile.objective != nil {
-            objective = try like.apply(to: objective, recordedIn: userFile, path: FileSpec(users).path, items: data.itemsFile)
+            objective = try like.apply(to: objective, recordedIn: userFile, path: FileSpec(users).path, items: data.itemsFile, limits: resources.limits)
         } else if like.override {
             throw ValidationError("--override goes with --like or a factor file that records its objective")
         }
-        let (interactions, _, problem) = try data.load(objective: objective)
+        let (interactions, _, problem) = try data.load(objective: objective, limits: resources.limits)
         var notices = AlignmentNotices()
         let factors = try userFile.factors(alignedTo: interactions.userIDs, argument: users, interactions: data.interactionsFile,
                                                                    requireIDs: data.input.requireIDs, allowShift: data.input.allowIDShift, notices: &notices)
         guard factors.columns == problem.width else {
             throw DataError("\(users) has \(factors.columns) columns, the objective needs \(problem.width)\(objective.userBias ? " (k + 1 for the user bias)" : "")")
         }
-        try WorkingMemory.charge(rows: problem.userCount, columns: problem.width, copies: 3, gram: objective.loss != .observed,
+        try resources.limits.memory.charge(rows: problem.userCount, columns: problem.width, copies: 3, gram: objective.loss != .observed,
                                  what: "checking \(problem.userCount) users at k = \(problem.width) (the exact factors, two gradients\(objective.loss != .observed ? ", VᵀV" : ""))")
-        let exact = try RidgeSolver(fallback: .lstsq).solve(problem)
+        var solver = RidgeSolver(fallback: .lstsq)
+        solver.memory = resources.limits.memory
+        let exact = try solver.solve(problem)
         var options = CheckOptions()
         options.checkTol = checkTol
         options.checkJSON = json

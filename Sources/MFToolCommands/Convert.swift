@@ -84,7 +84,7 @@ struct Convert: ParsableCommand {
         let inputs = [input, inputOptions.itemIDsFrom].compactMap { $0.map { FileSpec($0).path } }
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [output])
         if isEmbeddings {
-            let embeddings = try EmbeddingsFile.read(spec)
+            let embeddings = try EmbeddingsFile.read(spec, limits: resources.limits)
             try provenance.writeEmbeddings(embeddings.factors, ids: embeddings.itemIDs, to: output, format: format)
             if json {
                 Console.out(Console.json(["input": input, "output": output, "kind": "embeddings", "rows": embeddings.factors.rows,
@@ -96,12 +96,12 @@ struct Convert: ParsableCommand {
             return
         }
         let progress = ProgressLine("convert", unit: "MiB", quiet: quiet)
-        let (interactions, report) = try inputOptions.read(input, progress: progress.handler.map { show in
+        let (interactions, report) = try inputOptions.read(input, limits: resources.limits, progress: progress.handler.map { show in
             { @Sendable bytes, total in show(bytes >> 20, total >> 20) }
         })
         progress.finish()
         try InteractionsFile.write(interactions, to: output, format: format, compression: compress, provenance: provenance,
-                                   itemMajor: layout == .csc)
+                                   itemMajor: layout == .csc, memory: resources.limits.memory)
         if json { Console.out(Console.json(summary(interactions, report, seconds: Date().timeIntervalSince(started)))) }
         if !quiet {
             var line = "converted \(input): \(interactions.userCount) users × \(interactions.itemCount) items, \(interactions.matrix.nnz) interactions"

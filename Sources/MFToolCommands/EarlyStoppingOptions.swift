@@ -33,11 +33,11 @@ struct EarlyStoppingOptions: ParsableArguments {
     /// training users and items by id, the training items excluded from the rankings; nil
     /// without --validation.
     func score(interactions: Interactions, trainingFile: String, factors: Int, userBias: Bool, threads: Int,
-               input: InteractionsInputOptions) throws -> (@Sendable (AlternatingLeastSquares.Factors) -> Double)? {
+               input: InteractionsInputOptions, limits: ReadLimits) throws -> (@Sendable (AlternatingLeastSquares.Factors) -> Double)? {
         guard let validation else { return nil }
         let (name, k) = try parsedMetric()
-        try Split.refuseMismatchedPair(train: trainingFile, test: validation)
-        var read = InteractionsFile.ReadOptions()
+        try Split.refuseMismatchedPair(train: trainingFile, test: validation, limits: limits)
+        var read = InteractionsFile.ReadOptions(limits: limits)
         read.canonical.itemOrder = interactions.itemIDs
         read.canonical.itemOrderSource = "the training interactions"
         read.canonical.dropUnknownItems = true
@@ -54,14 +54,16 @@ struct EarlyStoppingOptions: ParsableArguments {
         guard held.nnz > 0 else { throw DataError("\(validation): no validation interactions on the training users and items") }
         var ranking = RankingEvaluator(cutoffs: [k])
         ranking.threads = threads
+        ranking.memory = limits.memory
         let heldUsers = (0..<held.rows).reduce(0) { $0 + (held.degree(ofRow: $1) > 0 ? 1 : 0) }
         let width = factors == Int.max ? factors : factors + (userBias ? 1 : 0)
-        try WorkingMemory.charge(ranking.workingMemory(items: held.columns, width: width, modelUsers: held.rows, users: heldUsers, k: k, lists: false),
+        try limits.memory.charge(ranking.workingMemory(items: held.columns, width: width, modelUsers: held.rows, users: heldUsers, k: k, lists: false),
                                  what: "ranking \(heldUsers) validation users against \(held.columns) items at K = \(Swift.min(k, held.columns)) after every epoch")
         return { factors in
             let model = try! FactorModel(users: factors.users, items: factors.items, mean: factors.mean, itemBias: factors.itemBias,
                                          userBias: userBias)
             var evaluator = RankingEvaluator(cutoffs: [k])
+            evaluator.memory = limits.memory
             evaluator.threads = threads
             return evaluator.evaluate(model: model, test: held, train: train).values[k]?[name] ?? .nan
         }

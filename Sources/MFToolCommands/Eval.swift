@@ -102,11 +102,12 @@ struct Eval: ParsableCommand {
         let outPath = try out.map { try sharding.output($0, shard: shard) }
         if let outPath { _ = try output.format(of: outPath, .report, option: "--out") }
         if let outPath { try OutputGroup.refuseOverlap(inputs: [users, items, test, train].compactMap { $0.map { FileSpec($0).path } }, outputs: [outPath]) }
-        if let train { try Split.refuseMismatchedPair(train: train, test: test) }
+        if let train { try Split.refuseMismatchedPair(train: train, test: test, limits: resources.limits) }
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
         let t0 = Date()
-        let loaded = try LoadedModel(users: users, items: items, options: alignment, like: like, reading: precision == .single ? .single : .double)
+        let loaded = try LoadedModel(users: users, items: items, options: alignment, like: like, reading: precision == .single ? .single : .double,
+                                     limits: resources.limits)
         let ratingCaveat = !wanted.isDisjoint(with: ["rmse", "mae"]) && loaded.terms.objective?.loss == .implicit
         if ratingCaveat {
             Console.error("note: these factors minimize the implicit loss, which fits 0/1 preferences under confidence weights, not the values: RMSE and MAE against the test values say little about them; the ranking metrics do")
@@ -162,6 +163,7 @@ struct Eval: ParsableCommand {
         let ratingDone = Date()
         if !wanted.isDisjoint(with: Self.rankingMetrics) {
             var evaluator = RankingEvaluator(cutoffs: cutoffs)
+            evaluator.memory = resources.limits.memory
             evaluator.threads = threads
             evaluator.precision = precision
             evaluator.computeAUC = wanted.contains("auc")

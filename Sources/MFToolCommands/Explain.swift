@@ -34,8 +34,8 @@ struct Explain: ParsableCommand {
     @Flag(help: "Print the explanation as JSON on stdout (every contribution).") var json = false
 
     mutating func run() throws {
-        let loaded = try LoadedModel(users: users, items: items, options: alignment)
-        guard let objective = try FactorFile.read(FileSpec(users)).objective else {
+        let loaded = try LoadedModel(users: users, items: items, options: alignment, limits: resources.limits)
+        guard let objective = try FactorFile.read(FileSpec(users), limits: resources.limits).objective else {
             throw DataError("\(FileSpec(users).path) records no objective (loss), so its normal equations are unknown")
         }
         guard let u = loaded.userIDs.index(of: userID) else { throw DataError("no user '\(userID)' in \(users)") }
@@ -45,7 +45,7 @@ struct Explain: ParsableCommand {
         let row = x.range(ofRow: u)
         let one = CSRMatrix(rows: 1, columns: x.columns, indptr: [0, row.count], indices: Array(x.indices[row]), values: Array(x.values[row]))
         let problem = try RidgeProblem(interactions: one, items: loaded.model.items.doubles, objective: objective, itemBias: loaded.model.itemBias)
-        let explanation = try Explanation(problem: problem, user: 0, item: j)
+        let explanation = try Explanation(problem: problem, user: 0, item: j, memory: resources.limits.memory)
         let stored = loaded.model.predict(u, j)
         print(explanation, stored: stored, itemIDs: loaded.itemIDs, userIDs: loaded.userIDs)
     }

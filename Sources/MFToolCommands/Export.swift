@@ -47,13 +47,13 @@ struct Export: ParsableCommand {
 
     mutating func run() throws {
         _ = try output.format(of: out, .annVectors, option: "--out")
-        let loaded = try LoadedModel(users: users, items: items, options: alignment, reading: .asStored)
+        let loaded = try LoadedModel(users: users, items: items, options: alignment, reading: .asStored, limits: resources.limits)
         let model = loaded.model
         let columns = model.annColumns
         let itemVectors = ANNVectorsFile.Vectors(rows: model.items.rows, columns: columns, ids: loaded.itemIDs) { model.annItemRows($0) }
         let queries = ANNVectorsFile.Vectors(rows: model.users.rows, columns: columns, ids: loaded.userIDs) { model.annQueryRows($0) }
         let single = dtype == .float32
-        try WorkingMemory.charge(ANNVectorsFile.workingMemory(itemVectors, single: single) + ANNVectorsFile.workingMemory(queries, single: single)
+        try resources.limits.memory.charge(ANNVectorsFile.workingMemory(itemVectors, single: single) + ANNVectorsFile.workingMemory(queries, single: single)
                                  + [(model.users.rows, 8)],
                                  what: "exporting \(itemVectors.rows) item and \(queries.rows) query vectors of \(columns) components (a block of rows of each, the query offsets)")
         let provenance = Provenance(command: "export", settings: ["ann": true, "dtype": dtype.rawValue], inputs: ["users": users, "items": items])

@@ -11,17 +11,18 @@ extension Fit {
     func runALS(_ formats: (users: OutputFormat, items: OutputFormat?)) throws {
         guard let itemsOut else { throw ValidationError("--method als needs --items-out for the learned item factors") }
         guard factors >= 1 else { throw ValidationError("--k must be at least 1") }
-        let (interactions, _) = try data.input.read(data.interactionsFile)
+        let (interactions, _) = try data.input.read(data.interactionsFile, limits: resources.limits)
         guard objective.itemBias == nil else {
             throw ValidationError("--method als learns its own item bias with --user-bias; --item-bias takes a fixed one for solve and fit")
         }
         var als = AlternatingLeastSquares(objective: objective.objective, k: factors)
         als.solver = RidgeSolver(threads: threads, precision: precision ?? .double)
+        als.solver.memory = resources.limits.memory
         als.epochs = epochs
         als.seed = seed
         als.tracksObjective = !quiet || log != nil || json || stopping.validation != nil
         als.validation = try stopping.score(interactions: interactions, trainingFile: data.interactionsFile, factors: factors, userBias: objective.userBias,
-                                            threads: threads, input: data.input)
+                                            threads: threads, input: data.input, limits: resources.limits)
         als.patience = stopping.patience
         var logLines: [String] = []
         let quiet = self.quiet
@@ -44,7 +45,7 @@ extension Fit {
         }
         // Both files record the same settings; the learned item bias is stored in the items file.
         let biases = result.itemBias != nil
-        var users = objective.factorFile(result.users, ids: interactions.userIDs, mean: result.mean)
+        var users = objective.factorFile(result.users, ids: interactions.userIDs, mean: result.mean, limits: resources.limits)
         users.userBias = biases
         users.itemBiasSource = biases ? FileSpec(path: itemsOut, object: formats.items == .h5ad ? "/obs/item_bias" : "/item_bias") : nil
         users.run = alsRun(result)

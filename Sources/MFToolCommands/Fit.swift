@@ -145,7 +145,7 @@ struct Fit: ParsableCommand {
         BLASThreadCount.set(threads)
         if method == .als { return try runALS(formats) }
         let t0 = Date()
-        let (interactions, _, problem) = try data.load(objective: objective)
+        let (interactions, _, problem) = try data.load(objective: objective, limits: resources.limits)
         var trainer = self.trainer
         let initial = try initialFactors(problem, userIDs: interactions.userIDs)
         // The optimum is known before training when it is needed for progress or the check.
@@ -175,7 +175,7 @@ struct Fit: ParsableCommand {
         }
         let t2 = Date()
         progress.clear()
-        var file = objective.factorFile(factors, ids: interactions.userIDs, mean: problem.mean)
+        var file = objective.factorFile(factors, ids: interactions.userIDs, mean: problem.mean, limits: resources.limits)
         // The objective the factors minimize: coupled weight decay w is λ + w·N/2 on it (the one
         // check and solve --like then take).
         file.objective?.lambda = tracked.objective.lambda
@@ -206,14 +206,14 @@ extension Fit {
     /// The starting factors `--init` names: seeded random, zeros, or a file's rows by user id.
     func initialFactors(_ problem: RidgeProblem, userIDs: IDMap) throws -> DenseMatrix<Double> {
         // The factors, their gradient and the optimizer's two moments; VᵀV for the full-batch losses.
-        try WorkingMemory.charge(rows: problem.userCount, columns: problem.width, copies: 4, gram: problem.objective.loss != .observed,
+        try resources.limits.memory.charge(rows: problem.userCount, columns: problem.width, copies: 4, gram: problem.objective.loss != .observed,
                                  what: "training \(problem.userCount) users at k = \(problem.width) (factors, gradient, optimizer moments)")
         switch `init` {
         case .random: return GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: seed)
         case .zeros: return DenseMatrix(rows: problem.userCount, columns: problem.width, repeating: 0)
         case let .file(path):
             var notices = AlignmentNotices()
-            return try FactorFile.read(FileSpec(path)).factors(alignedTo: userIDs, argument: path, interactions: data.interactionsFile,
+            return try FactorFile.read(FileSpec(path), limits: resources.limits).factors(alignedTo: userIDs, argument: path, interactions: data.interactionsFile,
                                                                requireIDs: data.input.requireIDs, allowShift: data.input.allowIDShift, notices: &notices)
         }
     }
@@ -249,6 +249,7 @@ extension Fit {
     /// The exact optimum that progress and --check measure against.
     func exactOptimum(_ problem: RidgeProblem) throws -> RidgeSolution {
         var solver = RidgeSolver(threads: threads, fallback: .lstsq)
+        solver.memory = resources.limits.memory
         let progress = ProgressLine("exact solve", unit: "users", quiet: quiet)
         solver.progress = progress.handler
         defer { progress.finish() }

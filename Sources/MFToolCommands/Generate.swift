@@ -70,12 +70,13 @@ struct Generate: ParsableCommand {
         let outFormat = try output.format(of: out, .interactions, option: "--out")
         let itemsFormat = try output.format(of: itemsOut, .factors, option: "--items-out")
         let usersFormat = try usersOut.map { try output.format(of: $0, .factors, option: "--users-out") }
-        try spec.chargeWorkingMemory()
+        try spec.chargeWorkingMemory(to: resources.limits.memory)
         let progress = ProgressLine("generate", unit: "users", quiet: quiet)
         let data = spec.generate(progress: progress.handler)
         progress.finish()
         let provenance = provenance(spec)
-        try InteractionsFile.write(data.interactions, to: out, format: outFormat, provenance: provenance)
+        try InteractionsFile.write(data.interactions, to: out, format: outFormat, provenance: provenance,
+                                   memory: resources.limits.memory)
         try provenance.writeEmbeddings(data.items, ids: data.interactions.itemIDs, to: itemsOut, format: itemsFormat)
         if let usersOut {
             var users = FactorFile(factors: data.users, ids: data.interactions.userIDs)

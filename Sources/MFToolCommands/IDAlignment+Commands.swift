@@ -56,24 +56,27 @@ struct LoadedModel {
     var options: ModelInputOptions
     /// The settings the model's terms come from: the user file's, or the --like file's.
     var terms: FactorFile
+    /// What reading the files, and those read against the model later, may make mftool do.
+    var limits: ReadLimits
 
     /// Reads the two files; the item bias comes from the user file, else the items file (see
     /// `FactorFile.itemBias(items:itemCount:folder:)`); with `like` (--like), μ and the biases
     /// are the --like file's. Both factor matrices are read in the precision `reading` asks for.
-    init(users: String, items: String, options: ModelInputOptions, like: LikeOptions? = nil, reading: FactorReading = .double) throws {
+    init(users: String, items: String, options: ModelInputOptions, like: LikeOptions? = nil, reading: FactorReading = .double,
+         limits: ReadLimits) throws {
         let (itemFactors, itemIDs) = try EmbeddingsFile.readFactors(FileSpec(items), ids: options.itemIDs.map { FileSpec($0) },
-                                                                     reading: reading)
+                                                                     reading: reading, limits: limits)
         // No item to score: every list, vector file or metric would be empty, not an answer.
         guard itemFactors.rows > 0 else { throw IOError(file: FileSpec(items).path, "holds 0 items (no rows): there is nothing to score") }
         let userSpec = FileSpec(users)
         if !options.allowRoleSwap, userSpec.object == nil, FileFormat.detect(userSpec.path) == .hdf5,
-           try FactorFile.holdsItems(userSpec.path) {
+           try FactorFile.holdsItems(userSpec.path, limits: limits) {
             throw DataError("\(userSpec.path) holds item factors (item_factors), not user factors: give it as --items, or pass --allow-role-swap to score its rows as users")
         }
-        let userFile = try FactorFile.read(userSpec, reading: reading)
-        let (terms, termsPath) = try like?.modelTerms(of: userFile, usersPath: userSpec.path) ?? (userFile, userSpec.path)
+        let userFile = try FactorFile.read(userSpec, reading: reading, limits: limits)
+        let (terms, termsPath) = try like?.modelTerms(of: userFile, usersPath: userSpec.path, limits: limits) ?? (userFile, userSpec.path)
         let bias = try terms.itemBias(items: FileSpec(items), itemCount: itemFactors.rows,
-                                      folder: (termsPath as NSString).deletingLastPathComponent)
+                                      folder: (termsPath as NSString).deletingLastPathComponent, limits: limits)
         model = try FactorModel(users: userFile.matrix, items: itemFactors, mean: terms.mean,
                                 itemBias: bias, userBias: terms.userBias)
         self.terms = terms
@@ -82,6 +85,7 @@ struct LoadedModel {
         usersArgument = users
         itemsArgument = items
         self.options = options
+        self.limits = limits
     }
 
     /// What aligning one interactions file to the model found.
@@ -97,7 +101,7 @@ struct LoadedModel {
     /// Reads interactions and renumbers them to the model's users and items by the one alignment
     /// rule (`IDAlignment`); `role` names the file in messages ("test", "train").
     func aligned(_ path: String, role: String, notices: inout AlignmentNotices) throws -> Aligned {
-        var read = InteractionsFile.ReadOptions()
+        var read = InteractionsFile.ReadOptions(limits: limits)
         read.canonical.itemOrder = itemIDs
         read.canonical.itemOrderSource = FileSpec(itemsArgument).path
         read.canonical.dropUnknownItems = options.dropUnknownItems

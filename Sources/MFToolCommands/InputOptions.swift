@@ -69,8 +69,8 @@ struct InteractionsInputOptions: ParsableArguments {
         if let minimumValue, !minimumValue.isFinite { throw ValidationError("--min-value must be a finite number, not \(minimumValue)") }
     }
 
-    func readOptions() throws -> InteractionsFile.ReadOptions {
-        var options = InteractionsFile.ReadOptions()
+    func readOptions(limits: ReadLimits) throws -> InteractionsFile.ReadOptions {
+        var options = InteractionsFile.ReadOptions(limits: limits)
         options.format = format
         guard let separator = DelimitedOptions.Delimiter(argument: delimiter) else {
             throw ValidationError("--delimiter '\(delimiter)' is not a separator: use auto, comma, tab, whitespace, '::' or one character")
@@ -101,7 +101,7 @@ struct InteractionsInputOptions: ParsableArguments {
         options.canonical.allowIDShift = allowIDShift
         options.canonical.allowRoleSwap = allowRoleSwap
         if let source = itemIDsFrom {
-            options.canonical.itemOrder = try EmbeddingsFile.readIDs(FileSpec(source))
+            options.canonical.itemOrder = try EmbeddingsFile.readIDs(FileSpec(source), limits: limits)
             options.canonical.itemOrderSource = FileSpec(source).path
         }
         return options
@@ -110,11 +110,11 @@ struct InteractionsInputOptions: ParsableArguments {
     /// Reads interactions from `argument` with these options, with no item order but
     /// `--item-ids-from`; prints how ids were matched.
     /// Reads interactions; `progress` sees the bytes of delimited text parsed.
-    func read(_ argument: String, progress: ProgressHandler? = nil) throws -> (Interactions, ConversionReport) {
+    func read(_ argument: String, limits: ReadLimits, progress: ProgressHandler? = nil) throws -> (Interactions, ConversionReport) {
         if dropUnknownItems && itemIDsFrom == nil {
             throw ValidationError("--drop-unknown-items needs --item-ids-from")
         }
-        let (interactions, report) = try InteractionsFile.read(FileSpec(argument), options: readOptions(), progress: progress)
+        let (interactions, report) = try InteractionsFile.read(FileSpec(argument), options: readOptions(limits: limits), progress: progress)
         var notices = AlignmentNotices()
         notices.print(report.notices)
         return (interactions, report)

@@ -41,17 +41,17 @@ struct Inspect: ParsableCommand {
     mutating func run() throws {
         let spec = FileSpec(file)
         var report: [(String, Any)] = [("file", file)]
-        let datasets = try? HDF5Catalog.describe(spec.path)
+        let datasets = try? HDF5Catalog.describe(spec.path, limits: resources.limits)
         if let datasets { report.append(("datasets", datasets)) }
-        let content = kind != .auto ? kind : try Inspect.detect(spec, format: inputOptions.format, datasets: datasets ?? [])
+        let content = kind != .auto ? kind : try Inspect.detect(spec, format: inputOptions.format, datasets: datasets ?? [], limits: resources.limits)
         if content == .users {
-            report += Summary.userFactors(try FactorFile.read(spec, side: .users))
+            report += Summary.userFactors(try FactorFile.read(spec, side: .users, limits: resources.limits))
         } else if content == .embeddings {
-            let e = try EmbeddingsFile.read(spec)
+            let e = try EmbeddingsFile.read(spec, limits: resources.limits)
             report += Summary.embeddings(e)
         } else {
-            let (x, dup) = try inputOptions.read(file)
-            try Summary.chargeStatistics(x.matrix)
+            let (x, dup) = try inputOptions.read(file, limits: resources.limits)
+            try Summary.chargeStatistics(x.matrix, memory: resources.limits.memory)
             report += Summary.interactions(x)
             report.append(("duplicates", dup.duplicates))
         }
@@ -65,13 +65,13 @@ struct Inspect: ParsableCommand {
 
     /// What a file holds: interactions, item embeddings (.npy, an HDF5 matrix) or user factors
     /// (an HDF5 file whose matrix is `user_factors`, named or the file's only factor dataset).
-    static func detect(_ spec: FileSpec, format: FileFormat?, datasets: [[String: Any]]) throws -> Kind {
+    static func detect(_ spec: FileSpec, format: FileFormat?, datasets: [[String: Any]], limits: ReadLimits) throws -> Kind {
         switch format ?? FileFormat.detect(spec.path) {
         case .npy: return .embeddings
         case .hdf5:
-            if try HDF5Catalog.hasCSRGroup(spec) { return .interactions }
+            if try HDF5Catalog.hasCSRGroup(spec, limits: limits) { return .interactions }
             if let object = spec.object { return object.hasSuffix("user_factors") ? .users : .embeddings }
-            return try FactorFile.recordedSide(spec.path) == .users ? .users : .embeddings
+            return try FactorFile.recordedSide(spec.path, limits: limits) == .users ? .users : .embeddings
         default: return .interactions
         }
     }
@@ -114,12 +114,12 @@ enum Summary {
         return degrees
     }
 
-    /// Throws, naming the sizes, when the statistics of `m` would exceed ``MemoryLimit``: a
+    /// Throws, naming the sizes, when the statistics of `m` would exceed `memory`: a
     /// sorted copy of the values, the item indices sorted or counted, the degrees and their
     /// sorted copies.
-    static func chargeStatistics(_ m: CSRMatrix) throws {
+    static func chargeStatistics(_ m: CSRMatrix, memory: MemoryLimit) throws {
         let users = Swift.min(m.rows, m.nnz), items = Swift.min(m.columns, WorkingMemory.cells(2, m.nnz) &+ 1024)
-        try WorkingMemory.charge([(m.nnz, 8 + 4 + 8), (users, 3 * 8), (items, 2 * 8)],
+        try memory.charge([(m.nnz, 8 + 4 + 8), (users, 3 * 8), (items, 2 * 8)],
                                  what: "the statistics of \(m.nnz) interactions (sorted copies of the values and item indices, the degrees)")
     }
 

@@ -31,7 +31,7 @@ extension LoadedModel {
             return ItemListInput(items: nil, perUser: aligned.matrix, unknownItems: aligned.droppedInteractions,
                                  unknownUsers: aligned.unknownUsers)
         }
-        let list = try IDListFile.read(spec)
+        let list = try IDListFile.read(spec, limits: limits)
         let sides = IDAlignment.Sides(entity: "item", source: "the \(role) list \(spec)", target: "the items file \(FileSpec(itemsArgument).path)")
         if itemIDs.isPositional {
             if options.requireIDs { throw DataError("\(sides.target) has no item ids and --require-ids is set, so \(sides.source) cannot be matched") }

@@ -15,22 +15,22 @@ struct LikeOptions: ParsableArguments {
     var override = false
 
     /// `options` with every setting the --like file records (unchanged without --like); see
-    /// ``apply(to:recordedIn:path:items:)``. `items` is the items file given with it, where an
+    /// ``apply(to:recordedIn:path:items:limits:)``. `items` is the items file given with it, where an
     /// ALS model's item bias lives.
-    func apply(to options: ObjectiveOptions, items: String? = nil) throws -> ObjectiveOptions {
+    func apply(to options: ObjectiveOptions, items: String? = nil, limits: ReadLimits) throws -> ObjectiveOptions {
         guard let like else { return options }
         let path = FileSpec(like).path
-        let file = try FactorFile.readSettings(path)
+        let file = try FactorFile.readSettings(path, limits: limits)
         guard file.objective != nil else {
             throw DataError("\(path) records no objective (loss), so --like has nothing to take")
         }
-        return try apply(to: options, recordedIn: file, path: path, items: items)
+        return try apply(to: options, recordedIn: file, path: path, items: items, limits: limits)
     }
 
     /// `options` with every setting `file` (read from `path`) records; a flag typed on the
     /// command line that disagrees with the recording is an error (exit 1, naming both) unless
     /// --override, which keeps the flag.
-    func apply(to options: ObjectiveOptions, recordedIn file: FactorFile, path: String, items: String?) throws -> ObjectiveOptions {
+    func apply(to options: ObjectiveOptions, recordedIn file: FactorFile, path: String, items: String?, limits: ReadLimits) throws -> ObjectiveOptions {
         guard let recorded = file.objective else { return options }
         var out = options
         var conflicts: [String] = []
@@ -55,7 +55,7 @@ struct LikeOptions: ParsableArguments {
             conflicts.append("--user-bias (recorded: none)")
         }
         if !(options.userBias && override) { out.userBias = recorded.userBias }
-        try takeItemBias(file, path: path, items: items, given: options.itemBias, into: &out, conflicts: &conflicts)
+        try takeItemBias(file, path: path, items: items, given: options.itemBias, limits: limits, into: &out, conflicts: &conflicts)
         if !conflicts.isEmpty && !override {
             throw DataError("\(conflicts.joined(separator: ", ")) contradict\(conflicts.count == 1 ? "s" : "") the settings recorded in \(path) (--override keeps the flags)")
         }
@@ -65,14 +65,14 @@ struct LikeOptions: ParsableArguments {
     /// The item bias: the one stored in the factor file (as `FILE.h5:/item_bias`), else the one
     /// it records the source of (an ALS model's, in its items file). A given --item-bias
     /// contradicts it unless its values are the same.
-    private func takeItemBias(_ file: FactorFile, path: String, items: String?, given: String?,
+    private func takeItemBias(_ file: FactorFile, path: String, items: String?, given: String?, limits: ReadLimits,
                               into out: inout ObjectiveOptions, conflicts: inout [String]) throws {
         let folder = (path as NSString).deletingLastPathComponent
         let recorded = file.itemBias != nil ? FileSpec(path: path, object: "/item_bias")
-            : try file.recordedItemBiasSource(items: items.map { FileSpec($0) }, folder: folder)
+            : try file.recordedItemBiasSource(items: items.map { FileSpec($0) }, folder: folder, limits: limits)
         if let given {
-            let values = try EmbeddingsFile.readVector(FileSpec(given))
-            if try values != recorded.map({ try EmbeddingsFile.readVector($0) }) {
+            let values = try EmbeddingsFile.readVector(FileSpec(given), limits: limits)
+            if try values != recorded.map({ try EmbeddingsFile.readVector($0, limits: limits) }) {
                 conflicts.append("--item-bias \(given) (recorded: \(recorded?.description ?? "none"))")
                 if override { return }
             }
@@ -86,10 +86,10 @@ extension LikeOptions {
     /// `users` (read from `usersPath`) uses, and its path: the --like file's when given, else
     /// the user file's own. A user file that records terms other than the --like file's is an
     /// error naming both, unless --override.
-    func modelTerms(of users: FactorFile, usersPath: String) throws -> (file: FactorFile, path: String) {
+    func modelTerms(of users: FactorFile, usersPath: String, limits: ReadLimits) throws -> (file: FactorFile, path: String) {
         guard let like else { return (users, usersPath) }
         let path = FileSpec(like).path
-        let recorded = try FactorFile.readSettings(path)
+        let recorded = try FactorFile.readSettings(path, limits: limits)
         guard recorded.recordsModel else { throw DataError("\(path) records no model settings, so --like has nothing to take") }
         guard users.recordsModel && !override else { return (recorded, path) }
         var conflicts: [String] = []

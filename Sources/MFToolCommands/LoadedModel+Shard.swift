@@ -10,7 +10,7 @@ extension LoadedModel {
     /// file. A shard may match no user; the merged totals decide whether the run was empty.
     func alignedShard(_ path: String, role: String, shard: Shard,
                       notices: inout AlignmentNotices) throws -> (Aligned, InteractionsFile.ShardRead) {
-        var options = InteractionsFile.ReadOptions()
+        var options = InteractionsFile.ReadOptions(limits: limits)
         options.canonical.itemOrder = itemIDs
         options.canonical.itemOrderSource = FileSpec(itemsArgument).path
         options.canonical.dropUnknownItems = self.options.dropUnknownItems

@@ -7,9 +7,9 @@ extension Merge {
     /// Merges the parts of a sharded eval (JSON: the part record and exact totals) in shard
     /// order and reports the metrics as eval does, through the same code path: the table, or
     /// JSON with `json`, or JSON into `out`.
-    static func mergeEval(parts: [String], json: Bool, out: String?, quiet: Bool) throws {
+    static func mergeEval(parts: [String], json: Bool, out: String?, quiet: Bool, limits: ReadLimits) throws {
         var read: [(path: String, part: ShardPart, totals: EvaluationTotals, test: String)] = []
-        for path in parts { read.append(try evalPart(path)) }
+        for path in parts { read.append(try evalPart(path, limits: limits)) }
         let ordered = try ShardPart.ordered(read.map { ($0.path, $0.part) })
         let byPath = Dictionary(read.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
         let first = byPath[ordered[0].path]!
@@ -28,9 +28,9 @@ extension Merge {
     }
 
     /// One eval part: its record, totals and test file; parts of another kind are refused.
-    static func evalPart(_ path: String) throws -> (path: String, part: ShardPart, totals: EvaluationTotals, test: String) {
+    static func evalPart(_ path: String, limits: ReadLimits) throws -> (path: String, part: ShardPart, totals: EvaluationTotals, test: String) {
         if FileFormat.detect(path) == .hdf5 {
-            let kind = try ShardPart.read(path)?.kind ?? "no"
+            let kind = try ShardPart.read(path, limits: limits)?.kind ?? "no"
             throw DataError("\(path): holds a \(kind) part, not an eval part (JSON); merge the parts of one run")
         }
         let object: [String: Any]

@@ -8,14 +8,15 @@ extension Merge {
     func mergeFactors(out: String, format: OutputFormat, started: Date) throws {
         var records: [(path: String, part: ShardPart)] = []
         for path in parts {
-            guard let part = try ShardPart.read(path), part.kind == "factors" else {
+            guard let part = try ShardPart.read(path, limits: resources.limits), part.kind == "factors" else {
                 throw DataError("\(path): not a factor-file part of a sharded run")
             }
             records.append((path, part))
         }
         let ordered = try ShardPart.ordered(records).map(\.path)
-        let side: FactorFile.Side = try FactorFile.holdsItems(ordered[0]) ? .items : .users
-        let (rows, columns) = try FactorFile.merge(ordered, side: side, to: out, format: format, provenance: try provenance(ordered))
+        let side: FactorFile.Side = try FactorFile.holdsItems(ordered[0], limits: resources.limits) ? .items : .users
+        let (rows, columns) = try FactorFile.merge(ordered, side: side, to: out, format: format, provenance: try provenance(ordered),
+                                                     limits: resources.limits)
         if json {
             Console.out(Console.json(["kind": "factors", "parts": parts.count, "rows": rows, "columns": columns, "out": out]))
         }
@@ -27,7 +28,7 @@ extension Merge {
     /// What the merged file records: command merge, the parts' own command, settings and
     /// inputs (every part of a run has the same), and the parts.
     func provenance(_ ordered: [String]) throws -> Provenance {
-        let first = try Provenance.read(ordered[0])
+        let first = try Provenance.read(ordered[0], limits: resources.limits)
         func object(_ name: String) -> Any {
             first[name].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) } ?? [String: Any]()
         }

@@ -8,17 +8,18 @@ extension Merge {
     /// order and writes `out` in the format of its extension, as unsharded recommend writes
     /// it: CSV and JSONL byte for byte, HDF5 dataset for dataset (with the first part's
     /// provenance).
-    static func mergeRecommendations(parts: [String], out: String, format: OutputFormat, json: Bool, quiet: Bool) throws {
+    static func mergeRecommendations(parts: [String], out: String, format: OutputFormat, json: Bool, quiet: Bool,
+                                     limits: ReadLimits) throws {
         var read: [String: RecommendationsFile.Part] = [:]
         var pairs = 0
         for path in parts {
             guard FileFormat.detect(path) == .hdf5 else {
                 throw DataError("\(path): is not a recommendations part (HDF5); merge the parts of one run")
             }
-            let part = try RecommendationsFile.readPart(path)
+            let part = try RecommendationsFile.readPart(path, limits: limits)
             // The parts read so far, and the merged lists that will hold them all again.
             pairs = Swift.min(Int.max / 64, pairs + WorkingMemory.cells(part.lists.users.count, Swift.max(1, part.k)))
-            try WorkingMemory.charge([(pairs, 2 * 16)], what: "merging recommendation parts (\(pairs) user-item pairs in \(read.count + 1) parts so far, and their merged lists)")
+            try limits.memory.charge([(pairs, 2 * 16)], what: "merging recommendation parts (\(pairs) user-item pairs in \(read.count + 1) parts so far, and their merged lists)")
             read[path] = part
         }
         let ordered = try ShardPart.ordered(parts.map { ($0, read[$0]!.part) })

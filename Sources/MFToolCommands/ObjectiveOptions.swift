@@ -115,24 +115,24 @@ struct ProblemInputOptions: ParsableArguments {
     /// Reads both files; the interactions' items are aligned to the embeddings' (or to
     /// --item-ids-from) by the one alignment rule: by id when both carry ids, else by position
     /// when the counts agree, said on stderr.
-    func load(objective: ObjectiveOptions) throws -> (Interactions, ItemEmbeddings, RidgeProblem) {
-        let (interactions, items, problem, _) = try loadReporting(objective: objective)
+    func load(objective: ObjectiveOptions, limits: ReadLimits) throws -> (Interactions, ItemEmbeddings, RidgeProblem) {
+        let (interactions, items, problem, _) = try loadReporting(objective: objective, limits: limits)
         return (interactions, items, problem)
     }
 
     /// `load`, with what reading the interactions dropped.
-    func loadReporting(objective: ObjectiveOptions) throws -> (Interactions, ItemEmbeddings, RidgeProblem, ConversionReport) {
-        let loaded = try load(objective: objective, shard: nil)
+    func loadReporting(objective: ObjectiveOptions, limits: ReadLimits) throws -> (Interactions, ItemEmbeddings, RidgeProblem, ConversionReport) {
+        let loaded = try load(objective: objective, shard: nil, limits: limits)
         return (loaded.interactions, loaded.items, loaded.problem, loaded.report)
     }
 
     /// The problem, or with `shard` only its rows of the interactions (see
     /// `InteractionsFile.read(_:options:shard:)`); under a global-mean offset a shard's μ is
     /// the whole file's, read by slabs.
-    func load(objective settings: ObjectiveOptions, shard: Shard?) throws -> LoadedProblem {
+    func load(objective settings: ObjectiveOptions, shard: Shard?, limits: ReadLimits) throws -> LoadedProblem {
         guard let itemsFile else { throw ValidationError("--items is required") }
-        let items = try EmbeddingsFile.read(FileSpec(itemsFile), ids: itemIDs.map { FileSpec($0) })
-        var options = try input.readOptions()
+        let items = try EmbeddingsFile.read(FileSpec(itemsFile), ids: itemIDs.map { FileSpec($0) }, limits: limits)
+        var options = try input.readOptions(limits: limits)
         if options.canonical.itemOrder == nil {
             options.canonical.itemOrder = items.itemIDs ?? .positional(items.factors.rows)
             options.canonical.itemOrderSource = FileSpec(itemsFile).path
@@ -157,7 +157,7 @@ struct ProblemInputOptions: ParsableArguments {
         guard loaded.interactions.itemCount == items.factors.rows else {
             throw DataError("\(interactionsFile) has \(loaded.interactions.itemCount) items (ordered by --item-ids-from) but \(itemsFile) has \(items.factors.rows) rows")
         }
-        let bias = try settings.itemBias.map { try EmbeddingsFile.readVector(FileSpec($0)) }
+        let bias = try settings.itemBias.map { try EmbeddingsFile.readVector(FileSpec($0), limits: limits) }
         loaded.problem = try RidgeProblem(interactions: loaded.interactions.matrix, items: items.factors, objective: objective, itemBias: bias)
         return loaded
     }

@@ -86,7 +86,8 @@ struct Recommend: ParsableCommand {
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
-        let loaded = try LoadedModel(users: users, items: items, options: alignment, reading: precision == .single ? .single : .double)
+        let loaded = try LoadedModel(users: users, items: items, options: alignment, reading: precision == .single ? .single : .double,
+                                     limits: resources.limits)
         let (model, userMap) = (loaded.model, loaded.userIDs)
         k = QueryList.capped(k, available: model.items.rows, what: "items", quiet: quiet)
         var notices = AlignmentNotices()
@@ -101,6 +102,7 @@ struct Recommend: ParsableCommand {
         }
         if userIDs.isEmpty { rows = Array(0..<userMap.count) }
         var evaluator = RankingEvaluator(cutoffs: [k])
+        evaluator.memory = resources.limits.memory
         let positions = shard.map { Self.positions(of: $0, users: rows.count, block: evaluator.blockSize) } ?? rows.indices
         let part = shard.map { ShardPart(kind: "recommendations", shard: $0, rows: positions, totalRows: rows.count,
                                          fingerprint: fingerprint(loaded, rows: rows), settings: partSettings) }

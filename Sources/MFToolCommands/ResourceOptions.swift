@@ -4,8 +4,8 @@ import IO
 import Matrices
 
 /// What an input may make mftool do: how much memory one file's arrays may ask for, and whether
-/// an HDF5 file may point it at another file. Applied while the command line is validated,
-/// before any file is read.
+/// an HDF5 file may point it at another file. A command takes ``limits`` once, when it starts,
+/// and hands it to every reader and solver it calls.
 struct ResourceOptions: ParsableArguments {
     @Option(name: .customLong("max-memory"), help: ArgumentHelp(
         "Refuse an input whose arrays would need more than this much memory, naming it: bytes, or a number with K, M, G or T (powers of 1024), e.g. 8G (default: the least of the physical memory, the process's RLIMIT_AS and RLIMIT_DATA, and its cgroup's memory.max). Solver workspaces and factors are charged to it too.",
@@ -15,12 +15,14 @@ struct ResourceOptions: ParsableArguments {
     @Flag(name: .customLong("follow-external-links"), help: "Follow HDF5 external links (datasets stored in another file); refused by default, so that an input cannot make mftool read another file.")
     var followExternalLinks = false
 
-    /// Sets the limits, writing each only when it changes: a command run in-process beside
-    /// readers on other threads (the tests) then leaves the defaults untouched.
     func validate() throws {
-        let limit = try maxMemory.map(ResourceOptions.bytes) ?? MemoryLimit.systemDefault()
-        if MemoryBudget.limit != limit { MemoryBudget.limit = limit }
-        if ExternalLinks.follow != followExternalLinks { ExternalLinks.follow = followExternalLinks }
+        _ = try maxMemory.map(ResourceOptions.bytes)
+    }
+
+    /// The limits the options give: `--max-memory` (validated), else the system's limit now.
+    var limits: ReadLimits {
+        let bytes = maxMemory.flatMap { try? ResourceOptions.bytes($0) } ?? MemoryLimit.systemDefault()
+        return ReadLimits(memory: MemoryLimit(bytes: bytes), followExternalLinks: followExternalLinks)
     }
 
     /// `text` as a byte count: digits with an optional fraction and a K, M, G or T suffix.

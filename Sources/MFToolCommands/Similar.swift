@@ -65,10 +65,11 @@ struct Similar: ParsableCommand {
     func vectors() throws -> (FactorMatrix, IDMap, String, entity: String) {
         let reading: FactorReading = precision == .double ? .double : metric == .inner ? .single : .asStored
         if let items {
-            let (factors, ids) = try EmbeddingsFile.readFactors(FileSpec(items), ids: itemIDs.map { FileSpec($0) }, reading: reading)
+            let (factors, ids) = try EmbeddingsFile.readFactors(FileSpec(items), ids: itemIDs.map { FileSpec($0) }, reading: reading,
+                                                             limits: resources.limits)
             return (factors, ids ?? .positional(factors.rows), items, "item")
         }
-        let file = try FactorFile.read(FileSpec(users!), reading: reading)
+        let file = try FactorFile.read(FileSpec(users!), reading: reading, limits: resources.limits)
         let factors = file.matrix.leading(columns: file.k)
         return (factors, file.ids ?? .positional(factors.rows), users!, "user")
     }
@@ -88,6 +89,7 @@ struct Similar: ParsableCommand {
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
         var evaluator = RankingEvaluator(cutoffs: [k])
+        evaluator.memory = resources.limits.memory
         evaluator.threads = threads
         evaluator.precision = precision
         let progress = ProgressLine("similar", unit: "\(entity)s", quiet: quiet)

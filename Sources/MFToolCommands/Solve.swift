@@ -106,13 +106,13 @@ struct Solve: ParsableCommand {
     mutating func run() throws {
         let inputs = [data.interactionsFile, data.itemsFile, usersFile, like.like, objective.itemBias].compactMap { $0.map { FileSpec($0).path } }
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
-        objective = try like.apply(to: objective, items: data.itemsFile)
+        objective = try like.apply(to: objective, items: data.itemsFile, limits: resources.limits)
         let shard = try sharding.resolved()
         out = try sharding.output(out, shard: shard)
         let format = try output.format(of: out, shard == nil ? .factors : .part, option: "--out")
         if side == .items { return try solveItems(shard: shard, format: format) }
         let t0 = Date()
-        let loaded = try data.load(objective: objective, shard: shard)
+        let loaded = try data.load(objective: objective, shard: shard, limits: resources.limits)
         let (interactions, problem, report) = (loaded.interactions, loaded.problem!, loaded.report)
         let t1 = Date()
         threads = ThreadCount.capped(threads)
@@ -130,7 +130,7 @@ struct Solve: ParsableCommand {
             solution.seconds = times.sorted()[times.count / 2]
         }
         let t2 = Date()
-        var file = objective.factorFile(solution.factors, ids: interactions.userIDs, mean: problem.mean)
+        var file = objective.factorFile(solution.factors, ids: interactions.userIDs, mean: problem.mean, limits: resources.limits)
         file.run = recordedRun
         file.run?.kernel = kernelName
         file.run?.items = data.itemsFile ?? ""
@@ -166,6 +166,7 @@ extension Solve {
     /// The solver these options describe.
     func makeSolver(userIDs: IDMap) -> RidgeSolver {
         var solver = RidgeSolver(threads: threads, precision: precision, fallback: fallback, userIDs: userIDs)
+        solver.memory = resources.limits.memory
         solver.kernel = kernel
         solver.variant = isa
         solver.form = form
@@ -209,7 +210,7 @@ extension Solve {
         if shard != nil && objective.offset == .globalMean && objective.mean == nil {
             throw ValidationError("--side items --shard with --offset global-mean needs --mean: a shard cannot see the mean of the users it aligns")
         }
-        let userFile = try FactorFile.read(FileSpec(usersFile))
+        let userFile = try FactorFile.read(FileSpec(usersFile), limits: resources.limits)
         let userIDs = userFile.ids ?? .positional(userFile.factors.rows)
         let (interactions, read) = try itemSideInteractions(shard: shard)
         // Rows renumbered to the user file's order by the one alignment rule; users it lacks are
@@ -226,7 +227,7 @@ extension Solve {
         solver.progress = progress.handler
         let solution = try solver.solve(problem)
         progress.finish()
-        var file = objective.factorFile(solution.factors, ids: interactions.itemIDs, side: .items, mean: problem.mean)
+        var file = objective.factorFile(solution.factors, ids: interactions.itemIDs, side: .items, mean: problem.mean, limits: resources.limits)
         file.run = recordedRun
         file.run?.side = .items
         file.run?.users = usersFile
@@ -254,8 +255,8 @@ extension Solve {
 
     /// The interactions of the item side: the whole file, or a shard of an item-major copy.
     func itemSideInteractions(shard: Shard?) throws -> (Interactions, InteractionsFile.ShardRead?) {
-        guard let shard else { return (try data.input.read(data.interactionsFile).0, nil) }
-        let read = try InteractionsFile.read(FileSpec(data.interactionsFile), options: data.input.readOptions(), shard: shard)
+        guard let shard else { return (try data.input.read(data.interactionsFile, limits: resources.limits).0, nil) }
+        let read = try InteractionsFile.read(FileSpec(data.interactionsFile), options: data.input.readOptions(limits: resources.limits), shard: shard)
         guard read.byItems else {
             throw DataError("\(data.interactionsFile) is user-major (CSR): sharding the item side needs an item-major copy, made once with `mftool convert \(data.interactionsFile) ITEMS.h5 --layout csc`")
         }

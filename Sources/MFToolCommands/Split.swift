@@ -94,10 +94,10 @@ struct Split: ParsableCommand {
         let formats = try zip(outputs, options).map { try output.format(of: $0, .interactions, option: $1) }
         let inputs = [interactions, input.itemIDsFrom].compactMap { $0.map { FileSpec($0).path } }
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: outputs)
-        let (x, _) = try input.read(interactions)
+        let (x, _) = try input.read(interactions, limits: resources.limits)
         // The outputs are copies of the input's entries, made before any is written.
         let perEntry = 1 + 4 + 8 + (x.timestamps == nil ? 0 : 8)
-        try WorkingMemory.charge([(x.matrix.nnz, perEntry), (WorkingMemory.cells(outputs.count, x.userCount + 1), 8)],
+        try resources.limits.memory.charge([(x.matrix.nnz, perEntry), (WorkingMemory.cells(outputs.count, x.userCount + 1), 8)],
                                  what: "splitting \(x.matrix.nnz) interactions into \(outputs.count) files (a copy of every entry)")
         let assignment: [UInt8]
         var note = ""
@@ -124,10 +124,11 @@ struct Split: ParsableCommand {
         }
         let parts = x.parts(assignment, count: outputs.count)
         let provenance = self.provenance
+        let memory = resources.limits.memory
         // All outputs are renamed into place together, after all were written: a kill or a
         // failure never leaves a new train file beside an old test file.
         try OutputGroup.writeTogether { () throws(IOError) in
-            for k in parts.indices { try InteractionsFile.write(parts[k], to: outputs[k], format: formats[k], provenance: provenance) }
+            for k in parts.indices { try InteractionsFile.write(parts[k], to: outputs[k], format: formats[k], provenance: provenance, memory: memory) }
         }
         report(total: x.matrix.nnz, parts: parts.map(\.matrix.nnz), note: note, tied: tied)
     }
@@ -186,16 +187,16 @@ extension Split {
     /// Refuses a train and a test file that `split` wrote in different runs: their `pair`
     /// markers differ, so the test file may hold interactions the model was trained on. Files
     /// without a marker (not from `split`, or not HDF5) are accepted.
-    static func refuseMismatchedPair(train: String, test: String) throws {
-        guard let trainPair = pairMarker(FileSpec(train).path), let testPair = pairMarker(FileSpec(test).path),
+    static func refuseMismatchedPair(train: String, test: String, limits: ReadLimits) throws {
+        guard let trainPair = pairMarker(FileSpec(train).path, limits: limits), let testPair = pairMarker(FileSpec(test).path, limits: limits),
               trainPair != testPair else { return }
         throw DataError("\(train) and \(test) come from different split runs (pair \(trainPair) vs \(testPair)); pass the train and test files of one split")
     }
 
     /// The `pair` setting `split` records in its HDF5 outputs, if `path` is one.
-    static func pairMarker(_ path: String) -> String? {
+    static func pairMarker(_ path: String, limits: ReadLimits) -> String? {
         let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-        guard ["h5", "hdf5", "h5ad"].contains(ext), let attributes = try? Provenance.read(path),
+        guard ["h5", "hdf5", "h5ad"].contains(ext), let attributes = try? Provenance.read(path, limits: limits),
               attributes["mftool_command"] == "split", let text = attributes["mftool_settings"],
               let settings = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else { return nil }
         return settings["pair"] as? String

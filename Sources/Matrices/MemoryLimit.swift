@@ -5,8 +5,20 @@ import Foundation
 /// and data-segment limits (RLIMIT_AS, RLIMIT_DATA) and its cgroup's `memory.max` (a container,
 /// a Slurm job, a Kubernetes pod), so that what would not fit is refused by name instead of
 /// aborting in the allocator.
-public enum MemoryLimit {
-    nonisolated(unsafe) public static var bytes: Int = systemDefault()
+///
+/// A value, passed to the readers and solvers that charge memory to it: two computations in one
+/// process may run under different limits.
+public struct MemoryLimit: Sendable, Equatable {
+    /// The bytes one input's arrays, or one computation's working memory, may take.
+    public var bytes: Int
+
+    public init(bytes: Int) { self.bytes = bytes }
+
+    /// The limit of this process and machine now: ``systemDefault()``.
+    public static var system: MemoryLimit { MemoryLimit(bytes: systemDefault()) }
+
+    /// No limit, for callers that check sizes themselves.
+    public static let unlimited = MemoryLimit(bytes: Int.max)
 
     /// min(physical memory, RLIMIT_AS, RLIMIT_DATA, cgroup memory.max) in bytes, each limit
     /// less what this process (for the cgroup: the cgroup) already uses of it. What is left of
@@ -100,10 +112,10 @@ public enum MemoryLimit {
     }
 
     /// Nil when `terms` fit in the limit, else the sentence saying what `what` would need.
-    public static func refusal(_ terms: [(count: Int, size: Int)], what: String) -> String? {
-        let needed = total(terms)
+    public func refusal(_ terms: [(count: Int, size: Int)], what: String) -> String? {
+        let needed = Self.total(terms)
         if let needed, needed <= bytes { return nil }
-        let size = needed.map(describe) ?? "more than 2^63 bytes"
-        return "\(what) would need \(size), more than the memory limit of \(describe(bytes)) (--max-memory)"
+        let size = needed.map(Self.describe) ?? "more than 2^63 bytes"
+        return "\(what) would need \(size), more than the memory limit of \(Self.describe(bytes)) (--max-memory)"
     }
 }

@@ -26,7 +26,7 @@ struct AnnDataOutputTests {
         let (back, _) = try InteractionsFile.read(FileSpec(path))
         #expect(back == x)
         #expect(back.timestamps == x.timestamps)
-        let file = try HDF5File.open(path)
+        let file = try HDF5File.open(path, limits: ReadLimits())
         #expect(file.isAnnData)
         #expect(try file.stringAttribute("encoding-type", on: "/X") == (csc ? "csc_matrix" : "csr_matrix"))
         #expect(try file.readStrings("/obs/_index") == ["ann", "bob", "cy, d"])
@@ -55,7 +55,7 @@ struct AnnDataOutputTests {
         let path = Fixtures.scratchFolder() + "/x.h5ad"
         let provenance = Provenance(version: "9.9", command: "convert", settings: "{\"a\":1}", inputs: "{\"input\":\"r.csv\"}")
         try InteractionsFile.write(try Self.timed(), to: path, provenance: provenance)
-        let file = try HDF5File.open(path)
+        let file = try HDF5File.open(path, limits: ReadLimits())
         #expect(try Provenance.read(path)["mftool_command"] == "convert")
         let settings = try file.withDataset("/uns/mftool/settings") { d throws(IOError) in
             d.readVariableStrings(count: 1, fileType: d.datasetType()!)
@@ -88,7 +88,7 @@ struct AnnDataOutputTests {
         try users.write(to: folder + "/u.h5ad")
         #expect(try FactorFile.read(FileSpec(folder + "/u.h5ad")) == users)
         #expect(try FactorFile.recordedSide(folder + "/u.h5ad") == .users)
-        let file = try HDF5File.open(folder + "/u.h5ad")
+        let file = try HDF5File.open(folder + "/u.h5ad", limits: ReadLimits())
         #expect(try file.readStrings("/obs/_index") == ["u1", "u2", "u3"])
         #expect(try file.readStrings("/var/_index") == ["0", "1", "user_bias"])
 

@@ -29,7 +29,7 @@ struct StringIDTests {
         do { _ = try InteractionsFile.read(FileSpec(path)) } catch let e { error = e }
         HostileInputTests.expectError(error, naming: path, ["/user_ids", "element \(position)", "not valid UTF-8"])
         error = nil
-        do { _ = try HDF5File.open(path).readStrings("/user_ids", rows: 0..<original.userCount) } catch let e { error = e }
+        do { _ = try HDF5File.open(path, limits: ReadLimits()).readStrings("/user_ids", rows: 0..<original.userCount) } catch let e { error = e }
         HostileInputTests.expectError(error, naming: path, ["/user_ids", "element \(position)", "not valid UTF-8"])
     }
 }

@@ -40,7 +40,7 @@ struct UnsignedIDTests {
         let folder = Fixtures.scratchFolder()
         let (x, _) = try InteractionsFile.read(FileSpec(try Self.file(in: folder)))
         try InteractionsFile.write(x, to: folder + "/out.h5")
-        let out = try HDF5File.open(folder + "/out.h5")
+        let out = try HDF5File.open(folder + "/out.h5", limits: ReadLimits())
         #expect(try out.info("/user_ids").kind == .integer(bytes: 8, signed: false))
         #expect(try out.read("/user_ids", as: UInt64.self).values == Self.ids)
         #expect(try out.info("/item_ids").kind == .integer(bytes: 8, signed: true))

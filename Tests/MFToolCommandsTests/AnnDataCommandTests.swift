@@ -59,7 +59,7 @@ struct AnnDataCommandTests {
             #expect(try InteractionsFile.read(FileSpec("\(folder)/\(part).h5ad")).0 == h5, "\(part)")
         }
         // A train and a test file of different split runs are told apart in .h5ad as in .h5.
-        #expect(Split.pairMarker(folder + "/tr.h5ad") != nil)
+        #expect(Split.pairMarker(folder + "/tr.h5ad", limits: ReadLimits()) != nil)
     }
 
     @Test("ALS to .h5ad: eval of the AnnData factors equals eval of the .h5 ones (item bias from obs)")
@@ -88,6 +88,6 @@ struct AnnDataCommandTests {
         #expect(runMFTool(["merge"] + (0..<3).map { "\(folder)/p-\($0).h5" } + ["--out", folder + "/m.h5ad", "-q"]) == 0)
         let (whole, merged) = (try FactorFile.read(FileSpec(folder + "/s.h5ad")), try FactorFile.read(FileSpec(folder + "/m.h5ad")))
         #expect(merged.factors == whole.factors && merged.ids == whole.ids)
-        #expect(try HDF5File.open(folder + "/m.h5ad").isAnnData)
+        #expect(try HDF5File.open(folder + "/m.h5ad", limits: ReadLimits()).isAnnData)
     }
 }

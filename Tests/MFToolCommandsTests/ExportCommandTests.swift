@@ -16,7 +16,7 @@ struct ExportCommandTests {
         #expect(runMFTool(["export", "--ann", "--users", users, "--items", items, "--out", ann, "--quiet"]) == 0)
         let k = 8
         #expect(runMFTool(["recommend", "--include-seen", "--users", users, "--items", items, "--k", "\(k)", "--out", recs, "--quiet"]) == 0)
-        let file = try HDF5File.open(ann)
+        let file = try HDF5File.open(ann, limits: ReadLimits())
         func matrix(_ name: String) throws -> DenseMatrix<Double> {
             let (shape, values) = try file.read(name, as: Double.self)
             return DenseMatrix(rows: shape[0], columns: shape[1], storage: values)

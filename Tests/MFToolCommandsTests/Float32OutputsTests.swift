@@ -96,7 +96,7 @@ struct Float32OutputsTests {
         for (users, items, dtype, tag) in [(f.u32, f.v32, "float64", "a"), (f.u64, f.v64, "float64", "b"), (f.u32, f.v32, "float32", "c")] {
             let out = folder + "/ann-\(tag).h5"
             #expect(runMFTool(["export", "--ann", "--users", users, "--items", items, "--dtype", dtype, "--out", out, "--quiet"]) == 0)
-            let file = try HDF5File.open(out)
+            let file = try HDF5File.open(out, limits: ReadLimits())
             #expect(try file.info("/item_vectors").kind == .float(bytes: dtype == "float32" ? 4 : 8))
             #expect(try file.info("/query_vectors").kind == .float(bytes: dtype == "float32" ? 4 : 8))
             #expect(try file.info("/query_offsets").kind == .float(bytes: 8))

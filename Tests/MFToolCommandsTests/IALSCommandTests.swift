@@ -40,7 +40,7 @@ struct IALSCommandTests {
     func defaults() throws {
         let out = Fixtures.scratchFolder() + "/u.h5"
         #expect(runMFTool(["solve"] + Self.inputs + ["--out", out]) == 0)
-        let file = try HDF5File.open(out)
+        let file = try HDF5File.open(out, limits: ReadLimits())
         #expect(!file.hasAttribute("reg_exponent", on: "/") && !file.hasAttribute("unobserved_weight", on: "/"))
     }
 }

@@ -20,7 +20,7 @@ struct RecommendShardTests {
     /// The datasets of a recommendations file: ids as text, scores as bit patterns (NaN padding
     /// compares equal).
     static func datasets(_ path: String) throws -> [String: [String]] {
-        let file = try HDF5File.open(path)
+        let file = try HDF5File.open(path, limits: ReadLimits())
         var out: [String: [String]] = [:]
         for name in ["/user_ids", "/item_ids"] {
             let info = try file.info(name)

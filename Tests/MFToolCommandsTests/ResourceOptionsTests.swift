@@ -3,8 +3,8 @@ import Foundation
 @testable import MFToolCommands
 import Testing
 
-/// `--max-memory` and `--follow-external-links`, run as separate processes: they set
-/// process-wide limits that in-process tests running alongside must not see.
+/// `--max-memory` and `--follow-external-links`, end to end: the built mftool, run as a
+/// separate process, reads its inputs under the limits its flags give.
 @Suite("Resource options")
 struct ResourceOptionsTests {
     /// Runs the built mftool: its exit status and stderr.

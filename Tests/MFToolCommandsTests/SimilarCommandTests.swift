@@ -32,7 +32,7 @@ struct SimilarCommandTests {
         }
         let h5 = folder + "/sim.h5"
         #expect(runMFTool(["similar", "--items", items, "--all", "--k", "2", "--out", h5, "--quiet"]) == 0)
-        let file = try HDF5File.open(h5)
+        let file = try HDF5File.open(h5, limits: ReadLimits())
         #expect(try file.readStrings("/item_ids") == ids.ids)
         #expect(try file.info("/neighbor_ids").shape == [v.rows, 2])
         let jsonl = folder + "/sim.jsonl"

@@ -171,3 +171,18 @@ struct RidgePropertyTests {
         }
     }
 }
+
+extension RidgePropertyTests {
+    @Test("a solver refuses past its own memory limit; another in the same process solves beside it")
+    func memoryPerSolver() throws {
+        let (R, items) = syntheticProblem(users: 40, items: 30, k: 6, density: 0.3, seed: 7)
+        let problem = try RidgeProblem(interactions: R, items: items, objective: Objective(loss: .observed, lambda: 0.3))
+        var small = RidgeSolver(threads: 1)
+        small.memory = MemoryLimit(bytes: 512)
+        #expect { try small.solve(problem) } throws: { error in
+            guard case let SolverError.memoryLimit(message) = error else { return false }
+            return message.contains("memory limit of 512 bytes")
+        }
+        #expect(try RidgeSolver(threads: 1).solve(problem).factors.rows == 40)
+    }
+}

@@ -1,5 +1,6 @@
 import Foundation
 import IO
+import Matrices
 
 /// One reader under the fuzzer: how the bytes are handed to it.
 enum FuzzTarget: String, CaseIterable {
@@ -38,11 +39,11 @@ enum FuzzTarget: String, CaseIterable {
             case .npy: _ = try InteractionsFile.read(FileSpec(path: path), options: Self.forced(.npy))
             case .npz: _ = try InteractionsFile.read(FileSpec(path: path), options: Self.forced(.npz))
             case .hdf5Interactions: _ = try InteractionsFile.read(FileSpec(path: path), options: Self.forced(.hdf5))
-            case .hdf5Embeddings: _ = try EmbeddingsFile.read(FileSpec(path: path))
+            case .hdf5Embeddings: _ = try EmbeddingsFile.read(FileSpec(path: path), limits: FuzzSession.limits)
             case .zip: Self.readMembers(path: path)
             case .parquet:
                 Self.readColumns(path: path)
-                _ = try InteractionsFile.read(FileSpec(path: path))
+                _ = try InteractionsFile.read(FileSpec(path: path), options: InteractionsFile.ReadOptions(limits: FuzzSession.limits))
             }
         } catch {
             // The message quotes bytes of the file: building it is part of reading a bad file.
@@ -53,7 +54,7 @@ enum FuzzTarget: String, CaseIterable {
     /// Opens the archive and reads every member, each refusal on its own: one damaged member
     /// must not hide what reading the next one does.
     private static func readMembers(path: String) {
-        guard let archive = try? ZipArchive(path: path) else { return }
+        guard let archive = try? ZipArchive(path: path, limits: FuzzSession.limits) else { return }
         for member in archive.members {
             do { _ = try archive.contents(of: member) } catch { _ = error.description }
         }
@@ -61,14 +62,14 @@ enum FuzzTarget: String, CaseIterable {
 
     /// Opens the file and decodes every column, each refusal on its own, as for zip members.
     private static func readColumns(path: String) {
-        guard let file = try? ParquetFile(path: path) else { return }
+        guard let file = try? ParquetFile(path: path, limits: FuzzSession.limits) else { return }
         for column in file.columns {
             do { _ = try file.read(column.name) } catch { _ = error.description }
         }
     }
 
     private static func forced(_ format: FileFormat) -> InteractionsFile.ReadOptions {
-        var options = InteractionsFile.ReadOptions()
+        var options = InteractionsFile.ReadOptions(limits: FuzzSession.limits)
         options.format = format
         return options
     }
@@ -88,6 +89,11 @@ struct FuzzSession {
     /// that an allocation past the budget is a finding and one within it never is.
     static let memoryBudget = 256 << 20
 
+    /// What every reader runs under: the budget above, no external links, and one thread, so
+    /// that coverage does not depend on how threads interleave and the gate's figures are the
+    /// same on every run.
+    static let limits = ReadLimits(memory: MemoryLimit(bytes: memoryBudget), parallel: false)
+
     static let current: FuzzSession = {
         let environment = ProcessInfo.processInfo.environment
         guard let target = FuzzTarget(rawValue: environment["MFTOOL_FUZZ_TARGET"] ?? "") else {
@@ -95,7 +101,6 @@ struct FuzzSession {
             FileHandle.standardError.write(Data("MFTOOL_FUZZ_TARGET must be one of: \(names)\n".utf8))
             exit(64)
         }
-        MemoryBudget.limit = memoryBudget
         let folder = environment["MFTOOL_FUZZ_SCRATCH"]
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("mftool-fuzz-\(getpid())").path
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)

@@ -14,7 +14,7 @@ extension HDF5File {
             }
             let (space, rowLength) = try slabSpace(d, object: object, rows: rows, width: type.typeSize)
             let count = rows.count * rowLength
-            try MemoryBudget.check(count, of: Swift.max(type.typeSize, 8), file: path, location: object, what: "the slab")
+            try limits.check(count, of: Swift.max(type.typeSize, 8), file: path, location: object, what: "the slab")
             var values = [T](repeating: T.zero, count: count)
             guard count > 0 else { return values }
             guard let memory = HDF5Handle.simpleSpace([count]), d.readDataset(into: &values, memorySpace: memory, fileSpace: space) else {
@@ -81,7 +81,7 @@ extension HDF5File {
     private func readStringSlab(_ d: HDF5Handle, object: String, rows: Range<Int>, total: Int) throws(IOError) -> [String] {
         guard let fileType = d.datasetType() else { throw IOError(file: path, location: object, "cannot read the datatype") }
         let (space, _) = try slabSpace(d, object: object, rows: rows, width: fileType.typeSize)
-        try MemoryBudget.check(rows.count, of: 64, file: path, location: object, what: "the slab of ids")
+        try limits.check(rows.count, of: 64, file: path, location: object, what: "the slab of ids")
         guard let memory = HDF5Handle.simpleSpace([rows.count]) else { throw IOError(file: path, location: object, "cannot read the strings") }
         if rows.isEmpty { return [] }
         if fileType.isVariableString {

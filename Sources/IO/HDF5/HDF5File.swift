@@ -1,35 +1,41 @@
 import Foundation
+import Matrices
 
 /// An open HDF5 file, addressed by object paths such as `/`, `/X` or `/X/indptr`.
 final class HDF5File {
     /// The path the file was opened with, used in error messages.
     let path: String
     let handle: HDF5Handle
+    /// What reading the file may make mftool do: the memory its arrays may take, and whether
+    /// its external links are followed.
+    let limits: ReadLimits
 
-    private init(path: String, handle: HDF5Handle) {
+    private init(path: String, handle: HDF5Handle, limits: ReadLimits) {
         self.path = path
         self.handle = handle
+        self.limits = limits
     }
 
-    /// Opens an existing file read-only.
-    static func open(_ path: String) throws(IOError) -> HDF5File {
+    /// Opens an existing file read-only, to be read within `limits`.
+    static func open(_ path: String, limits: ReadLimits) throws(IOError) -> HDF5File {
         HDF5Library.ensure()
         try InputFile.check(path)
         guard HDF5Handle.isHDF5File(path) else {
             throw IOError(file: path, "not an HDF5 file (or truncated): no HDF5 signature found")
         }
         try GroupStructureCheck.run(path: path)
-        guard let handle = HDF5Handle.openFile(readOnly: path) else {
+        guard let handle = HDF5Handle.openFile(readOnly: path, followExternalLinks: limits.followExternalLinks) else {
             throw IOError(file: path, "cannot be opened as HDF5 (truncated or damaged?)")
         }
-        return HDF5File(path: path, handle: handle)
+        return HDF5File(path: path, handle: handle, limits: limits)
     }
 
-    /// Creates (or truncates) a file for writing.
+    /// Creates (or truncates) a file for writing; what it reads back of its own writing is
+    /// not limited.
     static func create(_ path: String) throws(IOError) -> HDF5File {
         HDF5Library.ensure()
         guard let handle = HDF5Handle.createFile(path) else { throw IOError(file: path, "cannot create the file") }
-        return HDF5File(path: path, handle: handle)
+        return HDF5File(path: path, handle: handle, limits: ReadLimits(memory: .unlimited))
     }
 
     /// Flushes the whole file to disk now; it is closed when the last reference to it goes.
@@ -50,7 +56,7 @@ final class HDF5File {
         for part in object.split(separator: "/") {
             prefix += "/" + part
             guard handle.linkExists(prefix) else { return .missing }
-            if !HDF5Library.followExternalLinks && handle.linkIsExternal(prefix) { return .external }
+            if !limits.followExternalLinks && handle.linkIsExternal(prefix) { return .external }
         }
         return handle.openObject(object)?.objectKind ?? .missing
     }
@@ -181,11 +187,11 @@ final class HDF5File {
         guard let count = MemoryBudget.count(shape), let declared = MemoryBudget.bytes(count, width) else {
             throw IOError(file: path, location: object, "shape \(shape) overflows")
         }
-        try MemoryBudget.check(count, of: Swift.max(width, 8), file: path, location: object, what: "the dataset")
+        try limits.check(count, of: Swift.max(width, 8), file: path, location: object, what: "the dataset")
         // Deflate restores at most about 1032 bytes per stored byte.
         let stored = d.datasetStorageSize()
         if declared > 0, MemoryBudget.bytes(stored, 1100).map({ $0 < declared }) ?? false {
-            throw IOError(file: path, location: object, "declares \(count) elements (\(MemoryBudget.describe(declared))) but the file stores only \(stored) bytes for them (truncated or damaged?)")
+            throw IOError(file: path, location: object, "declares \(count) elements (\(MemoryLimit.describe(declared))) but the file stores only \(stored) bytes for them (truncated or damaged?)")
         }
         // Variable-length elements are stored as references to a heap, of another size.
         if !fileType.isVariableString { try checkContiguousExtent(d, object: object, declared: declared) }
@@ -208,7 +214,7 @@ final class HDF5File {
     /// The file `object` is stored in: this file, or the one an external link leads to (read
     /// only with ``ExternalLinks/follow``), whose bytes the layout checks must read.
     func storagePath(of object: String) -> String {
-        guard ExternalLinks.follow, let name = handle.openObject(object)?.fileName() else { return path }
+        guard limits.followExternalLinks, let name = handle.openObject(object)?.fileName() else { return path }
         return name
     }
 

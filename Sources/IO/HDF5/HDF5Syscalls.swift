@@ -12,6 +12,9 @@ import Foundation
 final class HDF5Handle {
     fileprivate let id: hid_t
     private let close: (hid_t) -> herr_t
+    /// Whether lookups by path through this handle follow external links: set on the file
+    /// handle when it is opened, and handed to the objects and groups opened through it.
+    fileprivate var followsExternalLinks = false
 
     fileprivate init(_ id: hid_t, close: @escaping (hid_t) -> herr_t) {
         self.id = id
@@ -49,10 +52,6 @@ enum HDF5Library {
         mf_H5_silence_errors()
     }
 
-    /// Whether external links (objects stored in another file) are followed; off by default so
-    /// that a file cannot make mftool open another file, a device or a FIFO.
-    nonisolated(unsafe) static var followExternalLinks = false
-
     /// The link access list every lookup by path uses: `H5Pset_elink_cb` with a callback that
     /// refuses each external link before HDF5 opens its target file. (The class id is HDF5's
     /// global: the shim has no getter for `H5P_LINK_ACCESS`.)
@@ -71,9 +70,18 @@ enum HDF5Library {
         return symbol.load(as: hid_t.self)
     }
 
+}
+
+extension HDF5Handle {
     /// The access list for lookups by path: external links refused unless followed on request.
-    fileprivate static var lapl: hid_t {
-        followExternalLinks || linkAccess < 0 ? mf_H5P_DEFAULT() : linkAccess
+    fileprivate var lapl: hid_t {
+        followsExternalLinks || HDF5Library.linkAccess < 0 ? mf_H5P_DEFAULT() : HDF5Library.linkAccess
+    }
+
+    /// `child`, following external links as this handle does.
+    fileprivate func inheriting(_ child: HDF5Handle?) -> HDF5Handle? {
+        child?.followsExternalLinks = followsExternalLinks
+        return child
     }
 }
 
@@ -127,9 +135,11 @@ extension HDF5Handle {
     /// `H5Fis_hdf5`: whether the file at `path` carries an HDF5 signature.
     static func isHDF5File(_ path: String) -> Bool { H5Fis_hdf5(path) > 0 }
 
-    /// `H5Fopen`, read-only.
-    static func openFile(readOnly path: String) -> HDF5Handle? {
-        wrap(H5Fopen(path, mf_H5F_ACC_RDONLY(), mf_H5P_DEFAULT()), close: H5Fclose)
+    /// `H5Fopen`, read-only; lookups by path through it follow external links when `followExternalLinks`.
+    static func openFile(readOnly path: String, followExternalLinks: Bool) -> HDF5Handle? {
+        let file = wrap(H5Fopen(path, mf_H5F_ACC_RDONLY(), mf_H5P_DEFAULT()), close: H5Fclose)
+        file?.followsExternalLinks = followExternalLinks
+        return file
     }
 
     /// `H5Fcreate`, truncating an existing file.
@@ -145,11 +155,11 @@ extension HDF5Handle {
 
 extension HDF5Handle {
     /// `H5Lexists`: whether the link `name` exists (false also when an intermediate group is missing).
-    func linkExists(_ name: String) -> Bool { H5Lexists(id, name, HDF5Library.lapl) > 0 }
+    func linkExists(_ name: String) -> Bool { H5Lexists(id, name, lapl) > 0 }
 
     /// `H5Oopen`: any object, by path.
     func openObject(_ name: String) -> HDF5Handle? {
-        HDF5Handle.wrap(H5Oopen(id, name, HDF5Library.lapl), close: H5Oclose)
+        inheriting(HDF5Handle.wrap(H5Oopen(id, name, lapl), close: H5Oclose))
     }
 
     /// `H5Iget_type`: whether this open object is a group, a dataset or something else.
@@ -164,20 +174,20 @@ extension HDF5Handle {
     /// `H5Lget_info`: whether the link `name` is an external link (to an object in another file).
     func linkIsExternal(_ name: String) -> Bool {
         var info = H5L_info_t()
-        return H5Lget_info(id, name, &info, HDF5Library.lapl) >= 0 && info.type == H5L_TYPE_EXTERNAL
+        return H5Lget_info(id, name, &info, lapl) >= 0 && info.type == H5L_TYPE_EXTERNAL
     }
 
     /// `H5Oget_info_by_name2` (basic fields): the file address of the object `name` leads to,
     /// which identifies it whatever the path (hard links, soft links, cycles).
     func objectAddress(_ name: String) -> UInt64? {
         var info = H5O_info_t()
-        guard H5Oget_info_by_name2(id, name, &info, UInt32(H5O_INFO_BASIC), HDF5Library.lapl) >= 0 else { return nil }
+        guard H5Oget_info_by_name2(id, name, &info, UInt32(H5O_INFO_BASIC), lapl) >= 0 else { return nil }
         return UInt64(info.addr)
     }
 
     /// `H5Gopen2`.
     func openGroup(_ name: String) -> HDF5Handle? {
-        HDF5Handle.wrap(H5Gopen2(id, name, mf_H5P_DEFAULT()), close: H5Gclose)
+        inheriting(HDF5Handle.wrap(H5Gopen2(id, name, mf_H5P_DEFAULT()), close: H5Gclose))
     }
 
     /// `H5Gget_info`: the number of links in this group.
@@ -301,7 +311,7 @@ extension HDF5Handle {
 extension HDF5Handle {
     /// `H5Dopen2`.
     func openDataset(_ name: String) -> HDF5Handle? {
-        HDF5Handle.wrap(H5Dopen2(id, name, mf_H5P_DEFAULT()), close: H5Dclose)
+        inheriting(HDF5Handle.wrap(H5Dopen2(id, name, mf_H5P_DEFAULT()), close: H5Dclose))
     }
 
     /// `H5Dget_type`.
@@ -386,12 +396,12 @@ extension HDF5Handle {
 extension HDF5Handle {
     /// `H5Aexists_by_name`.
     func attributeExists(_ name: String, on object: String) -> Bool {
-        H5Aexists_by_name(id, object, name, HDF5Library.lapl) > 0
+        H5Aexists_by_name(id, object, name, lapl) > 0
     }
 
     /// `H5Aopen_by_name`.
     func openAttribute(_ name: String, on object: String) -> HDF5Handle? {
-        HDF5Handle.wrap(H5Aopen_by_name(id, object, name, mf_H5P_DEFAULT(), HDF5Library.lapl), close: H5Aclose)
+        HDF5Handle.wrap(H5Aopen_by_name(id, object, name, mf_H5P_DEFAULT(), lapl), close: H5Aclose)
     }
 
     /// `H5Aopen`: the attribute `name` of this open object.

@@ -30,7 +30,7 @@ extension InteractionsFile {
         guard !options.canonical.sortIDs else {
             throw IOError(file: path, "--sort-ids renumbers the whole file and cannot apply to one shard; convert with --sort-ids first")
         }
-        let file = try HDF5File.open(path)
+        let file = try HDF5File.open(path, limits: options.limits)
         let shardRead = try file.readInteractions(group: spec.object, shard: shard)
         var report = ConversionReport()
         let interactions = try Canonicalizer.build(shardRead.parsed, options: options.canonical, file: path, report: &report)
@@ -48,7 +48,7 @@ extension InteractionsFile {
     /// the one an unsharded read computes (``Objective/globalMean(of:)``), bit for bit.
     public static func globalMean(_ spec: FileSpec, options: ReadOptions = ReadOptions(),
                                   blockEntries: Int = 1 << 22) throws(IOError) -> (mean: Double, count: Int) {
-        let file = try HDF5File.open(spec.path)
+        let file = try HDF5File.open(spec.path, limits: options.limits)
         let group = try file.csrGroup(spec.object)
         let layout = try file.csrLayout(group)
         let whole = layout.csc ? layout.columns : layout.rows

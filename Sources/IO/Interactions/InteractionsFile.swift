@@ -4,7 +4,7 @@ import Solvers
 
 /// Reads and writes user × item interaction files in every format mftool knows.
 public enum InteractionsFile {
-    /// Options for reading: the format (detected by default), text layout, canonicalization.
+    /// Options for reading: the format (detected by default), text layout, canonicalization, limits.
     public struct ReadOptions: Sendable, Equatable {
         /// Force a format instead of detecting it.
         public var format: FileFormat? = nil
@@ -12,7 +12,9 @@ public enum InteractionsFile {
         public var text = DelimitedOptions()
         /// Duplicates, id order and item alignment.
         public var canonical = CanonicalOptions()
-        public init() {}
+        /// The memory the file's arrays may take, external links, threads.
+        public var limits: ReadLimits
+        public init(limits: ReadLimits = ReadLimits()) { self.limits = limits }
     }
 
     /// Reads interactions from `spec` (`FILE`, `FILE.h5:/group`, or a folder of Parquet part
@@ -30,20 +32,20 @@ public enum InteractionsFile {
     /// The triplets of `spec` as its format holds them.
     private static func parse(_ spec: FileSpec, options: ReadOptions, progress: ProgressHandler?) throws(IOError) -> ParsedTriplets {
         let path = spec.path
-        if InputFile.isFolder(path) { return try ParquetInteractions.read(path: path, options: options.text) }
+        if InputFile.isFolder(path) { return try ParquetInteractions.read(path: path, options: options.text, limits: options.limits) }
         try InputFile.check(path)
         switch options.format ?? FileFormat.detect(path) {
         case .text where Parquet.isParquet(path):
-            return try ParquetInteractions.read(path: path, options: options.text)
+            return try ParquetInteractions.read(path: path, options: options.text, limits: options.limits)
         case .text:
             if InputFile.head(path, 4096).contains(0) {
                 throw IOError(file: path, "unknown format: binary content that is not HDF5, NumPy, .npz or Matrix Market")
             }
-            return try DelimitedReader.read(path: path, options: options.text, progress: progress)
+            return try DelimitedReader.read(path: path, options: options.text, parallel: options.limits.parallel, progress: progress)
         case .mtx: return try MatrixMarketReader.read(path: path)
-        case .npz: return try NumPyReaders.readSparse(path: path)
+        case .npz: return try NumPyReaders.readSparse(path: path, limits: options.limits)
         case .npy: return try NumPyReaders.readDenseInteractions(path: path)
-        case .hdf5: return try HDF5File.open(path).readInteractions(group: spec.object)
+        case .hdf5: return try HDF5File.open(path, limits: options.limits).readInteractions(group: spec.object)
         }
     }
 
@@ -54,14 +56,14 @@ public enum InteractionsFile {
     /// of an HDF5 output, and into `uns/mftool` of an AnnData one (the text formats have no
     /// place for it). `itemMajor` stores an HDF5 or AnnData output as CSC (`indptr` over items).
     public static func write(_ interactions: Interactions, to path: String, format: OutputFormat? = nil, compression: Int? = nil,
-                             provenance: Provenance? = nil, itemMajor: Bool = false) throws(IOError) {
+                             provenance: Provenance? = nil, itemMajor: Bool = false, memory: MemoryLimit = .system) throws(IOError) {
         let format = try OutputFormat.resolving(path, kind: .interactions, given: format)
         guard OutputKind.interactions.formats.contains(format) else {
             throw IOError(file: path, "interactions cannot be written as \(format.rawValue); write \(OutputKind.interactions.acceptedExtensions)")
         }
         switch format {
         case .hdf5, .h5ad:
-            try checkStoredShape(interactions, format: format, path: path)
+            try checkStoredShape(interactions, format: format, path: path, memory: memory)
             try AtomicOutput.write(to: path) { temporary throws(IOError) in
                 let file = try HDF5File.create(temporary)
                 if format == .h5ad {
@@ -84,17 +86,17 @@ public enum InteractionsFile {
 }
 
 extension InteractionsFile {
-    /// Refuses an HDF5 or AnnData output whose per-row arrays exceed ``MemoryBudget``: it stores
+    /// Refuses an HDF5 or AnnData output whose per-row arrays exceed `memory`: it stores
     /// a row pointer and an id for every row and column the matrix has, entries or not (the
     /// text formats store the entries only). Charged per row and column: a pointer made whole
     /// (8 bytes) and narrowed for the file (up to 8), and an id as an int64 (8) or, for AnnData's
     /// string index, as a String and its C copy (48).
-    static func checkStoredShape(_ x: Interactions, format: OutputFormat, path: String) throws(IOError) {
+    static func checkStoredShape(_ x: Interactions, format: OutputFormat, path: String, memory: MemoryLimit) throws(IOError) {
         let perRow = format == .h5ad ? 64 : 24
         let (bytes, overflow) = (x.userCount + x.itemCount + 2).multipliedReportingOverflow(by: perRow)
-        guard overflow || bytes > MemoryBudget.limit else { return }
-        let needed = overflow ? "more than 2^63 bytes" : MemoryBudget.describe(bytes)
-        throw IOError(file: path, "would store a row pointer and an id for each of \(x.userCount) users and \(x.itemCount) items, which need \(needed) in memory, more than the memory limit of \(MemoryBudget.describe(MemoryBudget.limit)); write .mtx, .csv or .tsv, which store the entries only")
+        guard overflow || bytes > memory.bytes else { return }
+        let needed = overflow ? "more than 2^63 bytes" : MemoryLimit.describe(bytes)
+        throw IOError(file: path, "would store a row pointer and an id for each of \(x.userCount) users and \(x.itemCount) items, which need \(needed) in memory, more than the memory limit of \(MemoryLimit.describe(memory.bytes)); write .mtx, .csv or .tsv, which store the entries only")
     }
 }
 

@@ -5,9 +5,9 @@ struct NPZArchive {
     let file: String
     let archive: ZipArchive
 
-    init(path: String) throws(IOError) {
+    init(path: String, limits: ReadLimits) throws(IOError) {
         file = path
-        archive = try ZipArchive(path: path)
+        archive = try ZipArchive(path: path, limits: limits)
     }
 
     var memberNames: [String] {

@@ -4,8 +4,8 @@ import Matrices
 /// Readers for SciPy's `save_npz` sparse matrices and NumPy `.npy` arrays.
 enum NumPyReaders {
     /// Reads a `scipy.sparse.save_npz` file holding a CSR, CSC or COO matrix.
-    static func readSparse(path: String) throws(IOError) -> ParsedTriplets {
-        let npz = try NPZArchive(path: path)
+    static func readSparse(path: String, limits: ReadLimits) throws(IOError) -> ParsedTriplets {
+        let npz = try NPZArchive(path: path, limits: limits)
         guard npz.contains("format"), npz.contains("shape") else {
             throw IOError(file: path, "is not a scipy.sparse save_npz file: no 'format' and 'shape' arrays (it holds: \(npz.memberNames.joined(separator: ", ")))")
         }

@@ -77,8 +77,8 @@ struct ParquetPartColumns {
     let file: ParquetFile
     let partitions: [(key: String, value: String)]
 
-    init(_ part: ParquetDataset.Part) throws(IOError) {
-        file = try ParquetFile(path: part.path)
+    init(_ part: ParquetDataset.Part, limits: ReadLimits) throws(IOError) {
+        file = try ParquetFile(path: part.path, limits: limits)
         partitions = part.partitions
     }
 
@@ -99,7 +99,7 @@ struct ParquetPartColumns {
             return ParquetColumn(name: name, physicalType: .byteArray, logicalType: .string, rowCount: rows,
                                  values: .byteArray(text), nullRows: Array(0..<rows))
         }
-        try MemoryBudget.check(rows, of: 8 + value.utf8.count, file: file.path, location: "partition '\(name)'", what: "the partition column")
+        try file.limits.check(rows, of: 8 + value.utf8.count, file: file.path, location: "partition '\(name)'", what: "the partition column")
         text.reserve(count: rows)
         for _ in 0..<rows { text.append(value.utf8) }
         return ParquetColumn(name: name, physicalType: .byteArray, logicalType: .string, rowCount: rows, values: .byteArray(text), nullRows: [])

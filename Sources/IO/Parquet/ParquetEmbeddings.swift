@@ -5,8 +5,8 @@ import Matrices
 /// ids (text or integers; pandas' index `__index_level_0__` when it is named nothing else).
 /// Nulls, non-finite values and columns of any other kind are refused naming the column.
 enum ParquetEmbeddings {
-    static func read(path: String, reading: FactorReading) throws(IOError) -> (FactorMatrix, IDMap?) {
-        let file = try ParquetFile(path: path)
+    static func read(path: String, reading: FactorReading, limits: ReadLimits) throws(IOError) -> (FactorMatrix, IDMap?) {
+        let file = try ParquetFile(path: path, limits: limits)
         var idColumn: ParquetColumnSchema? = nil
         var factorColumns: [ParquetColumnSchema] = []
         for column in file.columns {
@@ -25,7 +25,7 @@ enum ParquetEmbeddings {
         }
         let (rows, k) = (file.rowCount, factorColumns.count)
         guard k >= 1 else { throw IOError(file: path, "has no FLOAT or DOUBLE column: embeddings are one such column per factor") }
-        try MemoryBudget.check(rows * k, of: 8, file: path, what: "the embeddings (\(rows) rows × \(k) factors)")
+        try limits.check(rows * k, of: 8, file: path, what: "the embeddings (\(rows) rows × \(k) factors)")
         let single = reading == .single || (reading == .asStored && factorColumns.allSatisfy { $0.physicalType == .float })
         var doubles: [Double] = [], floats: [Float] = []
         if single { floats = [Float](repeating: 0, count: rows * k) } else { doubles = [Double](repeating: 0, count: rows * k) }

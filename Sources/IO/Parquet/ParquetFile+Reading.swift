@@ -14,7 +14,7 @@ extension ParquetFile {
             throw IOError(file: path, "column '\(name)' has \(what), which mftool does not read")
         }
         let width = type == .byteArray ? 16 : 8
-        try MemoryBudget.check(rowCount, of: width, file: path, location: "column '\(name)'", what: "the footer")
+        try limits.check(rowCount, of: width, file: path, location: "column '\(name)'", what: "the footer")
         var parts: [ParquetValues] = []
         var nullRows: [Int] = []
         var firstRow = 0
@@ -28,19 +28,25 @@ extension ParquetFile {
                              values: parts.isEmpty ? .empty(type) : .concatenate(parts, type: type), nullRows: nullRows)
     }
 
-    /// Every row group's chunk of `column`, decoded in parallel (row groups are independent);
-    /// the caller reports the first failure in file order, so the error does not depend on timing.
+    /// Every row group's chunk of `column`, decoded in parallel (row groups are independent)
+    /// unless ``ReadLimits/parallel`` is off; the caller reports the first failure in file
+    /// order, so the error does not depend on timing.
     private func decodeChunks(_ column: ParquetColumnSchema, type: ParquetPhysicalType) -> [Result<(values: ParquetValues, nullRows: [Int]), IOError>] {
         let groups = metadata.rowGroups
         var results = [Result<(values: ParquetValues, nullRows: [Int]), IOError>?](repeating: nil, count: groups.count)
         let file = UnsafeSendable(self)
         results.withUnsafeMutableBufferPointer { out in
             let out = UnsafeSendable(out)
-            DispatchQueue.concurrentPerform(iterations: groups.count) { g in
+            let decode: @Sendable (Int) -> Void = { g in
                 let group = file.value.metadata.rowGroups[g]
                 out.value[g] = Result { () throws(IOError) in
                     try file.value.readChunk(group.columns[column.leaf], column: column, type: type, group: g, rows: Int(group.rowCount))
                 }
+            }
+            if limits.parallel {
+                DispatchQueue.concurrentPerform(iterations: groups.count, execute: decode)
+            } else {
+                for g in groups.indices { decode(g) }
             }
         }
         return results.map { $0! }
@@ -79,7 +85,7 @@ extension ParquetFile {
         let (range, codec) = try chunkRange(chunk, column: column, type: type, rows: rows, location: location)
         let result: Result<(ParquetValues, [Int]), IOError> = bytes.withUnsafeBytes { raw in
             Result { () throws(IOError) in
-                var pages = ParquetPageReader(file: path, column: column, type: type, codec: codec, rows: rows, location: location,
+                var pages = ParquetPageReader(file: path, column: column, type: type, codec: codec, rows: rows, memory: limits.memory, location: location,
                                               bytes: UnsafeRawBufferPointer(rebasing: raw[..<range.upperBound]), position: range.lowerBound)
                 return try pages.readAll()
             }

@@ -15,12 +15,15 @@ public struct ParquetFile {
     let footerStart: Int
     /// The top-level columns in schema order.
     public let columns: [ParquetColumnSchema]
+    /// The memory its columns may take, and whether row groups are decoded on several threads.
+    public let limits: ReadLimits
 
     /// Rows in the file.
     public var rowCount: Int { Int(metadata.rowCount) }
 
-    public init(path: String) throws(IOError) {
+    public init(path: String, limits: ReadLimits = ReadLimits()) throws(IOError) {
         self.path = path
+        self.limits = limits
         try InputFile.check(path)
         bytes = try InputFile.contents(path, mapped: true)
         (metadata, footerStart) = try Self.footer(bytes, file: path)

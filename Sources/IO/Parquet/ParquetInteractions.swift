@@ -10,14 +10,14 @@ import Matrices
 /// null in a used column is refused naming the file, the column and the row, or its row dropped
 /// and counted (``DelimitedOptions/dropNullRows``).
 enum ParquetInteractions {
-    static func read(path: String, options: DelimitedOptions) throws(IOError) -> ParsedTriplets {
+    static func read(path: String, options: DelimitedOptions, limits: ReadLimits) throws(IOError) -> ParsedTriplets {
         let dataset = try ParquetDataset(path)
         var users = TokenTable(), items = TokenTable()
         var rows: [Int32] = [], columns: [Int32] = [], values: [Double] = [], times: [Double] = []
         var first: (layout: Layout, path: String)? = nil
         var nullRows = 0
         for part in dataset.parts {
-            let source = try ParquetPartColumns(part)
+            let source = try ParquetPartColumns(part, limits: limits)
             let layout = try Layout(names: source.names, file: part.path, options: options)
             if let first, first.layout != layout {
                 throw IOError(file: part.path, "takes \(layout) where \(first.path) takes \(first.layout): the parts of a dataset must agree")

@@ -1,3 +1,5 @@
+import Matrices
+
 /// The pages of one column chunk, read in order: an optional dictionary page, then data pages
 /// (v1 or v2) until the row group's rows are all read. Index pages are skipped. Each page's
 /// header is decoded from the chunk's bytes only, its compressed bytes must lie inside the
@@ -19,10 +21,13 @@ struct ParquetPageReader {
     private var parts: [ParquetValues] = []
     private var nullRows: [Int] = []
     private var rowsRead = 0
+    /// The memory a decompressed page may take.
+    private let memory: MemoryLimit
 
     init(file: String, column: ParquetColumnSchema, type: ParquetPhysicalType, codec: ParquetCodec, rows: Int,
-         location: String, bytes: UnsafeRawBufferPointer, position: Int) {
+         memory: MemoryLimit, location: String, bytes: UnsafeRawBufferPointer, position: Int) {
         self.file = file
+        self.memory = memory
         self.column = column
         self.type = type
         self.codec = codec
@@ -79,8 +84,8 @@ struct ParquetPageReader {
     }
 
     private func decompress(_ body: UnsafeRawBufferPointer, size: Int) throws(ParquetFailure) -> [UInt8] {
-        guard size <= MemoryBudget.limit else {
-            throw ParquetFailure("has a page of \(size) bytes, more than the memory limit of \(MemoryBudget.describe(MemoryBudget.limit))")
+        guard size <= memory.bytes else {
+            throw ParquetFailure("has a page of \(size) bytes, more than the memory limit of \(MemoryLimit.describe(memory.bytes))")
         }
         return try PageDecompression.decompress(body, codec: codec, size: size)
     }

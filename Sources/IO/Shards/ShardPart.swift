@@ -71,8 +71,8 @@ public struct ShardPart: Sendable, Equatable {
     }
 
     /// The part recorded in the HDF5 file at `path`, nil when it records none.
-    public static func read(_ path: String) throws(IOError) -> ShardPart? {
-        try read(from: HDF5File.open(path))
+    public static func read(_ path: String, limits: ReadLimits = ReadLimits()) throws(IOError) -> ShardPart? {
+        try read(from: HDF5File.open(path, limits: limits))
     }
 
     /// The settings that differ between two records (`name=value` lines or a JSON object), as

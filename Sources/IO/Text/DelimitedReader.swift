@@ -95,11 +95,12 @@ enum DelimitedReader {
         var quotes: Bool
     }
 
-    static func read(path: String, options: DelimitedOptions, progress: ProgressHandler? = nil) throws(IOError) -> ParsedTriplets {
+    /// Reads the text at `path`; a large file is parsed in chunks on several threads when `parallel`.
+    static func read(path: String, options: DelimitedOptions, parallel: Bool, progress: ProgressHandler? = nil) throws(IOError) -> ParsedTriplets {
         // The chunks own copies of everything they need, so the text is unmapped before they
         // are merged: the peak holds the text or the merged triplets, not both.
         let chunks = try MappedFile.withBytes(path, expecting: "lines of user, item[, value]") { p, n throws(IOError) in
-            try parse(p, n, path: path, options: options, progress: ProgressCounter(progress, total: n))
+            try parse(p, n, path: path, options: options, parallel: parallel, progress: ProgressCounter(progress, total: n))
         }
         let total = chunks.reduce(0) { $0 + $1.values.count }
         guard total > 0 else { throw IOError(file: path, "holds a header but no data lines") }
@@ -272,7 +273,7 @@ enum DelimitedReader {
     // MARK: Parsing
 
     /// Parses the mapped text into chunks (in file order); the caller merges them.
-    static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, path: String, options: DelimitedOptions,
+    static func parse(_ p: UnsafePointer<UInt8>, _ n: Int, path: String, options: DelimitedOptions, parallel: Bool,
                       progress: ProgressCounter? = nil) throws(IOError) -> [Chunk] {
         // The first non-blank, non-comment line decides the separator, the header and the layout.
         // A UTF-8 byte order mark is not part of the first field.
@@ -307,7 +308,7 @@ enum DelimitedReader {
         let dataStart = hasHeader ? Swift.min(firstEnd + 1, n) : i
         let firstDataLine = hasHeader ? lineNumber + 1 : lineNumber
         let chunks = try parseChunks(p, n, from: dataStart, firstLine: firstDataLine, layout: layout, comment: options.commentByte,
-                                     path: path, progress: progress)
+                                     path: path, parallel: parallel, progress: progress)
         progress?.finish()
         return chunks
     }
@@ -324,8 +325,8 @@ enum DelimitedReader {
     /// Parses the data lines from `dataStart` in chunks split at line boundaries, in parallel
     /// when the text is large; a failure is reported at its absolute line (the earliest chunk's).
     static func parseChunks(_ p: UnsafePointer<UInt8>, _ n: Int, from dataStart: Int, firstLine firstDataLine: Int,
-                            layout: Layout, comment: UInt8?, path: String, progress: ProgressCounter?) throws(IOError) -> [Chunk] {
-        let chunkCount = n - dataStart > (8 << 20) ? Swift.min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
+                            layout: Layout, comment: UInt8?, path: String, parallel: Bool, progress: ProgressCounter?) throws(IOError) -> [Chunk] {
+        let chunkCount = parallel && n - dataStart > (8 << 20) ? Swift.min(ProcessInfo.processInfo.activeProcessorCount, 8) : 1
         var bounds = [dataStart]
         for c in 1..<Swift.max(chunkCount, 1) {
             var b = dataStart + (n - dataStart) * c / chunkCount

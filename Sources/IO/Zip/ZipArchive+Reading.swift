@@ -37,7 +37,7 @@ extension ZipArchive {
                           "is compressed with \(name)(zip method \(member.method)), which mftool cannot read: save it with numpy.savez or numpy.savez_compressed (deflate)")
         }
         let start = try dataStart(of: member)
-        try MemoryBudget.check(member.size, of: 1, file: file, location: member.name, what: "the archive member")
+        try limits.check(member.size, of: 1, file: file, location: member.name, what: "the archive member")
         let input = bytes[start..<(start + member.compressedSize)]
         var data: Data
         if member.method == 0 {

@@ -22,9 +22,12 @@ public struct ZipArchive {
     /// The archive's bytes, memory-mapped.
     let bytes: Data
     public let members: [Member]
+    /// The memory one member's contents may take.
+    let limits: ReadLimits
 
-    public init(path: String) throws(IOError) {
+    public init(path: String, limits: ReadLimits = ReadLimits()) throws(IOError) {
         file = path
+        self.limits = limits
         try InputFile.check(path)
         bytes = try InputFile.contents(path, mapped: true)
         let directory = try ZipArchive.directory(bytes, file: path)

@@ -94,7 +94,7 @@ public struct AlternatingLeastSquares: Sendable {
         let biases = objective.userBias
         // Both factor matrices, the best epoch's copy of each with a validation score, and the
         // k × k Gram matrix, before any of them is allocated.
-        try WorkingMemory.charge(rows: R.rows + R.columns, columns: k == Int.max ? k : k + 1, copies: validation == nil ? 1 : 2, gram: true,
+        try solver.memory.charge(rows: R.rows + R.columns, columns: k == Int.max ? k : k + 1, copies: validation == nil ? 1 : 2, gram: true,
                                  what: "the ALS factors of \(R.rows) users and \(R.columns) items at k = \(k)")
         let Rt = shifted.transposed()
         var items = GradientTrainer.randomFactors(rows: R.columns, columns: k, seed: seed, scale: 1 / Double(k).squareRoot())

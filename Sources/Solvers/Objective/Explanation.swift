@@ -20,13 +20,14 @@ public struct Explanation: Sendable {
     /// The sum of the terms: the exact solution's prediction.
     public var score: Double { mean + itemBias + userBias + background + contributions.reduce(0) { $0 + $1.value } }
 
-    /// Explains user u's prediction of item j under `problem`'s objective.
-    public init(problem: RidgeProblem, user u: Int, item j: Int) throws(SolverError) {
+    /// Explains user u's prediction of item j under `problem`'s objective; its system must fit
+    /// in `memory`.
+    public init(problem: RidgeProblem, user u: Int, item j: Int, memory: MemoryLimit = .system) throws(SolverError) {
         guard problem.objective.loss != .dense else {
             throw .invalidObjective("explanations are for the observed and implicit losses")
         }
         let w = problem.width, k = problem.k
-        try WorkingMemory.charge([(WorkingMemory.cells(w, w), 2 * 8), (WorkingMemory.cells(problem.interactions.degree(ofRow: u) + 4, w), 8)],
+        try memory.charge([(WorkingMemory.cells(w, w), 2 * 8), (WorkingMemory.cells(problem.interactions.degree(ofRow: u) + 4, w), 8)],
                                  what: "the explanation at k = \(w) (the \(w) × \(w) system of the user and its factor)")
         let system = UserSystem(problem: problem, user: u)
         var query = (0..<w).map { problem.items[j, $0] }

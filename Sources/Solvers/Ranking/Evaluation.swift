@@ -130,6 +130,8 @@ public struct RankingMetrics: Sendable, Equatable {
 public struct RankingEvaluator: Sendable {
     public var cutoffs: [Int]
     public var computeAUC = false
+    /// The memory a ranking's working memory may take; refused by name past it.
+    public var memory: MemoryLimit = .system
     public var threads = ProcessInfo.processInfo.activeProcessorCount
     public var blockSize = 512
     /// Called with the users ranked so far (see ``ProgressHandler``); it does not change the

@@ -36,12 +36,12 @@ extension RankingEvaluator {
         return terms
     }
 
-    /// Throws, naming the ranking, when its working memory and `extra` exceed ``MemoryLimit``;
+    /// Throws, naming the ranking, when its working memory and `extra` exceed ``memory``;
     /// `entity` names the queries ("users", "items").
     public func chargeWorkingMemory(model: FactorModel, users: Int, k: Int, lists: Bool, entity: String = "users",
                                     extra: [(count: Int, size: Int)] = []) throws(SolverError) {
         let kk = Swift.min(Swift.max(0, k), model.items.rows)
         let what = "ranking \(users) \(entity) against \(model.items.rows) rows of \(model.items.columns) at K = \(kk) (a block's scores and top-K lists per thread\(lists ? ", the lists" : ""))"
-        try WorkingMemory.charge(workingMemory(model: model, users: users, k: k, lists: lists) + extra, what: what)
+        try memory.charge(workingMemory(model: model, users: users, k: k, lists: lists) + extra, what: what)
     }
 }

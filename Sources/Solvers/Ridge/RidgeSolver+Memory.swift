@@ -27,30 +27,34 @@ extension RidgeSolver {
         return overflow ? nil : p
     }
 
-    /// Throws, naming the sizes, when the solve's working memory exceeds ``MemoryLimit``.
+    /// Throws, naming the sizes, when the solve's working memory exceeds ``memory``.
     func chargeWorkingMemory(_ problem: RidgeProblem) throws(SolverError) {
         let what = "the exact solve of \(problem.userCount) users at k = \(problem.width) (\(threads) thread\(threads == 1 ? "" : "s"): the factors, a \(problem.width) × \(problem.width) system per thread, VᵀV)"
-        if let refusal = MemoryLimit.refusal(workingMemory(problem), what: what) { throw .memoryLimit(refusal) }
+        if let refusal = memory.refusal(workingMemory(problem), what: what) { throw .memoryLimit(refusal) }
     }
 }
 
-/// Charges factor matrices to ``MemoryLimit`` before they are allocated.
-public enum WorkingMemory {
+/// Charging working memory to a limit before it is allocated.
+extension MemoryLimit {
     /// Throws ``SolverError/memoryLimit(_:)`` when `copies` Float64 matrices of `rows` ×
     /// `columns` (the factors, their gradient and optimizer moments, say), plus a `columns` ×
     /// `columns` Gram matrix when `gram`, exceed the limit; `what` names them in the message.
-    public static func charge(rows: Int, columns: Int, copies: Int, gram: Bool, what: String) throws(SolverError) {
+    public func charge(rows: Int, columns: Int, copies: Int, gram: Bool, what: String) throws(SolverError) {
         guard let cells = RidgeSolver.product(rows, columns), let square = RidgeSolver.product(columns, columns) else {
-            throw .memoryLimit(MemoryLimit.refusal([(Int.max, 2)], what: what) ?? what)
+            throw .memoryLimit(refusal([(Int.max, 2)], what: what) ?? what)
         }
-        if let refusal = MemoryLimit.refusal([(cells, 8 * copies), (gram ? square : 0, 8)], what: what) { throw .memoryLimit(refusal) }
+        if let refusal = refusal([(cells, 8 * copies), (gram ? square : 0, 8)], what: what) { throw .memoryLimit(refusal) }
     }
 
     /// Throws ``SolverError/memoryLimit(_:)`` when the `count × size` terms exceed the limit;
     /// `what` names the allocation in the message.
-    public static func charge(_ terms: [(count: Int, size: Int)], what: String) throws(SolverError) {
-        if let refusal = MemoryLimit.refusal(terms, what: what) { throw .memoryLimit(refusal) }
+    public func charge(_ terms: [(count: Int, size: Int)], what: String) throws(SolverError) {
+        if let refusal = refusal(terms, what: what) { throw .memoryLimit(refusal) }
     }
+}
+
+/// Sizes of working memory, saturating where a product overflows.
+public enum WorkingMemory {
 
     /// The product of `factors`, saturating at `Int.max` (a count no limit admits).
     public static func cells(_ factors: Int...) -> Int {

@@ -78,6 +78,8 @@ public struct RidgeSolver: Sendable {
     /// Whether ``solve(_:)`` evaluates the objective at the solution (``RidgeSolution/objective``,
     /// NaN when off): one more pass over the interactions and a Gram product.
     public var reportsObjective = true
+    /// The memory the solve's working memory and factors may take; refused by name past it.
+    public var memory: MemoryLimit = .system
 
     public init(threads: Int = ProcessInfo.processInfo.activeProcessorCount, precision: Precision = .double,
                 fallback: Fallback = .none, userIDs: IDMap? = nil) {

@@ -10,8 +10,8 @@ extension SyntheticData {
                 (WorkingMemory.cells(users, 2), 8), (WorkingMemory.cells(items, 3), 8)]
     }
 
-    /// Throws, naming the sizes, when generating would exceed ``MemoryLimit``.
-    public func chargeWorkingMemory() throws(SolverError) {
-        try WorkingMemory.charge(workingMemory, what: "generating \(users) users × \(items) items, \(dense ? WorkingMemory.cells(users, items) : nnz) interactions at k = \(k)")
+    /// Throws, naming the sizes, when generating would exceed `memory`.
+    public func chargeWorkingMemory(to memory: MemoryLimit) throws(SolverError) {
+        try memory.charge(workingMemory, what: "generating \(users) users × \(items) items, \(dense ? WorkingMemory.cells(users, items) : nnz) interactions at k = \(k)")
     }
 }

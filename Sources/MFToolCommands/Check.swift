@@ -51,7 +51,7 @@ struct Check: ParsableCommand {
             throw ValidationError("--override goes with --like or a factor file that records its objective")
         }
         let (interactions, _, problem) = try data.load(objective: objective, limits: resources.limits)
-        var notices = AlignmentNotices()
+        var notices = AlignmentNotices.printing()
         let factors = try userFile.factors(alignedTo: interactions.userIDs, argument: users, interactions: data.interactionsFile,
                                                                    requireIDs: data.input.requireIDs, allowShift: data.input.allowIDShift, notices: &notices)
         guard factors.columns == problem.width else {

@@ -44,12 +44,12 @@ struct EarlyStoppingOptions: ParsableArguments {
         read.canonical.allowIDShift = input.allowIDShift
         read.canonical.allowRoleSwap = input.allowRoleSwap
         let (x, report) = try InteractionsFile.read(FileSpec(validation), options: read)
-        var notices = AlignmentNotices()
-        notices.print(report.notices)
+        var notices = AlignmentNotices.printing()
+        notices.add(report.notices)
         let sides = IDAlignment.Sides(entity: "user", source: "the validation file \(FileSpec(validation).path)",
                                       target: "the training interactions")
         let alignment = try IDAlignment.align(x.userIDs, to: interactions.userIDs, sides, allowShift: input.allowIDShift)
-        notices.print(alignment)
+        notices.add(alignment)
         let held = x.rows(alignment), train = interactions.matrix
         guard held.nnz > 0 else { throw DataError("\(validation): no validation interactions on the training users and items") }
         var ranking = RankingEvaluator(cutoffs: [k])

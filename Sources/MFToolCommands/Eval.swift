@@ -106,16 +106,16 @@ struct Eval: ParsableCommand {
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
         let t0 = Date()
-        let loaded = try LoadedModel(users: users, items: items, options: alignment, like: like, reading: precision == .single ? .single : .double,
+        let loaded = try LoadedModel(users: FileSpec(users), items: FileSpec(items), alignment: alignment.alignment, like: like.file, reading: precision == .single ? .single : .double,
                                      limits: resources.limits)
         let ratingCaveat = !wanted.isDisjoint(with: ["rmse", "mae"]) && loaded.terms.objective?.loss == .implicit
         if ratingCaveat {
             Console.error("note: these factors minimize the implicit loss, which fits 0/1 preferences under confidence weights, not the values: RMSE and MAE against the test values say little about them; the ranking metrics do")
         }
-        var notices = AlignmentNotices()
-        let (testSet, testRead) = try shard.map { try loaded.alignedShard(test, role: "test", shard: $0, notices: &notices) }
-            ?? (try loaded.aligned(test, role: "test", notices: &notices), nil)
-        let trainSet = try train.map { try loaded.aligned($0, role: "train", notices: &notices) }
+        var notices = AlignmentNotices.printing()
+        let (testSet, testRead) = try shard.map { try loaded.alignedShard(FileSpec(test), role: "test", shard: $0, notices: &notices) }
+            ?? (try loaded.aligned(FileSpec(test), role: "test", notices: &notices), nil)
+        let trainSet = try train.map { try loaded.aligned(FileSpec($0), role: "train", notices: &notices) }
         if shard == nil && testSet.matrix.nnz == 0 && !alignment.allowEmpty { try Self.refuseEmpty(counts(testSet, trainSet).counts, test: test) }
         let t1 = Date()
         let (totals, t2) = try self.totals(model: loaded.model, test: testSet, train: trainSet, wanted: wanted, cutoffs: cutoffs)

@@ -34,14 +34,14 @@ struct Explain: ParsableCommand {
     @Flag(help: "Print the explanation as JSON on stdout (every contribution).") var json = false
 
     mutating func run() throws {
-        let loaded = try LoadedModel(users: users, items: items, options: alignment, limits: resources.limits)
+        let loaded = try LoadedModel(users: FileSpec(users), items: FileSpec(items), alignment: alignment.alignment, limits: resources.limits)
         guard let objective = try FactorFile.read(FileSpec(users), limits: resources.limits).objective else {
             throw DataError("\(FileSpec(users).path) records no objective (loss), so its normal equations are unknown")
         }
         guard let u = loaded.userIDs.index(of: userID) else { throw DataError("no user '\(userID)' in \(users)") }
         guard let j = loaded.itemIDs.index(of: itemID) else { throw DataError("no item '\(itemID)' in \(items)") }
-        var notices = AlignmentNotices()
-        let x = try loaded.aligned(interactions, role: "interactions", notices: &notices).matrix
+        var notices = AlignmentNotices.printing()
+        let x = try loaded.aligned(FileSpec(interactions), role: "interactions", notices: &notices).matrix
         let row = x.range(ofRow: u)
         let one = CSRMatrix(rows: 1, columns: x.columns, indptr: [0, row.count], indices: Array(x.indices[row]), values: Array(x.values[row]))
         let problem = try RidgeProblem(interactions: one, items: loaded.model.items.doubles, objective: objective, itemBias: loaded.model.itemBias)

@@ -47,7 +47,7 @@ struct Export: ParsableCommand {
 
     mutating func run() throws {
         _ = try output.format(of: out, .annVectors, option: "--out")
-        let loaded = try LoadedModel(users: users, items: items, options: alignment, reading: .asStored, limits: resources.limits)
+        let loaded = try LoadedModel(users: FileSpec(users), items: FileSpec(items), alignment: alignment.alignment, reading: .asStored, limits: resources.limits)
         let model = loaded.model
         let columns = model.annColumns
         let itemVectors = ANNVectorsFile.Vectors(rows: model.items.rows, columns: columns, ids: loaded.itemIDs) { model.annItemRows($0) }

@@ -212,7 +212,7 @@ extension Fit {
         case .random: return GradientTrainer.randomFactors(rows: problem.userCount, columns: problem.width, seed: seed)
         case .zeros: return DenseMatrix(rows: problem.userCount, columns: problem.width, repeating: 0)
         case let .file(path):
-            var notices = AlignmentNotices()
+            var notices = AlignmentNotices.printing()
             return try FactorFile.read(FileSpec(path), limits: resources.limits).factors(alignedTo: userIDs, argument: path, interactions: data.interactionsFile,
                                                                requireIDs: data.input.requireIDs, allowShift: data.input.allowIDShift, notices: &notices)
         }

@@ -115,8 +115,8 @@ struct InteractionsInputOptions: ParsableArguments {
             throw ValidationError("--drop-unknown-items needs --item-ids-from")
         }
         let (interactions, report) = try InteractionsFile.read(FileSpec(argument), options: readOptions(limits: limits), progress: progress)
-        var notices = AlignmentNotices()
-        notices.print(report.notices)
+        var notices = AlignmentNotices.printing()
+        notices.add(report.notices)
         return (interactions, report)
     }
 }

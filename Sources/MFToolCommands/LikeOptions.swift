@@ -82,28 +82,6 @@ struct LikeOptions: ParsableArguments {
 }
 
 extension LikeOptions {
-    /// The factor file whose model terms (μ, user bias, item bias, loss) a model built from
-    /// `users` (read from `usersPath`) uses, and its path: the --like file's when given, else
-    /// the user file's own. A user file that records terms other than the --like file's is an
-    /// error naming both, unless --override.
-    func modelTerms(of users: FactorFile, usersPath: String, limits: ReadLimits) throws -> (file: FactorFile, path: String) {
-        guard let like else { return (users, usersPath) }
-        let path = FileSpec(like).path
-        let recorded = try FactorFile.readSettings(path, limits: limits)
-        guard recorded.recordsModel else { throw DataError("\(path) records no model settings, so --like has nothing to take") }
-        guard users.recordsModel && !override else { return (recorded, path) }
-        var conflicts: [String] = []
-        if users.userBias != recorded.userBias { conflicts.append("user_bias \(users.userBias ? 1 : 0) (--like: \(recorded.userBias ? 1 : 0))") }
-        if users.offset != recorded.offset { conflicts.append("offset \(users.offset.rawValue) (--like: \(recorded.offset.rawValue))") }
-        if users.mean != recorded.mean { conflicts.append("μ \(users.mean) (--like: \(recorded.mean))") }
-        if (users.itemBias != nil || users.itemBiasSource != nil) != (recorded.itemBias != nil || recorded.itemBiasSource != nil)
-            || (users.itemBias != nil && recorded.itemBias != nil && users.itemBias != recorded.itemBias) {
-            conflicts.append("item bias \(users.itemBiasSource?.description ?? "none") (--like: \(recorded.itemBiasSource?.description ?? "none"))")
-        }
-        if let a = users.objective?.loss, let b = recorded.objective?.loss, a != b { conflicts.append("loss \(a.rawValue) (--like: \(b.rawValue))") }
-        if !conflicts.isEmpty {
-            throw DataError("\(usersPath) records \(conflicts.joined(separator: ", ")), contradicting \(path) (--override takes the --like file's)")
-        }
-        return (recorded, path)
-    }
+    /// The --like file and --override, as ``LoadedModel`` takes them; nil without --like.
+    var file: (path: String, override: Bool)? { like.map { (FileSpec($0).path, override) } }
 }

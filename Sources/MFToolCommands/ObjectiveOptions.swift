@@ -127,65 +127,15 @@ struct ProblemInputOptions: ParsableArguments {
     }
 
     /// The problem, or with `shard` only its rows of the interactions (see
-    /// `InteractionsFile.read(_:options:shard:)`); under a global-mean offset a shard's μ is
-    /// the whole file's, read by slabs.
+    /// ``ProblemInput/load(objective:shard:notices:)``); how ids were matched goes to stderr.
     func load(objective settings: ObjectiveOptions, shard: Shard?, limits: ReadLimits) throws -> LoadedProblem {
         guard let itemsFile else { throw ValidationError("--items is required") }
-        let items = try EmbeddingsFile.read(FileSpec(itemsFile), ids: itemIDs.map { FileSpec($0) }, limits: limits)
-        var options = try input.readOptions(limits: limits)
-        if options.canonical.itemOrder == nil {
-            options.canonical.itemOrder = items.itemIDs ?? .positional(items.factors.rows)
-            options.canonical.itemOrderSource = FileSpec(itemsFile).path
-        }
-        var objective = settings.objective
-        var loaded: LoadedProblem
-        if let shard {
-            let read = try InteractionsFile.read(FileSpec(interactionsFile), options: options, shard: shard)
-            if read.byItems {
-                throw DataError("\(interactionsFile) is item-major (CSC): its shards are items; solve users from the user-major file, or pass --side items")
-            }
-            if objective.offset == .globalMean && objective.fixedMean == nil {
-                objective.fixedMean = try InteractionsFile.globalMean(FileSpec(interactionsFile), options: options).mean
-            }
-            loaded = LoadedProblem(interactions: read.interactions, items: items, report: read.report, shard: read)
-        } else {
-            let (interactions, report) = try InteractionsFile.read(FileSpec(interactionsFile), options: options)
-            loaded = LoadedProblem(interactions: interactions, items: items, report: report)
-        }
-        var notices = AlignmentNotices()
-        notices.print(loaded.report.notices)
-        guard loaded.interactions.itemCount == items.factors.rows else {
-            throw DataError("\(interactionsFile) has \(loaded.interactions.itemCount) items (ordered by --item-ids-from) but \(itemsFile) has \(items.factors.rows) rows")
-        }
-        let bias = try settings.itemBias.map { try EmbeddingsFile.readVector(FileSpec($0), limits: limits) }
-        loaded.problem = try RidgeProblem(interactions: loaded.interactions.matrix, items: items.factors, objective: objective, itemBias: bias)
-        return loaded
+        var input = ProblemInput(interactions: FileSpec(interactionsFile), items: FileSpec(itemsFile),
+                                 read: try self.input.readOptions(limits: limits))
+        input.itemIDs = itemIDs.map { FileSpec($0) }
+        input.itemBias = settings.itemBias.map { FileSpec($0) }
+        var notices = AlignmentNotices.printing()
+        return try input.load(objective: settings.objective, shard: shard, notices: &notices)
     }
 }
 
-/// Interactions and item embeddings read for one problem; with a shard, what the shard read.
-struct LoadedProblem {
-    var interactions: Interactions
-    var items: ItemEmbeddings
-    var report: ConversionReport
-    var shard: InteractionsFile.ShardRead? = nil
-    var problem: RidgeProblem! = nil
-
-    /// The part record of a sharded run's output: the shard, its rows, and a fingerprint of the
-    /// interactions file, the items (values and ids) and `extra` inputs' identities.
-    func part(_ shard: Shard, kind: String, settings: String, extra: [String] = []) -> ShardPart? {
-        guard let read = self.shard else { return nil }
-        var interactions = Fingerprint(), itemMatrix = Fingerprint()
-        interactions.add(read.identity)
-        itemMatrix.add(items.factors.storage)
-        if let ids = items.itemIDs { itemMatrix.add(ids) }
-        var parts = [(name: "interactions", fingerprint: interactions), (name: "items", fingerprint: itemMatrix)]
-        for e in extra {
-            var other = Fingerprint()
-            other.add(e)
-            parts.append((name: "other", fingerprint: other))
-        }
-        return ShardPart(kind: kind, shard: shard, rows: read.rows, totalRows: read.totalRows,
-                         fingerprint: Fingerprint.labeled(parts), settings: settings)
-    }
-}

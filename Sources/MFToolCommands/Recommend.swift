@@ -86,15 +86,15 @@ struct Recommend: ParsableCommand {
         try OutputGroup.refuseOverlap(inputs: inputs, outputs: [out])
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
-        let loaded = try LoadedModel(users: users, items: items, options: alignment, reading: precision == .single ? .single : .double,
+        let loaded = try LoadedModel(users: FileSpec(users), items: FileSpec(items), alignment: alignment.alignment, reading: precision == .single ? .single : .double,
                                      limits: resources.limits)
         let (model, userMap) = (loaded.model, loaded.userIDs)
         k = QueryList.capped(k, available: model.items.rows, what: "items", quiet: quiet)
-        var notices = AlignmentNotices()
-        let trainSet = try self.train.map { try loaded.aligned($0, role: "train", notices: &notices) }
+        var notices = AlignmentNotices.printing()
+        let trainSet = try self.train.map { try loaded.aligned(FileSpec($0), role: "train", notices: &notices) }
         let train = trainSet?.matrix
-        let candidateList = try candidates.map { try loaded.itemList($0, role: "candidates", notices: &notices) }
-        let excludeList = try exclude.map { try loaded.itemList($0, role: "exclude", notices: &notices) }
+        let candidateList = try candidates.map { try loaded.itemList(FileSpec($0), role: "candidates", notices: &notices) }
+        let excludeList = try exclude.map { try loaded.itemList(FileSpec($0), role: "exclude", notices: &notices) }
         var rows: [Int] = []
         for id in QueryList.distinct(userIDs, option: "--user", quiet: quiet) {
             guard let row = userMap.index(of: id) else { throw DataError("no user '\(id)' in \(users)") }

@@ -218,8 +218,8 @@ extension Solve {
         let sides = IDAlignment.Sides(entity: "user", source: FileSpec(data.interactionsFile).path, target: FileSpec(usersFile).path)
         let alignment = try IDAlignment.align(interactions.userIDs, to: userIDs, sides, requireIDs: data.input.requireIDs,
                                               allowNoOverlap: data.input.allowEmpty, allowShift: data.input.allowIDShift)
-        var notices = AlignmentNotices()
-        notices.print(alignment)
+        var notices = AlignmentNotices.printing()
+        notices.add(alignment)
         let aligned = interactions.rows(alignment), unknown = alignment.unknown
         let problem = try RidgeProblem(interactions: aligned.transposed(), items: userFile.factors, objective: objective.objective)
         var solver = makeSolver(userIDs: interactions.itemIDs)

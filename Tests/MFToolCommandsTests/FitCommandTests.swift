@@ -37,7 +37,7 @@ struct FitCommandTests {
         let input = Fixtures.path("ridge/problem.h5")
         #expect(runMFTool(["fit", "--method", "als", "--k", "3", "--epochs", "4", "--lambda", "0.1", "--reg", "count", "--user-bias",
                            "--offset", "global-mean", "--interactions", input, "--out", folder + "/u.h5", "--items-out", folder + "/v.h5", "--quiet"]) == 0)
-        let loaded = try LoadedModel(users: folder + "/u.h5", items: folder + "/v.h5", options: ModelInputOptions.parse([]), limits: ReadLimits())
+        let loaded = try LoadedModel(users: FileSpec(folder + "/u.h5"), items: FileSpec(folder + "/v.h5"))
         let model = loaded.model
         #expect(model.userBias && model.itemBias?.count == model.items.rows && model.users.columns == 4)
         let (x, _) = try InteractionsFile.read(FileSpec(input))
@@ -144,8 +144,8 @@ struct FitCommandTests {
         let common = ["fit", "--method", "sgd", "--lr", "0.001", "--epochs", "3", "--loss", "dense", "--init", "zeros", "--quiet"] + data
         #expect(runMFTool(common + ["--out", folder + "/constant.h5"]) == 0)
         #expect(runMFTool(common + ["--out", folder + "/decayed.h5", "--lr-decay", "0.5"]) == 0)
-        let constant = try LoadedModel(users: folder + "/constant.h5", items: items, options: ModelInputOptions.parse([]), limits: ReadLimits()).model.users.doubles
-        let decayed = try LoadedModel(users: folder + "/decayed.h5", items: items, options: ModelInputOptions.parse([]), limits: ReadLimits()).model.users.doubles
+        let constant = try LoadedModel(users: FileSpec(folder + "/constant.h5"), items: FileSpec(items)).model.users.doubles
+        let decayed = try LoadedModel(users: FileSpec(folder + "/decayed.h5"), items: FileSpec(items)).model.users.doubles
         // From zero, three epochs at lr, lr/2, lr/4 move the factors less than three at lr.
         let norm = { (m: DenseMatrix<Double>) in m.storage.reduce(0) { $0 + $1 * $1 }.squareRoot() }
         #expect(norm(decayed) < norm(constant) && norm(decayed) > 0)

@@ -18,7 +18,7 @@ extension RidgeKernel {
         for c in 0..<w { ws.rhs[c] = background[c] }
         var flops = native ? assembleNative(range, G: G, rows: V!, ws) : assembleLAPACK(range, G: G, ws)
         let stride = native ? kp : w
-        for c in 0..<w where problem.isRegularized(c) { ws.a[c * stride + c] += S(lambdaU) }
+        problem.addRegularization(S(lambdaU), to: ws.a, stride: stride)
         for c in 0..<w { ws.b[c] = S(ws.rhs[c]) }
         flops += Double(w * w * w) / 3 + 2 * Double(w * w)
         let usedFallback = try factorAndSolve(u, count: range.count, lambda: lambdaU, ws)

@@ -192,7 +192,8 @@ struct DualFormTests {
         for regularization in [Objective.Regularization.constant, .count] {
             let objective = Objective(loss: .implicit, lambda: 0.3, regularization: regularization, alpha: 2, userBias: true)
             let problem = try RidgeProblem(interactions: R, items: V, objective: objective)
-            let kernel = RidgeKernel<Double>(problem: problem, solver: RidgeSolver(threads: 1))
+            let solver = RidgeSolver(threads: 1)
+            let kernel = RidgeKernel<Double>(problem: problem, solver: solver, strategy: solver.strategy(for: problem.terms))
             let basis = try #require(DualBasis(kernel, background: problem.backgroundRightHandSide))
             let t = try #require(basis.transposedT)
             // B = c0·VᵀV + λI (c0 = 1) from the item matrix itself; the product T_aᵀ M T_b for

@@ -93,70 +93,68 @@ struct ObjectiveEvaluator: Sendable {
     }
 
     /// The objective terms of `users` (value returned, gradient rows written), after the
-    /// gradient rows were set to X·G (or zero).
+    /// gradient rows were set to X·G (or zero): each user's value by
+    /// ``addValue(ofUser:_:xG:predictions:to:)`` at predictions from plain loops, then the
+    /// half-gradient of its terms, turned into the gradient.
     func evaluateUsers(_ users: Range<Int>, _ X: UnsafePointer<Double>, gradient: UnsafeMutablePointer<Double>) -> Double {
         let w = problem.width
+        var predictions = [Double](repeating: 0, count: Swift.max(1, maxDegree(users)))
         var value = 0.0
         problem.items.storage.withUnsafeBufferPointer { Vp in
-            let V = Vp.baseAddress!
-            for u in users {
-                let x = X + u * w
-                let g = gradient + u * w
-                if terms.rhsWeightsAreValues {
-                    denseUser(u, x, g, &value)
-                } else {
-                    entriesOfUser(u, x, g, V, &value)
+            predictions.withUnsafeMutableBufferPointer { out in
+                let V = Vp.baseAddress!, P = out.baseAddress!
+                for u in users {
+                    let x = X + u * w
+                    let g = gradient + u * w
+                    if terms.rhsWeightsAreValues {
+                        addValue(ofUser: u, x, xG: g, predictions: P, to: &value)
+                        for c in 0..<w { g[c] -= B[u * w + c] }
+                    } else {
+                        predictByLoops(u, x, V, into: P)
+                        addValue(ofUser: u, x, xG: g, predictions: P, to: &value)
+                        addEntryGradients(u, g, V, predictions: P)
+                    }
+                    penaltyGradient(u, x, g)
                 }
-                penalty(u, x, g, &value)
             }
         }
         return value
     }
 
-    /// Adds the dense loss's f_u = ‖t_u‖² − 2 x·b_u + x·Gx to `value` and turns g = Gx into the
-    /// half-gradient Gx − b_u.
+    /// x·v_i for user u's stored items, each a plain loop over the components, in `out`'s first
+    /// entries. The gradient's coefficients, and so gradient training's steps and losses, depend
+    /// on this order of summation, which differs from the vectorized dots of ``predict(_:_:into:)``.
     @inline(__always)
-    func denseUser(_ u: Int, _ x: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>, _ value: inout Double) {
-        let w = problem.width
-        var xGx = 0.0, xb = 0.0
-        for c in 0..<w { xGx += x[c] * g[c]; xb += x[c] * B[u * w + c] }
-        value += targetNorms[u] - 2 * xb + xGx
-        for c in 0..<w { g[c] -= B[u * w + c] }
-    }
-
-    /// Adds user u's stored entries (and x·Gx for the background) to `value`, and their
-    /// half-gradient to g.
-    @inline(__always)
-    func entriesOfUser(_ u: Int, _ x: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>, _ V: UnsafePointer<Double>,
-                       _ value: inout Double) {
-        let w = problem.width
-        let R = problem.interactions
-        if terms.hasBackground {
-            var xGx = 0.0
-            for c in 0..<w { xGx += x[c] * g[c] }
-            value += xGx
-        }
-        for p in R.range(ofRow: u) {
-            let j = Int(R.indices[p])
-            let v = V + j * w
+    func predictByLoops(_ u: Int, _ x: UnsafePointer<Double>, _ V: UnsafePointer<Double>, into out: UnsafeMutablePointer<Double>) {
+        let w = problem.width, R = problem.interactions
+        for (t, p) in R.range(ofRow: u).enumerated() {
+            let v = V + Int(R.indices[p]) * w
             var prediction = 0.0
             for c in 0..<w { prediction += x[c] * v[c] }
-            let (term, coefficient) = terms.entry(R.values[p], item: j, prediction: prediction)
-            value += term
+            out[t] = prediction
+        }
+    }
+
+    /// Adds each stored entry's part of the half-gradient, coefficient · v_i
+    /// (``ObjectiveTerms/entry(_:item:prediction:)``), to g.
+    @inline(__always)
+    func addEntryGradients(_ u: Int, _ g: UnsafeMutablePointer<Double>, _ V: UnsafePointer<Double>,
+                           predictions: UnsafePointer<Double>) {
+        let w = problem.width, R = problem.interactions
+        for (t, p) in R.range(ofRow: u).enumerated() {
+            let j = Int(R.indices[p])
+            let v = V + j * w
+            let coefficient = terms.entry(R.values[p], item: j, prediction: predictions[t]).coefficient
             for c in 0..<w { g[c] += coefficient * v[c] }
         }
     }
 
-    /// Adds λ_u‖x‖² over the regularized components to `value`; turns g into the full gradient
-    /// 2g + 2λ_u x.
+    /// Turns the half-gradient g of the loss into the full gradient of f_u, 2g + 2λ_u x on the
+    /// penalized components.
     @inline(__always)
-    func penalty(_ u: Int, _ x: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>, _ value: inout Double) {
+    func penaltyGradient(_ u: Int, _ x: UnsafePointer<Double>, _ g: UnsafeMutablePointer<Double>) {
         let lambdaU = terms.lambda(forCount: problem.interactions.degree(ofRow: u))
-        for c in 0..<problem.width {
-            let regularized = problem.isRegularized(c)
-            if regularized { value += lambdaU * x[c] * x[c] }
-            g[c] = 2 * g[c] + (regularized ? 2 * lambdaU * x[c] : 0)
-        }
+        for c in 0..<problem.width { g[c] = 2 * g[c] + (problem.isRegularized(c) ? 2 * lambdaU * x[c] : 0) }
     }
 
     /// Users in fixed blocks, each block's terms summed on its own (`body`) and the blocks added

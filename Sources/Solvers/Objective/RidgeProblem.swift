@@ -110,6 +110,15 @@ public struct RidgeProblem: Sendable {
     @inlinable
     public func isRegularized(_ c: Int) -> Bool { !(objective.userBias && c == width - 1) }
 
+    /// Adds the penalty's part of A_u, λ on the diagonal of the penalized components
+    /// (``isRegularized(_:)``), to the w × w system in `a`, row r starting at r·`stride`: the one
+    /// place the normal equations receive λ_u. `lambda` is λ_u (``ObjectiveTerms/lambda(forCount:)``)
+    /// or the shared λ (``ObjectiveTerms/sharedLambda``) already in the system's precision.
+    @inline(__always)
+    func addRegularization<T: FloatingPoint>(_ lambda: T, to a: UnsafeMutablePointer<T>, stride: Int) {
+        for c in 0..<width where isRegularized(c) { a[c * stride + c] += lambda }
+    }
+
     /// c0·Vᵀt0, the part of every b_u from the entries outside Ω_u (zero unless the dense loss has
     /// an offset or an item bias).
     var backgroundRightHandSide: [Double] {

@@ -26,8 +26,7 @@ public struct UserSystem: Sendable {
         items = range.map { Int(x.indices[$0]) }
         rhsWeights = range.map { terms.rhsWeight(x.values[$0], item: Int(x.indices[$0])) }
         for p in range { Self.addOuter(&a, problem.items.row(Int(x.indices[p])), weight: terms.gramWeight(x.values[p]), width: w) }
-        let lambda = terms.lambda(forCount: range.count)
-        for c in 0..<w where problem.isRegularized(c) { a[c * w + c] += lambda }
+        problem.addRegularization(terms.lambda(forCount: range.count), to: &a, stride: w)
         self.a = a
         width = w
         background = problem.backgroundRightHandSide

@@ -61,7 +61,7 @@ struct DualBasis<S: LinearAlgebraScalar>: @unchecked Sendable {
         let G = ItemMatrix<Double>(problem.items).gram()
         gram = G
         let threads = kernel.solver.threads, n = problem.itemCount
-        if let lambda = problem.objective.constantLambda, let r = Self.choleskyFactor(G, w: w, k: k, c0: c0, lambda: lambda),
+        if let lambda = problem.objective.constantLambda, let r = Self.choleskyFactor(G, problem: problem, c0: c0, lambda: lambda),
            let t = Self.transposedInverse(r, k: k) {
             transposedT = t
             shift = [Double](repeating: 0, count: k)
@@ -108,10 +108,13 @@ struct DualBasis<S: LinearAlgebraScalar>: @unchecked Sendable {
     }
 
     /// R, upper triangular with RᵀR = c0·G + λI on the item block (row-major, zeros below the
-    /// diagonal); nil when the factorization fails.
-    private static func choleskyFactor(_ G: [Double], w: Int, k: Int, c0: Double, lambda: Double) -> [S]? {
+    /// diagonal); nil when the factorization fails. The sum is formed in Float64, then rounded.
+    private static func choleskyFactor(_ G: [Double], problem: RidgeProblem, c0: Double, lambda: Double) -> [S]? {
+        let w = problem.width, k = problem.k
+        var b = G.map { c0 * $0 }
+        problem.addRegularization(lambda, to: &b, stride: w)
         var r = [S](repeating: 0, count: k * k)
-        for i in 0..<k { for j in i..<k { r[i * k + j] = S(c0 * G[i * w + j] + (i == j ? lambda : 0)) } }
+        for i in 0..<k { for j in i..<k { r[i * k + j] = S(b[i * w + j]) } }
         let info = BLASThreads.singleThreaded { r.withUnsafeMutableBufferPointer { S.potrf(n: k, a: $0.baseAddress!) } }
         return info == 0 ? r : nil
     }

@@ -39,7 +39,7 @@ extension RidgeKernel {
     /// depends on that user's entries, k and the objective alone, never on the other users, so
     /// a shard of the users gives each the form it has in the whole run.
     func dualPlan(background: [Double]) -> DualPlan? {
-        guard solver.form != .primal else { return nil }
+        guard strategy.form != .primal else { return nil }
         let m = problem.userCount
         var candidates = [Bool](repeating: false, count: m)
         var any = false
@@ -64,7 +64,7 @@ extension RidgeKernel {
     func prefersDual(_ u: Int) -> Bool {
         let range = problem.interactions.range(ofRow: u)
         if range.isEmpty && !terms.hasBackground { return false }
-        if solver.form == .dual { return true }
+        if strategy.form == .dual { return true }
         // Under a background the basis costs 2 to 3·n·k² once (VᵀV, then V·R⁻¹ or V·Q);
         // below k = 128 the per-user savings do not repay it on logs of typical size. A bound on
         // k alone, so the choice still depends on nothing but the user and the problem's shape.

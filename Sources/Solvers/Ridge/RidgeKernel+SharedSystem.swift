@@ -40,7 +40,7 @@ extension RidgeKernel {
         let m = problem.userCount
         let lambda = terms.sharedLambda
         var a = G
-        for c in 0..<w where problem.isRegularized(c) { a[c * w + c] += S(lambda) }
+        problem.addRegularization(S(lambda), to: &a, stride: w)
         let info = a.withUnsafeMutableBufferPointer { cholesky(w, $0.baseAddress!) }
         var (B, flops) = rightHandSides()
         flops += Double(w * w * w) / 3
@@ -54,7 +54,7 @@ extension RidgeKernel {
                                                       interactions: R.degree(ofRow: 0), lambda: lambda, k: problem.k)
             }
             var ga = G
-            for c in 0..<w where problem.isRegularized(c) { ga[c * w + c] += S(lambda) }
+            problem.addRegularization(S(lambda), to: &ga, stride: w)
             for u in 0..<m {
                 let x = SymmetricEigen.pseudoSolve(n: w, a: ga, b: Array(B[(u * w)..<((u + 1) * w)]))
                 for c in 0..<w { X[u * w + c] = Double(x[c]) }

@@ -3,8 +3,9 @@ import Matrices
 /// One user's system: A_u = c0·G + Σ gramWeight·v vᵀ + λ_u I and b_u = c0·Vᵀt0 + Σ rhsWeight·v,
 /// from the weights ``ObjectiveTerms`` gives each stored entry, then factorized and solved.
 extension RidgeKernel {
-    /// Builds and solves user u's system into `out` (w values); returns whether the
-    /// least-squares fallback was used, and the flops.
+    /// Builds and solves user u's system into `out` (w values) by the strategy's factorization,
+    /// chosen here once for the user; returns whether the least-squares fallback was used, and
+    /// the flops.
     @inline(__always)
     func solveUser(_ u: Int, G: [S], background: [Double], rows V: UnsafePointer<S>?, workspace ws: RidgeWorkspace<S>,
                    out: UnsafeMutablePointer<Double>) throws(SolverError) -> (Bool, Double) {
@@ -16,12 +17,21 @@ extension RidgeKernel {
         let lambdaU = terms.lambda(forCount: range.count)
         fillWeights(range, ws)
         for c in 0..<w { ws.rhs[c] = background[c] }
-        var flops = native ? assembleNative(range, G: G, rows: V!, ws) : assembleLAPACK(range, G: G, ws)
-        let stride = native ? kp : w
-        for c in 0..<w where problem.isRegularized(c) { ws.a[c * stride + c] += S(lambdaU) }
-        for c in 0..<w { ws.b[c] = S(ws.rhs[c]) }
+        var flops: Double
+        let usedFallback: Bool
+        switch strategy.factorization {
+        case .native:
+            flops = assembleNative(range, G: G, rows: V!, ws)
+            usedFallback = try factorAndSolve(u, count: range.count, lambda: lambdaU, stride: kp, ws,
+                                              factor: { nativeFactor(ws.a, inverse: ws.inverse) },
+                                              solve: { S.nativeSolve(variant, k: w, lda: kp, u: ws.a, inverse: ws.inverse, b: ws.b) })
+        case .lapack:
+            flops = assembleLAPACK(range, G: G, ws)
+            usedFallback = try factorAndSolve(u, count: range.count, lambda: lambdaU, stride: w, ws,
+                                              factor: { cholesky(w, ws.a) },
+                                              solve: { _ = S.potrs(n: w, nrhs: 1, a: ws.a, b: ws.b) })
+        }
         flops += Double(w * w * w) / 3 + 2 * Double(w * w)
-        let usedFallback = try factorAndSolve(u, count: range.count, lambda: lambdaU, ws)
         if usedFallback { flops += 4 * Double(w * w * w) }
         for c in 0..<w { out[c] = Double(ws.b[c]) }
         return (usedFallback, flops)
@@ -92,16 +102,19 @@ extension RidgeKernel {
         return Double(range.count * w * (w + 1))
     }
 
-    /// Factorizes A_u and solves for b_u in place. When A_u is not positive definite: with
-    /// `--fallback lstsq` its minimum-norm least-squares solution (returns true), else an error
-    /// naming the user.
+    /// Adds λ_u to the assembled A_u (rows `stride` apart), rounds b_u to the kernel's precision,
+    /// factorizes A_u by `factor` (0 or a failure code) and solves for b_u in place by `solve`.
+    /// When A_u is not positive definite: with `--fallback lstsq` its minimum-norm least-squares
+    /// solution (returns true), else an error naming the user.
     @inline(__always)
-    func factorAndSolve(_ u: Int, count: Int, lambda lambdaU: Double, _ ws: RidgeWorkspace<S>) throws(SolverError) -> Bool {
-        let stride = native ? kp : w
+    func factorAndSolve(_ u: Int, count: Int, lambda lambdaU: Double, stride: Int, _ ws: RidgeWorkspace<S>,
+                        factor: () -> Int, solve: () -> Void) throws(SolverError) -> Bool {
+        problem.addRegularization(S(lambdaU), to: ws.a, stride: stride)
+        for c in 0..<w { ws.b[c] = S(ws.rhs[c]) }
         if solver.fallback == .lstsq {
             for i in 0..<w { for j in i..<w { ws.backup[i * w + j] = ws.a[i * stride + j]; ws.backup[j * w + i] = ws.a[i * stride + j] } }
         }
-        let info = native ? nativeFactor(ws.a, inverse: ws.inverse) : cholesky(w, ws.a)
+        let info = factor()
         if info != 0 {
             guard solver.fallback == .lstsq else {
                 throw SolverError.notPositiveDefinite(user: solver.userIDs?.ids[u] ?? String(u), row: u,
@@ -112,11 +125,7 @@ extension RidgeKernel {
             for c in 0..<w { ws.b[c] = x[c] }
             return true
         }
-        if native {
-            S.nativeSolve(variant, k: w, lda: kp, u: ws.a, inverse: ws.inverse, b: ws.b)
-        } else {
-            _ = S.potrs(n: w, nrhs: 1, a: ws.a, b: ws.b)
-        }
+        solve()
         return false
     }
 }

@@ -9,8 +9,8 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
     let solver: RidgeSolver
     /// The item matrix in the kernel's precision.
     let matrix: ItemMatrix<S>
-    /// mftool's own kernels, else BLAS syrk + LAPACK potrf/potrs.
-    let native: Bool
+    /// The shared or per-user systems, their factorization and their form, chosen by the solver.
+    let strategy: RidgeStrategy
     /// Counts the users solved for the solver's progress handler, when it has one.
     let progress: ProgressCounter?
 
@@ -20,13 +20,20 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
     var variant: NativeKernelVariant { matrix.variant }
     /// n × w, row-major, in the kernel's precision.
     var items: [S] { matrix.values }
+    /// The distance between the rows of a per-user system: kp for the native kernels, w for LAPACK.
+    var systemStride: Int {
+        switch strategy.factorization {
+        case .native: return kp
+        case .lapack: return w
+        }
+    }
 
-    init(problem: RidgeProblem, solver: RidgeSolver) {
+    init(problem: RidgeProblem, solver: RidgeSolver, strategy: RidgeStrategy) {
         self.problem = problem
         self.solver = solver
+        self.strategy = strategy
         terms = problem.terms
         matrix = ItemMatrix(problem.items, variant: solver.variant.map { Swift.min($0, NativeKernelVariant.best) } ?? .best)
-        native = solver.kernel == .native
         progress = ProgressCounter(solver.progress, total: problem.userCount)
     }
 
@@ -35,17 +42,17 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         let background = problem.backgroundRightHandSide
         var X = [Double](repeating: 0, count: m * w)
         var flops = terms.hasBackground ? Double(problem.itemCount * w * (w + 1)) : 0
-        if terms.sharesSystemMatrix {
-            flops += native ? try solveSharedNative(background: background, X: &X)
-                            : try solveShared(G: matrix.gram(), background: background, X: &X)
+        if strategy.sharedSystem {
+            switch strategy.factorization {
+            case .native: flops += try solveSharedNative(background: background, X: &X)
+            case .lapack: flops += try solveShared(G: matrix.gram(), background: background, X: &X)
+            }
             progress?.finish()
             return RidgeSolution(factors: DenseMatrix(rows: m, columns: w, storage: X), emptyUsers: emptyCount(), fallbackUsers: 0, flops: flops)
         }
         let plan = dualPlan(background: background)
         let primalUsers = m - (plan?.users ?? 0)
-        // The native kernels address the system matrix with leading dimension kp.
-        let G: [S] = terms.hasBackground && primalUsers > 0
-            ? scaledByBackground(native ? matrix.nativeGram(padded: matrix.padded()) : matrix.gram()) : []
+        let G: [S] = terms.hasBackground && primalUsers > 0 ? scaledByBackground(systemGram()) : []
         var (fallbacks, userFlops, failures) = try solvePerUser(G: G, background: background, plan: plan, X: &X)
         var dualUsers = 0
         if let plan {
@@ -69,13 +76,10 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
     /// reference kernel, which then fails naming the user or falls back, as for any user.
     func solveByReference(_ users: [Int], background: [Double], X: inout [Double]) throws(SolverError) -> (Int, Double) {
         guard !users.isEmpty else { return (0, 0) }
-        var reference = solver
-        reference.kernel = .lapack
-        reference.form = .primal
-        let kernel = RidgeKernel(problem: problem, solver: reference)
+        let kernel = RidgeKernel(problem: problem, solver: solver, strategy: .reference)
         let G = terms.hasBackground ? kernel.scaledByBackground(kernel.matrix.gram()) : []
         let degree = users.map { problem.interactions.degree(ofRow: $0) }.max() ?? 0
-        let workspace = RidgeWorkspace<S>(w: w, stride: w, maxDegree: degree)
+        let workspace = RidgeWorkspace<S>(w: w, stride: kernel.systemStride, maxDegree: degree)
         var out = [Double](repeating: 0, count: w)
         var fallbacks = 0, flops = 0.0
         for u in users {
@@ -101,7 +105,7 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         for u in 0..<m { maxDegree = Swift.max(maxDegree, problem.interactions.degree(ofRow: u)) }
         var results = [ThreadResult](repeating: ThreadResult(), count: threads)
         // The native gather reads item rows at random: from a huge-page copy.
-        let rows = native && (plan?.users ?? 0) < m ? HugePageBuffer(copying: items) : nil
+        let rows = strategy.factorization == .native && (plan?.users ?? 0) < m ? HugePageBuffer(copying: items) : nil
         let shared = UnsafeSendable((self, G, background, maxDegree, rows, plan))
         X.withUnsafeMutableBufferPointer { xp in
             results.withUnsafeMutableBufferPointer { rp in
@@ -110,7 +114,7 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
                     DispatchQueue.concurrentPerform(iterations: threads) { t in
                         let (kernel, G, background, maxDegree, rows, plan) = shared.value
                         let (X, results) = out.value
-                        let workspace = RidgeWorkspace<S>(w: kernel.w, stride: kernel.native ? kernel.kp : kernel.w, maxDegree: maxDegree)
+                        let workspace = RidgeWorkspace<S>(w: kernel.w, stride: kernel.systemStride, maxDegree: maxDegree)
                         let dualWorkspace = plan?.workspace(variant: kernel.variant)
                         var blockStart = t * block
                         while blockStart < m {
@@ -151,6 +155,14 @@ struct RidgeKernel<S: LinearAlgebraScalar> {
         var failure: SolverError?
         /// Dual users whose system proved singular, for the primal form.
         var dualFailures: [Int] = []
+    }
+
+    /// G = VᵀV in the per-user systems' layout: rows of kp for the native kernels, of w for LAPACK.
+    func systemGram() -> [S] {
+        switch strategy.factorization {
+        case .native: return matrix.nativeGram(padded: matrix.padded())
+        case .lapack: return matrix.gram()
+        }
     }
 
     /// c0·G, the part of every A_u from the entries outside Ω_u (G itself when c0 = 1).

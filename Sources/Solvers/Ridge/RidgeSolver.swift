@@ -94,9 +94,10 @@ public struct RidgeSolver: Sendable {
         try chargeWorkingMemory(problem)
         let start = DispatchTime.now().uptimeNanoseconds
         var solution: RidgeSolution
+        let strategy = strategy(for: problem.terms)
         switch precision {
-        case .double: solution = try RidgeKernel<Double>(problem: problem, solver: self).run()
-        case .single: solution = try RidgeKernel<Float>(problem: problem, solver: self).run()
+        case .double: solution = try RidgeKernel<Double>(problem: problem, solver: self, strategy: strategy).run()
+        case .single: solution = try RidgeKernel<Float>(problem: problem, solver: self, strategy: strategy).run()
         }
         solution.seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         solution.objective = reportsObjective ? ObjectiveEvaluator(problem, gram: solution.gram).value(solution.factors.storage) : .nan

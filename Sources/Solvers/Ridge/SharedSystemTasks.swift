@@ -85,8 +85,7 @@ final class SharedSystemTasks<S: LinearAlgebraScalar>: @unchecked Sendable {
         padded.publish(.ready)
         let a = factor.base
         S.nativeGram(kernel.variant, kp: kp, ldx: ldv, count: n, x: padded.base, y: nil, base: nil, a: a)
-        let lambda = S(kernel.terms.sharedLambda)
-        for c in 0..<w where kernel.problem.isRegularized(c) { a[c * kp + c] += lambda }
+        kernel.problem.addRegularization(S(kernel.terms.sharedLambda), to: a, stride: kp)
         factor.publish(kernel.nativeFactor(a, inverse: a + kp * kp) == 0 ? .ready : .failed)
     }
 

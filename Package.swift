@@ -7,6 +7,8 @@ let package = Package(
         .library(name: "Matrices", targets: ["Matrices"]),
         .library(name: "IO", targets: ["IO"]),
         .library(name: "Solvers", targets: ["Solvers"]),
+        .library(name: "ModelSettings", targets: ["ModelSettings"]),
+        .library(name: "Loading", targets: ["Loading"]),
         .executable(name: "mftool", targets: ["mftool"]),
     ],
     dependencies: [
@@ -44,23 +46,28 @@ let package = Package(
         // mftool's own SIMD kernels for the per-user solves (portable, AVX2 and AVX-512 variants).
         .target(name: "CKernels"),
         .target(name: "Matrices"),
+        // The model's and the run's settings, and how long work reports progress: below IO and
+        // Solvers, so that the file formats need no solver.
+        .target(name: "ModelSettings", dependencies: ["Matrices"]),
         .target(
             name: "IO",
-            dependencies: ["Matrices", "Solvers", "CHDF5", "CZlib", "CSnappy", "CZstd"]
+            dependencies: ["Matrices", "ModelSettings", "CHDF5", "CZlib", "CSnappy", "CZstd"]
         ),
         .target(
             name: "Solvers",
-            dependencies: ["Matrices", "CLinearAlgebra", "CKernels"]
+            dependencies: ["Matrices", "ModelSettings", "CLinearAlgebra", "CKernels"]
         ),
+        // What a command does before it solves or ranks: read, align by id, shard.
+        .target(name: "Loading", dependencies: ["Matrices", "IO", "Solvers"]),
         .target(
             name: "MFToolCommands",
-            dependencies: ["Matrices", "IO", "Solvers", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["Matrices", "IO", "Solvers", "Loading", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "mftool", dependencies: ["MFToolCommands"]),
         .target(name: "FixturePaths", path: "Tests/FixturePaths"),
         .testTarget(name: "MatricesTests", dependencies: ["Matrices"]),
-        .testTarget(name: "IOTests", dependencies: ["IO", "Matrices", "Solvers", "FixturePaths"]),
+        .testTarget(name: "IOTests", dependencies: ["IO", "Matrices", "Solvers", "Loading", "FixturePaths"]),
         .testTarget(name: "SolversTests", dependencies: ["Solvers", "Matrices", "IO", "FixturePaths"]),
-        .testTarget(name: "MFToolCommandsTests", dependencies: ["MFToolCommands", "IO", "Matrices", "Solvers", "FixturePaths"]),
+        .testTarget(name: "MFToolCommandsTests", dependencies: ["MFToolCommands", "IO", "Matrices", "Solvers", "Loading", "FixturePaths"]),
     ]
 )

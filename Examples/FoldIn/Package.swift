@@ -9,7 +9,10 @@ let package = Package(
     targets: [
         .executableTarget(
             name: "FoldIn",
-            dependencies: [.product(name: "IO", package: "mftool"), .product(name: "Solvers", package: "mftool")]
+            dependencies: [
+                .product(name: "IO", package: "mftool"), .product(name: "Loading", package: "mftool"),
+                .product(name: "Solvers", package: "mftool"),
+            ]
         ),
     ]
 )

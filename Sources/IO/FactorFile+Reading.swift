@@ -1,6 +1,6 @@
 import Foundation
 import Matrices
-import Solvers
+import ModelSettings
 
 extension FactorFile {
     /// Reads factors from `FILE.npy` (no ids, nothing recorded) or from `FILE.h5`: the dataset
@@ -103,7 +103,7 @@ extension FactorFile.Run {
         guard let method = try recorded.value("method", as: Method.self) else { return nil }
         self.init(method: method)
         side = try recorded.value("side", as: FactorFile.Side.self)
-        precision = try recorded.value("precision", as: RidgeSolver.Precision.self)
+        precision = try recorded.value("precision", as: SolvePrecision.self)
         kernel = recorded.string("kernel")
         epochs = try recorded.integer("epochs").map { Int($0) }
         bestEpoch = try recorded.integer("best_epoch").map { Int($0) }
@@ -137,7 +137,7 @@ extension FactorFile.Gradient {
         optimizer.epsilon = try require(recorded.double("eps"), "eps")
         optimizer.sparse = try recorded.flag("sparse") ?? false
         self.init(optimizer: optimizer, batchSize: Int(try require(recorded.integer("batch_size"), "batch_size")),
-                  lossScale: try require(recorded.value("loss_scale", as: GradientTrainer.LossScale.self), "loss_scale"))
+                  lossScale: try require(recorded.value("loss_scale", as: GradientLossScale.self), "loss_scale"))
     }
 }
 

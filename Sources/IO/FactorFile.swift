@@ -1,6 +1,6 @@
 import Foundation
 import Matrices
-import Solvers
+import ModelSettings
 
 /// A factor file: the user (or item) factors that `solve` and `fit` write, with their ids, the
 /// terms a model built from them adds (μ, the user bias column, an item bias) and the settings
@@ -140,7 +140,7 @@ extension FactorFile {
         /// Set when item factors were solved for fixed users (`solve --side items`).
         public var side: Side?
         /// The precision of the exact solve's kernels.
-        public var precision: RidgeSolver.Precision?
+        public var precision: SolvePrecision?
         /// The exact solve's kernel: lapack or native-<instruction set>.
         public var kernel: String?
         /// Epochs run.
@@ -170,9 +170,9 @@ extension FactorFile {
         /// recorded only when set).
         public var optimizer: OptimizerSettings
         public var batchSize: Int
-        public var lossScale: GradientTrainer.LossScale
+        public var lossScale: GradientLossScale
 
-        public init(optimizer: OptimizerSettings, batchSize: Int, lossScale: GradientTrainer.LossScale) {
+        public init(optimizer: OptimizerSettings, batchSize: Int, lossScale: GradientLossScale) {
             self.optimizer = optimizer
             self.batchSize = batchSize
             self.lossScale = lossScale

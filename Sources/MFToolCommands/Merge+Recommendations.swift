@@ -1,5 +1,6 @@
 import Foundation
 import IO
+import Loading
 import Matrices
 import Solvers
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IO
+import Loading
 import Matrices
 
 /// `mftool merge`: joins the parts of a sharded run into the output the unsharded command

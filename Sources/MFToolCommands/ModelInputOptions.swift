@@ -1,5 +1,6 @@
 import ArgumentParser
 import IO
+import Loading
 
 extension AlignmentNotices {
     /// Notices printed on stderr as they come, each once.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import IO
+import Loading
 import Matrices
 import Solvers
 

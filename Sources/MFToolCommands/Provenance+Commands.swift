@@ -1,4 +1,5 @@
 import IO
+import Loading
 import Matrices
 
 extension Provenance {

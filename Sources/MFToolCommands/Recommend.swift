@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IO
+import Loading
 import Matrices
 import Solvers
 

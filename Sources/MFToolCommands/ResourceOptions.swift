@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IO
+import Loading
 import Matrices
 
 /// What an input may make mftool do: how much memory one file's arrays may ask for, and whether

@@ -1,6 +1,7 @@
 import FixturePaths
 import Foundation
 @testable import IO
+import Loading
 import Matrices
 import Solvers
 import Testing

@@ -4,6 +4,7 @@ import Foundation
 import FoundationXML
 #endif
 import IO
+import Loading
 import Matrices
 @testable import MFToolCommands
 import Testing

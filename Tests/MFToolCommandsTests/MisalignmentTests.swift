@@ -2,6 +2,7 @@ import ArgumentParser
 import FixturePaths
 import Foundation
 import IO
+import Loading
 import Matrices
 @testable import MFToolCommands
 import Testing

@@ -1,6 +1,6 @@
 import Foundation
 import Matrices
-import Solvers
+import ModelSettings
 
 /// Reads and writes user × item interaction files in every format mftool knows.
 public enum InteractionsFile {

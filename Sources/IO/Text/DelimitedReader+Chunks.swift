@@ -1,6 +1,6 @@
 import Foundation
 import Matrices
-import Solvers
+import ModelSettings
 
 /// The parallel part of the delimited reader: one chunk of lines parsed into its own id tables.
 extension DelimitedReader {

@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Matrices
-import Solvers
+import ModelSettings
 
 /// Triplets read from a file, with ids in first-seen order, before canonicalization.
 struct ParsedTriplets {

@@ -5,12 +5,7 @@ import Matrices
 /// Exact per-user ridge solves by Cholesky: (A_u) x_u = b_u for every user, in parallel.
 public struct RidgeSolver: Sendable {
     /// The floating-point precision of the Gram matrices and factorizations.
-    public enum Precision: String, Sendable, CaseIterable {
-        /// Float64 throughout (default).
-        case double
-        /// Float32 kernels, about twice as fast; results rounded to float precision.
-        case single
-    }
+    public typealias Precision = SolvePrecision
 
     /// What to do when a user's system matrix is not positive definite.
     public enum Fallback: String, Sendable, CaseIterable {

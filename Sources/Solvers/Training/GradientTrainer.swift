@@ -9,13 +9,7 @@ import Matrices
 /// `optimizer.sparse`, only the rows the batch touches (`GradientTrainer+Sparse.swift`).
 public struct GradientTrainer: Sendable {
     /// How the reported loss and the gradient are scaled.
-    public enum LossScale: String, Sendable, CaseIterable {
-        /// The summed objective.
-        case sum
-        /// Divided by the number of terms: m·n for dense and implicit, the interactions (or the
-        /// batch) for observed, like `MSELoss()`.
-        case mean
-    }
+    public typealias LossScale = GradientLossScale
 
     public var optimizer = OptimizerSettings()
     public var epochs = 100

@@ -5,6 +5,7 @@
 //   swift run --package-path Examples/FoldIn FoldIn INTERACTIONS ITEMS OUT.h5 [LAMBDA]
 import Foundation
 import IO
+import Loading
 import Solvers
 
 func fail(_ message: String, code: Int32) -> Never {

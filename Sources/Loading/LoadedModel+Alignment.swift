@@ -1,5 +1,7 @@
 import Foundation
+import IO
 import Matrices
+import Solvers
 
 extension LoadedModel {
     /// What aligning one interactions file to the model found.

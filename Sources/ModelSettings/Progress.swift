@@ -7,35 +7,35 @@ import Synchronization
 public typealias ProgressHandler = @Sendable (_ done: Int, _ total: Int) -> Void
 
 /// The clock that throttles progress callbacks.
-enum ProgressClock {
+public enum ProgressClock {
     /// The least time between two callbacks, in nanoseconds.
-    static let interval: UInt64 = 100_000_000
+    public static let interval: UInt64 = 100_000_000
 
-    static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }
+    public static var now: UInt64 { DispatchTime.now().uptimeNanoseconds }
 }
 
 /// Progress of a single-threaded loop: `tick` calls the handler when the interval has passed.
-struct ProgressTicker {
+public struct ProgressTicker {
     let handler: ProgressHandler
     let total: Int
     private var next: UInt64
 
     /// Nil without a handler, so a loop without one only tests an optional.
-    init?(_ handler: ProgressHandler?, total: Int) {
+    public init?(_ handler: ProgressHandler?, total: Int) {
         guard let handler else { return nil }
         self.handler = handler
         self.total = total
         next = ProgressClock.now + ProgressClock.interval
     }
 
-    mutating func tick(_ done: Int) {
+    public mutating func tick(_ done: Int) {
         let now = ProgressClock.now
         guard now >= next else { return }
         next = now + ProgressClock.interval
         handler(done, total)
     }
 
-    func finish() { handler(total, total) }
+    public func finish() { handler(total, total) }
 }
 
 /// Progress of a parallel region: every thread adds the units it finished, and only the
@@ -69,7 +69,7 @@ public final class ProgressCounter: Sendable {
     }
 
     /// Counts `units` finished by the calling thread; thread 0 reports when the interval has passed.
-    func add(_ units: Int, thread: Int) {
+    public func add(_ units: Int, thread: Int) {
         let sum = done.wrappingAdd(units, ordering: .relaxed).newValue
         guard thread == 0 else { return }
         let now = ProgressClock.now

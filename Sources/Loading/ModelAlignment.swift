@@ -1,3 +1,5 @@
+import IO
+
 /// How files read against a model are matched to its users and items, and what is accepted
 /// that would otherwise be an error.
 public struct ModelAlignment: Sendable, Equatable {

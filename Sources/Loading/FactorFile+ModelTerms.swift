@@ -1,5 +1,7 @@
 import Foundation
+import IO
 import Matrices
+import Solvers
 
 extension FactorFile {
     /// The factor file whose model terms (μ, user bias, item bias, loss) a model built from

@@ -1,3 +1,4 @@
+import IO
 import Matrices
 import Solvers
 

@@ -1,4 +1,5 @@
 import Foundation
+import IO
 import Matrices
 import Solvers
 

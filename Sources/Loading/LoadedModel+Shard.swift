@@ -1,5 +1,7 @@
 import Foundation
+import IO
 import Matrices
+import Solvers
 
 extension LoadedModel {
     /// The shard's rows of an interactions file (canonical HDF5, user-major), renumbered to the

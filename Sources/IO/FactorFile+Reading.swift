@@ -80,19 +80,26 @@ extension FactorFile {
 
 extension Objective {
     /// The recorded objective with the file's model terms, or nil when the file records no
-    /// `loss`. Under a global-mean offset its μ is the recorded one, as a fold-in against the
-    /// same items needs.
+    /// `loss`. Each setting is read as its row of ``Objective/settings`` says: one recorded
+    /// with every objective is required, one recorded where it applies is required there, one
+    /// recorded unless at its default is that default when absent. Under a global-mean offset
+    /// μ is the recorded one, as a fold-in against the same items needs.
     init?(_ recorded: RecordedAttributes, userBias: Bool, offset: Objective.Offset, mean: Double) throws(IOError) {
-        guard let loss = try recorded.value("loss", as: Loss.self) else { return nil }
-        self.init(loss: loss, lambda: try recorded.required(recorded.double("lambda"), "lambda", with: "loss"),
-                  regularization: try recorded.required(recorded.value("reg", as: Regularization.self), "reg", with: "loss"),
-                  alpha: try recorded.required(recorded.double("alpha"), "alpha", with: "loss"),
-                  confidence: try recorded.required(recorded.value("confidence", as: Confidence.self), "confidence", with: "loss"),
-                  userBias: userBias, offset: offset)
+        guard recorded.values["loss"] != nil else { return nil }
+        self.init(userBias: userBias, offset: offset)
         if offset == .globalMean { fixedMean = mean }
-        unobservedWeight = try recorded.double("unobserved_weight") ?? 1
-        if regularization == .frequency {
-            regularizationExponent = try recorded.required(recorded.double("reg_exponent"), "reg_exponent", with: "reg = frequency")
+        for row in Objective.settings where row.recording != .asModelTerm {
+            let value = try recorded.setting(row)
+            switch row.recording {
+            case .always:
+                self = row.setting(try recorded.required(value, row.attribute, with: "loss"), in: self)
+            case .whereItApplies where row.applies(to: self):
+                self = row.setting(try recorded.required(value, row.attribute, with: row.conditionText ?? row.attribute), in: self)
+            case .unlessDefault:
+                self = row.setting(value ?? row.defaultValue, in: self)
+            default:
+                break
+            }
         }
     }
 }
@@ -198,6 +205,20 @@ struct RecordedAttributes {
             throw invalid(name, value, expected: E.allCases.map(\.rawValue).joined(separator: ", "))
         }
         return decoded
+    }
+
+    /// The value of the attribute of `row`, decoded as its kind: a number, one of its choices,
+    /// or a flag; nil when absent.
+    func setting(_ row: ObjectiveSetting) throws(IOError) -> SettingValue? {
+        guard let value = values[row.attribute] else { return nil }
+        if !row.choices.isEmpty {
+            guard row.choices.contains(value.description) else {
+                throw invalid(row.attribute, value, expected: row.choices.joined(separator: ", "))
+            }
+            return .choice(value.description)
+        }
+        if case .flag? = row.defaultValue { return try flag(row.attribute).map(SettingValue.flag) }
+        return try double(row.attribute).map(SettingValue.number)
     }
 
     /// `value`, or an error naming the attribute `name` that a file recording `anchor` must have.

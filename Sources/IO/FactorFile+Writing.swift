@@ -78,20 +78,17 @@ extension FactorFile {
     }
 
     /// The root attributes, in the order they are written. Strings are variable-length UTF-8,
-    /// numbers float64, counts and flags int64 (flags 0 or 1); the model terms (`user_bias`,
-    /// `offset`, `global_mean`, `item_bias` — "" for none — and `k`) are recorded together
-    /// whenever an objective is or any of them is set. `reg_exponent` (frequency regularization)
-    /// and `unobserved_weight` (α0 ≠ 1) are written only when they apply.
+    /// numbers float64, counts and flags int64 (flags 0 or 1). The objective's settings are
+    /// written as their rows of ``Objective/settings`` say (every objective, where they apply,
+    /// or unless at their default); the model terms (`user_bias`, `offset`, `global_mean`,
+    /// `item_bias` — "" for none — and `k`) are recorded together whenever an objective is or
+    /// any of them is set.
     var attributes: [(String, AttributeValue)] {
         var out: [(String, AttributeValue)] = []
         if let objective {
-            out += [("loss", .string(objective.loss.rawValue)), ("lambda", .double(objective.lambda)),
-                    ("reg", .string(objective.regularization.rawValue)), ("alpha", .double(objective.alpha)),
-                    ("confidence", .string(objective.confidence.rawValue))]
-            if objective.regularization == .frequency {
-                out.append(("reg_exponent", .double(objective.regularizationExponent)))
+            for row in Objective.settings where row.isRecorded(in: objective) {
+                if let value = row.value(in: objective) { out.append((row.attribute, AttributeValue(value))) }
             }
-            if objective.unobservedWeight != 1 { out.append(("unobserved_weight", .double(objective.unobservedWeight))) }
         }
         if objective != nil || userBias || offset != .none || itemBiasSource != nil {
             out += [("user_bias", .integer(userBias ? 1 : 0)), ("offset", .string(offset.rawValue)),
@@ -133,5 +130,16 @@ extension FactorFile.Run {
             if let file { out.append((name, .string(file))) }
         }
         return out
+    }
+}
+
+extension AttributeValue {
+    /// A setting's value as a factor file stores it: numbers float64, choices strings, flags 0 or 1.
+    init(_ value: SettingValue) {
+        switch value {
+        case let .number(d): self = .double(d)
+        case let .choice(s): self = .string(s)
+        case let .flag(b): self = .integer(b ? 1 : 0)
+        }
     }
 }

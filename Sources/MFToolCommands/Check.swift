@@ -58,8 +58,8 @@ struct Check: ParsableCommand {
         guard factors.columns == problem.width else {
             throw DataError("\(users) has \(factors.columns) columns, the objective needs \(problem.width)\(objective.userBias ? " (k + 1 for the user bias)" : "")")
         }
-        try resources.limits.memory.charge(rows: problem.userCount, columns: problem.width, copies: 3, gram: objective.loss != .observed,
-                                 what: "checking \(problem.userCount) users at k = \(problem.width) (the exact factors, two gradients\(objective.loss != .observed ? ", VᵀV" : ""))")
+        try resources.limits.memory.charge(rows: problem.userCount, columns: problem.width, copies: 3, gram: objective.objective.loss != .observed,
+                                 what: "checking \(problem.userCount) users at k = \(problem.width) (the exact factors, two gradients\(objective.objective.loss != .observed ? ", VᵀV" : ""))")
         var solver = RidgeSolver(fallback: .lstsq)
         solver.memory = resources.limits.memory
         let exact = try solver.solve(problem)

@@ -10,10 +10,10 @@ extension ObjectiveOptions {
     func factorFile(_ factors: DenseMatrix<Double>, ids: IDMap, side: FactorFile.Side = .users, mean: Double, limits: ReadLimits) -> FactorFile {
         var file = FactorFile(side: side, factors: factors, ids: ids)
         var recorded = objective
-        if offset == .globalMean { recorded.fixedMean = mean }
+        if recorded.offset == .globalMean { recorded.fixedMean = mean }
         file.objective = recorded
-        file.userBias = userBias
-        file.offset = offset
+        file.userBias = recorded.userBias
+        file.offset = recorded.offset
         file.globalMean = mean
         file.itemBiasSource = itemBias.map { FileSpec($0) }
         // The fixed item bias itself is stored too, so that eval and recommend need no other

@@ -113,7 +113,7 @@ struct Fit: ParsableCommand {
         if sparse && method == .als { throw ValidationError("--sparse applies to --method sgd|adam") }
         if precision != nil && method != .als { throw ValidationError("--precision applies to --method als: gradient training runs in double") }
         if stopping.validation != nil && method != .als { throw ValidationError("--validation applies to --method als") }
-        if method != .als, let conflict = trainer.optimizer.sparseConflict(loss: objective.loss) { throw ValidationError(conflict) }
+        if method != .als, let conflict = trainer.optimizer.sparseConflict(loss: objective.objective.loss) { throw ValidationError(conflict) }
     }
 
     var trainer: GradientTrainer {

@@ -181,7 +181,14 @@ enum Summary {
         ]
         if let run = f.run { out.append(("method", run.method.rawValue)) }
         if let objective = f.objective {
-            out += [("loss", objective.loss.rawValue), ("lambda", objective.lambda), ("reg", objective.regularization.rawValue)]
+            for row in Objective.settings where row.isRecorded(in: objective) {
+                switch row.value(in: objective) {
+                case let .number(d)?: out.append((row.attribute, d))
+                case let .choice(c)?: out.append((row.attribute, c))
+                case let .flag(b)?: out.append((row.attribute, b))
+                case nil: break
+                }
+            }
         }
         if f.offset != .none { out.append(("global_mean", f.globalMean)) }
         if let version = f.version { out.append(("version", version)) }

@@ -35,27 +35,16 @@ struct LikeOptions: ParsableArguments {
         guard let recorded = file.objective else { return options }
         var out = options
         var conflicts: [String] = []
-        /// A setting typed on the command line is the optional's value; an absent one is nil.
-        func take<T: Equatable>(_ name: String, _ key: WritableKeyPath<ObjectiveOptions, T?>, _ value: T?) {
-            if let given = options[keyPath: key], given != value {
-                conflicts.append("\(name) \(given) (recorded: \(value.map { "\($0)" } ?? "none"))")
-                if override { return }
+        let given = try options.given()
+        for row in Objective.settings {
+            // A setting that does not apply to the recorded objective is recorded as its default.
+            let value = row.applies(to: recorded) ? row.value(in: recorded) : row.defaultValue
+            if let typed = given[row.flag], typed != value {
+                conflicts.append("--\(row.flag) \(typed) (recorded: \(value?.description ?? "none"))")
+                if override { continue }
             }
-            out[keyPath: key] = value
+            out.take(row.flag, value)
         }
-        take("--loss", \.lossGiven, recorded.loss)
-        take("--lambda", \.lambdaGiven, recorded.lambda)
-        take("--reg", \.reg, recorded.regularization)
-        take("--alpha", \.alphaGiven, recorded.alpha)
-        take("--confidence", \.confidenceGiven, recorded.confidence)
-        take("--offset", \.offsetGiven, recorded.offset)
-        take("--mean", \.mean, recorded.fixedMean)
-        take("--reg-exponent", \.regExponent, recorded.regularization == .frequency ? recorded.regularizationExponent : nil)
-        take("--unobserved-weight", \.unobservedWeightGiven, recorded.unobservedWeight)
-        if options.userBias && !recorded.userBias {
-            conflicts.append("--user-bias (recorded: none)")
-        }
-        if !(options.userBias && override) { out.userBias = recorded.userBias }
         try takeItemBias(file, path: path, items: items, given: options.itemBias, limits: limits, into: &out, conflicts: &conflicts)
         if !conflicts.isEmpty && !override {
             throw DataError("\(conflicts.joined(separator: ", ")) contradict\(conflicts.count == 1 ? "s" : "") the settings recorded in \(path) (--override keeps the flags)")

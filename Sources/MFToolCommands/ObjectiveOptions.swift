@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import IO
 import Loading
 import Matrices
@@ -16,85 +17,91 @@ extension NativeKernelVariant: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
 }
 
-/// The objective shared by `solve`, `fit` and `check`. Options with a default are stored as
-/// optionals (`…Given`), so that `solve --like` can tell a flag typed on the command line from
-/// its default; the plain names give the value in effect.
+/// A value typed for an objective setting, read by its row of ``Objective/settings`` when the
+/// options are validated.
+struct SettingText: ExpressibleByArgument, Equatable {
+    let text: String
+    init?(argument: String) { text = argument }
+}
+
+extension ArgumentHelp {
+    /// The help of the objective setting `--flag`, from its row.
+    static func setting(_ flag: String) -> ArgumentHelp { ArgumentHelp(Objective.setting(flag).help) }
+}
+
+/// The objective shared by `solve`, `fit` and `check`: one option per row of
+/// ``Objective/settings``, which gives its help, default, range and when it applies. An option
+/// not typed is nil, so that `--like` can tell a flag typed on the command line from a default.
 struct ObjectiveOptions: ParsableArguments {
-    @Option(name: .customLong("loss"), help: "observed (explicit ratings, the default), dense (every entry, unobserved = 0) or implicit (Hu–Koren–Volinsky).")
-    var lossGiven: Objective.Loss?
-    var loss: Objective.Loss { get { lossGiven ?? .observed } set { lossGiven = newValue } }
-
-    @Option(name: .customLong("lambda"), parsing: .unconditional, help: "Regularization λ on the summed objective (default 0.1).")
-    var lambdaGiven: Double?
-    var lambda: Double { get { lambdaGiven ?? 0.1 } set { lambdaGiven = newValue } }
-
-    @Option(help: "constant (λ_u = λ, the default), count (λ_u = λ·|Ω_u|, ALS-WR) or frequency (λ_u = λ·(|Ω_u| + c0·n)^ν, iALS; c0 the unobserved weight: 0 observed, 1 dense, α0 implicit).")
-    var reg: Objective.Regularization?
-
-    @Option(name: .customLong("reg-exponent"), parsing: .unconditional, help: "ν of --reg frequency (given alone, it implies --reg frequency): 0 is constant λ, 1 with --unobserved-weight 0 is count.")
-    var regExponent: Double?
-
-    @Option(name: .customLong("unobserved-weight"), parsing: .unconditional, help: "α0, the weight of the unobserved entries under the implicit loss (Rendle et al. 2021's iALS); 1, the default, is Hu–Koren–Volinsky.")
-    var unobservedWeightGiven: Double?
-    var unobservedWeight: Double { get { unobservedWeightGiven ?? 1 } set { unobservedWeightGiven = newValue } }
-
-    @Option(name: .customLong("alpha"), parsing: .unconditional, help: "α of the implicit loss's confidence (default 1).")
-    var alphaGiven: Double?
-    var alpha: Double { get { alphaGiven ?? 1 } set { alphaGiven = newValue } }
-
-    @Option(name: .customLong("confidence"), help: "Implicit confidence: one-plus (c = 1 + α r, the default) or linear (c = α r, as the implicit library).")
-    var confidenceGiven: Objective.Confidence?
-    var confidence: Objective.Confidence { get { confidenceGiven ?? .onePlus } set { confidenceGiven = newValue } }
-
-    @Flag(name: .customLong("user-bias"), help: "Add an unregularized per-user intercept (the last factor column).")
-    var userBias = false
-
-    @Option(name: .customLong("offset"), help: "none (the default), or global-mean: subtract the mean observed value from every target first.")
-    var offsetGiven: Objective.Offset?
-    var offset: Objective.Offset { get { offsetGiven ?? .none } set { offsetGiven = newValue } }
-
-    @Option(parsing: .unconditional, help: "With --offset global-mean: this μ instead of the interactions' own mean, e.g. the training mean when folding in new users (a factor file's global_mean attribute).")
-    var mean: Double?
+    @Option(name: .customLong("loss"), help: .setting("loss")) var loss: SettingText?
+    @Option(name: .customLong("lambda"), parsing: .unconditional, help: .setting("lambda")) var lambda: SettingText?
+    @Option(name: .customLong("reg"), help: .setting("reg")) var reg: SettingText?
+    @Option(name: .customLong("reg-exponent"), parsing: .unconditional, help: .setting("reg-exponent")) var regExponent: SettingText?
+    @Option(name: .customLong("unobserved-weight"), parsing: .unconditional, help: .setting("unobserved-weight"))
+    var unobservedWeight: SettingText?
+    @Option(name: .customLong("alpha"), parsing: .unconditional, help: .setting("alpha")) var alpha: SettingText?
+    @Option(name: .customLong("confidence"), help: .setting("confidence")) var confidence: SettingText?
+    @Flag(name: .customLong("user-bias"), help: .setting("user-bias")) var userBias = false
+    @Option(name: .customLong("offset"), help: .setting("offset")) var offset: SettingText?
+    @Option(name: .customLong("mean"), parsing: .unconditional, help: .setting("mean")) var mean: SettingText?
 
     @Option(name: .customLong("item-bias"), help: "A fixed item bias to subtract from targets: FILE.h5:/DATASET or FILE.npy.", completion: .file())
     var itemBias: String?
 
+    /// Each setting's option, by flag (`--user-bias`, a flag, is apart).
+    static var options: [String: WritableKeyPath<ObjectiveOptions, SettingText?>] {
+        ["loss": \.loss, "lambda": \.lambda, "reg": \.reg, "reg-exponent": \.regExponent, "unobserved-weight": \.unobservedWeight,
+         "alpha": \.alpha, "confidence": \.confidence, "offset": \.offset, "mean": \.mean]
+    }
+
+    /// The settings typed on the command line, by flag, as their rows read them; a number that
+    /// is not one or a choice not among the row's is a usage error naming the flag.
+    func given() throws -> [String: SettingValue] {
+        var out: [String: SettingValue] = userBias ? ["user-bias": .flag(true)] : [:]
+        for row in Objective.settings {
+            guard let key = Self.options[row.flag], let typed = self[keyPath: key]?.text else { continue }
+            if !row.choices.isEmpty {
+                guard row.choices.contains(typed) else {
+                    throw ValidationError("--\(row.flag) '\(typed)' is not one of \(row.choices.joined(separator: ", "))")
+                }
+                out[row.flag] = .choice(typed)
+            } else {
+                guard let number = Double(typed.trimmingCharacters(in: .whitespaces)) else {
+                    throw ValidationError("--\(row.flag) '\(typed)' is not a number")
+                }
+                out[row.flag] = .number(number)
+            }
+        }
+        return out
+    }
+
+    /// Sets the option of `flag` to `value`: a default is left untyped.
+    mutating func take(_ flag: String, _ value: SettingValue?) {
+        let row = Objective.setting(flag)
+        let typed = value == row.defaultValue ? nil : value
+        if flag == "user-bias" { userBias = typed == .flag(true); return }
+        guard let key = Self.options[flag] else { return }
+        self[keyPath: key] = typed.flatMap { SettingText(argument: $0.description) }
+    }
+
+    /// The objective the options give: `Objective()` with each typed setting; `--reg-exponent`
+    /// given alone implies `--reg frequency`.
     var objective: Objective {
-        var o = Objective(loss: loss, lambda: lambda, regularization: regularization, alpha: alpha, confidence: confidence,
-                          userBias: userBias, offset: offset)
-        o.fixedMean = mean
-        o.unobservedWeight = unobservedWeight
-        if let regExponent { o.regularizationExponent = regExponent }
+        let given = (try? self.given()) ?? [:]
+        var o = Objective()
+        for row in Objective.settings { if let value = given[row.flag] { o = row.setting(value, in: o) } }
+        if given["reg-exponent"] != nil && given["reg"] == nil { o.regularization = .frequency }
         return o
     }
 
-    /// --reg as given, or frequency when only --reg-exponent is.
-    var regularization: Objective.Regularization { reg ?? (regExponent != nil ? .frequency : .constant) }
-
     func validate() throws {
-        guard lambda >= 0, lambda.isFinite else { throw ValidationError("--lambda must be a finite number ≥ 0") }
-        try ObjectiveOptions.refuseAbsurd([("--lambda", lambdaGiven), ("--alpha", alphaGiven),
-                                           ("--unobserved-weight", unobservedWeightGiven), ("--mean", mean)])
-        if regExponent != nil && regularization != .frequency {
-            throw ValidationError("--reg-exponent goes with --reg frequency, not --reg \(regularization.rawValue)")
-        }
-        if let regExponent, !regExponent.isFinite { throw ValidationError("--reg-exponent must be a finite number") }
-        guard unobservedWeight >= 0, unobservedWeight.isFinite else { throw ValidationError("--unobserved-weight must be a finite number ≥ 0") }
-        if unobservedWeight != 1 && loss != .implicit { throw ValidationError("--unobserved-weight applies to --loss implicit only") }
-        guard alpha > 0, alpha.isFinite else { throw ValidationError("--alpha must be a finite number > 0") }
-        if let mean {
-            guard offset == .globalMean else { throw ValidationError("--mean needs --offset global-mean") }
-            guard mean.isFinite else { throw ValidationError("--mean must be a finite number") }
-        }
-    }
-}
-
-extension ObjectiveOptions {
-    /// Refuses a finite option beyond ``InputValues/limit`` in magnitude, naming it: products of
-    /// such a weight with the data overflow, and the solve would fail far from the cause.
-    static func refuseAbsurd(_ options: [(name: String, value: Double?)]) throws {
-        for case let (name, value?) in options where value.isFinite && !InputValues.isUsable(value) {
-            throw ValidationError("\(name) \(value) is larger than 1e150 in magnitude, where products with the data overflow")
+        let given = try self.given()
+        let objective = self.objective
+        for row in Objective.settings where given[row.flag] != nil {
+            if row.multipliesData, case let .number(value)? = given[row.flag], value.isFinite, !InputValues.isUsable(value) {
+                throw ValidationError("--\(row.flag) \(value) is larger than 1e150 in magnitude, where products with the data overflow")
+            }
+            if let problem = row.problem(in: objective) ?? row.misplaced(in: objective) { throw ValidationError(problem) }
         }
     }
 }

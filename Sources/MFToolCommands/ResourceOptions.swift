@@ -5,8 +5,8 @@ import Loading
 import Matrices
 
 /// What an input may make mftool do: how much memory one file's arrays may ask for, and whether
-/// an HDF5 file may point it at another file. A command takes ``limits`` once, when it starts,
-/// and hands it to every reader and solver it calls.
+/// an HDF5 file may point it at another file. A command hands ``limits`` (the same value at
+/// every access) to every reader and solver it calls.
 struct ResourceOptions: ParsableArguments {
     @Option(name: .customLong("max-memory"), help: ArgumentHelp(
         "Refuse an input whose arrays would need more than this much memory, naming it: bytes, or a number with K, M, G or T (powers of 1024), e.g. 8G (default: the least of the physical memory, the process's RLIMIT_AS and RLIMIT_DATA, and its cgroup's memory.max). Solver workspaces and factors are charged to it too.",
@@ -20,10 +20,11 @@ struct ResourceOptions: ParsableArguments {
         _ = try maxMemory.map(ResourceOptions.bytes)
     }
 
-    /// The limits the options give: `--max-memory` (validated), else the system's limit now.
+    /// The limits the options give: `--max-memory` (validated), else ``MemoryLimit/system``,
+    /// the process's limit when it was first asked for.
     var limits: ReadLimits {
-        let bytes = maxMemory.flatMap { try? ResourceOptions.bytes($0) } ?? MemoryLimit.systemDefault()
-        return ReadLimits(memory: MemoryLimit(bytes: bytes), followExternalLinks: followExternalLinks)
+        let memory = maxMemory.flatMap { try? ResourceOptions.bytes($0) }.map(MemoryLimit.init(bytes:)) ?? .system
+        return ReadLimits(memory: memory, followExternalLinks: followExternalLinks)
     }
 
     /// `text` as a byte count: digits with an optional fraction and a K, M, G or T suffix.

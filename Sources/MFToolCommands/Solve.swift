@@ -208,7 +208,7 @@ extension Solve {
         guard !objective.userBias, objective.itemBias == nil else {
             throw ValidationError("--side items takes no --user-bias or --item-bias")
         }
-        if shard != nil && objective.offset == .globalMean && objective.mean == nil {
+        if shard != nil && objective.objective.offset == .globalMean && objective.mean == nil {
             throw ValidationError("--side items --shard with --offset global-mean needs --mean: a shard cannot see the mean of the users it aligns")
         }
         let userFile = try FactorFile.read(FileSpec(usersFile), limits: resources.limits)

@@ -14,8 +14,10 @@ public struct MemoryLimit: Sendable, Equatable {
 
     public init(bytes: Int) { self.bytes = bytes }
 
-    /// The limit of this process and machine now: ``systemDefault()``.
-    public static var system: MemoryLimit { MemoryLimit(bytes: systemDefault()) }
+    /// The limit of this process and machine: ``systemDefault()`` when first asked for, the
+    /// default of every reader, solver and command that is given none. Taken once, so that
+    /// what the process later loads is not counted against its own budget a second time.
+    public static let system = MemoryLimit(bytes: systemDefault())
 
     /// No limit, for callers that check sizes themselves.
     public static let unlimited = MemoryLimit(bytes: Int.max)

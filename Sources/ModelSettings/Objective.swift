@@ -54,19 +54,19 @@ public struct Objective: Sendable, Equatable {
         case globalMean = "global-mean"
     }
 
-    public var loss: Loss = .observed
-    public var lambda: Double = 0.1
-    public var regularization: Regularization = .constant
+    public var loss: Loss
+    public var lambda: Double
+    public var regularization: Regularization
     /// α of the implicit loss.
-    public var alpha: Double = 1
-    public var confidence: Confidence = .onePlus
+    public var alpha: Double
+    public var confidence: Confidence
     /// α0, the weight of the unstored entries under the implicit loss.
     public var unobservedWeight: Double = 1
     /// ν of the frequency regularization.
     public var regularizationExponent: Double = 1
     /// An unregularized per-user intercept, stored as the last factor component.
-    public var userBias: Bool = false
-    public var offset: Offset = .none
+    public var userBias: Bool
+    public var offset: Offset
     /// With `offset` global-mean: this μ instead of the mean of the interactions at hand — the
     /// training mean, when folding in new users against items trained with one.
     public var fixedMean: Double? = nil
@@ -78,6 +78,8 @@ public struct Objective: Sendable, Equatable {
         values.isEmpty ? 0 : values.exactSum() / Double(values.count)
     }
 
+    /// The defaults here are the settings' defaults everywhere: ``settings`` reads them from
+    /// `Objective()`.
     public init(loss: Loss = .observed, lambda: Double = 0.1, regularization: Regularization = .constant,
                 alpha: Double = 1, confidence: Confidence = .onePlus, userBias: Bool = false, offset: Offset = .none) {
         self.loss = loss

@@ -127,6 +127,6 @@ struct AbsurdWeightTests {
     @Test("weights up to 1e150 are accepted by the options")
     func accepted() throws {
         let options = try ObjectiveOptions.parse(["--loss", "implicit", "--alpha", "1e150", "--lambda", "1e150"])
-        #expect(options.alpha == 1e150 && options.lambda == 1e150)
+        #expect(options.objective.alpha == 1e150 && options.objective.lambda == 1e150)
     }
 }

@@ -43,19 +43,10 @@ public struct RidgeProblem: Sendable {
         if objective.loss == .implicit && (objective.offset != .none || itemBias != nil) {
             throw .invalidObjective("offsets and item biases do not apply to the implicit loss")
         }
-        guard objective.lambda >= 0, objective.lambda.isFinite else { throw .invalidObjective("λ must be a finite number ≥ 0") }
-        guard objective.unobservedWeight >= 0, objective.unobservedWeight.isFinite else {
-            throw .invalidObjective("the unobserved weight α0 must be a finite number ≥ 0")
-        }
-        if objective.unobservedWeight != 1 && objective.loss != .implicit {
-            throw .invalidObjective("the unobserved weight α0 applies to the implicit loss only")
-        }
-        guard objective.regularizationExponent.isFinite else { throw .invalidObjective("the regularization exponent ν must be finite") }
-        if objective.loss == .implicit {
-            guard objective.alpha > 0, objective.alpha.isFinite else { throw .invalidObjective("α must be a finite number > 0") }
-            if objective.confidence == .linear, let bad = interactions.values.first(where: { $0 <= 0 }) {
-                throw .invalidObjective("linear confidence needs positive values; found \(bad), which gives a confidence ≤ 0")
-            }
+        // Each setting's range and when it applies: the rows of Objective.settings.
+        if let problem = objective.problems.first { throw .invalidObjective(problem) }
+        if objective.loss == .implicit, objective.confidence == .linear, let bad = interactions.values.first(where: { $0 <= 0 }) {
+            throw .invalidObjective("linear confidence needs positive values; found \(bad), which gives a confidence ≤ 0")
         }
         try Self.checkFrequencyWeights(objective, interactions: interactions)
         self.interactions = interactions
@@ -72,7 +63,6 @@ public struct RidgeProblem: Sendable {
             self.items = items
         }
         if objective.offset == .globalMean, let fixed = objective.fixedMean {
-            guard fixed.isFinite else { throw .invalidObjective("the global mean must be a finite number") }
             mean = fixed
         } else if objective.offset == .globalMean && interactions.nnz > 0 {
             mean = Objective.globalMean(of: interactions.values)

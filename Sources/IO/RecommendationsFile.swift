@@ -177,7 +177,7 @@ extension RecommendationsFile {
         guard let part = try ShardPart.read(from: file) else {
             throw IOError(file: path, "is not a part of a sharded run (no shard attributes)")
         }
-        guard part.kind == "recommendations" else { throw IOError(file: path, "holds a \(part.kind) part, not recommendations") }
+        guard part.kind == .recommendations else { throw IOError(file: path, "holds a \(part.kind) part, not recommendations") }
         let scores = try file.read("/scores", as: Double.self)
         guard scores.shape.count == 2, scores.shape[0] == part.rows.count else {
             throw IOError(file: path, location: "/scores", "has shape \(scores.shape), expected \(part.rows.count) users × K")

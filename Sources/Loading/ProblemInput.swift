@@ -74,7 +74,7 @@ public struct LoadedProblem {
 
     /// The part record of a sharded run's output: the shard, its rows, and a fingerprint of the
     /// interactions file, the items (values and ids) and `extra` inputs' identities.
-    public func part(_ shard: Shard, kind: String, settings: String, extra: [String] = []) -> ShardPart? {
+    public func part(_ shard: Shard, kind: ShardPart.Kind, settings: String, extra: [String] = []) -> ShardPart? {
         guard let read = self.shard else { return nil }
         var interactions = Fingerprint(), itemMatrix = Fingerprint()
         interactions.add(read.identity)

@@ -122,7 +122,7 @@ struct Eval: ParsableCommand {
         let (totals, t2) = try self.totals(model: loaded.model, test: testSet, train: trainSet, wanted: wanted, cutoffs: cutoffs)
         let t3 = Date()
         if let shard, let testRead, let outPath {
-            let part = ShardPart(kind: "eval", shard: shard, rows: testRead.rows, totalRows: testRead.totalRows,
+            let part = ShardPart(kind: .eval, shard: shard, rows: testRead.rows, totalRows: testRead.totalRows,
                                  fingerprint: fingerprint(loaded, test: testRead, train: trainSet), settings: partSettings(wanted, cutoffs: cutoffs))
             try Self.writePart(part, totals: totals, test: test, to: outPath)
             if !quiet { Console.error("eval shard \(shard): \(testSet.matrix.nnz) test interactions of rows \(testRead.rows) → \(outPath)") }

@@ -31,7 +31,7 @@ extension Merge {
     /// One eval part: its record, totals and test file; parts of another kind are refused.
     static func evalPart(_ path: String, limits: ReadLimits) throws -> (path: String, part: ShardPart, totals: EvaluationTotals, test: String) {
         if FileFormat.detect(path) == .hdf5 {
-            let kind = try ShardPart.read(path, limits: limits)?.kind ?? "no"
+            let kind = try ShardPart.read(path, limits: limits)?.kind.rawValue ?? "no"
             throw DataError("\(path): holds a \(kind) part, not an eval part (JSON); merge the parts of one run")
         }
         let object: [String: Any]
@@ -45,7 +45,7 @@ extension Merge {
             throw DataError("\(path): not an eval part: cannot be read as JSON (\(error.localizedDescription))")
         }
         let part = try ShardPart(json: object["part"], file: path)
-        guard part.kind == "eval" else { throw DataError("\(path): holds a \(part.kind) part, not an eval part") }
+        guard part.kind == .eval else { throw DataError("\(path): holds a \(part.kind) part, not an eval part") }
         guard let test = object["test"] as? String else { throw DataError("\(path): the part names no test file") }
         do {
             return (path, part, try EvaluationTotals(json: object["totals"]), test)

@@ -9,7 +9,7 @@ extension Merge {
     func mergeFactors(out: String, format: OutputFormat, started: Date) throws {
         var records: [(path: String, part: ShardPart)] = []
         for path in parts {
-            guard let part = try ShardPart.read(path, limits: resources.limits), part.kind == "factors" else {
+            guard let part = try ShardPart.read(path, limits: resources.limits), part.kind == .factors else {
                 throw DataError("\(path): not a factor-file part of a sharded run")
             }
             records.append((path, part))

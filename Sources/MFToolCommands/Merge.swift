@@ -46,29 +46,27 @@ struct Merge: ParsableCommand {
         if let out { try OutputGroup.refuseOverlap(inputs: parts.map { FileSpec($0).path }, outputs: [out]) }
         let started = Date()
         switch try Merge.kind(of: parts[0], limits: resources.limits) {
-        case "factors":
+        case .factors:
             guard let out else { throw ValidationError("merging factor files needs --out") }
             try mergeFactors(out: out, format: try output.format(of: out, .factors, option: "--out"), started: started)
-        case "eval":
+        case .eval:
             if let out { _ = try output.format(of: out, .report, option: "--out") }
             try Merge.mergeEval(parts: parts, json: json, out: out, quiet: quiet, limits: resources.limits)
-        case "recommendations":
+        case .recommendations:
             guard let out else { throw ValidationError("merging recommendations needs --out: .csv, .jsonl or .h5") }
             let format = try output.format(of: out, .recommendations, option: "--out")
             try Merge.mergeRecommendations(parts: parts, out: out, format: format, json: json, quiet: quiet, limits: resources.limits)
-        case let kind:
-            throw DataError("\(parts[0]): parts of kind '\(kind)' cannot be merged by this version")
         }
     }
 
     /// The kind a part records: `factors` (HDF5 factor files), `eval`, `recommendations`.
-    static func kind(of path: String, limits: ReadLimits) throws -> String {
+    static func kind(of path: String, limits: ReadLimits) throws -> ShardPart.Kind {
         if FileFormat.detect(path) == .hdf5 {
             guard let part = try ShardPart.read(path, limits: limits) else {
                 throw DataError("\(path): not a part of a sharded run (no shard attributes); nothing to merge")
             }
             return part.kind
         }
-        return "eval"
+        return .eval
     }
 }

@@ -105,7 +105,7 @@ struct Recommend: ParsableCommand {
         var evaluator = RankingEvaluator(cutoffs: [k])
         evaluator.memory = resources.limits.memory
         let positions = shard.map { Self.positions(of: $0, users: rows.count, block: evaluator.blockSize) } ?? rows.indices
-        let part = shard.map { ShardPart(kind: "recommendations", shard: $0, rows: positions, totalRows: rows.count,
+        let part = shard.map { ShardPart(kind: .recommendations, shard: $0, rows: positions, totalRows: rows.count,
                                          fingerprint: fingerprint(loaded, rows: rows), settings: partSettings) }
         rows = Array(rows[positions])
         evaluator.threads = threads

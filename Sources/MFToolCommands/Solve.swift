@@ -136,7 +136,7 @@ struct Solve: ParsableCommand {
         file.run?.kernel = kernelName
         file.run?.items = data.itemsFile ?? ""
         file.single = dtype == .float32
-        if let shard { file.part = loaded.part(shard, kind: "factors", settings: file.partSettings) }
+        if let shard { file.part = loaded.part(shard, kind: .factors, settings: file.partSettings) }
         try file.write(to: out, format: format, provenance: provenance(file, shard: shard))
         let t3 = Date()
         let summary: [String: Any] = [
@@ -238,7 +238,7 @@ extension Solve {
             fingerprint.add(read.identity)
             fingerprint.add(userFile.factors.storage)
             fingerprint.add(userIDs)
-            file.part = ShardPart(kind: "factors", shard: shard, rows: read.rows, totalRows: read.totalRows,
+            file.part = ShardPart(kind: .factors, shard: shard, rows: read.rows, totalRows: read.totalRows,
                                   fingerprint: fingerprint.value, settings: file.partSettings)
         }
         try file.write(to: out, format: format, provenance: provenance(file, shard: shard))

@@ -91,7 +91,7 @@ struct EvalShardTests {
         let parts = files.evalParts(2, prefix: "p")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: parts[1]))) as? [String: Any])
         let part = try ShardPart(json: object["part"], file: parts[1])
-        #expect(part.kind == "eval" && part.shard.description == "1/2" && part.rows.upperBound == part.totalRows)
+        #expect(part.kind == .eval && part.shard.description == "1/2" && part.rows.upperBound == part.totalRows)
         let totals = try #require(object["totals"] as? [String: Any])
         let rating = try #require(totals["rating"] as? [String: Any])
         let partials = try #require(rating["squared_error"] as? [String])

@@ -6,8 +6,25 @@ import Matrices
 /// and the settings that must agree. HDF5 parts store it as root attributes (`shard`,
 /// `shard_rows`, `shard_fingerprint`, `shard_settings`); JSON parts as an object under `part`.
 public struct ShardPart: Sendable, Equatable {
-    /// What the part holds: `factors`, `eval` or `recommendations`.
-    public var kind: String
+    /// What a part holds; the raw value is what files record.
+    public enum Kind: String, Sendable, CaseIterable {
+        /// An HDF5 factor file's rows (`solve --shard`).
+        case factors
+        /// A JSON file of evaluation totals (`eval --shard`).
+        case eval
+        /// Recommendation lists (`recommend --shard`).
+        case recommendations
+
+        /// The kind named `text` in `file`, or an error listing the kinds there are.
+        init(_ text: String, file: String) throws(IOError) {
+            guard let kind = Kind(rawValue: text) else {
+                throw IOError(file: file, location: "part", "is of kind '\(text)', which this version does not merge (it merges \(Kind.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            self = kind
+        }
+    }
+
+    public var kind: Kind
     public var shard: Shard
     /// The rows of the input's row order this part covers.
     public var rows: Range<Int>
@@ -18,7 +35,7 @@ public struct ShardPart: Sendable, Equatable {
     /// The settings every part must share, as a canonical JSON object.
     public var settings: String
 
-    public init(kind: String, shard: Shard, rows: Range<Int>, totalRows: Int, fingerprint: String, settings: String) {
+    public init(kind: Kind, shard: Shard, rows: Range<Int>, totalRows: Int, fingerprint: String, settings: String) {
         self.kind = kind
         self.shard = shard
         self.rows = rows
@@ -32,7 +49,7 @@ public struct ShardPart: Sendable, Equatable {
 
     /// As a JSON object (the `part` member of a JSON part).
     public var json: [String: Any] {
-        ["kind": kind, "shard": shard.description, "rows": [rows.lowerBound, rows.upperBound, totalRows],
+        ["kind": kind.rawValue, "shard": shard.description, "rows": [rows.lowerBound, rows.upperBound, totalRows],
          "fingerprint": fingerprint, "settings": settings]
     }
 
@@ -44,12 +61,13 @@ public struct ShardPart: Sendable, Equatable {
               let fingerprint = object["fingerprint"] as? String, let settings = object["settings"] as? String else {
             throw IOError(file: file, location: "part", "is malformed: expected kind, shard I/N, rows [start, end, total], fingerprint and settings")
         }
-        self.init(kind: kind, shard: shard, rows: rows[0]..<rows[1], totalRows: rows[2], fingerprint: fingerprint, settings: settings)
+        self.init(kind: try Kind(kind, file: file), shard: shard, rows: rows[0]..<rows[1], totalRows: rows[2],
+                  fingerprint: fingerprint, settings: settings)
     }
 
     /// Sets the part's attributes on the root of `file`.
     func record(in file: HDF5File) throws(IOError) {
-        try file.setAttribute("shard_kind", on: "/", string: kind)
+        try file.setAttribute("shard_kind", on: "/", string: kind.rawValue)
         try file.setAttribute("shard", on: "/", string: shard.description)
         try file.setAttribute("shard_rows", on: "/", integers: [Int64(rows.lowerBound), Int64(rows.upperBound), Int64(totalRows)])
         try file.setAttribute("shard_fingerprint", on: "/", string: fingerprint)
@@ -64,7 +82,7 @@ public struct ShardPart: Sendable, Equatable {
         guard let shard = Shard(text), rows.count == 3, rows[0] >= 0, rows[0] <= rows[1], rows[1] <= rows[2] else {
             throw IOError(file: file.path, location: "/", "records a malformed shard ('\(text)', rows \(rows))")
         }
-        return ShardPart(kind: try file.stringAttribute("shard_kind", on: "/"), shard: shard,
+        return ShardPart(kind: try Kind(try file.stringAttribute("shard_kind", on: "/"), file: file.path), shard: shard,
                          rows: Int(rows[0])..<Int(rows[1]), totalRows: Int(rows[2]),
                          fingerprint: try file.stringAttribute("shard_fingerprint", on: "/"),
                          settings: try file.stringAttribute("shard_settings", on: "/"))
@@ -103,7 +121,7 @@ public struct ShardPart: Sendable, Equatable {
             func differs(_ what: String, _ a: String, _ b: String) -> IOError {
                 IOError(file: path, "is not a part of the same run as \(firstPath): its \(what) is \(b), not \(a)")
             }
-            if p.kind != first.kind { throw differs("kind", first.kind, p.kind) }
+            if p.kind != first.kind { throw differs("kind", first.kind.rawValue, p.kind.rawValue) }
             if p.shard.count != first.shard.count { throw differs("shard count", "\(first.shard.count)", "\(p.shard.count)") }
             if p.totalRows != first.totalRows { throw differs("row total", "\(first.totalRows)", "\(p.totalRows)") }
             if p.fingerprint != first.fingerprint {

@@ -33,8 +33,8 @@ struct LikeOptions: ParsableArguments {
     /// --override, which keeps the flag.
     func apply(to options: ObjectiveOptions, recordedIn file: FactorFile, path: String, items: String?, limits: ReadLimits) throws -> ObjectiveOptions {
         guard let recorded = file.objective else { return options }
-        var out = options
         var conflicts: [String] = []
+        var taken: [String: SettingValue?] = [:]
         let given = try options.given()
         for row in Objective.settings {
             // A setting that does not apply to the recorded objective is recorded as its default.
@@ -43,8 +43,9 @@ struct LikeOptions: ParsableArguments {
                 conflicts.append("--\(row.flag) \(typed) (recorded: \(value?.description ?? "none"))")
                 if override { continue }
             }
-            out.take(row.flag, value)
+            taken[row.flag] = .some(value)
         }
+        var out = try options.replacing(taken)
         try takeItemBias(file, path: path, items: items, given: options.itemBias, limits: limits, into: &out, conflicts: &conflicts)
         if !conflicts.isEmpty && !override {
             throw DataError("\(conflicts.joined(separator: ", ")) contradict\(conflicts.count == 1 ? "s" : "") the settings recorded in \(path) (--override keeps the flags)")

@@ -48,19 +48,17 @@ struct ObjectiveOptions: ParsableArguments {
     @Option(name: .customLong("item-bias"), help: "A fixed item bias to subtract from targets: FILE.h5:/DATASET or FILE.npy.", completion: .file())
     var itemBias: String?
 
-    /// Each setting's option, by flag (`--user-bias`, a flag, is apart).
-    static var options: [String: WritableKeyPath<ObjectiveOptions, SettingText?>] {
-        ["loss": \.loss, "lambda": \.lambda, "reg": \.reg, "reg-exponent": \.regExponent, "unobserved-weight": \.unobservedWeight,
-         "alpha": \.alpha, "confidence": \.confidence, "offset": \.offset, "mean": \.mean]
-    }
-
     /// The settings typed on the command line, by flag, as their rows read them; a number that
-    /// is not one or a choice not among the row's is a usage error naming the flag.
+    /// is not one or a choice not among the row's is a usage error naming the flag. The options
+    /// are found by their property names (`regExponent` for `--reg-exponent`).
     func given() throws -> [String: SettingValue] {
-        var out: [String: SettingValue] = userBias ? ["user-bias": .flag(true)] : [:]
-        for row in Objective.settings {
-            guard let key = Self.options[row.flag], let typed = self[keyPath: key]?.text else { continue }
-            if !row.choices.isEmpty {
+        var out: [String: SettingValue] = [:]
+        for (property, value) in Mirror(reflecting: self).children {
+            guard let property, let option = value as? TypedSetting, let typed = option.typed else { continue }
+            let row = Objective.setting(Self.flag(ofProperty: property))
+            if case .flag? = row.defaultValue {
+                out[row.flag] = .flag(true)
+            } else if !row.choices.isEmpty {
                 guard row.choices.contains(typed) else {
                     throw ValidationError("--\(row.flag) '\(typed)' is not one of \(row.choices.joined(separator: ", "))")
                 }
@@ -75,13 +73,27 @@ struct ObjectiveOptions: ParsableArguments {
         return out
     }
 
-    /// Sets the option of `flag` to `value`: a default is left untyped.
-    mutating func take(_ flag: String, _ value: SettingValue?) {
-        let row = Objective.setting(flag)
-        let typed = value == row.defaultValue ? nil : value
-        if flag == "user-bias" { userBias = typed == .flag(true); return }
-        guard let key = Self.options[flag] else { return }
-        self[keyPath: key] = typed.flatMap { SettingText(argument: $0.description) }
+    /// `--reg-exponent` for the property `_regExponent` (a property wrapper's storage) or `regExponent`.
+    static func flag(ofProperty name: String) -> String {
+        var flag = ""
+        for c in name.drop(while: { $0 == "_" }) {
+            if c.isUppercase { flag += "-" + c.lowercased() } else { flag.append(c) }
+        }
+        return flag
+    }
+
+    /// These options with `values` for the settings (a value at its default left untyped), as
+    /// if typed: parsed from their flags, so that every option is set the one way.
+    func replacing(_ values: [String: SettingValue?]) throws -> ObjectiveOptions {
+        var given: [String: SettingValue?] = try self.given()
+        for (flag, value) in values { given[flag] = .some(value) }
+        var arguments: [String] = []
+        for row in Objective.settings {
+            guard case let value?? = given[row.flag], values[row.flag] == nil || value != row.defaultValue else { continue }
+            arguments += value == .flag(true) ? ["--\(row.flag)"] : ["--\(row.flag)", value.description]
+        }
+        if let itemBias { arguments += ["--item-bias", itemBias] }
+        return try ObjectiveOptions.parse(arguments)
     }
 
     /// The objective the options give: `Objective()` with each typed setting; `--reg-exponent`
@@ -147,3 +159,8 @@ struct ProblemInputOptions: ParsableArguments {
     }
 }
 
+
+/// An objective option as `given()` reads it through a mirror: the text typed, nil when absent.
+protocol TypedSetting { var typed: String? { get } }
+extension Option: TypedSetting where Value == SettingText? { var typed: String? { wrappedValue?.text } }
+extension Flag: TypedSetting where Value == Bool { var typed: String? { wrappedValue ? "1" : nil } }

@@ -18,6 +18,9 @@ func runMFToolReporting(_ arguments: [String]) -> (code: Int32, message: String)
     }
 }
 
+// The commands' side of misaligned files: exit codes, hints that work as printed, and what is
+// (not) written. How ids are matched is tested in the library (IOTests' LoadingMisalignmentTests).
+
 /// Files whose ids line up with the fixtures' ratings.csv (users alice…erin; items heat, brazil,
 /// up, alien, jaws) and items.h5 (those items and zelig, in another order), or fail to.
 struct MisalignmentFiles {
@@ -76,29 +79,6 @@ struct RecommendMisalignmentTests {
         #expect(!FileManager.default.fileExists(atPath: files.folder + "/recs.csv"))
     }
 
-    @Test("integer train ids against string factor ids say so")
-    func differentTypes() throws {
-        let files = try MisalignmentFiles()
-        let names = ["alice": "1", "bob": "2", "carol": "3", "dave": "4", "erin": "5"]
-        let train = try files.renamedUsers("numbered.csv") { names[$0]! }
-        let result = runMFToolReporting(["recommend", "--users", files.users, "--items", files.items, "--train", train,
-                                         "--out", files.folder + "/recs.csv"])
-        #expect(result.code == 1)
-        #expect(result.message.contains("string ids vs integer ids"))
-    }
-
-    @Test("partial overlap proceeds: known users' items are excluded, unknown ones counted")
-    func partial() throws {
-        let files = try MisalignmentFiles()
-        let train = try files.csv("partial.csv", [("alice", "up", 4), ("alice", "jaws", 3), ("zed", "heat", 1)])
-        let out = files.folder + "/recs.csv"
-        #expect(runMFTool(["recommend", "--users", files.users, "--items", files.items, "--train", train, "--k", "4",
-                           "--user", "alice", "--out", out, "--json"]) == 0)
-        let lines = try String(contentsOfFile: out, encoding: .utf8).split(separator: "\n").dropFirst()
-        let recommended = lines.map { $0.split(separator: ",")[2] }
-        #expect(recommended.count == 4 && !recommended.contains("up") && !recommended.contains("jaws"))
-    }
-
     @Test("a train file without ids is matched by position only when the counts agree; --require-ids refuses it")
     func missingIDs() throws {
         let files = try MisalignmentFiles()
@@ -133,18 +113,6 @@ struct EvalMisalignmentTests {
         #expect(runMFTool(base + ["--allow-empty"]) == 0)
     }
 
-    @Test("test interactions all dropped (every test item unknown) leave nothing to evaluate: exit 1")
-    func nothingLeft() throws {
-        let files = try MisalignmentFiles()
-        let test = try files.csv("strangers.csv", [("alice", "up", 4), ("bob", "matrix", 5), ("carol", "solaris", 2)])
-        let only = try files.csv("only-strangers.csv", [("bob", "matrix", 5), ("carol", "solaris", 2)])
-        let base = ["eval", "--users", files.users, "--items", files.items, "--k", "2", "--drop-unknown-items"]
-        #expect(runMFTool(base + ["--test", test]) == 0)
-        let result = runMFToolReporting(base + ["--test", only])
-        #expect(result.code == 1 && result.message.contains("0 of 2 item ids"))
-        #expect(runMFTool(base + ["--test", only, "--allow-empty"]) == 0)
-    }
-
     @Test("an unknown test item fails with a hint that works as printed")
     func unknownItemHint() throws {
         let files = try MisalignmentFiles()
@@ -153,22 +121,6 @@ struct EvalMisalignmentTests {
         let result = runMFToolReporting(base)
         #expect(result.code == 1 && result.message.contains("--drop-unknown-items"))
         #expect(runMFTool(base + ["--drop-unknown-items"]) == 0)
-    }
-
-    @Test("eval reads the item bias from --items, not a path relative to the working directory")
-    func itemBiasFromItemsFile() throws {
-        let files = try MisalignmentFiles()
-        let (u, v) = (files.folder + "/als-u.h5", files.folder + "/als-v.h5")
-        #expect(runMFTool(["fit", "--method", "als", "--k", "2", "--epochs", "2", "--user-bias", "--offset", "global-mean",
-                           "--interactions", files.ratings, "--out", u, "--items-out", v, "--quiet"]) == 0)
-        // As a file written in its own folder records it: relative, naming a file the working
-        // directory does not hold.
-        var users = try FactorFile.read(FileSpec(u))
-        users.itemBiasSource = FileSpec("als-v.h5:/item_bias")
-        try users.write(to: u)
-        #expect(runMFTool(["eval", "--users", u, "--items", v, "--test", files.ratings, "--metrics", "rmse"]) == 0)
-        // Without an item_bias in --items, the recorded path is taken from the user file's folder.
-        #expect(runMFTool(["eval", "--users", u, "--items", files.items, "--test", files.ratings, "--metrics", "rmse"]) == 1)
     }
 }
 
@@ -199,31 +151,20 @@ struct EmbeddingIDsTests {
         #expect(result.code == 1 && result.message.contains("by position"))
     }
 
-    @Test("--item-ids as text, 1-D .npy or an HDF5 dataset, and a sibling ids dataset, give the same solution")
-    func idsForEveryFormat() throws {
+    @Test("solve --item-ids reaches the library: the solution of the ids' file equals that of embeddings carrying them")
+    func itemIDsFlag() throws {
         let files = try MisalignmentFiles()
-        var solutions: [DenseMatrix<Double>] = []
         let variants: [[String]] = [
             ["--items", npy, "--item-ids", Fixtures.path("io/items_ids.txt")],
-            ["--items", npy, "--item-ids", Fixtures.path("io/items_ids.npy")],
-            ["--items", npy, "--item-ids", Fixtures.path("io/items_grouped.h5") + ":/model/ids"],
             ["--items", Fixtures.path("io/items_grouped.h5") + ":/model/emb"],
         ]
+        var solutions: [DenseMatrix<Double>] = []
         for (k, variant) in variants.enumerated() {
             let out = files.folder + "/u\(k).h5"
             #expect(runMFTool(["solve", "--interactions", files.ratings, "--out", out, "--quiet"] + variant) == 0, "\(variant)")
             solutions.append(try FactorFile.read(FileSpec(out)).factors)
         }
-        #expect(solutions.count == 4 && solutions.allSatisfy { $0 == solutions[0] })
-    }
-
-    @Test("--item-ids-from takes a 1-D .npy")
-    func itemIDsFromNPY() throws {
-        let folder = Fixtures.scratchFolder()
-        #expect(runMFTool(["convert", Fixtures.path("io/ratings.csv"), folder + "/r.h5", "--item-ids-from",
-                           Fixtures.path("io/items_ids.npy"), "--quiet"]) == 0)
-        let (x, _) = try InteractionsFile.read(FileSpec(folder + "/r.h5"))
-        #expect(x.itemIDs.ids == ["heat", "zelig", "brazil", "up", "alien", "jaws"])
+        #expect(solutions.count == 2 && solutions[0] == solutions[1])
     }
 
     @Test("interactions with ids against embeddings without: by position when the counts agree, or --require-ids fails")
@@ -252,14 +193,6 @@ struct EmbeddingIDsTests {
 
 @Suite("Misalignment: empty outcomes")
 struct EmptyOutcomeTests {
-    @Test("convert --min-value 4 --implicit keeps the ratings of at least 4, as 1s")
-    func minValueBeforeImplicit() throws {
-        let folder = Fixtures.scratchFolder()
-        #expect(runMFTool(["convert", Fixtures.path("io/ratings.csv"), folder + "/r.h5", "--min-value", "4", "--implicit", "--quiet"]) == 0)
-        let (x, _) = try InteractionsFile.read(FileSpec(folder + "/r.h5"))
-        #expect(x.matrix.nnz == 5 && x.matrix.values.allSatisfy { $0 == 1 })
-    }
-
     @Test("filtering every interaction away is an error; --allow-empty writes the empty file")
     func emptyAfterFiltering() throws {
         let folder = Fixtures.scratchFolder()

@@ -54,7 +54,7 @@ struct Check: ParsableCommand {
         let (interactions, _, problem) = try data.load(objective: objective, limits: resources.limits)
         var notices = AlignmentNotices.printing()
         let factors = try userFile.factors(alignedTo: interactions.userIDs, argument: users, interactions: data.interactionsFile,
-                                                                   requireIDs: data.input.requireIDs, allowShift: data.input.allowIDShift, notices: &notices)
+                                                                   requireIDs: data.input.idMatching.requireIDs, allowShift: data.input.idMatching.allowIDShift, notices: &notices)
         guard factors.columns == problem.width else {
             throw DataError("\(users) has \(factors.columns) columns, the objective needs \(problem.width)\(objective.userBias ? " (k + 1 for the user bias)" : "")")
         }

@@ -42,14 +42,14 @@ struct EarlyStoppingOptions: ParsableArguments {
         read.canonical.itemOrder = interactions.itemIDs
         read.canonical.itemOrderSource = "the training interactions"
         read.canonical.dropUnknownItems = true
-        read.canonical.allowIDShift = input.allowIDShift
-        read.canonical.allowRoleSwap = input.allowRoleSwap
+        read.canonical.allowIDShift = input.idMatching.allowIDShift
+        read.canonical.allowRoleSwap = input.idMatching.allowRoleSwap
         let (x, report) = try InteractionsFile.read(FileSpec(validation), options: read)
         var notices = AlignmentNotices.printing()
         notices.add(report.notices)
         let sides = IDAlignment.Sides(entity: "user", source: "the validation file \(FileSpec(validation).path)",
                                       target: "the training interactions")
-        let alignment = try IDAlignment.align(x.userIDs, to: interactions.userIDs, sides, allowShift: input.allowIDShift)
+        let alignment = try IDAlignment.align(x.userIDs, to: interactions.userIDs, sides, allowShift: input.idMatching.allowIDShift)
         notices.add(alignment)
         let held = x.rows(alignment), train = interactions.matrix
         guard held.nnz > 0 else { throw DataError("\(validation): no validation interactions on the training users and items") }

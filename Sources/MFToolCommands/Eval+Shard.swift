@@ -10,8 +10,8 @@ extension Eval {
     /// are matched, as canonical JSON.
     func partSettings(_ wanted: Set<String>, cutoffs: [Int]) -> String {
         Console.json(["k": Array(Set(cutoffs)).sorted(), "metrics": wanted.sorted(), "precision": precision.rawValue, "train": train != nil,
-                      "allow_empty": alignment.allowEmpty, "drop_unknown_items": alignment.dropUnknownItems,
-                      "require_ids": alignment.requireIDs] as [String: Any])
+                      "allow_empty": alignment.idMatching.allowEmpty, "drop_unknown_items": alignment.idMatching.dropUnknownItems,
+                      "require_ids": alignment.idMatching.requireIDs] as [String: Any])
     }
 
     /// What identifies the inputs of a sharded run: the test file as the shard read saw it

@@ -117,7 +117,7 @@ struct Eval: ParsableCommand {
         let (testSet, testRead) = try shard.map { try loaded.alignedShard(FileSpec(test), role: "test", shard: $0, notices: &notices) }
             ?? (try loaded.aligned(FileSpec(test), role: "test", notices: &notices), nil)
         let trainSet = try train.map { try loaded.aligned(FileSpec($0), role: "train", notices: &notices) }
-        if shard == nil && testSet.matrix.nnz == 0 && !alignment.allowEmpty { try Self.refuseEmpty(counts(testSet, trainSet).counts, test: test) }
+        if shard == nil && testSet.matrix.nnz == 0 && !alignment.idMatching.allowEmpty { try Self.refuseEmpty(counts(testSet, trainSet).counts, test: test) }
         let t1 = Date()
         let (totals, t2) = try self.totals(model: loaded.model, test: testSet, train: trainSet, wanted: wanted, cutoffs: cutoffs)
         let t3 = Date()
@@ -128,7 +128,7 @@ struct Eval: ParsableCommand {
             if !quiet { Console.error("eval shard \(shard): \(testSet.matrix.nnz) test interactions of rows \(testRead.rows) → \(outPath)") }
             return
         }
-        var report = try Self.report(totals, metrics: wanted, test: test, allowEmpty: alignment.allowEmpty)
+        var report = try Self.report(totals, metrics: wanted, test: test, allowEmpty: alignment.idMatching.allowEmpty)
         if ratingCaveat { report["rating_metrics_note"] = "implicit-loss factors fit 0/1 preferences, not the values" }
         if timings {
             report["read_seconds"] = t1.timeIntervalSince(t0)

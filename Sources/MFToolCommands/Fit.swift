@@ -215,7 +215,7 @@ extension Fit {
         case let .file(path):
             var notices = AlignmentNotices.printing()
             return try FactorFile.read(FileSpec(path), limits: resources.limits).factors(alignedTo: userIDs, argument: path, interactions: data.interactionsFile,
-                                                               requireIDs: data.input.requireIDs, allowShift: data.input.allowIDShift, notices: &notices)
+                                                               requireIDs: data.input.idMatching.requireIDs, allowShift: data.input.idMatching.allowIDShift, notices: &notices)
         }
     }
 

@@ -51,20 +51,7 @@ struct InteractionsInputOptions: ParsableArguments {
     @Option(name: .customLong("item-ids-from"), help: "Order item columns exactly as the item_ids of this embeddings file (FILE.h5[:/dataset]).", completion: .file())
     var itemIDsFrom: String?
 
-    @Flag(name: .customLong("drop-unknown-items"), help: "Drop interactions whose item the item order (--item-ids-from, or the --items embeddings) lacks (counted), instead of failing.")
-    var dropUnknownItems = false
-
-    @Flag(name: .customLong("require-ids"), help: "Fail instead of matching users or items by position when a file carries no ids.")
-    var requireIDs = false
-
-    @Flag(name: .customLong("allow-empty"), help: "Accept an empty outcome (no interactions left after filtering, every item unknown) instead of failing.")
-    var allowEmpty = false
-
-    @Flag(name: .customLong("allow-id-shift"), help: "Join integer ids as they are even when they match better shifted by ±1 (one side counting from 0, the other from 1), instead of failing.")
-    var allowIDShift = false
-
-    @Flag(name: .customLong("allow-role-swap"), help: "Accept interactions whose user ids look like the items file's item ids (swapped columns), instead of failing.")
-    var allowRoleSwap = false
+    @OptionGroup var idMatching: IDMatchingOptions
 
     func validate() throws {
         if let minimumValue, !minimumValue.isFinite { throw ValidationError("--min-value must be a finite number, not \(minimumValue)") }
@@ -96,11 +83,11 @@ struct InteractionsInputOptions: ParsableArguments {
         options.canonical.duplicates = duplicates
         options.canonical.sortIDs = sortIDs
         options.canonical.minimumValue = minimumValue
-        options.canonical.dropUnknownItems = dropUnknownItems
-        options.canonical.requireIDs = requireIDs
-        options.canonical.allowEmpty = allowEmpty
-        options.canonical.allowIDShift = allowIDShift
-        options.canonical.allowRoleSwap = allowRoleSwap
+        options.canonical.dropUnknownItems = idMatching.dropUnknownItems
+        options.canonical.requireIDs = idMatching.requireIDs
+        options.canonical.allowEmpty = idMatching.allowEmpty
+        options.canonical.allowIDShift = idMatching.allowIDShift
+        options.canonical.allowRoleSwap = idMatching.allowRoleSwap
         if let source = itemIDsFrom {
             options.canonical.itemOrder = try EmbeddingsFile.readIDs(FileSpec(source), limits: limits)
             options.canonical.itemOrderSource = FileSpec(source).path
@@ -112,7 +99,7 @@ struct InteractionsInputOptions: ParsableArguments {
     /// `--item-ids-from`; prints how ids were matched.
     /// Reads interactions; `progress` sees the bytes of delimited text parsed.
     func read(_ argument: String, limits: ReadLimits, progress: ProgressHandler? = nil) throws -> (Interactions, ConversionReport) {
-        if dropUnknownItems && itemIDsFrom == nil {
+        if idMatching.dropUnknownItems && itemIDsFrom == nil {
             throw ValidationError("--drop-unknown-items needs --item-ids-from")
         }
         let (interactions, report) = try InteractionsFile.read(FileSpec(argument), options: readOptions(limits: limits), progress: progress)

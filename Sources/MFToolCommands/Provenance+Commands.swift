@@ -24,7 +24,7 @@ extension InteractionsInputOptions {
     var recordedSettings: [String: Any?] {
         ["format": format?.rawValue, "delimiter": delimiter, "header": header, "user_col": userColumn, "item_col": itemColumn,
          "value_col": valueColumn, "time_col": timeColumn, "implicit": implicit, "min_value": minimumValue, "drop_null_rows": dropNullRows,
-         "duplicates": duplicates.rawValue, "sort_ids": sortIDs, "item_ids_from": itemIDsFrom, "drop_unknown_items": dropUnknownItems,
-         "require_ids": requireIDs, "allow_empty": allowEmpty]
+         "duplicates": duplicates.rawValue, "sort_ids": sortIDs, "item_ids_from": itemIDsFrom, "drop_unknown_items": idMatching.dropUnknownItems,
+         "require_ids": idMatching.requireIDs, "allow_empty": idMatching.allowEmpty]
     }
 }

@@ -137,8 +137,8 @@ struct Recommend: ParsableCommand {
     /// The settings every part of a sharded run must share, as canonical JSON.
     var partSettings: String {
         Console.json(["k": k, "precision": precision.rawValue, "train": train != nil, "include_seen": includeSeen, "candidates": candidates != nil,
-                      "exclude": exclude != nil, "drop_unknown_items": alignment.dropUnknownItems,
-                      "require_ids": alignment.requireIDs, "allow_empty": alignment.allowEmpty] as [String: Any])
+                      "exclude": exclude != nil, "drop_unknown_items": alignment.idMatching.dropUnknownItems,
+                      "require_ids": alignment.idMatching.requireIDs, "allow_empty": alignment.idMatching.allowEmpty] as [String: Any])
     }
 
     /// What identifies the inputs of a sharded run: the factors and ids of users and items,

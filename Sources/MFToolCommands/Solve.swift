@@ -217,8 +217,8 @@ extension Solve {
         // Rows renumbered to the user file's order by the one alignment rule; users it lacks are
         // left out and counted.
         let sides = IDAlignment.Sides(entity: "user", source: FileSpec(data.interactionsFile).path, target: FileSpec(usersFile).path)
-        let alignment = try IDAlignment.align(interactions.userIDs, to: userIDs, sides, requireIDs: data.input.requireIDs,
-                                              allowNoOverlap: data.input.allowEmpty, allowShift: data.input.allowIDShift)
+        let alignment = try IDAlignment.align(interactions.userIDs, to: userIDs, sides, requireIDs: data.input.idMatching.requireIDs,
+                                              allowNoOverlap: data.input.idMatching.allowEmpty, allowShift: data.input.idMatching.allowIDShift)
         var notices = AlignmentNotices.printing()
         notices.add(alignment)
         let aligned = interactions.rows(alignment), unknown = alignment.unknown

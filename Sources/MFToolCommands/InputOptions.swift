@@ -96,8 +96,8 @@ struct InteractionsInputOptions: ParsableArguments {
     }
 
     /// Reads interactions from `argument` with these options, with no item order but
-    /// `--item-ids-from`; prints how ids were matched.
-    /// Reads interactions; `progress` sees the bytes of delimited text parsed.
+    /// `--item-ids-from`, and prints how ids were matched; `progress` sees the bytes of delimited
+    /// text parsed.
     func read(_ argument: String, limits: ReadLimits, progress: ProgressHandler? = nil) throws -> (Interactions, ConversionReport) {
         if idMatching.dropUnknownItems && itemIDsFrom == nil {
             throw ValidationError("--drop-unknown-items needs --item-ids-from")

@@ -67,7 +67,7 @@ struct WorkingMemoryTests {
         header.append(0x0a)
         var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(header.count & 0xff), UInt8(header.count >> 8)] + header
         for i in 0..<(3 * k) { withUnsafeBytes(of: (Double(i % 7) - 3).bitPattern.littleEndian) { bytes += $0 } }
-        FileManager.default.createFile(atPath: folder + "/v.npy", contents: Data(bytes))
+        try Data(bytes).write(to: URL(fileURLWithPath: folder + "/v.npy"))
         return (folder, folder + "/r.csv", folder + "/v.npy")
     }
 

@@ -212,7 +212,7 @@ final class HDF5File {
     }
 
     /// The file `object` is stored in: this file, or the one an external link leads to (read
-    /// only with ``ExternalLinks/follow``), whose bytes the layout checks must read.
+    /// only under ``ReadLimits/followExternalLinks``), whose bytes the layout checks must read.
     func storagePath(of object: String) -> String {
         guard limits.followExternalLinks, let name = handle.openObject(object)?.fileName() else { return path }
         return name

@@ -116,7 +116,7 @@ extension HDF5Handle {
         guard length > 0 else { return nil }
         var buffer = [CChar](repeating: 0, count: length + 1)
         guard H5Fget_name(id, &buffer, length + 1) > 0 else { return nil }
-        return String(cString: buffer)
+        return String(decoding: buffer.prefix(length).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 }
 

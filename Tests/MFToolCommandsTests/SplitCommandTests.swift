@@ -89,15 +89,6 @@ struct SplitCommandTests {
         #expect(seen == triplets(original))
         #expect(runMFTool(["split", "--interactions", input, "--folds", "3", "--fold", "3", "--train", folder + "/x.h5", "--test", folder + "/y.h5"]) == 64)
     }
-
-    @Test("rows aligned to another user order: renumbered, unknown users counted, missing users empty")
-    func alignment() throws {
-        let m = CSRMatrix(rows: 3, columns: 2, indptr: [0, 1, 3, 4], indices: [1, 0, 1, 0], values: [1, 2, 3, 4])
-        let x = Interactions(matrix: m, userIDs: try IDMap(["a", "b", "c"]), itemIDs: .positional(2))
-        let (aligned, unknown) = x.rows(alignedTo: try IDMap(["c", "z", "a"]))
-        #expect(unknown == 1)  // b
-        #expect(aligned.indptr == [0, 1, 1, 2] && aligned.indices == [0, 1] && aligned.values == [4, 1])
-    }
 }
 
 /// (user id, item id, value bits) of every stored entry.

@@ -3,7 +3,19 @@ import Testing
 
 @Suite("Row alignment to a factor file's users")
 struct AlignmentTests {
-    let x = randomInteractions(users: 30, items: 20, seed: 4)
+    /// Users with ids "0"…"29", as a file carrying them stores them (not positions).
+    let x: Interactions = {
+        var x = randomInteractions(users: 30, items: 20, seed: 4)
+        x.userIDs = x.userIDs.markedPositional(false)
+        return x
+    }()
+
+    /// `data`'s rows renumbered to `users` by id, and the users `users` lacks.
+    func aligned(_ data: Interactions, to users: IDMap) throws -> (CSRMatrix, Int) {
+        let sides = IDAlignment.Sides(entity: "user", source: "the interactions", target: "the factors")
+        let alignment = try IDAlignment.align(data.userIDs, to: users, sides, allowNoOverlap: true)
+        return (data.rows(alignment), alignment.unknown)
+    }
 
     /// Row u of `a` equals row r of `b` (columns and values).
     func sameRow(_ a: CSRMatrix, _ u: Int, _ b: CSRMatrix, _ r: Int) -> Bool {
@@ -27,7 +39,7 @@ struct AlignmentTests {
 
     @Test("the file's own users: the matrix unchanged")
     func identity() throws {
-        let (aligned, unknown) = x.rows(alignedTo: x.userIDs)
+        let (aligned, unknown) = try aligned(x, to: x.userIDs)
         #expect(aligned == x.matrix && unknown == 0)
     }
 
@@ -35,7 +47,7 @@ struct AlignmentTests {
     func permuted() throws {
         var ids = Array(x.userIDs.ids.reversed().dropLast())   // user "0" has no factors
         ids.append("new")
-        let (aligned, unknown) = x.rows(alignedTo: try IDMap(ids))
+        let (aligned, unknown) = try aligned(x, to: try IDMap(ids))
         #expect(unknown == 1)
         #expect(aligned.rows == ids.count && aligned.degree(ofRow: ids.count - 1) == 0)
         for (r, id) in ids.dropLast().enumerated() {
@@ -52,7 +64,16 @@ struct AlignmentTests {
         m.values = [5]
         m.indptr = [0, 1, 1]
         let data = Interactions(matrix: m, userIDs: composed, itemIDs: .positional(1))
-        let (aligned, unknown) = data.rows(alignedTo: decomposed)
+        let (aligned, unknown) = try aligned(data, to: decomposed)
         #expect(unknown == 1 && aligned.nnz == 0)
+    }
+
+    @Test("rows aligned to another user order: renumbered, unknown users counted, missing users empty")
+    func renumbered() throws {
+        let m = CSRMatrix(rows: 3, columns: 2, indptr: [0, 1, 3, 4], indices: [1, 0, 1, 0], values: [1, 2, 3, 4])
+        let x = Interactions(matrix: m, userIDs: try IDMap(["a", "b", "c"]), itemIDs: .positional(2))
+        let (rows, unknown) = try aligned(x, to: try IDMap(["c", "z", "a"]))
+        #expect(unknown == 1)  // b
+        #expect(rows.indptr == [0, 1, 1, 2] && rows.indices == [0, 1] && rows.values == [4, 1])
     }
 }

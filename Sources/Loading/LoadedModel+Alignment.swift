@@ -22,11 +22,8 @@ extension LoadedModel {
         var read = InteractionsFile.ReadOptions(limits: limits)
         read.canonical.itemOrder = itemIDs
         read.canonical.itemOrderSource = items.path
-        read.canonical.dropUnknownItems = alignment.dropUnknownItems
-        read.canonical.requireIDs = alignment.requireIDs
-        read.canonical.allowEmpty = alignment.allowEmpty
-        read.canonical.allowIDShift = alignment.allowIDShift
-        read.canonical.allowRoleSwap = true
+        read.canonical.matching = alignment.matching
+        read.canonical.matching.allowRoleSwap = true
         return read
     }
 
@@ -35,11 +32,11 @@ extension LoadedModel {
     public func aligned(_ spec: FileSpec, role: String, notices: inout AlignmentNotices) throws -> Aligned {
         let (x, report) = try InteractionsFile.read(spec, options: itemAlignedReadOptions())
         notices.add(report.notices)
-        if !alignment.allowRoleSwap { try refuseSwappedRoles(x, path: spec.path) }
+        if !alignment.matching.allowRoleSwap { try refuseSwappedRoles(x, path: spec.path) }
         let sides = IDAlignment.Sides(entity: "user", source: "the \(role) file \(spec.path)",
                                       target: "the user factor file \(users.path)")
-        let matched = try IDAlignment.align(x.userIDs, to: userIDs, sides, requireIDs: alignment.requireIDs,
-                                            allowNoOverlap: alignment.allowEmpty, allowShift: alignment.allowIDShift)
+        let matched = try IDAlignment.align(x.userIDs, to: userIDs, sides, requireIDs: alignment.matching.requireIDs,
+                                            allowNoOverlap: alignment.matching.allowEmpty, allowShift: alignment.matching.allowIDShift)
         notices.add(matched)
         return Aligned(matrix: x.rows(matched), unknownUsers: matched.unknown,
                        droppedInteractions: report.droppedInteractions, droppedItems: report.droppedItems)

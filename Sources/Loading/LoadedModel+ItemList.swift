@@ -23,7 +23,7 @@ extension LoadedModel {
     public func itemList(_ spec: FileSpec, role: String, notices: inout AlignmentNotices) throws -> ItemListInput {
         if spec.object == nil && IDListFile.isPerUser(spec.path) {
             var model = self
-            model.alignment.dropUnknownItems = true
+            model.alignment.matching.dropUnknownItems = true
             let aligned = try model.aligned(spec, role: role, notices: &notices)
             return ItemListInput(items: nil, perUser: aligned.matrix, unknownItems: aligned.droppedInteractions,
                                  unknownUsers: aligned.unknownUsers)
@@ -31,11 +31,11 @@ extension LoadedModel {
         let list = try IDListFile.read(spec, limits: limits)
         let sides = IDAlignment.Sides(entity: "item", source: "the \(role) list \(spec)", target: "the items file \(items.path)")
         if itemIDs.isPositional {
-            if alignment.requireIDs { throw DataError("\(sides.target) has no item ids and --require-ids is set, so \(sides.source) cannot be matched") }
+            if alignment.matching.requireIDs { throw DataError("\(sides.target) has no item ids and --require-ids is set, so \(sides.source) cannot be matched") }
             notices.add(["note: \(sides.target) has no item ids; the ids of \(sides.source) are taken as row numbers (--require-ids makes this an error)"])
         }
         let matched = try IDAlignment.align(list.markedPositional(false), to: itemIDs.markedPositional(false), sides,
-                                            allowNoOverlap: alignment.allowEmpty, allowShift: alignment.allowIDShift)
+                                            allowNoOverlap: alignment.matching.allowEmpty, allowShift: alignment.matching.allowIDShift)
         return ItemListInput(items: matched.targets.filter { $0 >= 0 }, perUser: nil, unknownItems: matched.unknown, unknownUsers: 0)
     }
 

@@ -10,24 +10,24 @@ extension LoadedModel {
     public func alignedShard(_ spec: FileSpec, role: String, shard: Shard,
                              notices: inout AlignmentNotices) throws -> (Aligned, InteractionsFile.ShardRead) {
         var options = itemAlignedReadOptions()
-        options.canonical.allowEmpty = true
+        options.canonical.matching.allowEmpty = true
         let read = try InteractionsFile.read(spec, options: options, shard: shard)
         if read.byItems {
             throw DataError("\(spec.path) is item-major (CSC): its shards are items; shard the user-major file")
         }
         notices.add(read.report.notices)
         let x = read.interactions
-        if !alignment.allowRoleSwap { try refuseSwappedRoles(x, path: spec.path) }
+        if !alignment.matching.allowRoleSwap { try refuseSwappedRoles(x, path: spec.path) }
         let sides = IDAlignment.Sides(entity: "user", source: "the \(role) file \(spec.path)",
                                       target: "the user factor file \(users.path)")
         let targets: [Int]
         if x.userIDs.isPositional || userIDs.isPositional {
-            let matched = try IDAlignment.align(.positional(read.totalRows), to: userIDs, sides, requireIDs: options.canonical.requireIDs)
+            let matched = try IDAlignment.align(.positional(read.totalRows), to: userIDs, sides, requireIDs: options.canonical.matching.requireIDs)
             notices.add(matched)
             targets = read.rows.map { matched.targets[$0] }
         } else {
-            targets = try IDAlignment.align(x.userIDs, to: userIDs, sides, requireIDs: options.canonical.requireIDs,
-                                            allowNoOverlap: true, allowShift: options.canonical.allowIDShift).targets
+            targets = try IDAlignment.align(x.userIDs, to: userIDs, sides, requireIDs: options.canonical.matching.requireIDs,
+                                            allowNoOverlap: true, allowShift: options.canonical.matching.allowIDShift).targets
         }
         let matrix = x.matrix.placingRows(at: targets, rows: userIDs.count)
         let aligned = Aligned(matrix: matrix, unknownUsers: targets.reduce(0) { $0 + ($1 < 0 ? 1 : 0) },

@@ -30,7 +30,7 @@ public struct LoadedModel {
         let (itemFactors, itemIDs) = try EmbeddingsFile.readFactors(items, ids: alignment.itemIDs, reading: reading, limits: limits)
         // No item to score: every list, vector file or metric would be empty, not an answer.
         guard itemFactors.rows > 0 else { throw IOError(file: items.path, "holds 0 items (no rows): there is nothing to score") }
-        if !alignment.allowRoleSwap, users.object == nil, FileFormat.detect(users.path) == .hdf5,
+        if !alignment.matching.allowRoleSwap, users.object == nil, FileFormat.detect(users.path) == .hdf5,
            try FactorFile.holdsItems(users.path, limits: limits) {
             throw DataError("\(users.path) holds item factors (item_factors), not user factors: give it as --items, or pass --allow-role-swap to score its rows as users")
         }

@@ -41,9 +41,9 @@ struct EarlyStoppingOptions: ParsableArguments {
         var read = InteractionsFile.ReadOptions(limits: limits)
         read.canonical.itemOrder = interactions.itemIDs
         read.canonical.itemOrderSource = "the training interactions"
-        read.canonical.dropUnknownItems = true
-        read.canonical.allowIDShift = input.idMatching.allowIDShift
-        read.canonical.allowRoleSwap = input.idMatching.allowRoleSwap
+        read.canonical.matching.dropUnknownItems = true
+        read.canonical.matching.allowIDShift = input.idMatching.allowIDShift
+        read.canonical.matching.allowRoleSwap = input.idMatching.allowRoleSwap
         let (x, report) = try InteractionsFile.read(FileSpec(validation), options: read)
         var notices = AlignmentNotices.printing()
         notices.add(report.notices)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import IO
 
 /// How strictly ids are matched between an interactions file and the items and users it is
 /// joined to: the one definition of these flags, included by the commands that read
@@ -19,4 +20,15 @@ struct IDMatchingOptions: ParsableArguments {
 
     @Flag(name: .customLong("allow-role-swap"), help: "Accept interactions whose user ids look like the items file's item ids (swapped columns), and in eval, recommend, explain and export an item factor file given as --users, instead of failing.")
     var allowRoleSwap = false
+
+    /// The library's matching settings these flags give.
+    var value: IDMatching {
+        var out = IDMatching()
+        out.dropUnknownItems = dropUnknownItems
+        out.requireIDs = requireIDs
+        out.allowEmpty = allowEmpty
+        out.allowIDShift = allowIDShift
+        out.allowRoleSwap = allowRoleSwap
+        return out
+    }
 }

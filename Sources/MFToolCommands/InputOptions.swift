@@ -83,11 +83,7 @@ struct InteractionsInputOptions: ParsableArguments {
         options.canonical.duplicates = duplicates
         options.canonical.sortIDs = sortIDs
         options.canonical.minimumValue = minimumValue
-        options.canonical.dropUnknownItems = idMatching.dropUnknownItems
-        options.canonical.requireIDs = idMatching.requireIDs
-        options.canonical.allowEmpty = idMatching.allowEmpty
-        options.canonical.allowIDShift = idMatching.allowIDShift
-        options.canonical.allowRoleSwap = idMatching.allowRoleSwap
+        options.canonical.matching = idMatching.value
         if let source = itemIDsFrom {
             options.canonical.itemOrder = try EmbeddingsFile.readIDs(FileSpec(source), limits: limits)
             options.canonical.itemOrderSource = FileSpec(source).path

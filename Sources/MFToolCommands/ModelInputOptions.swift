@@ -21,11 +21,7 @@ extension ModelInputOptions {
     var alignment: ModelAlignment {
         var out = ModelAlignment()
         out.itemIDs = itemIDs.map { FileSpec($0) }
-        out.dropUnknownItems = idMatching.dropUnknownItems
-        out.requireIDs = idMatching.requireIDs
-        out.allowEmpty = idMatching.allowEmpty
-        out.allowIDShift = idMatching.allowIDShift
-        out.allowRoleSwap = idMatching.allowRoleSwap
+        out.matching = idMatching.value
         return out
     }
 }

@@ -81,7 +81,7 @@ struct DeclaredShapeTests {
         try Data(HostileInputTests.npy(header(5_000_000))).write(to: URL(fileURLWithPath: folder + "/tall.npy"))
         var options = InteractionsFile.ReadOptions()
         options.format = .npy
-        options.canonical.allowEmpty = true
+        options.canonical.matching.allowEmpty = true
         let (x, _) = try InteractionsFile.read(FileSpec(folder + "/tall.npy"), options: options)
         Self.expectPositional(x, rows: 5_000_000, columns: 0, entries: [:])
         let huge = folder + "/huge.npy"

@@ -48,7 +48,7 @@ struct InteractionReaderTests {
             #expect(error.message.contains("3 interactions name 2 items missing"), "\(error)")
             #expect(error.message.contains("'alien'"))
         }
-        let (x, report) = try readFixture("ratings.csv") { $0.canonical.itemOrder = ids; $0.canonical.dropUnknownItems = true }
+        let (x, report) = try readFixture("ratings.csv") { $0.canonical.itemOrder = ids; $0.canonical.matching.dropUnknownItems = true }
         #expect(report.droppedInteractions == 3 && report.droppedItems == 2)
         #expect(x.matrix.nnz == 9 && x.itemCount == 3)
         #expect(x.userCount == 5)  // users keep their rows even when left empty

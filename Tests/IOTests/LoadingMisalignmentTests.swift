@@ -77,7 +77,7 @@ struct ModelMisalignmentTests {
         let message = errorMessage { try files.model().aligned(prefixed, role: "train", notices: &notices) } ?? ""
         #expect(message.contains("0 of 5 user ids") && message.contains("'u_alice'") && message.contains("'alice'"), "\(message)")
         #expect(message.contains(prefixed.path) && message.contains(files.users.path))
-        let empty = try files.model { $0.allowEmpty = true }.aligned(prefixed, role: "test", notices: &notices)
+        let empty = try files.model { $0.matching.allowEmpty = true }.aligned(prefixed, role: "test", notices: &notices)
         #expect(empty.unknownUsers == 5 && empty.matrix.nnz == 0 && empty.matrix.rows == 5)
     }
 
@@ -116,7 +116,7 @@ struct ModelMisalignmentTests {
         let aligned = try files.model().aligned(five, role: "train", notices: &notices)
         #expect(aligned.matrix.rows == 5 && aligned.matrix.nnz == 5 && aligned.unknownUsers == 0)
         #expect(notices.lines.contains { $0.contains("position") })
-        #expect(errorMessage { try files.model { $0.requireIDs = true }.aligned(five, role: "train", notices: &notices) } != nil)
+        #expect(errorMessage { try files.model { $0.matching.requireIDs = true }.aligned(five, role: "train", notices: &notices) } != nil)
         #expect(errorMessage { try files.model().aligned(four, role: "train", notices: &notices) }?.contains("4") == true)
     }
 
@@ -127,7 +127,7 @@ struct ModelMisalignmentTests {
         var notices = AlignmentNotices()
         let message = errorMessage { try files.model().aligned(train, role: "train", notices: &notices) } ?? ""
         #expect(message.contains("'matrix'") && message.contains("--drop-unknown-items"), "\(message)")
-        let dropped = try files.model { $0.dropUnknownItems = true }.aligned(train, role: "train", notices: &notices)
+        let dropped = try files.model { $0.matching.dropUnknownItems = true }.aligned(train, role: "train", notices: &notices)
         #expect(dropped.droppedInteractions == 1 && dropped.droppedItems == 1 && dropped.matrix.nnz == 1)
     }
 
@@ -137,12 +137,12 @@ struct ModelMisalignmentTests {
         let some = try files.csv("strangers.csv", [("alice", "up", 4), ("bob", "matrix", 5), ("carol", "solaris", 2)])
         let only = try files.csv("only-strangers.csv", [("bob", "matrix", 5), ("carol", "solaris", 2)])
         var notices = AlignmentNotices()
-        let dropping = try files.model { $0.dropUnknownItems = true }
+        let dropping = try files.model { $0.matching.dropUnknownItems = true }
         #expect(try dropping.aligned(some, role: "test", notices: &notices).matrix.nnz == 1)
         let message = errorMessage { try dropping.aligned(only, role: "test", notices: &notices) } ?? ""
         #expect(message.contains("0 of 2 item ids"), "\(message)")
         var allowing = dropping
-        allowing.alignment.allowEmpty = true
+        allowing.alignment.matching.allowEmpty = true
         let empty = try allowing.aligned(only, role: "test", notices: &notices)
         #expect(empty.matrix.nnz == 0 && empty.droppedInteractions == 2)
     }
@@ -214,7 +214,7 @@ struct ProblemMisalignmentTests {
         #expect(loaded.problem.interactions.columns == 6 && loaded.problem.interactions.indices == [0, 1, 2, 3, 4, 5])
         #expect(notices.contains { $0.contains("position") })
         var strict = ProblemInput(interactions: six, items: files.npy)
-        strict.read.canonical.requireIDs = true
+        strict.read.canonical.matching.requireIDs = true
         #expect(errorMessage { try load(strict) } != nil)
     }
 
@@ -241,9 +241,9 @@ struct ProblemMisalignmentTests {
         let strangers = try files.csv("strangers.csv", [("alice", "matrix", 4), ("bob", "solaris", 5)])
         var input = ProblemInput(interactions: strangers, items: files.items)
         #expect(errorMessage { try load(input) }?.contains("'matrix'") == true)
-        input.read.canonical.dropUnknownItems = true
+        input.read.canonical.matching.dropUnknownItems = true
         #expect(errorMessage { try load(input) } != nil)
-        input.read.canonical.allowEmpty = true
+        input.read.canonical.matching.allowEmpty = true
         let (loaded, _) = try load(input)
         #expect(loaded.problem.interactions.nnz == 0 && loaded.problem.userCount == 2)
         #expect(try RidgeSolver(threads: 1).solve(loaded.problem).factors.storage.allSatisfy { $0 == 0 })
@@ -271,7 +271,7 @@ struct EmptyReadTests {
         options.canonical.minimumValue = 10
         let message = errorMessage { try InteractionsFile.read(ratings, options: options) } ?? ""
         #expect(message.contains("--min-value"), "\(message)")
-        options.canonical.allowEmpty = true
+        options.canonical.matching.allowEmpty = true
         let (x, _) = try InteractionsFile.read(ratings, options: options)
         #expect(x.matrix.nnz == 0 && x.userCount == 5)
     }

@@ -58,7 +58,7 @@ struct LoadingModelInputsTests {
         var notices = AlignmentNotices()
         let message = errorMessage { try files.model().itemList(numbers, role: "candidates", notices: &notices) } ?? ""
         #expect(message.contains("0 of 2 item ids") && message.contains("numbers.txt") && message.contains(files.items.path), "\(message)")
-        let empty = try files.model { $0.allowEmpty = true }.itemList(numbers, role: "candidates", notices: &notices)
+        let empty = try files.model { $0.matching.allowEmpty = true }.itemList(numbers, role: "candidates", notices: &notices)
         #expect(empty.items == [] && empty.unknownItems == 2)
     }
 

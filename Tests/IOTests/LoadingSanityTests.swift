@@ -44,8 +44,8 @@ struct LoadingSanityTests {
         let r = try log("r.csv", users: 12, items: 20)
         var input = ProblemInput(interactions: r, items: try embeddings((0..<20).map(String.init)))
         #expect { try load(input) } throws: { "\($0)".contains("best shifted by −1") && "\($0)".contains("--allow-id-shift") }
-        input.read.canonical.allowIDShift = true
-        input.read.canonical.dropUnknownItems = true
+        input.read.canonical.matching.allowIDShift = true
+        input.read.canonical.matching.dropUnknownItems = true
         #expect(try load(input).problem.interactions.columns == 20)
         let keyed = try load(ProblemInput(interactions: r, items: try embeddings((1...20).map(String.init), "v1.h5")))
         #expect(keyed.problem.interactions.nnz == 36)
@@ -72,7 +72,7 @@ struct LoadingSanityTests {
         let test = try log("t.csv", users: 12, items: 20, userShift: -1)
         var notices = AlignmentNotices()
         #expect { try model.aligned(test, role: "test", notices: &notices) } throws: { "\($0)".contains("shifted by +1") }
-        model.alignment.allowIDShift = true
+        model.alignment.matching.allowIDShift = true
         let aligned = try model.aligned(test, role: "test", notices: &notices)
         // Users 1…11 match as they are; user 0 has no factors, and its three interactions are left out.
         #expect(aligned.unknownUsers == 1 && aligned.matrix.nnz == 33)
@@ -83,7 +83,7 @@ struct LoadingSanityTests {
         let items = try embeddings((1...20).map(String.init))
         #expect { try LoadedModel(users: items, items: items) } throws: { "\($0)".contains("holds item factors") }
         var alignment = ModelAlignment()
-        alignment.allowRoleSwap = true
+        alignment.matching.allowRoleSwap = true
         #expect(try LoadedModel(users: items, items: items, alignment: alignment).model.users.rows == 20)
     }
 }

@@ -109,8 +109,8 @@ struct LoadingTests {
         var notices = AlignmentNotices()
         #expect { try loaded.aligned(FileSpec(swapped), role: "test", notices: &notices) } throws: { "\($0)".contains("swapped") }
         var allowing = loaded
-        allowing.alignment.allowRoleSwap = true
-        allowing.alignment.allowEmpty = true
+        allowing.alignment.matching.allowRoleSwap = true
+        allowing.alignment.matching.allowEmpty = true
         #expect(try allowing.aligned(FileSpec(swapped), role: "test", notices: &notices).unknownUsers == 3)
     }
 

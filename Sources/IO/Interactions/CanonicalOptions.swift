@@ -10,22 +10,15 @@ public struct CanonicalOptions: Sendable, Equatable {
     public var itemOrder: IDMap? = nil
     /// The file `itemOrder` came from, for messages.
     public var itemOrderSource: String = ""
-    /// Drop interactions whose item is missing from `itemOrder` instead of failing.
-    public var dropUnknownItems: Bool = false
     /// Keep only interactions whose value is at least this (binarizing ratings ≥ 4, say, with
     /// implicit loss); users and items left without interactions keep their ids.
     public var minimumValue: Double? = nil
     /// Give every kept interaction the value 1 (implicit feedback), after the `minimumValue`
     /// filter so that `--min-value 4 --implicit` keeps the ratings of at least 4 as 1s.
     public var binarize: Bool = false
-    /// Refuse to match items to `itemOrder` by position when either side carries no ids.
-    public var requireIDs: Bool = false
-    /// Accept a result without interactions after filtering, instead of failing.
-    public var allowEmpty: Bool = false
-    /// Join integer ids as they are even when they match better shifted by ±1.
-    public var allowIDShift: Bool = false
-    /// Read the columns as they are even when the file's users look like the item order's items.
-    public var allowRoleSwap: Bool = false
+    /// How items are matched to `itemOrder` (unknown items dropped or refused, by position or
+    /// not, shifted integer ids, swapped columns) and whether an empty result is accepted.
+    public var matching = IDMatching()
 
     public init() {}
 }
@@ -73,7 +66,7 @@ enum Canonicalizer {
         if let order = options.itemOrder, let alignment {
             try align(&coo, &times, &itemIDs, to: order, alignment, parsed: parsed, options: options, file: file, report: &report)
         }
-        if coo.count == 0 && parsed.triplets.count > 0 && !options.allowEmpty {
+        if coo.count == 0 && parsed.triplets.count > 0 && !options.matching.allowEmpty {
             throw IOError(file: file, emptyAfterFiltering(report))
         }
         coo.rows = userIDs.count
@@ -113,16 +106,16 @@ enum Canonicalizer {
             throw IOError(file: file, "item id '\(error.id)' occurs twice in the id list")
         }
         let sides = IDAlignment.Sides(entity: "item", source: file, target: options.itemOrderSource)
-        if !options.allowRoleSwap, !parsed.positionalUsers, !items.isPositional, !order.isPositional {
+        if !options.matching.allowRoleSwap, !parsed.positionalUsers, !items.isPositional, !order.isPositional {
             let itemsMatched = items.ids.reduce(0) { $0 + (order.index(of: $1) != nil ? 1 : 0) }
             if let swap = IDSanity.swappedRoles(users: parsed.userIDs, items: items, target: order, itemsMatched: itemsMatched) {
                 throw IOError(file: file, "its \(parsed.userIDs.count) user ids look like the item ids of \(options.itemOrderSource) (\(swap.users) of its \(order.count) items are users here, \(swap.items) are items): are the user and item columns swapped? Give --user-col and --item-col (or convert again with them), or pass --allow-role-swap to read the columns as they are")
             }
         }
         do {
-            return try IDAlignment.align(items, to: order, sides, requireIDs: options.requireIDs,
-                                         allowNoOverlap: options.dropUnknownItems && options.allowEmpty,
-                                         allowShift: options.allowIDShift)
+            return try IDAlignment.align(items, to: order, sides, requireIDs: options.matching.requireIDs,
+                                         allowNoOverlap: options.matching.dropUnknownItems && options.matching.allowEmpty,
+                                         allowShift: options.matching.allowIDShift)
         } catch {
             throw IOError(file: file, error.message)
         }
@@ -211,7 +204,7 @@ enum Canonicalizer {
         if !unknown.isEmpty {
             let unknownSet = Set(unknown.map(Int32.init))
             let affected = coo.columnIndices.reduce(0) { $0 + (unknownSet.contains($1) ? 1 : 0) }
-            if !options.dropUnknownItems {
+            if !options.matching.dropUnknownItems {
                 let sample = unknown.prefix(5).map { "'\(itemIDs[$0])'" }.joined(separator: ", ")
                 throw IOError(file: file, "\(affected) interactions name \(unknown.count) items missing from the item_ids of \(options.itemOrderSource) (first: \(sample)); pass --drop-unknown-items to drop them")
             }

@@ -56,6 +56,14 @@ enum TemporaryFiles {
         lock.unlock()
     }
 
+    /// In a child forked from a process that writes on other threads: forgets every path but
+    /// `slot`'s, so that a signal in the child removes only the child's file, not the parent's
+    /// files in flight. Plain stores without the lock, which another thread may have held at
+    /// the fork: the child runs one thread.
+    static func forgetAll(except slot: Int?) {
+        for other in 0..<slots where other != slot { table.inUse[other] = 0 }
+    }
+
     /// The signal handler: removes every registered temporary file, then lets the signal act.
     private static let removeAndReraise: @convention(c) (Int32) -> Void = { signal in
         let table = TemporaryFiles.table

@@ -80,13 +80,19 @@ struct OutputSafetyTests {
         #expect(error == IOError(file: "/d/o.h5", location: "/data", "cannot write the data (\(String(cString: strerror(ENOSPC))))"))
     }
 
-    @Test("SIGTERM and SIGINT remove the temporary files being written", arguments: [SIGTERM, SIGINT])
+    @Test("SIGTERM and SIGINT remove the temporary files being written, in a forked child only the child's", arguments: [SIGTERM, SIGINT])
     func signalRemovesTemporary(signal: Int32) throws {
         let folder = Fixtures.scratchFolder()
-        let path = folder + "/.out.h5.tmp-1-1"
+        let path = folder + "/.out.h5.tmp-1-1", parents = folder + "/.other.h5.tmp-1-2"
         #expect(FileManager.default.createFile(atPath: path, contents: Data("partial".utf8)))
-        // The handlers are installed by the first registration, before the fork.
-        TemporaryFiles.unregister(TemporaryFiles.register(folder + "/unused"))
+        #expect(FileManager.default.createFile(atPath: parents, contents: Data("in flight".utf8)))
+        // A file this process is writing on another thread while the child is forked.
+        let other = try #require(TemporaryFiles.register(parents))
+        defer { TemporaryFiles.unregister(other) }
+        // Registered before the fork (which installs the handlers): the child takes no lock and
+        // allocates nothing, and forgets the files other tests' writers have registered.
+        let slot = try #require(TemporaryFiles.register(path))
+        defer { TemporaryFiles.unregister(slot) }
         let child = fork()
         if child == 0 {
             // Test worker threads may block the signal; a command's main thread does not.
@@ -94,7 +100,7 @@ struct OutputSafetyTests {
             sigemptyset(&set)
             sigaddset(&set, signal)
             pthread_sigmask(SIG_UNBLOCK, &set, nil)
-            _ = TemporaryFiles.register(path)
+            TemporaryFiles.forgetAll(except: slot)
             raise(signal)
             _exit(0)
         }
@@ -107,6 +113,7 @@ struct OutputSafetyTests {
         if waited == 0 { kill(child, SIGKILL); Issue.record("the child did not end") }
         #expect(status & 0x7f == signal, "the signal's default action ends the process")
         #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(FileManager.default.fileExists(atPath: parents), "the child removed a file its parent was writing")
     }
 }
 

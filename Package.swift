@@ -64,7 +64,7 @@ let package = Package(
             dependencies: ["Matrices", "IO", "Solvers", "Loading", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "mftool", dependencies: ["MFToolCommands"]),
-        .target(name: "FixturePaths", path: "Tests/FixturePaths"),
+        .target(name: "FixturePaths", dependencies: ["IO"], path: "Tests/FixturePaths"),
         .testTarget(name: "MatricesTests", dependencies: ["Matrices"]),
         .testTarget(name: "IOTests", dependencies: ["IO", "Matrices", "Solvers", "Loading", "FixturePaths"]),
         .testTarget(name: "SolversTests", dependencies: ["Solvers", "Matrices", "IO", "FixturePaths"]),

@@ -7,9 +7,9 @@ import Solvers
 import Testing
 
 /// Files that fail to line up with a model, read through the library: the fixtures'
-/// ratings.csv (users alice…erin; items heat, brazil, up, alien, jaws), items.h5 (those items
-/// and zelig, in another order) and user factors solved on the two.
-struct MisalignedFiles {
+/// ratings.csv and its variants, items.h5 (its items and zelig, in another order) and user
+/// factors solved on the two.
+struct MisalignedFiles: RatingsVariants {
     let folder: String
     let ratings = FileSpec(Fixtures.path("io/ratings.csv"))
     let items = FileSpec(Fixtures.path("io/items.h5"))
@@ -31,35 +31,6 @@ struct MisalignedFiles {
         change(&alignment)
         return try LoadedModel(users: users, items: items, alignment: alignment)
     }
-
-    /// Text triplets `user,item,value` with a header.
-    func csv(_ name: String, _ rows: [(String, String, Double)]) throws -> FileSpec {
-        let path = folder + "/" + name
-        let text = "user,item,rating\n" + rows.map { "\($0.0),\($0.1),\($0.2)" }.joined(separator: "\n") + "\n"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return FileSpec(path)
-    }
-
-    /// ratings.csv with every user id passed through `rename`.
-    func renamedUsers(_ name: String, _ rename: (String) -> String) throws -> FileSpec {
-        let (x, _) = try InteractionsFile.read(ratings)
-        var rows: [(String, String, Double)] = []
-        for u in 0..<x.userCount {
-            for p in x.matrix.range(ofRow: u) {
-                rows.append((rename(x.userIDs.ids[u]), x.itemIDs.ids[Int(x.matrix.indices[p])], x.matrix.values[p]))
-            }
-        }
-        return try csv(name, rows)
-    }
-
-    /// A Matrix Market file (no ids) of `users` × `items` with one interaction per user.
-    func matrixMarket(_ name: String, users: Int, items: Int) throws -> FileSpec {
-        var lines = ["%%MatrixMarket matrix coordinate real general", "\(users) \(items) \(users)"]
-        for u in 0..<users { lines.append("\(u + 1) \(u % items + 1) \(Double(u % 5) + 1)") }
-        let path = folder + "/" + name
-        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        return FileSpec(path)
-    }
 }
 
 /// The message of the error `body` throws, or nil.
@@ -72,7 +43,7 @@ struct ModelMisalignmentTests {
     @Test("user ids that match none of the model's fail, naming both sides' ids; allowEmpty reads no user")
     func noMatch() throws {
         let files = try MisalignedFiles()
-        let prefixed = try files.renamedUsers("prefixed.csv") { "u_" + $0 }
+        let prefixed = FileSpec(try files.renamedUsers("prefixed.csv") { "u_" + $0 })
         var notices = AlignmentNotices()
         let message = errorMessage { try files.model().aligned(prefixed, role: "train", notices: &notices) } ?? ""
         #expect(message.contains("0 of 5 user ids") && message.contains("'u_alice'") && message.contains("'alice'"), "\(message)")
@@ -85,7 +56,7 @@ struct ModelMisalignmentTests {
     func differentTypes() throws {
         let files = try MisalignedFiles()
         let names = ["alice": "1", "bob": "2", "carol": "3", "dave": "4", "erin": "5"]
-        let numbered = try files.renamedUsers("numbered.csv") { names[$0]! }
+        let numbered = FileSpec(try files.renamedUsers("numbered.csv") { names[$0]! })
         var notices = AlignmentNotices()
         let message = errorMessage { try files.model().aligned(numbered, role: "train", notices: &notices) } ?? ""
         #expect(message.contains("string ids vs integer ids"), "\(message)")
@@ -94,7 +65,7 @@ struct ModelMisalignmentTests {
     @Test("partial overlap: known users' interactions land in their rows, unknown users are counted, and recommending excludes them")
     func partial() throws {
         let files = try MisalignedFiles()
-        let train = try files.csv("partial.csv", [("alice", "up", 4), ("alice", "jaws", 3), ("zed", "heat", 1)])
+        let train = FileSpec(try files.csv("partial.csv", [("alice", "up", 4), ("alice", "jaws", 3), ("zed", "heat", 1)]))
         var notices = AlignmentNotices()
         let model = try files.model()
         let aligned = try model.aligned(train, role: "train", notices: &notices)
@@ -110,8 +81,8 @@ struct ModelMisalignmentTests {
     @Test("a file without ids is matched by position only when the user counts agree; requireIDs refuses it")
     func positionalUsers() throws {
         let files = try MisalignedFiles()
-        let five = try files.matrixMarket("five.mtx", users: 5, items: 6)
-        let four = try files.matrixMarket("four.mtx", users: 4, items: 6)
+        let five = FileSpec(try files.matrixMarket("five.mtx", users: 5, items: 6))
+        let four = FileSpec(try files.matrixMarket("four.mtx", users: 4, items: 6))
         var notices = AlignmentNotices()
         let aligned = try files.model().aligned(five, role: "train", notices: &notices)
         #expect(aligned.matrix.rows == 5 && aligned.matrix.nnz == 5 && aligned.unknownUsers == 0)
@@ -123,7 +94,7 @@ struct ModelMisalignmentTests {
     @Test("an unknown item is an error naming it and the way out; dropUnknownItems counts and drops it")
     func unknownItem() throws {
         let files = try MisalignedFiles()
-        let train = try files.csv("extra-item.csv", [("alice", "up", 4), ("bob", "matrix", 5)])
+        let train = FileSpec(try files.csv("extra-item.csv", [("alice", "up", 4), ("bob", "matrix", 5)]))
         var notices = AlignmentNotices()
         let message = errorMessage { try files.model().aligned(train, role: "train", notices: &notices) } ?? ""
         #expect(message.contains("'matrix'") && message.contains("--drop-unknown-items"), "\(message)")
@@ -134,8 +105,8 @@ struct ModelMisalignmentTests {
     @Test("every interaction on an unknown item leaves nothing: an error naming the count, unless allowEmpty")
     func nothingLeft() throws {
         let files = try MisalignedFiles()
-        let some = try files.csv("strangers.csv", [("alice", "up", 4), ("bob", "matrix", 5), ("carol", "solaris", 2)])
-        let only = try files.csv("only-strangers.csv", [("bob", "matrix", 5), ("carol", "solaris", 2)])
+        let some = FileSpec(try files.csv("strangers.csv", [("alice", "up", 4), ("bob", "matrix", 5), ("carol", "solaris", 2)]))
+        let only = FileSpec(try files.csv("only-strangers.csv", [("bob", "matrix", 5), ("carol", "solaris", 2)]))
         var notices = AlignmentNotices()
         let dropping = try files.model { $0.matching.dropUnknownItems = true }
         #expect(try dropping.aligned(some, role: "test", notices: &notices).matrix.nnz == 1)
@@ -209,7 +180,7 @@ struct ProblemMisalignmentTests {
     @Test("interactions with ids against embeddings without: by position when the counts agree, with a notice; requireIDs refuses")
     func positionalItems() throws {
         let files = try MisalignedFiles()
-        let six = try files.csv("six.csv", [("a", "i1", 1), ("a", "i2", 2), ("b", "i3", 3), ("b", "i4", 4), ("c", "i5", 5), ("c", "i6", 1)])
+        let six = FileSpec(try files.csv("six.csv", [("a", "i1", 1), ("a", "i2", 2), ("b", "i3", 3), ("b", "i4", 4), ("c", "i5", 5), ("c", "i6", 1)]))
         let (loaded, notices) = try load(ProblemInput(interactions: six, items: files.npy))
         #expect(loaded.problem.interactions.columns == 6 && loaded.problem.interactions.indices == [0, 1, 2, 3, 4, 5])
         #expect(notices.contains { $0.contains("position") })
@@ -238,7 +209,7 @@ struct ProblemMisalignmentTests {
     @Test("every item unknown fails even when dropping unknown items; allowEmpty loads the empty problem")
     func everyItemUnknown() throws {
         let files = try MisalignedFiles()
-        let strangers = try files.csv("strangers.csv", [("alice", "matrix", 4), ("bob", "solaris", 5)])
+        let strangers = FileSpec(try files.csv("strangers.csv", [("alice", "matrix", 4), ("bob", "solaris", 5)]))
         var input = ProblemInput(interactions: strangers, items: files.items)
         #expect(errorMessage { try load(input) }?.contains("'matrix'") == true)
         input.read.canonical.matching.dropUnknownItems = true

@@ -23,7 +23,7 @@ func runMFToolReporting(_ arguments: [String]) -> (code: Int32, message: String)
 
 /// Files whose ids line up with the fixtures' ratings.csv (users alice…erin; items heat, brazil,
 /// up, alien, jaws) and items.h5 (those items and zelig, in another order), or fail to.
-struct MisalignmentFiles {
+struct MisalignmentFiles: RatingsVariants {
     let folder: String
     let ratings = Fixtures.path("io/ratings.csv")
     let items = Fixtures.path("io/items.h5")
@@ -34,35 +34,6 @@ struct MisalignmentFiles {
         folder = Fixtures.scratchFolder("misalignment-" + name)
         let code = runMFTool(["solve", "--interactions", ratings, "--items", items, "--out", folder + "/u.h5", "--quiet"])
         guard code == 0 else { throw DataError("the reference solve failed with exit \(code)") }
-    }
-
-    /// Writes text triplets `user,item,value` with a header.
-    func csv(_ name: String, _ rows: [(String, String, Double)]) throws -> String {
-        let path = folder + "/" + name
-        let text = "user,item,rating\n" + rows.map { "\($0.0),\($0.1),\($0.2)" }.joined(separator: "\n") + "\n"
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
-
-    /// ratings.csv with every user id passed through `rename`.
-    func renamedUsers(_ name: String, _ rename: (String) -> String) throws -> String {
-        let (x, _) = try InteractionsFile.read(FileSpec(ratings))
-        var rows: [(String, String, Double)] = []
-        for u in 0..<x.userCount {
-            for p in x.matrix.range(ofRow: u) {
-                rows.append((rename(x.userIDs.ids[u]), x.itemIDs.ids[Int(x.matrix.indices[p])], x.matrix.values[p]))
-            }
-        }
-        return try csv(name, rows)
-    }
-
-    /// A Matrix Market file (no ids) of `users` × `items` with one interaction per user.
-    func matrixMarket(_ name: String, users: Int, items: Int) throws -> String {
-        var lines = ["%%MatrixMarket matrix coordinate real general", "\(users) \(items) \(users)"]
-        for u in 0..<users { lines.append("\(u + 1) \(u % items + 1) \(Double(u % 5) + 1)") }
-        let path = folder + "/" + name
-        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
-        return path
     }
 }
 

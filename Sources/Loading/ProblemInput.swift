@@ -38,7 +38,7 @@ public struct ProblemInput {
             options.canonical.itemOrderSource = self.items.path
         }
         var objective = objective
-        var loaded: LoadedProblem
+        let x: Interactions, report: ConversionReport, shardRead: InteractionsFile.ShardRead?
         if let shard {
             let read = try InteractionsFile.read(interactions, options: options, shard: shard)
             if read.byItems {
@@ -47,18 +47,18 @@ public struct ProblemInput {
             if objective.offset == .globalMean && objective.fixedMean == nil {
                 objective.fixedMean = try InteractionsFile.globalMean(interactions, options: options).mean
             }
-            loaded = LoadedProblem(interactions: read.interactions, items: items, report: read.report, shard: read)
+            (x, report, shardRead) = (read.interactions, read.report, read)
         } else {
-            let (x, report) = try InteractionsFile.read(interactions, options: options)
-            loaded = LoadedProblem(interactions: x, items: items, report: report)
+            (x, report) = try InteractionsFile.read(interactions, options: options)
+            shardRead = nil
         }
-        notices.add(loaded.report.notices)
-        guard loaded.interactions.itemCount == items.factors.rows else {
-            throw DataError("\(interactions) has \(loaded.interactions.itemCount) items (ordered by --item-ids-from) but \(self.items) has \(items.factors.rows) rows")
+        notices.add(report.notices)
+        guard x.itemCount == items.factors.rows else {
+            throw DataError("\(interactions) has \(x.itemCount) items (ordered by --item-ids-from) but \(self.items) has \(items.factors.rows) rows")
         }
         let bias = try itemBias.map { try EmbeddingsFile.readVector($0, limits: limits) }
-        loaded.problem = try RidgeProblem(interactions: loaded.interactions.matrix, items: items.factors, objective: objective, itemBias: bias)
-        return loaded
+        let problem = try RidgeProblem(interactions: x.matrix, items: items.factors, objective: objective, itemBias: bias)
+        return LoadedProblem(interactions: x, items: items, report: report, shard: shardRead, problem: problem)
     }
 }
 
@@ -69,8 +69,9 @@ public struct LoadedProblem {
     public var items: ItemEmbeddings
     /// What reading the interactions dropped, merged or renumbered.
     public var report: ConversionReport
-    public var shard: InteractionsFile.ShardRead? = nil
-    public var problem: RidgeProblem! = nil
+    public var shard: InteractionsFile.ShardRead?
+    /// The ridge problem of the interactions against the embeddings, under the objective given.
+    public var problem: RidgeProblem
 
     /// The part record of a sharded run's output: the shard, its rows, and a fingerprint of the
     /// interactions file, the items (values and ids) and `extra` inputs' identities.

@@ -114,7 +114,7 @@ struct Solve: ParsableCommand {
         if side == .items { return try solveItems(shard: shard, format: format) }
         let t0 = Date()
         let loaded = try data.load(objective: objective, shard: shard, limits: resources.limits)
-        let (interactions, problem, report) = (loaded.interactions, loaded.problem!, loaded.report)
+        let (interactions, problem, report) = (loaded.interactions, loaded.problem, loaded.report)
         let t1 = Date()
         threads = ThreadCount.capped(threads)
         BLASThreadCount.set(threads)
